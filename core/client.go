@@ -1,0 +1,311 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	gosync "sync"
+	"time"
+
+	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// ErrOffline is returned by online-only actions when the server cannot be
+// reached.
+var ErrOffline = errors.New("you are offline: this needs a connection to DialNexa; try again when you are back online")
+
+// Config configures a Client.
+type Config struct {
+	// Server is the sync server's base URL, such as http://127.0.0.1:8080.
+	Server string
+	Store  Store
+	// Desktop is set by the desktop app: it authenticates with a bearer
+	// token kept in its store. The browser panel leaves it unset and uses
+	// the server's HttpOnly cookie.
+	Desktop    bool
+	HTTPClient *http.Client
+	// Now and Rand are the clock and the randomness (ids, backoff jitter).
+	Now  func() time.Time
+	Rand io.Reader
+	// OnChange is called, from any goroutine, after every change to what
+	// Snapshot returns. It must not block.
+	OnChange func()
+	// Heartbeat is the interval of the application ping (default 15s); a
+	// connection silent for three intervals is dropped and redialled.
+	Heartbeat time.Duration
+	// MaxBackoff caps the reconnect delay (default 30s).
+	MaxBackoff time.Duration
+}
+
+// Client is one signed-in (or signed-out) user of the account on this
+// device. Its methods are safe for concurrent use; Run drives the sync.
+type Client struct {
+	cfg     Config
+	base    *url.URL
+	http    *http.Client
+	replica *Replica
+	jitter  *mrand.Rand
+
+	mu     gosync.Mutex
+	conn   ConnState
+	notice string
+
+	wake chan struct{} // sign-in happened or a mutation was queued
+}
+
+// NewClient opens the client over cfg.Store.
+func NewClient(cfg Config) (*Client, error) {
+	base, err := url.Parse(strings.TrimRight(cfg.Server, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("server address %q must look like https://account.example.com", cfg.Server)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.OnChange == nil {
+		cfg.OnChange = func() {}
+	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = 15 * time.Second
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = 30 * time.Second
+	}
+	var seed [32]byte
+	if _, err := io.ReadFull(cfg.Rand, seed[:]); err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	c := &Client{cfg: cfg, base: base, http: cfg.HTTPClient, jitter: mrand.New(mrand.NewChaCha8(seed)), wake: make(chan struct{}, 1)}
+	c.replica, err = openReplica(cfg.Store, c.newID, cfg.Now)
+	if err != nil {
+		return nil, err
+	}
+	if c.replica.Meta().SessionID != "" {
+		c.conn = Offline
+	}
+	c.notice = c.replica.Meta().Notice
+	return c, nil
+}
+
+func (c *Client) newID() string {
+	b := make([]byte, 16)
+	if _, err := io.ReadFull(c.cfg.Rand, b); err != nil {
+		panic(fmt.Sprintf("core: random source failed: %v", err))
+	}
+	return hex.EncodeToString(b)
+}
+
+// Snapshot returns what the screens show now.
+func (c *Client) Snapshot() Snapshot {
+	meta := c.replica.Meta()
+	v, version, pending, ok := c.replica.View()
+	c.mu.Lock()
+	s := Snapshot{Conn: c.conn, Notice: c.notice}
+	c.mu.Unlock()
+	s.Email, s.SessionID = meta.Email, meta.SessionID
+	s.HasView, s.View, s.Version, s.Pending = ok, v, version, pending
+	for _, m := range c.replica.Pending(0) {
+		if m.Name == account.MutSetDisplayName {
+			s.PendingName = true
+		}
+	}
+	return s
+}
+
+func (c *Client) setConn(s ConnState) {
+	c.mu.Lock()
+	changed := c.conn != s
+	c.conn = s
+	c.mu.Unlock()
+	if changed {
+		c.cfg.OnChange()
+	}
+}
+
+func (c *Client) setNotice(n string) {
+	c.mu.Lock()
+	c.notice = n
+	c.mu.Unlock()
+	c.cfg.OnChange()
+}
+
+// DismissNotice clears the current notice.
+func (c *Client) DismissNotice() {
+	c.setNotice("")
+	if m := c.replica.Meta(); m.Notice != "" {
+		m.Notice = ""
+		c.replica.SetMeta(m)
+	}
+}
+
+func (c *Client) signal() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// SetDisplayName checks name with the account rules and queues the change;
+// it is shown at once and synced when the server is reachable. A name the
+// rules refuse returns the *account.RuleError and queues nothing.
+func (c *Client) SetDisplayName(name string) error {
+	if c.replica.Meta().SessionID == "" {
+		return errors.New("sign in first")
+	}
+	if _, err := c.replica.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: name}); err != nil {
+		return err
+	}
+	c.cfg.OnChange()
+	c.signal()
+	return nil
+}
+
+// SignUp creates an account and signs in to it.
+func (c *Client) SignUp(ctx context.Context, email, password, displayName string) error {
+	req := map[string]any{"email": email, "password": password, "displayName": displayName}
+	return c.startSession(ctx, "/v1/signup", req)
+}
+
+// SignIn signs in with email and password.
+func (c *Client) SignIn(ctx context.Context, email, password string) error {
+	return c.startSession(ctx, "/v1/signin", map[string]any{"email": email, "password": password})
+}
+
+type sessionResponse struct {
+	AccountID string `json:"accountId"`
+	SessionID string `json:"sessionId"`
+	Token     string `json:"token"`
+}
+
+func (c *Client) startSession(ctx context.Context, path string, req map[string]any) error {
+	if c.cfg.Desktop {
+		req["bearer"] = true
+		req["device"] = map[string]string{"kind": "desktop", "os": runtime.GOOS}
+	}
+	var resp sessionResponse
+	if err := c.call(ctx, http.MethodPost, path, "", req, &resp); err != nil {
+		return err
+	}
+	old := c.replica.Meta()
+	if old.AccountID != resp.AccountID {
+		// Another account's cache must not show through.
+		if err := c.replica.Wipe(""); err != nil {
+			return err
+		}
+		old = c.replica.Meta()
+	}
+	m := old
+	m.AccountID, m.SessionID, m.Token, m.Notice = resp.AccountID, resp.SessionID, resp.Token, ""
+	if email, ok := req["email"].(string); ok {
+		m.Email, _ = account.NormalizeEmail(email)
+	}
+	if err := c.replica.SetMeta(m); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.notice = ""
+	c.mu.Unlock()
+	c.setConn(Connecting)
+	c.signal()
+	return nil
+}
+
+// SignOut ends this device's session on the server and wipes local data.
+// Offline, it wipes local data anyway; the server session then lapses when
+// revoked from another device.
+func (c *Client) SignOut(ctx context.Context) error {
+	err := c.call(ctx, http.MethodPost, "/v1/signout", c.replica.Meta().Token, nil, nil)
+	var we *wire.Error
+	if err != nil && !errors.As(err, &we) && !errors.Is(err, ErrOffline) {
+		return err
+	}
+	c.signOutLocal("You signed out.")
+	return nil
+}
+
+// RevokeSession ends one of the account's sessions (online only).
+func (c *Client) RevokeSession(ctx context.Context, sessionID string) error {
+	if c.replica.Meta().SessionID == "" {
+		return errors.New("sign in first")
+	}
+	return c.call(ctx, http.MethodDelete, "/v1/sessions/"+url.PathEscape(sessionID), c.replica.Meta().Token, nil, nil)
+}
+
+// signOutLocal wipes the account's local data and shows notice at sign-in.
+func (c *Client) signOutLocal(notice string) {
+	if err := c.replica.Wipe(notice); err != nil {
+		notice += " (Local data could not be fully erased: " + err.Error() + ")"
+	}
+	c.mu.Lock()
+	c.conn = SignedOut
+	c.notice = notice
+	c.mu.Unlock()
+	c.cfg.OnChange()
+}
+
+// call performs one API request. API errors come back as *wire.Error; an
+// unreachable server as ErrOffline.
+func (c *Client) call(ctx context.Context, method, path, token string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, body)
+	if err != nil {
+		return err
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w (%v)", ErrOffline, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("%w (%v)", ErrOffline, err)
+	}
+	if resp.StatusCode >= 400 {
+		var eb struct {
+			Error *wire.Error `json:"error"`
+		}
+		if json.Unmarshal(data, &eb) == nil && eb.Error != nil {
+			return eb.Error
+		}
+		return wire.Errorf(wire.CodeInternal, "The server answered %s.", resp.Status)
+	}
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("read server answer: %w", err)
+		}
+	}
+	return nil
+}

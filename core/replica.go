@@ -1,0 +1,170 @@
+package core
+
+import (
+	"encoding/json"
+	"fmt"
+	gosync "sync"
+	"time"
+
+	"github.com/dialnexa/account/core/account"
+)
+
+// Replica is the client's copy of the account: the confirmed view from the
+// server and the queue of local mutations not yet acknowledged. What the UI
+// shows is the confirmed view with the queue applied on top, recomputed on
+// every change from either side. Every change is committed to the Store
+// before it is visible. It is safe for concurrent use.
+type Replica struct {
+	mu    gosync.Mutex
+	store Store
+	state State
+	now   func() time.Time
+}
+
+// openReplica loads the replica from st, giving a new store its identity.
+func openReplica(st Store, newID func() string, now func() time.Time) (*Replica, error) {
+	s, err := st.Load()
+	if err != nil {
+		return nil, fmt.Errorf("load local store: %w", err)
+	}
+	r := &Replica{store: st, state: s, now: now}
+	if s.Meta.ClientID == "" || s.Meta.DeviceID == "" || s.Meta.Schema != SchemaVersion {
+		m := s.Meta
+		m.Schema = SchemaVersion
+		if m.ClientID == "" {
+			m.ClientID = newID()
+		}
+		if m.DeviceID == "" {
+			m.DeviceID = newID()
+		}
+		if err := r.commit(Change{Meta: &m}); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (r *Replica) commit(c Change) error {
+	if err := r.store.Commit(c); err != nil {
+		return fmt.Errorf("save to local store: %w", err)
+	}
+	r.state.apply(c)
+	return nil
+}
+
+// Meta returns the client's identity and session.
+func (r *Replica) Meta() Meta {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.state.Meta
+}
+
+// SetMeta replaces the meta record.
+func (r *Replica) SetMeta(m Meta) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.commit(Change{Meta: &m})
+}
+
+// View returns the view to show (confirmed plus pending), its confirmed
+// version, the number of pending mutations, and whether any view exists.
+func (r *Replica) View() (v account.View, version uint64, pending int, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.rebased()
+}
+
+func (r *Replica) rebased() (account.View, uint64, int, bool) {
+	if r.state.Confirmed == nil {
+		return account.View{}, 0, len(r.state.Pending), false
+	}
+	v := r.state.Confirmed.View.Clone()
+	for _, m := range r.state.Pending {
+		// A mutation the rules now refuse is left out of the view; the
+		// server will refuse it too and say why.
+		w := v.Clone()
+		if account.Apply(&w, m.Name, m.Args) == nil {
+			v = w
+		}
+	}
+	return v, r.state.Confirmed.Version, len(r.state.Pending), true
+}
+
+// Mutate checks a change against the rules on the current view and, if it
+// passes, queues it durably. A refused change queues nothing and returns
+// the *account.RuleError.
+func (r *Replica) Mutate(name string, args any) (Mutation, error) {
+	b, err := json.Marshal(args)
+	if err != nil {
+		return Mutation{}, fmt.Errorf("encode %s: %w", name, err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	v, _, _, _ := r.rebased()
+	if err := account.Apply(&v, name, b); err != nil {
+		return Mutation{}, err
+	}
+	meta := r.state.Meta
+	meta.LastMutationID++
+	m := Mutation{ID: meta.LastMutationID, Name: name, Args: b, Created: r.now()}
+	if err := r.commit(Change{Meta: &meta, Append: []Mutation{m}}); err != nil {
+		return Mutation{}, err
+	}
+	return m, nil
+}
+
+// Pending returns the queued mutations with id above after, oldest first.
+func (r *Replica) Pending(after uint64) []Mutation {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []Mutation
+	for _, m := range r.state.Pending {
+		if m.ID > after {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Confirm stores a view from the server. A view older than the one held
+// is ignored unless force is set (the welcome after a reconnect is always
+// authoritative). It reports whether anything changed.
+func (r *Replica) Confirm(version uint64, v account.View, force bool) (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c := r.state.Confirmed; c != nil && !force && version <= c.Version {
+		return false, nil
+	}
+	return true, r.commit(Change{Confirmed: &Confirmed{Version: version, View: v}})
+}
+
+// Ack drops the queued mutations the server has applied (id <= last).
+func (r *Replica) Ack(last uint64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var c Change
+	if p := r.state.Pending; len(p) > 0 && p[0].ID <= last {
+		c.DropThrough = last
+	}
+	if last > r.state.Meta.LastMutationID {
+		// The server has seen ids this store has not (a store restored from
+		// a backup): continue after them, or new changes would be skipped
+		// as replays.
+		m := r.state.Meta
+		m.LastMutationID = last
+		c.Meta = &m
+	}
+	if c.DropThrough == 0 && c.Meta == nil {
+		return nil
+	}
+	return r.commit(c)
+}
+
+// Wipe removes the account's data (view, queue, session and token), keeping
+// the device's identity, and records notice as the reason.
+func (r *Replica) Wipe(notice string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m := Meta{Schema: SchemaVersion, ClientID: r.state.Meta.ClientID, DeviceID: r.state.Meta.DeviceID, LastMutationID: r.state.Meta.LastMutationID, Notice: notice}
+	return r.commit(Change{Wipe: true, Meta: &m})
+}

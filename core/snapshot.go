@@ -1,0 +1,82 @@
+package core
+
+import (
+	"fmt"
+
+	"github.com/dialnexa/account/core/account"
+)
+
+// ConnState is the client's connection to the sync server.
+type ConnState int
+
+// Connection states.
+const (
+	SignedOut  ConnState = iota // no session: show sign-in
+	Offline                     // signed in, server unreachable; edits queue
+	Connecting                  // dialing the server
+	Syncing                     // connected, exchanging state or pushing edits
+	Online                      // connected and up to date
+)
+
+func (s ConnState) String() string {
+	switch s {
+	case SignedOut:
+		return "signed out"
+	case Offline:
+		return "offline"
+	case Connecting:
+		return "connecting"
+	case Syncing:
+		return "syncing"
+	case Online:
+		return "online"
+	}
+	return fmt.Sprintf("ConnState(%d)", int(s))
+}
+
+// Snapshot is everything a screen needs, copied at one moment. Screens are
+// functions of it; they never reach into the Client.
+type Snapshot struct {
+	Conn      ConnState
+	Email     string
+	SessionID string
+	// HasView is false until the first view arrived (fresh sign-in offline).
+	HasView bool
+	View    account.View
+	Version uint64
+	// Pending is how many local changes wait to be synced.
+	Pending int
+	// PendingName is the display name still waiting to sync, if any.
+	PendingName bool
+	// Notice is a message the user must see: why they were signed out, or
+	// why a change was rolled back.
+	Notice string
+}
+
+// SignedIn reports whether there is a session.
+func (s Snapshot) SignedIn() bool { return s.Conn != SignedOut }
+
+// StatusText is the always-visible connection line: "Online", "Offline —
+// 2 changes waiting", "Syncing…".
+func (s Snapshot) StatusText() string {
+	var t string
+	switch s.Conn {
+	case SignedOut:
+		return "Signed out"
+	case Offline:
+		t = "Offline"
+	case Connecting:
+		t = "Connecting…"
+	case Syncing:
+		t = "Syncing…"
+	case Online:
+		t = "Online"
+	}
+	switch {
+	case s.Pending == 1:
+		t += " — 1 change waiting"
+	case s.Pending > 1:
+		t += fmt.Sprintf(" — %d changes waiting", s.Pending)
+	}
+	return t
+}

@@ -1,0 +1,173 @@
+//go:build !js
+
+package core
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+var (
+	bMeta  = []byte("meta")
+	bView  = []byte("view")
+	bQueue = []byte("queue")
+	kMeta  = []byte("meta")
+	kView  = []byte("confirmed")
+)
+
+// BoltStore is the desktop app's Store: one bbolt file, fsync'd on commit.
+type BoltStore struct {
+	db *bolt.DB
+}
+
+// OpenStore opens (creating if needed) the bbolt store at path. If another
+// process holds it, it gives up after a second with ErrLocked.
+func OpenStore(path string) (*BoltStore, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("open %s: %w", path, ErrLocked)
+	}
+	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
+		// The cache is unreadable: set it aside and start empty; the
+		// server has the account and a resync restores it.
+		if rerr := os.Rename(path, path+".corrupt"); rerr != nil {
+			return nil, fmt.Errorf("set aside corrupt local store %s: %w", path, rerr)
+		}
+		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open local store %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bMeta, bView, bQueue} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("init local store %s: %w", path, err)
+	}
+	return &BoltStore{db: db}, nil
+}
+
+// Close closes the file.
+func (s *BoltStore) Close() error { return s.db.Close() }
+
+// Load implements Store.
+func (s *BoltStore) Load() (State, error) {
+	var st State
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bMeta).Get(kMeta); b != nil {
+			if err := json.Unmarshal(b, &st.Meta); err != nil {
+				return errCorrupt
+			}
+		}
+		if b := tx.Bucket(bView).Get(kView); b != nil {
+			st.Confirmed = new(Confirmed)
+			if err := json.Unmarshal(b, st.Confirmed); err != nil {
+				return errCorrupt
+			}
+		}
+		return tx.Bucket(bQueue).ForEach(func(k, v []byte) error {
+			var m Mutation
+			if len(k) != 8 || json.Unmarshal(v, &m) != nil || m.ID != binary.BigEndian.Uint64(k) {
+				return errCorrupt
+			}
+			st.Pending = append(st.Pending, m)
+			return nil
+		})
+	})
+	if errors.Is(err, errCorrupt) || (err == nil && st.Meta.Schema != SchemaVersion && st.Meta.Schema != 0) {
+		return s.reset(st.Meta)
+	}
+	return st, err
+}
+
+var errCorrupt = errors.New("corrupt local store")
+
+// reset discards unreadable or old-schema content, keeping device identity.
+func (s *BoltStore) reset(old Meta) (State, error) {
+	fresh := State{Meta: Meta{Schema: SchemaVersion, ClientID: old.ClientID, DeviceID: old.DeviceID}}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bMeta, bView, bQueue} {
+			if err := tx.DeleteBucket(b); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
+				return err
+			}
+			if _, err := tx.CreateBucket(b); err != nil {
+				return err
+			}
+		}
+		return putJSON(tx.Bucket(bMeta), kMeta, fresh.Meta)
+	})
+	return fresh, err
+}
+
+// Commit implements Store.
+func (s *BoltStore) Commit(c Change) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		q := tx.Bucket(bQueue)
+		if c.Wipe {
+			if err := tx.Bucket(bView).Delete(kView); err != nil {
+				return err
+			}
+			if err := tx.DeleteBucket(bQueue); err != nil {
+				return err
+			}
+			var err error
+			if q, err = tx.CreateBucket(bQueue); err != nil {
+				return err
+			}
+		}
+		if c.DropThrough > 0 {
+			var key [8]byte
+			binary.BigEndian.PutUint64(key[:], c.DropThrough)
+			var drop [][]byte
+			cur := q.Cursor()
+			for k, _ := cur.First(); k != nil && bytes.Compare(k, key[:]) <= 0; k, _ = cur.Next() {
+				drop = append(drop, k)
+			}
+			for _, k := range drop {
+				if err := q.Delete(k); err != nil {
+					return err
+				}
+			}
+		}
+		if c.Meta != nil {
+			if err := putJSON(tx.Bucket(bMeta), kMeta, c.Meta); err != nil {
+				return err
+			}
+		}
+		if c.Confirmed != nil {
+			if err := putJSON(tx.Bucket(bView), kView, c.Confirmed); err != nil {
+				return err
+			}
+		}
+		for _, m := range c.Append {
+			var key [8]byte
+			binary.BigEndian.PutUint64(key[:], m.ID)
+			if err := putJSON(q, key[:], m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func putJSON(b *bolt.Bucket, k []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, data)
+}

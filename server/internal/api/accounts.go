@@ -1,0 +1,235 @@
+package api
+
+import (
+	"errors"
+	"net"
+	"net/http"
+
+	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/auth"
+	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+type signUpRequest struct {
+	Email       string     `json:"email"`
+	Password    string     `json:"password"`
+	DisplayName string     `json:"displayName"`
+	Device      deviceInfo `json:"device"`
+	// Bearer asks for the token in the response body (desktop app) instead
+	// of a cookie (browser panel).
+	Bearer bool `json:"bearer"`
+}
+
+type signInRequest struct {
+	Email    string     `json:"email"`
+	Password string     `json:"password"`
+	Device   deviceInfo `json:"device"`
+	Bearer   bool       `json:"bearer"`
+}
+
+type signedIn struct {
+	AccountID string `json:"accountId"`
+	SessionID string `json:"sessionId"`
+	Token     string `json:"token,omitempty"`
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) tooMany(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "60")
+	writeError(w, http.StatusTooManyRequests, wire.Errorf(wire.CodeRateLimited, "Too many attempts; wait a minute and try again."))
+}
+
+func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
+	if !s.limits.allow("signup:"+clientIP(r), 1, 10) {
+		s.tooMany(w)
+		return
+	}
+	var req signUpRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	email, err := account.NormalizeEmail(req.Email)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, errInvalid("%s", err))
+		return
+	}
+	name, err := account.NormalizeDisplayName(req.DisplayName)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, errInvalid("%s", err))
+		return
+	}
+	if err := account.CheckPassword(req.Password); err != nil {
+		writeError(w, http.StatusBadRequest, errInvalid("%s", err))
+		return
+	}
+	hash, err := s.hasher.Hash(r.Context(), req.Password)
+	if err != nil {
+		s.fail(w, "hash password", err)
+		return
+	}
+	id, err := auth.NewID(s.cfg.Rand)
+	if err != nil {
+		s.fail(w, "new account id", err)
+		return
+	}
+	a := store.Account{ID: id, Email: email, PasswordHash: hash, DisplayName: name, Created: s.now()}
+	if err := s.store.CreateAccount(a); err != nil {
+		if errors.Is(err, store.ErrEmailTaken) {
+			writeError(w, http.StatusConflict, wire.Errorf(wire.CodeConflict, "An account with this email already exists. Sign in, or use Forgot password."))
+			return
+		}
+		s.fail(w, "create account", err)
+		return
+	}
+	s.startSession(w, r, a, req.Device, req.Bearer, http.StatusCreated)
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+	if !s.limits.allow("signin:"+clientIP(r), 1, 20) {
+		s.tooMany(w)
+		return
+	}
+	var req signInRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	bad := wire.Errorf(wire.CodeBadCredentials, "Email or password is incorrect.")
+	email, err := account.NormalizeEmail(req.Email)
+	if err != nil {
+		// Same answer and cost as a wrong password.
+		s.hasher.Verify(r.Context(), req.Password, s.dummy)
+		writeError(w, http.StatusUnauthorized, bad)
+		return
+	}
+	if !s.limits.allow("signin:"+email, 0.2, 10) {
+		s.tooMany(w)
+		return
+	}
+	a, err := s.store.AccountByEmail(email)
+	if errors.Is(err, store.ErrNotFound) {
+		s.hasher.Verify(r.Context(), req.Password, s.dummy)
+		writeError(w, http.StatusUnauthorized, bad)
+		return
+	}
+	if err != nil {
+		s.fail(w, "look up account", err)
+		return
+	}
+	ok, err := s.hasher.Verify(r.Context(), req.Password, a.PasswordHash)
+	if err != nil {
+		s.fail(w, "verify password", err)
+		return
+	}
+	if !ok {
+		writeError(w, http.StatusUnauthorized, bad)
+		return
+	}
+	s.startSession(w, r, a, req.Device, req.Bearer, http.StatusOK)
+}
+
+// startSession creates a session for a, answers with it, and tells the
+// account's other clients (the sessions list changed).
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, a store.Account, d deviceInfo, bearer bool, status int) {
+	tok, err := auth.NewToken(s.cfg.Rand)
+	if err != nil {
+		s.fail(w, "new token", err)
+		return
+	}
+	id, err := auth.NewID(s.cfg.Rand)
+	if err != nil {
+		s.fail(w, "new session id", err)
+		return
+	}
+	kind, desc := describeDevice(r, d)
+	now := s.now()
+	ss := store.Session{ID: id, AccountID: a.ID, TokenHash: auth.HashToken(tok), DeviceKind: kind, Device: desc, Location: "Unknown", Created: now, LastActive: now}
+	a, err = s.store.CreateSession(ss)
+	if err != nil {
+		s.fail(w, "create session", err)
+		return
+	}
+	s.pushView(a)
+	out := signedIn{AccountID: a.ID, SessionID: id}
+	if bearer {
+		out.Token = tok
+	} else {
+		s.setCookie(w, tok, 0)
+	}
+	writeJSON(w, status, out)
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	s.endSession(w, ss.ID, "You signed out on this device.")
+	s.setCookie(w, "", -1)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type meResponse struct {
+	SessionID string       `json:"sessionId"`
+	Version   uint64       `json:"version"`
+	View      account.View `json:"view"`
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	a, err := s.store.Account(ss.AccountID)
+	if err != nil {
+		s.fail(w, "load account", err)
+		return
+	}
+	v, err := s.view(a)
+	if err != nil {
+		s.fail(w, "build view", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, meResponse{SessionID: ss.ID, Version: a.Version, View: v})
+}
+
+func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	target, err := s.store.Session(r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && target.AccountID != ss.AccountID) {
+		writeError(w, http.StatusNotFound, errNotFound("That session has already ended."))
+		return
+	}
+	if err != nil {
+		s.fail(w, "look up session", err)
+		return
+	}
+	reason := "This session was revoked from another device."
+	if target.ID == ss.ID {
+		reason = "You revoked this session."
+	}
+	if !s.endSession(w, target.ID, reason) {
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// endSession ends a session in the store, then closes its sockets and pushes
+// the shorter sessions list to the account's other clients.
+func (s *Server) endSession(w http.ResponseWriter, sessionID, reason string) bool {
+	a, err := s.store.EndSession(sessionID, reason, s.now())
+	if errors.Is(err, store.ErrNotFound) {
+		writeError(w, http.StatusNotFound, errNotFound("That session has already ended."))
+		return false
+	}
+	if err != nil {
+		s.fail(w, "end session", err)
+		return false
+	}
+	s.hub.RevokeSession(sessionID, reason)
+	s.pushView(a)
+	return true
+}
+
+func (s *Server) fail(w http.ResponseWriter, what string, err error) {
+	s.log.Error(what, "err", err)
+	writeError(w, http.StatusInternalServerError, errInternal())
+}

@@ -1,0 +1,165 @@
+package e2e
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/server/internal/api"
+	"github.com/dialnexa/account/server/internal/store"
+)
+
+// testServer is a real sync server on a fixed loopback address that can be
+// stopped and started again on the same address and data directory.
+type testServer struct {
+	t     *testing.T
+	dir   string
+	addr  string
+	st    *store.Bolt
+	api   *api.Server
+	hs    *http.Server
+	clock *clock
+}
+
+// clock is the injected clock: real time plus an offset tests can move.
+type clock struct{ offset time.Duration }
+
+func (c *clock) Now() time.Time { return time.Now().Add(c.offset) }
+
+func startServer(t *testing.T) *testServer {
+	t.Helper()
+	ts := &testServer{t: t, dir: t.TempDir(), addr: "127.0.0.1:0", clock: &clock{}}
+	ts.start()
+	t.Cleanup(ts.stop)
+	return ts
+}
+
+func (ts *testServer) start() {
+	t := ts.t
+	t.Helper()
+	st, err := store.OpenBolt(ts.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := api.New(api.Config{Store: st, Now: ts.clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Heartbeat: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ln net.Listener
+	for i := 0; ; i++ {
+		ln, err = net.Listen("tcp", ts.addr)
+		if err == nil || i > 50 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond) // the old socket may linger briefly
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.addr = ln.Addr().String()
+	ts.st, ts.api = st, srv
+	ts.hs = &http.Server{Handler: srv.Handler()}
+	go ts.hs.Serve(ln)
+}
+
+func (ts *testServer) stop() {
+	if ts.hs == nil {
+		return
+	}
+	ts.api.CloseSockets()
+	ts.hs.Close()
+	ts.st.Close()
+	ts.hs = nil
+}
+
+func (ts *testServer) url() string { return "http://" + ts.addr }
+
+// testClient is a desktop client with its own bbolt store.
+type testClient struct {
+	*core.Client
+	store  *core.BoltStore
+	path   string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func newClient(t *testing.T, ts *testServer) *testClient {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "client.db")
+	return openClient(t, ts, path)
+}
+
+func openClient(t *testing.T, ts *testServer, path string) *testClient {
+	t.Helper()
+	st, err := core.OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := core.NewClient(core.Config{Server: ts.url(), Store: st, Desktop: true, Heartbeat: time.Second, MaxBackoff: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := &testClient{Client: c, store: st, path: path}
+	t.Cleanup(tc.close)
+	return tc
+}
+
+func (tc *testClient) run() {
+	ctx, cancel := context.WithCancel(context.Background())
+	tc.cancel, tc.done = cancel, make(chan struct{})
+	go func() { defer close(tc.done); tc.Run(ctx) }()
+}
+
+func (tc *testClient) close() {
+	if tc.cancel != nil {
+		tc.cancel()
+		<-tc.done
+		tc.cancel = nil
+	}
+	if tc.store != nil {
+		tc.store.Close()
+		tc.store = nil
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after a generous
+// deadline (a hang guard, not a speed assertion).
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+const goodPassword = "correct horse 7!"
+
+func signUp(t *testing.T, c *testClient, email, name string) {
+	t.Helper()
+	if err := c.SignUp(context.Background(), email, goodPassword, name); err != nil {
+		t.Fatalf("sign up %s: %v", email, err)
+	}
+}
+
+func signIn(t *testing.T, c *testClient, email string) {
+	t.Helper()
+	if err := c.SignIn(context.Background(), email, goodPassword); err != nil {
+		t.Fatalf("sign in %s: %v", email, err)
+	}
+}
+
+func online(c *testClient) func() bool {
+	return func() bool { s := c.Snapshot(); return s.Conn == core.Online && s.Pending == 0 }
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -1,0 +1,115 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/coder/websocket"
+
+	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+func TestRevokeClosesSocketWipesStoreAndToken401(t *testing.T) {
+	ts := startServer(t)
+	a, b := newClient(t, ts), newClient(t, ts)
+	signUp(t, a, "marie@example.com", "Marie")
+	signIn(t, b, "marie@example.com")
+	a.run()
+	b.run()
+	waitFor(t, "both online", func() bool { return online(a)() && online(b)() })
+	waitFor(t, "A sees two sessions", func() bool { return len(a.Snapshot().View.Sessions) == 2 })
+	bTok := tokenOf(t, b)
+	bSession := b.Snapshot().SessionID
+
+	// A raw socket on B's session too, to watch it close.
+	raw := dialRaw(t, ts, bTok, "watcher")
+
+	if err := a.RevokeSession(context.Background(), bSession); err != nil {
+		t.Fatalf("revoke: %v", err)
+	}
+	rev, ok := recvType[*wire.Revoked](t, raw)
+	if !ok || rev.Reason == "" {
+		t.Fatalf("raw socket got no revoked message with a reason")
+	}
+	_, _, err := raw.Read(context.Background())
+	if got := websocket.CloseStatus(err); got != wire.CloseRevoked {
+		t.Errorf("raw socket closed with %d (%v), want %d", got, err, wire.CloseRevoked)
+	}
+
+	waitFor(t, "B signed out", func() bool { return b.Snapshot().Conn == core.SignedOut })
+	s := b.Snapshot()
+	if s.HasView || s.Pending != 0 || s.SessionID != "" || !contains(s.Notice, "revoked") {
+		t.Errorf("B after revocation: view %v pending %d session %q notice %q; want wiped with a revocation notice", s.HasView, s.Pending, s.SessionID, s.Notice)
+	}
+	st, err := b.store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Confirmed != nil || len(st.Pending) != 0 || st.Meta.Token != "" || st.Meta.SessionID != "" {
+		t.Errorf("B's store after revocation still holds data: %+v", st)
+	}
+	if st.Meta.DeviceID == "" {
+		t.Error("B's device id was wiped; it identifies the device, not the account")
+	}
+
+	// The revoked token gets 401 on the API and on the websocket.
+	for _, path := range []string{"/v1/me", "/v1/sync"} {
+		req, _ := http.NewRequest("GET", ts.url()+path, nil)
+		req.Header.Set("Authorization", "Bearer "+bTok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("GET %s with revoked token: %d, want 401", path, resp.StatusCode)
+		}
+	}
+	// A can no longer see B's session, live.
+	waitFor(t, "A sees one session", func() bool { return len(a.Snapshot().View.Sessions) == 1 })
+	if s := a.Snapshot(); s.Conn == core.SignedOut {
+		t.Error("revoking B signed A out")
+	}
+}
+
+func TestRevokedWhileOfflineLearnsOnNextConnect(t *testing.T) {
+	ts := startServer(t)
+	a, b := newClient(t, ts), newClient(t, ts)
+	signUp(t, a, "alan@example.com", "Alan")
+	signIn(t, b, "alan@example.com")
+	bSession := b.Snapshot().SessionID
+	// B is offline (not running) and has a pending edit.
+	if err := b.SetDisplayName("Alan T"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.RevokeSession(context.Background(), bSession); err != nil {
+		t.Fatal(err)
+	}
+	b.run()
+	waitFor(t, "B signed out on connect", func() bool { return b.Snapshot().Conn == core.SignedOut })
+	if s := b.Snapshot(); s.Pending != 0 || !contains(s.Notice, "revoked") {
+		t.Errorf("B: pending %d notice %q, want wiped with revocation notice", s.Pending, s.Notice)
+	}
+	acc, _ := ts.st.AccountByEmail("alan@example.com")
+	if acc.DisplayName != "Alan" {
+		t.Errorf("revoked client's queued edit was applied: name %q", acc.DisplayName)
+	}
+}
+
+func TestRevokeOtherAccountsSessionIsNotFound(t *testing.T) {
+	ts := startServer(t)
+	a, m := newClient(t, ts), newClient(t, ts)
+	signUp(t, a, "a1@example.com", "Account One")
+	signUp(t, m, "m1@example.com", "Mallory")
+	err := m.RevokeSession(context.Background(), a.Snapshot().SessionID)
+	var we *wire.Error
+	if !errors.As(err, &we) || we.Code != wire.CodeNotFound {
+		t.Fatalf("revoking another account's session: %v, want not_found", err)
+	}
+	if _, err := ts.st.Session(a.Snapshot().SessionID); err != nil {
+		t.Errorf("victim session gone: %v", err)
+	}
+}

@@ -1,0 +1,232 @@
+// Package hub is the server side of live sync: it keeps every connected
+// client's socket by account and by session, and pushes to them. A push is
+// encoded once and queued to each peer; a peer too slow to drain its queue
+// is disconnected (it resyncs on reconnect) rather than slowing the others.
+package hub
+
+import (
+	"context"
+	"log/slog"
+	gosync "sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dialnexa/account/sync/transport"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// queueLen is how many messages may wait for one slow peer.
+const queueLen = 64
+
+// writeTimeout bounds one socket write.
+const writeTimeout = 10 * time.Second
+
+// Hub is the registry of connected peers. It is safe for concurrent use.
+type Hub struct {
+	mu        gosync.Mutex
+	byAccount map[string]map[*Peer]struct{}
+	bySession map[string]map[*Peer]struct{}
+	log       *slog.Logger
+}
+
+// New returns an empty hub.
+func New(log *slog.Logger) *Hub {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Hub{byAccount: map[string]map[*Peer]struct{}{}, bySession: map[string]map[*Peer]struct{}{}, log: log}
+}
+
+type frame struct {
+	b         []byte
+	closeCode int
+	reason    string
+}
+
+// Peer is one connected client. Its messages are written in order by one
+// goroutine.
+type Peer struct {
+	AccountID string
+	SessionID string
+	conn      *transport.Conn
+	out       chan frame
+	done      chan struct{}
+	once      gosync.Once
+	revoked   atomic.Bool
+}
+
+// Join registers conn for the account and session and starts its writer.
+// Call Leave when the connection's reader returns.
+func (h *Hub) Join(conn *transport.Conn, accountID, sessionID string) *Peer {
+	p := &Peer{AccountID: accountID, SessionID: sessionID, conn: conn, out: make(chan frame, queueLen), done: make(chan struct{})}
+	h.mu.Lock()
+	add(h.byAccount, accountID, p)
+	add(h.bySession, sessionID, p)
+	h.mu.Unlock()
+	go p.write()
+	return p
+}
+
+// Leave unregisters p and stops its writer.
+func (h *Hub) Leave(p *Peer) {
+	h.mu.Lock()
+	remove(h.byAccount, p.AccountID, p)
+	remove(h.bySession, p.SessionID, p)
+	h.mu.Unlock()
+	p.stop()
+}
+
+// Count returns the number of connected peers.
+func (h *Hub) Count() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, ps := range h.bySession {
+		n += len(ps)
+	}
+	return n
+}
+
+// Send queues msg to p. It never blocks: a peer whose queue is full is
+// disconnected.
+func (p *Peer) Send(msg any) {
+	b, err := wire.Encode(msg)
+	if err != nil {
+		panic(err) // programming error: not a wire message
+	}
+	p.enqueue(frame{b: b})
+}
+
+func (p *Peer) enqueue(f frame) {
+	select {
+	case <-p.done:
+	case p.out <- f:
+	default:
+		p.stop()
+		go p.conn.Close(1008, "too slow to keep up; reconnect")
+	}
+}
+
+// Revoked reports whether the peer's session was revoked; from then on the
+// server ignores everything the peer sends.
+func (p *Peer) Revoked() bool { return p.revoked.Load() }
+
+// Done is closed when the peer is revoked, disconnected or has left; a
+// server must not act on anything it reads from the peer after that.
+func (p *Peer) Done() <-chan struct{} { return p.done }
+
+func (p *Peer) stop() { p.once.Do(func() { close(p.done) }) }
+
+func (p *Peer) write() {
+	for {
+		select {
+		case <-p.done:
+			return
+		case f := <-p.out:
+			ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+			var err error
+			if f.b != nil {
+				err = p.conn.SendRaw(ctx, f.b)
+			}
+			cancel()
+			if f.closeCode != 0 {
+				p.conn.Close(f.closeCode, f.reason)
+				p.stop()
+				return
+			}
+			if err != nil {
+				p.conn.CloseNow()
+				p.stop()
+				return
+			}
+		}
+	}
+}
+
+// SendAccount pushes msg to every connected client of the account.
+func (h *Hub) SendAccount(accountID string, msg any) {
+	b, err := wire.Encode(msg)
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range h.peers(h.byAccount, accountID) {
+		p.enqueue(frame{b: b})
+	}
+}
+
+// RevokeSession tells every socket of the session that it is over and
+// closes them with wire.CloseRevoked.
+func (h *Hub) RevokeSession(sessionID, reason string) {
+	h.revoke(h.peers(h.bySession, sessionID), reason)
+}
+
+// RevokeAccount ends every socket of the account (after deletion).
+func (h *Hub) RevokeAccount(accountID, reason string) {
+	h.revoke(h.peers(h.byAccount, accountID), reason)
+}
+
+func (h *Hub) revoke(ps []*Peer, reason string) {
+	if len(ps) == 0 {
+		return
+	}
+	b, _ := wire.Encode(wire.Revoked{Reason: reason})
+	for _, p := range ps {
+		p.revoked.Store(true)
+		f := frame{b: b, closeCode: wire.CloseRevoked, reason: "session revoked"}
+		select {
+		case p.out <- f:
+		default:
+			// The queue is full: close at once; the client learns why on
+			// its next connect.
+			p.stop()
+			go p.conn.Close(wire.CloseRevoked, "session revoked")
+		}
+	}
+}
+
+func (h *Hub) peers(m map[string]map[*Peer]struct{}, key string) []*Peer {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ps := make([]*Peer, 0, len(m[key]))
+	for p := range m[key] {
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+func add(m map[string]map[*Peer]struct{}, k string, p *Peer) {
+	s := m[k]
+	if s == nil {
+		s = map[*Peer]struct{}{}
+		m[k] = s
+	}
+	s[p] = struct{}{}
+}
+
+func remove(m map[string]map[*Peer]struct{}, k string, p *Peer) {
+	if s := m[k]; s != nil {
+		delete(s, p)
+		if len(s) == 0 {
+			delete(m, k)
+		}
+	}
+}
+
+// CloseAll disconnects every peer with the given close status (for example
+// 1012, service restart); clients reconnect with backoff.
+func (h *Hub) CloseAll(code int, reason string) {
+	h.mu.Lock()
+	var ps []*Peer
+	for _, s := range h.bySession {
+		for p := range s {
+			ps = append(ps, p)
+		}
+	}
+	h.mu.Unlock()
+	var wg gosync.WaitGroup
+	for _, p := range ps {
+		p.stop()
+		wg.Go(func() { p.conn.Close(code, reason) })
+	}
+	wg.Wait()
+}

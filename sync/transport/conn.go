@@ -1,0 +1,71 @@
+package transport
+
+import (
+	"context"
+	"errors"
+
+	"github.com/coder/websocket"
+
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// Conn is one websocket carrying wire messages. Send may be called from one
+// goroutine at a time and Recv from another; Close from any.
+type Conn struct {
+	ws *websocket.Conn
+}
+
+func newConn(ws *websocket.Conn) *Conn {
+	ws.SetReadLimit(wire.MaxMessageBytes)
+	return &Conn{ws: ws}
+}
+
+// Send encodes msg and writes it as one text message.
+func (c *Conn) Send(ctx context.Context, msg any) error {
+	b, err := wire.Encode(msg)
+	if err != nil {
+		return err
+	}
+	return c.ws.Write(ctx, websocket.MessageText, b)
+}
+
+// SendRaw writes an already encoded message, so a broadcast is encoded once.
+func (c *Conn) SendRaw(ctx context.Context, b []byte) error {
+	return c.ws.Write(ctx, websocket.MessageText, b)
+}
+
+// Recv reads and decodes the next message. A message that does not decode
+// returns a *wire.Error and leaves the connection usable; any other error
+// means the connection is gone (see CloseStatus). A message over
+// wire.MaxMessageBytes closes the connection with status 1009.
+func (c *Conn) Recv(ctx context.Context) (any, error) {
+	typ, b, err := c.ws.Read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if typ != websocket.MessageText {
+		return nil, wire.Errorf(wire.CodeBadMessage, "binary messages are not part of the protocol")
+	}
+	return wire.Decode(b)
+}
+
+// Close closes the connection with a status code and a short reason.
+func (c *Conn) Close(code int, reason string) error {
+	return c.ws.Close(websocket.StatusCode(code), reason)
+}
+
+// CloseNow closes the connection without the closing handshake.
+func (c *Conn) CloseNow() error { return c.ws.CloseNow() }
+
+// CloseStatus returns the websocket close status carried by err, or -1 if
+// err is not a close.
+func CloseStatus(err error) int {
+	return int(websocket.CloseStatus(err))
+}
+
+// IsProtocolError reports whether err is a message that failed to decode
+// (the connection is still open).
+func IsProtocolError(err error) bool {
+	var we *wire.Error
+	return errors.As(err, &we)
+}

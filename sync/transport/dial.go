@@ -1,0 +1,31 @@
+//go:build !js
+
+package transport
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/coder/websocket"
+)
+
+// Dial opens a websocket to url with the given request headers (the desktop
+// app's bearer token). The response, when there is one, tells why a refused
+// handshake was refused (for example 401).
+func Dial(ctx context.Context, url string, header http.Header, client *http.Client) (*Conn, *http.Response, error) {
+	ws, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: header, HTTPClient: client})
+	if err != nil {
+		return nil, resp, err
+	}
+	return newConn(ws), resp, nil
+}
+
+// Accept upgrades an HTTP request to a websocket. Only the request's own
+// host is an allowed Origin unless originPatterns adds others.
+func Accept(w http.ResponseWriter, r *http.Request, originPatterns []string) (*Conn, error) {
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: originPatterns})
+	if err != nil {
+		return nil, err
+	}
+	return newConn(ws), nil
+}

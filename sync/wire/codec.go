@@ -1,0 +1,117 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+type envelope struct {
+	Type string          `json:"type"`
+	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// Encode returns the wire form of msg, which must be one of the message
+// types of this package (a value or pointer).
+func Encode(msg any) ([]byte, error) {
+	t, err := typeOf(msg)
+	if err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(msg)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", t, err)
+	}
+	return json.Marshal(envelope{Type: t, Data: data})
+}
+
+// Decode parses one wire message and returns a pointer to its typed value
+// (*Hello, *Push, ...). Errors are *Error values with CodeBadMessage,
+// CodeUnknownType or CodeTooLarge.
+func Decode(b []byte) (any, error) {
+	if len(b) > MaxMessageBytes {
+		return nil, Errorf(CodeTooLarge, "message of %d bytes is over the %d-byte limit", len(b), MaxMessageBytes)
+	}
+	var env envelope
+	if err := strict(b, &env); err != nil {
+		return nil, Errorf(CodeBadMessage, "malformed message: %v", err)
+	}
+	msg := newOf(env.Type)
+	if msg == nil {
+		return nil, Errorf(CodeUnknownType, "unknown message type %q", env.Type)
+	}
+	data := env.Data
+	if len(data) == 0 {
+		data = []byte("{}")
+	}
+	if err := strict(data, msg); err != nil {
+		return nil, Errorf(CodeBadMessage, "malformed %s message: %v", env.Type, err)
+	}
+	return msg, nil
+}
+
+func strict(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	if _, err := d.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("trailing data after the message")
+	}
+	return nil
+}
+
+func newOf(t string) any {
+	switch t {
+	case TypeHello:
+		return new(Hello)
+	case TypeWelcome:
+		return new(Welcome)
+	case TypePush:
+		return new(Push)
+	case TypePushAck:
+		return new(PushAck)
+	case TypeView:
+		return new(View)
+	case TypeEvent:
+		return new(Event)
+	case TypeRevoked:
+		return new(Revoked)
+	case TypeError:
+		return new(Error)
+	case TypePing:
+		return new(Ping)
+	case TypePong:
+		return new(Pong)
+	}
+	return nil
+}
+
+func typeOf(msg any) (string, error) {
+	switch msg.(type) {
+	case Hello, *Hello:
+		return TypeHello, nil
+	case Welcome, *Welcome:
+		return TypeWelcome, nil
+	case Push, *Push:
+		return TypePush, nil
+	case PushAck, *PushAck:
+		return TypePushAck, nil
+	case View, *View:
+		return TypeView, nil
+	case Event, *Event:
+		return TypeEvent, nil
+	case Revoked, *Revoked:
+		return TypeRevoked, nil
+	case Error, *Error:
+		return TypeError, nil
+	case Ping, *Ping:
+		return TypePing, nil
+	case Pong, *Pong:
+		return TypePong, nil
+	}
+	return "", fmt.Errorf("encode: %T is not a wire message", msg)
+}

@@ -1,0 +1,9 @@
+// Package wire is the DialNexa sync protocol's message format: the typed
+// messages exchanged over the websocket, their JSON encoding, and the stable
+// numeric error-code table shared with the HTTP API.
+//
+// A message travels as {"type": "...", "data": {...}}. Decoding is strict:
+// unknown types, unknown fields and trailing data are errors with a code.
+// Account state travels as opaque JSON, so this package depends on nothing
+// of the project.
+package wire

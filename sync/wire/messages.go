@@ -1,0 +1,102 @@
+package wire
+
+import "encoding/json"
+
+// Limits of the protocol.
+const (
+	// MaxMessageBytes is the largest websocket message either end accepts; a
+	// larger one closes the connection with status 1009.
+	MaxMessageBytes = 64 << 10
+	// MaxMutationsPerPush bounds one push; clients send larger queues in
+	// several pushes.
+	MaxMutationsPerPush = 100
+	// SchemaVersion is the version of the client cache and view format. A
+	// client with another version drops its cache and resyncs.
+	SchemaVersion = 1
+)
+
+// CloseRevoked is the websocket close status that tells a client its session
+// is over: it must wipe its account data and must not reconnect.
+const CloseRevoked = 4001
+
+// Message types.
+const (
+	TypeHello   = "hello"
+	TypeWelcome = "welcome"
+	TypePush    = "push"
+	TypePushAck = "pushAck"
+	TypeView    = "view"
+	TypeEvent   = "event"
+	TypeRevoked = "revoked"
+	TypeError   = "error"
+	TypePing    = "ping"
+	TypePong    = "pong"
+)
+
+// Hello opens a sync session: the client says who it is and what it has.
+type Hello struct {
+	ClientID       string `json:"clientId"`
+	SchemaVersion  int    `json:"schemaVersion"`
+	Version        uint64 `json:"version"`
+	LastMutationID uint64 `json:"lastMutationId"`
+	LastEventSeq   uint64 `json:"lastEventSeq"`
+}
+
+// Welcome answers Hello with the current view and the last mutation of this
+// client the server has applied (so the client can drop those from its queue).
+type Welcome struct {
+	Version        uint64          `json:"version"`
+	View           json.RawMessage `json:"view"`
+	LastMutationID uint64          `json:"lastMutationId"`
+	SessionID      string          `json:"sessionId"`
+}
+
+// Mutation is one queued change: ID increases per client.
+type Mutation struct {
+	ID   uint64          `json:"id"`
+	Name string          `json:"name"`
+	Args json.RawMessage `json:"args"`
+}
+
+// Push carries pending mutations from a client, oldest first.
+type Push struct {
+	Mutations []Mutation `json:"mutations"`
+}
+
+// Result says what became of one pushed mutation. A rejected mutation is
+// still acknowledged, with Error saying why, so a queue never sticks.
+type Result struct {
+	ID    uint64 `json:"id"`
+	Error *Error `json:"error,omitempty"`
+}
+
+// PushAck acknowledges every mutation up to LastMutationID.
+type PushAck struct {
+	LastMutationID uint64   `json:"lastMutationId"`
+	Results        []Result `json:"results"`
+}
+
+// View is the account's state after a change, pushed by the server.
+type View struct {
+	Version uint64          `json:"version"`
+	View    json.RawMessage `json:"view"`
+}
+
+// Event is an in-app notification or security alert, in sequence order.
+type Event struct {
+	Seq     uint64          `json:"seq"`
+	Kind    string          `json:"kind"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+// Revoked tells a client its session ended; a close with CloseRevoked follows.
+type Revoked struct {
+	Reason string `json:"reason"`
+}
+
+// Ping and Pong are the application heartbeat (browsers cannot send
+// websocket pings).
+type Ping struct{}
+
+// Pong answers Ping.
+type Pong struct{}
