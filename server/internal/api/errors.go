@@ -17,9 +17,15 @@ var cryptoRand io.Reader = rand.Reader
 // maxBodyBytes bounds every JSON request body.
 const maxBodyBytes = 16 << 10
 
-func errInvalid(format string, a ...any) *wire.Error { return wire.Errorf(wire.CodeInvalidArgument, format, a...) }
-func errNotFound(format string, a ...any) *wire.Error { return wire.Errorf(wire.CodeNotFound, format, a...) }
-func errForbidden(format string, a ...any) *wire.Error { return wire.Errorf(wire.CodeForbidden, format, a...) }
+func errInvalid(format string, a ...any) *wire.Error {
+	return wire.Errorf(wire.CodeInvalidArgument, format, a...)
+}
+func errNotFound(format string, a ...any) *wire.Error {
+	return wire.Errorf(wire.CodeNotFound, format, a...)
+}
+func errForbidden(format string, a ...any) *wire.Error {
+	return wire.Errorf(wire.CodeForbidden, format, a...)
+}
 func errInternal() *wire.Error {
 	return wire.Errorf(wire.CodeInternal, "Something went wrong on the server; try again in a moment.")
 }

@@ -308,4 +308,3 @@ func getJSON(b *bolt.Bucket, key string, v any) error {
 	}
 	return nil
 }
-
