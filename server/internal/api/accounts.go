@@ -48,10 +48,6 @@ func (s *Server) tooMany(w http.ResponseWriter) {
 }
 
 func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
-	if !s.limits.allow("signup:"+clientIP(r), 1, 10) {
-		s.tooMany(w)
-		return
-	}
 	var req signUpRequest
 	if !decodeBody(w, r, &req) {
 		return
@@ -68,6 +64,12 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := account.CheckPassword(req.Password); err != nil {
 		writeError(w, http.StatusBadRequest, errInvalid("%s", err))
+		return
+	}
+	// Input the rules refuse costs nothing; what passes costs a hash and
+	// may reveal that an address is registered, so it is rate limited.
+	if !s.limits.allow("signup:"+clientIP(r), 1, 10) {
+		s.tooMany(w)
 		return
 	}
 	hash, err := s.hasher.Hash(r.Context(), req.Password)
