@@ -1,0 +1,94 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/core/account"
+)
+
+// sessionsScreen is Settings → Account → Security → Active Sessions.
+type sessionsScreen struct {
+	u        *UI
+	content  fyne.CanvasObject
+	list     *fyne.Container
+	errLabel *widget.Label
+	offline  *widget.Label
+	// revoke holds the revoke buttons by session id (for tests).
+	revoke map[string]*widget.Button
+}
+
+func newSessionsScreen(u *UI) *sessionsScreen {
+	ss := &sessionsScreen{u: u, list: container.NewVBox(), revoke: map[string]*widget.Button{}}
+	ss.errLabel = widget.NewLabel("")
+	ss.errLabel.Wrapping = fyne.TextWrapWord
+	ss.errLabel.Importance = widget.DangerImportance
+	ss.offline = widget.NewLabel("You are offline: revoking a session needs a connection.")
+	ss.offline.Importance = widget.WarningImportance
+	hint := widget.NewLabel("If you see a session you don't recognize, revoke it and change your password.")
+	hint.Wrapping = fyne.TextWrapWord
+	ss.content = container.NewVScroll(container.NewVBox(widget.NewCard("Active sessions", "", container.NewVBox(hint, ss.offline, ss.errLabel, ss.list))))
+	return ss
+}
+
+func (ss *sessionsScreen) render(s core.Snapshot) {
+	online := s.Conn == core.Online || s.Conn == core.Syncing
+	if online {
+		ss.offline.Hide()
+	} else {
+		ss.offline.Show()
+	}
+	ss.revoke = map[string]*widget.Button{}
+	rows := make([]fyne.CanvasObject, 0, len(s.View.Sessions))
+	for _, sess := range s.View.Sessions {
+		rows = append(rows, ss.row(sess, sess.ID == s.SessionID, online))
+	}
+	ss.list.Objects = rows
+	ss.list.Refresh()
+}
+
+func (ss *sessionsScreen) row(sess account.Session, this, online bool) fyne.CanvasObject {
+	title := sess.Device
+	if this {
+		title += " (this device)"
+	}
+	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: this})
+	detail := widget.NewLabel(fmt.Sprintf("%s · %s · signed in %s · last active %s",
+		sess.DeviceKind, sess.Location, formatTime(sess.Created), formatTime(sess.LastActive)))
+	detail.Wrapping = fyne.TextWrapWord
+	id := sess.ID
+	btn := widget.NewButton("Revoke", func() { ss.doRevoke(id) })
+	btn.Importance = widget.DangerImportance
+	if !online {
+		btn.Disable()
+	}
+	ss.revoke[id] = btn
+	return container.NewBorder(nil, nil, nil, btn, container.NewVBox(head, detail))
+}
+
+func (ss *sessionsScreen) doRevoke(id string) {
+	ss.errLabel.SetText("")
+	ss.u.async(func() {
+		ctx, cancel := ss.u.ctx()
+		defer cancel()
+		err := ss.u.c.RevokeSession(ctx, id)
+		fyne.Do(func() {
+			if err != nil {
+				ss.errLabel.SetText(core.UserMessage(err))
+			}
+			ss.u.render()
+		})
+	})
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "unknown"
+	}
+	return t.Local().Format("2 Jan 2006 15:04")
+}

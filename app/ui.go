@@ -1,0 +1,118 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/dialnexa/account/core"
+)
+
+// Controller is what the screens need of the account client. *core.Client
+// implements it. Methods may block on the network; the UI calls them off
+// the UI goroutine.
+type Controller interface {
+	Snapshot() core.Snapshot
+	SignIn(ctx context.Context, email, password string) error
+	SignUp(ctx context.Context, email, password, displayName string) error
+	SignOut(ctx context.Context) error
+	SetDisplayName(name string) error
+	RevokeSession(ctx context.Context, sessionID string) error
+	DismissNotice()
+}
+
+// UI is the desktop app's window content. Create it with New and call
+// Refresh (from any goroutine) whenever the controller reports a change.
+type UI struct {
+	win fyne.Window
+	c   Controller
+	// async runs blocking actions; tests make it synchronous.
+	async func(func())
+
+	signedIn bool
+	root     *fyne.Container
+
+	auth     *authScreen
+	status   *widget.Label
+	profile  *profileScreen
+	sessions *sessionsScreen
+	notice   *widget.Label
+	tabs     *container.AppTabs
+}
+
+// New builds the UI in win for controller c.
+func New(win fyne.Window, c Controller) *UI {
+	u := &UI{win: win, c: c, async: func(f func()) { go f() }}
+	u.auth = newAuthScreen(u)
+	u.status = widget.NewLabel("")
+	u.notice = widget.NewLabel("")
+	u.notice.Wrapping = fyne.TextWrapWord
+	u.notice.Importance = widget.WarningImportance
+	u.profile = newProfileScreen(u)
+	u.sessions = newSessionsScreen(u)
+	u.tabs = container.NewAppTabs(
+		container.NewTabItem("Profile", u.profile.content),
+		container.NewTabItem("Security", u.sessions.content),
+	)
+	u.root = container.NewStack()
+	win.SetContent(u.root)
+	u.render()
+	return u
+}
+
+// Refresh redraws the UI from the controller's current snapshot. It is safe
+// to call from any goroutine.
+func (u *UI) Refresh() { fyne.Do(u.render) }
+
+// ctx bounds one user action.
+func (u *UI) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 30*time.Second)
+}
+
+func (u *UI) render() {
+	s := u.c.Snapshot()
+	if !s.SignedIn() {
+		if u.signedIn || len(u.root.Objects) == 0 {
+			u.auth.reset()
+			u.root.Objects = []fyne.CanvasObject{u.auth.content}
+			u.signedIn = false
+		}
+		u.auth.render(s)
+		u.root.Refresh()
+		return
+	}
+	if !u.signedIn || len(u.root.Objects) == 0 {
+		u.signedIn = true
+		signOut := widget.NewButton("Sign out", func() {
+			u.async(func() {
+				ctx, cancel := u.ctx()
+				defer cancel()
+				u.c.SignOut(ctx)
+				u.Refresh()
+			})
+		})
+		header := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Settings → Account", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), signOut, u.status)
+		u.profile.reset()
+		u.root.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(header, u.notice), nil, nil, nil, u.tabs)}
+	}
+	u.status.SetText(s.StatusText())
+	u.notice.SetText(s.Notice)
+	if s.Notice == "" {
+		u.notice.Hide()
+	} else {
+		u.notice.Show()
+	}
+	u.profile.render(s)
+	u.sessions.render(s)
+	u.root.Refresh()
+}
+
+// WindowSize is the desktop window's starting size.
+var WindowSize = fyne.NewSize(900, 640)
+
+// RunActionsInline makes the UI run its blocking actions on the calling
+// goroutine instead of a new one, for headless drivers and tests.
+func (u *UI) RunActionsInline() { u.async = func(f func()) { f() } }
