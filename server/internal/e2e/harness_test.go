@@ -26,6 +26,7 @@ type testServer struct {
 	api   *api.Server
 	hs    *http.Server
 	clock *clock
+	panel string
 }
 
 // clock is the injected clock: real time plus an offset tests can move.
@@ -35,7 +36,12 @@ func (c *clock) Now() time.Time { return time.Now().Add(c.offset) }
 
 func startServer(t *testing.T) *testServer {
 	t.Helper()
-	ts := &testServer{t: t, dir: t.TempDir(), addr: "127.0.0.1:0", clock: &clock{}}
+	return startServerWithPanel(t, "")
+}
+
+func startServerWithPanel(t *testing.T, panel string) *testServer {
+	t.Helper()
+	ts := &testServer{t: t, dir: t.TempDir(), addr: "127.0.0.1:0", clock: &clock{}, panel: panel}
 	ts.start()
 	t.Cleanup(ts.stop)
 	return ts
@@ -48,7 +54,7 @@ func (ts *testServer) start() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := api.New(api.Config{Store: st, Now: ts.clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Heartbeat: 5 * time.Second})
+	srv, err := api.New(api.Config{Store: st, Now: ts.clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PanelDir: ts.panel, Heartbeat: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

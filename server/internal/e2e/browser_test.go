@@ -1,0 +1,112 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+var (
+	panelOnce gosync.Once
+	panelDir  string
+	panelErr  error
+)
+
+// builtPanel builds the browser panel once per test binary with the same
+// script the run command uses.
+func builtPanel(t *testing.T) string {
+	t.Helper()
+	panelOnce.Do(func() {
+		root, err := filepath.Abs("../../..")
+		if err != nil {
+			panelErr = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "dialnexa-panel-")
+		if err != nil {
+			panelErr = err
+			return
+		}
+		cmd := exec.Command("bash", filepath.Join(root, "scripts", "build-panel.sh"), dir)
+		cmd.Dir = root
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			panelErr = err
+			panelDir = string(out)
+			return
+		}
+		panelDir = dir
+	})
+	if panelErr != nil {
+		t.Fatalf("build panel: %v\n%s", panelErr, panelDir)
+	}
+	return panelDir
+}
+
+// newBrowser starts Debian's chromium, headless, with a fresh profile. The
+// returned context has run once (the browser is up); derive per-step
+// timeouts from it.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath("/usr/bin/chromium"),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:], opts...)...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelA() })
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// within runs actions with a hang guard.
+func within(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(c, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// poll waits for a JavaScript expression to become true.
+func poll(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second))
+}
+
+func textIs(id, want string) chromedp.Action[chromedp.Void] {
+	return poll(`(document.getElementById(` + jsString(id) + `)||{}).textContent === ` + jsString(want))
+}
+
+func jsString(s string) string {
+	b := []byte{'"'}
+	for _, r := range s {
+		switch r {
+		case '"', '\\':
+			b = append(b, '\\', byte(r))
+		default:
+			b = append(b, string(r)...)
+		}
+	}
+	return string(append(b, '"'))
+}
+
+// clearInput empties an input field as a user selecting all and deleting would.
+func clearInput(id string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[bool](`(e => (e.value = "", e.dispatchEvent(new Event("input")), true))(document.getElementById(` + jsString(id) + `))`)(ctx, t)
+		return chromedp.Void{}, err
+	}
+}

@@ -1,0 +1,58 @@
+//go:build js && wasm
+
+package main
+
+import "syscall/js"
+
+var document = js.Global().Get("document")
+
+type attrs map[string]string
+
+// el creates an element with attributes and children. Text is only ever set
+// through text nodes or textContent, never parsed as HTML.
+func el(tag string, a attrs, kids ...js.Value) js.Value {
+	e := document.Call("createElement", tag)
+	for k, v := range a {
+		e.Call("setAttribute", k, v)
+	}
+	for _, k := range kids {
+		e.Call("append", k)
+	}
+	return e
+}
+
+func txt(s string) js.Value { return document.Call("createTextNode", s) }
+
+func byID(id string) js.Value { return document.Call("getElementById", id) }
+
+func setText(e js.Value, s string) {
+	if e.Get("textContent").String() != s {
+		e.Set("textContent", s)
+	}
+}
+
+func show(e js.Value, visible bool) { e.Set("hidden", !visible) }
+
+// on adds an event listener. The handler runs on its own goroutine, so it
+// may block on the network or on IndexedDB.
+func on(e js.Value, event string, fn func()) {
+	e.Call("addEventListener", event, js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) > 0 && event == "submit" {
+			args[0].Call("preventDefault")
+		}
+		go fn()
+		return nil
+	}))
+}
+
+func value(e js.Value) string { return e.Get("value").String() }
+
+func setDisabled(e js.Value, d bool) { e.Set("disabled", d) }
+
+func replaceChildren(e js.Value, kids ...js.Value) {
+	args := make([]any, len(kids))
+	for i, k := range kids {
+		args[i] = k
+	}
+	e.Call("replaceChildren", args...)
+}

@@ -1,0 +1,39 @@
+//go:build js && wasm
+
+// Command wasm is the DialNexa Account browser panel, compiled to
+// WebAssembly and served by the sync server. It renders real HTML through
+// syscall/js, keeps the account in IndexedDB, and authenticates with the
+// server's HttpOnly session cookie (it never sees the token).
+package main
+
+import (
+	"context"
+	"syscall/js"
+
+	"github.com/dialnexa/account/core"
+)
+
+func main() {
+	origin := js.Global().Get("location").Get("origin").String()
+	root := byID("app")
+	st, err := core.OpenStore("dialnexa-account")
+	if err != nil {
+		fatal(root, err)
+		return
+	}
+	var p *panel
+	client, err := core.NewClient(core.Config{Server: origin, Store: st, OnChange: func() { p.refresh() }})
+	if err != nil {
+		fatal(root, err)
+		return
+	}
+	p = newPanel(root, client)
+	p.refresh()
+	go client.Run(context.Background())
+	select {}
+}
+
+func fatal(root js.Value, err error) {
+	root.Set("textContent", "")
+	root.Call("append", el("p", attrs{"class": "error", "role": "alert"}, txt("DialNexa Account cannot start: "+err.Error())))
+}

@@ -1,0 +1,75 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"syscall/js"
+	"time"
+
+	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/core/account"
+)
+
+// sessionsView is Settings → Account → Security → Active Sessions.
+type sessionsView struct {
+	p                      *panel
+	root, list, err, offln js.Value
+}
+
+func newSessionsView(p *panel) *sessionsView {
+	v := &sessionsView{p: p}
+	v.list = el("ul", attrs{"id": "sessions", "class": "sessions"})
+	v.err = el("p", attrs{"id": "sessions-error", "class": "error", "role": "alert"})
+	v.offln = el("p", attrs{"id": "sessions-offline", "class": "notice"}, txt("You are offline: revoking a session needs a connection."))
+	v.root = el("section", attrs{"id": "security", "aria-labelledby": "security-h"},
+		el("h2", attrs{"id": "security-h"}, txt("Security")),
+		el("h3", nil, txt("Active sessions")),
+		el("p", attrs{"class": "hint"}, txt("If you see a session you don't recognize, revoke it and change your password.")),
+		v.offln, v.err, v.list)
+	return v
+}
+
+func (v *sessionsView) render(s core.Snapshot) {
+	online := s.Conn == core.Online || s.Conn == core.Syncing
+	show(v.offln, !online)
+	items := make([]js.Value, 0, len(s.View.Sessions))
+	for _, sess := range s.View.Sessions {
+		items = append(items, v.item(sess, sess.ID == s.SessionID, online))
+	}
+	replaceChildren(v.list, items...)
+}
+
+func (v *sessionsView) item(sess account.Session, this, online bool) js.Value {
+	head := el("strong", nil, txt(sess.Device))
+	li := el("li", attrs{"data-session-id": sess.ID}, head)
+	if this {
+		li.Call("append", el("span", attrs{"class": "badge this-device"}, txt("This device")))
+	}
+	li.Call("append", el("div", attrs{"class": "detail"}, txt(fmt.Sprintf("%s · %s · signed in %s · last active %s",
+		sess.DeviceKind, sess.Location, formatTime(sess.Created), formatTime(sess.LastActive)))))
+	btn := el("button", attrs{"type": "button", "class": "danger revoke"}, txt("Revoke"))
+	setDisabled(btn, !online)
+	id := sess.ID
+	on(btn, "click", func() {
+		setText(v.err, "")
+		setDisabled(btn, true)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := v.p.c.RevokeSession(ctx, id); err != nil {
+			setText(v.err, core.UserMessage(err))
+			setDisabled(btn, false)
+		}
+		v.p.refresh()
+	})
+	li.Call("append", btn)
+	return li
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "unknown"
+	}
+	return t.Local().Format("2 Jan 2006 15:04")
+}
