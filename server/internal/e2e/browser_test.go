@@ -106,7 +106,7 @@ func jsString(s string) string {
 // clearInput empties an input field as a user selecting all and deleting would.
 func clearInput(id string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		_, err := chromedp.Evaluate[bool](`(e => (e.value = "", e.dispatchEvent(new Event("input")), true))(document.getElementById(` + jsString(id) + `))`)(ctx, t)
+		_, err := chromedp.Evaluate[bool](`(e => (e.value = "", e.dispatchEvent(new Event("input")), true))(document.getElementById(`+jsString(id)+`))`)(ctx, t)
 		return chromedp.Void{}, err
 	}
 }
