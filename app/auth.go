@@ -12,6 +12,7 @@ import (
 type authScreen struct {
 	u        *UI
 	content  *fyne.Container
+	form     *fyne.Container
 	title    *widget.Label
 	notice   *widget.Label
 	email    *widget.Entry
@@ -46,7 +47,8 @@ func newAuthScreen(u *UI) *authScreen {
 	a.submit.Importance = widget.HighImportance
 	a.toggle = widget.NewButton("Create an account", func() { a.signUp = !a.signUp; a.errLabel.SetText(""); a.layout() })
 	a.password.OnSubmitted = func(string) { a.doSubmit() }
-	a.content = container.NewVBox()
+	a.form = container.NewVBox()
+	a.content = container.New(columnLayout{maxWidth: 440}, a.form)
 	a.layout()
 	return a
 }
@@ -67,8 +69,8 @@ func (a *authScreen) layout() {
 		objs = append(objs, a.password)
 	}
 	objs = append(objs, a.errLabel, a.submit, a.toggle)
-	a.content.Objects = objs
-	a.content.Refresh()
+	a.form.Objects = objs
+	a.form.Refresh()
 }
 
 func (a *authScreen) reset() {

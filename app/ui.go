@@ -35,12 +35,13 @@ type UI struct {
 	signedIn bool
 	root     *fyne.Container
 
-	auth     *authScreen
-	status   *widget.Label
-	profile  *profileScreen
-	sessions *sessionsScreen
-	notice   *widget.Label
-	tabs     *container.AppTabs
+	auth      *authScreen
+	status    *widget.Label
+	profile   *profileScreen
+	sessions  *sessionsScreen
+	notice    *widget.Label
+	noticeRow *fyne.Container
+	tabs      *container.AppTabs
 }
 
 // New builds the UI in win for controller c.
@@ -51,6 +52,7 @@ func New(win fyne.Window, c Controller) *UI {
 	u.notice = widget.NewLabel("")
 	u.notice.Wrapping = fyne.TextWrapWord
 	u.notice.Importance = widget.WarningImportance
+	u.noticeRow = container.NewBorder(nil, nil, nil, widget.NewButton("Dismiss", func() { u.c.DismissNotice(); u.render() }), u.notice)
 	u.profile = newProfileScreen(u)
 	u.sessions = newSessionsScreen(u)
 	u.tabs = container.NewAppTabs(
@@ -96,14 +98,14 @@ func (u *UI) render() {
 		})
 		header := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Settings → Account", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), signOut, u.status)
 		u.profile.reset()
-		u.root.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(header, u.notice), nil, nil, nil, u.tabs)}
+		u.root.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(header, u.noticeRow), nil, nil, nil, u.tabs)}
 	}
 	u.status.SetText(s.StatusText())
 	u.notice.SetText(s.Notice)
 	if s.Notice == "" {
-		u.notice.Hide()
+		u.noticeRow.Hide()
 	} else {
-		u.notice.Show()
+		u.noticeRow.Show()
 	}
 	u.profile.render(s)
 	u.sessions.render(s)

@@ -26,7 +26,7 @@ func offlineClient(t *testing.T) (*core.Client, *core.BoltStore) {
 	meta := core.Meta{Schema: core.SchemaVersion, ClientID: "client-1", DeviceID: "device-1", AccountID: "acc-1", SessionID: "sess-1", Email: "ada@example.com", Token: "token"}
 	view := core.Confirmed{Version: 3, View: account.View{
 		Profile:  account.Profile{AccountID: "acc-1", Email: "ada@example.com", DisplayName: "Ada"},
-		Sessions: []account.Session{{ID: "sess-1", DeviceKind: "Desktop app", Device: "DialNexa desktop on linux", Location: "Unknown", Created: time.Unix(1700000000, 0), LastActive: time.Unix(1700000100, 0)}, {ID: "sess-2", DeviceKind: "Desktop", Device: "Chrome on Windows", Location: "Unknown", Created: time.Unix(1700000200, 0)}},
+		Sessions: []account.Session{{ID: "sess-1", DeviceKind: "Desktop app", Device: "DialNexa desktop on Linux", Location: "Unknown", Created: time.Unix(1700000000, 0), LastActive: time.Unix(1700000100, 0)}, {ID: "sess-2", DeviceKind: "Desktop", Device: "Chrome on Windows", Location: "Unknown", Created: time.Unix(1700000200, 0)}},
 	}}
 	if err := st.Commit(core.Change{Meta: &meta, Confirmed: &view}); err != nil {
 		t.Fatal(err)
@@ -114,7 +114,7 @@ func TestSessionsListMarksThisDeviceAndNeedsConnectionToRevoke(t *testing.T) {
 		}
 	}
 	md := markup(t, u)
-	if !strings.Contains(md, "DialNexa desktop on linux (this device)") || strings.Contains(md, "Chrome on Windows (this device)") {
+	if !strings.Contains(md, "DialNexa desktop on Linux (this device)") || strings.Contains(md, "Chrome on Windows (this device)") {
 		t.Errorf("this device not marked on exactly its own session:\n%s", md)
 	}
 }

@@ -143,6 +143,7 @@ func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 	defer tick.Stop()
 	lastHeard := time.Now()
 	welcomed := false
+	gotView := false // a view pushed before the welcome is newer than it
 	var inflight uint64 // highest mutation id sent on this connection
 
 	flush := func() error {
@@ -193,7 +194,10 @@ func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 			lastHeard = time.Now()
 			switch m := r.msg.(type) {
 			case *wire.Welcome:
-				if err := c.applyView(m.Version, m.View, true); err != nil {
+				// The welcome is authoritative (even over a cached view with
+				// a higher version, as after a server restore), unless a
+				// newer view already arrived on this connection.
+				if err := c.applyView(m.Version, m.View, !gotView); err != nil {
 					return welcomed, err
 				}
 				if err := c.replica.Ack(m.LastMutationID); err != nil {
@@ -204,6 +208,7 @@ func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 					return welcomed, err
 				}
 			case *wire.View:
+				gotView = true
 				if err := c.applyView(m.Version, m.View, false); err != nil {
 					return welcomed, err
 				}

@@ -163,7 +163,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, a store.Ac
 	if bearer {
 		out.Token = tok
 	} else {
-		s.setCookie(w, tok, 0)
+		s.setCookie(w, tok, cookieMaxAge)
 	}
 	writeJSON(w, status, out)
 }

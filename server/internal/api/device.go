@@ -19,7 +19,7 @@ type deviceInfo struct {
 // "Mobile", "Tablet") and a short description ("Chrome on Windows").
 func describeDevice(r *http.Request, d deviceInfo) (kind, desc string) {
 	if d.Kind == "desktop" {
-		return "Desktop app", "DialNexa desktop on " + orUnknown(clean(d.OS, 32))
+		return "Desktop app", "DialNexa desktop on " + osName(clean(d.OS, 32))
 	}
 	ua := useragent.Parse(r.UserAgent())
 	kind = "Desktop"
@@ -60,4 +60,19 @@ func orUnknown(s string) string {
 		return "Unknown"
 	}
 	return s
+}
+
+// osName names a Go GOOS value the way people do.
+func osName(goos string) string {
+	switch goos {
+	case "linux":
+		return "Linux"
+	case "windows":
+		return "Windows"
+	case "darwin":
+		return "macOS"
+	case "freebsd":
+		return "FreeBSD"
+	}
+	return orUnknown(goos)
 }

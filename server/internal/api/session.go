@@ -15,6 +15,10 @@ import (
 // touchEvery is how often a session's last-activity time is written.
 const touchEvery = time.Minute
 
+// cookieMaxAge keeps the panel signed in across browser restarts; the
+// session itself lasts until it is signed out or revoked.
+const cookieMaxAge = 30 * 24 * 60 * 60
+
 func (s *Server) cookieName() string {
 	if s.cfg.TLS {
 		return "__Host-dnx_session"
