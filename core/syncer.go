@@ -143,7 +143,7 @@ func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 	defer tick.Stop()
 	lastHeard := time.Now()
 	welcomed := false
-	gotView := false // a view pushed before the welcome is newer than it
+	gotView := false    // a view pushed before the welcome is newer than it
 	var inflight uint64 // highest mutation id sent on this connection
 
 	flush := func() error {
