@@ -64,6 +64,16 @@ func OpenStore(path string) (*BoltStore, error) {
 // Close closes the file.
 func (s *BoltStore) Close() error { return s.db.Close() }
 
+// Check runs bbolt's consistency check and returns the first problem found.
+func (s *BoltStore) Check() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return err
+		}
+		return nil
+	})
+}
+
 // Load implements Store.
 func (s *BoltStore) Load() (State, error) {
 	var st State
