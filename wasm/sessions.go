@@ -42,11 +42,11 @@ func (v *sessionsView) render(s core.Snapshot) {
 }
 
 func (v *sessionsView) item(sess account.Session, this, online bool) js.Value {
-	head := el("strong", nil, txt(sess.Device))
-	li := el("li", attrs{"data-session-id": sess.ID}, head)
+	head := el("div", attrs{"class": "device"}, el("strong", nil, txt(sess.Device)))
 	if this {
-		li.Call("append", el("span", attrs{"class": "badge this-device"}, txt("This device")))
+		head.Call("append", el("span", attrs{"class": "badge this-device"}, txt("This device")))
 	}
+	li := el("li", attrs{"data-session-id": sess.ID}, head)
 	li.Call("append", el("div", attrs{"class": "detail"}, txt(fmt.Sprintf("%s · %s · signed in %s · last active %s",
 		sess.DeviceKind, sess.Location, formatTime(sess.Created), formatTime(sess.LastActive)))))
 	btn := el("button", attrs{"type": "button", "class": "danger revoke"}, txt("Revoke"))

@@ -56,6 +56,8 @@ func TestPanelSignInEditLiveAndRevoked(t *testing.T) {
 		poll(`document.querySelector("#sessions li .this-device") !== null`),
 	)
 
+	saveScreenshot(t, ctx, "panel-profile.png")
+
 	// Revoke the panel's session from the desktop: the panel returns to
 	// sign-in, says why, and its IndexedDB no longer holds the account.
 	var panelSession string
@@ -71,6 +73,7 @@ func TestPanelSignInEditLiveAndRevoked(t *testing.T) {
 		chromedp.WaitVisible(`#auth-form`),
 		poll(`document.getElementById("auth-notice").textContent.includes("revoked")`),
 	)
+	saveScreenshot(t, ctx, "panel-revoked.png")
 	leftovers, err := chromedp.Run(ctx, chromedp.Evaluate[string](`new Promise((ok, fail) => {
 		const r = indexedDB.open("dialnexa-account");
 		r.onerror = () => fail(r.error);
