@@ -135,3 +135,36 @@ func TestApply(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckNewPassword(t *testing.T) {
+	cases := []struct {
+		name, pw, email, display, err string
+	}{
+		{"Password1!", "Password1!", "ada@example.com", "Ada", "commonly used"},
+		{"P@ssw0rd123!", "P@ssw0rd123!", "ada@example.com", "Ada", "commonly used"},
+		{"Summer2024!", "Summer2024!", "ada@example.com", "Ada", "commonly used"},
+		{"Qwerty123!", "Qwerty123!", "", "", "commonly used"},
+		{"all digits and symbols", "12345678!", "", "", "commonly used"},
+		{"run", "abcdefgh1!", "", "", "commonly used"},
+		{"email local part", "lovelace1!", "lovelace@example.com", "Ada", "email address"},
+		{"email local part inside", "xxlovelace2024!", "lovelace@example.com", "Ada", "email address"},
+		{"display name plus 1!", "Ada Byron1!", "lady@example.com", "Ada Byron", "name"},
+		{"good", "correct horse 7!", "ada@example.com", "Ada", ""},
+		{"good long", "Tr0ub4dor&3 staple battery", "ada@example.com", "Ada Lovelace", ""},
+		{"seed rule first", "short1!", "", "", "at least 8"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := CheckNewPassword(tc.pw, tc.email, tc.display)
+			if tc.err == "" {
+				if err != nil {
+					t.Fatalf("CheckNewPassword(%q) = %v, want nil", tc.pw, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Fatalf("CheckNewPassword(%q) = %v, want error containing %q", tc.pw, err, tc.err)
+			}
+		})
+	}
+}

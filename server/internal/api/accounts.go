@@ -62,7 +62,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, errInvalid("%s", err))
 		return
 	}
-	if err := account.CheckPassword(req.Password); err != nil {
+	if err := account.CheckNewPassword(req.Password, email, name); err != nil {
 		writeError(w, http.StatusBadRequest, errInvalid("%s", err))
 		return
 	}

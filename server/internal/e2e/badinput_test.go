@@ -64,6 +64,8 @@ func TestBadHTTPInputGetsClearErrorAndChangesNothing(t *testing.T) {
 		{"short password", "/v1/signup", `{"email":"new@example.com","password":"a1!","displayName":"New"}`, 400, wire.CodeInvalidArgument, "at least 8"},
 		{"password without number", "/v1/signup", `{"email":"new@example.com","password":"abcdefgh!","displayName":"New"}`, 400, wire.CodeInvalidArgument, "number"},
 		{"password without special", "/v1/signup", `{"email":"new@example.com","password":"abcdefgh1","displayName":"New"}`, 400, wire.CodeInvalidArgument, "special"},
+		{"common password", "/v1/signup", `{"email":"new@example.com","password":"Password1!","displayName":"New"}`, 400, wire.CodeInvalidArgument, "commonly used"},
+		{"password from the email", "/v1/signup", `{"email":"newbie@example.com","password":"newbie2024!","displayName":"New"}`, 400, wire.CodeInvalidArgument, "email address"},
 		{"bad email", "/v1/signup", `{"email":"Name <new@example.com>","password":"abcdefg1!","displayName":"New"}`, 400, wire.CodeInvalidArgument, "address"},
 		{"short display name", "/v1/signup", `{"email":"new@example.com","password":"abcdefg1!","displayName":" N "}`, 400, wire.CodeInvalidArgument, "at least 2"},
 		{"duplicate email", "/v1/signup", `{"email":"OWNER@example.com","password":"other pass 9!","displayName":"Thief"}`, 409, wire.CodeConflict, "already exists"},
@@ -102,7 +104,7 @@ func TestBadHTTPInputGetsClearErrorAndChangesNothing(t *testing.T) {
 
 func TestCrossOriginAndCookieFlags(t *testing.T) {
 	ts := startServer(t)
-	body := `{"email":"panel@example.com","password":"panel pass 1!","displayName":"Panel"}`
+	body := `{"email":"panel@example.com","password":"violet kettle 42?","displayName":"Panel"}`
 	a := post(t, ts, "/v1/signup", body, map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
 	if a.status != http.StatusForbidden || a.err == nil || a.err.Code != wire.CodeForbidden {
 		t.Fatalf("cross-origin sign-up: %d %s, want 403 forbidden", a.status, a.body)
