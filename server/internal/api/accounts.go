@@ -83,7 +83,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := store.Account{ID: id, Email: email, PasswordHash: hash, DisplayName: name, Created: s.now()}
-	if err := s.store.CreateAccount(a); err != nil {
+	if err := s.store.Update(func(tx store.Tx) error { return tx.CreateAccount(a) }); err != nil {
 		if errors.Is(err, store.ErrEmailTaken) {
 			writeError(w, http.StatusConflict, wire.Errorf(wire.CodeConflict, "An account with this email already exists. Sign in, or use Forgot password."))
 			return
@@ -115,7 +115,12 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.tooMany(w)
 		return
 	}
-	a, err := s.store.AccountByEmail(email)
+	var a store.Account
+	err = s.store.View(func(tx store.Tx) error {
+		var err error
+		a, err = tx.AccountByEmail(email)
+		return err
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		s.hasher.Verify(r.Context(), req.Password, s.dummy)
 		writeError(w, http.StatusUnauthorized, bad)
@@ -153,12 +158,22 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, a store.Ac
 	kind, desc := describeDevice(r, d)
 	now := s.now()
 	ss := store.Session{ID: id, AccountID: a.ID, TokenHash: auth.HashToken(tok), DeviceKind: kind, Device: desc, Location: "Unknown", Created: now, LastActive: now}
-	a, err = s.store.CreateSession(ss)
+	err = s.store.Update(func(tx store.Tx) error {
+		a, err := tx.Account(a.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.PutSession(ss); err != nil {
+			return err
+		}
+		bump(&a)
+		return tx.PutAccount(a)
+	})
 	if err != nil {
 		s.fail(w, "create session", err)
 		return
 	}
-	s.pushView(a)
+	s.pushView(a.ID)
 	out := signedIn{AccountID: a.ID, SessionID: id}
 	if bearer {
 		out.Token = tok
@@ -169,7 +184,9 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, a store.Ac
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	s.endSession(w, ss.ID, "You signed out on this device.")
+	if !s.endSession(w, ss.AccountID, ss.ID, "You signed out on this device.") {
+		return
+	}
 	s.setCookie(w, "", -1)
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -181,43 +198,57 @@ type meResponse struct {
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	a, err := s.store.Account(ss.AccountID)
+	var out meResponse
+	err := s.store.View(func(tx store.Tx) error {
+		a, err := tx.Account(ss.AccountID)
+		if err != nil {
+			return err
+		}
+		out = meResponse{SessionID: ss.ID, Version: a.Version}
+		out.View, err = buildView(tx, a)
+		return err
+	})
 	if err != nil {
 		s.fail(w, "load account", err)
 		return
 	}
-	v, err := s.view(a)
-	if err != nil {
-		s.fail(w, "build view", err)
-		return
-	}
-	writeJSON(w, http.StatusOK, meResponse{SessionID: ss.ID, Version: a.Version, View: v})
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	target, err := s.store.Session(r.PathValue("id"))
-	if errors.Is(err, store.ErrNotFound) || (err == nil && target.AccountID != ss.AccountID) {
-		writeError(w, http.StatusNotFound, errNotFound("That session has already ended."))
-		return
-	}
-	if err != nil {
-		s.fail(w, "look up session", err)
-		return
-	}
+	target := r.PathValue("id")
 	reason := "This session was revoked from another device."
-	if target.ID == ss.ID {
+	if target == ss.ID {
 		reason = "You revoked this session."
 	}
-	if !s.endSession(w, target.ID, reason) {
+	if !s.endSession(w, ss.AccountID, target, reason) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// endSession ends a session in the store, then closes its sockets and pushes
-// the shorter sessions list to the account's other clients.
-func (s *Server) endSession(w http.ResponseWriter, sessionID, reason string) bool {
-	a, err := s.store.EndSession(sessionID, reason, s.now())
+// endSession ends one of the account's sessions in the store, then closes
+// its sockets and pushes the shorter sessions list to the account's other
+// clients. A session of another account is reported as not found.
+func (s *Server) endSession(w http.ResponseWriter, accountID, sessionID, reason string) bool {
+	err := s.store.Update(func(tx store.Tx) error {
+		target, err := tx.Session(sessionID)
+		if err != nil {
+			return err
+		}
+		if target.AccountID != accountID {
+			return store.ErrNotFound
+		}
+		if err := tx.EndSession(sessionID, reason, s.now()); err != nil {
+			return err
+		}
+		a, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		bump(&a)
+		return tx.PutAccount(a)
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		writeError(w, http.StatusNotFound, errNotFound("That session has already ended."))
 		return false
@@ -227,7 +258,7 @@ func (s *Server) endSession(w http.ResponseWriter, sessionID, reason string) boo
 		return false
 	}
 	s.hub.RevokeSession(sessionID, reason)
-	s.pushView(a)
+	s.pushView(accountID)
 	return true
 }
 

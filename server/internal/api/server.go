@@ -13,20 +13,12 @@ import (
 	"github.com/dialnexa/account/sync/hub"
 )
 
-// Store is what the server needs of its storage. The embedded bbolt store
-// implements it; a shared database can later take its place.
+// Store is what the server needs of its storage: transactions over the
+// store's Tx. The embedded bbolt store implements it; a shared database can
+// later take its place.
 type Store interface {
-	CreateAccount(store.Account) error
-	AccountByEmail(email string) (store.Account, error)
-	Account(id string) (store.Account, error)
-	CreateSession(store.Session) (store.Account, error)
-	SessionByToken(tokenHash string) (store.Session, error)
-	Session(id string) (store.Session, error)
-	Sessions(accountID string) ([]store.Session, error)
-	EndSession(sessionID, reason string, at time.Time) (store.Account, error)
-	TouchSession(sessionID string, at time.Time) error
-	LastMutationID(accountID, clientID string) (uint64, error)
-	ApplyMutations(sessionID, clientID string, muts []store.Mutation, apply func(*store.Account, store.Mutation) error) ([]store.MutationResult, store.Account, uint64, error)
+	Update(func(store.Tx) error) error
+	View(func(store.Tx) error) error
 }
 
 // Config configures a Server. Store is required; the rest have defaults.

@@ -62,7 +62,12 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (store.Ses
 		writeError(w, http.StatusUnauthorized, wire.Errorf(wire.CodeUnauthorized, "Sign in to continue."))
 		return store.Session{}, false
 	}
-	ss, err := s.store.SessionByToken(auth.HashToken(tok))
+	var ss store.Session
+	err := s.store.View(func(tx store.Tx) error {
+		var err error
+		ss, err = tx.SessionByToken(auth.HashToken(tok))
+		return err
+	})
 	var ended *store.EndedError
 	switch {
 	case errors.As(err, &ended):
@@ -77,7 +82,15 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (store.Ses
 		return store.Session{}, false
 	}
 	if now := s.now(); now.Sub(ss.LastActive) >= touchEvery {
-		if err := s.store.TouchSession(ss.ID, now); err != nil && !errors.Is(err, store.ErrNotFound) {
+		err := s.store.Update(func(tx store.Tx) error {
+			cur, err := tx.Session(ss.ID)
+			if err != nil {
+				return err
+			}
+			cur.LastActive = now
+			return tx.PutSession(cur)
+		})
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			s.log.Warn("record session activity", "session", ss.ID, "err", err)
 		}
 		ss.LastActive = now

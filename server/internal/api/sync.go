@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
@@ -64,17 +63,17 @@ func (s *Server) syncSocket(w http.ResponseWriter, r *http.Request) {
 	defer s.hub.Leave(p)
 	// Joined before reading the state: a change committed after this point
 	// is pushed to p, one committed before is in the welcome.
-	a, err := s.store.Account(ss.AccountID)
-	if err != nil {
-		s.log.Error("load account for welcome", "err", err)
-		return
-	}
-	last, err := s.store.LastMutationID(ss.AccountID, hello.ClientID)
+	var last uint64
+	err = s.store.View(func(tx store.Tx) error {
+		var err error
+		last, err = tx.LastMutationID(ss.AccountID, hello.ClientID)
+		return err
+	})
 	if err != nil {
 		s.log.Error("load last mutation id", "err", err)
 		return
 	}
-	vm, err := s.viewMessage(a)
+	vm, err := s.viewMessage(ss.AccountID)
 	if err != nil {
 		s.log.Error("build welcome view", "err", err)
 		return
@@ -117,15 +116,53 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 		p.Send(wire.Errorf(wire.CodeTooLarge, "A push carries at most %d changes.", wire.MaxMutationsPerPush))
 		return
 	}
-	muts := make([]store.Mutation, len(m.Mutations))
-	for i, mu := range m.Mutations {
-		if i > 0 && mu.ID <= m.Mutations[i-1].ID {
+	for i := 1; i < len(m.Mutations); i++ {
+		if m.Mutations[i].ID <= m.Mutations[i-1].ID {
 			p.Send(wire.Errorf(wire.CodeBadMessage, "Changes must be in increasing id order."))
 			return
 		}
-		muts[i] = store.Mutation{ID: mu.ID, Name: mu.Name, Args: mu.Args}
 	}
-	results, a, last, err := s.store.ApplyMutations(ss.ID, clientID, muts, applyMutation)
+	var ack wire.PushAck
+	changed := false
+	err := s.store.Update(func(tx store.Tx) error {
+		ack = wire.PushAck{Results: make([]wire.Result, 0, len(m.Mutations))}
+		changed = false
+		// The session must still be live: a revoked client changes nothing.
+		if _, err := tx.Session(ss.ID); err != nil {
+			return err
+		}
+		a, err := tx.Account(ss.AccountID)
+		if err != nil {
+			return err
+		}
+		last, err := tx.LastMutationID(a.ID, clientID)
+		if err != nil {
+			return err
+		}
+		for _, mu := range m.Mutations {
+			res := wire.Result{ID: mu.ID}
+			if mu.ID > last {
+				// Above the last applied id: new. At or below: a replay,
+				// acknowledged without applying it again.
+				if err := applyMutation(&a, mu); err != nil {
+					res.Error = wire.Errorf(wire.CodeInvalidArgument, "%s", err)
+				} else {
+					changed = true
+				}
+				last = mu.ID
+			}
+			ack.Results = append(ack.Results, res)
+		}
+		ack.LastMutationID = last
+		if err := tx.SetLastMutationID(a.ID, clientID, last); err != nil {
+			return err
+		}
+		if !changed {
+			return nil
+		}
+		bump(&a)
+		return tx.PutAccount(a)
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		return // the session ended meanwhile; its revocation is on its way
 	}
@@ -134,29 +171,19 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 		p.Send(errInternal())
 		return
 	}
-	changed := false
-	ack := wire.PushAck{LastMutationID: last, Results: make([]wire.Result, len(results))}
-	for i, r := range results {
-		ack.Results[i] = wire.Result{ID: r.ID}
-		if r.Err != nil {
-			ack.Results[i].Error = wire.Errorf(wire.CodeInvalidArgument, "%s", r.Err)
-		} else {
-			changed = true
-		}
-	}
 	if changed {
 		// Queued to every socket of the account, this one included, before
 		// the ack: the client sees the new view before it drops its queue.
-		s.pushView(a)
+		s.pushView(ss.AccountID)
 	}
 	p.Send(ack)
 }
 
 // applyMutation applies one client mutation to the stored account with the
-// shared account rules.
-func applyMutation(a *store.Account, m store.Mutation) error {
+// shared account rules, leaving a unchanged when they refuse it.
+func applyMutation(a *store.Account, m wire.Mutation) error {
 	v := account.View{Profile: account.Profile{AccountID: a.ID, Email: a.Email, DisplayName: a.DisplayName}}
-	if err := account.Apply(&v, m.Name, json.RawMessage(m.Args)); err != nil {
+	if err := account.Apply(&v, m.Name, m.Args); err != nil {
 		return err
 	}
 	a.DisplayName = v.Profile.DisplayName

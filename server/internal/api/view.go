@@ -8,9 +8,9 @@ import (
 	"github.com/dialnexa/account/sync/wire"
 )
 
-// view builds what the account's clients show.
-func (s *Server) view(a store.Account) (account.View, error) {
-	sessions, err := s.store.Sessions(a.ID)
+// buildView builds what the account's clients show, inside tx.
+func buildView(tx store.Tx, a store.Account) (account.View, error) {
+	sessions, err := tx.Sessions(a.ID)
 	if err != nil {
 		return account.View{}, err
 	}
@@ -25,24 +25,36 @@ func (s *Server) view(a store.Account) (account.View, error) {
 	return v, nil
 }
 
-// pushView sends the account's current view to all its connected clients.
-func (s *Server) pushView(a store.Account) {
-	msg, err := s.viewMessage(a)
-	if err != nil {
-		s.log.Error("build view to push", "account", a.ID, "err", err)
-		return
-	}
-	s.hub.SendAccount(a.ID, msg)
+// viewMessage reads the account's current view as a wire message.
+func (s *Server) viewMessage(accountID string) (wire.View, error) {
+	var msg wire.View
+	err := s.store.View(func(tx store.Tx) error {
+		a, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		v, err := buildView(tx, a)
+		if err != nil {
+			return err
+		}
+		b, err := json.Marshal(v)
+		msg = wire.View{Version: a.Version, View: b}
+		return err
+	})
+	return msg, err
 }
 
-func (s *Server) viewMessage(a store.Account) (wire.View, error) {
-	v, err := s.view(a)
+// pushView sends the account's current view to all its connected clients.
+// It reads the view after the change committed, so a client never sees an
+// older view pushed after a newer one with the same version.
+func (s *Server) pushView(accountID string) {
+	msg, err := s.viewMessage(accountID)
 	if err != nil {
-		return wire.View{}, err
+		s.log.Error("build view to push", "account", accountID, "err", err)
+		return
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return wire.View{}, err
-	}
-	return wire.View{Version: a.Version, View: b}, nil
+	s.hub.SendAccount(accountID, msg)
 }
+
+// bump marks a change to what the account's clients see.
+func bump(a *store.Account) { a.Version++ }

@@ -85,10 +85,10 @@ func TestBadHTTPInputGetsClearErrorAndChangesNothing(t *testing.T) {
 		})
 	}
 	// Nothing was created or taken over.
-	if _, err := ts.st.AccountByEmail("new@example.com"); err == nil {
+	if _, err := ts.account("new@example.com"); err == nil {
 		t.Error("a refused sign-up created an account")
 	}
-	acc, err := ts.st.AccountByEmail("owner@example.com")
+	acc, err := ts.account("owner@example.com")
 	if err != nil || acc.DisplayName != "Owner" {
 		t.Errorf("owner account changed: %+v %v", acc, err)
 	}
@@ -109,7 +109,7 @@ func TestCrossOriginAndCookieFlags(t *testing.T) {
 	if a.status != http.StatusForbidden || a.err == nil || a.err.Code != wire.CodeForbidden {
 		t.Fatalf("cross-origin sign-up: %d %s, want 403 forbidden", a.status, a.body)
 	}
-	if _, err := ts.st.AccountByEmail("panel@example.com"); err == nil {
+	if _, err := ts.account("panel@example.com"); err == nil {
 		t.Fatal("cross-origin request created an account")
 	}
 	a = post(t, ts, "/v1/signup", body, map[string]string{"Origin": ts.url(), "Sec-Fetch-Site": "same-origin"})
@@ -196,7 +196,7 @@ func TestBadWebsocketInput(t *testing.T) {
 	if got := websocket.CloseStatus(err); got != websocket.StatusMessageTooBig {
 		t.Errorf("oversized message closed with %d (%v), want 1009", got, err)
 	}
-	acc, _ := ts.st.AccountByEmail("ws@example.com")
+	acc, _ := ts.account("ws@example.com")
 	if acc.DisplayName != "Socket" {
 		t.Errorf("bad messages changed the account: %q", acc.DisplayName)
 	}

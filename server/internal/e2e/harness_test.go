@@ -169,3 +169,25 @@ func online(c *testClient) func() bool {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// account reads an account straight from the server's store.
+func (ts *testServer) account(email string) (store.Account, error) {
+	var a store.Account
+	err := ts.st.View(func(tx store.Tx) error {
+		var err error
+		a, err = tx.AccountByEmail(email)
+		return err
+	})
+	return a, err
+}
+
+// session reads a live session straight from the server's store.
+func (ts *testServer) session(id string) (store.Session, error) {
+	var s store.Session
+	err := ts.st.View(func(tx store.Tx) error {
+		var err error
+		s, err = tx.Session(id)
+		return err
+	})
+	return s, err
+}

@@ -93,7 +93,7 @@ func TestRevokedWhileOfflineLearnsOnNextConnect(t *testing.T) {
 	if s := b.Snapshot(); s.Pending != 0 || !contains(s.Notice, "revoked") {
 		t.Errorf("B: pending %d notice %q, want wiped with revocation notice", s.Pending, s.Notice)
 	}
-	acc, _ := ts.st.AccountByEmail("alan@example.com")
+	acc, _ := ts.account("alan@example.com")
 	if acc.DisplayName != "Alan" {
 		t.Errorf("revoked client's queued edit was applied: name %q", acc.DisplayName)
 	}
@@ -109,7 +109,7 @@ func TestRevokeOtherAccountsSessionIsNotFound(t *testing.T) {
 	if !errors.As(err, &we) || we.Code != wire.CodeNotFound {
 		t.Fatalf("revoking another account's session: %v, want not_found", err)
 	}
-	if _, err := ts.st.Session(a.Snapshot().SessionID); err != nil {
+	if _, err := ts.session(a.Snapshot().SessionID); err != nil {
 		t.Errorf("victim session gone: %v", err)
 	}
 }

@@ -140,7 +140,7 @@ func TestReplayedMutationAppliesOnce(t *testing.T) {
 	if ack.LastMutationID != 1 || len(ack.Results) != 1 || ack.Results[0].Error != nil {
 		t.Fatalf("first push ack = %+v, want id 1 applied", ack)
 	}
-	acc, _ := ts.st.AccountByEmail("linus@example.com")
+	acc, _ := ts.account("linus@example.com")
 	v1 := acc.Version
 
 	// The same mutation id again, even with other content, is a replay.
@@ -148,7 +148,7 @@ func TestReplayedMutationAppliesOnce(t *testing.T) {
 	if ack.LastMutationID != 1 || ack.Results[0].Error != nil {
 		t.Fatalf("replay ack = %+v, want id 1 acknowledged", ack)
 	}
-	acc, _ = ts.st.AccountByEmail("linus@example.com")
+	acc, _ = ts.account("linus@example.com")
 	if acc.DisplayName != "Linus T" || acc.Version != v1 {
 		t.Errorf("after replay: name %q version %d, want %q version %d", acc.DisplayName, acc.Version, "Linus T", v1)
 	}
@@ -158,7 +158,7 @@ func TestReplayedMutationAppliesOnce(t *testing.T) {
 	if ack.LastMutationID != 2 || ack.Results[0].Error == nil || ack.Results[0].Error.Code != wire.CodeInvalidArgument {
 		t.Fatalf("invalid push ack = %+v, want id 2 refused with invalid_argument", ack)
 	}
-	acc, _ = ts.st.AccountByEmail("linus@example.com")
+	acc, _ = ts.account("linus@example.com")
 	if acc.DisplayName != "Linus T" || acc.Version != v1 {
 		t.Errorf("after refused change: name %q version %d, want unchanged", acc.DisplayName, acc.Version)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -15,13 +16,20 @@ var (
 	bAccounts        = []byte("accounts")         // account id → Account
 	bEmails          = []byte("emails")           // email → account id
 	bSessions        = []byte("sessions")         // session id → Session
-	bTokens          = []byte("tokens")           // token hash → session id
+	bTokens          = []byte("tokens")           // session token hash → session id
 	bAccountSessions = []byte("account_sessions") // account id/session id → nil
 	bClients         = []byte("clients")          // account id/client id → last mutation id
-	bEnded           = []byte("ended")            // token hash → EndedError
+	bEnded           = []byte("ended")            // session token hash → EndedError
+	bEvents          = []byte("events")           // account id/seq → Event
+	bActivity        = []byte("activity")         // account id/seq → Activity
+	bSecrets         = []byte("secrets")          // link token hash → Token
+	bDevices         = []byte("devices")          // account id/device hash → first seen
+	bOutbox          = []byte("outbox")           // mail id → Mail
+	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox}
 )
 
-// Bolt is the embedded store: one bbolt file. It is safe for concurrent use.
+// Bolt is the embedded store: one bbolt file, every transaction fsync'd.
+// It is safe for concurrent use; write transactions are serialized.
 type Bolt struct {
 	db *bolt.DB
 }
@@ -35,7 +43,7 @@ func OpenBolt(dir string) (*Bolt, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded} {
+		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -52,6 +60,9 @@ func OpenBolt(dir string) (*Bolt, error) {
 // Close closes the file.
 func (s *Bolt) Close() error { return s.db.Close() }
 
+// Path is the store's file.
+func (s *Bolt) Path() string { return s.db.Path() }
+
 // Check runs bbolt's consistency check and returns the first problem found.
 func (s *Bolt) Check() error {
 	return s.db.View(func(tx *bolt.Tx) error {
@@ -62,249 +73,258 @@ func (s *Bolt) Check() error {
 	})
 }
 
-// CreateAccount stores a new account; ErrEmailTaken if its email is in use.
-func (s *Bolt) CreateAccount(a Account) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		emails := tx.Bucket(bEmails)
-		if emails.Get([]byte(a.Email)) != nil {
-			return ErrEmailTaken
-		}
-		if err := emails.Put([]byte(a.Email), []byte(a.ID)); err != nil {
-			return err
-		}
-		return putJSON(tx.Bucket(bAccounts), a.ID, a)
+// Update runs fn in a read-write transaction, committed durably when fn
+// returns nil and rolled back when it returns an error.
+func (s *Bolt) Update(fn func(Tx) error) error {
+	return s.db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+}
+
+// View runs fn in a read-only transaction; its writes fail.
+func (s *Bolt) View(fn func(Tx) error) error {
+	return s.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+}
+
+// Dump calls fn with every key and value in the store (for tests that check
+// what is stored).
+func (s *Bolt) Dump(fn func(bucket, key, value []byte)) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			return b.ForEach(func(k, v []byte) error { fn(name, k, v); return nil })
+		})
 	})
 }
 
-// AccountByEmail returns the account registered under a normalized email.
-func (s *Bolt) AccountByEmail(email string) (Account, error) {
+type boltTx struct{ tx *bolt.Tx }
+
+func (t boltTx) b(name []byte) *bolt.Bucket { return t.tx.Bucket(name) }
+
+func (t boltTx) Account(id string) (Account, error) {
 	var a Account
-	err := s.db.View(func(tx *bolt.Tx) error {
-		id := tx.Bucket(bEmails).Get([]byte(email))
-		if id == nil {
-			return ErrNotFound
-		}
-		return getJSON(tx.Bucket(bAccounts), string(id), &a)
-	})
-	return a, err
+	return a, getJSON(t.b(bAccounts), []byte(id), &a)
 }
 
-// Account returns the account with the given id.
-func (s *Bolt) Account(id string) (Account, error) {
-	var a Account
-	err := s.db.View(func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bAccounts), id, &a) })
-	return a, err
+func (t boltTx) AccountByEmail(email string) (Account, error) {
+	id := t.b(bEmails).Get([]byte(email))
+	if id == nil {
+		return Account{}, ErrNotFound
+	}
+	return t.Account(string(id))
 }
 
-// CreateSession stores a new session and bumps its account's version (the
-// sessions list is part of the account view). It returns the account.
-func (s *Bolt) CreateSession(ss Session) (Account, error) {
-	var a Account
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		if err := getJSON(tx.Bucket(bAccounts), ss.AccountID, &a); err != nil {
-			return err
-		}
-		if err := putJSON(tx.Bucket(bSessions), ss.ID, ss); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bTokens).Put([]byte(ss.TokenHash), []byte(ss.ID)); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bAccountSessions).Put(pair(ss.AccountID, ss.ID), nil); err != nil {
-			return err
-		}
-		return bump(tx, &a)
-	})
-	return a, err
-}
-
-// SessionByToken returns the live session whose token has the given hash.
-// A token whose session ended returns *EndedError; an unknown one ErrNotFound.
-func (s *Bolt) SessionByToken(tokenHash string) (Session, error) {
-	var ss Session
-	err := s.db.View(func(tx *bolt.Tx) error {
-		id := tx.Bucket(bTokens).Get([]byte(tokenHash))
-		if id == nil {
-			if b := tx.Bucket(bEnded).Get([]byte(tokenHash)); b != nil {
-				e := new(EndedError)
-				if err := json.Unmarshal(b, e); err != nil {
-					return err
-				}
-				return e
-			}
-			return ErrNotFound
-		}
-		return getJSON(tx.Bucket(bSessions), string(id), &ss)
-	})
-	return ss, err
-}
-
-// Session returns a live session by id.
-func (s *Bolt) Session(id string) (Session, error) {
-	var ss Session
-	err := s.db.View(func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bSessions), id, &ss) })
-	return ss, err
-}
-
-// Sessions returns the account's live sessions, oldest first.
-func (s *Bolt) Sessions(accountID string) ([]Session, error) {
-	var out []Session
-	err := s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		out, err = sessionsOf(tx, accountID)
+func (t boltTx) CreateAccount(a Account) error {
+	if t.b(bEmails).Get([]byte(a.Email)) != nil {
+		return ErrEmailTaken
+	}
+	if err := t.b(bEmails).Put([]byte(a.Email), []byte(a.ID)); err != nil {
 		return err
+	}
+	return putJSON(t.b(bAccounts), []byte(a.ID), a)
+}
+
+func (t boltTx) PutAccount(a Account) error {
+	if id := t.b(bEmails).Get([]byte(a.Email)); string(id) != a.ID {
+		return fmt.Errorf("put account %s: email %q is not registered to it", a.ID, a.Email)
+	}
+	return putJSON(t.b(bAccounts), []byte(a.ID), a)
+}
+
+func (t boltTx) Session(id string) (Session, error) {
+	var s Session
+	return s, getJSON(t.b(bSessions), []byte(id), &s)
+}
+
+func (t boltTx) SessionByToken(hash string) (Session, error) {
+	id := t.b(bTokens).Get([]byte(hash))
+	if id == nil {
+		if b := t.b(bEnded).Get([]byte(hash)); b != nil {
+			e := new(EndedError)
+			if err := json.Unmarshal(b, e); err != nil {
+				return Session{}, err
+			}
+			return Session{}, e
+		}
+		return Session{}, ErrNotFound
+	}
+	return t.Session(string(id))
+}
+
+func (t boltTx) Sessions(accountID string) ([]Session, error) {
+	var out []Session
+	prefix := pair(accountID, "")
+	c := t.b(bAccountSessions).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		s, err := t.Session(string(k[len(prefix):]))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b Session) int { return a.Created.Compare(b.Created) })
+	return out, nil
+}
+
+func (t boltTx) PutSession(s Session) error {
+	if err := putJSON(t.b(bSessions), []byte(s.ID), s); err != nil {
+		return err
+	}
+	if err := t.b(bTokens).Put([]byte(s.TokenHash), []byte(s.ID)); err != nil {
+		return err
+	}
+	return t.b(bAccountSessions).Put(pair(s.AccountID, s.ID), nil)
+}
+
+func (t boltTx) EndSession(id, reason string, at time.Time) error {
+	s, err := t.Session(id)
+	if err != nil {
+		return err
+	}
+	for _, del := range []struct {
+		b []byte
+		k []byte
+	}{{bSessions, []byte(id)}, {bTokens, []byte(s.TokenHash)}, {bAccountSessions, pair(s.AccountID, id)}} {
+		if err := t.b(del.b).Delete(del.k); err != nil {
+			return err
+		}
+	}
+	return putJSON(t.b(bEnded), []byte(s.TokenHash), EndedError{Reason: reason, At: at})
+}
+
+func (t boltTx) LastMutationID(accountID, clientID string) (uint64, error) {
+	if b := t.b(bClients).Get(pair(accountID, clientID)); len(b) == 8 {
+		return binary.BigEndian.Uint64(b), nil
+	}
+	return 0, nil
+}
+
+func (t boltTx) SetLastMutationID(accountID, clientID string, id uint64) error {
+	return t.b(bClients).Put(pair(accountID, clientID), u64(id))
+}
+
+func (t boltTx) AddEvent(a *Account, kind string, payload []byte, at time.Time) (Event, error) {
+	a.EventSeq++
+	e := Event{Seq: a.EventSeq, Kind: kind, Payload: payload, Created: at}
+	if err := putJSON(t.b(bEvents), seqKey(a.ID, e.Seq), e); err != nil {
+		return Event{}, err
+	}
+	return e, nil
+}
+
+func (t boltTx) EventsAfter(accountID string, seq uint64, limit int) ([]Event, error) {
+	var out []Event
+	prefix := pair(accountID, "")
+	c := t.b(bEvents).Cursor()
+	for k, v := c.Seek(seqKey(accountID, seq+1)); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Next() {
+		var e Event
+		if err := json.Unmarshal(v, &e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func (t boltTx) AddActivity(a *Account, kind, detail string, at time.Time) error {
+	a.ActivitySeq++
+	return putJSON(t.b(bActivity), seqKey(a.ID, a.ActivitySeq), Activity{Seq: a.ActivitySeq, Kind: kind, Detail: detail, At: at})
+}
+
+func (t boltTx) Activity(accountID string, limit int) ([]Activity, error) {
+	var out []Activity
+	prefix := pair(accountID, "")
+	c := t.b(bActivity).Cursor()
+	k, v := c.Seek(seqKey(accountID, ^uint64(0)))
+	if k == nil || !bytes.HasPrefix(k, prefix) {
+		k, v = c.Prev()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Prev() {
+		var a Activity
+		if err := json.Unmarshal(v, &a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func (t boltTx) PutToken(hash string, tok Token) error {
+	return putJSON(t.b(bSecrets), []byte(hash), tok)
+}
+
+func (t boltTx) Token(hash string) (Token, error) {
+	var tok Token
+	return tok, getJSON(t.b(bSecrets), []byte(hash), &tok)
+}
+
+func (t boltTx) DeleteToken(hash string) error { return t.b(bSecrets).Delete([]byte(hash)) }
+
+func (t boltTx) KnownDevice(accountID, deviceHash string) (bool, error) {
+	return t.b(bDevices).Get(pair(accountID, deviceHash)) != nil, nil
+}
+
+func (t boltTx) AddDevice(accountID, deviceHash string, at time.Time) error {
+	return t.b(bDevices).Put(pair(accountID, deviceHash), []byte(at.UTC().Format(time.RFC3339)))
+}
+
+func (t boltTx) HasDevices(accountID string) (bool, error) {
+	prefix := pair(accountID, "")
+	k, _ := t.b(bDevices).Cursor().Seek(prefix)
+	return k != nil && bytes.HasPrefix(k, prefix), nil
+}
+
+func (t boltTx) Enqueue(m Mail) error {
+	id, err := t.b(bOutbox).NextSequence()
+	if err != nil {
+		return err
+	}
+	m.ID = id
+	return putJSON(t.b(bOutbox), u64(id), m)
+}
+
+func (t boltTx) DueMail(now time.Time, limit int) ([]Mail, error) {
+	var out []Mail
+	err := t.b(bOutbox).ForEach(func(_, v []byte) error {
+		var m Mail
+		if err := json.Unmarshal(v, &m); err != nil {
+			return err
+		}
+		if !m.Next.After(now) && len(out) < limit {
+			out = append(out, m)
+		}
+		return nil
 	})
 	return out, err
 }
 
-func sessionsOf(tx *bolt.Tx, accountID string) ([]Session, error) {
-	var out []Session
-	prefix := pair(accountID, "")
-	c := tx.Bucket(bAccountSessions).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		var ss Session
-		if err := getJSON(tx.Bucket(bSessions), string(k[len(prefix):]), &ss); err != nil {
-			return nil, err
-		}
-		out = append(out, ss)
-	}
-	sortSessions(out)
-	return out, nil
-}
-
-// EndSession removes a live session, remembering why for a client that
-// comes back with its token, and bumps the account's version. It returns
-// the account and ErrNotFound when the session is not live.
-func (s *Bolt) EndSession(sessionID, reason string, at time.Time) (Account, error) {
-	var a Account
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		var ss Session
-		if err := getJSON(tx.Bucket(bSessions), sessionID, &ss); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bSessions).Delete([]byte(sessionID)); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bTokens).Delete([]byte(ss.TokenHash)); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bAccountSessions).Delete(pair(ss.AccountID, ss.ID)); err != nil {
-			return err
-		}
-		b, _ := json.Marshal(EndedError{Reason: reason, At: at})
-		if err := tx.Bucket(bEnded).Put([]byte(ss.TokenHash), b); err != nil {
-			return err
-		}
-		if err := getJSON(tx.Bucket(bAccounts), ss.AccountID, &a); err != nil {
-			return err
-		}
-		return bump(tx, &a)
-	})
-	return a, err
-}
-
-// TouchSession records the session's last activity. It does not change the
-// account version: the time is shown, not synced live.
-func (s *Bolt) TouchSession(sessionID string, at time.Time) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		var ss Session
-		if err := getJSON(tx.Bucket(bSessions), sessionID, &ss); err != nil {
-			return err
-		}
-		ss.LastActive = at
-		return putJSON(tx.Bucket(bSessions), ss.ID, ss)
-	})
-}
-
-// LastMutationID returns the last mutation id applied for the client.
-func (s *Bolt) LastMutationID(accountID, clientID string) (uint64, error) {
-	var n uint64
-	err := s.db.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bClients).Get(pair(accountID, clientID)); len(b) == 8 {
-			n = binary.BigEndian.Uint64(b)
-		}
-		return nil
-	})
-	return n, err
-}
-
-// ApplyMutations applies a client's mutations in one transaction, on behalf
-// of a session that must still be live. A mutation whose id is at or below
-// the client's last applied id was applied before and is skipped (a replay);
-// apply decides the others and may refuse one with an error, which is
-// recorded in its result and skips it. The client's last mutation id, the
-// changes and the account version are committed together. It returns the
-// results, the account after the changes, and the client's last mutation id.
-func (s *Bolt) ApplyMutations(sessionID, clientID string, muts []Mutation, apply func(*Account, Mutation) error) ([]MutationResult, Account, uint64, error) {
-	var (
-		a       Account
-		last    uint64
-		results = make([]MutationResult, 0, len(muts))
-	)
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		results = results[:0]
-		var ss Session
-		if err := getJSON(tx.Bucket(bSessions), sessionID, &ss); err != nil {
-			return err
-		}
-		if err := getJSON(tx.Bucket(bAccounts), ss.AccountID, &a); err != nil {
-			return err
-		}
-		key := pair(ss.AccountID, clientID)
-		if b := tx.Bucket(bClients).Get(key); len(b) == 8 {
-			last = binary.BigEndian.Uint64(b)
-		}
-		changed := false
-		for _, m := range muts {
-			if m.ID <= last {
-				results = append(results, MutationResult{ID: m.ID})
-				continue
-			}
-			before := a
-			if err := apply(&a, m); err != nil {
-				a = before
-				results = append(results, MutationResult{ID: m.ID, Err: err})
-			} else {
-				changed = changed || a != before
-				results = append(results, MutationResult{ID: m.ID})
-			}
-			last = m.ID
-		}
-		var b [8]byte
-		binary.BigEndian.PutUint64(b[:], last)
-		if err := tx.Bucket(bClients).Put(key, b[:]); err != nil {
-			return err
-		}
-		if !changed {
-			return nil
-		}
-		return bump(tx, &a)
-	})
-	return results, a, last, err
-}
-
-func bump(tx *bolt.Tx, a *Account) error {
-	a.Version++
-	return putJSON(tx.Bucket(bAccounts), a.ID, a)
-}
+func (t boltTx) PutMail(m Mail) error       { return putJSON(t.b(bOutbox), u64(m.ID), m) }
+func (t boltTx) DeleteMail(id uint64) error { return t.b(bOutbox).Delete(u64(id)) }
 
 func pair(a, b string) []byte { return []byte(a + "/" + b) }
 
-func putJSON(b *bolt.Bucket, key string, v any) error {
+func seqKey(accountID string, seq uint64) []byte {
+	return append(pair(accountID, ""), u64(seq)...)
+}
+
+func u64(n uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	return b[:]
+}
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	return b.Put([]byte(key), data)
+	return b.Put(key, data)
 }
 
-func getJSON(b *bolt.Bucket, key string, v any) error {
-	data := b.Get([]byte(key))
+func getJSON(b *bolt.Bucket, key []byte, v any) error {
+	data := b.Get(key)
 	if data == nil {
 		return ErrNotFound
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("decode %s %q: %w", b.Tx().DB().Path(), key, err)
+		return fmt.Errorf("decode %q: %w", key, err)
 	}
 	return nil
 }

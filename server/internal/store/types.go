@@ -14,8 +14,8 @@ var (
 // EndedError is returned for a session token that was valid once: the
 // session was revoked or signed out. Reason says how, for the user.
 type EndedError struct {
-	Reason string
-	At     time.Time
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
 }
 
 func (e *EndedError) Error() string { return "session ended: " + e.Reason }
@@ -29,6 +29,31 @@ type Account struct {
 	Created      time.Time `json:"created"`
 	// Version increases with every change to what the account's clients see.
 	Version uint64 `json:"version"`
+	// EventSeq is the sequence number of the account's last event.
+	EventSeq uint64 `json:"eventSeq"`
+	// ActivitySeq numbers the security activity entries.
+	ActivitySeq uint64 `json:"activitySeq"`
+
+	// Consecutive failed sign-in attempts (password or second factor) and
+	// the time of the last one; reset by a successful sign-in or a reset.
+	Failures    int       `json:"failures"`
+	LastFailure time.Time `json:"lastFailure"`
+
+	TwoFactor TwoFactor `json:"twoFactor"`
+}
+
+// TwoFactor is the account's TOTP state.
+type TwoFactor struct {
+	Enabled bool   `json:"enabled"`
+	Secret  string `json:"secret,omitempty"` // base32 TOTP secret
+	// LastStep is the last accepted TOTP time step: a code for this step
+	// or an earlier one is refused (each code works once).
+	LastStep int64 `json:"lastStep,omitempty"`
+	// Pending is a secret being set up, not yet confirmed with a code.
+	Pending        string    `json:"pending,omitempty"`
+	PendingExpires time.Time `json:"pendingExpires,omitzero"`
+	// BackupCodes are hashes of the unused backup codes.
+	BackupCodes []string `json:"backupCodes,omitempty"`
 }
 
 // Session is one signed-in device. Only the hash of its token is stored.
@@ -39,20 +64,102 @@ type Session struct {
 	DeviceKind string    `json:"deviceKind"`
 	Device     string    `json:"device"`
 	Location   string    `json:"location"`
+	DeviceHash string    `json:"deviceHash,omitempty"`
 	Created    time.Time `json:"created"`
 	LastActive time.Time `json:"lastActive"`
 }
 
-// Mutation is a client change to apply; see Store.ApplyMutations.
-type Mutation struct {
-	ID   uint64
-	Name string
-	Args []byte
+// Mail is one message in the outbox, written in the transaction of the
+// change that caused it and delivered by a worker.
+type Mail struct {
+	ID       uint64    `json:"id"`
+	To       string    `json:"to"`
+	Subject  string    `json:"subject"`
+	Text     string    `json:"text"`
+	Link     string    `json:"link,omitempty"` // the action link, logged by the file transport
+	Created  time.Time `json:"created"`
+	Attempts int       `json:"attempts"`
+	Next     time.Time `json:"next"`
+	LastErr  string    `json:"lastErr,omitempty"`
 }
 
-// MutationResult is what became of one mutation: Err is nil when applied
-// (or already applied earlier), or the rule it broke.
-type MutationResult struct {
-	ID  uint64
-	Err error
+// Event is an in-app notification or security alert for an account's
+// clients, numbered in order per account.
+type Event struct {
+	Seq     uint64    `json:"seq"`
+	Kind    string    `json:"kind"`
+	Payload []byte    `json:"payload"`
+	Created time.Time `json:"created"`
+}
+
+// Activity is one entry of an account's security activity.
+type Activity struct {
+	Seq    uint64    `json:"seq"`
+	Kind   string    `json:"kind"`
+	Detail string    `json:"detail"`
+	At     time.Time `json:"at"`
+}
+
+// Token is a single-use secret link (password reset, email verification),
+// stored under the hash of the secret.
+type Token struct {
+	Kind      string    `json:"kind"`
+	AccountID string    `json:"accountId"`
+	Expires   time.Time `json:"expires"`
+	Data      string    `json:"data,omitempty"`
+}
+
+// Tx is one transaction. Everything written through one Tx is committed
+// together and durably, or not at all. A Tx must not be used after the
+// function it was given to returns.
+type Tx interface {
+	Account(id string) (Account, error)
+	AccountByEmail(email string) (Account, error)
+	// CreateAccount stores a new account; ErrEmailTaken if its email is used.
+	CreateAccount(Account) error
+	// PutAccount stores a changed account (its email must not change here).
+	PutAccount(Account) error
+
+	Session(id string) (Session, error)
+	// SessionByToken returns the live session with the token hash; a token
+	// whose session ended returns *EndedError, an unknown one ErrNotFound.
+	SessionByToken(tokenHash string) (Session, error)
+	Sessions(accountID string) ([]Session, error)
+	PutSession(Session) error
+	// EndSession removes a live session, remembering why for a client that
+	// comes back with its token.
+	EndSession(id, reason string, at time.Time) error
+
+	// LastMutationID and SetLastMutationID track the last mutation id
+	// applied per client.
+	LastMutationID(accountID, clientID string) (uint64, error)
+	SetLastMutationID(accountID, clientID string, id uint64) error
+
+	// AddEvent appends an event for the account, numbering it.
+	AddEvent(a *Account, kind string, payload []byte, at time.Time) (Event, error)
+	// EventsAfter returns up to limit events with Seq > seq, oldest first.
+	EventsAfter(accountID string, seq uint64, limit int) ([]Event, error)
+
+	// AddActivity appends a security activity entry for the account.
+	AddActivity(a *Account, kind, detail string, at time.Time) error
+	// Activity returns up to limit entries, newest first.
+	Activity(accountID string, limit int) ([]Activity, error)
+
+	PutToken(hash string, t Token) error
+	Token(hash string) (Token, error)
+	DeleteToken(hash string) error
+
+	// KnownDevice reports whether the account has signed in from the
+	// device before; AddDevice remembers it.
+	KnownDevice(accountID, deviceHash string) (bool, error)
+	AddDevice(accountID, deviceHash string, at time.Time) error
+	// HasDevices reports whether any device is known for the account.
+	HasDevices(accountID string) (bool, error)
+
+	// Enqueue adds a mail to the outbox, numbering it.
+	Enqueue(Mail) error
+	// DueMail returns up to limit outbox mails due at now.
+	DueMail(now time.Time, limit int) ([]Mail, error)
+	PutMail(Mail) error
+	DeleteMail(id uint64) error
 }
