@@ -1,10 +1,16 @@
 // Command server is the DialNexa Account sync server. With no flags it runs
 // on its embedded default: one bbolt file under ./data, listening on
-// 127.0.0.1:8080, serving the browser panel from ./build/panel.
+// 127.0.0.1:8080, serving the browser panel from ./build/panel, and writing
+// mails as .eml files under ./data/mail.
+//
+//	server [flags]              run the server
+//	server admin COMMAND ...    operator commands (see "server admin -h")
 package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,15 +19,24 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/dialnexa/account/server/internal/api"
+	"github.com/dialnexa/account/server/internal/mail"
 	"github.com/dialnexa/account/server/internal/store"
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == "admin" {
+		err = admin(os.Args[2:])
+	} else {
+		err = run(os.Args[1:])
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "server:", err)
 		os.Exit(1)
 	}
@@ -32,6 +47,12 @@ func run(args []string) error {
 	addr := fs.String("addr", envOr("DIALNEXA_ADDR", "127.0.0.1:8080"), "listen address")
 	data := fs.String("data", envOr("DIALNEXA_DATA", "data"), "data directory (holds the bbolt store)")
 	panel := fs.String("panel", envOr("DIALNEXA_PANEL", "build/panel"), "directory of the built browser panel")
+	origin := fs.String("public-origin", os.Getenv("DIALNEXA_PUBLIC_ORIGIN"), "where users reach the server, for links in mails (default http://ADDR)")
+	smtpAddr := fs.String("smtp", os.Getenv("DIALNEXA_SMTP"), "SMTP server host:port for mail (default: write .eml files under DATA/mail)")
+	smtpUser := fs.String("smtp-user", os.Getenv("DIALNEXA_SMTP_USER"), "SMTP user name (the password is read from DIALNEXA_SMTP_PASSWORD)")
+	smtpInsecure := fs.Bool("smtp-insecure", false, "allow an SMTP server without TLS (a relay on loopback)")
+	from := fs.String("mail-from", envOr("DIALNEXA_MAIL_FROM", "DialNexa <no-reply@dialnexa.com>"), "sender of the mails")
+	geo := fs.String("geoip", os.Getenv("DIALNEXA_GEOIP"), "optional MaxMind GeoLite2/GeoIP2 City database for session locations")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -44,11 +65,30 @@ func run(args []string) error {
 		return err
 	}
 	defer st.Close()
-	if _, err := os.Stat(*panel); err != nil {
+	if _, err := os.Stat(filepath.Join(*panel, "panel.wasm")); err != nil {
 		log.Warn("browser panel not built; / explains how", "dir", *panel)
 		*panel = ""
 	}
-	srv, err := api.New(api.Config{Store: st, Log: log, PanelDir: *panel})
+	if *origin == "" {
+		*origin = "http://" + *addr
+	}
+	var transport mail.Transport = &mail.Files{Dir: filepath.Join(*data, "mail"), From: *from, Log: log}
+	if *smtpAddr != "" {
+		host, port, err := net.SplitHostPort(*smtpAddr)
+		if err != nil {
+			return fmt.Errorf("-smtp %q: want host:port", *smtpAddr)
+		}
+		p, err := strconv.Atoi(port)
+		if err != nil {
+			return fmt.Errorf("-smtp %q: bad port", *smtpAddr)
+		}
+		transport = &mail.SMTP{Host: host, Port: p, Username: *smtpUser, Password: os.Getenv("DIALNEXA_SMTP_PASSWORD"), Insecure: *smtpInsecure, From: *from}
+	}
+	token, err := serviceToken(*data)
+	if err != nil {
+		return err
+	}
+	srv, err := api.New(api.Config{Store: st, Log: log, PanelDir: *panel, PublicOrigin: *origin, Mail: transport, GeoIP: *geo, ServiceToken: token})
 	if err != nil {
 		return err
 	}
@@ -57,10 +97,11 @@ func run(args []string) error {
 		return err
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	log.Info("DialNexa Account server ready", "url", "http://"+ln.Addr().String()+"/", "data", *data)
+	log.Info("DialNexa Account server ready", "url", "http://"+ln.Addr().String()+"/", "data", *data, "public_origin", *origin)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go srv.Run(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -75,6 +116,28 @@ func run(args []string) error {
 		return err
 	}
 	return nil
+}
+
+// serviceToken reads the token operators and other services use on the
+// internal endpoints from DATA/service.token, creating it on first start
+// (readable only by the server's user).
+func serviceToken(data string) (string, error) {
+	if t := os.Getenv("DIALNEXA_SERVICE_TOKEN"); t != "" {
+		return t, nil
+	}
+	path := filepath.Join(data, "service.token")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		return string(b), nil
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	t := hex.EncodeToString(b)
+	if err := os.WriteFile(path, []byte(t), 0o600); err != nil {
+		return "", fmt.Errorf("write service token: %w", err)
+	}
+	return t, nil
 }
 
 func envOr(k, def string) string {

@@ -6,9 +6,45 @@ import "time"
 // builds it; clients keep the last confirmed copy in their local store and
 // show it with their pending mutations applied on top.
 type View struct {
-	Profile  Profile   `json:"profile"`
-	Sessions []Session `json:"sessions"`
+	Profile   Profile    `json:"profile"`
+	Sessions  []Session  `json:"sessions"`
+	TwoFactor TwoFactor  `json:"twoFactor"`
+	Activity  []Activity `json:"activity"`
 }
+
+// TwoFactor is the account's two-factor authentication status.
+type TwoFactor struct {
+	Enabled         bool `json:"enabled"`
+	BackupCodesLeft int  `json:"backupCodesLeft"`
+}
+
+// FewBackupCodes is the count at or below which clients warn that backup
+// codes are running out.
+const FewBackupCodes = 3
+
+// Activity is one entry of the security activity list, newest first.
+type Activity struct {
+	Kind   string    `json:"kind"`
+	Detail string    `json:"detail"`
+	At     time.Time `json:"at"`
+}
+
+// Kinds of security activity.
+const (
+	ActSignIn          = "sign_in"
+	ActNewDevice       = "new_device"
+	ActPasswordChanged = "password_changed"
+	ActPasswordReset   = "password_reset"
+	ActTwoFactorOn     = "two_factor_on"
+	ActTwoFactorOff    = "two_factor_off"
+	ActBackupCodeUsed  = "backup_code_used"
+	ActBackupCodesNew  = "backup_codes_regenerated"
+	ActSessionRevoked  = "session_revoked"
+	ActSignInThrottled = "sign_in_throttled"
+)
+
+// ActivityLimit is how many recent entries the view carries.
+const ActivityLimit = 50
 
 // Profile is the account's public identity.
 type Profile struct {
@@ -31,5 +67,6 @@ type Session struct {
 func (v View) Clone() View {
 	c := v
 	c.Sessions = append([]Session(nil), v.Sessions...)
+	c.Activity = append([]Activity(nil), v.Activity...)
 	return c
 }

@@ -24,6 +24,8 @@ const (
 	CodeNotFound        Code = 12 // the thing asked for does not exist
 	CodeForbidden       Code = 13 // cross-origin or otherwise not allowed
 	CodeUnsupported     Code = 14 // unsupported media type or method
+	CodeSecondFactor    Code = 15 // the password was right; a 2FA code is needed
+	CodeExpired         Code = 16 // a link or code that has expired or was used
 )
 
 var codeNames = map[Code]string{
@@ -42,6 +44,8 @@ var codeNames = map[Code]string{
 	CodeNotFound:        "not_found",
 	CodeForbidden:       "forbidden",
 	CodeUnsupported:     "unsupported",
+	CodeSecondFactor:    "second_factor_required",
+	CodeExpired:         "expired",
 }
 
 // String returns the code's stable name, such as "invalid_argument".

@@ -49,6 +49,9 @@ type Welcome struct {
 	View           json.RawMessage `json:"view"`
 	LastMutationID uint64          `json:"lastMutationId"`
 	SessionID      string          `json:"sessionId"`
+	// EventSeq is the account's latest event; events after the client's
+	// lastEventSeq follow the welcome.
+	EventSeq uint64 `json:"eventSeq"`
 }
 
 // Mutation is one queued change: ID increases per client.
@@ -80,6 +83,21 @@ type PushAck struct {
 type View struct {
 	Version uint64          `json:"version"`
 	View    json.RawMessage `json:"view"`
+}
+
+// Event kinds.
+const (
+	// EventSecurityAlert is a sign-in from a device the account has not
+	// used before; Payload is a SecurityAlert.
+	EventSecurityAlert = "securityAlert"
+)
+
+// SecurityAlert is the payload of EventSecurityAlert.
+type SecurityAlert struct {
+	SessionID string `json:"sessionId"`
+	Device    string `json:"device"`
+	Location  string `json:"location"`
+	At        string `json:"at"` // RFC 3339
 }
 
 // Event is an in-app notification or security alert, in sequence order.

@@ -15,6 +15,7 @@ type signUpRequest struct {
 	Email       string     `json:"email"`
 	Password    string     `json:"password"`
 	DisplayName string     `json:"displayName"`
+	DeviceID    string     `json:"deviceId"`
 	Device      deviceInfo `json:"device"`
 	// Bearer asks for the token in the response body (desktop app) instead
 	// of a cookie (browser panel).
@@ -22,8 +23,11 @@ type signUpRequest struct {
 }
 
 type signInRequest struct {
-	Email    string     `json:"email"`
-	Password string     `json:"password"`
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	// Code is the second factor: a 6-digit TOTP code or a backup code.
+	Code     string     `json:"code"`
+	DeviceID string     `json:"deviceId"`
 	Device   deviceInfo `json:"device"`
 	Bearer   bool       `json:"bearer"`
 }
@@ -91,175 +95,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, "create account", err)
 		return
 	}
-	s.startSession(w, r, a, req.Device, req.Bearer, http.StatusCreated)
-}
-
-func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
-	if !s.limits.allow("signin:"+clientIP(r), 1, 20) {
-		s.tooMany(w)
-		return
-	}
-	var req signInRequest
-	if !decodeBody(w, r, &req) {
-		return
-	}
-	bad := wire.Errorf(wire.CodeBadCredentials, "Email or password is incorrect.")
-	email, err := account.NormalizeEmail(req.Email)
-	if err != nil {
-		// Same answer and cost as a wrong password.
-		s.hasher.Verify(r.Context(), req.Password, s.dummy)
-		writeError(w, http.StatusUnauthorized, bad)
-		return
-	}
-	if !s.limits.allow("signin:"+email, 0.2, 10) {
-		s.tooMany(w)
-		return
-	}
-	var a store.Account
-	err = s.store.View(func(tx store.Tx) error {
-		var err error
-		a, err = tx.AccountByEmail(email)
-		return err
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		s.hasher.Verify(r.Context(), req.Password, s.dummy)
-		writeError(w, http.StatusUnauthorized, bad)
-		return
-	}
-	if err != nil {
-		s.fail(w, "look up account", err)
-		return
-	}
-	ok, err := s.hasher.Verify(r.Context(), req.Password, a.PasswordHash)
-	if err != nil {
-		s.fail(w, "verify password", err)
-		return
-	}
-	if !ok {
-		writeError(w, http.StatusUnauthorized, bad)
-		return
-	}
-	s.startSession(w, r, a, req.Device, req.Bearer, http.StatusOK)
-}
-
-// startSession creates a session for a, answers with it, and tells the
-// account's other clients (the sessions list changed).
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, a store.Account, d deviceInfo, bearer bool, status int) {
-	tok, err := auth.NewToken(s.cfg.Rand)
-	if err != nil {
-		s.fail(w, "new token", err)
-		return
-	}
-	id, err := auth.NewID(s.cfg.Rand)
-	if err != nil {
-		s.fail(w, "new session id", err)
-		return
-	}
-	kind, desc := describeDevice(r, d)
-	now := s.now()
-	ss := store.Session{ID: id, AccountID: a.ID, TokenHash: auth.HashToken(tok), DeviceKind: kind, Device: desc, Location: "Unknown", Created: now, LastActive: now}
-	err = s.store.Update(func(tx store.Tx) error {
-		a, err := tx.Account(a.ID)
-		if err != nil {
-			return err
-		}
-		if err := tx.PutSession(ss); err != nil {
-			return err
-		}
-		bump(&a)
-		return tx.PutAccount(a)
-	})
-	if err != nil {
-		s.fail(w, "create session", err)
-		return
-	}
-	s.pushView(a.ID)
-	out := signedIn{AccountID: a.ID, SessionID: id}
-	if bearer {
-		out.Token = tok
-	} else {
-		s.setCookie(w, tok, cookieMaxAge)
-	}
-	writeJSON(w, status, out)
-}
-
-func (s *Server) signOut(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	if !s.endSession(w, ss.AccountID, ss.ID, "You signed out on this device.") {
-		return
-	}
-	s.setCookie(w, "", -1)
-	w.WriteHeader(http.StatusNoContent)
-}
-
-type meResponse struct {
-	SessionID string       `json:"sessionId"`
-	Version   uint64       `json:"version"`
-	View      account.View `json:"view"`
-}
-
-func (s *Server) me(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	var out meResponse
-	err := s.store.View(func(tx store.Tx) error {
-		a, err := tx.Account(ss.AccountID)
-		if err != nil {
-			return err
-		}
-		out = meResponse{SessionID: ss.ID, Version: a.Version}
-		out.View, err = buildView(tx, a)
-		return err
-	})
-	if err != nil {
-		s.fail(w, "load account", err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	target := r.PathValue("id")
-	reason := "This session was revoked from another device."
-	if target == ss.ID {
-		reason = "You revoked this session."
-	}
-	if !s.endSession(w, ss.AccountID, target, reason) {
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-// endSession ends one of the account's sessions in the store, then closes
-// its sockets and pushes the shorter sessions list to the account's other
-// clients. A session of another account is reported as not found.
-func (s *Server) endSession(w http.ResponseWriter, accountID, sessionID, reason string) bool {
-	err := s.store.Update(func(tx store.Tx) error {
-		target, err := tx.Session(sessionID)
-		if err != nil {
-			return err
-		}
-		if target.AccountID != accountID {
-			return store.ErrNotFound
-		}
-		if err := tx.EndSession(sessionID, reason, s.now()); err != nil {
-			return err
-		}
-		a, err := tx.Account(accountID)
-		if err != nil {
-			return err
-		}
-		bump(&a)
-		return tx.PutAccount(a)
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusNotFound, errNotFound("That session has already ended."))
-		return false
-	}
-	if err != nil {
-		s.fail(w, "end session", err)
-		return false
-	}
-	s.hub.RevokeSession(sessionID, reason)
-	s.pushView(accountID)
-	return true
+	s.startSession(w, r, a.ID, newSession{device: req.Device, deviceID: req.DeviceID, bearer: req.Bearer, status: http.StatusCreated, signUp: true})
 }
 
 func (s *Server) fail(w http.ResponseWriter, what string, err error) {

@@ -1,49 +1,71 @@
 package api
 
 import (
+	"io/fs"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/dialnexa/account/assets"
 )
 
 const panelMissing = `<!doctype html><meta charset="utf-8"><title>DialNexa Account</title>
-<p>The browser panel has not been built. Run <code>./run.sh</code> from the project, or build it with
-<code>GOOS=js GOARCH=wasm go build -o build/panel/panel.wasm ./wasm</code> and start the server with <code>-panel build/panel</code>.</p>`
+<p>The browser panel has not been built. Run <code>scripts/run.sh</code> from the project, or build it with
+<code>scripts/build-panel.sh build/panel</code> and start the server with <code>-panel build/panel</code>.</p>`
 
-// panel serves the built browser panel. The wasm file is served
-// pre-compressed when a .gz copy sits beside it and the client accepts gzip.
+// panel serves the browser panel: its HTML, CSS and scripts from the
+// embedded assets, and the built WebAssembly module (with Go's wasm_exec.js)
+// from PanelDir. The module is served pre-compressed when a .gz copy sits
+// beside it and the browser accepts gzip. /reset is the password-reset page.
 func (s *Server) panel() http.Handler {
-	dir := s.cfg.PanelDir
-	if dir == "" {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.Write([]byte(panelMissing))
-		})
+	shell, _ := fs.Sub(assets.Panel, "panel")
+	embedded := http.FileServerFS(shell)
+	var built http.Handler
+	if s.cfg.PanelDir != "" {
+		built = http.FileServer(http.Dir(s.cfg.PanelDir))
 	}
-	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'")
-		if r.URL.Path == "/index.html" {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		p := path.Clean(r.URL.Path)
+		switch p {
+		case "/index.html":
 			http.Redirect(w, r, "/", http.StatusMovedPermanently)
 			return
+		case "/reset":
+			r = r.Clone(r.Context())
+			r.URL.Path = "/reset.html"
+			p = "/reset.html"
 		}
-		if strings.HasSuffix(r.URL.Path, ".wasm") {
+		if p == "/" && built == nil {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte(panelMissing))
+			return
+		}
+		if _, err := fs.Stat(shell, strings.TrimPrefix(p, "/")); err == nil || p == "/" {
+			embedded.ServeHTTP(w, r)
+			return
+		}
+		if built == nil {
+			http.NotFound(w, r)
+			return
+		}
+		if strings.HasSuffix(p, ".wasm") {
 			w.Header().Set("Content-Type", "application/wasm")
 			w.Header().Set("Cache-Control", "no-cache")
-			gz := filepath.Join(dir, filepath.FromSlash(filepath.Clean(r.URL.Path))+".gz")
 			if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-				if f, err := os.Open(gz); err == nil {
+				if f, err := os.Open(filepath.Join(s.cfg.PanelDir, filepath.FromSlash(p)) + ".gz"); err == nil {
 					defer f.Close()
 					if st, err := f.Stat(); err == nil {
 						w.Header().Set("Content-Encoding", "gzip")
 						w.Header().Add("Vary", "Accept-Encoding")
-						http.ServeContent(w, r, r.URL.Path, st.ModTime(), f)
+						http.ServeContent(w, r, p, st.ModTime(), f)
 						return
 					}
 				}
 			}
 		}
-		files.ServeHTTP(w, r)
+		built.ServeHTTP(w, r)
 	})
 }

@@ -2,13 +2,17 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"runtime"
 	"time"
 
+	"github.com/oschwald/geoip2-golang"
+
 	"github.com/dialnexa/account/server/internal/auth"
+	"github.com/dialnexa/account/server/internal/mail"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/hub"
 )
@@ -40,6 +44,17 @@ type Config struct {
 	HashLimit int
 	// Heartbeat is how long a socket may stay silent before it is closed.
 	Heartbeat time.Duration
+	// PublicOrigin is where users reach the server (https://account.example.com);
+	// links in mails are built from it, never from a request's Host.
+	PublicOrigin string
+	// Mail delivers the outbox; nil keeps mails queued in the store.
+	Mail mail.Transport
+	// ServiceToken authenticates operators and other DialNexa services on
+	// /internal/ endpoints; empty disables them.
+	ServiceToken string
+	// GeoIP is the path of an optional MaxMind City database for session
+	// locations; without one, locations are "Unknown".
+	GeoIP string
 }
 
 // Server is the sync server. Create it with New; it is safe for concurrent use.
@@ -52,6 +67,11 @@ type Server struct {
 	now    func() time.Time
 	dummy  string // a hash verified for unknown emails, so timing matches
 	limits *limiter
+	guard  *guard
+	mail   *mail.Worker
+	geo    *geoip2.Reader
+	// jobs runs work answered before it is done (forgotten-password mails).
+	jobs chan func()
 }
 
 // New returns a server over cfg.Store.
@@ -79,13 +99,40 @@ func New(cfg Config) (*Server, error) {
 		log:    cfg.Log,
 		now:    cfg.Now,
 		limits: newLimiter(cfg.Now),
+		guard:  newGuard(),
+		jobs:   make(chan func(), 256),
+	}
+	if cfg.PublicOrigin == "" {
+		return nil, fmt.Errorf("the public origin (where users reach the server) is required")
+	}
+	if cfg.Mail != nil {
+		s.mail = mail.NewWorker(cfg.Store, cfg.Mail, cfg.Now, cfg.Log)
 	}
 	var err error
+	if s.geo, err = openGeo(cfg.GeoIP); err != nil {
+		return nil, fmt.Errorf("open GeoIP database: %w", err)
+	}
 	s.dummy, err = s.hasher.Hash(context.Background(), "dummy password for timing 1!")
 	if err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// Run runs the server's background work (mail delivery, queued jobs)
+// until ctx ends.
+func (s *Server) Run(ctx context.Context) {
+	if s.mail != nil {
+		go s.mail.Run(ctx)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case job := <-s.jobs:
+			job()
+		}
+	}
 }
 
 // Connections returns the number of connected sync sockets.
@@ -100,6 +147,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/signout", s.authed(s.signOut))
 	mux.HandleFunc("GET /v1/me", s.authed(s.me))
 	mux.HandleFunc("DELETE /v1/sessions/{id}", s.authed(s.revokeSession))
+	mux.HandleFunc("POST /v1/sessions/revoke-others", s.authed(s.revokeOthers))
+	mux.HandleFunc("POST /v1/password", s.authed(s.changePassword))
+	mux.HandleFunc("POST /v1/password/forgot", s.forgotPassword)
+	mux.HandleFunc("POST /v1/password/reset", s.resetPassword)
+	mux.HandleFunc("POST /v1/2fa/setup", s.authed(s.setupTwoFactor))
+	mux.HandleFunc("POST /v1/2fa/enable", s.authed(s.enableTwoFactor))
+	mux.HandleFunc("POST /v1/2fa/disable", s.authed(s.disableTwoFactor))
+	mux.HandleFunc("POST /v1/2fa/backup-codes", s.authed(s.regenerateBackupCodes))
+	mux.HandleFunc("POST /internal/v1/support/disable-2fa", s.internal(s.supportDisableTwoFactor))
 	mux.HandleFunc("GET /v1/sync", s.syncSocket)
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, errNotFound("No such API endpoint: %s %s.", r.Method, r.URL.Path))

@@ -78,7 +78,24 @@ func (s *Server) syncSocket(w http.ResponseWriter, r *http.Request) {
 		s.log.Error("build welcome view", "err", err)
 		return
 	}
-	p.Send(wire.Welcome{Version: vm.Version, View: vm.View, LastMutationID: last, SessionID: ss.ID})
+	events, err := s.eventsAfter(ss.AccountID, hello.LastEventSeq)
+	if err != nil {
+		s.log.Error("load events to replay", "err", err)
+		return
+	}
+	var seq uint64
+	s.store.View(func(tx store.Tx) error {
+		a, err := tx.Account(ss.AccountID)
+		seq = a.EventSeq
+		return err
+	})
+	p.Send(wire.Welcome{Version: vm.Version, View: vm.View, LastMutationID: last, SessionID: ss.ID, EventSeq: seq})
+	if hello.LastEventSeq > 0 {
+		// Events the client missed while away, oldest first.
+		for _, e := range events {
+			p.Send(wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
+		}
+	}
 
 	lim := rate.NewLimiter(msgRate, msgBurst)
 	for {

@@ -22,6 +22,15 @@ func buildView(tx store.Tx, a store.Account) (account.View, error) {
 			Created: ss.Created, LastActive: ss.LastActive,
 		})
 	}
+	v.TwoFactor = account.TwoFactor{Enabled: a.TwoFactor.Enabled, BackupCodesLeft: len(a.TwoFactor.BackupCodes)}
+	acts, err := tx.Activity(a.ID, account.ActivityLimit)
+	if err != nil {
+		return account.View{}, err
+	}
+	v.Activity = make([]account.Activity, len(acts))
+	for i, e := range acts {
+		v.Activity[i] = account.Activity{Kind: e.Kind, Detail: e.Detail, At: e.At}
+	}
 	return v, nil
 }
 

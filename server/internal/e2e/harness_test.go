@@ -7,12 +7,15 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
+	gosync "sync"
 	"testing"
 	"time"
 
 	"github.com/dialnexa/account/core"
 	"github.com/dialnexa/account/server/internal/api"
+	"github.com/dialnexa/account/server/internal/mail"
 	"github.com/dialnexa/account/server/internal/store"
 )
 
@@ -27,12 +30,33 @@ type testServer struct {
 	hs    *http.Server
 	clock *clock
 	panel string
+	inbox *inbox
+	// token is the service token of the internal endpoints.
+	token  string
+	cancel context.CancelFunc
 }
 
-// clock is the injected clock: real time plus an offset tests can move.
-type clock struct{ offset time.Duration }
+// clock is the injected clock: it stands still unless a test advances it,
+// so every expiry is tested exactly.
+type clock struct {
+	mu  gosync.Mutex
+	now time.Time
+}
 
-func (c *clock) Now() time.Time { return time.Now().Add(c.offset) }
+func newClock() *clock { return &clock{now: time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
 
 func startServer(t *testing.T) *testServer {
 	t.Helper()
@@ -41,7 +65,7 @@ func startServer(t *testing.T) *testServer {
 
 func startServerWithPanel(t *testing.T, panel string) *testServer {
 	t.Helper()
-	ts := &testServer{t: t, dir: t.TempDir(), addr: "127.0.0.1:0", clock: &clock{}, panel: panel}
+	ts := &testServer{t: t, dir: t.TempDir(), addr: "127.0.0.1:0", clock: newClock(), panel: panel, inbox: startInbox(t), token: "test-service-token-0123456789abcdef"}
 	ts.start()
 	t.Cleanup(ts.stop)
 	return ts
@@ -54,10 +78,20 @@ func (ts *testServer) start() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := api.New(api.Config{Store: st, Now: ts.clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PanelDir: ts.panel, Heartbeat: 5 * time.Second})
+	host, port, _ := net.SplitHostPort(ts.inbox.addr)
+	p, _ := strconv.Atoi(port)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := api.New(api.Config{
+		Store: st, Now: ts.clock.Now, Log: log, PanelDir: ts.panel, Heartbeat: 5 * time.Second,
+		PublicOrigin: "https://account.dialnexa.test", ServiceToken: ts.token,
+		Mail: &mail.SMTP{Host: host, Port: p, Insecure: true, From: "DialNexa <no-reply@dialnexa.test>"},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ts.cancel = cancel
+	go srv.Run(ctx)
 	var ln net.Listener
 	for i := 0; ; i++ {
 		ln, err = net.Listen("tcp", ts.addr)
@@ -79,6 +113,7 @@ func (ts *testServer) stop() {
 	if ts.hs == nil {
 		return
 	}
+	ts.cancel()
 	ts.api.CloseSockets()
 	ts.hs.Close()
 	ts.st.Close()

@@ -1,0 +1,18 @@
+// Package assets holds the files the programs embed: the templates of the
+// mails the server sends, and the browser panel's HTML, CSS and scripts
+// (the shell around the panel's WebAssembly module, and the standalone
+// password-reset page).
+package assets
+
+import "embed"
+
+// Mail holds the mail templates, one per kind: mail/<kind>.tmpl. The first
+// line is "Subject: …"; the rest, after a blank line, is the plain-text body.
+//
+//go:embed mail/*.tmpl
+var Mail embed.FS
+
+// Panel holds the panel's static files under panel/.
+//
+//go:embed panel/*
+var Panel embed.FS

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+const adminUsage = `usage: server admin COMMAND [flags]
+
+Commands:
+  disable-2fa -email ADDRESS -note "how identity was verified"
+      Turn off two-factor authentication for an account whose owner lost
+      their authenticator and backup codes, after verifying their identity
+      outside the system. The change is recorded in the account's security
+      activity and the owner is told by mail.
+
+Common flags:
+  -server URL        the running server (default http://127.0.0.1:8080)
+  -data DIR          the server's data directory, for its service token (default data)
+`
+
+// admin runs an operator command against a running server, authenticated
+// with the service token in the data directory.
+func admin(args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "help" {
+		fmt.Print(adminUsage)
+		return nil
+	}
+	cmd, args := args[0], args[1:]
+	fs := flag.NewFlagSet("admin "+cmd, flag.ContinueOnError)
+	server := fs.String("server", envOr("DIALNEXA_SERVER", "http://127.0.0.1:8080"), "the running server")
+	data := fs.String("data", envOr("DIALNEXA_DATA", "data"), "the server's data directory")
+	email := fs.String("email", "", "the account's email address")
+	note := fs.String("note", "", "how the owner's identity was verified")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	switch cmd {
+	case "disable-2fa":
+		if *email == "" || *note == "" {
+			return errors.New("disable-2fa needs -email and -note")
+		}
+		return adminCall(*server, *data, "/internal/v1/support/disable-2fa", map[string]string{"email": *email, "note": *note})
+	}
+	return fmt.Errorf("unknown admin command %q\n\n%s", cmd, adminUsage)
+}
+
+func adminCall(server, data, path string, body any) error {
+	token := os.Getenv("DIALNEXA_SERVICE_TOKEN")
+	if token == "" {
+		b, err := os.ReadFile(filepath.Join(data, "service.token"))
+		if err != nil {
+			return fmt.Errorf("read the service token (is -data the server's data directory?): %w", err)
+		}
+		token = strings.TrimSpace(string(b))
+	}
+	b, _ := json.Marshal(body)
+	req, err := http.NewRequest(http.MethodPost, strings.TrimRight(server, "/")+path, bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		return fmt.Errorf("reach the server at %s: %w", server, err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	var answer struct {
+		Message string
+		Error   *struct{ Message string }
+	}
+	json.Unmarshal(out, &answer)
+	if resp.StatusCode >= 300 {
+		if answer.Error != nil {
+			return errors.New(answer.Error.Message)
+		}
+		return fmt.Errorf("server answered %s", resp.Status)
+	}
+	fmt.Println(answer.Message)
+	return nil
+}

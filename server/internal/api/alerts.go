@@ -1,0 +1,46 @@
+package api
+
+import (
+	"encoding/json"
+
+	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// raiseNewDevice records a sign-in from a device the account has not used
+// before, inside tx: a security-alert event for the account's clients, an
+// activity entry, and a mail. Security alerts cannot be turned off.
+func (s *Server) raiseNewDevice(tx store.Tx, a *store.Account, ss store.Session) (store.Event, error) {
+	payload, err := json.Marshal(wire.SecurityAlert{SessionID: ss.ID, Device: ss.Device, Location: ss.Location, At: ss.Created.UTC().Format("2006-01-02T15:04:05Z07:00")})
+	if err != nil {
+		return store.Event{}, err
+	}
+	e, err := tx.AddEvent(a, wire.EventSecurityAlert, payload, ss.Created)
+	if err != nil {
+		return store.Event{}, err
+	}
+	if err := tx.AddActivity(a, account.ActNewDevice, "New device: "+ss.Device+", "+ss.Location, ss.Created); err != nil {
+		return store.Event{}, err
+	}
+	err = s.queueMail(tx, a.Email, "new-device", map[string]any{
+		"Name": a.DisplayName, "Email": a.Email, "Device": ss.Device, "Location": ss.Location, "When": when(ss.Created),
+	})
+	return e, err
+}
+
+// pushEvent sends an event to the account's connected clients.
+func (s *Server) pushEvent(accountID string, e store.Event) {
+	s.hub.SendAccount(accountID, wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
+}
+
+// eventsAfter reads the events a reconnecting client missed.
+func (s *Server) eventsAfter(accountID string, seq uint64) ([]store.Event, error) {
+	var out []store.Event
+	err := s.store.View(func(tx store.Tx) error {
+		var err error
+		out, err = tx.EventsAfter(accountID, seq, 100)
+		return err
+	})
+	return out, err
+}

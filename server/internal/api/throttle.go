@@ -1,0 +1,120 @@
+package api
+
+import (
+	gosync "sync"
+	"time"
+
+	"github.com/dialnexa/account/server/internal/store"
+)
+
+// Sign-in throttling, after NIST SP 800-63B 5.2.2: an account accepts at
+// most maxFailures consecutive failed attempts (password or second factor).
+// After freeFailures, each attempt must wait a delay that doubles up to
+// maxDelay, so guessing is slow but the owner is never kept out long; at
+// maxFailures, password sign-in stops until the password is reset by mail.
+// The counters live in the account record, so they survive a restart.
+const (
+	maxFailures  = 100
+	freeFailures = 5
+	maxDelay     = 15 * time.Minute
+)
+
+// throttleWait returns how long the account must wait before the next
+// attempt (0: now), and whether attempts are stopped until a reset.
+func throttleWait(failures int, last, now time.Time) (time.Duration, bool) {
+	if failures >= maxFailures {
+		return 0, true
+	}
+	if failures < freeFailures {
+		return 0, false
+	}
+	delay := min(time.Second<<min(failures-freeFailures, 20), maxDelay)
+	if wait := last.Add(delay).Sub(now); wait > 0 {
+		return wait, false
+	}
+	return 0, false
+}
+
+// guard serializes sign-in attempts per key (an account id or an unknown
+// email), so parallel guesses cannot all slip past one throttle check, and
+// keeps the failure counters of addresses with no account in memory, so
+// they are throttled exactly like real ones and throttling reveals nothing.
+type guard struct {
+	mu      gosync.Mutex
+	busy    map[string]bool
+	unknown map[string]*failState
+}
+
+type failState struct {
+	failures int
+	last     time.Time
+}
+
+func newGuard() *guard {
+	return &guard{busy: map[string]bool{}, unknown: map[string]*failState{}}
+}
+
+// lock claims key; it returns false if an attempt for key is in progress.
+func (g *guard) lock(key string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.busy[key] {
+		return false
+	}
+	g.busy[key] = true
+	return true
+}
+
+func (g *guard) unlock(key string) {
+	g.mu.Lock()
+	delete(g.busy, key)
+	g.mu.Unlock()
+}
+
+// unknownState returns the in-memory counters of an address with no account.
+func (g *guard) unknownState(email string) failState {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if f := g.unknown[email]; f != nil {
+		return *f
+	}
+	return failState{}
+}
+
+func (g *guard) unknownFailed(email string, now time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.unknown) > 100_000 {
+		g.unknown = map[string]*failState{} // bounded memory; forgetting only helps the guesser a little
+	}
+	f := g.unknown[email]
+	if f == nil {
+		f = &failState{}
+		g.unknown[email] = f
+	}
+	f.failures++
+	f.last = now
+}
+
+// recordFailure counts a failed attempt on the account.
+func (s *Server) recordFailure(accountID string) {
+	now := s.now()
+	err := s.store.Update(func(tx store.Tx) error {
+		a, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		a.Failures++
+		a.LastFailure = now
+		if a.Failures == maxFailures {
+			if err := tx.AddActivity(&a, "sign_in_throttled", "Password sign-in stopped after 100 failed attempts; reset the password to sign in.", now); err != nil {
+				return err
+			}
+			bump(&a)
+		}
+		return tx.PutAccount(a)
+	})
+	if err != nil {
+		s.log.Error("record failed sign-in", "account", accountID, "err", err)
+	}
+}

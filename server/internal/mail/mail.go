@@ -1,0 +1,100 @@
+// Package mail delivers the server's outbox: mails are written to the store
+// in the same transaction as the change that causes them, and a Worker
+// sends them through a Transport (SMTP in production, a directory of .eml
+// files by default), retrying with backoff until they are delivered.
+package mail
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/dialnexa/account/server/internal/store"
+)
+
+// Transport sends one message. It must be safe for concurrent use.
+type Transport interface {
+	Send(ctx context.Context, m store.Mail) error
+}
+
+// build turns an outbox mail into a MIME message from the given sender.
+func build(from string, m store.Mail) (*gomail.Msg, error) {
+	msg := gomail.NewMsg()
+	if err := msg.From(from); err != nil {
+		return nil, fmt.Errorf("sender %q: %w", from, err)
+	}
+	if err := msg.To(m.To); err != nil {
+		return nil, fmt.Errorf("recipient %q: %w", m.To, err)
+	}
+	msg.Subject(m.Subject)
+	msg.SetDate()
+	msg.SetMessageID()
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	return msg, nil
+}
+
+// Files writes each mail as an .eml file into Dir and logs a line with its
+// link: the embedded default, for running without a mail server.
+type Files struct {
+	Dir  string
+	From string
+	Log  *slog.Logger
+}
+
+// Send implements Transport.
+func (f *Files) Send(ctx context.Context, m store.Mail) error {
+	msg, err := build(f.From, m)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if _, err := msg.WriteTo(&buf); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(f.Dir, 0o700); err != nil {
+		return err
+	}
+	name := filepath.Join(f.Dir, fmt.Sprintf("%s-%06d.eml", m.Created.UTC().Format("20060102T150405"), m.ID))
+	if err := os.WriteFile(name, buf.Bytes(), 0o600); err != nil {
+		return err
+	}
+	f.Log.Info("mail written", "to", m.To, "subject", m.Subject, "file", name, "link", m.Link)
+	return nil
+}
+
+// SMTP sends through an SMTP server.
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	// Insecure allows a server without STARTTLS (a relay on loopback).
+	Insecure bool
+	From     string
+}
+
+// Send implements Transport.
+func (s *SMTP) Send(ctx context.Context, m store.Mail) error {
+	msg, err := build(s.From, m)
+	if err != nil {
+		return err
+	}
+	opts := []gomail.Option{gomail.WithPort(s.Port), gomail.WithTimeout(30 * time.Second), gomail.WithTLSPolicy(gomail.TLSMandatory)}
+	if s.Insecure {
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	}
+	if s.Username != "" {
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain), gomail.WithUsername(s.Username), gomail.WithPassword(s.Password))
+	}
+	c, err := gomail.NewClient(s.Host, opts...)
+	if err != nil {
+		return err
+	}
+	return c.DialAndSendWithContext(ctx, msg)
+}
