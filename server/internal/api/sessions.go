@@ -93,7 +93,6 @@ func (s *Server) endSession(w http.ResponseWriter, accountID, sessionID, reason,
 	return true
 }
 
-
 // revokeOthers is POST /v1/sessions/revoke-others: every session of the
 // account but the caller's ends, live.
 func (s *Server) revokeOthers(w http.ResponseWriter, r *http.Request, ss store.Session) {
