@@ -45,7 +45,8 @@ func CheckNewPassword(pw, email, displayName string) error {
 		return b.String()
 	}
 	if local, _, ok := strings.Cut(email, "@"); ok {
-		if l := squash(local); len(l) >= 3 && (strings.Contains(squash(pw), l) || strings.Contains(base, passwordBase(local))) {
+		lb := passwordBase(local)
+		if l := squash(local); len(l) >= 3 && (strings.Contains(squash(pw), l) || (len(lb) >= 3 && strings.Contains(base, lb))) {
 			return invalid("password", "Your password must not contain your email address. Choose something unrelated to you.")
 		}
 	}

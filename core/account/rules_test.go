@@ -152,6 +152,7 @@ func TestCheckNewPassword(t *testing.T) {
 		{"good", "correct horse 7!", "ada@example.com", "Ada", ""},
 		{"good long", "Tr0ub4dor&3 staple battery", "ada@example.com", "Ada Lovelace", ""},
 		{"seed rule first", "short1!", "", "", "at least 8"},
+		{"digits-only local part", "meadow kettle 7!", "128@example.com", "Ada", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
