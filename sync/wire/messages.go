@@ -34,6 +34,8 @@ const (
 )
 
 // Hello opens a sync session: the client says who it is and what it has.
+// Version is the version of the client's cached view (0: nothing cached);
+// a client with a cache gets the events after LastEventSeq replayed.
 type Hello struct {
 	ClientID       string `json:"clientId"`
 	SchemaVersion  int    `json:"schemaVersion"`

@@ -90,8 +90,10 @@ func (s *Server) syncSocket(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	p.Send(wire.Welcome{Version: vm.Version, View: vm.View, LastMutationID: last, SessionID: ss.ID, EventSeq: seq})
-	if hello.LastEventSeq > 0 {
-		// Events the client missed while away, oldest first.
+	if hello.Version > 0 {
+		// Events the client missed while away, oldest first. A client
+		// with nothing cached (version 0) starts from the welcome's
+		// EventSeq instead of replaying the account's history.
 		for _, e := range events {
 			p.Send(wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
 		}
