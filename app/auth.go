@@ -8,7 +8,16 @@ import (
 	"github.com/dialnexa/account/core"
 )
 
-// authScreen is sign-in, with a switch to sign-up.
+type authMode int
+
+const (
+	modeSignIn authMode = iota
+	modeSignUp
+	modeForgot
+)
+
+// authScreen is sign-in, with switches to sign-up and to "Forgot password?".
+// When the account has two-factor authentication, sign-in asks for a code.
 type authScreen struct {
 	u        *UI
 	content  *fyne.Container
@@ -19,19 +28,21 @@ type authScreen struct {
 	name     *widget.Entry
 	password *widget.Entry
 	confirm  *widget.Entry
+	code     *widget.Entry
 	submit   *widget.Button
 	toggle   *widget.Button
+	forgot   *widget.Button
 	errLabel *widget.Label
-	signUp   bool
+	info     *widget.Label
+	mode     authMode
+	needCode bool
 	busy     bool
 }
 
 func newAuthScreen(u *UI) *authScreen {
 	a := &authScreen{u: u}
 	a.title = widget.NewLabelWithStyle("Sign in to DialNexa", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	a.notice = widget.NewLabel("")
-	a.notice.Wrapping = fyne.TextWrapWord
-	a.notice.Importance = widget.WarningImportance
+	a.notice = warnLabel()
 	a.email = widget.NewEntry()
 	a.email.SetPlaceHolder("Email")
 	a.name = widget.NewEntry()
@@ -40,35 +51,64 @@ func newAuthScreen(u *UI) *authScreen {
 	a.password.SetPlaceHolder("Password")
 	a.confirm = widget.NewPasswordEntry()
 	a.confirm.SetPlaceHolder("Confirm password")
-	a.errLabel = widget.NewLabel("")
-	a.errLabel.Wrapping = fyne.TextWrapWord
-	a.errLabel.Importance = widget.DangerImportance
+	a.code = widget.NewEntry()
+	a.code.SetPlaceHolder("6-digit code from your authenticator app, or a backup code")
+	a.errLabel = errorLabel()
+	a.info = widget.NewLabel("")
+	a.info.Wrapping = fyne.TextWrapWord
 	a.submit = widget.NewButton("Sign in", a.doSubmit)
 	a.submit.Importance = widget.HighImportance
-	a.toggle = widget.NewButton("Create an account", func() { a.signUp = !a.signUp; a.errLabel.SetText(""); a.layout() })
+	a.toggle = widget.NewButton("Create an account", func() {
+		if a.mode == modeSignIn {
+			a.setMode(modeSignUp)
+		} else {
+			a.setMode(modeSignIn)
+		}
+	})
+	a.forgot = widget.NewButton("Forgot password?", func() { a.setMode(modeForgot) })
+	a.forgot.Importance = widget.LowImportance
 	a.password.OnSubmitted = func(string) { a.doSubmit() }
+	a.code.OnSubmitted = func(string) { a.doSubmit() }
 	a.form = container.NewVBox()
 	a.content = container.New(columnLayout{maxWidth: 440}, a.form)
 	a.layout()
 	return a
 }
 
+func (a *authScreen) setMode(m authMode) {
+	a.mode, a.needCode = m, false
+	a.errLabel.SetText("")
+	a.info.SetText("")
+	a.code.SetText("")
+	a.layout()
+}
+
 func (a *authScreen) layout() {
-	objs := []fyne.CanvasObject{a.title, a.notice, a.email}
-	if a.signUp {
+	objs := []fyne.CanvasObject{a.title, a.notice}
+	switch a.mode {
+	case modeSignUp:
 		a.title.SetText("Create your DialNexa account")
 		a.submit.SetText("Create account")
 		a.toggle.SetText("I have an account: sign in")
 		a.password.SetPlaceHolder("Password (8+ characters, a number and a special character)")
-		objs = append(objs, a.name, a.password, a.confirm)
-	} else {
+		objs = append(objs, a.email, a.name, a.password, a.confirm, a.errLabel, a.submit, a.toggle)
+	case modeForgot:
+		a.title.SetText("Reset your password")
+		a.submit.SetText("Send reset link")
+		a.toggle.SetText("Back to sign-in")
+		objs = append(objs, widget.NewLabel("Enter your account's email address. We will send a link to set a new password; it works for 1 hour."),
+			a.email, a.errLabel, a.info, a.submit, a.toggle)
+	default:
 		a.title.SetText("Sign in to DialNexa")
 		a.submit.SetText("Sign in")
 		a.toggle.SetText("Create an account")
 		a.password.SetPlaceHolder("Password")
-		objs = append(objs, a.password)
+		objs = append(objs, a.email, a.password)
+		if a.needCode {
+			objs = append(objs, a.code)
+		}
+		objs = append(objs, a.errLabel, a.submit, a.forgot, a.toggle)
 	}
-	objs = append(objs, a.errLabel, a.submit, a.toggle)
 	a.form.Objects = objs
 	a.form.Refresh()
 }
@@ -76,17 +116,16 @@ func (a *authScreen) layout() {
 func (a *authScreen) reset() {
 	a.password.SetText("")
 	a.confirm.SetText("")
+	a.code.SetText("")
+	a.needCode = false
 	a.errLabel.SetText("")
 	a.busy = false
+	a.layout()
 }
 
 func (a *authScreen) render(s core.Snapshot) {
 	a.notice.SetText(s.Notice)
-	if s.Notice == "" {
-		a.notice.Hide()
-	} else {
-		a.notice.Show()
-	}
+	a.notice.Hidden = s.Notice == ""
 	if a.busy {
 		a.submit.Disable()
 	} else {
@@ -98,8 +137,8 @@ func (a *authScreen) doSubmit() {
 	if a.busy {
 		return
 	}
-	email, pw, name, confirm, signUp := a.email.Text, a.password.Text, a.name.Text, a.confirm.Text, a.signUp
-	if signUp && pw != confirm {
+	email, pw, name, confirm, code, mode := a.email.Text, a.password.Text, a.name.Text, a.confirm.Text, a.code.Text, a.mode
+	if mode == modeSignUp && pw != confirm {
 		a.errLabel.SetText("The two passwords do not match.")
 		return
 	}
@@ -109,18 +148,45 @@ func (a *authScreen) doSubmit() {
 	a.u.async(func() {
 		ctx, cancel := a.u.ctx()
 		defer cancel()
-		var err error
-		if signUp {
+		var (
+			err  error
+			info string
+		)
+		switch mode {
+		case modeSignUp:
 			err = a.u.c.SignUp(ctx, email, pw, name)
-		} else {
-			err = a.u.c.SignIn(ctx, email, pw)
+		case modeForgot:
+			info, err = a.u.c.ForgotPassword(ctx, email)
+		default:
+			err = a.u.c.SignIn(ctx, email, pw, code)
 		}
 		fyne.Do(func() {
 			a.busy = false
-			if err != nil {
+			switch {
+			case core.NeedsSecondFactor(err):
+				a.needCode = true
+				a.layout()
 				a.errLabel.SetText(core.UserMessage(err))
+			case err != nil:
+				a.errLabel.SetText(core.UserMessage(err))
+			default:
+				a.info.SetText(info)
 			}
 			a.u.render()
 		})
 	})
+}
+
+func errorLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.DangerImportance
+	return l
+}
+
+func warnLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.WarningImportance
+	return l
 }

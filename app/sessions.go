@@ -19,6 +19,7 @@ type sessionsScreen struct {
 	list     *fyne.Container
 	errLabel *widget.Label
 	offline  *widget.Label
+	others   *widget.Button
 	// revoke holds the revoke buttons by session id (for tests).
 	revoke map[string]*widget.Button
 }
@@ -32,16 +33,19 @@ func newSessionsScreen(u *UI) *sessionsScreen {
 	ss.offline.Importance = widget.WarningImportance
 	hint := widget.NewLabel("If you see a session you don't recognize, revoke it and change your password.")
 	hint.Wrapping = fyne.TextWrapWord
-	ss.content = container.NewVScroll(container.NewVBox(widget.NewCard("Active sessions", "", container.NewVBox(hint, ss.offline, ss.errLabel, ss.list))))
+	ss.others = widget.NewButton("Revoke all other sessions", ss.doRevokeOthers)
+	ss.others.Importance = widget.DangerImportance
+	ss.content = widget.NewCard("Active sessions", "", container.NewVBox(hint, ss.offline, ss.errLabel, ss.list, ss.others))
 	return ss
 }
 
 func (ss *sessionsScreen) render(s core.Snapshot) {
-	online := s.Conn == core.Online || s.Conn == core.Syncing
-	if online {
-		ss.offline.Hide()
+	online := s.Online()
+	ss.offline.Hidden = online
+	if online && len(s.View.Sessions) > 1 {
+		ss.others.Enable()
 	} else {
-		ss.offline.Show()
+		ss.others.Disable()
 	}
 	ss.revoke = map[string]*widget.Button{}
 	rows := make([]fyne.CanvasObject, 0, len(s.View.Sessions))
@@ -81,6 +85,19 @@ func (ss *sessionsScreen) doRevoke(id string) {
 			if err != nil {
 				ss.errLabel.SetText(core.UserMessage(err))
 			}
+			ss.u.render()
+		})
+	})
+}
+
+func (ss *sessionsScreen) doRevokeOthers() {
+	ss.errLabel.SetText("")
+	ss.u.async(func() {
+		ctx, cancel := ss.u.ctx()
+		defer cancel()
+		err := ss.u.c.RevokeOtherSessions(ctx)
+		fyne.Do(func() {
+			ss.errLabel.SetText(core.UserMessage(err))
 			ss.u.render()
 		})
 	})

@@ -16,11 +16,20 @@ import (
 // the UI goroutine.
 type Controller interface {
 	Snapshot() core.Snapshot
-	SignIn(ctx context.Context, email, password string) error
+	SignIn(ctx context.Context, email, password, code string) error
 	SignUp(ctx context.Context, email, password, displayName string) error
+	ForgotPassword(ctx context.Context, email string) (string, error)
 	SignOut(ctx context.Context) error
 	SetDisplayName(name string) error
+	ChangePassword(ctx context.Context, current, next string, signOutOthers bool) error
+	SetUpTwoFactor(ctx context.Context) (core.TwoFactorSetup, error)
+	EnableTwoFactor(ctx context.Context, code string) ([]string, error)
+	DisableTwoFactor(ctx context.Context, password, code string) error
+	RegenerateBackupCodes(ctx context.Context, password, code string) ([]string, error)
 	RevokeSession(ctx context.Context, sessionID string) error
+	RevokeOtherSessions(ctx context.Context) error
+	RevokeFromAlert(ctx context.Context, a core.Alert) error
+	DismissAlert(seq uint64)
 	DismissNotice()
 }
 
@@ -31,6 +40,9 @@ type UI struct {
 	c   Controller
 	// async runs blocking actions; tests make it synchronous.
 	async func(func())
+	// SaveFile offers data to the user as a file (backup codes). By
+	// default it shows the system's save dialog.
+	SaveFile func(name string, data []byte)
 
 	signedIn bool
 	root     *fyne.Container
@@ -38,7 +50,9 @@ type UI struct {
 	auth      *authScreen
 	status    *widget.Label
 	profile   *profileScreen
+	security  *securityScreen
 	sessions  *sessionsScreen
+	alert     *alertPopup
 	notice    *widget.Label
 	noticeRow *fyne.Container
 	tabs      *container.AppTabs
@@ -55,9 +69,12 @@ func New(win fyne.Window, c Controller) *UI {
 	u.noticeRow = container.NewBorder(nil, nil, nil, widget.NewButton("Dismiss", func() { u.c.DismissNotice(); u.render() }), u.notice)
 	u.profile = newProfileScreen(u)
 	u.sessions = newSessionsScreen(u)
+	u.security = newSecurityScreen(u)
+	u.alert = newAlertPopup(u)
+	u.SaveFile = u.saveWithDialog
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Profile", u.profile.content),
-		container.NewTabItem("Security", u.sessions.content),
+		container.NewTabItem("Security", u.security.content),
 	)
 	u.root = container.NewStack()
 	win.SetContent(u.root)
@@ -79,6 +96,7 @@ func (u *UI) render() {
 	if !s.SignedIn() {
 		if u.signedIn || len(u.root.Objects) == 0 {
 			u.auth.reset()
+			u.alert.render(s)
 			u.root.Objects = []fyne.CanvasObject{u.auth.content}
 			u.signedIn = false
 		}
@@ -108,7 +126,8 @@ func (u *UI) render() {
 		u.noticeRow.Show()
 	}
 	u.profile.render(s)
-	u.sessions.render(s)
+	u.security.render(s)
+	u.alert.render(s)
 	u.root.Refresh()
 }
 

@@ -21,6 +21,8 @@ import (
 	"github.com/dialnexa/account/sync/wire"
 )
 
+var errNotSignedIn = errors.New("sign in first")
+
 // ErrOffline is returned by online-only actions when the server cannot be
 // reached.
 var ErrOffline = errors.New("you are offline: this needs a connection to DialNexa; try again when you are back online")
@@ -60,6 +62,7 @@ type Client struct {
 	mu     gosync.Mutex
 	conn   ConnState
 	notice string
+	alerts []Alert
 
 	wake chan struct{} // sign-in happened or a mutation was queued
 }
@@ -117,7 +120,7 @@ func (c *Client) Snapshot() Snapshot {
 	meta := c.replica.Meta()
 	v, version, pending, ok := c.replica.View()
 	c.mu.Lock()
-	s := Snapshot{Conn: c.conn, Notice: c.notice}
+	s := Snapshot{Conn: c.conn, Notice: c.notice, Alerts: append([]Alert(nil), c.alerts...)}
 	c.mu.Unlock()
 	s.Email, s.SessionID = meta.Email, meta.SessionID
 	s.HasView, s.View, s.Version, s.Pending = ok, v, version, pending
@@ -167,7 +170,7 @@ func (c *Client) signal() {
 // rules refuse returns the *account.RuleError and queues nothing.
 func (c *Client) SetDisplayName(name string) error {
 	if c.replica.Meta().SessionID == "" {
-		return errors.New("sign in first")
+		return errNotSignedIn
 	}
 	if _, err := c.replica.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: name}); err != nil {
 		return err
@@ -183,9 +186,22 @@ func (c *Client) SignUp(ctx context.Context, email, password, displayName string
 	return c.startSession(ctx, "/v1/signup", req)
 }
 
-// SignIn signs in with email and password.
-func (c *Client) SignIn(ctx context.Context, email, password string) error {
-	return c.startSession(ctx, "/v1/signin", map[string]any{"email": email, "password": password})
+// SignIn signs in with email and password, and code when the account has
+// two-factor authentication (a 6-digit code or a backup code). Without a
+// needed code it returns a *wire.Error with CodeSecondFactor; see
+// NeedsSecondFactor.
+func (c *Client) SignIn(ctx context.Context, email, password, code string) error {
+	req := map[string]any{"email": email, "password": password}
+	if code != "" {
+		req["code"] = code
+	}
+	return c.startSession(ctx, "/v1/signin", req)
+}
+
+// NeedsSecondFactor reports whether err asks for a two-factor code.
+func NeedsSecondFactor(err error) bool {
+	var we *wire.Error
+	return errors.As(err, &we) && we.Code == wire.CodeSecondFactor
 }
 
 type sessionResponse struct {
@@ -195,6 +211,7 @@ type sessionResponse struct {
 }
 
 func (c *Client) startSession(ctx context.Context, path string, req map[string]any) error {
+	req["deviceId"] = c.replica.Meta().DeviceID
 	if c.cfg.Desktop {
 		req["bearer"] = true
 		req["device"] = map[string]string{"kind": "desktop", "os": runtime.GOOS}
@@ -220,7 +237,7 @@ func (c *Client) startSession(ctx context.Context, path string, req map[string]a
 		return err
 	}
 	c.mu.Lock()
-	c.notice = ""
+	c.notice, c.alerts = "", nil
 	c.mu.Unlock()
 	c.setConn(Connecting)
 	c.signal()
@@ -242,8 +259,8 @@ func (c *Client) SignOut(ctx context.Context) error {
 
 // RevokeSession ends one of the account's sessions (online only).
 func (c *Client) RevokeSession(ctx context.Context, sessionID string) error {
-	if c.replica.Meta().SessionID == "" {
-		return errors.New("sign in first")
+	if err := c.requireOnline(); err != nil {
+		return err
 	}
 	return c.call(ctx, http.MethodDelete, "/v1/sessions/"+url.PathEscape(sessionID), c.replica.Meta().Token, nil, nil)
 }
@@ -256,6 +273,7 @@ func (c *Client) signOutLocal(notice string) {
 	c.mu.Lock()
 	c.conn = SignedOut
 	c.notice = notice
+	c.alerts = nil
 	c.mu.Unlock()
 	c.cfg.OnChange()
 }

@@ -165,6 +165,8 @@ func (r *Replica) Ack(last uint64) error {
 func (r *Replica) Wipe(notice string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	// The event position goes with the view: a client with no view starts
+	// from the next welcome's position.
 	m := Meta{Schema: SchemaVersion, ClientID: r.state.Meta.ClientID, DeviceID: r.state.Meta.DeviceID, LastMutationID: r.state.Meta.LastMutationID, Notice: notice}
 	return r.commit(Change{Wipe: true, Meta: &m})
 }

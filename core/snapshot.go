@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/dialnexa/account/core/account"
 )
@@ -51,7 +52,32 @@ type Snapshot struct {
 	// Notice is a message the user must see: why they were signed out, or
 	// why a change was rolled back.
 	Notice string
+	// Alerts are security alerts waiting for the user's answer, oldest first.
+	Alerts []Alert
 }
+
+// Alert is a sign-in from a device the account had not used before.
+type Alert struct {
+	Seq       uint64
+	SessionID string
+	Device    string
+	Location  string
+	At        time.Time
+}
+
+// Text is the alert as one sentence: "New sign-in: Chrome on Windows, near
+// Berlin, 14:02. Was this you?"
+func (a Alert) Text() string {
+	where := ""
+	if a.Location != "" && a.Location != "Unknown" {
+		where = ", near " + a.Location
+	}
+	return fmt.Sprintf("New sign-in: %s%s, %s. Was this you?", a.Device, where, a.At.Local().Format("15:04"))
+}
+
+// Online reports whether online-only actions may be tried: signed in and
+// not known to be offline (while connecting, the API may well answer).
+func (s Snapshot) Online() bool { return s.Conn != Offline && s.Conn != SignedOut }
 
 // SignedIn reports whether there is a session.
 func (s Snapshot) SignedIn() bool { return s.Conn != SignedOut }

@@ -24,6 +24,8 @@ type Meta struct {
 	DeviceID string `json:"deviceId"`
 	// LastMutationID is the last id given to a local mutation.
 	LastMutationID uint64 `json:"lastMutationId"`
+	// LastEventSeq is the last server event this client has handled.
+	LastEventSeq uint64 `json:"lastEventSeq,omitempty"`
 	// Account and session of the signed-in user; empty when signed out.
 	AccountID string `json:"accountId,omitempty"`
 	SessionID string `json:"sessionId,omitempty"`

@@ -109,7 +109,7 @@ func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 	defer stop()
 
 	c.setConn(Syncing)
-	hello := wire.Hello{ClientID: meta.ClientID, SchemaVersion: wire.SchemaVersion, LastMutationID: meta.LastMutationID}
+	hello := wire.Hello{ClientID: meta.ClientID, SchemaVersion: wire.SchemaVersion, LastMutationID: meta.LastMutationID, LastEventSeq: meta.LastEventSeq}
 	if _, v, _, ok := c.replica.View(); ok {
 		hello.Version = v
 	}
@@ -194,6 +194,14 @@ func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 			lastHeard = time.Now()
 			switch m := r.msg.(type) {
 			case *wire.Welcome:
+				if meta := c.replica.Meta(); hello.Version == 0 && meta.LastEventSeq < m.EventSeq {
+					// Nothing cached: start from the account's current
+					// events instead of its history.
+					meta.LastEventSeq = m.EventSeq
+					if err := c.replica.SetMeta(meta); err != nil {
+						return welcomed, err
+					}
+				}
 				// The welcome is authoritative (even over a cached view with
 				// a higher version, as after a server restore), unless a
 				// newer view already arrived on this connection.
@@ -224,7 +232,11 @@ func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 					c.setNotice(m.Message)
 					return welcomed, m
 				}
-			case *wire.Pong, *wire.Event:
+			case *wire.Event:
+				if err := c.handleEvent(m); err != nil {
+					return welcomed, err
+				}
+			case *wire.Pong:
 			}
 		}
 	}

@@ -91,7 +91,7 @@ func (a *authView) doSubmit() {
 	if a.signUp {
 		err = a.p.c.SignUp(ctx, email, pw, value(a.name))
 	} else {
-		err = a.p.c.SignIn(ctx, email, pw)
+		err = a.p.c.SignIn(ctx, email, pw, "")
 	}
 	a.busy = false
 	setText(a.err, core.UserMessage(err))

@@ -194,7 +194,7 @@ func signUp(t *testing.T, c *testClient, email, name string) {
 
 func signIn(t *testing.T, c *testClient, email string) {
 	t.Helper()
-	if err := c.SignIn(context.Background(), email, goodPassword); err != nil {
+	if err := c.SignIn(context.Background(), email, goodPassword, ""); err != nil {
 		t.Fatalf("sign in %s: %v", email, err)
 	}
 }

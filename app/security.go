@@ -1,0 +1,119 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/dialnexa/account/core"
+)
+
+// securityScreen is Settings → Account → Security: password, two-factor
+// authentication, active sessions and the security activity. Everything
+// here is online only.
+type securityScreen struct {
+	u        *UI
+	content  fyne.CanvasObject
+	offline  *widget.Label
+	password *passwordCard
+	twoF     *twoFactorCard
+	activity *widget.Label
+}
+
+func newSecurityScreen(u *UI) *securityScreen {
+	s := &securityScreen{u: u}
+	s.offline = warnLabel()
+	s.offline.SetText("You are offline. Security settings need a connection to DialNexa; they will be available when you are back online.")
+	s.password = newPasswordCard(u)
+	s.twoF = newTwoFactorCard(u)
+	s.activity = widget.NewLabel("")
+	s.activity.Wrapping = fyne.TextWrapWord
+	s.content = container.NewVScroll(container.NewVBox(
+		s.offline,
+		s.password.card,
+		s.twoF.card,
+		u.sessions.content,
+		widget.NewCard("Security activity", "Sign-ins, new devices, password and two-factor changes, newest first.", s.activity),
+	))
+	return s
+}
+
+func (s *securityScreen) render(snap core.Snapshot) {
+	s.offline.Hidden = snap.Online()
+	s.password.render(snap)
+	s.twoF.render(snap)
+	s.u.sessions.render(snap)
+	var b strings.Builder
+	for _, a := range snap.View.Activity {
+		fmt.Fprintf(&b, "%s — %s\n", formatTime(a.At), a.Detail)
+	}
+	if b.Len() == 0 {
+		b.WriteString("Nothing yet.")
+	}
+	s.activity.SetText(strings.TrimSpace(b.String()))
+}
+
+// passwordCard is Change Password.
+type passwordCard struct {
+	u                      *UI
+	card                   *widget.Card
+	current, next, confirm *widget.Entry
+	signOutOthers          *widget.Check
+	save                   *widget.Button
+	errLabel, done         *widget.Label
+}
+
+func newPasswordCard(u *UI) *passwordCard {
+	p := &passwordCard{u: u}
+	p.current = widget.NewPasswordEntry()
+	p.current.SetPlaceHolder("Current password")
+	p.next = widget.NewPasswordEntry()
+	p.next.SetPlaceHolder("New password (8+ characters, a number and a special character)")
+	p.confirm = widget.NewPasswordEntry()
+	p.confirm.SetPlaceHolder("Confirm new password")
+	p.signOutOthers = widget.NewCheck("Also sign out my other devices", nil)
+	p.errLabel = errorLabel()
+	p.done = widget.NewLabel("")
+	p.save = widget.NewButton("Change password", p.doSave)
+	p.save.Importance = widget.HighImportance
+	p.card = widget.NewCard("Password", "Your other devices stay signed in unless you choose otherwise.",
+		container.NewVBox(p.current, p.next, p.confirm, p.signOutOthers, p.errLabel, p.done, p.save))
+	return p
+}
+
+func (p *passwordCard) render(s core.Snapshot) {
+	if s.Online() {
+		p.save.Enable()
+	} else {
+		p.save.Disable()
+	}
+}
+
+func (p *passwordCard) doSave() {
+	cur, next, others := p.current.Text, p.next.Text, p.signOutOthers.Checked
+	p.done.SetText("")
+	if next != p.confirm.Text {
+		p.errLabel.SetText("The two new passwords do not match.")
+		return
+	}
+	p.errLabel.SetText("")
+	p.u.async(func() {
+		ctx, cancel := p.u.ctx()
+		defer cancel()
+		err := p.u.c.ChangePassword(ctx, cur, next, others)
+		fyne.Do(func() {
+			if err != nil {
+				p.errLabel.SetText(core.UserMessage(err))
+				return
+			}
+			p.current.SetText("")
+			p.next.SetText("")
+			p.confirm.SetText("")
+			p.signOutOthers.SetChecked(false)
+			p.done.SetText("Your password has been changed.")
+		})
+	})
+}

@@ -1,0 +1,210 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/core/account"
+)
+
+// twoFactorCard is Two-Factor Authentication: enable (scan, confirm a
+// code, save the backup codes), disable and regenerate backup codes (both
+// with the password and a code).
+type twoFactorCard struct {
+	u      *UI
+	card   *widget.Card
+	status *widget.Label
+	warn   *widget.Label
+	body   *fyne.Container
+
+	enable *widget.Button
+	// setup step
+	qr        *canvas.Image
+	secret    *widget.Entry
+	setupCode *widget.Entry
+	confirm   *widget.Button
+	// backup codes shown once
+	codes    *widget.Label
+	saveBtn  *widget.Button
+	doneBtn  *widget.Button
+	shownSet []string
+	// disable / regenerate
+	password   *widget.Entry
+	code       *widget.Entry
+	disable    *widget.Button
+	regenerate *widget.Button
+
+	errLabel *widget.Label
+	step     string // "", "setup", "codes"
+}
+
+func newTwoFactorCard(u *UI) *twoFactorCard {
+	t := &twoFactorCard{u: u}
+	t.status = widget.NewLabel("")
+	t.warn = warnLabel()
+	t.errLabel = errorLabel()
+	t.enable = widget.NewButton("Enable 2FA", t.doSetup)
+	t.enable.Importance = widget.HighImportance
+	t.qr = canvas.NewImageFromResource(nil)
+	t.qr.FillMode = canvas.ImageFillContain
+	t.qr.SetMinSize(fyne.NewSize(220, 220))
+	t.secret = widget.NewEntry()
+	t.secret.Disable()
+	t.setupCode = widget.NewEntry()
+	t.setupCode.SetPlaceHolder("6-digit code from the app")
+	t.confirm = widget.NewButton("Confirm and turn on", t.doEnable)
+	t.confirm.Importance = widget.HighImportance
+	t.codes = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	t.saveBtn = widget.NewButton("Save backup codes to a file…", func() {
+		t.u.SaveFile("dialnexa-backup-codes.txt", []byte(backupCodesText(t.shownSet)))
+	})
+	t.doneBtn = widget.NewButton("I have saved them", func() { t.shownSet = nil; t.step = ""; t.u.render() })
+	t.password = widget.NewPasswordEntry()
+	t.password.SetPlaceHolder("Password")
+	t.code = widget.NewEntry()
+	t.code.SetPlaceHolder("6-digit code or a backup code")
+	t.disable = widget.NewButton("Disable 2FA", t.doDisable)
+	t.disable.Importance = widget.DangerImportance
+	t.regenerate = widget.NewButton("Generate new backup codes", t.doRegenerate)
+	t.body = container.NewVBox()
+	t.card = widget.NewCard("Two-factor authentication", "A second step at sign-in, strongly recommended for every account.", t.body)
+	return t
+}
+
+func backupCodesText(codes []string) string {
+	return "DialNexa backup codes\nEach code works once. Keep them somewhere safe.\n\n" + strings.Join(codes, "\n") + "\n"
+}
+
+func (t *twoFactorCard) render(s core.Snapshot) {
+	tf := s.View.TwoFactor
+	if tf.Enabled {
+		t.status.SetText("On. Sign-in asks for a code from your authenticator app.")
+	} else {
+		t.status.SetText("Off.")
+	}
+	t.warn.Hidden = !(tf.Enabled && tf.BackupCodesLeft <= account.FewBackupCodes)
+	t.warn.SetText("Only " + strconv.Itoa(tf.BackupCodesLeft) + " backup codes left: generate a new set.")
+	objs := []fyne.CanvasObject{t.status, t.warn}
+	switch {
+	case t.step == "codes":
+		objs = append(objs, widget.NewLabel("Your backup codes. Each works once if you lose your authenticator. They will not be shown again:"),
+			t.codes, container.NewHBox(t.saveBtn, t.doneBtn))
+	case t.step == "setup" && !tf.Enabled:
+		objs = append(objs, widget.NewLabel("Scan this QR code with an authenticator app (Google Authenticator, Authy, 1Password…), or type the key:"),
+			container.NewHBox(t.qr), t.secret, t.setupCode, t.confirm)
+	case tf.Enabled:
+		objs = append(objs, widget.NewLabel("To turn it off or get new backup codes, confirm with your password and a code:"),
+			t.password, t.code, container.NewHBox(t.regenerate, t.disable))
+	default:
+		objs = append(objs, t.enable)
+	}
+	objs = append(objs, t.errLabel)
+	t.body.Objects = objs
+	for _, b := range []*widget.Button{t.enable, t.confirm, t.disable, t.regenerate} {
+		if s.Online() {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	t.body.Refresh()
+}
+
+func (t *twoFactorCard) run(action func() error) {
+	t.errLabel.SetText("")
+	t.u.async(func() {
+		err := action()
+		fyne.Do(func() {
+			t.errLabel.SetText(core.UserMessage(err))
+			t.u.render()
+		})
+	})
+}
+
+func (t *twoFactorCard) doSetup() {
+	t.run(func() error {
+		ctx, cancel := t.u.ctx()
+		defer cancel()
+		su, err := t.u.c.SetUpTwoFactor(ctx)
+		if err != nil {
+			return err
+		}
+		fyne.Do(func() {
+			t.qr.Resource = fyne.NewStaticResource("dialnexa-2fa.png", su.QRPNG)
+			t.qr.Refresh()
+			t.secret.SetText(su.Secret)
+			t.setupCode.SetText("")
+			t.step = "setup"
+		})
+		return nil
+	})
+}
+
+func (t *twoFactorCard) doEnable() {
+	code := t.setupCode.Text
+	t.run(func() error {
+		ctx, cancel := t.u.ctx()
+		defer cancel()
+		codes, err := t.u.c.EnableTwoFactor(ctx, code)
+		if err != nil {
+			return err
+		}
+		fyne.Do(func() { t.showCodes(codes) })
+		return nil
+	})
+}
+
+func (t *twoFactorCard) showCodes(codes []string) {
+	t.shownSet = codes
+	t.codes.SetText(strings.Join(codes, "\n"))
+	t.step = "codes"
+}
+
+func (t *twoFactorCard) doDisable() {
+	pw, code := t.password.Text, t.code.Text
+	t.run(func() error {
+		ctx, cancel := t.u.ctx()
+		defer cancel()
+		if err := t.u.c.DisableTwoFactor(ctx, pw, code); err != nil {
+			return err
+		}
+		fyne.Do(func() { t.password.SetText(""); t.code.SetText(""); t.step = "" })
+		return nil
+	})
+}
+
+func (t *twoFactorCard) doRegenerate() {
+	pw, code := t.password.Text, t.code.Text
+	t.run(func() error {
+		ctx, cancel := t.u.ctx()
+		defer cancel()
+		codes, err := t.u.c.RegenerateBackupCodes(ctx, pw, code)
+		if err != nil {
+			return err
+		}
+		fyne.Do(func() { t.password.SetText(""); t.code.SetText(""); t.showCodes(codes) })
+		return nil
+	})
+}
+
+// saveWithDialog is the default SaveFile: the system's save dialog.
+func (u *UI) saveWithDialog(name string, data []byte) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		defer w.Close()
+		if _, err := w.Write(data); err != nil {
+			dialog.ShowError(err, u.win)
+		}
+	}, u.win)
+	d.SetFileName(name)
+	d.Show()
+}

@@ -1,0 +1,148 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// The actions in this file are online only: while offline they return
+// ErrOffline at once instead of queueing, and the screens say so.
+
+func (c *Client) requireOnline() error {
+	if c.replica.Meta().SessionID == "" {
+		return errNotSignedIn
+	}
+	if !c.Snapshot().Online() {
+		return ErrOffline
+	}
+	return nil
+}
+
+// ChangePassword changes the password. Other sessions stay signed in
+// unless signOutOthers is set.
+func (c *Client) ChangePassword(ctx context.Context, current, next string, signOutOthers bool) error {
+	if err := c.requireOnline(); err != nil {
+		return err
+	}
+	return c.call(ctx, http.MethodPost, "/v1/password", c.token(), map[string]any{"currentPassword": current, "newPassword": next, "signOutOthers": signOutOthers}, nil)
+}
+
+// ForgotPassword asks for a reset link for email and returns the server's
+// answer, which is the same whether or not the address has an account.
+func (c *Client) ForgotPassword(ctx context.Context, email string) (string, error) {
+	var out struct{ Message string }
+	err := c.call(ctx, http.MethodPost, "/v1/password/forgot", "", map[string]string{"email": email}, &out)
+	return out.Message, err
+}
+
+// TwoFactorSetup is what the user scans to set up 2FA.
+type TwoFactorSetup struct {
+	Secret string `json:"secret"`
+	URI    string `json:"uri"`
+	QRPNG  []byte `json:"qrPng"`
+}
+
+// SetUpTwoFactor starts 2FA setup: a new secret, as a QR code and as text.
+// It is not on until EnableTwoFactor confirms a code.
+func (c *Client) SetUpTwoFactor(ctx context.Context) (TwoFactorSetup, error) {
+	var out TwoFactorSetup
+	if err := c.requireOnline(); err != nil {
+		return out, err
+	}
+	err := c.call(ctx, http.MethodPost, "/v1/2fa/setup", c.token(), struct{}{}, &out)
+	return out, err
+}
+
+// EnableTwoFactor confirms setup with a code from the authenticator app and
+// returns the backup codes, which the server will not show again.
+func (c *Client) EnableTwoFactor(ctx context.Context, code string) ([]string, error) {
+	if err := c.requireOnline(); err != nil {
+		return nil, err
+	}
+	var out struct{ BackupCodes []string }
+	err := c.call(ctx, http.MethodPost, "/v1/2fa/enable", c.token(), map[string]string{"code": code}, &out)
+	return out.BackupCodes, err
+}
+
+// DisableTwoFactor turns 2FA off; it needs the password and a code.
+func (c *Client) DisableTwoFactor(ctx context.Context, password, code string) error {
+	if err := c.requireOnline(); err != nil {
+		return err
+	}
+	return c.call(ctx, http.MethodPost, "/v1/2fa/disable", c.token(), map[string]string{"password": password, "code": code}, nil)
+}
+
+// RegenerateBackupCodes replaces the backup codes (the old ones stop
+// working); it needs the password and a code.
+func (c *Client) RegenerateBackupCodes(ctx context.Context, password, code string) ([]string, error) {
+	if err := c.requireOnline(); err != nil {
+		return nil, err
+	}
+	var out struct{ BackupCodes []string }
+	err := c.call(ctx, http.MethodPost, "/v1/2fa/backup-codes", c.token(), map[string]string{"password": password, "code": code}, &out)
+	return out.BackupCodes, err
+}
+
+// RevokeOtherSessions signs out every other device.
+func (c *Client) RevokeOtherSessions(ctx context.Context) error {
+	if err := c.requireOnline(); err != nil {
+		return err
+	}
+	return c.call(ctx, http.MethodPost, "/v1/sessions/revoke-others", c.token(), struct{}{}, nil)
+}
+
+// RevokeFromAlert revokes the session an alert is about and dismisses it.
+func (c *Client) RevokeFromAlert(ctx context.Context, a Alert) error {
+	if err := c.RevokeSession(ctx, a.SessionID); err != nil && !isNotFound(err) {
+		return err
+	}
+	c.DismissAlert(a.Seq)
+	return nil
+}
+
+// DismissAlert removes an answered alert ("this was me").
+func (c *Client) DismissAlert(seq uint64) {
+	c.mu.Lock()
+	c.alerts = slices.DeleteFunc(c.alerts, func(a Alert) bool { return a.Seq == seq })
+	c.mu.Unlock()
+	c.cfg.OnChange()
+}
+
+func (c *Client) token() string { return c.replica.Meta().Token }
+
+// handleEvent takes one server event: a security alert about another
+// session is queued for the user's answer. Events already handled are
+// skipped; the position is stored so a restart does not repeat them.
+func (c *Client) handleEvent(e *wire.Event) error {
+	m := c.replica.Meta()
+	if e.Seq <= m.LastEventSeq {
+		return nil
+	}
+	m.LastEventSeq = e.Seq
+	if err := c.replica.SetMeta(m); err != nil {
+		return err
+	}
+	if e.Kind != wire.EventSecurityAlert {
+		return nil
+	}
+	var sa wire.SecurityAlert
+	if err := json.Unmarshal(e.Payload, &sa); err != nil || sa.SessionID == m.SessionID {
+		return nil
+	}
+	at, _ := time.Parse(time.RFC3339, sa.At)
+	c.mu.Lock()
+	c.alerts = append(c.alerts, Alert{Seq: e.Seq, SessionID: sa.SessionID, Device: sa.Device, Location: sa.Location, At: at})
+	c.mu.Unlock()
+	c.cfg.OnChange()
+	return nil
+}
+
+func isNotFound(err error) bool {
+	we, ok := err.(*wire.Error)
+	return ok && we.Code == wire.CodeNotFound
+}
