@@ -13,13 +13,21 @@ import (
 	"github.com/dialnexa/account/core"
 )
 
-// find returns the first widget of type T in the window for which match
-// holds, looking through containers and widget renderers.
+// find returns the first visible widget of type T in the window (its
+// content, then its pop-ups) for which match holds, looking through
+// containers and widget renderers.
 func find[T fyne.CanvasObject](w fyne.Window, match func(T) bool) T {
 	var zero T
-	for _, o := range test.LaidOutObjects(w.Content()) {
-		if v, ok := o.(T); ok && o.Visible() && match(v) {
-			return v
+	roots := []fyne.CanvasObject{w.Content()}
+	roots = append(roots, w.Canvas().Overlays().List()...)
+	for _, root := range roots {
+		if !root.Visible() {
+			continue
+		}
+		for _, o := range test.LaidOutObjects(root) {
+			if v, ok := o.(T); ok && o.Visible() && match(v) {
+				return v
+			}
 		}
 	}
 	return zero
