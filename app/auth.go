@@ -113,7 +113,9 @@ func (a *authScreen) layout() {
 	a.form.Refresh()
 }
 
+// reset shows a fresh sign-in form (after signing out or being signed out).
 func (a *authScreen) reset() {
+	a.mode = modeSignIn
 	a.password.SetText("")
 	a.confirm.SetText("")
 	a.code.SetText("")

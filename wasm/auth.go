@@ -10,50 +10,90 @@ import (
 	"github.com/dialnexa/account/core"
 )
 
-// authView is the sign-in form, which switches to sign-up.
+type authMode int
+
+const (
+	modeSignIn authMode = iota
+	modeSignUp
+	modeForgot
+)
+
+// authView is the sign-in form, which switches to sign-up and to "Forgot
+// password?", and asks for a code when the account has 2FA.
 type authView struct {
-	p                                         *panel
-	root, title, notice, email, nameRow, name js.Value
-	password, confirmRow, confirm, err        js.Value
-	submit, toggle                            js.Value
-	signUp, busy                              bool
+	p                                   *panel
+	root, title, notice, email, nameRow js.Value
+	name, pwRow, password, confirmRow   js.Value
+	confirm, codeRow, code, err, info   js.Value
+	submit, toggle, forgot, intro       js.Value
+	mode                                authMode
+	needCode, busy                      bool
 }
 
 func newAuthView(p *panel) *authView {
 	a := &authView{p: p}
 	a.title = el("h1", nil, txt("Sign in to DialNexa"))
 	a.notice = el("p", attrs{"id": "auth-notice", "class": "notice", "role": "status"})
+	a.intro = el("p", attrs{"class": "hint"}, txt("Enter your account's email address. We will send a link to set a new password; it works for 1 hour."))
 	a.email = el("input", attrs{"id": "email", "type": "email", "autocomplete": "username", "required": ""})
 	a.name = el("input", attrs{"id": "display-name", "type": "text", "autocomplete": "nickname"})
 	a.nameRow = el("label", nil, txt("Display name (2–50 characters)"), a.name)
-	a.password = el("input", attrs{"id": "password", "type": "password", "autocomplete": "current-password", "required": ""})
+	a.password = el("input", attrs{"id": "password", "type": "password", "autocomplete": "current-password"})
+	a.pwRow = el("label", nil, txt("Password"), a.password)
 	a.confirm = el("input", attrs{"id": "password-confirm", "type": "password", "autocomplete": "new-password"})
 	a.confirmRow = el("label", nil, txt("Confirm password"), a.confirm)
+	a.code = el("input", attrs{"id": "code", "type": "text", "inputmode": "numeric", "autocomplete": "one-time-code"})
+	a.codeRow = el("label", nil, txt("Code from your authenticator app, or a backup code"), a.code)
 	a.err = el("p", attrs{"id": "auth-error", "class": "error", "role": "alert"})
+	a.info = el("p", attrs{"id": "auth-info", "class": "notice", "role": "status"})
 	a.submit = el("button", attrs{"id": "auth-submit", "type": "submit", "class": "primary"}, txt("Sign in"))
+	a.forgot = el("button", attrs{"id": "auth-forgot", "type": "button", "class": "link"}, txt("Forgot password?"))
 	a.toggle = el("button", attrs{"id": "auth-toggle", "type": "button", "class": "link"}, txt("Create an account"))
 	form := el("form", attrs{"id": "auth-form", "novalidate": ""},
-		a.title, a.notice,
+		a.title, a.notice, a.intro,
 		el("label", nil, txt("Email"), a.email),
-		a.nameRow,
-		el("label", nil, txt("Password"), a.password),
-		a.confirmRow, a.err, a.submit, a.toggle)
+		a.nameRow, a.pwRow, a.confirmRow, a.codeRow, a.err, a.info, a.submit, a.forgot, a.toggle)
 	a.root = el("main", attrs{"class": "auth"}, form)
 	on(form, "submit", a.doSubmit)
-	on(a.toggle, "click", func() { a.signUp = !a.signUp; setText(a.err, ""); a.layout() })
+	on(a.toggle, "click", func() {
+		if a.mode == modeSignIn {
+			a.setMode(modeSignUp)
+		} else {
+			a.setMode(modeSignIn)
+		}
+	})
+	on(a.forgot, "click", func() { a.setMode(modeForgot) })
 	a.layout()
 	return a
 }
 
+func (a *authView) setMode(m authMode) {
+	a.mode, a.needCode = m, false
+	setText(a.err, "")
+	setText(a.info, "")
+	a.code.Set("value", "")
+	a.layout()
+}
+
 func (a *authView) layout() {
-	show(a.nameRow, a.signUp)
-	show(a.confirmRow, a.signUp)
-	if a.signUp {
+	show(a.intro, a.mode == modeForgot)
+	show(a.nameRow, a.mode == modeSignUp)
+	show(a.confirmRow, a.mode == modeSignUp)
+	show(a.pwRow, a.mode != modeForgot)
+	show(a.codeRow, a.mode == modeSignIn && a.needCode)
+	show(a.forgot, a.mode == modeSignIn)
+	show(a.info, a.mode == modeForgot)
+	switch a.mode {
+	case modeSignUp:
 		setText(a.title, "Create your DialNexa account")
 		setText(a.submit, "Create account")
 		setText(a.toggle, "I have an account: sign in")
 		a.password.Set("autocomplete", "new-password")
-	} else {
+	case modeForgot:
+		setText(a.title, "Reset your password")
+		setText(a.submit, "Send reset link")
+		setText(a.toggle, "Back to sign-in")
+	default:
 		setText(a.title, "Sign in to DialNexa")
 		setText(a.submit, "Sign in")
 		setText(a.toggle, "Create an account")
@@ -67,10 +107,15 @@ func (a *authView) render(s core.Snapshot) {
 	setDisabled(a.submit, a.busy)
 }
 
+// reset shows a fresh sign-in form (after signing out or being signed out).
 func (a *authView) reset() {
+	a.mode = modeSignIn
 	a.password.Set("value", "")
 	a.confirm.Set("value", "")
+	a.code.Set("value", "")
+	a.needCode = false
 	setText(a.err, "")
+	a.layout()
 }
 
 func (a *authView) doSubmit() {
@@ -78,7 +123,7 @@ func (a *authView) doSubmit() {
 		return
 	}
 	email, pw := value(a.email), value(a.password)
-	if a.signUp && pw != value(a.confirm) {
+	if a.mode == modeSignUp && pw != value(a.confirm) {
 		setText(a.err, "The two passwords do not match.")
 		return
 	}
@@ -88,10 +133,20 @@ func (a *authView) doSubmit() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var err error
-	if a.signUp {
+	switch a.mode {
+	case modeSignUp:
 		err = a.p.c.SignUp(ctx, email, pw, value(a.name))
-	} else {
-		err = a.p.c.SignIn(ctx, email, pw, "")
+	case modeForgot:
+		var msg string
+		msg, err = a.p.c.ForgotPassword(ctx, email)
+		setText(a.info, msg)
+	default:
+		err = a.p.c.SignIn(ctx, email, pw, value(a.code))
+		if core.NeedsSecondFactor(err) {
+			a.needCode = true
+			a.layout()
+			a.code.Call("focus")
+		}
 	}
 	a.busy = false
 	setText(a.err, core.UserMessage(err))

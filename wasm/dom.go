@@ -2,7 +2,10 @@
 
 package main
 
-import "syscall/js"
+import (
+	"encoding/base64"
+	"syscall/js"
+)
 
 var document = js.Global().Get("document")
 
@@ -56,3 +59,5 @@ func replaceChildren(e js.Value, kids ...js.Value) {
 	}
 	e.Call("replaceChildren", args...)
 }
+
+func base64Std(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

@@ -20,7 +20,9 @@ type panel struct {
 	status   js.Value
 	notice   js.Value
 	profile  *profileView
+	security *securityView
 	sessions *sessionsView
+	alert    *alertView
 	shown    string // "auth" or "settings"
 }
 
@@ -40,12 +42,17 @@ func newPanel(root js.Value, c *core.Client) *panel {
 	on(dismiss, "click", func() { p.c.DismissNotice() })
 	p.profile = newProfileView(p)
 	p.sessions = newSessionsView(p)
+	p.security = newSecurityView(p)
+	p.alert = newAlertView(p)
 	header := el("header", nil, el("h1", nil, txt("Settings → Account")), p.status, signOut)
 	nav := el("nav", attrs{"aria-label": "Account settings"},
 		el("a", attrs{"href": "#profile"}, txt("Profile")),
 		el("a", attrs{"href": "#security"}, txt("Security")))
 	p.settings = el("div", attrs{"id": "settings"}, header, el("div", attrs{"class": "notice-row"}, p.notice, dismiss), nav,
-		el("main", nil, p.profile.root, p.sessions.root))
+		el("main", nil, p.profile.root,
+			el("section", attrs{"id": "security", "aria-labelledby": "security-h"},
+				el("h2", attrs{"id": "security-h"}, txt("Security")),
+				p.security.root, p.sessions.root, p.security.activityBox)))
 	return p
 }
 
@@ -55,6 +62,7 @@ func (p *panel) refresh() {
 	s := p.c.Snapshot()
 	if !s.SignedIn() {
 		if p.shown != "auth" {
+			p.alert.render(s)
 			p.auth.reset()
 			replaceChildren(p.root, p.auth.root)
 			p.shown = "auth"
@@ -72,5 +80,7 @@ func (p *panel) refresh() {
 	setText(p.notice, s.Notice)
 	show(p.notice.Get("parentElement"), s.Notice != "")
 	p.profile.render(s)
+	p.security.render(s)
 	p.sessions.render(s)
+	p.alert.render(s)
 }

@@ -14,8 +14,8 @@ import (
 
 // sessionsView is Settings → Account → Security → Active Sessions.
 type sessionsView struct {
-	p                      *panel
-	root, list, err, offln js.Value
+	p                              *panel
+	root, list, err, offln, others js.Value
 }
 
 func newSessionsView(p *panel) *sessionsView {
@@ -23,17 +23,25 @@ func newSessionsView(p *panel) *sessionsView {
 	v.list = el("ul", attrs{"id": "sessions", "class": "sessions"})
 	v.err = el("p", attrs{"id": "sessions-error", "class": "error", "role": "alert"})
 	v.offln = el("p", attrs{"id": "sessions-offline", "class": "notice"}, txt("You are offline: revoking a session needs a connection."))
-	v.root = el("section", attrs{"id": "security", "aria-labelledby": "security-h"},
-		el("h2", attrs{"id": "security-h"}, txt("Security")),
+	v.others = el("button", attrs{"id": "revoke-others", "type": "button", "class": "danger"}, txt("Revoke all other sessions"))
+	on(v.others, "click", func() {
+		setText(v.err, "")
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		setText(v.err, core.UserMessage(v.p.c.RevokeOtherSessions(ctx)))
+		v.p.refresh()
+	})
+	v.root = el("div", attrs{"id": "sessions-box"},
 		el("h3", nil, txt("Active sessions")),
 		el("p", attrs{"class": "hint"}, txt("If you see a session you don't recognize, revoke it and change your password.")),
-		v.offln, v.err, v.list)
+		v.offln, v.err, v.list, v.others)
 	return v
 }
 
 func (v *sessionsView) render(s core.Snapshot) {
-	online := s.Conn == core.Online || s.Conn == core.Syncing
+	online := s.Online()
 	show(v.offln, !online)
+	setDisabled(v.others, !online || len(s.View.Sessions) < 2)
 	items := make([]js.Value, 0, len(s.View.Sessions))
 	for _, sess := range s.View.Sessions {
 		items = append(items, v.item(sess, sess.ID == s.SessionID, online))

@@ -77,7 +77,8 @@ func within(t *testing.T, ctx context.Context, what string, steps ...chromedp.Ac
 	c, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	if err := chromedp.Do(c, steps...); err != nil {
-		t.Fatalf("%s: %v", what, err)
+		page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText.slice(0, 2000)`))
+		t.Fatalf("%s: %v\npage text:\n%s", what, err, page)
 	}
 }
 

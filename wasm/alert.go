@@ -1,0 +1,56 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"syscall/js"
+	"time"
+
+	"github.com/dialnexa/account/core"
+)
+
+// alertView is the interruptive notice of a security alert (a sign-in from
+// a new device) with a one-click revoke: a modal dialog over the page.
+type alertView struct {
+	p                       *panel
+	root, text, err, revoke js.Value
+	current                 core.Alert
+}
+
+func newAlertView(p *panel) *alertView {
+	v := &alertView{p: p}
+	v.text = el("p", attrs{"id": "alert-text"})
+	v.err = el("p", attrs{"id": "alert-error", "class": "error"})
+	v.revoke = el("button", attrs{"id": "alert-revoke", "type": "button", "class": "danger"}, txt("No: revoke that session"))
+	me := el("button", attrs{"id": "alert-me", "type": "button"}, txt("Yes, it was me"))
+	on(v.revoke, "click", func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		setText(v.err, core.UserMessage(v.p.c.RevokeFromAlert(ctx, v.current)))
+		v.p.refresh()
+	})
+	on(me, "click", func() { v.p.c.DismissAlert(v.current.Seq) })
+	box := el("div", attrs{"class": "dialog", "role": "alertdialog", "aria-modal": "true", "aria-labelledby": "alert-title", "aria-describedby": "alert-text"},
+		el("h2", attrs{"id": "alert-title"}, txt("Security alert")), v.text, v.err, el("div", attrs{"class": "actions"}, v.revoke, me))
+	v.root = el("div", attrs{"id": "alert", "class": "overlay", "hidden": ""}, box)
+	document.Get("body").Call("append", v.root)
+	return v
+}
+
+func (v *alertView) render(s core.Snapshot) {
+	if len(s.Alerts) == 0 {
+		show(v.root, false)
+		return
+	}
+	if v.current.Seq != s.Alerts[0].Seq {
+		setText(v.err, "")
+	}
+	v.current = s.Alerts[0]
+	setText(v.text, v.current.Text())
+	setDisabled(v.revoke, !s.Online())
+	if v.root.Get("hidden").Bool() {
+		show(v.root, true)
+		v.revoke.Call("focus")
+	}
+}

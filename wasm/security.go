@@ -1,0 +1,228 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"syscall/js"
+	"time"
+
+	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/core/account"
+)
+
+// securityView is Settings → Account → Security: password, two-factor
+// authentication and the security activity (the sessions list is its own
+// view). Everything here is online only.
+type securityView struct {
+	p                            *panel
+	root, offline, activity      js.Value
+	activityBox                  js.Value
+	cur, next, confirm, others   js.Value
+	pwSave, pwErr, pwDone        js.Value
+	tfStatus, tfWarn, tfBody     js.Value
+	tfEnable, tfSetup, tfQR      js.Value
+	tfSecret, tfCode, tfConfirm  js.Value
+	tfCodes, tfCodeList, tfDone  js.Value
+	tfDownload, tfManage, tfPw   js.Value
+	tfManageCode, tfOff, tfRegen js.Value
+	tfErr                        js.Value
+	codes                        []string
+	step                         string
+}
+
+func newSecurityView(p *panel) *securityView {
+	v := &securityView{p: p}
+	v.offline = el("p", attrs{"id": "security-offline", "class": "notice"}, txt("You are offline. Security settings need a connection to DialNexa; they will be available when you are back online."))
+
+	v.cur = el("input", attrs{"id": "pw-current", "type": "password", "autocomplete": "current-password"})
+	v.next = el("input", attrs{"id": "pw-new", "type": "password", "autocomplete": "new-password"})
+	v.confirm = el("input", attrs{"id": "pw-confirm", "type": "password", "autocomplete": "new-password"})
+	v.others = el("input", attrs{"id": "pw-signout-others", "type": "checkbox"})
+	v.pwSave = el("button", attrs{"id": "pw-save", "type": "submit", "class": "primary"}, txt("Change password"))
+	v.pwErr = el("p", attrs{"id": "pw-error", "class": "error", "role": "alert"})
+	v.pwDone = el("p", attrs{"id": "pw-done", "class": "notice", "role": "status"})
+	pwForm := el("form", attrs{"id": "pw-form", "novalidate": ""},
+		el("h3", nil, txt("Password")),
+		el("p", attrs{"class": "hint"}, txt("Your other devices stay signed in unless you choose otherwise.")),
+		el("label", nil, txt("Current password"), v.cur),
+		el("label", nil, txt("New password (8+ characters, a number and a special character)"), v.next),
+		el("label", nil, txt("Confirm new password"), v.confirm),
+		el("label", attrs{"class": "check"}, v.others, txt("Also sign out my other devices")),
+		v.pwErr, v.pwDone, v.pwSave)
+	on(pwForm, "submit", v.doChangePassword)
+
+	v.tfStatus = el("p", attrs{"id": "tf-status"})
+	v.tfWarn = el("p", attrs{"id": "tf-warn", "class": "notice"})
+	v.tfEnable = el("button", attrs{"id": "tf-enable", "type": "button", "class": "primary"}, txt("Enable 2FA"))
+	v.tfQR = el("img", attrs{"id": "tf-qr", "alt": "QR code to scan with an authenticator app", "width": "220", "height": "220"})
+	v.tfSecret = el("code", attrs{"id": "tf-secret"})
+	v.tfCode = el("input", attrs{"id": "tf-code", "type": "text", "inputmode": "numeric", "autocomplete": "one-time-code"})
+	v.tfConfirm = el("button", attrs{"id": "tf-confirm", "type": "button", "class": "primary"}, txt("Confirm and turn on"))
+	v.tfSetup = el("div", attrs{"id": "tf-setup"},
+		el("p", nil, txt("Scan this QR code with an authenticator app (Google Authenticator, Authy, 1Password…), or type the key:")),
+		v.tfQR, el("p", nil, v.tfSecret),
+		el("label", nil, txt("6-digit code from the app"), v.tfCode), v.tfConfirm)
+	v.tfCodeList = el("ol", attrs{"id": "tf-codes", "class": "codes"})
+	v.tfDownload = el("button", attrs{"id": "tf-download", "type": "button"}, txt("Download backup codes"))
+	v.tfDone = el("button", attrs{"id": "tf-done", "type": "button"}, txt("I have saved them"))
+	v.tfCodes = el("div", attrs{"id": "tf-codes-box"},
+		el("p", nil, txt("Your backup codes. Each works once if you lose your authenticator. They will not be shown again:")),
+		v.tfCodeList, v.tfDownload, txt(" "), v.tfDone)
+	v.tfPw = el("input", attrs{"id": "tf-password", "type": "password", "autocomplete": "current-password"})
+	v.tfManageCode = el("input", attrs{"id": "tf-manage-code", "type": "text", "autocomplete": "one-time-code"})
+	v.tfRegen = el("button", attrs{"id": "tf-regenerate", "type": "button"}, txt("Generate new backup codes"))
+	v.tfOff = el("button", attrs{"id": "tf-disable", "type": "button", "class": "danger"}, txt("Disable 2FA"))
+	v.tfManage = el("div", attrs{"id": "tf-manage"},
+		el("p", nil, txt("To turn it off or get new backup codes, confirm with your password and a code:")),
+		el("label", nil, txt("Password"), v.tfPw), el("label", nil, txt("6-digit code or a backup code"), v.tfManageCode),
+		v.tfRegen, txt(" "), v.tfOff)
+	v.tfErr = el("p", attrs{"id": "tf-error", "class": "error", "role": "alert"})
+	v.tfBody = el("div", nil, v.tfStatus, v.tfWarn, v.tfEnable, v.tfSetup, v.tfCodes, v.tfManage, v.tfErr)
+	on(v.tfEnable, "click", v.doSetup)
+	on(v.tfConfirm, "click", v.doEnable)
+	on(v.tfDownload, "click", v.doDownload)
+	on(v.tfDone, "click", func() { v.codes, v.step = nil, ""; v.p.refresh() })
+	on(v.tfOff, "click", v.doDisable)
+	on(v.tfRegen, "click", v.doRegenerate)
+
+	v.activity = el("ol", attrs{"id": "activity", "class": "activity"})
+	v.root = el("div", nil, v.offline, pwForm,
+		el("div", attrs{"id": "two-factor"}, el("h3", nil, txt("Two-factor authentication")), v.tfBody))
+	v.activityBox = el("div", attrs{"id": "activity-box"}, el("h3", nil, txt("Security activity")),
+		el("p", attrs{"class": "hint"}, txt("Sign-ins, new devices, password and two-factor changes, newest first.")), v.activity)
+	return v
+}
+
+func (v *securityView) render(s core.Snapshot) {
+	online := s.Online()
+	show(v.offline, !online)
+	for _, b := range []js.Value{v.pwSave, v.tfEnable, v.tfConfirm, v.tfOff, v.tfRegen} {
+		setDisabled(b, !online)
+	}
+	tf := s.View.TwoFactor
+	if tf.Enabled {
+		setText(v.tfStatus, "On. Sign-in asks for a code from your authenticator app.")
+	} else {
+		setText(v.tfStatus, "Off. Strongly recommended for every account.")
+	}
+	setText(v.tfWarn, "Only "+strconv.Itoa(tf.BackupCodesLeft)+" backup codes left: generate a new set.")
+	show(v.tfWarn, tf.Enabled && tf.BackupCodesLeft <= account.FewBackupCodes)
+	show(v.tfCodes, v.step == "codes")
+	show(v.tfSetup, v.step == "setup" && !tf.Enabled)
+	show(v.tfManage, v.step == "" && tf.Enabled)
+	show(v.tfEnable, v.step == "" && !tf.Enabled)
+
+	items := make([]js.Value, 0, len(s.View.Activity))
+	for _, a := range s.View.Activity {
+		items = append(items, el("li", attrs{"data-kind": a.Kind}, el("time", nil, txt(formatTime(a.At))), txt(" "+a.Detail)))
+	}
+	if len(items) == 0 {
+		items = append(items, el("li", nil, txt("Nothing yet.")))
+	}
+	replaceChildren(v.activity, items...)
+}
+
+func ctx30() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 30*time.Second)
+}
+
+func (v *securityView) doChangePassword() {
+	setText(v.pwDone, "")
+	if value(v.next) != value(v.confirm) {
+		setText(v.pwErr, "The two new passwords do not match.")
+		return
+	}
+	setText(v.pwErr, "")
+	ctx, cancel := ctx30()
+	defer cancel()
+	err := v.p.c.ChangePassword(ctx, value(v.cur), value(v.next), v.others.Get("checked").Bool())
+	if err != nil {
+		setText(v.pwErr, core.UserMessage(err))
+		return
+	}
+	for _, in := range []js.Value{v.cur, v.next, v.confirm} {
+		in.Set("value", "")
+	}
+	v.others.Set("checked", false)
+	setText(v.pwDone, "Your password has been changed.")
+}
+
+func (v *securityView) doSetup() {
+	setText(v.tfErr, "")
+	ctx, cancel := ctx30()
+	defer cancel()
+	su, err := v.p.c.SetUpTwoFactor(ctx)
+	if err != nil {
+		setText(v.tfErr, core.UserMessage(err))
+		return
+	}
+	v.tfQR.Set("src", "data:image/png;base64,"+base64Std(su.QRPNG))
+	setText(v.tfSecret, su.Secret)
+	v.tfCode.Set("value", "")
+	v.step = "setup"
+	v.p.refresh()
+}
+
+func (v *securityView) doEnable() {
+	setText(v.tfErr, "")
+	ctx, cancel := ctx30()
+	defer cancel()
+	codes, err := v.p.c.EnableTwoFactor(ctx, value(v.tfCode))
+	if err != nil {
+		setText(v.tfErr, core.UserMessage(err))
+		return
+	}
+	v.showCodes(codes)
+}
+
+func (v *securityView) showCodes(codes []string) {
+	v.codes, v.step = codes, "codes"
+	items := make([]js.Value, len(codes))
+	for i, c := range codes {
+		items[i] = el("li", nil, el("code", nil, txt(c)))
+	}
+	replaceChildren(v.tfCodeList, items...)
+	v.p.refresh()
+}
+
+// doDownload saves the backup codes as a text file through the browser.
+func (v *securityView) doDownload() {
+	text := "DialNexa backup codes\nEach code works once. Keep them somewhere safe.\n\n" + strings.Join(v.codes, "\n") + "\n"
+	blob := js.Global().Get("Blob").New(js.Global().Get("Array").New(text), map[string]any{"type": "text/plain"})
+	url := js.Global().Get("URL").Call("createObjectURL", blob)
+	a := el("a", attrs{"href": url.String(), "download": "dialnexa-backup-codes.txt"})
+	document.Get("body").Call("append", a)
+	a.Call("click")
+	a.Call("remove")
+	js.Global().Get("URL").Call("revokeObjectURL", url)
+}
+
+func (v *securityView) doDisable() {
+	setText(v.tfErr, "")
+	ctx, cancel := ctx30()
+	defer cancel()
+	if err := v.p.c.DisableTwoFactor(ctx, value(v.tfPw), value(v.tfManageCode)); err != nil {
+		setText(v.tfErr, core.UserMessage(err))
+		return
+	}
+	v.tfPw.Set("value", "")
+	v.tfManageCode.Set("value", "")
+	v.p.refresh()
+}
+
+func (v *securityView) doRegenerate() {
+	setText(v.tfErr, "")
+	ctx, cancel := ctx30()
+	defer cancel()
+	codes, err := v.p.c.RegenerateBackupCodes(ctx, value(v.tfPw), value(v.tfManageCode))
+	if err != nil {
+		setText(v.tfErr, core.UserMessage(err))
+		return
+	}
+	v.tfPw.Set("value", "")
+	v.tfManageCode.Set("value", "")
+	v.showCodes(codes)
+}
