@@ -49,6 +49,9 @@ type Config struct {
 	PublicOrigin string
 	// Mail delivers the outbox; nil keeps mails queued in the store.
 	Mail mail.Transport
+	// MailPoll is how often the outbox is checked besides after each
+	// change (default 5s).
+	MailPoll time.Duration
 	// ServiceToken authenticates operators and other DialNexa services on
 	// /internal/ endpoints; empty disables them.
 	ServiceToken string
@@ -107,6 +110,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Mail != nil {
 		s.mail = mail.NewWorker(cfg.Store, cfg.Mail, cfg.Now, cfg.Log)
+		if cfg.MailPoll > 0 {
+			s.mail.Poll = cfg.MailPoll
+		}
 	}
 	var err error
 	if s.geo, err = openGeo(cfg.GeoIP); err != nil {

@@ -83,7 +83,7 @@ func (ts *testServer) start() {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := api.New(api.Config{
 		Store: st, Now: ts.clock.Now, Log: log, PanelDir: ts.panel, Heartbeat: 5 * time.Second,
-		PublicOrigin: "https://account.dialnexa.test", ServiceToken: ts.token,
+		PublicOrigin: "https://account.dialnexa.test", ServiceToken: ts.token, MailPoll: 100 * time.Millisecond,
 		Mail: &mail.SMTP{Host: host, Port: p, Insecure: true, From: "DialNexa <no-reply@dialnexa.test>"},
 	})
 	if err != nil {

@@ -33,19 +33,25 @@ type inbox struct {
 
 func startInbox(t *testing.T) *inbox {
 	t.Helper()
-	in := &inbox{}
+	in := &inbox{addr: "127.0.0.1:0"}
+	in.start(t)
+	t.Cleanup(func() { in.srv.Close() })
+	return in
+}
+
+// start (re)starts the SMTP server on the inbox's address.
+func (in *inbox) start(t *testing.T) {
+	t.Helper()
 	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &smtpSession{in: in}, nil }))
 	s.Domain = "localhost"
 	s.AllowInsecureAuth = true
 	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", in.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	in.addr, in.srv = ln.Addr().String(), s
 	go s.Serve(ln)
-	t.Cleanup(func() { s.Close() })
-	return in
 }
 
 type smtpSession struct {

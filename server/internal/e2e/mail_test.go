@@ -1,0 +1,50 @@
+package e2e
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/dialnexa/account/server/internal/store"
+)
+
+func outbox(t *testing.T, ts *testServer) []store.Mail {
+	t.Helper()
+	var out []store.Mail
+	ts.st.Dump(func(bucket, k, v []byte) {
+		if string(bucket) == "outbox" {
+			var m store.Mail
+			json.Unmarshal(v, &m)
+			out = append(out, m)
+		}
+	})
+	return out
+}
+
+// A mail whose SMTP server is down stays in the outbox and is retried with
+// backoff until it is delivered.
+func TestMailIsRetriedUntilDelivered(t *testing.T) {
+	ts := startServer(t)
+	apiSignUp(t, ts, "retry@example.com", pw, "Retry User", "d1")
+	ts.inbox.srv.Close()
+
+	call(t, ts, "POST", "/v1/password/forgot", "", map[string]string{"email": "retry@example.com"})
+	waitFor(t, "a failed attempt", func() bool {
+		o := outbox(t, ts)
+		return len(o) == 1 && o[0].Attempts >= 1
+	})
+	m := outbox(t, ts)[0]
+	if m.LastErr == "" || !m.Next.After(ts.clock.Now()) {
+		t.Fatalf("failed mail %+v: want an error and a later retry time", m)
+	}
+	// Not retried before its time.
+	time.Sleep(300 * time.Millisecond)
+	if o := outbox(t, ts); len(o) != 1 || o[0].Attempts != m.Attempts {
+		t.Fatalf("retried before the backoff elapsed: %+v", o)
+	}
+
+	ts.inbox.start(t)
+	ts.clock.Advance(time.Minute)
+	ts.inbox.waitFor(t, "retry@example.com", "Reset your")
+	waitFor(t, "outbox emptied", func() bool { return len(outbox(t, ts)) == 0 })
+}
