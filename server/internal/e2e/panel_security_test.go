@@ -62,7 +62,7 @@ func TestPanelTwoFactorAlertAndReset(t *testing.T) {
 		chromedp.SendKeys(`#code`, oathtool(t, secret, ts.clock.Now())),
 		chromedp.Click(`#auth-submit`),
 		textIs("profile-name", "Panel Twofa"),
-		poll(`document.getElementById("status").textContent === "Online"`),
+		textIs("status", "Online"),
 	)
 
 	ts.clock.Advance(30 * time.Second)
@@ -106,4 +106,26 @@ func TestPanelTwoFactorAlertAndReset(t *testing.T) {
 	if a, _ := apiSignIn(t, ts, "panel2fa@example.com", "amber falcon 77#", "", "x"); a.code() != 15 {
 		t.Errorf("new password with 2FA on: %d %s, want second_factor_required", a.status, a.body)
 	}
+}
+
+// Offline, the panel's security settings say so and cannot be used.
+func TestPanelSecurityOffline(t *testing.T) {
+	ts := startServerWithPanel(t, builtPanel(t))
+	apiSignUp(t, ts, "paneloff@example.com", pw, "Panel Off", "d1")
+	ctx := newBrowser(t)
+	within(t, ctx, "sign in",
+		chromedp.Navigate(ts.url()+"/"),
+		chromedp.WaitVisible(`#auth-form`),
+		chromedp.SendKeys(`#email`, "paneloff@example.com"),
+		chromedp.SendKeys(`#password`, pw),
+		chromedp.Click(`#auth-submit`),
+		textIs("status", "Online"),
+	)
+	ts.stop()
+	within(t, ctx, "offline",
+		poll(`((document.getElementById("status")||{}).textContent||"").startsWith("Offline")`),
+		visible("security-offline"),
+		poll(`document.getElementById("pw-save").disabled && document.getElementById("tf-enable").disabled`),
+		poll(`[...document.querySelectorAll("#sessions .revoke")].every(b => b.disabled)`),
+	)
 }

@@ -22,7 +22,7 @@ func TestPanelSignInEditLiveAndRevoked(t *testing.T) {
 		chromedp.SendKeys(`#password`, goodPassword),
 		chromedp.Click(`#auth-submit`),
 		textIs("profile-name", "Pat"),
-		poll(`document.getElementById("status").textContent === "Online"`),
+		textIs("status", "Online"),
 	)
 
 	// Change the display name in the panel: the desktop client sees it live.
