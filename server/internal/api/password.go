@@ -31,29 +31,11 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, ss store
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	var a store.Account
-	if err := s.store.View(func(tx store.Tx) (err error) { a, err = tx.Account(ss.AccountID); return }); err != nil {
-		s.fail(w, "load account", err)
-		return
-	}
-	if !s.guard.lock(a.Email) {
-		writeError(w, http.StatusTooManyRequests, wire.Errorf(wire.CodeRateLimited, "Another attempt is in progress; try again in a moment."))
-		return
-	}
-	defer s.guard.unlock(a.Email)
-	if s.throttled(w, a.Failures, a.LastFailure) {
-		return
-	}
-	ok, err := s.hasher.Verify(r.Context(), req.CurrentPassword, a.PasswordHash)
-	if err != nil {
-		s.fail(w, "verify password", err)
-		return
-	}
+	a, release, ok := s.checkOwnPassword(w, r, ss.AccountID, req.CurrentPassword, "Your current password is not correct.")
 	if !ok {
-		s.recordFailure(a.ID)
-		writeError(w, http.StatusForbidden, wire.Errorf(wire.CodeBadCredentials, "Your current password is not correct."))
 		return
 	}
+	defer release()
 	if err := account.CheckNewPassword(req.NewPassword, a.Email, a.DisplayName); err != nil {
 		writeError(w, http.StatusBadRequest, errInvalid("%s", err))
 		return

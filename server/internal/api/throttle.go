@@ -1,8 +1,11 @@
 package api
 
 import (
+	"net/http"
 	gosync "sync"
 	"time"
+
+	"github.com/dialnexa/account/sync/wire"
 
 	"github.com/dialnexa/account/server/internal/store"
 )
@@ -117,4 +120,39 @@ func (s *Server) recordFailure(accountID string) {
 	if err != nil {
 		s.log.Error("record failed sign-in", "account", accountID, "err", err)
 	}
+}
+
+// checkOwnPassword checks a signed-in user's password for a sensitive
+// change, under the account's sign-in guard: it answers 429 while the
+// account is throttled and counts a wrong password as a failure. On
+// success it returns the account and a release func the caller must defer;
+// otherwise it has written the answer.
+func (s *Server) checkOwnPassword(w http.ResponseWriter, r *http.Request, accountID, password, wrong string) (store.Account, func(), bool) {
+	var a store.Account
+	if err := s.store.View(func(tx store.Tx) (err error) { a, err = tx.Account(accountID); return }); err != nil {
+		s.fail(w, "load account", err)
+		return a, nil, false
+	}
+	if !s.guard.lock(a.Email) {
+		writeError(w, http.StatusTooManyRequests, wire.Errorf(wire.CodeRateLimited, "Another attempt is in progress; try again in a moment."))
+		return a, nil, false
+	}
+	release := func() { s.guard.unlock(a.Email) }
+	if s.throttled(w, a.Failures, a.LastFailure) {
+		release()
+		return a, nil, false
+	}
+	ok, err := s.hasher.Verify(r.Context(), password, a.PasswordHash)
+	if err != nil {
+		release()
+		s.fail(w, "verify password", err)
+		return a, nil, false
+	}
+	if !ok {
+		release()
+		s.recordFailure(a.ID)
+		writeError(w, http.StatusForbidden, wire.Errorf(wire.CodeBadCredentials, "%s", wrong))
+		return a, nil, false
+	}
+	return a, release, true
 }

@@ -163,35 +163,17 @@ type passwordAndCode struct {
 // account, consuming the code, for disabling 2FA or new backup codes.
 // On failure it writes the answer and returns false.
 func (s *Server) confirmIdentity(w http.ResponseWriter, r *http.Request, ss store.Session, req passwordAndCode, then func(tx store.Tx, a *store.Account) error) bool {
-	var a store.Account
-	if err := s.store.View(func(tx store.Tx) (err error) { a, err = tx.Account(ss.AccountID); return }); err != nil {
-		s.fail(w, "load account", err)
+	a, release, ok := s.checkOwnPassword(w, r, ss.AccountID, req.Password, "Your password is not correct.")
+	if !ok {
 		return false
 	}
+	defer release()
 	if !a.TwoFactor.Enabled {
 		writeError(w, http.StatusConflict, wire.Errorf(wire.CodeConflict, "Two-factor authentication is off."))
 		return false
 	}
-	if !s.guard.lock(a.Email) {
-		writeError(w, http.StatusTooManyRequests, wire.Errorf(wire.CodeRateLimited, "Another attempt is in progress; try again in a moment."))
-		return false
-	}
-	defer s.guard.unlock(a.Email)
-	if s.throttled(w, a.Failures, a.LastFailure) {
-		return false
-	}
-	ok, err := s.hasher.Verify(r.Context(), req.Password, a.PasswordHash)
-	if err != nil {
-		s.fail(w, "verify password", err)
-		return false
-	}
-	if !ok {
-		s.recordFailure(a.ID)
-		writeError(w, http.StatusForbidden, wire.Errorf(wire.CodeBadCredentials, "Your password is not correct."))
-		return false
-	}
 	now := s.now()
-	err = s.store.Update(func(tx store.Tx) error {
+	err := s.store.Update(func(tx store.Tx) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err

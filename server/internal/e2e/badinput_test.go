@@ -3,8 +3,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -21,25 +19,14 @@ type apiAnswer struct {
 	header http.Header
 }
 
+// post sends a raw JSON body with extra headers.
 func post(t *testing.T, ts *testServer, path, body string, hdr map[string]string) apiAnswer {
 	t.Helper()
-	req, _ := http.NewRequest("POST", ts.url()+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
+	var kv []string
 	for k, v := range hdr {
-		req.Header.Set(k, v)
+		kv = append(kv, k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	a := apiAnswer{status: resp.StatusCode, body: string(b), header: resp.Header}
-	var eb struct{ Error *wire.Error }
-	if json.Unmarshal(b, &eb) == nil {
-		a.err = eb.Error
-	}
-	return a
+	return call(t, ts, "POST", path, "", body, kv...)
 }
 
 func TestBadHTTPInputGetsClearErrorAndChangesNothing(t *testing.T) {
