@@ -41,6 +41,7 @@ const (
 	ActBackupCodesNew  = "backup_codes_regenerated"
 	ActSessionRevoked  = "session_revoked"
 	ActSignInThrottled = "sign_in_throttled"
+	ActEmailChanged    = "email_changed"
 )
 
 // ActivityLimit is how many recent entries the view carries.

@@ -33,10 +33,10 @@ func (s *Server) panel() http.Handler {
 		case "/index.html":
 			http.Redirect(w, r, "/", http.StatusMovedPermanently)
 			return
-		case "/reset":
+		case "/reset", "/verify-email":
 			r = r.Clone(r.Context())
-			r.URL.Path = "/reset.html"
-			p = "/reset.html"
+			r.URL.Path = p + ".html"
+			p = r.URL.Path
 		}
 		if p == "/" && built == nil {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -157,6 +157,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/password", s.authed(s.changePassword))
 	mux.HandleFunc("POST /v1/password/forgot", s.forgotPassword)
 	mux.HandleFunc("POST /v1/password/reset", s.resetPassword)
+	mux.HandleFunc("POST /v1/email", s.authed(s.changeEmail))
+	mux.HandleFunc("POST /v1/email/verify", s.verifyEmail)
 	mux.HandleFunc("POST /v1/2fa/setup", s.authed(s.setupTwoFactor))
 	mux.HandleFunc("POST /v1/2fa/enable", s.authed(s.enableTwoFactor))
 	mux.HandleFunc("POST /v1/2fa/disable", s.authed(s.disableTwoFactor))

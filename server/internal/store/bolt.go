@@ -128,6 +128,23 @@ func (t boltTx) PutAccount(a Account) error {
 	return putJSON(t.b(bAccounts), []byte(a.ID), a)
 }
 
+func (t boltTx) ChangeEmail(a *Account, email string) error {
+	if id := t.b(bEmails).Get([]byte(email)); id != nil {
+		if string(id) == a.ID {
+			return nil
+		}
+		return ErrEmailTaken
+	}
+	if err := t.b(bEmails).Delete([]byte(a.Email)); err != nil {
+		return err
+	}
+	if err := t.b(bEmails).Put([]byte(email), []byte(a.ID)); err != nil {
+		return err
+	}
+	a.Email = email
+	return putJSON(t.b(bAccounts), []byte(a.ID), a)
+}
+
 func (t boltTx) Session(id string) (Session, error) {
 	var s Session
 	return s, getJSON(t.b(bSessions), []byte(id), &s)

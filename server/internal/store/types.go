@@ -119,6 +119,9 @@ type Tx interface {
 	CreateAccount(Account) error
 	// PutAccount stores a changed account (its email must not change here).
 	PutAccount(Account) error
+	// ChangeEmail moves the account to a new address; ErrEmailTaken if
+	// another account holds it. The old address stops signing in.
+	ChangeEmail(a *Account, email string) error
 
 	Session(id string) (Session, error)
 	// SessionByToken returns the live session with the token hash; a token
