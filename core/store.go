@@ -51,11 +51,18 @@ type Mutation struct {
 	Created time.Time       `json:"created"`
 }
 
+// Avatar is the cached profile picture (a square PNG) and its hash.
+type Avatar struct {
+	Hash string `json:"hash"`
+	PNG  []byte `json:"png"`
+}
+
 // State is everything a Store holds.
 type State struct {
 	Meta      Meta
 	Confirmed *Confirmed // nil before the first sync
 	Pending   []Mutation // oldest first
+	Avatar    *Avatar    // nil when none is cached
 }
 
 // Change is one atomic update of a Store. Fields left zero are untouched.
@@ -66,8 +73,10 @@ type Change struct {
 	Append []Mutation
 	// DropThrough removes pending mutations with ID <= DropThrough.
 	DropThrough uint64
-	// Wipe removes the confirmed view and the whole queue (before Meta,
-	// Confirmed and Append are written).
+	// Avatar replaces the cached picture; an empty Hash removes it.
+	Avatar *Avatar
+	// Wipe removes the confirmed view, the whole queue and the cached
+	// picture (before Meta, Confirmed, Append and Avatar are written).
 	Wipe bool
 }
 
@@ -90,6 +99,7 @@ func (s *State) apply(c Change) {
 	if c.Wipe {
 		s.Confirmed = nil
 		s.Pending = nil
+		s.Avatar = nil
 	}
 	if c.DropThrough > 0 {
 		i := 0
@@ -106,4 +116,12 @@ func (s *State) apply(c Change) {
 		s.Confirmed = &cc
 	}
 	s.Pending = append(s.Pending, c.Append...)
+	if c.Avatar != nil {
+		if c.Avatar.Hash == "" {
+			s.Avatar = nil
+		} else {
+			a := *c.Avatar
+			s.Avatar = &a
+		}
+	}
 }

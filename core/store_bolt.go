@@ -21,6 +21,7 @@ var (
 	bQueue = []byte("queue")
 	kMeta  = []byte("meta")
 	kView  = []byte("confirmed")
+	kPic   = []byte("avatar")
 )
 
 // BoltStore is the desktop app's Store: one bbolt file, fsync'd on commit.
@@ -89,6 +90,12 @@ func (s *BoltStore) Load() (State, error) {
 				return errCorrupt
 			}
 		}
+		if b := tx.Bucket(bView).Get(kPic); b != nil {
+			st.Avatar = new(Avatar)
+			if err := json.Unmarshal(b, st.Avatar); err != nil {
+				return errCorrupt
+			}
+		}
 		return tx.Bucket(bQueue).ForEach(func(k, v []byte) error {
 			var m Mutation
 			if len(k) != 8 || json.Unmarshal(v, &m) != nil || m.ID != binary.BigEndian.Uint64(k) {
@@ -128,8 +135,10 @@ func (s *BoltStore) Commit(c Change) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		q := tx.Bucket(bQueue)
 		if c.Wipe {
-			if err := tx.Bucket(bView).Delete(kView); err != nil {
-				return err
+			for _, k := range [][]byte{kView, kPic} {
+				if err := tx.Bucket(bView).Delete(k); err != nil {
+					return err
+				}
 			}
 			if err := tx.DeleteBucket(bQueue); err != nil {
 				return err
@@ -160,6 +169,17 @@ func (s *BoltStore) Commit(c Change) error {
 		}
 		if c.Confirmed != nil {
 			if err := putJSON(tx.Bucket(bView), kView, c.Confirmed); err != nil {
+				return err
+			}
+		}
+		if c.Avatar != nil {
+			var err error
+			if c.Avatar.Hash == "" {
+				err = tx.Bucket(bView).Delete(kPic)
+			} else {
+				err = putJSON(tx.Bucket(bView), kPic, c.Avatar)
+			}
+			if err != nil {
 				return err
 			}
 		}

@@ -100,7 +100,7 @@ func (s *IDBStore) tx(mode string) js.Value {
 func (s *IDBStore) Load() (State, error) {
 	tx := s.tx("readonly")
 	kv, q := tx.Call("objectStore", "kv"), tx.Call("objectStore", "queue")
-	rMeta, rView, rQueue := kv.Call("get", "meta"), kv.Call("get", "confirmed"), q.Call("getAll")
+	rMeta, rView, rPic, rQueue := kv.Call("get", "meta"), kv.Call("get", "confirmed"), kv.Call("get", "avatar"), q.Call("getAll")
 	if err := await(tx, "complete", "error", "abort"); err != nil {
 		return State{}, fmt.Errorf("read IndexedDB: %w", err)
 	}
@@ -112,6 +112,10 @@ func (s *IDBStore) Load() (State, error) {
 	if v := rView.Get("result"); v.Type() == js.TypeString {
 		st.Confirmed = new(Confirmed)
 		corrupt = corrupt || json.Unmarshal([]byte(v.String()), st.Confirmed) != nil
+	}
+	if v := rPic.Get("result"); v.Type() == js.TypeString {
+		st.Avatar = new(Avatar)
+		corrupt = corrupt || json.Unmarshal([]byte(v.String()), st.Avatar) != nil
 	}
 	all := rQueue.Get("result")
 	for i := 0; i < all.Length(); i++ {
@@ -136,6 +140,7 @@ func (s *IDBStore) Commit(c Change) error {
 	kv, q := tx.Call("objectStore", "kv"), tx.Call("objectStore", "queue")
 	if c.Wipe {
 		kv.Call("delete", "confirmed")
+		kv.Call("delete", "avatar")
 		q.Call("clear")
 	}
 	if c.DropThrough > 0 {
@@ -155,6 +160,13 @@ func (s *IDBStore) Commit(c Change) error {
 	}
 	if c.Confirmed != nil {
 		err = errors.Join(err, put(kv, "confirmed", c.Confirmed))
+	}
+	if c.Avatar != nil {
+		if c.Avatar.Hash == "" {
+			kv.Call("delete", "avatar")
+		} else {
+			err = errors.Join(err, put(kv, "avatar", c.Avatar))
+		}
 	}
 	for _, m := range c.Append {
 		err = errors.Join(err, put(q, float64(m.ID), m))

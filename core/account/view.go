@@ -52,6 +52,9 @@ type Profile struct {
 	AccountID   string `json:"accountId"`
 	Email       string `json:"email"`
 	DisplayName string `json:"displayName"`
+	// Avatar is a short hash of the profile picture (empty: none), so
+	// clients know when their cached copy is stale.
+	Avatar string `json:"avatar,omitempty"`
 }
 
 // Session is one signed-in device or browser.

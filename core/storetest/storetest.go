@@ -27,6 +27,7 @@ func Run(t *testing.T, newStore Opener) {
 		{"DropThroughRemovesAcked", dropThroughRemovesAcked},
 		{"WipeKeepsOnlyNewMeta", wipeKeepsOnlyNewMeta},
 		{"ThousandMutationsInOrder", thousandMutationsInOrder},
+		{"AvatarCachedAndWiped", avatarCachedAndWiped},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
@@ -143,4 +144,26 @@ func thousandMutationsInOrder(t *testing.T, open func() core.Store) {
 	if n := len(load(t, s).Pending); n != 0 {
 		t.Fatalf("after dropping all, %d remain", n)
 	}
+}
+
+func avatarCachedAndWiped(t *testing.T, open func() core.Store) {
+	s := open()
+	pic := core.Avatar{Hash: "abc123", PNG: []byte("\x89PNG fake picture bytes \x00\xff")}
+	commit(t, s, core.Change{Avatar: &pic})
+	s.Close()
+	s = open()
+	st := load(t, s)
+	if st.Avatar == nil || st.Avatar.Hash != pic.Hash || string(st.Avatar.PNG) != string(pic.PNG) {
+		t.Fatalf("avatar after reopen = %+v, want %+v", st.Avatar, pic)
+	}
+	commit(t, s, core.Change{Avatar: &core.Avatar{}})
+	if st := load(t, s); st.Avatar != nil {
+		t.Fatalf("avatar after removal = %+v, want none", st.Avatar)
+	}
+	commit(t, s, core.Change{Avatar: &pic})
+	commit(t, s, core.Change{Wipe: true})
+	if st := load(t, s); st.Avatar != nil {
+		t.Fatalf("avatar after wipe = %+v, want none", st.Avatar)
+	}
+	s.Close()
 }

@@ -14,7 +14,7 @@ func buildView(tx store.Tx, a store.Account) (account.View, error) {
 	if err != nil {
 		return account.View{}, err
 	}
-	v := account.View{Profile: account.Profile{AccountID: a.ID, Email: a.Email, DisplayName: a.DisplayName}}
+	v := account.View{Profile: account.Profile{AccountID: a.ID, Email: a.Email, DisplayName: a.DisplayName, Avatar: a.Avatar}}
 	v.Sessions = make([]account.Session, 0, len(sessions))
 	for _, ss := range sessions {
 		v.Sessions = append(v.Sessions, account.Session{

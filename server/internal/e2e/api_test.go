@@ -42,12 +42,14 @@ func call(t *testing.T, ts *testServer, method, path, token string, body any, hd
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	a := apiAnswer{status: resp.StatusCode, body: string(b), header: resp.Header}
+	return parseAnswer(resp, b)
+}
+
+// errorOf reads the error of an API answer body, if any.
+func errorOf(b []byte) *wire.Error {
 	var eb struct{ Error *wire.Error }
-	if json.Unmarshal(b, &eb) == nil {
-		a.err = eb.Error
-	}
-	return a
+	json.Unmarshal(b, &eb)
+	return eb.Error
 }
 
 // decode reads an answer's JSON body into v.

@@ -25,7 +25,8 @@ var (
 	bSecrets         = []byte("secrets")          // link token hash → Token
 	bDevices         = []byte("devices")          // account id/device hash → first seen
 	bOutbox          = []byte("outbox")           // mail id → Mail
-	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox}
+	bAvatars         = []byte("avatars")          // account id → PNG
+	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bAvatars}
 )
 
 // Bolt is the embedded store: one bbolt file, every transaction fsync'd.
@@ -314,6 +315,20 @@ func (t boltTx) DueMail(now time.Time, limit int) ([]Mail, error) {
 
 func (t boltTx) PutMail(m Mail) error       { return putJSON(t.b(bOutbox), u64(m.ID), m) }
 func (t boltTx) DeleteMail(id uint64) error { return t.b(bOutbox).Delete(u64(id)) }
+
+func (t boltTx) PutAvatar(accountID string, png []byte) error {
+	return t.b(bAvatars).Put([]byte(accountID), png)
+}
+
+func (t boltTx) Avatar(accountID string) ([]byte, error) {
+	b := t.b(bAvatars).Get([]byte(accountID))
+	if b == nil {
+		return nil, ErrNotFound
+	}
+	return append([]byte(nil), b...), nil
+}
+
+func (t boltTx) DeleteAvatar(accountID string) error { return t.b(bAvatars).Delete([]byte(accountID)) }
 
 func pair(a, b string) []byte { return []byte(a + "/" + b) }
 

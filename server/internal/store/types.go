@@ -40,6 +40,8 @@ type Account struct {
 	LastFailure time.Time `json:"lastFailure"`
 
 	TwoFactor TwoFactor `json:"twoFactor"`
+	// Avatar is a short hash of the profile picture; empty when none.
+	Avatar string `json:"avatar,omitempty"`
 }
 
 // TwoFactor is the account's TOTP state.
@@ -158,6 +160,11 @@ type Tx interface {
 	AddDevice(accountID, deviceHash string, at time.Time) error
 	// HasDevices reports whether any device is known for the account.
 	HasDevices(accountID string) (bool, error)
+
+	// PutAvatar, Avatar and DeleteAvatar keep the account's picture.
+	PutAvatar(accountID string, png []byte) error
+	Avatar(accountID string) ([]byte, error)
+	DeleteAvatar(accountID string) error
 
 	// Enqueue adds a mail to the outbox, numbering it.
 	Enqueue(Mail) error

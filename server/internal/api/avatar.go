@@ -1,0 +1,169 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"net/http"
+
+	"golang.org/x/image/draw"
+	"golang.org/x/image/webp"
+
+	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// Avatar limits: the product allows JPG, PNG and WebP up to 2 MB; the
+// stored picture is a square PNG re-encoded by the server.
+const (
+	avatarMaxBytes  = 2 << 20
+	avatarMaxPixels = 40_000_000 // about 6300×6300: decoding stays bounded
+	avatarMaxSide   = 10_000
+	avatarSize      = 256
+)
+
+var errAvatarFormat = wire.Errorf(wire.CodeUnsupported, "Use a JPG, PNG or WebP image.")
+
+// sniff returns the decoder for the image format b starts with, by its
+// magic bytes (never by file name or declared type).
+func sniff(b []byte) (config func(io.Reader) (image.Config, error), decode func(io.Reader) (image.Image, error), ok bool) {
+	switch {
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return png.DecodeConfig, png.Decode, true
+	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
+		return jpeg.DecodeConfig, jpeg.Decode, true
+	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
+		return webp.DecodeConfig, webp.Decode, true
+	}
+	return nil, nil, false
+}
+
+// putAvatar is PUT /v1/avatar: the body is the image file. It is refused
+// before it is read when it is declared over 2 MB, and while it is read
+// when it turns out to be; the header's dimensions are checked before
+// decoding; the picture is cropped to a square, scaled and re-encoded, so
+// nothing of the original file (metadata, trailing data) is kept.
+func (s *Server) putAvatar(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	tooBig := wire.Errorf(wire.CodeTooLarge, "The picture is over 2 MB. Choose a smaller file.")
+	if r.ContentLength > avatarMaxBytes {
+		writeError(w, http.StatusRequestEntityTooLarge, tooBig)
+		return
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, avatarMaxBytes))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		writeError(w, http.StatusRequestEntityTooLarge, tooBig)
+		return
+	case err != nil:
+		writeError(w, http.StatusBadRequest, wire.Errorf(wire.CodeBadMessage, "The upload was interrupted; try again."))
+		return
+	case len(data) == 0:
+		writeError(w, http.StatusBadRequest, errInvalid("The file is empty. Choose a JPG, PNG or WebP picture."))
+		return
+	}
+	config, decode, ok := sniff(data)
+	if !ok {
+		writeError(w, http.StatusUnsupportedMediaType, errAvatarFormat)
+		return
+	}
+	cfg, err := config(bytes.NewReader(data))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, errInvalid("The picture is damaged or incomplete."))
+		return
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > avatarMaxSide || cfg.Height > avatarMaxSide || cfg.Width*cfg.Height > avatarMaxPixels {
+		writeError(w, http.StatusBadRequest, errInvalid("The picture is %d×%d pixels; use one of at most 6000×6000.", cfg.Width, cfg.Height))
+		return
+	}
+	img, err := decode(bytes.NewReader(data))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, errInvalid("The picture is damaged or incomplete."))
+		return
+	}
+	out, err := squarePNG(img, avatarSize)
+	if err != nil {
+		s.fail(w, "encode avatar", err)
+		return
+	}
+	sum := sha256.Sum256(out)
+	hash := hex.EncodeToString(sum[:8])
+	err = s.store.Update(func(tx store.Tx) error {
+		a, err := tx.Account(ss.AccountID)
+		if err != nil {
+			return err
+		}
+		if err := tx.PutAvatar(a.ID, out); err != nil {
+			return err
+		}
+		a.Avatar = hash
+		bump(&a)
+		return tx.PutAccount(a)
+	})
+	if err != nil {
+		s.fail(w, "store avatar", err)
+		return
+	}
+	s.pushView(ss.AccountID)
+	writeJSON(w, http.StatusOK, map[string]string{"avatar": hash})
+}
+
+// squarePNG crops img to its centred square and scales it to size×size.
+func squarePNG(img image.Image, size int) ([]byte, error) {
+	b := img.Bounds()
+	side := min(b.Dx(), b.Dy())
+	src := image.Rect(b.Min.X+(b.Dx()-side)/2, b.Min.Y+(b.Dy()-side)/2, 0, 0)
+	src.Max = src.Min.Add(image.Pt(side, side))
+	dst := image.NewNRGBA(image.Rect(0, 0, size, size))
+	draw.CatmullRom.Scale(dst, dst.Bounds(), img, src, draw.Src, nil)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, dst); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// getAvatar is GET /v1/avatar: the account's picture as PNG.
+func (s *Server) getAvatar(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	var data []byte
+	err := s.store.View(func(tx store.Tx) (err error) { data, err = tx.Avatar(ss.AccountID); return })
+	if errors.Is(err, store.ErrNotFound) {
+		writeError(w, http.StatusNotFound, errNotFound("No profile picture."))
+		return
+	}
+	if err != nil {
+		s.fail(w, "read avatar", err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
+	w.Header().Set("Content-Disposition", "inline")
+	w.Write(data)
+}
+
+// deleteAvatar is DELETE /v1/avatar.
+func (s *Server) deleteAvatar(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	err := s.store.Update(func(tx store.Tx) error {
+		a, err := tx.Account(ss.AccountID)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteAvatar(a.ID); err != nil {
+			return err
+		}
+		a.Avatar = ""
+		bump(&a)
+		return tx.PutAccount(a)
+	})
+	if err != nil {
+		s.fail(w, "remove avatar", err)
+		return
+	}
+	s.pushView(ss.AccountID)
+	w.WriteHeader(http.StatusNoContent)
+}
