@@ -20,6 +20,17 @@ type profileScreen struct {
 	save     *widget.Button
 	errLabel *widget.Label
 	edited   bool
+
+	avatar       *avatarView
+	changePic    *widget.Button
+	removePic    *widget.Button
+	picErr       *widget.Label
+	newEmail     *widget.Entry
+	emailPw      *widget.Entry
+	changeEmail  *widget.Button
+	emailErr     *widget.Label
+	emailInfo    *widget.Label
+	onlineNotice *widget.Label
 }
 
 func newProfileScreen(u *UI) *profileScreen {
@@ -46,8 +57,79 @@ func newProfileScreen(u *UI) *profileScreen {
 	)
 	hint := widget.NewLabel("Your display name is shown in the dashboard, in audit logs and in team member lists. It does not affect callers.")
 	hint.Wrapping = fyne.TextWrapWord
-	p.content = container.NewVBox(widget.NewCard("Profile", "", container.NewVBox(form, p.errLabel, hint)))
+
+	p.avatar = newAvatarView()
+	p.picErr = errorLabel()
+	p.changePic = widget.NewButton("Change picture…", p.doChangePicture)
+	p.removePic = widget.NewButton("Remove picture", p.doRemovePicture)
+	picHint := widget.NewLabel("JPG, PNG or WebP, up to 2 MB. It is cropped to a circle.")
+	pic := container.NewBorder(nil, nil, p.avatar.content, nil, container.NewVBox(picHint, container.NewHBox(p.changePic, p.removePic), p.picErr))
+
+	p.newEmail = widget.NewEntry()
+	p.newEmail.SetPlaceHolder("New email address")
+	p.emailPw = widget.NewPasswordEntry()
+	p.emailPw.SetPlaceHolder("Current password")
+	p.changeEmail = widget.NewButton("Change Email", p.doChangeEmail)
+	p.emailErr = errorLabel()
+	p.emailInfo = widget.NewLabel("")
+	p.emailInfo.Wrapping = fyne.TextWrapWord
+	p.onlineNotice = warnLabel()
+	p.onlineNotice.SetText("You are offline: changing the picture or the email address needs a connection.")
+	emailHint := widget.NewLabel("Used for sign-in, billing notifications and platform alerts. We send a link to the new address; it changes when you open the link (within 24 hours), and from then on only the new address signs in.")
+	emailHint.Wrapping = fyne.TextWrapWord
+
+	p.content = container.NewVScroll(container.NewVBox(
+		widget.NewCard("Profile", "", container.NewVBox(form, p.errLabel, hint)),
+		p.onlineNotice,
+		widget.NewCard("Profile picture", "", pic),
+		widget.NewCard("Email address", "", container.NewVBox(emailHint, p.newEmail, p.emailPw, p.changeEmail, p.emailErr, p.emailInfo)),
+	))
 	return p
+}
+
+func (p *profileScreen) doChangePicture() {
+	p.picErr.SetText("")
+	p.u.OpenFile(func(data []byte, err error) {
+		if err != nil {
+			fyne.Do(func() { p.picErr.SetText("Could not read the file: " + err.Error()) })
+			return
+		}
+		p.u.async(func() {
+			ctx, cancel := p.u.ctx()
+			defer cancel()
+			err := p.u.c.UploadAvatar(ctx, data)
+			fyne.Do(func() { p.picErr.SetText(core.UserMessage(err)); p.u.render() })
+		})
+	})
+}
+
+func (p *profileScreen) doRemovePicture() {
+	p.picErr.SetText("")
+	p.u.async(func() {
+		ctx, cancel := p.u.ctx()
+		defer cancel()
+		err := p.u.c.RemoveAvatar(ctx)
+		fyne.Do(func() { p.picErr.SetText(core.UserMessage(err)); p.u.render() })
+	})
+}
+
+func (p *profileScreen) doChangeEmail() {
+	email, pw := p.newEmail.Text, p.emailPw.Text
+	p.emailErr.SetText("")
+	p.emailInfo.SetText("")
+	p.u.async(func() {
+		ctx, cancel := p.u.ctx()
+		defer cancel()
+		msg, err := p.u.c.ChangeEmail(ctx, email, pw)
+		fyne.Do(func() {
+			if err != nil {
+				p.emailErr.SetText(core.UserMessage(err))
+				return
+			}
+			p.emailPw.SetText("")
+			p.emailInfo.SetText(msg)
+		})
+	})
 }
 
 func (p *profileScreen) reset() {
@@ -73,6 +155,21 @@ func (p *profileScreen) render(s core.Snapshot) {
 	if !p.edited {
 		p.name.SetText(s.View.Profile.DisplayName)
 		p.edited = false
+	}
+	p.avatar.show(s.AvatarPNG, s.Initials())
+	online := s.Online()
+	p.onlineNotice.Hidden = online
+	for _, b := range []*widget.Button{p.changePic, p.changeEmail} {
+		if online {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	if online && s.View.Profile.Avatar != "" {
+		p.removePic.Enable()
+	} else {
+		p.removePic.Disable()
 	}
 }
 

@@ -21,6 +21,9 @@ type Controller interface {
 	ForgotPassword(ctx context.Context, email string) (string, error)
 	SignOut(ctx context.Context) error
 	SetDisplayName(name string) error
+	ChangeEmail(ctx context.Context, newEmail, password string) (string, error)
+	UploadAvatar(ctx context.Context, data []byte) error
+	RemoveAvatar(ctx context.Context) error
 	ChangePassword(ctx context.Context, current, next string, signOutOthers bool) error
 	SetUpTwoFactor(ctx context.Context) (core.TwoFactorSetup, error)
 	EnableTwoFactor(ctx context.Context, code string) ([]string, error)
@@ -43,6 +46,9 @@ type UI struct {
 	// SaveFile offers data to the user as a file (backup codes). By
 	// default it shows the system's save dialog.
 	SaveFile func(name string, data []byte)
+	// OpenFile asks the user for a file (the profile picture) and calls
+	// done with its content. By default it shows the system's open dialog.
+	OpenFile func(done func(data []byte, err error))
 
 	signedIn bool
 	root     *fyne.Container
@@ -72,6 +78,7 @@ func New(win fyne.Window, c Controller) *UI {
 	u.security = newSecurityScreen(u)
 	u.alert = newAlertPopup(u)
 	u.SaveFile = u.saveWithDialog
+	u.OpenFile = u.openWithDialog
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Profile", u.profile.content),
 		container.NewTabItem("Security", u.security.content),

@@ -63,6 +63,8 @@ type Client struct {
 	conn   ConnState
 	notice string
 	alerts []Alert
+	// fetchingAvatar is the hash being downloaded, if any.
+	fetchingAvatar string
 
 	wake chan struct{} // sign-in happened or a mutation was queued
 }
@@ -128,6 +130,9 @@ func (c *Client) Snapshot() Snapshot {
 		if m.Name == account.MutSetDisplayName {
 			s.PendingName = true
 		}
+	}
+	if a := c.replica.Avatar(); a != nil && a.Hash == v.Profile.Avatar {
+		s.AvatarPNG = a.PNG
 	}
 	return s
 }
@@ -312,13 +317,7 @@ func (c *Client) call(ctx context.Context, method, path, token string, in, out a
 		return fmt.Errorf("%w (%v)", ErrOffline, err)
 	}
 	if resp.StatusCode >= 400 {
-		var eb struct {
-			Error *wire.Error `json:"error"`
-		}
-		if json.Unmarshal(data, &eb) == nil && eb.Error != nil {
-			return eb.Error
-		}
-		return wire.Errorf(wire.CodeInternal, "The server answered %s.", resp.Status)
+		return apiError(resp, data)
 	}
 	if out != nil && len(data) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -326,4 +325,15 @@ func (c *Client) call(ctx context.Context, method, path, token string, in, out a
 		}
 	}
 	return nil
+}
+
+// apiError reads the error of a failed API answer.
+func apiError(resp *http.Response, body []byte) error {
+	var eb struct {
+		Error *wire.Error `json:"error"`
+	}
+	if json.Unmarshal(body, &eb) == nil && eb.Error != nil {
+		return eb.Error
+	}
+	return wire.Errorf(wire.CodeInternal, "The server answered %s.", resp.Status)
 }

@@ -170,3 +170,17 @@ func (r *Replica) Wipe(notice string) error {
 	m := Meta{Schema: SchemaVersion, ClientID: r.state.Meta.ClientID, DeviceID: r.state.Meta.DeviceID, LastMutationID: r.state.Meta.LastMutationID, Notice: notice}
 	return r.commit(Change{Wipe: true, Meta: &m})
 }
+
+// Avatar returns the cached profile picture, or nil.
+func (r *Replica) Avatar() *Avatar {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.state.Avatar
+}
+
+// SetAvatar caches a profile picture; an empty Hash removes it.
+func (r *Replica) SetAvatar(a Avatar) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.commit(Change{Avatar: &a})
+}

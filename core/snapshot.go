@@ -2,7 +2,9 @@ package core
 
 import (
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/dialnexa/account/core/account"
 )
@@ -54,6 +56,27 @@ type Snapshot struct {
 	Notice string
 	// Alerts are security alerts waiting for the user's answer, oldest first.
 	Alerts []Alert
+	// AvatarPNG is the cached profile picture (a square PNG), nil when the
+	// account has none or it is not downloaded yet.
+	AvatarPNG []byte
+}
+
+// Initials are shown in place of a missing picture: "AL" for "Ada Lovelace".
+func (s Snapshot) Initials() string {
+	var out []rune
+	for _, w := range strings.Fields(s.View.Profile.DisplayName) {
+		r := []rune(w)
+		if len(r) > 0 && unicode.IsLetter(r[0]) || len(r) > 0 && unicode.IsDigit(r[0]) {
+			out = append(out, unicode.ToUpper(r[0]))
+		}
+		if len(out) == 2 {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return "?"
+	}
+	return string(out)
 }
 
 // Alert is a sign-in from a device the account had not used before.

@@ -263,6 +263,7 @@ func (c *Client) applyView(version uint64, raw json.RawMessage, force bool) erro
 	}
 	if changed {
 		c.cfg.OnChange()
+		c.refreshAvatar(v.Profile.Avatar)
 	}
 	return nil
 }

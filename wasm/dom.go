@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/base64"
+	"errors"
 	"syscall/js"
 )
 
@@ -61,3 +62,37 @@ func replaceChildren(e js.Value, kids ...js.Value) {
 }
 
 func base64Std(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// blobURL makes an object URL for bytes (revoke it when done).
+func blobURL(data []byte, typ string) string {
+	arr := js.Global().Get("Uint8Array").New(len(data))
+	js.CopyBytesToJS(arr, data)
+	blob := js.Global().Get("Blob").New(js.Global().Get("Array").New(arr), map[string]any{"type": typ})
+	return js.Global().Get("URL").Call("createObjectURL", blob).String()
+}
+
+// readFile reads a File from an <input type=file>; call it from a goroutine.
+func readFile(f js.Value) ([]byte, error) {
+	done := make(chan struct{})
+	var (
+		data []byte
+		ferr error
+	)
+	then := js.FuncOf(func(this js.Value, args []js.Value) any {
+		arr := js.Global().Get("Uint8Array").New(args[0])
+		data = make([]byte, arr.Length())
+		js.CopyBytesToGo(data, arr)
+		close(done)
+		return nil
+	})
+	fail := js.FuncOf(func(this js.Value, args []js.Value) any {
+		ferr = errors.New(args[0].Call("toString").String())
+		close(done)
+		return nil
+	})
+	defer then.Release()
+	defer fail.Release()
+	f.Call("arrayBuffer").Call("then", then, fail)
+	<-done
+	return data, ferr
+}

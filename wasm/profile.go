@@ -14,6 +14,12 @@ type profileView struct {
 	root, email, current, pending, input js.Value
 	save, err                            js.Value
 	edited                               bool
+
+	pic, picImg, initials, file, removePic, picErr js.Value
+	newEmail, emailPw, emailSave, emailErr         js.Value
+	emailInfo, offline                             js.Value
+	picURL                                         string
+	picHash                                        string
 }
 
 func newProfileView(p *panel) *profileView {
@@ -34,7 +40,77 @@ func newProfileView(p *panel) *profileView {
 		el("p", attrs{"class": "hint"}, txt("Your display name is shown in the dashboard, in audit logs and in team member lists. It does not affect callers.")))
 	on(v.input, "input", func() { v.edited = true; setText(v.err, "") })
 	on(form, "submit", v.doSave)
+
+	v.picImg = el("img", attrs{"id": "avatar-img", "class": "avatar", "alt": "Profile picture", "width": "96", "height": "96", "hidden": ""})
+	v.initials = el("span", attrs{"id": "avatar-initials", "class": "avatar initials", "aria-label": "No profile picture"})
+	v.file = el("input", attrs{"id": "avatar-file", "type": "file", "accept": "image/png,image/jpeg,image/webp"})
+	v.removePic = el("button", attrs{"id": "avatar-remove", "type": "button"}, txt("Remove picture"))
+	v.picErr = el("p", attrs{"id": "avatar-error", "class": "error", "role": "alert"})
+	v.offline = el("p", attrs{"id": "profile-offline", "class": "notice"}, txt("You are offline: changing the picture or the email address needs a connection."))
+	v.pic = el("div", attrs{"class": "avatar-row"}, v.picImg, v.initials,
+		el("div", nil,
+			el("p", attrs{"class": "hint"}, txt("JPG, PNG or WebP, up to 2 MB. It is cropped to a circle.")),
+			el("label", nil, txt("Choose a picture"), v.file), v.removePic, v.picErr))
+	on(v.file, "change", v.doUpload)
+	on(v.removePic, "click", v.doRemove)
+
+	v.newEmail = el("input", attrs{"id": "new-email", "type": "email", "autocomplete": "email"})
+	v.emailPw = el("input", attrs{"id": "email-password", "type": "password", "autocomplete": "current-password"})
+	v.emailSave = el("button", attrs{"id": "email-save", "type": "submit", "class": "primary"}, txt("Change Email"))
+	v.emailErr = el("p", attrs{"id": "email-error", "class": "error", "role": "alert"})
+	v.emailInfo = el("p", attrs{"id": "email-info", "class": "notice", "role": "status"})
+	emailForm := el("form", attrs{"id": "email-form", "novalidate": ""},
+		el("h3", nil, txt("Email address")),
+		el("p", attrs{"class": "hint"}, txt("Used for sign-in, billing notifications and platform alerts. We send a link to the new address; it changes when you open the link (within 24 hours), and from then on only the new address signs in.")),
+		el("label", nil, txt("New email address"), v.newEmail),
+		el("label", nil, txt("Current password"), v.emailPw),
+		v.emailErr, v.emailInfo, v.emailSave)
+	on(emailForm, "submit", v.doChangeEmail)
+	v.root.Call("append", v.offline, el("h3", nil, txt("Profile picture")), v.pic, emailForm)
 	return v
+}
+
+func (v *profileView) doUpload() {
+	setText(v.picErr, "")
+	files := v.file.Get("files")
+	if files.Length() == 0 {
+		return
+	}
+	f := files.Index(0)
+	if size := f.Get("size").Int(); size > core.AvatarMaxBytes {
+		setText(v.picErr, "The picture is over 2 MB. Choose a smaller file.")
+		v.file.Set("value", "")
+		return
+	}
+	data, err := readFile(f)
+	v.file.Set("value", "")
+	if err != nil {
+		setText(v.picErr, "Could not read the file: "+err.Error())
+		return
+	}
+	ctx, cancel := ctx30()
+	defer cancel()
+	setText(v.picErr, core.UserMessage(v.p.c.UploadAvatar(ctx, data)))
+}
+
+func (v *profileView) doRemove() {
+	ctx, cancel := ctx30()
+	defer cancel()
+	setText(v.picErr, core.UserMessage(v.p.c.RemoveAvatar(ctx)))
+}
+
+func (v *profileView) doChangeEmail() {
+	setText(v.emailErr, "")
+	setText(v.emailInfo, "")
+	ctx, cancel := ctx30()
+	defer cancel()
+	msg, err := v.p.c.ChangeEmail(ctx, value(v.newEmail), value(v.emailPw))
+	if err != nil {
+		setText(v.emailErr, core.UserMessage(err))
+		return
+	}
+	v.emailPw.Set("value", "")
+	setText(v.emailInfo, msg)
 }
 
 func (v *profileView) reset() {
@@ -57,6 +133,27 @@ func (v *profileView) render(s core.Snapshot) {
 	if !v.edited {
 		v.input.Set("value", s.View.Profile.DisplayName)
 	}
+	online := s.Online()
+	show(v.offline, !online)
+	setDisabled(v.file, !online)
+	setDisabled(v.emailSave, !online)
+	setDisabled(v.removePic, !online || s.View.Profile.Avatar == "")
+	setText(v.initials, s.Initials())
+	if s.AvatarPNG == nil {
+		show(v.picImg, false)
+		show(v.initials, true)
+		return
+	}
+	if h := s.View.Profile.Avatar; h != v.picHash {
+		if v.picURL != "" {
+			js.Global().Get("URL").Call("revokeObjectURL", v.picURL)
+		}
+		v.picURL = blobURL(s.AvatarPNG, "image/png")
+		v.picHash = h
+		v.picImg.Set("src", v.picURL)
+	}
+	show(v.picImg, true)
+	show(v.initials, false)
 }
 
 func (v *profileView) doSave() {

@@ -1,0 +1,112 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// ChangeEmail asks for the account's address to change (online only). The
+// server mails a verification link to the new address; nothing changes
+// until it is used. It returns the server's answer for the user.
+func (c *Client) ChangeEmail(ctx context.Context, newEmail, password string) (string, error) {
+	if err := c.requireOnline(); err != nil {
+		return "", err
+	}
+	var out struct{ Message string }
+	err := c.call(ctx, http.MethodPost, "/v1/email", c.token(), map[string]string{"newEmail": newEmail, "password": password}, &out)
+	return out.Message, err
+}
+
+// AvatarMaxBytes is the largest picture the server accepts (2 MB).
+const AvatarMaxBytes = 2 << 20
+
+// UploadAvatar sends a JPG, PNG or WebP picture (online only). Files over
+// 2 MB are refused here, before anything is sent.
+func (c *Client) UploadAvatar(ctx context.Context, data []byte) error {
+	if err := c.requireOnline(); err != nil {
+		return err
+	}
+	if len(data) > AvatarMaxBytes {
+		return fmt.Errorf("the picture is %.1f MB; the limit is 2 MB, so choose a smaller file", float64(len(data))/(1<<20))
+	}
+	if len(data) == 0 {
+		return fmt.Errorf("the file is empty; choose a JPG, PNG or WebP picture")
+	}
+	return c.raw(ctx, http.MethodPut, "/v1/avatar", data, nil)
+}
+
+// RemoveAvatar removes the profile picture (online only).
+func (c *Client) RemoveAvatar(ctx context.Context) error {
+	if err := c.requireOnline(); err != nil {
+		return err
+	}
+	return c.call(ctx, http.MethodDelete, "/v1/avatar", c.token(), nil, nil)
+}
+
+// refreshAvatar brings the cached picture in line with the view's hash,
+// downloading a new one in the background.
+func (c *Client) refreshAvatar(hash string) {
+	cur := c.replica.Avatar()
+	switch {
+	case cur != nil && cur.Hash == hash:
+		return
+	case hash == "":
+		c.replica.SetAvatar(Avatar{})
+		c.cfg.OnChange()
+		return
+	}
+	c.mu.Lock()
+	if c.fetchingAvatar == hash {
+		c.mu.Unlock()
+		return
+	}
+	c.fetchingAvatar = hash
+	c.mu.Unlock()
+	go func() {
+		defer func() { c.mu.Lock(); c.fetchingAvatar = ""; c.mu.Unlock() }()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		var png bytes.Buffer
+		if err := c.raw(ctx, http.MethodGet, "/v1/avatar", nil, &png); err != nil {
+			return // shown as initials; fetched again with the next view
+		}
+		if err := c.replica.SetAvatar(Avatar{Hash: hash, PNG: png.Bytes()}); err == nil {
+			c.cfg.OnChange()
+		}
+	}()
+}
+
+// raw sends body as it is and copies a successful answer to out.
+func (c *Client) raw(ctx context.Context, method, path string, body []byte, out io.Writer) error {
+	req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	if body == nil {
+		req.Body = http.NoBody
+	}
+	if t := c.token(); t != "" {
+		req.Header.Set("Authorization", "Bearer "+t)
+	}
+	req.Header.Set("Content-Type", "application/octet-stream")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w (%v)", ErrOffline, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		return apiError(resp, b)
+	}
+	if out != nil {
+		_, err = io.Copy(out, io.LimitReader(resp.Body, AvatarMaxBytes))
+	}
+	return err
+}
