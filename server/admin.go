@@ -23,6 +23,14 @@ Commands:
       outside the system. The change is recorded in the account's security
       activity and the owner is told by mail.
 
+  event -type TYPE [-email ADDRESS] [-fields JSON]
+      Report an event as another DialNexa service would, raising its
+      notification: wallet_low {"balance","threshold","currency"},
+      auto_recharge {"amount","currency"}, campaign_completed
+      {"campaignId","campaignName","calls"}, call_outcome
+      {"agentId","agentName","failed"}, platform_status {"title","message"}
+      (platform_status without -email goes to every account).
+
 Common flags:
   -server URL        the running server (default http://127.0.0.1:8080)
   -data DIR          the server's data directory, for its service token (default data)
@@ -41,6 +49,8 @@ func admin(args []string) error {
 	data := fs.String("data", envOr("DIALNEXA_DATA", "data"), "the server's data directory")
 	email := fs.String("email", "", "the account's email address")
 	note := fs.String("note", "", "how the owner's identity was verified")
+	typ := fs.String("type", "", "event type")
+	fields := fs.String("fields", "{}", "event fields as a JSON object")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -50,6 +60,16 @@ func admin(args []string) error {
 			return errors.New("disable-2fa needs -email and -note")
 		}
 		return adminCall(*server, *data, "/internal/v1/support/disable-2fa", map[string]string{"email": *email, "note": *note})
+	case "event":
+		body := map[string]any{}
+		if err := json.Unmarshal([]byte(*fields), &body); err != nil {
+			return fmt.Errorf("-fields must be a JSON object: %w", err)
+		}
+		body["type"] = *typ
+		if *email != "" {
+			body["email"] = *email
+		}
+		return adminCall(*server, *data, "/internal/v1/events", body)
 	}
 	return fmt.Errorf("unknown admin command %q\n\n%s", cmd, adminUsage)
 }
@@ -87,6 +107,10 @@ func adminCall(server, data, path string, body any) error {
 		}
 		return fmt.Errorf("server answered %s", resp.Status)
 	}
-	fmt.Println(answer.Message)
+	if answer.Message != "" {
+		fmt.Println(answer.Message)
+	} else {
+		fmt.Println(strings.TrimSpace(string(out)))
+	}
 	return nil
 }

@@ -35,6 +35,58 @@ func Apply(v *View, name string, args json.RawMessage) error {
 		}
 		v.Profile.DisplayName = n
 		return nil
+	case MutSetEmailNotification:
+		var a SetEmailNotification
+		if err := decodeStrict(args, &a); err != nil {
+			return err
+		}
+		t, ok := NotificationTypeByID(a.Type)
+		if !ok {
+			return invalid("notifications", "Unknown notification type %q.", a.Type)
+		}
+		if t.Locked && !a.Email {
+			return invalid("notifications", "%s are always sent by email and in-app; this cannot be turned off.", t.Name)
+		}
+		prefs := make(map[string]bool, len(v.EmailPrefs)+1)
+		for k, b := range v.EmailPrefs {
+			prefs[k] = b
+		}
+		if a.Email == t.EmailDefault {
+			delete(prefs, a.Type)
+		} else {
+			prefs[a.Type] = a.Email
+		}
+		v.EmailPrefs = prefs
+		return nil
+	case MutMarkRead:
+		var a MarkRead
+		if err := decodeStrict(args, &a); err != nil {
+			return err
+		}
+		v.Inbox = append([]Notification(nil), v.Inbox...)
+		for i := range v.Inbox {
+			if v.Inbox[i].ID == a.ID && !v.Inbox[i].Read {
+				v.Inbox[i].Read = true
+				v.Unread = max(v.Unread-1, 0)
+			}
+		}
+		return nil
+	case MutMarkAllRead:
+		var a MarkAllRead
+		if err := decodeStrict(args, &a); err != nil {
+			return err
+		}
+		v.Inbox = append([]Notification(nil), v.Inbox...)
+		for i := range v.Inbox {
+			if v.Inbox[i].ID <= a.UpTo && !v.Inbox[i].Read {
+				v.Inbox[i].Read = true
+				v.Unread = max(v.Unread-1, 0)
+			}
+		}
+		if len(v.Inbox) == 0 || a.UpTo >= v.Inbox[0].ID {
+			v.Unread = 0
+		}
+		return nil
 	default:
 		return invalid("mutation", "Unknown change %q; update the app.", name)
 	}

@@ -10,6 +10,13 @@ type View struct {
 	Sessions  []Session  `json:"sessions"`
 	TwoFactor TwoFactor  `json:"twoFactor"`
 	Activity  []Activity `json:"activity"`
+	// EmailPrefs holds the per-type email settings that differ from the
+	// defaults (see EmailEnabled).
+	EmailPrefs map[string]bool `json:"emailPrefs,omitempty"`
+	// Inbox is the newest in-app notifications, newest first; Unread
+	// counts all unread ones.
+	Inbox  []Notification `json:"inbox"`
+	Unread int            `json:"unread"`
 }
 
 // TwoFactor is the account's two-factor authentication status.
@@ -72,5 +79,12 @@ func (v View) Clone() View {
 	c := v
 	c.Sessions = append([]Session(nil), v.Sessions...)
 	c.Activity = append([]Activity(nil), v.Activity...)
+	c.Inbox = append([]Notification(nil), v.Inbox...)
+	if v.EmailPrefs != nil {
+		c.EmailPrefs = make(map[string]bool, len(v.EmailPrefs))
+		for k, b := range v.EmailPrefs {
+			c.EmailPrefs[k] = b
+		}
+	}
 	return c
 }

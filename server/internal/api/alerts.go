@@ -23,6 +23,12 @@ func (s *Server) raiseNewDevice(tx store.Tx, a *store.Account, ss store.Session)
 	if err := tx.AddActivity(a, account.ActNewDevice, "New device: "+ss.Device+", "+ss.Location, ss.Created); err != nil {
 		return store.Event{}, err
 	}
+	// In the bell too; its mail is the new-device mail below (security
+	// alerts always go by both, and cannot be turned off).
+	if err := s.notifyInApp(tx, a, account.NotifSecurityAlert, "New sign-in: "+ss.Device,
+		"Signed in from "+ss.Device+", "+ss.Location+". If this was not you, revoke that session and change your password.", "/settings/account/security", ss.Created); err != nil {
+		return store.Event{}, err
+	}
 	err = s.queueMail(tx, a.Email, "new-device", map[string]any{
 		"Name": a.DisplayName, "Email": a.Email, "Device": ss.Device, "Location": ss.Location, "When": when(ss.Created),
 	})

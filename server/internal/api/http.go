@@ -9,6 +9,7 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 
+	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -69,3 +70,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	}
 	return true
 }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

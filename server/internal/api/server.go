@@ -131,12 +131,19 @@ func (s *Server) Run(ctx context.Context) {
 	if s.mail != nil {
 		go s.mail.Run(ctx)
 	}
+	hourly := time.NewTicker(time.Hour)
+	defer hourly.Stop()
+	s.SendMonthlySummaries()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case job := <-s.jobs:
 			job()
+		case <-hourly.C:
+			if _, err := s.SendMonthlySummaries(); err != nil {
+				s.log.Error("monthly summaries", "err", err)
+			}
 		}
 	}
 }
@@ -167,6 +174,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/2fa/disable", s.authed(s.disableTwoFactor))
 	mux.HandleFunc("POST /v1/2fa/backup-codes", s.authed(s.regenerateBackupCodes))
 	mux.HandleFunc("POST /internal/v1/support/disable-2fa", s.internal(s.supportDisableTwoFactor))
+	mux.HandleFunc("POST /internal/v1/events", s.internal(s.serviceEvents))
 	mux.HandleFunc("GET /v1/sync", s.syncSocket)
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, errNotFound("No such API endpoint: %s %s.", r.Method, r.URL.Path))

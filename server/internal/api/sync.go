@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
@@ -163,7 +164,7 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 			if mu.ID > last {
 				// Above the last applied id: new. At or below: a replay,
 				// acknowledged without applying it again.
-				if err := applyMutation(&a, mu); err != nil {
+				if err := applyMutation(tx, &a, mu); err != nil {
 					res.Error = wire.Errorf(wire.CodeInvalidArgument, "%s", err)
 				} else {
 					changed = true
@@ -198,13 +199,29 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 	p.Send(ack)
 }
 
-// applyMutation applies one client mutation to the stored account with the
-// shared account rules, leaving a unchanged when they refuse it.
-func applyMutation(a *store.Account, m wire.Mutation) error {
-	v := account.View{Profile: account.Profile{AccountID: a.ID, Email: a.Email, DisplayName: a.DisplayName}}
+// applyMutation applies one client mutation to the stored account inside
+// tx, with the shared account rules; a refused mutation changes nothing.
+func applyMutation(tx store.Tx, a *store.Account, m wire.Mutation) error {
+	switch m.Name {
+	case account.MutMarkRead, account.MutMarkAllRead:
+		// Checked against the rules on an empty view first (arguments).
+		var v account.View
+		if err := account.Apply(&v, m.Name, m.Args); err != nil {
+			return err
+		}
+		var mr account.MarkRead
+		var all account.MarkAllRead
+		if m.Name == account.MutMarkRead {
+			json.Unmarshal(m.Args, &mr)
+			return tx.MarkRead(a, mr.ID, mr.ID)
+		}
+		json.Unmarshal(m.Args, &all)
+		return tx.MarkRead(a, 1, all.UpTo)
+	}
+	v := account.View{Profile: account.Profile{AccountID: a.ID, Email: a.Email, DisplayName: a.DisplayName}, EmailPrefs: a.EmailPrefs}
 	if err := account.Apply(&v, m.Name, m.Args); err != nil {
 		return err
 	}
-	a.DisplayName = v.Profile.DisplayName
+	a.DisplayName, a.EmailPrefs = v.Profile.DisplayName, v.EmailPrefs
 	return nil
 }

@@ -31,6 +31,16 @@ func buildView(tx store.Tx, a store.Account) (account.View, error) {
 	for i, e := range acts {
 		v.Activity[i] = account.Activity{Kind: e.Kind, Detail: e.Detail, At: e.At}
 	}
+	v.EmailPrefs = a.EmailPrefs
+	inbox, err := tx.Notifications(a.ID, account.InboxLimit)
+	if err != nil {
+		return account.View{}, err
+	}
+	v.Inbox = make([]account.Notification, len(inbox))
+	for i, n := range inbox {
+		v.Inbox[i] = account.Notification{ID: n.ID, Type: n.Type, Title: n.Title, Body: n.Body, Link: n.Link, At: n.At, Read: n.Read}
+	}
+	v.Unread = a.Unread
 	return v, nil
 }
 

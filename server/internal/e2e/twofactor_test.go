@@ -219,12 +219,7 @@ func TestSupportRecoveryCommand(t *testing.T) {
 	if a := call(t, ts, "POST", "/internal/v1/support/disable-2fa", "", map[string]string{"email": "lost@example.com", "note": "ticket 123"}); a.status != http.StatusUnauthorized {
 		t.Fatalf("support endpoint without the service token: %d", a.status)
 	}
-	bin := filepath.Join(t.TempDir(), "server")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = "../.."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build server: %v\n%s", err, out)
-	}
+	bin := builtServer(t)
 	cmd := exec.Command(bin, "admin", "disable-2fa", "-server", ts.url(), "-email", "lost@example.com", "-note", "ID checked on video call, ticket 4711")
 	cmd.Env = append(os.Environ(), "DIALNEXA_SERVICE_TOKEN="+ts.token)
 	out, err := cmd.CombinedOutput()

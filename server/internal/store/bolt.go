@@ -26,7 +26,9 @@ var (
 	bDevices         = []byte("devices")          // account id/device hash → first seen
 	bOutbox          = []byte("outbox")           // mail id → Mail
 	bAvatars         = []byte("avatars")          // account id → PNG
-	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bAvatars}
+	bNotifications   = []byte("notifications")    // account id/seq → Notification
+	bCalls           = []byte("calls")            // account id/agent id/time → failed (1) or not (0)
+	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bAvatars, bNotifications, bCalls}
 )
 
 // Bolt is the embedded store: one bbolt file, every transaction fsync'd.
@@ -329,6 +331,86 @@ func (t boltTx) Avatar(accountID string) ([]byte, error) {
 }
 
 func (t boltTx) DeleteAvatar(accountID string) error { return t.b(bAvatars).Delete([]byte(accountID)) }
+
+func (t boltTx) AddNotification(a *Account, n Notification) (Notification, error) {
+	a.NotifSeq++
+	a.Unread++
+	n.ID, n.Read = a.NotifSeq, false
+	return n, putJSON(t.b(bNotifications), seqKey(a.ID, n.ID), n)
+}
+
+func (t boltTx) Notifications(accountID string, limit int) ([]Notification, error) {
+	var out []Notification
+	prefix := pair(accountID, "")
+	c := t.b(bNotifications).Cursor()
+	k, v := c.Seek(seqKey(accountID, ^uint64(0)))
+	if k == nil || !bytes.HasPrefix(k, prefix) {
+		k, v = c.Prev()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Prev() {
+		var n Notification
+		if err := json.Unmarshal(v, &n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func (t boltTx) MarkRead(a *Account, from, to uint64) error {
+	b := t.b(bNotifications)
+	c := b.Cursor()
+	end := seqKey(a.ID, to)
+	var changed []Notification
+	for k, v := c.Seek(seqKey(a.ID, from)); k != nil && bytes.Compare(k, end) <= 0; k, v = c.Next() {
+		var n Notification
+		if err := json.Unmarshal(v, &n); err != nil {
+			return err
+		}
+		if !n.Read {
+			n.Read = true
+			changed = append(changed, n)
+		}
+	}
+	for _, n := range changed {
+		if err := putJSON(b, seqKey(a.ID, n.ID), n); err != nil {
+			return err
+		}
+	}
+	a.Unread = max(a.Unread-len(changed), 0)
+	return nil
+}
+
+func (t boltTx) AddCall(accountID, agentID string, at time.Time, failed bool) error {
+	v := []byte{0}
+	if failed {
+		v[0] = 1
+	}
+	key := append(pair(accountID, agentID+"/"), u64(uint64(at.UnixNano()))...)
+	for t.b(bCalls).Get(key) != nil { // two outcomes in the same nanosecond
+		key = append(pair(accountID, agentID+"/"), u64(binary.BigEndian.Uint64(key[len(key)-8:])+1)...)
+	}
+	return t.b(bCalls).Put(key, v)
+}
+
+func (t boltTx) CallStats(accountID, agentID string, since time.Time) (int, int, error) {
+	prefix := pair(accountID, agentID+"/")
+	calls, failed := 0, 0
+	c := t.b(bCalls).Cursor()
+	for k, v := c.Seek(append(prefix, u64(uint64(since.UnixNano()))...)); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		calls++
+		if len(v) == 1 && v[0] == 1 {
+			failed++
+		}
+	}
+	return calls, failed, nil
+}
+
+func (t boltTx) AccountIDs() ([]string, error) {
+	var ids []string
+	err := t.b(bAccounts).ForEach(func(k, _ []byte) error { ids = append(ids, string(k)); return nil })
+	return ids, err
+}
 
 func pair(a, b string) []byte { return []byte(a + "/" + b) }
 

@@ -42,6 +42,37 @@ type Account struct {
 	TwoFactor TwoFactor `json:"twoFactor"`
 	// Avatar is a short hash of the profile picture; empty when none.
 	Avatar string `json:"avatar,omitempty"`
+
+	// EmailPrefs are the per-type email settings that differ from the
+	// defaults.
+	EmailPrefs map[string]bool `json:"emailPrefs,omitempty"`
+	// NotifSeq numbers the in-app notifications; Unread counts the unread.
+	NotifSeq uint64 `json:"notifSeq"`
+	Unread   int    `json:"unread"`
+	// Usage is per month ("2026-11"): what the monthly summary reports.
+	Usage map[string]Usage `json:"usage,omitempty"`
+	// SummarySent is the last month ("2026-10") a usage summary went out for.
+	SummarySent string `json:"summarySent,omitempty"`
+	// AgentAlerted is when each agent's error-rate alert last went out.
+	AgentAlerted map[string]time.Time `json:"agentAlerted,omitempty"`
+}
+
+// Usage is one month of reported activity.
+type Usage struct {
+	Calls     int `json:"calls"`
+	Failed    int `json:"failed"`
+	Campaigns int `json:"campaigns"`
+}
+
+// Notification is one stored in-app notification.
+type Notification struct {
+	ID    uint64    `json:"id"`
+	Type  string    `json:"type"`
+	Title string    `json:"title"`
+	Body  string    `json:"body"`
+	Link  string    `json:"link,omitempty"`
+	At    time.Time `json:"at"`
+	Read  bool      `json:"read"`
 }
 
 // TwoFactor is the account's TOTP state.
@@ -165,6 +196,23 @@ type Tx interface {
 	PutAvatar(accountID string, png []byte) error
 	Avatar(accountID string) ([]byte, error)
 	DeleteAvatar(accountID string) error
+
+	// AddNotification stores a new in-app notification, numbering it and
+	// counting it unread.
+	AddNotification(a *Account, n Notification) (Notification, error)
+	// Notifications returns up to limit notifications, newest first.
+	Notifications(accountID string, limit int) ([]Notification, error)
+	// MarkRead marks notifications with id in [from, to] read, adjusting
+	// the account's unread count.
+	MarkRead(a *Account, from, to uint64) error
+
+	// AddCall records one call outcome of an agent.
+	AddCall(accountID, agentID string, at time.Time, failed bool) error
+	// CallStats counts an agent's calls and failures since a time.
+	CallStats(accountID, agentID string, since time.Time) (calls, failed int, err error)
+
+	// AccountIDs returns every account id.
+	AccountIDs() ([]string, error)
 
 	// Enqueue adds a mail to the outbox, numbering it.
 	Enqueue(Mail) error
