@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"net/url"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -29,6 +30,9 @@ type Controller interface {
 	EnableTwoFactor(ctx context.Context, code string) ([]string, error)
 	DisableTwoFactor(ctx context.Context, password, code string) error
 	RegenerateBackupCodes(ctx context.Context, password, code string) ([]string, error)
+	SetEmailNotification(typ string, email bool) error
+	MarkNotificationRead(id uint64) error
+	MarkAllNotificationsRead() error
 	RevokeSession(ctx context.Context, sessionID string) error
 	RevokeOtherSessions(ctx context.Context) error
 	RevokeFromAlert(ctx context.Context, a core.Alert) error
@@ -49,19 +53,23 @@ type UI struct {
 	// OpenFile asks the user for a file (the profile picture) and calls
 	// done with its content. By default it shows the system's open dialog.
 	OpenFile func(done func(data []byte, err error))
+	// OpenURL opens a link (a notification's) in the browser.
+	OpenURL func(*url.URL)
 
 	signedIn bool
 	root     *fyne.Container
 
-	auth      *authScreen
-	status    *widget.Label
-	profile   *profileScreen
-	security  *securityScreen
-	sessions  *sessionsScreen
-	alert     *alertPopup
-	notice    *widget.Label
-	noticeRow *fyne.Container
-	tabs      *container.AppTabs
+	auth          *authScreen
+	status        *widget.Label
+	profile       *profileScreen
+	security      *securityScreen
+	sessions      *sessionsScreen
+	alert         *alertPopup
+	notifications *notificationsScreen
+	bell          *bell
+	notice        *widget.Label
+	noticeRow     *fyne.Container
+	tabs          *container.AppTabs
 }
 
 // New builds the UI in win for controller c.
@@ -79,9 +87,13 @@ func New(win fyne.Window, c Controller) *UI {
 	u.alert = newAlertPopup(u)
 	u.SaveFile = u.saveWithDialog
 	u.OpenFile = u.openWithDialog
+	u.OpenURL = func(l *url.URL) { fyne.CurrentApp().OpenURL(l) }
+	u.notifications = newNotificationsScreen(u)
+	u.bell = newBell(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Profile", u.profile.content),
 		container.NewTabItem("Security", u.security.content),
+		container.NewTabItem("Notifications", u.notifications.content),
 	)
 	u.root = container.NewStack()
 	win.SetContent(u.root)
@@ -104,6 +116,9 @@ func (u *UI) render() {
 		if u.signedIn || len(u.root.Objects) == 0 {
 			u.auth.reset()
 			u.alert.render(s)
+			if u.bell.shown {
+				u.bell.toggle()
+			}
 			u.root.Objects = []fyne.CanvasObject{u.auth.content}
 			u.signedIn = false
 		}
@@ -121,7 +136,7 @@ func (u *UI) render() {
 				u.Refresh()
 			})
 		})
-		header := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Settings → Account", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), signOut, u.status)
+		header := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Settings → Account", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), container.NewHBox(u.bell.button, signOut), u.status)
 		u.profile.reset()
 		u.root.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(header, u.noticeRow), nil, nil, nil, u.tabs)}
 	}
@@ -134,6 +149,8 @@ func (u *UI) render() {
 	}
 	u.profile.render(s)
 	u.security.render(s)
+	u.notifications.render(s)
+	u.bell.render(s)
 	u.alert.render(s)
 	u.root.Refresh()
 }

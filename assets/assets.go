@@ -16,3 +16,8 @@ var Mail embed.FS
 //
 //go:embed panel/*
 var Panel embed.FS
+
+// Bell is the notification bell icon (SVG, drawn in black for theming).
+//
+//go:embed bell.svg
+var Bell []byte

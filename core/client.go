@@ -127,8 +127,11 @@ func (c *Client) Snapshot() Snapshot {
 	s.Email, s.SessionID = meta.Email, meta.SessionID
 	s.HasView, s.View, s.Version, s.Pending = ok, v, version, pending
 	for _, m := range c.replica.Pending(0) {
-		if m.Name == account.MutSetDisplayName {
+		switch m.Name {
+		case account.MutSetDisplayName:
 			s.PendingName = true
+		case account.MutSetEmailNotification:
+			s.PendingPrefs = true
 		}
 	}
 	if a := c.replica.Avatar(); a != nil && a.Hash == v.Profile.Avatar {
@@ -174,15 +177,7 @@ func (c *Client) signal() {
 // it is shown at once and synced when the server is reachable. A name the
 // rules refuse returns the *account.RuleError and queues nothing.
 func (c *Client) SetDisplayName(name string) error {
-	if c.replica.Meta().SessionID == "" {
-		return errNotSignedIn
-	}
-	if _, err := c.replica.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: name}); err != nil {
-		return err
-	}
-	c.cfg.OnChange()
-	c.signal()
-	return nil
+	return c.mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: name})
 }
 
 // SignUp creates an account and signs in to it.

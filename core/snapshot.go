@@ -51,6 +51,8 @@ type Snapshot struct {
 	Pending int
 	// PendingName is the display name still waiting to sync, if any.
 	PendingName bool
+	// PendingPrefs is set while notification settings wait to sync.
+	PendingPrefs bool
 	// Notice is a message the user must see: why they were signed out, or
 	// why a change was rolled back.
 	Notice string

@@ -23,6 +23,8 @@ type panel struct {
 	security *securityView
 	sessions *sessionsView
 	alert    *alertView
+	notifs   *notificationsView
+	bell     *bellView
 	shown    string // "auth" or "settings"
 }
 
@@ -44,15 +46,19 @@ func newPanel(root js.Value, c *core.Client) *panel {
 	p.sessions = newSessionsView(p)
 	p.security = newSecurityView(p)
 	p.alert = newAlertView(p)
-	header := el("header", nil, el("h1", nil, txt("Settings → Account")), p.status, signOut)
+	p.notifs = newNotificationsView(p)
+	p.bell = newBellView(p)
+	header := el("header", nil, el("h1", nil, txt("Settings → Account")), p.status, p.bell.root, signOut)
 	nav := el("nav", attrs{"aria-label": "Account settings"},
 		el("a", attrs{"href": "#profile"}, txt("Profile")),
-		el("a", attrs{"href": "#security"}, txt("Security")))
+		el("a", attrs{"href": "#security"}, txt("Security")),
+		el("a", attrs{"href": "#notifications"}, txt("Notifications")))
 	p.settings = el("div", attrs{"id": "settings"}, header, el("div", attrs{"class": "notice-row"}, p.notice, dismiss), nav,
 		el("main", nil, p.profile.root,
 			el("section", attrs{"id": "security", "aria-labelledby": "security-h"},
 				el("h2", attrs{"id": "security-h"}, txt("Security")),
-				p.security.root, p.sessions.root, p.security.activityBox)))
+				p.security.root, p.sessions.root, p.security.activityBox),
+			p.notifs.root))
 	return p
 }
 
@@ -82,5 +88,7 @@ func (p *panel) refresh() {
 	p.profile.render(s)
 	p.security.render(s)
 	p.sessions.render(s)
+	p.notifs.render(s)
+	p.bell.render(s)
 	p.alert.render(s)
 }

@@ -32,6 +32,10 @@ func selectTab(w fyne.Window, name string) {
 			tabs.SelectIndex(i)
 		}
 	}
+	// Lay the new tab out at the window's size, as a frame would.
+	size := w.Canvas().Size()
+	w.Resize(size.AddWidthHeight(1, 1))
+	w.Resize(size)
 }
 
 // The desktop screens, through Fyne's test driver against a real server:

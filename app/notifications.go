@@ -1,0 +1,153 @@
+package app
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/dialnexa/account/assets"
+	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/core/account"
+)
+
+// notificationsScreen is Settings → Account → Notifications: email
+// delivery per type (in-app is always on; security alerts are locked on).
+// Changes queue offline and sync later.
+type notificationsScreen struct {
+	u       *UI
+	content fyne.CanvasObject
+	checks  map[string]*widget.Check
+	pending *widget.Label
+	errText *widget.Label
+	syncing bool
+}
+
+func newNotificationsScreen(u *UI) *notificationsScreen {
+	n := &notificationsScreen{u: u, checks: map[string]*widget.Check{}}
+	n.pending = warnLabel()
+	n.pending.SetText("Waiting to sync")
+	n.errText = errorLabel()
+	rows := []fyne.CanvasObject{}
+	for _, t := range account.NotificationTypes {
+		label := "Email"
+		if t.Locked {
+			label = "Email (always on)"
+		}
+		id := t.ID
+		c := widget.NewCheck(label, func(on bool) {
+			if n.syncing {
+				return
+			}
+			n.errText.SetText(core.UserMessage(n.u.c.SetEmailNotification(id, on)))
+			n.u.render()
+		})
+		if t.Locked {
+			c.Disable()
+		}
+		n.checks[id] = c
+		name := widget.NewLabelWithStyle(t.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		trigger := widget.NewLabel(t.Trigger)
+		rows = append(rows, container.NewBorder(nil, nil, nil, c, container.NewVBox(name, trigger)), widget.NewSeparator())
+	}
+	hint := widget.NewLabel("Every notification also appears in the bell. Email delivery can be turned off per type; security alerts always arrive by email and in-app.")
+	hint.Wrapping = fyne.TextWrapWord
+	n.content = container.NewVScroll(widget.NewCard("Notifications", "", container.NewVBox(append([]fyne.CanvasObject{hint, n.pending, n.errText}, rows...)...)))
+	return n
+}
+
+func (n *notificationsScreen) render(s core.Snapshot) {
+	n.syncing = true
+	defer func() { n.syncing = false }()
+	for id, c := range n.checks {
+		c.SetChecked(account.EmailEnabled(s.View.EmailPrefs, id))
+	}
+	n.pending.Hidden = !s.PendingPrefs
+}
+
+// bell is the header's notification button and its list.
+type bell struct {
+	u       *UI
+	button  *widget.Button
+	popup   *widget.PopUp
+	list    *fyne.Container
+	markAll *widget.Button
+	shown   bool
+}
+
+func newBell(u *UI) *bell {
+	b := &bell{u: u}
+	icon := theme.NewThemedResource(fyne.NewStaticResource("bell.svg", assets.Bell))
+	b.button = widget.NewButtonWithIcon("", icon, b.toggle)
+	b.list = container.NewVBox()
+	b.markAll = widget.NewButton("Mark all read", func() {
+		b.u.c.MarkAllNotificationsRead()
+		b.u.render()
+	})
+	closeBtn := widget.NewButton("Close", b.toggle)
+	head := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Notifications", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), container.NewHBox(b.markAll, closeBtn))
+	scroll := container.NewVScroll(b.list)
+	scroll.SetMinSize(fyne.NewSize(480, 360))
+	b.popup = widget.NewModalPopUp(container.NewBorder(head, nil, nil, nil, scroll), u.win.Canvas())
+	return b
+}
+
+func (b *bell) toggle() {
+	if b.shown {
+		b.popup.Hide()
+	} else {
+		b.popup.Show()
+	}
+	b.shown = !b.shown
+}
+
+func (b *bell) render(s core.Snapshot) {
+	if s.View.Unread > 0 {
+		b.button.SetText(strconv.Itoa(s.View.Unread) + " unread")
+		b.button.Importance = widget.HighImportance
+	} else {
+		b.button.SetText("")
+		b.button.Importance = widget.MediumImportance
+	}
+	b.button.Refresh()
+	rows := make([]fyne.CanvasObject, 0, len(s.View.Inbox))
+	for _, n := range s.View.Inbox {
+		rows = append(rows, b.row(n))
+	}
+	if len(rows) == 0 {
+		rows = append(rows, widget.NewLabel("No notifications yet."))
+	}
+	b.list.Objects = rows
+	b.list.Refresh()
+	if s.View.Unread == 0 {
+		b.markAll.Disable()
+	} else {
+		b.markAll.Enable()
+	}
+}
+
+func (b *bell) row(n account.Notification) fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(n.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: !n.Read})
+	body := widget.NewLabel(fmt.Sprintf("%s — %s", formatTime(n.At), n.Body))
+	body.Wrapping = fyne.TextWrapWord
+	var actions []fyne.CanvasObject
+	if link := core.NotificationLink(n.Link); link != "" {
+		id := n.ID
+		actions = append(actions, widget.NewButton("Open", func() {
+			b.u.c.MarkNotificationRead(id)
+			if u, err := url.Parse(link); err == nil {
+				b.u.OpenURL(u)
+			}
+			b.u.render()
+		}))
+	}
+	if !n.Read {
+		id := n.ID
+		actions = append(actions, widget.NewButton("Mark read", func() { b.u.c.MarkNotificationRead(id); b.u.render() }))
+	}
+	return container.NewBorder(nil, widget.NewSeparator(), nil, container.NewHBox(actions...), container.NewVBox(title, body))
+}

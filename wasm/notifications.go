@@ -1,0 +1,138 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"strconv"
+	"syscall/js"
+
+	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/core/account"
+)
+
+// notificationsView is Settings → Account → Notifications: email delivery
+// per type; in-app is always on; security alerts are locked on. Changes
+// queue offline and sync later.
+type notificationsView struct {
+	p                  *panel
+	root, pending, err js.Value
+	checks             map[string]js.Value
+}
+
+func newNotificationsView(p *panel) *notificationsView {
+	v := &notificationsView{p: p, checks: map[string]js.Value{}}
+	v.pending = el("span", attrs{"id": "prefs-pending", "class": "badge pending"}, txt("Waiting to sync"))
+	v.err = el("p", attrs{"id": "prefs-error", "class": "error", "role": "alert"})
+	tbody := el("tbody", nil)
+	for _, t := range account.NotificationTypes {
+		box := el("input", attrs{"type": "checkbox", "id": "email-" + t.ID, "data-type": t.ID})
+		label := "Email"
+		if t.Locked {
+			box.Set("disabled", true)
+			box.Set("title", "Security alerts are always sent by email and in-app.")
+			label = "Email (always on)"
+		}
+		id := t.ID
+		on(box, "change", func() {
+			setText(v.err, core.UserMessage(v.p.c.SetEmailNotification(id, box.Get("checked").Bool())))
+			v.p.refresh()
+		})
+		v.checks[t.ID] = box
+		tbody.Call("append", el("tr", nil,
+			el("th", attrs{"scope": "row"}, txt(t.Name)),
+			el("td", nil, txt(t.Trigger)),
+			el("td", nil, el("label", attrs{"class": "check"}, box, txt(label)))))
+	}
+	v.root = el("section", attrs{"id": "notifications", "aria-labelledby": "notifications-h"},
+		el("h2", attrs{"id": "notifications-h"}, txt("Notifications"), txt(" "), v.pending),
+		el("p", attrs{"class": "hint"}, txt("Every notification also appears in the bell. Email delivery can be turned off per type; security alerts always arrive by email and in-app.")),
+		v.err,
+		el("table", attrs{"class": "prefs"},
+			el("thead", nil, el("tr", nil, el("th", nil, txt("Notification")), el("th", nil, txt("What triggers it")), el("th", nil, txt("Delivery")))),
+			tbody))
+	return v
+}
+
+func (v *notificationsView) render(s core.Snapshot) {
+	for id, box := range v.checks {
+		box.Set("checked", account.EmailEnabled(s.View.EmailPrefs, id))
+	}
+	show(v.pending, s.PendingPrefs)
+}
+
+// bellView is the header's bell: the unread count and the list.
+type bellView struct {
+	p                          *panel
+	root, button, count, panel js.Value
+	list, markAll              js.Value
+}
+
+func newBellView(p *panel) *bellView {
+	v := &bellView{p: p}
+	v.count = el("span", attrs{"id": "bell-count", "class": "count"})
+	v.button = el("button", attrs{"id": "bell", "type": "button", "aria-haspopup": "true", "aria-expanded": "false", "aria-label": "Notifications"}, bellIcon(), v.count)
+	v.list = el("ul", attrs{"id": "inbox", "class": "inbox"})
+	v.markAll = el("button", attrs{"id": "mark-all-read", "type": "button", "class": "link"}, txt("Mark all read"))
+	v.panel = el("div", attrs{"id": "bell-panel", "class": "bell-panel", "hidden": ""},
+		el("div", attrs{"class": "bell-head"}, el("strong", nil, txt("Notifications")), v.markAll), v.list)
+	v.root = el("div", attrs{"class": "bell-wrap"}, v.button, v.panel)
+	on(v.button, "click", func() {
+		open := v.panel.Get("hidden").Bool()
+		show(v.panel, open)
+		v.button.Call("setAttribute", "aria-expanded", strconv.FormatBool(open))
+	})
+	on(v.markAll, "click", func() { v.p.c.MarkAllNotificationsRead(); v.p.refresh() })
+	return v
+}
+
+func (v *bellView) render(s core.Snapshot) {
+	n := s.View.Unread
+	setText(v.count, strconv.Itoa(n))
+	show(v.count, n > 0)
+	v.button.Call("setAttribute", "aria-label", "Notifications, "+strconv.Itoa(n)+" unread")
+	setDisabled(v.markAll, n == 0)
+	items := make([]js.Value, 0, len(s.View.Inbox))
+	for _, it := range s.View.Inbox {
+		items = append(items, v.item(it))
+	}
+	if len(items) == 0 {
+		items = append(items, el("li", attrs{"class": "empty"}, txt("No notifications yet.")))
+	}
+	replaceChildren(v.list, items...)
+}
+
+func (v *bellView) item(n account.Notification) js.Value {
+	cls := "read"
+	if !n.Read {
+		cls = "unread"
+	}
+	li := el("li", attrs{"class": cls, "data-id": strconv.FormatUint(n.ID, 10), "data-type": n.Type},
+		el("strong", nil, txt(n.Title)), el("div", attrs{"class": "detail"}, txt(formatTime(n.At)+" — "+n.Body)))
+	id := n.ID
+	if link := core.NotificationLink(n.Link); link != "" {
+		a := el("a", attrs{"href": link, "target": "_blank", "rel": "noopener noreferrer"}, txt("Open"))
+		on(a, "click", func() { v.p.c.MarkNotificationRead(id) })
+		li.Call("append", a)
+	}
+	if !n.Read {
+		b := el("button", attrs{"type": "button", "class": "link mark-read"}, txt("Mark read"))
+		on(b, "click", func() { v.p.c.MarkNotificationRead(id); v.p.refresh() })
+		li.Call("append", b)
+	}
+	return li
+}
+
+// bellIcon draws the bell as inline SVG (no emoji font needed).
+func bellIcon() js.Value {
+	const ns = "http://www.w3.org/2000/svg"
+	svg := document.Call("createElementNS", ns, "svg")
+	svg.Call("setAttribute", "viewBox", "0 0 24 24")
+	svg.Call("setAttribute", "width", "20")
+	svg.Call("setAttribute", "height", "20")
+	svg.Call("setAttribute", "aria-hidden", "true")
+	path := document.Call("createElementNS", ns, "path")
+	path.Call("setAttribute", "fill", "currentColor")
+	path.Call("setAttribute", "d", "M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z")
+	svg.Call("append", path)
+	return svg
+}
