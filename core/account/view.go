@@ -17,6 +17,24 @@ type View struct {
 	// counts all unread ones.
 	Inbox  []Notification `json:"inbox"`
 	Unread int            `json:"unread"`
+	// Workspaces the account belongs to, with their members.
+	Workspaces []Workspace `json:"workspaces"`
+}
+
+// Workspace is a team the account belongs to.
+type Workspace struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Role    string   `json:"role"` // the account's role: owner, admin or member
+	Members []Member `json:"members"`
+}
+
+// Member is one person in a workspace's member list.
+type Member struct {
+	AccountID   string `json:"accountId"`
+	DisplayName string `json:"displayName"`
+	Email       string `json:"email"`
+	Role        string `json:"role"`
 }
 
 // TwoFactor is the account's two-factor authentication status.
@@ -80,6 +98,7 @@ func (v View) Clone() View {
 	c.Sessions = append([]Session(nil), v.Sessions...)
 	c.Activity = append([]Activity(nil), v.Activity...)
 	c.Inbox = append([]Notification(nil), v.Inbox...)
+	c.Workspaces = append([]Workspace(nil), v.Workspaces...)
 	if v.EmailPrefs != nil {
 		c.EmailPrefs = make(map[string]bool, len(v.EmailPrefs))
 		for k, b := range v.EmailPrefs {

@@ -197,6 +197,9 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 		s.pushView(ss.AccountID)
 	}
 	p.Send(ack)
+	if changed {
+		s.pushToTeammates(ss.AccountID)
+	}
 }
 
 // applyMutation applies one client mutation to the stored account inside
@@ -224,4 +227,26 @@ func applyMutation(tx store.Tx, a *store.Account, m wire.Mutation) error {
 	}
 	a.DisplayName, a.EmailPrefs = v.Profile.DisplayName, v.EmailPrefs
 	return nil
+}
+
+// pushToTeammates refreshes the views of everyone who shares a workspace
+// with the account (member lists show its display name).
+func (s *Server) pushToTeammates(accountID string) {
+	var mates []string
+	s.store.View(func(tx store.Tx) error {
+		wss, err := tx.Workspaces(accountID)
+		seen := map[string]bool{accountID: true}
+		for _, ws := range wss {
+			for _, m := range ws.Members {
+				if !seen[m.AccountID] {
+					seen[m.AccountID] = true
+					mates = append(mates, m.AccountID)
+				}
+			}
+		}
+		return err
+	})
+	for _, id := range mates {
+		s.bumpAndPush(id)
+	}
 }

@@ -41,6 +41,22 @@ func buildView(tx store.Tx, a store.Account) (account.View, error) {
 		v.Inbox[i] = account.Notification{ID: n.ID, Type: n.Type, Title: n.Title, Body: n.Body, Link: n.Link, At: n.At, Read: n.Read}
 	}
 	v.Unread = a.Unread
+	wss, err := tx.Workspaces(a.ID)
+	if err != nil {
+		return account.View{}, err
+	}
+	v.Workspaces = make([]account.Workspace, 0, len(wss))
+	for _, ws := range wss {
+		wv := account.Workspace{ID: ws.ID, Name: ws.Name, Role: ws.Role(a.ID)}
+		for _, m := range ws.Members {
+			ma, err := tx.Account(m.AccountID)
+			if err != nil {
+				continue // deleted meanwhile
+			}
+			wv.Members = append(wv.Members, account.Member{AccountID: m.AccountID, DisplayName: ma.DisplayName, Email: ma.Email, Role: m.Role})
+		}
+		v.Workspaces = append(v.Workspaces, wv)
+	}
 	return v, nil
 }
 

@@ -28,7 +28,12 @@ var (
 	bAvatars         = []byte("avatars")          // account id → PNG
 	bNotifications   = []byte("notifications")    // account id/seq → Notification
 	bCalls           = []byte("calls")            // account id/agent id/time → failed (1) or not (0)
-	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bAvatars, bNotifications, bCalls}
+	bWorkspaces      = []byte("workspaces")       // workspace id → Workspace
+	bMemberships     = []byte("memberships")      // account id/workspace id → role
+	bResources       = []byte("resources")        // account id/kind/id → Resource
+	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bAvatars, bNotifications, bCalls, bWorkspaces, bMemberships, bResources}
+	// accountPrefixed are the buckets whose keys start with "account id/".
+	accountPrefixed = [][]byte{bAccountSessions, bClients, bEvents, bActivity, bDevices, bNotifications, bCalls, bMemberships, bResources}
 )
 
 // Bolt is the embedded store: one bbolt file, every transaction fsync'd.
@@ -410,6 +415,121 @@ func (t boltTx) AccountIDs() ([]string, error) {
 	var ids []string
 	err := t.b(bAccounts).ForEach(func(k, _ []byte) error { ids = append(ids, string(k)); return nil })
 	return ids, err
+}
+
+func (t boltTx) PutWorkspace(w Workspace, before *Workspace) error {
+	if before != nil {
+		for _, m := range before.Members {
+			if err := t.b(bMemberships).Delete(pair(m.AccountID, before.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, m := range w.Members {
+		if err := t.b(bMemberships).Put(pair(m.AccountID, w.ID), []byte(m.Role)); err != nil {
+			return err
+		}
+	}
+	return putJSON(t.b(bWorkspaces), []byte(w.ID), w)
+}
+
+func (t boltTx) Workspace(id string) (Workspace, error) {
+	var w Workspace
+	return w, getJSON(t.b(bWorkspaces), []byte(id), &w)
+}
+
+func (t boltTx) DeleteWorkspace(w Workspace) error {
+	for _, m := range w.Members {
+		if err := t.b(bMemberships).Delete(pair(m.AccountID, w.ID)); err != nil {
+			return err
+		}
+	}
+	return t.b(bWorkspaces).Delete([]byte(w.ID))
+}
+
+func (t boltTx) Workspaces(accountID string) ([]Workspace, error) {
+	var out []Workspace
+	prefix := pair(accountID, "")
+	c := t.b(bMemberships).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		w, err := t.Workspace(string(k[len(prefix):]))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	slices.SortFunc(out, func(a, b Workspace) int { return a.Created.Compare(b.Created) })
+	return out, nil
+}
+
+func (t boltTx) PutResource(accountID string, r Resource) error {
+	return putJSON(t.b(bResources), pair(accountID, r.Kind+"/"+r.ID), r)
+}
+
+func (t boltTx) Resources(accountID string) ([]Resource, error) {
+	var out []Resource
+	prefix := pair(accountID, "")
+	c := t.b(bResources).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var r Resource
+		if err := json.Unmarshal(v, &r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (t boltTx) DeleteAccount(a Account, reason string, at time.Time) ([]string, error) {
+	sessions, err := t.Sessions(a.ID)
+	if err != nil {
+		return nil, err
+	}
+	var ended []string
+	for _, s := range sessions {
+		if err := t.EndSession(s.ID, reason, at); err != nil {
+			return nil, err
+		}
+		ended = append(ended, s.ID)
+	}
+	// Every key under the account's prefix, in every bucket keyed that way.
+	prefix := pair(a.ID, "")
+	for _, name := range accountPrefixed {
+		b := t.b(name)
+		var keys [][]byte
+		c := b.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			keys = append(keys, k)
+		}
+		for _, k := range keys {
+			if err := b.Delete(k); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// Link tokens (reset, email change, invitations sent by it).
+	var tokens [][]byte
+	err = t.b(bSecrets).ForEach(func(k, v []byte) error {
+		var tok Token
+		if json.Unmarshal(v, &tok) == nil && tok.AccountID == a.ID {
+			tokens = append(tokens, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range tokens {
+		if err := t.b(bSecrets).Delete(k); err != nil {
+			return nil, err
+		}
+	}
+	for _, del := range []struct{ b, k []byte }{{bAvatars, []byte(a.ID)}, {bEmails, []byte(a.Email)}, {bAccounts, []byte(a.ID)}} {
+		if err := t.b(del.b).Delete(del.k); err != nil {
+			return nil, err
+		}
+	}
+	return ended, nil
 }
 
 func pair(a, b string) []byte { return []byte(a + "/" + b) }

@@ -55,6 +55,60 @@ type Account struct {
 	SummarySent string `json:"summarySent,omitempty"`
 	// AgentAlerted is when each agent's error-rate alert last went out.
 	AgentAlerted map[string]time.Time `json:"agentAlerted,omitempty"`
+	// Wallet is the prepaid balance other services report, as text with
+	// its currency ("12.50 USD"); it is forfeited on deletion.
+	Wallet string `json:"wallet,omitempty"`
+}
+
+// Roles in a workspace.
+const (
+	RoleOwner  = "owner"
+	RoleAdmin  = "admin"
+	RoleMember = "member"
+)
+
+// Workspace is a team; exactly one member is its owner.
+type Workspace struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Created time.Time `json:"created"`
+	Members []Member  `json:"members"`
+}
+
+// Member is one account in a workspace.
+type Member struct {
+	AccountID string    `json:"accountId"`
+	Role      string    `json:"role"`
+	Joined    time.Time `json:"joined"`
+}
+
+// Owner returns the owner's account id.
+func (w Workspace) Owner() string {
+	for _, m := range w.Members {
+		if m.Role == RoleOwner {
+			return m.AccountID
+		}
+	}
+	return ""
+}
+
+// Role returns the account's role, or "" when it is not a member.
+func (w Workspace) Role(accountID string) string {
+	for _, m := range w.Members {
+		if m.AccountID == accountID {
+			return m.Role
+		}
+	}
+	return ""
+}
+
+// Resource is something of the account's held by another DialNexa service
+// (an agent, a phone number, a call recording, a transcript), mirrored here
+// so deleting the account deletes it.
+type Resource struct {
+	Kind  string `json:"kind"` // "agent", "phone_number", "recording", "transcript"
+	ID    string `json:"id"`
+	Label string `json:"label,omitempty"`
 }
 
 // Usage is one month of reported activity.
@@ -213,6 +267,23 @@ type Tx interface {
 
 	// AccountIDs returns every account id.
 	AccountIDs() ([]string, error)
+
+	// PutWorkspace stores a workspace and indexes its members;
+	// DeleteWorkspace removes it and its index entries.
+	PutWorkspace(w Workspace, before *Workspace) error
+	Workspace(id string) (Workspace, error)
+	DeleteWorkspace(w Workspace) error
+	// Workspaces returns the workspaces the account is a member of.
+	Workspaces(accountID string) ([]Workspace, error)
+
+	// PutResource, Resources and DeleteResources mirror the account's
+	// resources held by other services.
+	PutResource(accountID string, r Resource) error
+	Resources(accountID string) ([]Resource, error)
+
+	// DeleteAccount removes the account and everything stored under it
+	// (sessions end with reason). Workspaces are the caller's business.
+	DeleteAccount(a Account, reason string, at time.Time) ([]string, error)
 
 	// Enqueue adds a mail to the outbox, numbering it.
 	Enqueue(Mail) error

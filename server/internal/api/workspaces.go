@@ -1,0 +1,366 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/auth"
+	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+const (
+	tokenInvite    = "invite"
+	inviteLifetime = 7 * 24 * time.Hour
+)
+
+var (
+	errNotAllowed = errors.New("not allowed")
+	errNotMember  = errors.New("not a member")
+)
+
+type workspaceRequest struct {
+	Name string `json:"name"`
+}
+
+// workspaceName checks a workspace name: 2 to 60 characters, trimmed.
+func workspaceName(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if n := utf8.RuneCountInString(s); n < 2 || n > 60 {
+		return "", errInvalid("A workspace name has 2 to 60 characters.")
+	}
+	if _, err := account.NormalizeDisplayName(s + "xx"); err != nil && !strings.Contains(err.Error(), "at most") {
+		return "", errInvalid("A workspace name cannot contain control or invisible characters.")
+	}
+	return s, nil
+}
+
+// createWorkspace is POST /v1/workspaces.
+func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	var req workspaceRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	name, err := workspaceName(req.Name)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.(*wire.Error))
+		return
+	}
+	id, err := auth.NewID(s.cfg.Rand)
+	if err != nil {
+		s.fail(w, "new workspace id", err)
+		return
+	}
+	now := s.now()
+	ws := store.Workspace{ID: id, Name: name, Created: now, Members: []store.Member{{AccountID: ss.AccountID, Role: store.RoleOwner, Joined: now}}}
+	err = s.store.Update(func(tx store.Tx) error {
+		a, err := tx.Account(ss.AccountID)
+		if err != nil {
+			return err
+		}
+		if err := tx.PutWorkspace(ws, nil); err != nil {
+			return err
+		}
+		bump(&a)
+		return tx.PutAccount(a)
+	})
+	if err != nil {
+		s.fail(w, "create workspace", err)
+		return
+	}
+	s.pushView(ss.AccountID)
+	writeJSON(w, http.StatusCreated, map[string]string{"id": id})
+}
+
+// changeWorkspace runs fn on a workspace the caller may manage (role in
+// roles) inside a transaction, then pushes the new view to everyone who was
+// or is a member.
+func (s *Server) changeWorkspace(w http.ResponseWriter, ss store.Session, id string, roles []string, fn func(tx store.Tx, ws *store.Workspace) error) bool {
+	var before, after store.Workspace
+	err := s.store.Update(func(tx store.Tx) error {
+		ws, err := tx.Workspace(id)
+		if err != nil {
+			return err
+		}
+		role := ws.Role(ss.AccountID)
+		if role == "" {
+			return store.ErrNotFound
+		}
+		allowed := false
+		for _, r := range roles {
+			allowed = allowed || r == role
+		}
+		if !allowed {
+			return errNotAllowed
+		}
+		before = ws
+		after = ws
+		after.Members = append([]store.Member(nil), ws.Members...)
+		if err := fn(tx, &after); err != nil {
+			return err
+		}
+		if len(after.Members) == 0 {
+			return tx.DeleteWorkspace(before)
+		}
+		return tx.PutWorkspace(after, &before)
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, http.StatusNotFound, errNotFound("No such workspace."))
+		return false
+	case errors.Is(err, errNotAllowed):
+		writeError(w, http.StatusForbidden, wire.Errorf(wire.CodeForbidden, "Your role in this workspace does not allow that."))
+		return false
+	case errors.Is(err, errNotMember):
+		writeError(w, http.StatusBadRequest, errInvalid("That account is not a member of this workspace."))
+		return false
+	case err != nil:
+		var we *wire.Error
+		if errors.As(err, &we) {
+			writeError(w, http.StatusBadRequest, we)
+			return false
+		}
+		s.fail(w, "change workspace", err)
+		return false
+	}
+	seen := map[string]bool{}
+	for _, m := range append(before.Members, after.Members...) {
+		if !seen[m.AccountID] {
+			seen[m.AccountID] = true
+			s.bumpAndPush(m.AccountID)
+		}
+	}
+	return true
+}
+
+// bumpAndPush marks a change for the account and pushes its view.
+func (s *Server) bumpAndPush(accountID string) {
+	err := s.store.Update(func(tx store.Tx) error {
+		a, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		bump(&a)
+		return tx.PutAccount(a)
+	})
+	if err == nil {
+		s.pushView(accountID)
+	}
+}
+
+type inviteRequest struct {
+	Email string `json:"email"`
+	Role  string `json:"role"`
+}
+
+// invite is POST /v1/workspaces/{id}/invitations (owner or admin): mail an
+// invitation link (7 days, single use) to the address.
+func (s *Server) invite(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	var req inviteRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	email, err := account.NormalizeEmail(req.Email)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, errInvalid("%s", err))
+		return
+	}
+	if req.Role == "" {
+		req.Role = store.RoleMember
+	}
+	if req.Role != store.RoleMember && req.Role != store.RoleAdmin {
+		writeError(w, http.StatusBadRequest, errInvalid("Invite as a member or an admin; ownership is transferred instead."))
+		return
+	}
+	tok, err := auth.NewToken(s.cfg.Rand)
+	if err != nil {
+		s.fail(w, "new token", err)
+		return
+	}
+	now := s.now()
+	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner, store.RoleAdmin}, func(tx store.Tx, ws *store.Workspace) error {
+		inviter, err := tx.Account(ss.AccountID)
+		if err != nil {
+			return err
+		}
+		if err := tx.PutToken(auth.HashToken(tok), store.Token{Kind: tokenInvite, AccountID: ss.AccountID, Expires: now.Add(inviteLifetime), Data: ws.ID + "|" + req.Role + "|" + email}); err != nil {
+			return err
+		}
+		return s.queueMail(tx, email, "invitation", map[string]any{
+			"Inviter": inviter.DisplayName, "Workspace": ws.Name, "Role": req.Role,
+			"Link": strings.TrimRight(s.cfg.PublicOrigin, "/") + "/invite#token=" + tok,
+		})
+	})
+	if ok {
+		s.wakeMail()
+		writeJSON(w, http.StatusAccepted, map[string]string{"message": "Invitation sent to " + email + ". It works for 7 days."})
+	}
+}
+
+type acceptRequest struct {
+	Token string `json:"token"`
+}
+
+// acceptInvitation is POST /v1/invitations/accept: the invited account (its
+// email must be the invited address) joins; the owner and admins get "New
+// team member joined".
+func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	var req acceptRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	hash := auth.HashToken(strings.TrimSpace(req.Token))
+	now := s.now()
+	var notify []string
+	var wsName string
+	err := s.store.Update(func(tx store.Tx) error {
+		notify = nil
+		t, err := tx.Token(hash)
+		if err != nil || t.Kind != tokenInvite || now.After(t.Expires) {
+			return store.ErrNotFound
+		}
+		parts := strings.SplitN(t.Data, "|", 3)
+		if len(parts) != 3 {
+			return store.ErrNotFound
+		}
+		wsID, role, email := parts[0], parts[1], parts[2]
+		me, err := tx.Account(ss.AccountID)
+		if err != nil {
+			return err
+		}
+		if me.Email != email {
+			return errOtherAccount
+		}
+		ws, err := tx.Workspace(wsID)
+		if err != nil {
+			return err
+		}
+		wsName = ws.Name
+		if err := tx.DeleteToken(hash); err != nil {
+			return err
+		}
+		if ws.Role(me.ID) != "" {
+			return nil // already a member
+		}
+		before := ws
+		ws.Members = append(append([]store.Member(nil), ws.Members...), store.Member{AccountID: me.ID, Role: role, Joined: now})
+		if err := tx.PutWorkspace(ws, &before); err != nil {
+			return err
+		}
+		for _, m := range before.Members {
+			if m.Role != store.RoleOwner && m.Role != store.RoleAdmin {
+				notify = append(notify, m.AccountID)
+				continue
+			}
+			a, err := tx.Account(m.AccountID)
+			if err != nil {
+				return err
+			}
+			if err := s.notify(tx, &a, account.NotifTeamMemberJoined, "New team member joined",
+				fmt.Sprintf("%s (%s) accepted the invitation to %s.", me.DisplayName, me.Email, ws.Name), "/workspaces/"+ws.ID+"/members", now); err != nil {
+				return err
+			}
+			if err := tx.PutAccount(a); err != nil {
+				return err
+			}
+			notify = append(notify, a.ID)
+		}
+		bump(&me)
+		return tx.PutAccount(me)
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, http.StatusBadRequest, wire.Errorf(wire.CodeExpired, "This invitation has expired, was already used or its workspace is gone. Ask for a new one."))
+		return
+	case errors.Is(err, errOtherAccount):
+		writeError(w, http.StatusForbidden, wire.Errorf(wire.CodeForbidden, "This invitation is for another email address. Sign in with the invited address to accept it."))
+		return
+	case err != nil:
+		s.fail(w, "accept invitation", err)
+		return
+	}
+	s.pushView(ss.AccountID)
+	for _, id := range notify {
+		s.bumpAndPush(id)
+	}
+	s.wakeMail()
+	writeJSON(w, http.StatusOK, map[string]string{"message": "You joined " + wsName + "."})
+}
+
+type transferRequest struct {
+	AccountID string `json:"accountId"`
+}
+
+// transferOwnership is POST /v1/workspaces/{id}/transfer (owner): another
+// member becomes the owner; the old owner becomes an admin.
+func (s *Server) transferOwnership(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	var req transferRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace) error {
+		if req.AccountID == ss.AccountID || ws.Role(req.AccountID) == "" {
+			return errNotMember
+		}
+		for i := range ws.Members {
+			switch ws.Members[i].AccountID {
+			case req.AccountID:
+				ws.Members[i].Role = store.RoleOwner
+			case ss.AccountID:
+				ws.Members[i].Role = store.RoleAdmin
+			}
+		}
+		return nil
+	})
+	if ok {
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// deleteWorkspace is DELETE /v1/workspaces/{id} (owner).
+func (s *Server) deleteWorkspace(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace) error {
+		ws.Members = nil
+		return nil
+	})
+	if ok {
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// removeMember is DELETE /v1/workspaces/{id}/members/{account}: the owner
+// or an admin removes a member, or a member leaves. The owner cannot leave
+// (transfer ownership or delete the workspace instead).
+func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	target := r.PathValue("account")
+	roles := []string{store.RoleOwner, store.RoleAdmin}
+	if target == ss.AccountID {
+		roles = []string{store.RoleAdmin, store.RoleMember}
+	}
+	ok := s.changeWorkspace(w, ss, r.PathValue("id"), roles, func(tx store.Tx, ws *store.Workspace) error {
+		role := ws.Role(target)
+		if role == "" {
+			return errNotMember
+		}
+		if role == store.RoleOwner {
+			return errInvalid("The owner cannot be removed; transfer ownership first.")
+		}
+		kept := ws.Members[:0]
+		for _, m := range ws.Members {
+			if m.AccountID != target {
+				kept = append(kept, m)
+			}
+		}
+		ws.Members = kept
+		return nil
+	})
+	if ok {
+		s.bumpAndPush(target)
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
