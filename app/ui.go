@@ -30,6 +30,14 @@ type Controller interface {
 	EnableTwoFactor(ctx context.Context, code string) ([]string, error)
 	DisableTwoFactor(ctx context.Context, password, code string) error
 	RegenerateBackupCodes(ctx context.Context, password, code string) ([]string, error)
+	CreateWorkspace(ctx context.Context, name string) error
+	Invite(ctx context.Context, workspaceID, email, role string) (string, error)
+	AcceptInvitation(ctx context.Context, link string) (string, error)
+	TransferOwnership(ctx context.Context, workspaceID, accountID string) error
+	DeleteWorkspace(ctx context.Context, workspaceID string) error
+	RemoveMember(ctx context.Context, workspaceID, accountID string) error
+	DeletionPreview(ctx context.Context) (core.DeletionPreview, error)
+	DeleteAccount(ctx context.Context, email, password, code string) error
 	SetEmailNotification(typ string, email bool) error
 	MarkNotificationRead(id uint64) error
 	MarkAllNotificationsRead() error
@@ -66,6 +74,8 @@ type UI struct {
 	sessions      *sessionsScreen
 	alert         *alertPopup
 	notifications *notificationsScreen
+	workspaces    *workspacesScreen
+	danger        *dangerScreen
 	bell          *bell
 	notice        *widget.Label
 	noticeRow     *fyne.Container
@@ -89,11 +99,15 @@ func New(win fyne.Window, c Controller) *UI {
 	u.OpenFile = u.openWithDialog
 	u.OpenURL = func(l *url.URL) { fyne.CurrentApp().OpenURL(l) }
 	u.notifications = newNotificationsScreen(u)
+	u.workspaces = newWorkspacesScreen(u)
+	u.danger = newDangerScreen(u)
 	u.bell = newBell(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Profile", u.profile.content),
 		container.NewTabItem("Security", u.security.content),
 		container.NewTabItem("Notifications", u.notifications.content),
+		container.NewTabItem("Workspaces", u.workspaces.content),
+		container.NewTabItem("Danger Zone", u.danger.content),
 	)
 	u.root = container.NewStack()
 	win.SetContent(u.root)
@@ -150,6 +164,8 @@ func (u *UI) render() {
 	u.profile.render(s)
 	u.security.render(s)
 	u.notifications.render(s)
+	u.workspaces.render(s)
+	u.danger.render(s)
 	u.bell.render(s)
 	u.alert.render(s)
 	u.root.Refresh()
@@ -161,3 +177,12 @@ var WindowSize = fyne.NewSize(900, 640)
 // RunActionsInline makes the UI run its blocking actions on the calling
 // goroutine instead of a new one, for headless drivers and tests.
 func (u *UI) RunActionsInline() { u.async = func(f func()) { f() } }
+
+// showWorkspaces switches to the Workspaces tab.
+func (u *UI) showWorkspaces() {
+	for i, it := range u.tabs.Items {
+		if it.Text == "Workspaces" {
+			u.tabs.SelectIndex(i)
+		}
+	}
+}

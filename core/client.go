@@ -281,17 +281,32 @@ func (c *Client) signOutLocal(notice string) {
 // call performs one API request. API errors come back as *wire.Error; an
 // unreachable server as ErrOffline.
 func (c *Client) call(ctx context.Context, method, path, token string, in, out any) error {
+	_, data, err := c.do(ctx, method, path, token, in)
+	if err != nil {
+		return err
+	}
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("read server answer: %w", err)
+		}
+	}
+	return nil
+}
+
+// do performs one API request and returns the answer's body, also with an
+// API error (whose body may say more).
+func (c *Client) do(ctx context.Context, method, path, token string, in any) (*http.Response, []byte, error) {
 	var body io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		body = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, body)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -302,24 +317,19 @@ func (c *Client) call(ctx context.Context, method, path, token string, in, out a
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return nil, nil, ctx.Err()
 		}
-		return fmt.Errorf("%w (%v)", ErrOffline, err)
+		return nil, nil, fmt.Errorf("%w (%v)", ErrOffline, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return fmt.Errorf("%w (%v)", ErrOffline, err)
+		return resp, nil, fmt.Errorf("%w (%v)", ErrOffline, err)
 	}
 	if resp.StatusCode >= 400 {
-		return apiError(resp, data)
+		return resp, data, apiError(resp, data)
 	}
-	if out != nil && len(data) > 0 {
-		if err := json.Unmarshal(data, out); err != nil {
-			return fmt.Errorf("read server answer: %w", err)
-		}
-	}
-	return nil
+	return resp, data, nil
 }
 
 // apiError reads the error of a failed API answer.

@@ -24,6 +24,8 @@ type panel struct {
 	sessions *sessionsView
 	alert    *alertView
 	notifs   *notificationsView
+	wss      *workspacesView
+	danger   *dangerView
 	bell     *bellView
 	shown    string // "auth" or "settings"
 }
@@ -47,18 +49,22 @@ func newPanel(root js.Value, c *core.Client) *panel {
 	p.security = newSecurityView(p)
 	p.alert = newAlertView(p)
 	p.notifs = newNotificationsView(p)
+	p.wss = newWorkspacesView(p)
+	p.danger = newDangerView(p)
 	p.bell = newBellView(p)
 	header := el("header", nil, el("h1", nil, txt("Settings → Account")), p.status, p.bell.root, signOut)
 	nav := el("nav", attrs{"aria-label": "Account settings"},
 		el("a", attrs{"href": "#profile"}, txt("Profile")),
 		el("a", attrs{"href": "#security"}, txt("Security")),
-		el("a", attrs{"href": "#notifications"}, txt("Notifications")))
+		el("a", attrs{"href": "#notifications"}, txt("Notifications")),
+		el("a", attrs{"href": "#workspaces"}, txt("Workspaces")),
+		el("a", attrs{"href": "#danger"}, txt("Danger Zone")))
 	p.settings = el("div", attrs{"id": "settings"}, header, el("div", attrs{"class": "notice-row"}, p.notice, dismiss), nav,
 		el("main", nil, p.profile.root,
 			el("section", attrs{"id": "security", "aria-labelledby": "security-h"},
 				el("h2", attrs{"id": "security-h"}, txt("Security")),
 				p.security.root, p.sessions.root, p.security.activityBox),
-			p.notifs.root))
+			p.notifs.root, p.wss.root, p.danger.root))
 	return p
 }
 
@@ -89,6 +95,8 @@ func (p *panel) refresh() {
 	p.security.render(s)
 	p.sessions.render(s)
 	p.notifs.render(s)
+	p.wss.render(s)
+	p.danger.render(s)
 	p.bell.render(s)
 	p.alert.render(s)
 }

@@ -33,7 +33,7 @@ func (s *Server) panel() http.Handler {
 		case "/index.html":
 			http.Redirect(w, r, "/", http.StatusMovedPermanently)
 			return
-		case "/reset", "/verify-email":
+		case "/reset", "/verify-email", "/invite":
 			r = r.Clone(r.Context())
 			r.URL.Path = p + ".html"
 			p = r.URL.Path

@@ -1,0 +1,116 @@
+package app
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/dialnexa/account/core"
+)
+
+// dangerScreen is Settings → Account → Danger Zone: delete the account.
+type dangerScreen struct {
+	u        *UI
+	content  fyne.CanvasObject
+	summary  *widget.Label
+	load     *widget.Button
+	email    *widget.Entry
+	password *widget.Entry
+	code     *widget.Entry
+	del      *widget.Button
+	errText  *widget.Label
+	blocked  *fyne.Container
+}
+
+func newDangerScreen(u *UI) *dangerScreen {
+	d := &dangerScreen{u: u, blocked: container.NewVBox()}
+	d.summary = widget.NewLabel("Account deletion is permanent and cannot be undone.")
+	d.summary.Wrapping = fyne.TextWrapWord
+	d.load = widget.NewButton("Show what will be deleted", d.doPreview)
+	d.email = widget.NewEntry()
+	d.email.SetPlaceHolder("Type your email address to confirm")
+	d.password = widget.NewPasswordEntry()
+	d.password.SetPlaceHolder("Your password")
+	d.code = widget.NewEntry()
+	d.code.SetPlaceHolder("2FA code or backup code")
+	d.del = widget.NewButton("Delete my account", d.doDelete)
+	d.del.Importance = widget.DangerImportance
+	d.errText = errorLabel()
+	d.content = container.NewVScroll(widget.NewCard("Danger Zone", "Delete your DialNexa account",
+		container.NewVBox(d.summary, d.load, d.email, d.password, d.code, d.errText, d.blocked, d.del)))
+	return d
+}
+
+func (d *dangerScreen) render(s core.Snapshot) {
+	d.code.Hidden = !s.View.TwoFactor.Enabled
+	for _, b := range []*widget.Button{d.del, d.load} {
+		if s.Online() {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+}
+
+func (d *dangerScreen) doPreview() {
+	d.u.async(func() {
+		ctx, cancel := d.u.ctx()
+		defer cancel()
+		p, err := d.u.c.DeletionPreview(ctx)
+		fyne.Do(func() {
+			if err != nil {
+				d.errText.SetText(core.UserMessage(err))
+				return
+			}
+			d.summary.SetText(p.Summary())
+			d.showBlocked(p.BlockingWorkspaces)
+		})
+	})
+}
+
+func (d *dangerScreen) doDelete() {
+	email, pw, code := d.email.Text, d.password.Text, d.code.Text
+	d.errText.SetText("")
+	d.u.async(func() {
+		ctx, cancel := d.u.ctx()
+		defer cancel()
+		err := d.u.c.DeleteAccount(ctx, email, pw, code)
+		fyne.Do(func() {
+			if be, ok := isBlocked(err); ok {
+				d.errText.SetText(be.Message)
+				d.showBlocked(be.Workspaces)
+			} else {
+				d.errText.SetText(core.UserMessage(err))
+			}
+			d.u.render()
+		})
+	})
+}
+
+// showBlocked lists the workspaces that block deletion, with a way to deal
+// with each.
+func (d *dangerScreen) showBlocked(ws []core.BlockingWorkspace) {
+	rows := []fyne.CanvasObject{}
+	if len(ws) > 0 {
+		rows = append(rows, widget.NewLabel("You own these workspaces with other members. Transfer ownership or delete each first:"))
+	}
+	for _, w := range ws {
+		id := w.ID
+		rows = append(rows, container.NewBorder(nil, nil, nil,
+			container.NewHBox(
+				widget.NewButton("Transfer…", func() { d.u.showWorkspaces() }),
+				widget.NewButton("Delete "+w.Name, func() {
+					d.u.async(func() {
+						ctx, cancel := d.u.ctx()
+						defer cancel()
+						err := d.u.c.DeleteWorkspace(ctx, id)
+						fyne.Do(func() { d.errText.SetText(core.UserMessage(err)); d.doPreview() })
+					})
+				})),
+			widget.NewLabel(fmt.Sprintf("%s (%d members)", w.Name, w.Members))))
+	}
+	d.blocked.Objects = rows
+	d.blocked.Refresh()
+}

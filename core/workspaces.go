@@ -1,0 +1,138 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// CreateWorkspace creates a workspace owned by this account (online only).
+func (c *Client) CreateWorkspace(ctx context.Context, name string) error {
+	if err := c.requireOnline(); err != nil {
+		return err
+	}
+	return c.call(ctx, http.MethodPost, "/v1/workspaces", c.token(), map[string]string{"name": name}, nil)
+}
+
+// Invite mails an invitation to join a workspace as "member" or "admin".
+func (c *Client) Invite(ctx context.Context, workspaceID, email, role string) (string, error) {
+	if err := c.requireOnline(); err != nil {
+		return "", err
+	}
+	var out struct{ Message string }
+	err := c.call(ctx, http.MethodPost, "/v1/workspaces/"+url.PathEscape(workspaceID)+"/invitations", c.token(), map[string]string{"email": email, "role": role}, &out)
+	return out.Message, err
+}
+
+// AcceptInvitation joins a workspace with the invitation link (or just its
+// token) from the mail.
+func (c *Client) AcceptInvitation(ctx context.Context, link string) (string, error) {
+	if err := c.requireOnline(); err != nil {
+		return "", err
+	}
+	tok := strings.TrimSpace(link)
+	if i := strings.Index(tok, "token="); i >= 0 {
+		tok = tok[i+len("token="):]
+	}
+	var out struct{ Message string }
+	err := c.call(ctx, http.MethodPost, "/v1/invitations/accept", c.token(), map[string]string{"token": tok}, &out)
+	return out.Message, err
+}
+
+// TransferOwnership makes another member the workspace's owner.
+func (c *Client) TransferOwnership(ctx context.Context, workspaceID, accountID string) error {
+	if err := c.requireOnline(); err != nil {
+		return err
+	}
+	return c.call(ctx, http.MethodPost, "/v1/workspaces/"+url.PathEscape(workspaceID)+"/transfer", c.token(), map[string]string{"accountId": accountID}, nil)
+}
+
+// DeleteWorkspace deletes a workspace this account owns.
+func (c *Client) DeleteWorkspace(ctx context.Context, workspaceID string) error {
+	if err := c.requireOnline(); err != nil {
+		return err
+	}
+	return c.call(ctx, http.MethodDelete, "/v1/workspaces/"+url.PathEscape(workspaceID), c.token(), nil, nil)
+}
+
+// RemoveMember removes a member (owner or admin), or leaves when accountID
+// is this account's.
+func (c *Client) RemoveMember(ctx context.Context, workspaceID, accountID string) error {
+	if err := c.requireOnline(); err != nil {
+		return err
+	}
+	return c.call(ctx, http.MethodDelete, "/v1/workspaces/"+url.PathEscape(workspaceID)+"/members/"+url.PathEscape(accountID), c.token(), nil, nil)
+}
+
+// BlockingWorkspace is a workspace this account owns with other members.
+type BlockingWorkspace struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Members int    `json:"members"`
+}
+
+// DeletionPreview is what deleting the account removes and forfeits.
+type DeletionPreview struct {
+	Agents             int                 `json:"agents"`
+	PhoneNumbers       int                 `json:"phoneNumbers"`
+	Recordings         int                 `json:"recordings"`
+	Transcripts        int                 `json:"transcripts"`
+	WalletBalance      string              `json:"walletBalance"`
+	TwoFactor          bool                `json:"twoFactor"`
+	BlockingWorkspaces []BlockingWorkspace `json:"blockingWorkspaces"`
+}
+
+// Summary says in one sentence what will be deleted.
+func (p DeletionPreview) Summary() string {
+	s := fmt.Sprintf("Deleting your account deletes %d agents, %d phone numbers, %d call recordings and %d transcripts.", p.Agents, p.PhoneNumbers, p.Recordings, p.Transcripts)
+	if p.WalletBalance != "" {
+		s += " Your wallet balance of " + p.WalletBalance + " will be forfeited: contact support before deleting to request a refund."
+	}
+	return s + " This cannot be undone."
+}
+
+// DeletionPreview asks the server what deleting the account would remove.
+func (c *Client) DeletionPreview(ctx context.Context) (DeletionPreview, error) {
+	var p DeletionPreview
+	if err := c.requireOnline(); err != nil {
+		return p, err
+	}
+	err := c.call(ctx, http.MethodGet, "/v1/account/deletion", c.token(), nil, &p)
+	return p, err
+}
+
+// BlockedError is returned by DeleteAccount while the account owns
+// workspaces with other members.
+type BlockedError struct {
+	Message    string
+	Workspaces []BlockingWorkspace
+}
+
+func (e *BlockedError) Error() string { return e.Message }
+
+// DeleteAccount deletes the account for good: email typed exactly, the
+// password, and a 2FA code when 2FA is on. On success every device is
+// signed out and this one's local data is wiped.
+func (c *Client) DeleteAccount(ctx context.Context, email, password, code string) error {
+	if err := c.requireOnline(); err != nil {
+		return err
+	}
+	_, data, err := c.do(ctx, http.MethodPost, "/v1/account/delete", c.token(), map[string]string{"email": email, "password": password, "code": code})
+	var we *wire.Error
+	if errors.As(err, &we) && we.Code == wire.CodeConflict {
+		var body struct{ Workspaces []BlockingWorkspace }
+		json.Unmarshal(data, &body)
+		return &BlockedError{Message: we.Message, Workspaces: body.Workspaces}
+	}
+	if err != nil {
+		return err
+	}
+	c.signOutLocal("Your DialNexa account was deleted.")
+	return nil
+}

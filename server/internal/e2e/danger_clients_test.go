@@ -1,0 +1,122 @@
+package e2e
+
+import (
+	"net/http"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/dialnexa/account/core"
+)
+
+// Desktop Danger Zone: refused while owning a workspace with a member,
+// then, after transferring ownership, the account is deleted and the app
+// returns to sign-in with its local data wiped.
+func TestDesktopDeleteRefusedThenAfterTransfer(t *testing.T) {
+	ts := startServer(t)
+	c := newClient(t, ts)
+	signUp(t, c, "deskowner@example.com", "Desk Owner")
+	m := apiSignUp(t, ts, "deskmate@example.com", pw, "Desk Mate", "d2")
+	c.run()
+	w, ui := desktopUI(t, c)
+	waitFor(t, "online", func() bool { ui.Refresh(); return labelWith(w, "Online") != nil })
+
+	selectTab(w, "Workspaces")
+	test.Type(entry(w, "New workspace name"), "Desk Team")
+	test.Tap(button(w, "Create workspace"))
+	waitFor(t, "the workspace", func() bool { ui.Refresh(); return labelWith(w, "Desk Owner (you)") != nil })
+	test.Type(entry(w, "Email to invite"), "deskmate@example.com")
+	test.Tap(button(w, "Invite"))
+	if labelWith(w, "Invitation sent") == nil {
+		t.Fatal("no confirmation of the invitation")
+	}
+	link := ts.inbox.waitFor(t, "deskmate@example.com", "invited you").link(t)
+	if a := call(t, ts, "POST", "/v1/invitations/accept", m.Token, map[string]string{"token": tokenOfLink(link)}); a.status != 200 {
+		t.Fatalf("accept: %d %s", a.status, a.body)
+	}
+	waitFor(t, "the new member listed", func() bool { ui.Refresh(); return labelWith(w, "Desk Mate —") != nil })
+
+	selectTab(w, "Danger Zone")
+	test.Tap(button(w, "Show what will be deleted"))
+	if labelWith(w, "0 agents") == nil {
+		t.Error("no deletion summary")
+	}
+	test.Type(entry(w, "Type your email"), "deskowner@example.com")
+	test.Type(entry(w, "Your password"), goodPassword)
+	test.Tap(button(w, "Delete my account"))
+	if labelWith(w, "You own workspaces") == nil || labelWith(w, "Desk Team (2 members)") == nil {
+		t.Fatal("refusal does not list the workspace")
+	}
+	if c.Snapshot().Conn == core.SignedOut {
+		t.Fatal("refused deletion signed out")
+	}
+
+	selectTab(w, "Workspaces")
+	pick := find(w, func(s *widget.Select) bool { return s.PlaceHolder == "Choose the new owner" })
+	pick.SetSelectedIndex(0)
+	test.Tap(button(w, "Transfer ownership"))
+	waitFor(t, "role now admin", func() bool {
+		ui.Refresh()
+		return find(w, func(c *widget.Card) bool { return c.Subtitle == "Your role: admin" }) != nil
+	})
+
+	selectTab(w, "Danger Zone")
+	test.Tap(button(w, "Delete my account"))
+	waitFor(t, "signed out", func() bool {
+		ui.Refresh()
+		return c.Snapshot().Conn == core.SignedOut && button(w, "Sign in") != nil && labelWith(w, "account was deleted") != nil
+	})
+	if st, _ := c.store.Load(); st.Confirmed != nil || st.Meta.Token != "" {
+		t.Error("local data not wiped after deletion")
+	}
+	if _, err := ts.account("deskowner@example.com"); err == nil {
+		t.Error("account still in the store")
+	}
+}
+
+// Panel Danger Zone: the same in chromium.
+func TestPanelDeleteRefusedThenAfterTransfer(t *testing.T) {
+	ts := startServerWithPanel(t, builtPanel(t))
+	o := apiSignUp(t, ts, "panelowner@example.com", pw, "Panel Owner", "d1")
+	m := apiSignUp(t, ts, "panelmate@example.com", pw, "Panel Mate", "d2")
+	var ws struct{ ID string }
+	call(t, ts, "POST", "/v1/workspaces", o.Token, map[string]string{"name": "Panel Team"}).decode(t, &ws)
+	call(t, ts, "POST", "/v1/workspaces/"+ws.ID+"/invitations", o.Token, map[string]string{"email": "panelmate@example.com"})
+	call(t, ts, "POST", "/v1/invitations/accept", m.Token, map[string]string{"token": tokenOfLink(ts.inbox.waitFor(t, "panelmate@example.com", "invited you").link(t))})
+	call(t, ts, "POST", "/internal/v1/resources", ts.token, map[string]any{"email": "panelowner@example.com", "wallet": "7.00 EUR", "agents": []map[string]string{{"id": "a1"}}})
+
+	ctx := newBrowser(t)
+	within(t, ctx, "sign in and open the danger zone",
+		chromedp.Navigate(ts.url()+"/"),
+		chromedp.WaitVisible(`#auth-form`),
+		chromedp.SendKeys(`#email`, "panelowner@example.com"),
+		chromedp.SendKeys(`#password`, pw),
+		chromedp.Click(`#auth-submit`),
+		textIs("status", "Online"),
+		poll(`document.querySelectorAll("#workspaces .member").length === 2`),
+		chromedp.Click(`#danger-preview`),
+		poll(`document.getElementById("danger-summary").textContent.includes("1 agents") && document.getElementById("danger-summary").textContent.includes("7.00 EUR")`),
+		chromedp.SendKeys(`#danger-email`, "panelowner@example.com"),
+		chromedp.SendKeys(`#danger-password`, pw),
+		chromedp.Click(`#danger-delete`),
+		poll(`document.getElementById("danger-error").textContent.includes("You own workspaces")`),
+		poll(`document.querySelector("#danger-blocked li").textContent.includes("Panel Team")`),
+	)
+	saveScreenshot(t, ctx, "panel-danger-refused.png")
+	within(t, ctx, "transfer ownership",
+		chromedp.SetValue(`#workspaces select.transfer-to`, m.AccountID),
+		chromedp.Click(`#workspaces button.transfer`),
+		poll(`document.querySelector("#workspaces .role").textContent.includes("admin")`),
+	)
+	within(t, ctx, "delete",
+		chromedp.Click(`#danger-delete`),
+		chromedp.WaitVisible(`#auth-form`),
+		poll(`document.getElementById("auth-notice").textContent.includes("deleted")`),
+	)
+	if a, _ := apiSignIn(t, ts, "panelowner@example.com", pw, "", "d1"); a.status != http.StatusUnauthorized {
+		t.Errorf("sign-in after deletion: %d", a.status)
+	}
+}
