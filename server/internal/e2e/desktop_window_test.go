@@ -102,6 +102,6 @@ func TestDesktopWindowUnderXvfb(t *testing.T) {
 	}
 	if dir := os.Getenv("DIALNEXA_SCREENSHOTS"); dir != "" {
 		data, _ := os.ReadFile(shot)
-		os.WriteFile(filepath.Join(dir, "desktop-profile.png"), data, 0o644)
+		os.WriteFile(filepath.Join(dir, "desktop-window-xvfb.png"), data, 0o644)
 	}
 }
