@@ -188,3 +188,33 @@ func TestBadWebsocketInput(t *testing.T) {
 		t.Errorf("bad messages changed the account: %q", acc.DisplayName)
 	}
 }
+
+// SECURITY 30: a flood of messages is rate limited; the socket stays
+// usable for a well-behaved client afterwards.
+func TestWebsocketFloodIsRateLimited(t *testing.T) {
+	ts := startServer(t)
+	a := newClient(t, ts)
+	signUp(t, a, "flood@example.com", "Flood Test")
+	ws := dialRaw(t, ts, tokenOf(t, a), "flooder")
+	for range 100 {
+		send(t, ws, wire.Ping{})
+	}
+	pongs, limited := 0, 0
+	for range 100 {
+		_, b, err := ws.Read(context.Background())
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		switch m, _ := wire.Decode(b); m := m.(type) {
+		case *wire.Pong:
+			pongs++
+		case *wire.Error:
+			if m.Code == wire.CodeRateLimited {
+				limited++
+			}
+		}
+	}
+	if limited == 0 || pongs >= 100 {
+		t.Fatalf("100 messages at once: %d answered, %d rate limited; want a limit", pongs, limited)
+	}
+}
