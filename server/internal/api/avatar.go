@@ -54,7 +54,28 @@ func (s *Server) putAvatar(w http.ResponseWriter, r *http.Request, ss store.Sess
 		writeError(w, http.StatusRequestEntityTooLarge, tooBig)
 		return
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, avatarMaxBytes))
+	body := http.MaxBytesReader(w, r.Body, avatarMaxBytes)
+	// The format is judged from the first bytes, before the rest is read.
+	head := make([]byte, 16)
+	n, err := io.ReadFull(body, head)
+	head = head[:n]
+	if n == 0 {
+		writeError(w, http.StatusBadRequest, errInvalid("The file is empty. Choose a JPG, PNG or WebP picture."))
+		return
+	}
+	config, decode, ok := sniff(head)
+	if !ok {
+		writeError(w, http.StatusUnsupportedMediaType, errAvatarFormat)
+		return
+	}
+	var data []byte
+	if err == nil {
+		var rest []byte
+		rest, err = io.ReadAll(body)
+		data = append(head, rest...)
+	} else if errors.Is(err, io.ErrUnexpectedEOF) {
+		data, err = head, nil // a tiny (truncated) file; decoding will say so
+	}
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):
@@ -62,14 +83,6 @@ func (s *Server) putAvatar(w http.ResponseWriter, r *http.Request, ss store.Sess
 		return
 	case err != nil:
 		writeError(w, http.StatusBadRequest, wire.Errorf(wire.CodeBadMessage, "The upload was interrupted; try again."))
-		return
-	case len(data) == 0:
-		writeError(w, http.StatusBadRequest, errInvalid("The file is empty. Choose a JPG, PNG or WebP picture."))
-		return
-	}
-	config, decode, ok := sniff(data)
-	if !ok {
-		writeError(w, http.StatusUnsupportedMediaType, errAvatarFormat)
 		return
 	}
 	cfg, err := config(bytes.NewReader(data))
