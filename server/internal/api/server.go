@@ -23,6 +23,9 @@ import (
 type Store interface {
 	Update(func(store.Tx) error) error
 	View(func(store.Tx) error) error
+	// Batch is Update that may share one commit (one fsync) with
+	// concurrent calls; fn may run more than once and must be idempotent.
+	Batch(func(store.Tx) error) error
 }
 
 // Config configures a Server. Store is required; the rest have defaults.

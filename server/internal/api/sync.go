@@ -144,7 +144,9 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 	}
 	var ack wire.PushAck
 	changed := false
-	err := s.store.Update(func(tx store.Tx) error {
+	// Pushes from many clients share commits (group commit), each still
+	// acknowledged only after its commit is durable.
+	err := s.store.Batch(func(tx store.Tx) error {
 		ack = wire.PushAck{Results: make([]wire.Result, 0, len(m.Mutations))}
 		changed = false
 		// The session must still be live: a revoked client changes nothing.

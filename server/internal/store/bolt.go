@@ -62,6 +62,8 @@ func OpenBolt(dir string) (*Bolt, error) {
 		db.Close()
 		return nil, fmt.Errorf("init store %s: %w", path, err)
 	}
+	// Group commit: concurrent pushes wait at most 2 ms to share a commit.
+	db.MaxBatchDelay = 2 * time.Millisecond
 	return &Bolt{db: db}, nil
 }
 
@@ -85,6 +87,13 @@ func (s *Bolt) Check() error {
 // returns nil and rolled back when it returns an error.
 func (s *Bolt) Update(fn func(Tx) error) error {
 	return s.db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+}
+
+// Batch is Update grouped with concurrent Batch calls into one durable
+// commit (group commit). fn may run more than once: it must not have side
+// effects outside the transaction beyond resetting what it returns.
+func (s *Bolt) Batch(fn func(Tx) error) error {
+	return s.db.Batch(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
 }
 
 // View runs fn in a read-only transaction; its writes fail.

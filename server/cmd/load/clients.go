@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	gosync "sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dialnexa/account/sync/transport"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// dev is one device: a session and its websocket.
+type dev struct {
+	index    int
+	account  int
+	token    string
+	session  string
+	clientID string
+	lastID   uint64 // last mutation id used
+
+	conn     *transport.Conn
+	welcomed chan wire.Welcome
+	views    chan stamped
+	acks     chan uint64
+	revoked  chan time.Time
+	closed   chan time.Time
+	gone     atomic.Bool
+}
+
+type stamped struct {
+	name string
+	at   time.Time
+}
+
+type run struct {
+	srv     *server
+	base    string
+	devs    []*dev
+	mu      gosync.Mutex
+	clients map[int]*http.Client
+}
+
+// addrs is how many loopback source addresses clients spread over
+// (127.1.0.0 – 127.1.15.255), as real clients come from many addresses
+// and the server limits sign-ins per address.
+const addrs = 4096
+
+// client returns an HTTP client whose connections come from loopback
+// address number i.
+func (r *run) client(i int) *http.Client {
+	i %= addrs
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.clients == nil {
+		r.clients = map[int]*http.Client{}
+	}
+	if c := r.clients[i]; c != nil {
+		return c
+	}
+	local := &net.TCPAddr{IP: net.IPv4(127, 1, byte(i/256), byte(i%256))}
+	d := &net.Dialer{LocalAddr: local, Timeout: 30 * time.Second}
+	c := &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 4}}
+	r.clients[i] = c
+	return c
+}
+
+func (r *run) post(ctx context.Context, method, path, token string, body any, out any) error {
+	return r.postFrom(ctx, 0, method, path, token, body, out)
+}
+
+func (r *run) postFrom(ctx context.Context, from int, method, path, token string, body any, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequestWithContext(ctx, method, r.base+path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := r.client(from).Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("%s %s: %s %s", method, path, resp.Status, data)
+	}
+	if out != nil {
+		return json.Unmarshal(data, out)
+	}
+	return nil
+}
+
+// parallel runs fn(i) for i in [0, n) on workers goroutines.
+func parallel(n, workers int, fn func(i int) error) error {
+	var (
+		next atomic.Int64
+		wg   gosync.WaitGroup
+		mu   gosync.Mutex
+		ferr error
+	)
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if err := fn(i); err != nil {
+					mu.Lock()
+					ferr = err
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return ferr
+}
+
+// signIn creates the accounts (sign-up is the first device) and signs in
+// the other devices.
+func (r *run) signIn(ctx context.Context, accounts, devices int) error {
+	r.devs = make([]*dev, accounts*devices)
+	// One account's devices sign in one after another (the server takes
+	// one attempt per account at a time); accounts go in parallel.
+	return parallel(accounts, 8, func(a int) error {
+		email := fmt.Sprintf("load%06d@load.example.com", a)
+		for d := range devices {
+			i := a*devices + d
+			body := map[string]any{"email": email, "password": "violet kettle 42?", "bearer": true, "deviceId": fmt.Sprintf("dev-%d-%d", a, d),
+				"device": map[string]string{"kind": "desktop", "os": "linux"}}
+			path := "/v1/signin"
+			if d == 0 {
+				body["displayName"] = fmt.Sprintf("Load %d", a)
+				path = "/v1/signup"
+			}
+			var out struct{ SessionID, Token string }
+			if err := r.postFrom(ctx, i, http.MethodPost, path, "", body, &out); err != nil {
+				return err
+			}
+			r.devs[i] = &dev{index: i, account: a, token: out.Token, session: out.SessionID, clientID: fmt.Sprintf("c-%d-%d", a, d)}
+		}
+		return nil
+	})
+}
+
+// connect opens the device's socket and waits for the welcome.
+func (r *run) connect(ctx context.Context, d *dev, version uint64) error {
+	_, err := r.connectWelcome(ctx, d, version)
+	return err
+}
+
+// connectWelcome is connect, returning the welcome.
+func (r *run) connectWelcome(ctx context.Context, d *dev, version uint64) (wire.Welcome, error) {
+	d.welcomed = make(chan wire.Welcome, 1)
+	d.views = make(chan stamped, 64)
+	d.acks = make(chan uint64, 64)
+	d.revoked = make(chan time.Time, 1)
+	d.closed = make(chan time.Time, 1)
+	dctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	conn, _, err := transport.Dial(dctx, "ws://"+r.srv.addr+"/v1/sync", http.Header{"Authorization": {"Bearer " + d.token}}, r.client(d.index))
+	if err != nil {
+		return wire.Welcome{}, err
+	}
+	d.conn = conn
+	go d.read()
+	if err := conn.Send(dctx, wire.Hello{ClientID: d.clientID, SchemaVersion: wire.SchemaVersion, Version: version, LastMutationID: d.lastID}); err != nil {
+		return wire.Welcome{}, err
+	}
+	select {
+	case w := <-d.welcomed:
+		return w, nil
+	case <-dctx.Done():
+		return wire.Welcome{}, fmt.Errorf("no welcome for %s", d.clientID)
+	}
+}
+
+// read keeps the device's socket drained, stamping what arrives.
+func (d *dev) read() {
+	for {
+		m, err := d.conn.Recv(context.Background())
+		now := time.Now()
+		if err != nil {
+			if transport.IsProtocolError(err) {
+				continue
+			}
+			d.closed <- now
+			return
+		}
+		switch m := m.(type) {
+		case *wire.Welcome:
+			select {
+			case d.welcomed <- *m:
+			default:
+			}
+		case *wire.View:
+			var v struct {
+				Profile struct{ DisplayName string }
+			}
+			json.Unmarshal(m.View, &v)
+			select {
+			case d.views <- stamped{v.Profile.DisplayName, now}:
+			default:
+			}
+		case *wire.PushAck:
+			select {
+			case d.acks <- m.LastMutationID:
+			default:
+			}
+		case *wire.Revoked:
+			d.revoked <- now
+		}
+	}
+}
+
+func (r *run) connectAll(ctx context.Context) error {
+	return parallel(len(r.devs), 64, func(i int) error { return r.connect(ctx, r.devs[i], 0) })
+}
+
+func (r *run) live() int {
+	n := 0
+	for _, d := range r.devs {
+		if !d.gone.Load() {
+			n++
+		}
+	}
+	return n
+}
+
+// push sends one display-name change from d.
+func (d *dev) push(ctx context.Context, name string) (uint64, error) {
+	d.lastID++
+	args, _ := json.Marshal(map[string]string{"displayName": name})
+	return d.lastID, d.conn.Send(ctx, wire.Push{Mutations: []wire.Mutation{{ID: d.lastID, Name: "setDisplayName", Args: args}}})
+}
+
+// waitAck waits for the ack of mutation id.
+func (d *dev) waitAck(ctx context.Context, id uint64) error {
+	for {
+		select {
+		case got := <-d.acks:
+			if got >= id {
+				return nil
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// latencies summarizes durations.
+type latencies []time.Duration
+
+func (l latencies) String() string {
+	if len(l) == 0 {
+		return "no samples"
+	}
+	s := slices.Clone(l)
+	slices.Sort(s)
+	q := func(p float64) time.Duration { return s[min(len(s)-1, int(p*float64(len(s))))] }
+	return fmt.Sprintf("p50 %v, p99 %v, max %v (%d samples)", q(0.5).Round(10*time.Microsecond), q(0.99).Round(10*time.Microsecond), s[len(s)-1].Round(10*time.Microsecond), len(s))
+}

@@ -1,0 +1,171 @@
+// Command load measures the sync server under load, on loopback only. It
+// starts the server binary with a fresh data directory, signs in accounts
+// with several devices each, holds one websocket per device, and reports:
+// memory per connection, fan-out and revocation latency, durable mutation
+// throughput, and a reconnect storm after a server restart. Every loop is
+// bounded; the tool stops by itself.
+//
+//	go run ./server/cmd/load -clients 1000 -devices 4
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	clients := flag.Int("clients", 1000, "websocket clients to hold (devices in all)")
+	devices := flag.Int("devices", 4, "devices (sessions) per account")
+	samples := flag.Int("samples", 200, "fan-out and revocation samples")
+	mutations := flag.Int("mutations", 20000, "mutations for the throughput run")
+	bin := flag.String("server-bin", "", "server binary (default: go build ./server)")
+	flag.Parse()
+	if *devices < 2 || *clients < *devices {
+		log.Fatal("load: need at least 2 devices per account and as many clients as devices")
+	}
+	raiseFileLimit()
+	if *bin == "" {
+		*bin = buildServer()
+	}
+	dir, err := os.MkdirTemp("", "dialnexa-load-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	srv := startServer(*bin, dir)
+	defer srv.stop()
+	r := &run{srv: srv, base: "http://" + srv.addr}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+
+	accounts := *clients / *devices
+	fmt.Printf("signing in %d accounts × %d devices (argon2id for each sign-in)…\n", accounts, *devices)
+	t0 := time.Now()
+	if err := r.signIn(ctx, accounts, *devices); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("  %d sessions in %v\n", len(r.devs), time.Since(t0).Round(time.Millisecond))
+
+	before := srv.rss()
+	t0 = time.Now()
+	if err := r.connectAll(ctx); err != nil {
+		log.Fatal(err)
+	}
+	after := srv.rss()
+	fmt.Printf("\nconnections held: %d (connected in %v)\n", len(r.devs), time.Since(t0).Round(time.Millisecond))
+	fmt.Printf("server resident memory: %.1f MB before, %.1f MB after → %.1f KB per connection\n",
+		float64(before)/1e6, float64(after)/1e6, float64(after-before)/float64(len(r.devs))/1024)
+
+	fan := r.fanOut(ctx, *samples)
+	fmt.Printf("\nfan-out (change on one device → all its account's other devices): %s\n", fan)
+
+	thr, n := r.throughput(ctx, *mutations)
+	fmt.Printf("\ndurable mutations: %d applied and acknowledged at %.0f per second (fsync on, group commit)\n", n, thr)
+
+	rev := r.revocations(ctx, *samples)
+	fmt.Printf("\nrevocation (DELETE → revoked notice and socket closed), %d connected: %s\n", len(r.devs), rev)
+
+	storm, lost := r.reconnectStorm(ctx)
+	fmt.Printf("\nreconnect storm: %d clients resynced in %v after the restart; pending changes lost: %d\n", r.live(), storm.Round(time.Millisecond), lost)
+	if lost > 0 {
+		os.Exit(1)
+	}
+}
+
+func raiseFileLimit() {
+	var l syscall.Rlimit
+	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l) == nil {
+		l.Cur = l.Max
+		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l)
+	}
+}
+
+func buildServer() string {
+	out := filepath.Join(os.TempDir(), "dialnexa-load-server")
+	cmd := exec.Command("go", "build", "-o", out, "./server")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		log.Fatalf("load: build the server (run from the project root): %v", err)
+	}
+	return out
+}
+
+// server is the server process under test.
+type server struct {
+	bin, dir, addr, token string
+	cmd                   *exec.Cmd
+}
+
+func freePort() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func startServer(bin, dir string) *server {
+	s := &server{bin: bin, dir: dir, addr: freePort(), token: "load-service-token-0123456789abcdef"}
+	s.start()
+	return s
+}
+
+func (s *server) start() {
+	s.cmd = exec.Command(s.bin, "-addr", s.addr, "-data", s.dir, "-panel", "")
+	s.cmd.Env = append(os.Environ(), "DIALNEXA_SERVICE_TOKEN="+s.token)
+	logf, _ := os.Create(filepath.Join(s.dir, "server.log"))
+	s.cmd.Stdout, s.cmd.Stderr = logf, logf
+	if err := s.cmd.Start(); err != nil {
+		log.Fatal(err)
+	}
+	for range 200 {
+		if c, err := net.Dial("tcp", s.addr); err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	log.Fatal("load: the server did not start; see its log in the data directory")
+}
+
+func (s *server) stop() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		s.cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { s.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			s.cmd.Process.Kill()
+			<-done
+		}
+	}
+}
+
+// rss returns the server's resident memory in bytes, after a GC settles.
+func (s *server) rss() int64 {
+	time.Sleep(2 * time.Second)
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// devicesOf returns the account's live devices.
+func (r *run) devicesOf(account int) []*dev {
+	var out []*dev
+	for _, d := range r.devs {
+		if d.account == account && !d.gone.Load() {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func drain(c chan stamped) {
+	for {
+		select {
+		case <-c:
+		default:
+			return
+		}
+	}
+}
+
+// fanOut measures from a change pushed on one device to its arrival on all
+// the account's other devices.
+func (r *run) fanOut(ctx context.Context, samples int) latencies {
+	accounts := r.devs[len(r.devs)-1].account + 1
+	var out latencies
+	for i := range samples {
+		ds := r.devicesOf(i % accounts)
+		for _, d := range ds {
+			drain(d.views)
+		}
+		name := fmt.Sprintf("Fan %d", i)
+		start := time.Now()
+		id, err := ds[0].push(ctx, name)
+		if err != nil {
+			continue
+		}
+		var last time.Time
+		ok := true
+		for _, d := range ds[1:] {
+			got := false
+			for !got {
+				select {
+				case v := <-d.views:
+					if v.name == name {
+						got, last = true, maxTime(last, v.at)
+					}
+				case <-time.After(10 * time.Second):
+					ok, got = false, true
+				}
+			}
+		}
+		ds[0].waitAck(ctx, id)
+		if ok {
+			out = append(out, last.Sub(start))
+		}
+	}
+	return out
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// throughput has every device push its share of n mutations, one per push
+// and each after the previous ack, as many clients editing at once do.
+func (r *run) throughput(ctx context.Context, n int) (float64, int) {
+	per := max(1, n/len(r.devs))
+	start := time.Now()
+	total := 0
+	err := parallel(len(r.devs), len(r.devs), func(i int) error {
+		d := r.devs[i]
+		for k := range per {
+			id, err := d.push(ctx, fmt.Sprintf("Burst %d %d", i, k))
+			if err != nil {
+				return err
+			}
+			if err := d.waitAck(ctx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	elapsed := time.Since(start)
+	if err != nil {
+		fmt.Println("  throughput run:", err)
+	}
+	total = per * len(r.devs)
+	return float64(total) / elapsed.Seconds(), total
+}
+
+// revocations revokes devices (not the first of each account) one at a
+// time from the account's first device, timing request → notice + close.
+func (r *run) revocations(ctx context.Context, samples int) latencies {
+	var out latencies
+	for _, d := range r.devs {
+		if len(out) >= samples {
+			break
+		}
+		if d.gone.Load() || d.clientID[len(d.clientID)-2:] == "-0" {
+			continue
+		}
+		first := r.devicesOf(d.account)[0]
+		start := time.Now()
+		if err := r.post(ctx, http.MethodDelete, "/v1/sessions/"+d.session, first.token, nil, nil); err != nil {
+			fmt.Println("  revoke:", err)
+			continue
+		}
+		var notice, closed time.Time
+		select {
+		case notice = <-d.revoked:
+		case <-time.After(10 * time.Second):
+		}
+		select {
+		case closed = <-d.closed:
+		case <-time.After(10 * time.Second):
+		}
+		d.gone.Store(true)
+		if !notice.IsZero() && !closed.IsZero() {
+			out = append(out, maxTime(notice, closed).Sub(start))
+		}
+	}
+	return out
+}
+
+// reconnectStorm restarts the server while every client has one change
+// pending; all reconnect at once, push it, and must see it acknowledged.
+// Then the server is killed with SIGKILL and restarted, and every client's
+// change must still be recorded (its welcome's last mutation id).
+func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
+	live := make([]*dev, 0, len(r.devs))
+	for _, d := range r.devs {
+		if !d.gone.Load() {
+			live = append(live, d)
+		}
+	}
+	r.srv.stop()
+	for _, d := range live {
+		select {
+		case <-d.closed:
+		case <-time.After(10 * time.Second):
+		}
+	}
+	r.srv.start()
+	start := time.Now()
+	lost := 0
+	pending := make([]uint64, len(live))
+	err := parallel(len(live), len(live), func(i int) error {
+		d := live[i]
+		if err := r.connect(ctx, d, 1); err != nil {
+			return err
+		}
+		id, err := d.push(ctx, fmt.Sprintf("Storm %d", i))
+		if err != nil {
+			return err
+		}
+		pending[i] = id
+		return d.waitAck(ctx, id)
+	})
+	elapsed := time.Since(start)
+	if err != nil {
+		fmt.Println("  storm:", err)
+	}
+	// Durability: kill -9 and check every change is still recorded.
+	r.srv.cmd.Process.Signal(syscall.SIGKILL)
+	r.srv.cmd.Wait()
+	for _, d := range live {
+		select {
+		case <-d.closed:
+		case <-time.After(10 * time.Second):
+		}
+	}
+	r.srv.start()
+	var missing atomic.Int64
+	parallel(len(live), 256, func(i int) error {
+		d := live[i]
+		w, err := r.connectWelcome(ctx, d, 1)
+		if err != nil || w.LastMutationID < pending[i] || pending[i] == 0 {
+			missing.Add(1)
+		}
+		if d.conn != nil {
+			d.conn.CloseNow()
+		}
+		return nil
+	})
+	return elapsed, lost + int(missing.Load())
+}
