@@ -184,3 +184,13 @@ func (r *Replica) SetAvatar(a Avatar) error {
 	defer r.mu.Unlock()
 	return r.commit(Change{Avatar: &a})
 }
+
+// Version returns the confirmed view's version (0 when there is none).
+func (r *Replica) Version() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.state.Confirmed == nil {
+		return 0
+	}
+	return r.state.Confirmed.Version
+}

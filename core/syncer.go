@@ -145,6 +145,9 @@ func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 	welcomed := false
 	gotView := false    // a view pushed before the welcome is newer than it
 	var inflight uint64 // highest mutation id sent on this connection
+	// ackWait holds acknowledged mutations whose view has not arrived yet:
+	// they stay on top of the view until it does.
+	var ackWait *wire.PushAck
 
 	flush := func() error {
 		if !welcomed {
@@ -220,9 +223,23 @@ func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 				if err := c.applyView(m.Version, m.View, false); err != nil {
 					return welcomed, err
 				}
+				if ackWait != nil && c.replica.Version() >= ackWait.Version {
+					if err := c.ack(ackWait.LastMutationID); err != nil {
+						return welcomed, err
+					}
+					ackWait = nil
+				}
 			case *wire.PushAck:
-				if err := c.ack(m); err != nil {
-					return welcomed, err
+				c.ackNotices(m)
+				if m.Version == 0 || c.replica.Version() >= m.Version {
+					if err := c.ack(m.LastMutationID); err != nil {
+						return welcomed, err
+					}
+				} else if ackWait == nil || m.LastMutationID > ackWait.LastMutationID {
+					if ackWait != nil {
+						m.Version = max(m.Version, ackWait.Version)
+					}
+					ackWait = m
 				}
 			case *wire.Revoked:
 				c.signOutLocal(m.Reason)
@@ -268,17 +285,22 @@ func (c *Client) applyView(version uint64, raw json.RawMessage, force bool) erro
 	return nil
 }
 
-func (c *Client) ack(m *wire.PushAck) error {
-	if err := c.replica.Ack(m.LastMutationID); err != nil {
+// ack drops the mutations the server has applied and whose view is here.
+func (c *Client) ack(last uint64) error {
+	if err := c.replica.Ack(last); err != nil {
 		return err
 	}
+	c.updateConn()
+	return nil
+}
+
+// ackNotices tells the user about changes the server refused (rolled back).
+func (c *Client) ackNotices(m *wire.PushAck) {
 	for _, r := range m.Results {
 		if r.Error != nil {
 			c.setNotice("A change was not saved and has been undone: " + r.Error.Message)
 		}
 	}
-	c.updateConn()
-	return nil
 }
 
 // checkSession asks the server whether this device's session still holds.

@@ -76,6 +76,13 @@ func (h *Hub) Leave(p *Peer) {
 	p.stop()
 }
 
+// Connected reports whether the account has a connected peer.
+func (h *Hub) Connected(accountID string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.byAccount[accountID]) > 0
+}
+
 // Count returns the number of connected peers.
 func (h *Hub) Count() int {
 	h.mu.Lock()

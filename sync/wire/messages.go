@@ -75,10 +75,14 @@ type Result struct {
 	Error *Error `json:"error,omitempty"`
 }
 
-// PushAck acknowledges every mutation up to LastMutationID.
+// PushAck acknowledges every mutation up to LastMutationID. Version is the
+// account version that includes them (0 when they changed nothing): the
+// client keeps showing them on top of its view until it has a view of at
+// least that version, which may arrive just after the ack.
 type PushAck struct {
 	LastMutationID uint64   `json:"lastMutationId"`
 	Results        []Result `json:"results"`
+	Version        uint64   `json:"version,omitempty"`
 }
 
 // View is the account's state after a change, pushed by the server.

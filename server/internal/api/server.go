@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	gosync "sync"
 	"time"
 
 	"github.com/oschwald/geoip2-golang"
@@ -78,6 +79,10 @@ type Server struct {
 	geo    *geoip2.Reader
 	// jobs runs work answered before it is done (forgotten-password mails).
 	jobs chan func()
+	// pushing is, per account, 1 while a view push runs and 2 when another
+	// must follow it (see pushView).
+	pushMu  gosync.Mutex
+	pushing map[string]int
 }
 
 // New returns a server over cfg.Store.
@@ -98,15 +103,16 @@ func New(cfg Config) (*Server, error) {
 		cfg.Heartbeat = 45 * time.Second
 	}
 	s := &Server{
-		cfg:    cfg,
-		store:  cfg.Store,
-		hub:    hub.New(cfg.Log),
-		hasher: auth.NewHasher(cfg.HashLimit, cfg.Rand),
-		log:    cfg.Log,
-		now:    cfg.Now,
-		limits: newLimiter(cfg.Now),
-		guard:  newGuard(),
-		jobs:   make(chan func(), 256),
+		cfg:     cfg,
+		store:   cfg.Store,
+		hub:     hub.New(cfg.Log),
+		hasher:  auth.NewHasher(cfg.HashLimit, cfg.Rand),
+		log:     cfg.Log,
+		now:     cfg.Now,
+		limits:  newLimiter(cfg.Now),
+		guard:   newGuard(),
+		jobs:    make(chan func(), 256),
+		pushing: map[string]int{},
 	}
 	if cfg.PublicOrigin == "" {
 		return nil, fmt.Errorf("the public origin (where users reach the server) is required")

@@ -101,6 +101,8 @@ func (s *Server) syncSocket(w http.ResponseWriter, r *http.Request) {
 	}
 
 	lim := rate.NewLimiter(msgRate, msgBurst)
+	var warned time.Time
+	dropped := 0
 	for {
 		rctx, cancel := context.WithTimeout(ctx, s.cfg.Heartbeat)
 		msg, err := conn.Recv(rctx)
@@ -117,9 +119,20 @@ func (s *Server) syncSocket(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !lim.Allow() {
-			p.Send(wire.Errorf(wire.CodeRateLimited, "Too many messages; slow down."))
+			// Dropped. Say so at most once a second; a client that keeps
+			// flooding is disconnected.
+			dropped++
+			if dropped > 10*msgBurst {
+				conn.Close(1008, "too many messages")
+				return
+			}
+			if time.Since(warned) > time.Second {
+				warned = time.Now()
+				p.Send(wire.Errorf(wire.CodeRateLimited, "Too many messages; slow down."))
+			}
 			continue
 		}
+		dropped = 0
 		switch m := msg.(type) {
 		case *wire.Ping:
 			p.Send(wire.Pong{})
@@ -183,6 +196,7 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 			return nil
 		}
 		bump(&a)
+		ack.Version = a.Version
 		return tx.PutAccount(a)
 	})
 	if errors.Is(err, store.ErrNotFound) {
@@ -193,13 +207,11 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 		p.Send(errInternal())
 		return
 	}
-	if changed {
-		// Queued to every socket of the account, this one included, before
-		// the ack: the client sees the new view before it drops its queue.
-		s.pushView(ss.AccountID)
-	}
 	p.Send(ack)
 	if changed {
+		// The ack carries the new version; the client keeps the change on
+		// top of its view until a view of that version arrives.
+		s.pushView(ss.AccountID)
 		s.pushToTeammates(ss.AccountID)
 	}
 }

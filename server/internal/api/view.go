@@ -79,16 +79,45 @@ func (s *Server) viewMessage(accountID string) (wire.View, error) {
 	return msg, err
 }
 
-// pushView sends the account's current view to all its connected clients.
-// It reads the view after the change committed, so a client never sees an
-// older view pushed after a newer one with the same version.
+// pushView sends the account's current view to all its connected clients,
+// soon and without waiting. Pushes for one account are coalesced: while one
+// is being built, any number of further changes cause one more push, which
+// reads the state after all of them. Views carry their version, so clients
+// ignore one older than what they have.
 func (s *Server) pushView(accountID string) {
-	msg, err := s.viewMessage(accountID)
-	if err != nil {
-		s.log.Error("build view to push", "account", accountID, "err", err)
+	s.pushMu.Lock()
+	state := s.pushing[accountID]
+	if state == 0 {
+		s.pushing[accountID] = 1
+	} else {
+		s.pushing[accountID] = 2 // run again after the current one
+	}
+	s.pushMu.Unlock()
+	if state == 0 {
+		go s.pushLoop(accountID)
+	}
+}
+
+func (s *Server) pushLoop(accountID string) {
+	for {
+		if s.hub.Connected(accountID) {
+			msg, err := s.viewMessage(accountID)
+			if err == nil {
+				s.hub.SendAccount(accountID, msg)
+			} else if !isNotFound(err) {
+				s.log.Error("build view to push", "account", accountID, "err", err)
+			}
+		}
+		s.pushMu.Lock()
+		if s.pushing[accountID] == 2 {
+			s.pushing[accountID] = 1
+			s.pushMu.Unlock()
+			continue
+		}
+		delete(s.pushing, accountID)
+		s.pushMu.Unlock()
 		return
 	}
-	s.hub.SendAccount(accountID, msg)
 }
 
 // bump marks a change to what the account's clients see.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -199,22 +200,36 @@ func TestWebsocketFloodIsRateLimited(t *testing.T) {
 	for range 100 {
 		send(t, ws, wire.Ping{})
 	}
-	pongs, limited := 0, 0
-	for range 100 {
-		_, b, err := ws.Read(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	pongs, limited := 0, false
+	for !limited {
+		_, b, err := ws.Read(ctx)
 		if err != nil {
-			t.Fatalf("read: %v", err)
+			t.Fatalf("after %d pongs: %v; want a rate_limited error", pongs, err)
 		}
 		switch m, _ := wire.Decode(b); m := m.(type) {
 		case *wire.Pong:
 			pongs++
 		case *wire.Error:
-			if m.Code == wire.CodeRateLimited {
-				limited++
-			}
+			limited = m.Code == wire.CodeRateLimited
 		}
 	}
-	if limited == 0 || pongs >= 100 {
-		t.Fatalf("100 messages at once: %d answered, %d rate limited; want a limit", pongs, limited)
+	if pongs >= 100 {
+		t.Fatalf("all 100 messages answered; want a limit")
+	}
+	// A client that keeps flooding is disconnected.
+	for range 1000 {
+		if err := ws.Write(ctx, websocket.MessageText, []byte(`{"type":"ping"}`)); err != nil {
+			break
+		}
+	}
+	for {
+		if _, _, err := ws.Read(ctx); err != nil {
+			if websocket.CloseStatus(err) != websocket.StatusPolicyViolation {
+				t.Errorf("flooding socket closed with %v, want 1008", err)
+			}
+			break
+		}
 	}
 }
