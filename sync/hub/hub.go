@@ -15,8 +15,9 @@ import (
 	"github.com/dialnexa/account/sync/wire"
 )
 
-// queueLen is how many messages may wait for one slow peer.
-const queueLen = 64
+// queueLen is how many messages may wait for one slow peer. View pushes
+// are coalesced by the server, so a healthy peer never has many waiting.
+const queueLen = 32
 
 // writeTimeout bounds one socket write.
 const writeTimeout = 10 * time.Second
@@ -44,7 +45,8 @@ type frame struct {
 }
 
 // Peer is one connected client. Its messages are written in order by one
-// goroutine.
+// goroutine, started when there is something to write and gone when the
+// queue is empty, so an idle connection costs no goroutine of its own.
 type Peer struct {
 	AccountID string
 	SessionID string
@@ -53,6 +55,7 @@ type Peer struct {
 	done      chan struct{}
 	once      gosync.Once
 	revoked   atomic.Bool
+	writing   atomic.Bool
 }
 
 // Join registers conn for the account and session and starts its writer.
@@ -63,7 +66,6 @@ func (h *Hub) Join(conn *transport.Conn, accountID, sessionID string) *Peer {
 	add(h.byAccount, accountID, p)
 	add(h.bySession, sessionID, p)
 	h.mu.Unlock()
-	go p.write()
 	return p
 }
 
@@ -107,10 +109,20 @@ func (p *Peer) Send(msg any) {
 func (p *Peer) enqueue(f frame) {
 	select {
 	case <-p.done:
+		return
 	case p.out <- f:
 	default:
 		p.stop()
 		go p.conn.Close(1008, "too slow to keep up; reconnect")
+		return
+	}
+	p.kick()
+}
+
+// kick starts the writer unless it runs.
+func (p *Peer) kick() {
+	if p.writing.CompareAndSwap(false, true) {
+		go p.write()
 	}
 }
 
@@ -124,28 +136,38 @@ func (p *Peer) Done() <-chan struct{} { return p.done }
 
 func (p *Peer) stop() { p.once.Do(func() { close(p.done) }) }
 
+// write drains the queue, then exits; a frame queued just as it decides to
+// exit is picked up by it or by the next kick.
 func (p *Peer) write() {
 	for {
+		var f frame
 		select {
 		case <-p.done:
 			return
-		case f := <-p.out:
-			ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
-			var err error
-			if f.b != nil {
-				err = p.conn.SendRaw(ctx, f.b)
+		case f = <-p.out:
+		default:
+			p.writing.Store(false)
+			// Queued between the empty check and the store: take it.
+			if len(p.out) > 0 && p.writing.CompareAndSwap(false, true) {
+				continue
 			}
-			cancel()
-			if f.closeCode != 0 {
-				p.conn.Close(f.closeCode, f.reason)
-				p.stop()
-				return
-			}
-			if err != nil {
-				p.conn.CloseNow()
-				p.stop()
-				return
-			}
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+		var err error
+		if f.b != nil {
+			err = p.conn.SendRaw(ctx, f.b)
+		}
+		cancel()
+		if f.closeCode != 0 {
+			p.conn.Close(f.closeCode, f.reason)
+			p.stop()
+			return
+		}
+		if err != nil {
+			p.conn.CloseNow()
+			p.stop()
+			return
 		}
 	}
 }
@@ -182,6 +204,7 @@ func (h *Hub) revoke(ps []*Peer, reason string) {
 		f := frame{b: b, closeCode: wire.CloseRevoked, reason: "session revoked"}
 		select {
 		case p.out <- f:
+			p.kick()
 		default:
 			// The queue is full: close at once; the client learns why on
 			// its next connect.

@@ -243,9 +243,18 @@ func (r *run) live() int {
 
 // push sends one display-name change from d.
 func (d *dev) push(ctx context.Context, name string) (uint64, error) {
-	d.lastID++
-	args, _ := json.Marshal(map[string]string{"displayName": name})
-	return d.lastID, d.conn.Send(ctx, wire.Push{Mutations: []wire.Mutation{{ID: d.lastID, Name: "setDisplayName", Args: args}}})
+	return d.pushMany(ctx, []string{name})
+}
+
+// pushMany sends display-name changes in one push and returns the last id.
+func (d *dev) pushMany(ctx context.Context, names []string) (uint64, error) {
+	p := wire.Push{Mutations: make([]wire.Mutation, len(names))}
+	for i, n := range names {
+		d.lastID++
+		args, _ := json.Marshal(map[string]string{"displayName": n})
+		p.Mutations[i] = wire.Mutation{ID: d.lastID, Name: "setDisplayName", Args: args}
+	}
+	return d.lastID, d.conn.Send(ctx, p)
 }
 
 // waitAck waits for the ack of mutation id.

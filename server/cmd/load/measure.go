@@ -76,16 +76,22 @@ func maxTime(a, b time.Time) time.Time {
 	return a
 }
 
-// throughput has every device push its share of n mutations, one per push
-// and each after the previous ack, as many clients editing at once do.
-func (r *run) throughput(ctx context.Context, n int) (float64, int) {
+// throughput has every device push its share of n mutations at once. With
+// batch 1 each goes in its own push after the previous ack (people editing
+// live); with a larger batch a device flushes its offline queue as the
+// client does, up to batch mutations per push.
+func (r *run) throughput(ctx context.Context, n, batch int) (float64, int) {
 	per := max(1, n/len(r.devs))
 	start := time.Now()
 	total := 0
 	err := parallel(len(r.devs), len(r.devs), func(i int) error {
 		d := r.devs[i]
-		for k := range per {
-			id, err := d.push(ctx, fmt.Sprintf("Burst %d %d", i, k))
+		for k := 0; k < per; k += batch {
+			names := make([]string, 0, batch)
+			for j := k; j < min(per, k+batch); j++ {
+				names = append(names, fmt.Sprintf("Burst %d %d", i, j))
+			}
+			id, err := d.pushMany(ctx, names)
 			if err != nil {
 				return err
 			}
