@@ -2,7 +2,7 @@
 # Sets up and runs the whole DialNexa Account test suite: formatting and vet,
 # every Go test (a real server on loopback, real bbolt files, Chromium for the
 # panel, Fyne's headless driver and an Xvfb window for the desktop app), and
-# brief fuzzing of the wire decoder.
+# brief fuzzing of the wire decoder, the input rules and the avatar decoder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v go >/dev/null 2>&1 || export PATH="$PATH:/usr/local/go/bin"
@@ -17,4 +17,9 @@ fi
 go vet ./...
 GOOS=js GOARCH=wasm go vet ./wasm ./core/... ./sync/...
 go test -count=1 -timeout 20m ./...
-go test -run '^$' -fuzz FuzzDecode -fuzztime 10s ./sync/wire
+# Every fuzz target, briefly (seed corpora run in the plain test pass too).
+for target in FuzzDecode:./sync/wire FuzzNormalizeDisplayName:./core/account \
+  FuzzNormalizeEmail:./core/account FuzzCheckNewPassword:./core/account \
+  FuzzApply:./core/account FuzzAvatar:./server/internal/api; do
+  go test -run '^$' -fuzz "^${target%%:*}\$" -fuzztime 5s "${target#*:}"
+done

@@ -85,23 +85,9 @@ func (s *Server) putAvatar(w http.ResponseWriter, r *http.Request, ss store.Sess
 		writeError(w, http.StatusBadRequest, wire.Errorf(wire.CodeBadMessage, "The upload was interrupted; try again."))
 		return
 	}
-	cfg, err := config(bytes.NewReader(data))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, errInvalid("The picture is damaged or incomplete."))
-		return
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > avatarMaxSide || cfg.Height > avatarMaxSide || cfg.Width*cfg.Height > avatarMaxPixels {
-		writeError(w, http.StatusBadRequest, errInvalid("The picture is %d×%d pixels; use one of at most 6000×6000.", cfg.Width, cfg.Height))
-		return
-	}
-	img, err := decode(bytes.NewReader(data))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, errInvalid("The picture is damaged or incomplete."))
-		return
-	}
-	out, err := squarePNG(img, avatarSize)
-	if err != nil {
-		s.fail(w, "encode avatar", err)
+	out, werr := processAvatar(data, config, decode)
+	if werr != nil {
+		writeError(w, http.StatusBadRequest, werr)
 		return
 	}
 	sum := sha256.Sum256(out)
@@ -124,6 +110,27 @@ func (s *Server) putAvatar(w http.ResponseWriter, r *http.Request, ss store.Sess
 	}
 	s.pushView(ss.AccountID)
 	writeJSON(w, http.StatusOK, map[string]string{"avatar": hash})
+}
+
+// processAvatar checks the header's dimensions, decodes, crops and
+// re-encodes an uploaded picture of a sniffed format.
+func processAvatar(data []byte, config func(io.Reader) (image.Config, error), decode func(io.Reader) (image.Image, error)) ([]byte, *wire.Error) {
+	cfg, err := config(bytes.NewReader(data))
+	if err != nil {
+		return nil, errInvalid("The picture is damaged or incomplete.")
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > avatarMaxSide || cfg.Height > avatarMaxSide || cfg.Width*cfg.Height > avatarMaxPixels {
+		return nil, errInvalid("The picture is %d×%d pixels; use one of at most 6000×6000.", cfg.Width, cfg.Height)
+	}
+	img, err := decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, errInvalid("The picture is damaged or incomplete.")
+	}
+	out, err := squarePNG(img, avatarSize)
+	if err != nil {
+		return nil, errInvalid("The picture could not be processed.")
+	}
+	return out, nil
 }
 
 // squarePNG crops img to its centred square and scales it to size×size.
