@@ -11,7 +11,7 @@ import (
 )
 
 // call makes one API request with an optional bearer token and JSON body.
-func call(t *testing.T, ts *testServer, method, path, token string, body any, hdr ...string) apiAnswer {
+func call(t testing.TB, ts *testServer, method, path, token string, body any, hdr ...string) apiAnswer {
 	t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
@@ -53,7 +53,7 @@ func errorOf(b []byte) *wire.Error {
 }
 
 // decode reads an answer's JSON body into v.
-func (a apiAnswer) decode(t *testing.T, v any) {
+func (a apiAnswer) decode(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal([]byte(a.body), v); err != nil {
 		t.Fatalf("decode %s: %v", a.body, err)
@@ -73,7 +73,7 @@ type session struct {
 }
 
 // apiSignUp creates an account through the API and returns its bearer session.
-func apiSignUp(t *testing.T, ts *testServer, email, password, name, device string) session {
+func apiSignUp(t testing.TB, ts *testServer, email, password, name, device string) session {
 	t.Helper()
 	a := call(t, ts, "POST", "/v1/signup", "", map[string]any{"email": email, "password": password, "displayName": name, "bearer": true, "deviceId": device, "device": map[string]string{"kind": "desktop", "os": "linux"}})
 	if a.status != http.StatusCreated {

@@ -20,7 +20,7 @@ var (
 
 // builtPanel builds the browser panel once per test binary with the same
 // script the run command uses.
-func builtPanel(t *testing.T) string {
+func builtPanel(t testing.TB) string {
 	t.Helper()
 	panelOnce.Do(func() {
 		root, err := filepath.Abs("../../..")
@@ -52,7 +52,7 @@ func builtPanel(t *testing.T) string {
 // newBrowser starts Debian's chromium, headless, with a fresh profile. The
 // returned context has run once (the browser is up); derive per-step
 // timeouts from it.
-func newBrowser(t *testing.T) context.Context {
+func newBrowser(t testing.TB) context.Context {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath("/usr/bin/chromium"),
@@ -72,7 +72,7 @@ func newBrowser(t *testing.T) context.Context {
 }
 
 // within runs actions with a hang guard.
-func within(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+func within(t testing.TB, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	c, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
@@ -114,7 +114,7 @@ func clearInput(id string) chromedp.Action[chromedp.Void] {
 
 // saveScreenshot keeps a full-page screenshot when DIALNEXA_SCREENSHOTS
 // names a directory.
-func saveScreenshot(t *testing.T, ctx context.Context, name string) {
+func saveScreenshot(t testing.TB, ctx context.Context, name string) {
 	t.Helper()
 	dir := os.Getenv("DIALNEXA_SCREENSHOTS")
 	if dir == "" {

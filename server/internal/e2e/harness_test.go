@@ -22,7 +22,7 @@ import (
 // testServer is a real sync server on a fixed loopback address that can be
 // stopped and started again on the same address and data directory.
 type testServer struct {
-	t     *testing.T
+	t     testing.TB
 	dir   string
 	addr  string
 	st    *store.Bolt
@@ -58,12 +58,12 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func startServer(t *testing.T) *testServer {
+func startServer(t testing.TB) *testServer {
 	t.Helper()
 	return startServerWithPanel(t, "")
 }
 
-func startServerWithPanel(t *testing.T, panel string) *testServer {
+func startServerWithPanel(t testing.TB, panel string) *testServer {
 	t.Helper()
 	ts := &testServer{t: t, dir: t.TempDir(), addr: "127.0.0.1:0", clock: newClock(), panel: panel, inbox: startInbox(t), token: "test-service-token-0123456789abcdef"}
 	ts.start()
@@ -131,13 +131,13 @@ type testClient struct {
 	done   chan struct{}
 }
 
-func newClient(t *testing.T, ts *testServer) *testClient {
+func newClient(t testing.TB, ts *testServer) *testClient {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "client.db")
 	return openClient(t, ts, path)
 }
 
-func openClient(t *testing.T, ts *testServer, path string) *testClient {
+func openClient(t testing.TB, ts *testServer, path string) *testClient {
 	t.Helper()
 	st, err := core.OpenStore(path)
 	if err != nil {
@@ -172,7 +172,7 @@ func (tc *testClient) close() {
 
 // waitFor polls cond until it holds, failing the test after a generous
 // deadline (a hang guard, not a speed assertion).
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for !cond() {
@@ -185,14 +185,14 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 const goodPassword = "correct horse 7!"
 
-func signUp(t *testing.T, c *testClient, email, name string) {
+func signUp(t testing.TB, c *testClient, email, name string) {
 	t.Helper()
 	if err := c.SignUp(context.Background(), email, goodPassword, name); err != nil {
 		t.Fatalf("sign up %s: %v", email, err)
 	}
 }
 
-func signIn(t *testing.T, c *testClient, email string) {
+func signIn(t testing.TB, c *testClient, email string) {
 	t.Helper()
 	if err := c.SignIn(context.Background(), email, goodPassword, ""); err != nil {
 		t.Fatalf("sign in %s: %v", email, err)

@@ -31,7 +31,7 @@ type inbox struct {
 	srv  *smtp.Server
 }
 
-func startInbox(t *testing.T) *inbox {
+func startInbox(t testing.TB) *inbox {
 	t.Helper()
 	in := &inbox{addr: "127.0.0.1:0"}
 	in.start(t)
@@ -40,7 +40,7 @@ func startInbox(t *testing.T) *inbox {
 }
 
 // start (re)starts the SMTP server on the inbox's address.
-func (in *inbox) start(t *testing.T) {
+func (in *inbox) start(t testing.TB) {
 	t.Helper()
 	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &smtpSession{in: in}, nil }))
 	s.Domain = "localhost"
@@ -96,7 +96,7 @@ func (in *inbox) all() []message {
 
 // waitFor returns the first message to the address whose subject contains
 // sub, waiting for it to arrive.
-func (in *inbox) waitFor(t *testing.T, to, sub string) message {
+func (in *inbox) waitFor(t testing.TB, to, sub string) message {
 	t.Helper()
 	var found message
 	waitFor(t, "mail to "+to+" about "+sub, func() bool {
@@ -125,7 +125,7 @@ func (in *inbox) count(to, sub string) int {
 var linkRE = regexp.MustCompile(`https?://[^\s]+`)
 
 // link returns the first link in a message body.
-func (m message) link(t *testing.T) string {
+func (m message) link(t testing.TB) string {
 	t.Helper()
 	l := linkRE.FindString(m.Body)
 	if l == "" {
