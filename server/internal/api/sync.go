@@ -37,8 +37,19 @@ func (s *Server) syncSocket(w http.ResponseWriter, r *http.Request) {
 		s.log.Info("websocket refused", "err", err)
 		return
 	}
+	// The upgraded connection outlives this handler. It is served by a
+	// goroutine of its own, which starts with a small stack instead of
+	// keeping net/http's deep one for the connection's whole life.
+	go s.serveSocket(conn, ss)
+}
+
+// serveSocket reads hello, answers welcome, then serves pushes and
+// heartbeats until the socket closes or the session is revoked. The work
+// for each message runs on a short-lived goroutine (onFreshStack), so this
+// long-lived one stays small.
+func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 	defer conn.CloseNow()
-	ctx := r.Context()
+	ctx := context.Background()
 
 	hctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	msg, err := conn.Recv(hctx)
@@ -62,42 +73,8 @@ func (s *Server) syncSocket(w http.ResponseWriter, r *http.Request) {
 
 	p := s.hub.Join(conn, ss.AccountID, ss.ID)
 	defer s.hub.Leave(p)
-	// Joined before reading the state: a change committed after this point
-	// is pushed to p, one committed before is in the welcome.
-	var last uint64
-	err = s.store.View(func(tx store.Tx) error {
-		var err error
-		last, err = tx.LastMutationID(ss.AccountID, hello.ClientID)
-		return err
-	})
-	if err != nil {
-		s.log.Error("load last mutation id", "err", err)
+	if !onFreshStack(func() bool { return s.welcome(p, ss, hello) }) {
 		return
-	}
-	vm, err := s.viewMessage(ss.AccountID)
-	if err != nil {
-		s.log.Error("build welcome view", "err", err)
-		return
-	}
-	events, err := s.eventsAfter(ss.AccountID, hello.LastEventSeq)
-	if err != nil {
-		s.log.Error("load events to replay", "err", err)
-		return
-	}
-	var seq uint64
-	s.store.View(func(tx store.Tx) error {
-		a, err := tx.Account(ss.AccountID)
-		seq = a.EventSeq
-		return err
-	})
-	p.Send(wire.Welcome{Version: vm.Version, View: vm.View, LastMutationID: last, SessionID: ss.ID, EventSeq: seq})
-	if hello.Version > 0 {
-		// Events the client missed while away, oldest first. A client
-		// with nothing cached (version 0) starts from the welcome's
-		// EventSeq instead of replaying the account's history.
-		for _, e := range events {
-			p.Send(wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
-		}
 	}
 
 	lim := rate.NewLimiter(msgRate, msgBurst)
@@ -137,7 +114,7 @@ func (s *Server) syncSocket(w http.ResponseWriter, r *http.Request) {
 		case *wire.Ping:
 			p.Send(wire.Pong{})
 		case *wire.Push:
-			s.push(p, ss, hello.ClientID, m)
+			onFreshStack(func() bool { s.push(p, ss, hello.ClientID, m); return true })
 		default:
 			p.Send(wire.Errorf(wire.CodeBadMessage, "A client may not send that message."))
 		}
@@ -263,4 +240,57 @@ func (s *Server) pushToTeammates(accountID string) {
 	for _, id := range mates {
 		s.bumpAndPush(id)
 	}
+}
+
+// welcome sends the welcome and, to a client with a cache, the events it
+// missed. It reports false when the connection should end.
+func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello) bool {
+	// Joined before reading the state: a change committed after this point
+	// is pushed to p, one committed before is in the welcome.
+	var last uint64
+	err := s.store.View(func(tx store.Tx) error {
+		var err error
+		last, err = tx.LastMutationID(ss.AccountID, hello.ClientID)
+		return err
+	})
+	if err != nil {
+		s.log.Error("load last mutation id", "err", err)
+		return false
+	}
+	vm, err := s.viewMessage(ss.AccountID)
+	if err != nil {
+		s.log.Error("build welcome view", "err", err)
+		return false
+	}
+	events, err := s.eventsAfter(ss.AccountID, hello.LastEventSeq)
+	if err != nil {
+		s.log.Error("load events to replay", "err", err)
+		return false
+	}
+	var seq uint64
+	s.store.View(func(tx store.Tx) error {
+		a, err := tx.Account(ss.AccountID)
+		seq = a.EventSeq
+		return err
+	})
+	p.Send(wire.Welcome{Version: vm.Version, View: vm.View, LastMutationID: last, SessionID: ss.ID, EventSeq: seq})
+	if hello.Version > 0 {
+		// Events the client missed while away, oldest first. A client
+		// with nothing cached (version 0) starts from the welcome's
+		// EventSeq instead of replaying the account's history.
+		for _, e := range events {
+			p.Send(wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
+		}
+	}
+
+	return true
+}
+
+// onFreshStack runs fn on a new goroutine and waits for it: a goroutine's
+// stack only grows, so a connection's long-lived goroutine would otherwise
+// keep the stack its deepest work (JSON, transactions) once needed.
+func onFreshStack(fn func() bool) bool {
+	done := make(chan bool, 1)
+	go func() { done <- fn() }()
+	return <-done
 }
