@@ -1,7 +1,6 @@
 package core
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -10,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
-	"net/http"
 	"net/url"
 	"runtime"
 	"strings"
@@ -35,8 +33,10 @@ type Config struct {
 	// Desktop is set by the desktop app: it authenticates with a bearer
 	// token kept in its store. The browser panel leaves it unset and uses
 	// the server's HttpOnly cookie.
-	Desktop    bool
-	HTTPClient *http.Client
+	Desktop bool
+	// HTTP performs API requests (default: net/http natively, the page's
+	// fetch in the browser).
+	HTTP Doer
 	// Now and Rand are the clock and the randomness (ids, backoff jitter).
 	Now  func() time.Time
 	Rand io.Reader
@@ -55,7 +55,7 @@ type Config struct {
 type Client struct {
 	cfg     Config
 	base    *url.URL
-	http    *http.Client
+	http    Doer
 	replica *Replica
 	jitter  *mrand.Rand
 
@@ -81,8 +81,8 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Reader
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	if cfg.HTTP == nil {
+		cfg.HTTP = defaultHTTP()
 	}
 	if cfg.OnChange == nil {
 		cfg.OnChange = func() {}
@@ -97,7 +97,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if _, err := io.ReadFull(cfg.Rand, seed[:]); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
-	c := &Client{cfg: cfg, base: base, http: cfg.HTTPClient, jitter: mrand.New(mrand.NewChaCha8(seed)), wake: make(chan struct{}, 1)}
+	c := &Client{cfg: cfg, base: base, http: cfg.HTTP, jitter: mrand.New(mrand.NewChaCha8(seed)), wake: make(chan struct{}, 1)}
 	c.replica, err = openReplica(cfg.Store, c.newID, cfg.Now)
 	if err != nil {
 		return nil, err
@@ -217,7 +217,7 @@ func (c *Client) startSession(ctx context.Context, path string, req map[string]a
 		req["device"] = map[string]string{"kind": "desktop", "os": runtime.GOOS}
 	}
 	var resp sessionResponse
-	if err := c.call(ctx, http.MethodPost, path, "", req, &resp); err != nil {
+	if err := c.call(ctx, "POST", path, "", req, &resp); err != nil {
 		return err
 	}
 	old := c.replica.Meta()
@@ -248,7 +248,7 @@ func (c *Client) startSession(ctx context.Context, path string, req map[string]a
 // Offline, it wipes local data anyway; the server session then lapses when
 // revoked from another device.
 func (c *Client) SignOut(ctx context.Context) error {
-	err := c.call(ctx, http.MethodPost, "/v1/signout", c.replica.Meta().Token, nil, nil)
+	err := c.call(ctx, "POST", "/v1/signout", c.replica.Meta().Token, nil, nil)
 	var we *wire.Error
 	if err != nil && !errors.As(err, &we) && !errors.Is(err, ErrOffline) {
 		return err
@@ -262,7 +262,7 @@ func (c *Client) RevokeSession(ctx context.Context, sessionID string) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
-	return c.call(ctx, http.MethodDelete, "/v1/sessions/"+url.PathEscape(sessionID), c.replica.Meta().Token, nil, nil)
+	return c.call(ctx, "DELETE", "/v1/sessions/"+url.PathEscape(sessionID), c.replica.Meta().Token, nil, nil)
 }
 
 // signOutLocal wipes the account's local data and shows notice at sign-in.
@@ -293,52 +293,54 @@ func (c *Client) call(ctx context.Context, method, path, token string, in, out a
 	return nil
 }
 
+// Doer performs one HTTP request: the method, absolute URL, headers and
+// body (nil for none), returning the status and the body of the answer. A
+// failure to reach the server is an error; an error status is not.
+type Doer interface {
+	Do(ctx context.Context, method, url string, header map[string]string, body []byte) (status int, respBody []byte, err error)
+}
+
 // do performs one API request and returns the answer's body, also with an
 // API error (whose body may say more).
-func (c *Client) do(ctx context.Context, method, path, token string, in any) (*http.Response, []byte, error) {
-	var body io.Reader
+func (c *Client) do(ctx context.Context, method, path, token string, in any) (int, []byte, error) {
+	var body []byte
+	header := map[string]string{}
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return nil, nil, err
+			return 0, nil, err
 		}
-		body = bytes.NewReader(b)
+		body = b
+		header["Content-Type"] = "application/json"
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, body)
-	if err != nil {
-		return nil, nil, err
-	}
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	return c.send(ctx, method, path, token, header, body)
+}
+
+// send performs one request with a raw body.
+func (c *Client) send(ctx context.Context, method, path, token string, header map[string]string, body []byte) (int, []byte, error) {
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		header["Authorization"] = "Bearer " + token
 	}
-	resp, err := c.http.Do(req)
+	status, data, err := c.http.Do(ctx, method, c.base.String()+path, header, body)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, nil, ctx.Err()
+			return 0, nil, ctx.Err()
 		}
-		return nil, nil, fmt.Errorf("%w (%v)", ErrOffline, err)
+		return 0, nil, fmt.Errorf("%w (%v)", ErrOffline, err)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return resp, nil, fmt.Errorf("%w (%v)", ErrOffline, err)
+	if status >= 400 {
+		return status, data, apiError(status, data)
 	}
-	if resp.StatusCode >= 400 {
-		return resp, data, apiError(resp, data)
-	}
-	return resp, data, nil
+	return status, data, nil
 }
 
 // apiError reads the error of a failed API answer.
-func apiError(resp *http.Response, body []byte) error {
+func apiError(status int, body []byte) error {
 	var eb struct {
 		Error *wire.Error `json:"error"`
 	}
 	if json.Unmarshal(body, &eb) == nil && eb.Error != nil {
 		return eb.Error
 	}
-	return wire.Errorf(wire.CodeInternal, "The server answered %s.", resp.Status)
+	return wire.Errorf(wire.CodeInternal, "The server answered with status %d.", status)
 }

@@ -53,6 +53,10 @@ func TestImportRules(t *testing.T) {
 			func(d string) bool { return d == "fyne.io/fyne/v2/app" }},
 		{"the panel does not import the UI toolkit", "js", []string{"./wasm"},
 			func(d string) bool { return strings.HasPrefix(d, "fyne.io/") || strings.HasPrefix(d, mod+"/server") }},
+		{"the panel stays small: no net/http or TLS (the browser does both)", "js", []string{"./wasm"},
+			func(d string) bool {
+				return d == "net/http" || d == "crypto/tls" || strings.HasPrefix(d, "github.com/coder/websocket")
+			}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

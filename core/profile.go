@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"time"
 )
 
@@ -17,7 +16,7 @@ func (c *Client) ChangeEmail(ctx context.Context, newEmail, password string) (st
 		return "", err
 	}
 	var out struct{ Message string }
-	err := c.call(ctx, http.MethodPost, "/v1/email", c.token(), map[string]string{"newEmail": newEmail, "password": password}, &out)
+	err := c.call(ctx, "POST", "/v1/email", c.token(), map[string]string{"newEmail": newEmail, "password": password}, &out)
 	return out.Message, err
 }
 
@@ -36,7 +35,7 @@ func (c *Client) UploadAvatar(ctx context.Context, data []byte) error {
 	if len(data) == 0 {
 		return fmt.Errorf("the file is empty; choose a JPG, PNG or WebP picture")
 	}
-	return c.raw(ctx, http.MethodPut, "/v1/avatar", data, nil)
+	return c.raw(ctx, "PUT", "/v1/avatar", data, nil)
 }
 
 // RemoveAvatar removes the profile picture (online only).
@@ -44,7 +43,7 @@ func (c *Client) RemoveAvatar(ctx context.Context) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
-	return c.call(ctx, http.MethodDelete, "/v1/avatar", c.token(), nil, nil)
+	return c.call(ctx, "DELETE", "/v1/avatar", c.token(), nil, nil)
 }
 
 // refreshAvatar brings the cached picture in line with the view's hash,
@@ -71,7 +70,7 @@ func (c *Client) refreshAvatar(hash string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		var png bytes.Buffer
-		if err := c.raw(ctx, http.MethodGet, "/v1/avatar", nil, &png); err != nil {
+		if err := c.raw(ctx, "GET", "/v1/avatar", nil, &png); err != nil {
 			return // shown as initials; fetched again with the next view
 		}
 		if err := c.replica.SetAvatar(Avatar{Hash: hash, PNG: png.Bytes()}); err == nil {
@@ -82,31 +81,16 @@ func (c *Client) refreshAvatar(hash string) {
 
 // raw sends body as it is and copies a successful answer to out.
 func (c *Client) raw(ctx context.Context, method, path string, body []byte, out io.Writer) error {
-	req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, bytes.NewReader(body))
+	header := map[string]string{}
+	if body != nil {
+		header["Content-Type"] = "application/octet-stream"
+	}
+	_, data, err := c.send(ctx, method, path, c.token(), header, body)
 	if err != nil {
 		return err
 	}
-	if body == nil {
-		req.Body = http.NoBody
-	}
-	if t := c.token(); t != "" {
-		req.Header.Set("Authorization", "Bearer "+t)
-	}
-	req.Header.Set("Content-Type", "application/octet-stream")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return fmt.Errorf("%w (%v)", ErrOffline, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode >= 400 {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		return apiError(resp, b)
-	}
 	if out != nil {
-		_, err = io.Copy(out, io.LimitReader(resp.Body, AvatarMaxBytes))
+		_, err = out.Write(data)
 	}
 	return err
 }

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"slices"
 	"time"
 
@@ -29,14 +28,14 @@ func (c *Client) ChangePassword(ctx context.Context, current, next string, signO
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
-	return c.call(ctx, http.MethodPost, "/v1/password", c.token(), map[string]any{"currentPassword": current, "newPassword": next, "signOutOthers": signOutOthers}, nil)
+	return c.call(ctx, "POST", "/v1/password", c.token(), map[string]any{"currentPassword": current, "newPassword": next, "signOutOthers": signOutOthers}, nil)
 }
 
 // ForgotPassword asks for a reset link for email and returns the server's
 // answer, which is the same whether or not the address has an account.
 func (c *Client) ForgotPassword(ctx context.Context, email string) (string, error) {
 	var out struct{ Message string }
-	err := c.call(ctx, http.MethodPost, "/v1/password/forgot", "", map[string]string{"email": email}, &out)
+	err := c.call(ctx, "POST", "/v1/password/forgot", "", map[string]string{"email": email}, &out)
 	return out.Message, err
 }
 
@@ -54,7 +53,7 @@ func (c *Client) SetUpTwoFactor(ctx context.Context) (TwoFactorSetup, error) {
 	if err := c.requireOnline(); err != nil {
 		return out, err
 	}
-	err := c.call(ctx, http.MethodPost, "/v1/2fa/setup", c.token(), struct{}{}, &out)
+	err := c.call(ctx, "POST", "/v1/2fa/setup", c.token(), struct{}{}, &out)
 	return out, err
 }
 
@@ -65,7 +64,7 @@ func (c *Client) EnableTwoFactor(ctx context.Context, code string) ([]string, er
 		return nil, err
 	}
 	var out struct{ BackupCodes []string }
-	err := c.call(ctx, http.MethodPost, "/v1/2fa/enable", c.token(), map[string]string{"code": code}, &out)
+	err := c.call(ctx, "POST", "/v1/2fa/enable", c.token(), map[string]string{"code": code}, &out)
 	return out.BackupCodes, err
 }
 
@@ -74,7 +73,7 @@ func (c *Client) DisableTwoFactor(ctx context.Context, password, code string) er
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
-	return c.call(ctx, http.MethodPost, "/v1/2fa/disable", c.token(), map[string]string{"password": password, "code": code}, nil)
+	return c.call(ctx, "POST", "/v1/2fa/disable", c.token(), map[string]string{"password": password, "code": code}, nil)
 }
 
 // RegenerateBackupCodes replaces the backup codes (the old ones stop
@@ -84,7 +83,7 @@ func (c *Client) RegenerateBackupCodes(ctx context.Context, password, code strin
 		return nil, err
 	}
 	var out struct{ BackupCodes []string }
-	err := c.call(ctx, http.MethodPost, "/v1/2fa/backup-codes", c.token(), map[string]string{"password": password, "code": code}, &out)
+	err := c.call(ctx, "POST", "/v1/2fa/backup-codes", c.token(), map[string]string{"password": password, "code": code}, &out)
 	return out.BackupCodes, err
 }
 
@@ -93,7 +92,7 @@ func (c *Client) RevokeOtherSessions(ctx context.Context) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
-	return c.call(ctx, http.MethodPost, "/v1/sessions/revoke-others", c.token(), struct{}{}, nil)
+	return c.call(ctx, "POST", "/v1/sessions/revoke-others", c.token(), struct{}{}, nil)
 }
 
 // RevokeFromAlert revokes the session an alert is about and dismisses it.

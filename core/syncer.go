@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/dialnexa/account/core/account"
@@ -88,15 +87,11 @@ func (c *Client) syncURL() string {
 // server welcomed the client (so the backoff can start over).
 func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 	meta := c.replica.Meta()
-	var header http.Header
-	if meta.Token != "" {
-		header = http.Header{"Authorization": {"Bearer " + meta.Token}}
-	}
 	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	conn, resp, err := transport.Dial(dctx, c.syncURL(), header, c.http)
+	conn, status, err := transport.DialSync(dctx, c.syncURL(), meta.Token)
 	cancel()
 	if err != nil {
-		if resp == nil || resp.StatusCode == http.StatusUnauthorized {
+		if status == 0 || status == 401 {
 			// The browser hides why a handshake failed: ask the API.
 			if c.checkSession(ctx) {
 				return false, errSignedOut
@@ -309,7 +304,7 @@ func (c *Client) ackNotices(m *wire.PushAck) {
 func (c *Client) checkSession(ctx context.Context) bool {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	err := c.call(ctx, http.MethodGet, "/v1/me", c.replica.Meta().Token, nil, nil)
+	err := c.call(ctx, "GET", "/v1/me", c.replica.Meta().Token, nil, nil)
 	var we *wire.Error
 	if !errors.As(err, &we) {
 		return false

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -17,7 +16,7 @@ func (c *Client) CreateWorkspace(ctx context.Context, name string) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
-	return c.call(ctx, http.MethodPost, "/v1/workspaces", c.token(), map[string]string{"name": name}, nil)
+	return c.call(ctx, "POST", "/v1/workspaces", c.token(), map[string]string{"name": name}, nil)
 }
 
 // Invite mails an invitation to join a workspace as "member" or "admin".
@@ -26,7 +25,7 @@ func (c *Client) Invite(ctx context.Context, workspaceID, email, role string) (s
 		return "", err
 	}
 	var out struct{ Message string }
-	err := c.call(ctx, http.MethodPost, "/v1/workspaces/"+url.PathEscape(workspaceID)+"/invitations", c.token(), map[string]string{"email": email, "role": role}, &out)
+	err := c.call(ctx, "POST", "/v1/workspaces/"+url.PathEscape(workspaceID)+"/invitations", c.token(), map[string]string{"email": email, "role": role}, &out)
 	return out.Message, err
 }
 
@@ -41,7 +40,7 @@ func (c *Client) AcceptInvitation(ctx context.Context, link string) (string, err
 		tok = tok[i+len("token="):]
 	}
 	var out struct{ Message string }
-	err := c.call(ctx, http.MethodPost, "/v1/invitations/accept", c.token(), map[string]string{"token": tok}, &out)
+	err := c.call(ctx, "POST", "/v1/invitations/accept", c.token(), map[string]string{"token": tok}, &out)
 	return out.Message, err
 }
 
@@ -50,7 +49,7 @@ func (c *Client) TransferOwnership(ctx context.Context, workspaceID, accountID s
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
-	return c.call(ctx, http.MethodPost, "/v1/workspaces/"+url.PathEscape(workspaceID)+"/transfer", c.token(), map[string]string{"accountId": accountID}, nil)
+	return c.call(ctx, "POST", "/v1/workspaces/"+url.PathEscape(workspaceID)+"/transfer", c.token(), map[string]string{"accountId": accountID}, nil)
 }
 
 // DeleteWorkspace deletes a workspace this account owns.
@@ -58,7 +57,7 @@ func (c *Client) DeleteWorkspace(ctx context.Context, workspaceID string) error 
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
-	return c.call(ctx, http.MethodDelete, "/v1/workspaces/"+url.PathEscape(workspaceID), c.token(), nil, nil)
+	return c.call(ctx, "DELETE", "/v1/workspaces/"+url.PathEscape(workspaceID), c.token(), nil, nil)
 }
 
 // RemoveMember removes a member (owner or admin), or leaves when accountID
@@ -67,7 +66,7 @@ func (c *Client) RemoveMember(ctx context.Context, workspaceID, accountID string
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
-	return c.call(ctx, http.MethodDelete, "/v1/workspaces/"+url.PathEscape(workspaceID)+"/members/"+url.PathEscape(accountID), c.token(), nil, nil)
+	return c.call(ctx, "DELETE", "/v1/workspaces/"+url.PathEscape(workspaceID)+"/members/"+url.PathEscape(accountID), c.token(), nil, nil)
 }
 
 // BlockingWorkspace is a workspace this account owns with other members.
@@ -103,7 +102,7 @@ func (c *Client) DeletionPreview(ctx context.Context) (DeletionPreview, error) {
 	if err := c.requireOnline(); err != nil {
 		return p, err
 	}
-	err := c.call(ctx, http.MethodGet, "/v1/account/deletion", c.token(), nil, &p)
+	err := c.call(ctx, "GET", "/v1/account/deletion", c.token(), nil, &p)
 	return p, err
 }
 
@@ -123,7 +122,7 @@ func (c *Client) DeleteAccount(ctx context.Context, email, password, code string
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
-	_, data, err := c.do(ctx, http.MethodPost, "/v1/account/delete", c.token(), map[string]string{"email": email, "password": password, "code": code})
+	_, data, err := c.do(ctx, "POST", "/v1/account/delete", c.token(), map[string]string{"email": email, "password": password, "code": code})
 	var we *wire.Error
 	if errors.As(err, &we) && we.Code == wire.CodeConflict {
 		var body struct{ Workspaces []BlockingWorkspace }

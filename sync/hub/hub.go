@@ -17,7 +17,7 @@ import (
 
 // queueLen is how many messages may wait for one slow peer. View pushes
 // are coalesced by the server, so a healthy peer never has many waiting.
-const queueLen = 32
+const queueLen = 16
 
 // writeTimeout bounds one socket write.
 const writeTimeout = 10 * time.Second

@@ -29,3 +29,22 @@ func Accept(w http.ResponseWriter, r *http.Request, originPatterns []string) (*C
 	}
 	return newConn(ws), nil
 }
+
+// DialSync opens the client's sync socket, authenticated with a bearer
+// token when one is given. When the handshake is refused, status is the
+// HTTP status (401 for an ended session); 0 when the server is unreachable.
+func DialSync(ctx context.Context, url, bearer string) (*Conn, int, error) {
+	var h http.Header
+	if bearer != "" {
+		h = http.Header{"Authorization": {"Bearer " + bearer}}
+	}
+	c, resp, err := Dial(ctx, url, h, nil)
+	if err != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		return nil, status, err
+	}
+	return c, 0, nil
+}

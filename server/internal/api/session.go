@@ -82,7 +82,8 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (store.Ses
 		return store.Session{}, false
 	}
 	if now := s.now(); now.Sub(ss.LastActive) >= touchEvery {
-		err := s.store.Update(func(tx store.Tx) error {
+		// Batched: many clients reconnecting at once share commits.
+		err := s.store.Batch(func(tx store.Tx) error {
 			cur, err := tx.Session(ss.ID)
 			if err != nil {
 				return err

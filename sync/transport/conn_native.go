@@ -1,8 +1,9 @@
+//go:build !js
+
 package transport
 
 import (
 	"context"
-	"errors"
 
 	"github.com/coder/websocket"
 
@@ -63,9 +64,3 @@ func CloseStatus(err error) int {
 	return int(websocket.CloseStatus(err))
 }
 
-// IsProtocolError reports whether err is a message that failed to decode
-// (the connection is still open).
-func IsProtocolError(err error) bool {
-	var we *wire.Error
-	return errors.As(err, &we)
-}
