@@ -15,9 +15,10 @@ import (
 	"github.com/dialnexa/account/sync/wire"
 )
 
-// queueLen is how many messages may wait for one slow peer. View pushes
+// queueLen is how many messages may wait for one slow peer: more than a
+// client may send in one burst (each may be answered), while view pushes
 // are coalesced by the server, so a healthy peer never has many waiting.
-const queueLen = 16
+const queueLen = 48
 
 // writeTimeout bounds one socket write.
 const writeTimeout = 10 * time.Second
@@ -38,10 +39,11 @@ func New(log *slog.Logger) *Hub {
 	return &Hub{byAccount: map[string]map[*Peer]struct{}{}, bySession: map[string]map[*Peer]struct{}{}, log: log}
 }
 
+// frame is one queued message; close marks the revocation notice, after
+// which the socket is closed with wire.CloseRevoked.
 type frame struct {
-	b         []byte
-	closeCode int
-	reason    string
+	b     []byte
+	close bool
 }
 
 // Peer is one connected client. Its messages are written in order by one
@@ -159,8 +161,8 @@ func (p *Peer) write() {
 			err = p.conn.SendRaw(ctx, f.b)
 		}
 		cancel()
-		if f.closeCode != 0 {
-			p.conn.Close(f.closeCode, f.reason)
+		if f.close {
+			p.conn.Close(wire.CloseRevoked, "session revoked")
 			p.stop()
 			return
 		}
@@ -201,7 +203,7 @@ func (h *Hub) revoke(ps []*Peer, reason string) {
 	b, _ := wire.Encode(wire.Revoked{Reason: reason})
 	for _, p := range ps {
 		p.revoked.Store(true)
-		f := frame{b: b, closeCode: wire.CloseRevoked, reason: "session revoked"}
+		f := frame{b: b, close: true}
 		select {
 		case p.out <- f:
 			p.kick()
