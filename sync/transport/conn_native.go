@@ -63,4 +63,3 @@ func (c *Conn) CloseNow() error { return c.ws.CloseNow() }
 func CloseStatus(err error) int {
 	return int(websocket.CloseStatus(err))
 }
-
