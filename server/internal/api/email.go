@@ -113,9 +113,9 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	var a store.Account
 	err := s.store.Update(func(tx store.Tx) error {
-		t, err := tx.Token(hash)
-		if err != nil || t.Kind != tokenEmail || now.After(t.Expires) {
-			return store.ErrNotFound
+		t, err := liveToken(tx, hash, tokenEmail, now)
+		if err != nil {
+			return err
 		}
 		if caller != "" && caller != t.AccountID {
 			return errOtherAccount

@@ -202,12 +202,9 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	var a store.Account
 	err := s.store.View(func(tx store.Tx) error {
-		t, err := tx.Token(hash)
+		t, err := liveToken(tx, hash, tokenReset, now)
 		if err != nil {
 			return err
-		}
-		if t.Kind != tokenReset || now.After(t.Expires) {
-			return store.ErrNotFound
 		}
 		a, err = tx.Account(t.AccountID)
 		return err
@@ -248,9 +245,9 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 	var ended []string
 	err = s.store.Update(func(tx store.Tx) error {
 		ended = nil
-		t, err := tx.Token(hash)
-		if err != nil || t.Kind != tokenReset || now.After(t.Expires) {
-			return store.ErrNotFound // used or expired meanwhile
+		t, err := liveToken(tx, hash, tokenReset, now) // used or expired meanwhile?
+		if err != nil {
+			return err
 		}
 		a, err := tx.Account(t.AccountID)
 		if err != nil {

@@ -220,9 +220,9 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, ss sto
 	var wsName string
 	err := s.store.Update(func(tx store.Tx) error {
 		notify = nil
-		t, err := tx.Token(hash)
-		if err != nil || t.Kind != tokenInvite || now.After(t.Expires) {
-			return store.ErrNotFound
+		t, err := liveToken(tx, hash, tokenInvite, now)
+		if err != nil {
+			return err
 		}
 		parts := strings.SplitN(t.Data, "|", 3)
 		if len(parts) != 3 {
