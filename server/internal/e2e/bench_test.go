@@ -51,7 +51,7 @@ func BenchmarkPanelFirstScreen(b *testing.B) {
 	)
 	for b.Loop() {
 		c, cancel := context.WithTimeout(ctx, time.Minute)
-		if err := chromedp.Do(c, chromedp.Navigate(ts.url()+"/"), textIs("profile-name", "First Screen")); err != nil {
+		if err := chromedp.Do(c, chromedp.Navigate(ts.url()+"/"), chromedp.WaitReady(`#app`), textIs("profile-name", "First Screen")); err != nil {
 			b.Fatal(err)
 		}
 		cancel()

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -119,4 +120,37 @@ func TestPanelDeleteRefusedThenAfterTransfer(t *testing.T) {
 	if a, _ := apiSignIn(t, ts, "panelowner@example.com", pw, "", "d1"); a.status != http.StatusUnauthorized {
 		t.Errorf("sign-in after deletion: %d", a.status)
 	}
+}
+
+// The invitation link opens a page that accepts with the browser's session.
+func TestPanelInvitationPage(t *testing.T) {
+	ts := startServerWithPanel(t, builtPanel(t))
+	o := apiSignUp(t, ts, "inviter@example.com", pw, "Ivy Inviter", "d1")
+	apiSignUp(t, ts, "invitee@example.com", pw, "Ian Invitee", "d2")
+	var ws struct{ ID string }
+	call(t, ts, "POST", "/v1/workspaces", o.Token, map[string]string{"name": "Link Team"}).decode(t, &ws)
+	call(t, ts, "POST", "/v1/workspaces/"+ws.ID+"/invitations", o.Token, map[string]string{"email": "invitee@example.com"})
+	link := ts.inbox.waitFor(t, "invitee@example.com", "invited you").link(t)
+	local := ts.url() + strings.TrimPrefix(link, "https://account.dialnexa.test")
+	ctx := newBrowser(t)
+	within(t, ctx, "signed out: told to sign in first",
+		chromedp.Navigate(local),
+		chromedp.WaitVisible(`#invite-form`),
+		poll(`document.getElementById("invite-error").textContent.includes("Sign in")`),
+	)
+	within(t, ctx, "sign in, open the link again, joined",
+		chromedp.Navigate(ts.url()+"/"),
+		chromedp.WaitVisible(`#auth-form`),
+		chromedp.SendKeys(`#email`, "invitee@example.com"),
+		chromedp.SendKeys(`#password`, pw),
+		chromedp.Click(`#auth-submit`),
+		textIs("status", "Online"),
+		chromedp.Navigate(local),
+		chromedp.WaitVisible(`#invite-form`),
+		poll(`document.getElementById("invite-status").textContent === "You joined Link Team."`),
+		chromedp.Navigate(ts.url()+"/"),
+		chromedp.WaitVisible(`#settings`),
+		textIs("status", "Online"),
+		poll(`[...document.querySelectorAll("#workspaces h3")].some(h => h.textContent === "Link Team")`),
+	)
 }

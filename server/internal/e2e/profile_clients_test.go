@@ -98,6 +98,7 @@ func TestPanelAvatarAndEmail(t *testing.T) {
 	local := ts.url() + strings.TrimPrefix(m.link(t), "https://account.dialnexa.test")
 	within(t, ctx, "open the verification link",
 		chromedp.Navigate(local),
+		chromedp.WaitVisible(`#verify-form`),
 		poll(`document.getElementById("verify-status").textContent.includes("panelpic2@example.com")`),
 	)
 	if a, _ := apiSignIn(t, ts, "panelpic2@example.com", pw, "", "d1"); a.status != 200 {
