@@ -78,6 +78,8 @@ func (w *workspacesScreen) run(action func() (string, error), then func()) {
 }
 
 func (w *workspacesScreen) render(s core.Snapshot) {
+	w.errText.Hidden = w.errText.Text == ""
+	w.info.Hidden = w.info.Text == ""
 	online := s.Online()
 	for _, b := range []*widget.Button{w.create, w.join} {
 		if online {
