@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 
+	"github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -70,31 +70,10 @@ func (c *Client) RemoveMember(ctx context.Context, workspaceID, accountID string
 }
 
 // BlockingWorkspace is a workspace this account owns with other members.
-type BlockingWorkspace struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Members int    `json:"members"`
-}
+type BlockingWorkspace = account.BlockingWorkspace
 
 // DeletionPreview is what deleting the account removes and forfeits.
-type DeletionPreview struct {
-	Agents             int                 `json:"agents"`
-	PhoneNumbers       int                 `json:"phoneNumbers"`
-	Recordings         int                 `json:"recordings"`
-	Transcripts        int                 `json:"transcripts"`
-	WalletBalance      string              `json:"walletBalance"`
-	TwoFactor          bool                `json:"twoFactor"`
-	BlockingWorkspaces []BlockingWorkspace `json:"blockingWorkspaces"`
-}
-
-// Summary says in one sentence what will be deleted.
-func (p DeletionPreview) Summary() string {
-	s := fmt.Sprintf("Deleting your account deletes %d agents, %d phone numbers, %d call recordings and %d transcripts.", p.Agents, p.PhoneNumbers, p.Recordings, p.Transcripts)
-	if p.WalletBalance != "" {
-		s += " Your wallet balance of " + p.WalletBalance + " will be forfeited: contact support before deleting to request a refund."
-	}
-	return s + " This cannot be undone."
-}
+type DeletionPreview = account.DeletionPreview
 
 // DeletionPreview asks the server what deleting the account would remove.
 func (c *Client) DeletionPreview(ctx context.Context) (DeletionPreview, error) {

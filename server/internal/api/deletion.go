@@ -19,24 +19,11 @@ const (
 	ResTranscript = "transcript"
 )
 
-// BlockingWorkspace is a workspace the account owns with other members: it
-// must be transferred or deleted before the account can be.
-type BlockingWorkspace struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Members int    `json:"members"`
-}
-
-// DeletionPreview is what deleting the account would remove.
-type DeletionPreview struct {
-	Agents             int                 `json:"agents"`
-	PhoneNumbers       int                 `json:"phoneNumbers"`
-	Recordings         int                 `json:"recordings"`
-	Transcripts        int                 `json:"transcripts"`
-	WalletBalance      string              `json:"walletBalance"`
-	TwoFactor          bool                `json:"twoFactor"`
-	BlockingWorkspaces []BlockingWorkspace `json:"blockingWorkspaces"`
-}
+// BlockingWorkspace and DeletionPreview are the shared account model's.
+type (
+	BlockingWorkspace = account.BlockingWorkspace
+	DeletionPreview   = account.DeletionPreview
+)
 
 func preview(tx store.Tx, a store.Account) (DeletionPreview, error) {
 	p := DeletionPreview{WalletBalance: a.Wallet, TwoFactor: a.TwoFactor.Enabled, BlockingWorkspaces: []BlockingWorkspace{}}
