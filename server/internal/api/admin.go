@@ -58,7 +58,7 @@ func (s *Server) supportDisableTwoFactor(w http.ResponseWriter, r *http.Request)
 		}
 		id = a.ID
 		if !a.TwoFactor.Enabled {
-			return errAlreadyOn
+			return errAlreadyOff
 		}
 		a.TwoFactor = store.TwoFactor{}
 		if err := tx.AddActivity(&a, account.ActTwoFactorOff, "Two-factor authentication turned off by DialNexa support after identity verification ("+note+").", now); err != nil {
@@ -74,7 +74,7 @@ func (s *Server) supportDisableTwoFactor(w http.ResponseWriter, r *http.Request)
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, errNotFound("No account has that email address."))
 		return
-	case errors.Is(err, errAlreadyOn):
+	case errors.Is(err, errAlreadyOff):
 		writeError(w, http.StatusConflict, wire.Errorf(wire.CodeConflict, "Two-factor authentication is already off for that account."))
 		return
 	case err != nil:

@@ -15,8 +15,6 @@ import (
 // verifyLifetime is how long an email-verification link works.
 const verifyLifetime = 24 * time.Hour
 
-const tokenEmail = "email"
-
 type changeEmailRequest struct {
 	NewEmail string `json:"newEmail"`
 	Password string `json:"password"`

@@ -71,6 +71,4 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-func errorsAs(err error, target any) bool { return errors.As(err, target) }
-
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

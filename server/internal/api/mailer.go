@@ -39,14 +39,3 @@ func (s *Server) wakeMail() {
 
 // when formats a time for a mail.
 func when(t time.Time) string { return t.UTC().Format("2 Jan 2006 at 15:04 UTC") }
-
-// liveToken returns the link token with the hash if it is of the kind and
-// has not expired (it works until its expiry instant, inclusive); otherwise
-// store.ErrNotFound, the same for unknown, used and expired links.
-func liveToken(tx store.Tx, hash, kind string, now time.Time) (store.Token, error) {
-	t, err := tx.Token(hash)
-	if err != nil || t.Kind != kind || now.After(t.Expires) {
-		return store.Token{}, store.ErrNotFound
-	}
-	return t, nil
-}

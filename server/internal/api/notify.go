@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -286,13 +287,13 @@ func (s *Server) SendMonthlySummaries() (int, error) {
 func (s *Server) writeStoreError(w http.ResponseWriter, err error, notFound string) {
 	var we *wire.Error
 	switch {
-	case errorsAs(err, &we):
+	case errors.As(err, &we):
 		writeError(w, http.StatusBadRequest, we)
 	case isNotFound(err):
 		writeError(w, http.StatusNotFound, errNotFound("%s", notFound))
 	default:
 		var re *account.RuleError
-		if errorsAs(err, &re) {
+		if errors.As(err, &re) {
 			writeError(w, http.StatusBadRequest, errInvalid("%s", re))
 			return
 		}

@@ -15,8 +15,6 @@ import (
 // resetLifetime is how long a password-reset link works.
 const resetLifetime = time.Hour
 
-const tokenReset = "reset"
-
 type changePasswordRequest struct {
 	CurrentPassword string `json:"currentPassword"`
 	NewPassword     string `json:"newPassword"`

@@ -194,9 +194,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/account/deletion", s.authed(s.deletionPreview))
 	mux.HandleFunc("POST /v1/account/delete", s.authed(s.deleteAccount))
 	mux.HandleFunc("GET /v1/sync", s.syncSocket)
-	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
+	notFound := func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, errNotFound("No such API endpoint: %s %s.", r.Method, r.URL.Path))
-	})
+	}
+	mux.HandleFunc("/v1/", notFound)
+	mux.HandleFunc("/internal/", notFound)
 	mux.Handle("/", s.panel())
 
 	cop := http.NewCrossOriginProtection()

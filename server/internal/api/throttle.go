@@ -7,6 +7,7 @@ import (
 
 	"github.com/dialnexa/account/sync/wire"
 
+	"github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/store"
 )
 
@@ -110,7 +111,7 @@ func (s *Server) recordFailure(accountID string) {
 		a.Failures++
 		a.LastFailure = now
 		if a.Failures == maxFailures {
-			if err := tx.AddActivity(&a, "sign_in_throttled", "Password sign-in stopped after 100 failed attempts; reset the password to sign in.", now); err != nil {
+			if err := tx.AddActivity(&a, account.ActSignInThrottled, "Password sign-in stopped after 100 failed attempts; reset the password to sign in.", now); err != nil {
 				return err
 			}
 			bump(&a)

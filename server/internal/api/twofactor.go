@@ -83,7 +83,10 @@ func (s *Server) setupTwoFactor(w http.ResponseWriter, r *http.Request, ss store
 	writeJSON(w, http.StatusOK, out)
 }
 
-var errAlreadyOn = errors.New("2FA already on")
+var (
+	errAlreadyOn  = errors.New("2FA already on")
+	errAlreadyOff = errors.New("2FA already off")
+)
 
 type codeRequest struct {
 	Code string `json:"code"`

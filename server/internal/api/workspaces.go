@@ -14,10 +14,8 @@ import (
 	"github.com/dialnexa/account/sync/wire"
 )
 
-const (
-	tokenInvite    = "invite"
-	inviteLifetime = 7 * 24 * time.Hour
-)
+// inviteLifetime is how long an invitation link works.
+const inviteLifetime = 7 * 24 * time.Hour
 
 var (
 	errNotAllowed = errors.New("not allowed")

@@ -60,6 +60,7 @@ func TestBadHTTPInputGetsClearErrorAndChangesNothing(t *testing.T) {
 		{"wrong password", "/v1/signin", `{"email":"owner@example.com","password":"wrong pass 1!"}`, 401, wire.CodeBadCredentials, "incorrect"},
 		{"unknown email", "/v1/signin", `{"email":"nobody@example.com","password":"wrong pass 1!"}`, 401, wire.CodeBadCredentials, "incorrect"},
 		{"unknown endpoint", "/v1/nothing", `{}`, 404, wire.CodeNotFound, "No such"},
+		{"unknown internal endpoint", "/internal/v1/nothing", `{}`, 404, wire.CodeNotFound, "No such"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
