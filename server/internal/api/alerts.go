@@ -39,14 +39,3 @@ func (s *Server) raiseNewDevice(tx store.Tx, a *store.Account, ss store.Session)
 func (s *Server) pushEvent(accountID string, e store.Event) {
 	s.hub.SendAccount(accountID, wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
 }
-
-// eventsAfter reads the events a reconnecting client missed.
-func (s *Server) eventsAfter(accountID string, seq uint64) ([]store.Event, error) {
-	var out []store.Event
-	err := s.store.View(func(tx store.Tx) error {
-		var err error
-		out, err = tx.EventsAfter(accountID, seq, 100)
-		return err
-	})
-	return out, err
-}

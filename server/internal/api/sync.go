@@ -133,12 +133,12 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 		}
 	}
 	var ack wire.PushAck
-	changed := false
+	changed, renamed := false, false
 	// Pushes from many clients share commits (group commit), each still
 	// acknowledged only after its commit is durable.
 	err := s.store.Batch(func(tx store.Tx) error {
 		ack = wire.PushAck{Results: make([]wire.Result, 0, len(m.Mutations))}
-		changed = false
+		changed, renamed = false, false
 		// The session must still be live: a revoked client changes nothing.
 		if _, err := tx.Session(ss.ID); err != nil {
 			return err
@@ -147,6 +147,7 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 		if err != nil {
 			return err
 		}
+		name := a.DisplayName
 		last, err := tx.LastMutationID(a.ID, clientID)
 		if err != nil {
 			return err
@@ -172,6 +173,7 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 		if !changed {
 			return nil
 		}
+		renamed = a.DisplayName != name
 		bump(&a)
 		ack.Version = a.Version
 		return tx.PutAccount(a)
@@ -189,6 +191,9 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 		// The ack carries the new version; the client keeps the change on
 		// top of its view until a view of that version arrives.
 		s.pushView(ss.AccountID)
+	}
+	if renamed {
+		// Teammates' member lists show the name.
 		s.pushToTeammates(ss.AccountID)
 	}
 }
@@ -246,43 +251,44 @@ func (s *Server) pushToTeammates(accountID string) {
 // missed. It reports false when the connection should end.
 func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello) bool {
 	// Joined before reading the state: a change committed after this point
-	// is pushed to p, one committed before is in the welcome.
-	var last uint64
+	// is pushed to p, one committed before is in the welcome. One
+	// transaction, so the view, the mutation id and the events agree.
+	var (
+		w      wire.Welcome
+		events []store.Event
+	)
 	err := s.store.View(func(tx store.Tx) error {
-		var err error
-		last, err = tx.LastMutationID(ss.AccountID, hello.ClientID)
-		return err
-	})
-	if err != nil {
-		s.log.Error("load last mutation id", "err", err)
-		return false
-	}
-	vm, err := s.viewMessage(ss.AccountID)
-	if err != nil {
-		s.log.Error("build welcome view", "err", err)
-		return false
-	}
-	events, err := s.eventsAfter(ss.AccountID, hello.LastEventSeq)
-	if err != nil {
-		s.log.Error("load events to replay", "err", err)
-		return false
-	}
-	var seq uint64
-	s.store.View(func(tx store.Tx) error {
 		a, err := tx.Account(ss.AccountID)
-		seq = a.EventSeq
+		if err != nil {
+			return err
+		}
+		v, err := buildView(tx, a)
+		if err != nil {
+			return err
+		}
+		w = wire.Welcome{Version: a.Version, SessionID: ss.ID, EventSeq: a.EventSeq}
+		if w.View, err = json.Marshal(v); err != nil {
+			return err
+		}
+		if w.LastMutationID, err = tx.LastMutationID(a.ID, hello.ClientID); err != nil {
+			return err
+		}
+		if hello.Version > 0 {
+			// Events the client missed while away, oldest first. A client
+			// with nothing cached (version 0) starts from the welcome's
+			// EventSeq instead of replaying the account's history.
+			events, err = tx.EventsAfter(a.ID, hello.LastEventSeq, 100)
+		}
 		return err
 	})
-	p.Send(wire.Welcome{Version: vm.Version, View: vm.View, LastMutationID: last, SessionID: ss.ID, EventSeq: seq})
-	if hello.Version > 0 {
-		// Events the client missed while away, oldest first. A client
-		// with nothing cached (version 0) starts from the welcome's
-		// EventSeq instead of replaying the account's history.
-		for _, e := range events {
-			p.Send(wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
-		}
+	if err != nil {
+		s.log.Error("build welcome", "session", ss.ID, "err", err)
+		return false
 	}
-
+	p.Send(w)
+	for _, e := range events {
+		p.Send(wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
+	}
 	return true
 }
 
