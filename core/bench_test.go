@@ -57,15 +57,24 @@ func BenchmarkOpenAndView(b *testing.B) {
 	}
 }
 
-// BenchmarkRebase is the view recomputed with 100 pending edits on top.
-func BenchmarkRebase(b *testing.B) {
+// benchReplica is a replica over a fresh bbolt store holding benchView.
+func benchReplica(b *testing.B) *Replica {
 	st, err := OpenStore(filepath.Join(b.TempDir(), "account.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer st.Close()
-	r, _ := openReplica(st, func() string { return "id" }, time.Now)
+	b.Cleanup(func() { st.Close() })
+	r, err := openReplica(st, func() string { return "id" }, time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
 	r.Confirm(1, benchView(), true)
+	return r
+}
+
+// BenchmarkRebase is the view recomputed with 100 pending edits on top.
+func BenchmarkRebase(b *testing.B) {
+	r := benchReplica(b)
 	for range 100 {
 		r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Ada L"})
 	}
@@ -76,13 +85,7 @@ func BenchmarkRebase(b *testing.B) {
 
 // BenchmarkQueueEdit is one offline edit made durable (one fsync'd commit).
 func BenchmarkQueueEdit(b *testing.B) {
-	st, err := OpenStore(filepath.Join(b.TempDir(), "account.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	r, _ := openReplica(st, func() string { return "id" }, time.Now)
-	r.Confirm(1, benchView(), true)
+	r := benchReplica(b)
 	for b.Loop() {
 		if _, err := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Ada L"}); err != nil {
 			b.Fatal(err)
