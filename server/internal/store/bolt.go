@@ -70,9 +70,6 @@ func OpenBolt(dir string) (*Bolt, error) {
 // Close closes the file.
 func (s *Bolt) Close() error { return s.db.Close() }
 
-// Path is the store's file.
-func (s *Bolt) Path() string { return s.db.Path() }
-
 // Check runs bbolt's consistency check and returns the first problem found.
 func (s *Bolt) Check() error {
 	return s.db.View(func(tx *bolt.Tx) error {
