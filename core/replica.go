@@ -194,3 +194,10 @@ func (r *Replica) Version() uint64 {
 	}
 	return r.state.Confirmed.Version
 }
+
+// PendingCount returns how many mutations wait to be acknowledged.
+func (r *Replica) PendingCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.state.Pending)
+}

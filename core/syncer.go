@@ -255,12 +255,15 @@ func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 }
 
 // updateConn shows Syncing while changes are in flight, Online otherwise.
+// It always reports a change: the number of waiting changes moved.
 func (c *Client) updateConn() {
-	if _, _, pending, _ := c.replica.View(); pending > 0 {
-		c.setConn(Syncing)
-	} else {
-		c.setConn(Online)
+	s := Online
+	if c.replica.PendingCount() > 0 {
+		s = Syncing
 	}
+	c.mu.Lock()
+	c.conn = s
+	c.mu.Unlock()
 	c.cfg.OnChange()
 }
 
