@@ -36,7 +36,8 @@ func BenchmarkOpenAndView(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r.Confirm(1, benchView(), true)
+	r.UpdateMeta(func(m *Meta) error { m.SessionID = testSession; return nil })
+	r.Confirm(testSession, 1, benchView(), true)
 	for i := range 10 {
 		r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Ada " + string(rune('A'+i))})
 	}
@@ -68,7 +69,8 @@ func benchReplica(b *testing.B) *Replica {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r.Confirm(1, benchView(), true)
+	r.UpdateMeta(func(m *Meta) error { m.SessionID = testSession; return nil })
+	r.Confirm(testSession, 1, benchView(), true)
 	return r
 }
 

@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	mrand "math/rand/v2"
 	"net/url"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	gosync "sync"
 	"time"
@@ -48,6 +50,11 @@ type Config struct {
 	Heartbeat time.Duration
 	// MaxBackoff caps the reconnect delay (default 30s).
 	MaxBackoff time.Duration
+	// AppVersion is sent in hello (default: the module version the binary
+	// was built from).
+	AppVersion string
+	// Log receives what the user need not see (default slog.Default()).
+	Log *slog.Logger
 }
 
 // Client is one signed-in (or signed-out) user of the account on this
@@ -65,6 +72,9 @@ type Client struct {
 	alerts []Alert
 	// fetchingAvatar is the hash being downloaded, if any.
 	fetchingAvatar string
+	// ignored records what of the server's messages was logged as not
+	// understood, so each kind is logged once.
+	ignored map[string]bool
 
 	wake chan struct{} // sign-in happened or a mutation was queued
 }
@@ -92,6 +102,15 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = 30 * time.Second
+	}
+	if cfg.AppVersion == "" {
+		cfg.AppVersion = "unknown"
+		if bi, ok := debug.ReadBuildInfo(); ok {
+			cfg.AppVersion = bi.Main.Version
+		}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
 	}
 	var seed [32]byte
 	if _, err := io.ReadFull(cfg.Rand, seed[:]); err != nil {
@@ -160,10 +179,7 @@ func (c *Client) setNotice(n string) {
 // DismissNotice clears the current notice.
 func (c *Client) DismissNotice() {
 	c.setNotice("")
-	if m := c.replica.Meta(); m.Notice != "" {
-		m.Notice = ""
-		c.replica.SetMeta(m)
-	}
+	c.replica.UpdateMeta(func(m *Meta) error { m.Notice = ""; return nil })
 }
 
 func (c *Client) signal() {
@@ -220,20 +236,26 @@ func (c *Client) startSession(ctx context.Context, path string, req map[string]a
 	if err := c.call(ctx, "POST", path, "", req, &resp); err != nil {
 		return err
 	}
-	old := c.replica.Meta()
-	if old.AccountID != resp.AccountID {
+	if c.replica.Meta().AccountID != resp.AccountID {
 		// Another account's cache must not show through.
 		if err := c.replica.Wipe(""); err != nil {
 			return err
 		}
-		old = c.replica.Meta()
 	}
-	m := old
-	m.AccountID, m.SessionID, m.Token, m.Notice = resp.AccountID, resp.SessionID, resp.Token, ""
-	if email, ok := req["email"].(string); ok {
-		m.Email, _ = account.NormalizeEmail(email)
-	}
-	if err := c.replica.SetMeta(m); err != nil {
+	email, _ := req["email"].(string)
+	email, _ = account.NormalizeEmail(email)
+	err := c.replica.UpdateMeta(func(m *Meta) error {
+		if m.AccountID != "" && m.AccountID != resp.AccountID {
+			// Another sign-in finished meanwhile with another account.
+			return errors.New("another sign-in is in progress on this device; try again")
+		}
+		m.AccountID, m.SessionID, m.Token, m.Notice = resp.AccountID, resp.SessionID, resp.Token, ""
+		if email != "" {
+			m.Email = email
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	c.mu.Lock()

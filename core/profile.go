@@ -47,15 +47,17 @@ func (c *Client) RemoveAvatar(ctx context.Context) error {
 }
 
 // refreshAvatar brings the cached picture in line with the view's hash,
-// downloading a new one in the background.
-func (c *Client) refreshAvatar(hash string) {
+// downloading a new one on a goroutine the connection waits for.
+func (l *link) refreshAvatar(hash string) {
+	c := l.c
 	cur := c.replica.Avatar()
 	switch {
 	case cur != nil && cur.Hash == hash:
 		return
 	case hash == "":
-		c.replica.SetAvatar(Avatar{})
-		c.cfg.OnChange()
+		if c.replica.SetAvatar(l.session, Avatar{}) == nil {
+			c.cfg.OnChange()
+		}
 		return
 	}
 	c.mu.Lock()
@@ -65,18 +67,18 @@ func (c *Client) refreshAvatar(hash string) {
 	}
 	c.fetchingAvatar = hash
 	c.mu.Unlock()
-	go func() {
+	l.bg.Go(func() {
 		defer func() { c.mu.Lock(); c.fetchingAvatar = ""; c.mu.Unlock() }()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(l.ctx, 30*time.Second)
 		defer cancel()
 		var png bytes.Buffer
 		if err := c.raw(ctx, "GET", "/v1/avatar", nil, &png); err != nil {
 			return // shown as initials; fetched again with the next view
 		}
-		if err := c.replica.SetAvatar(Avatar{Hash: hash, PNG: png.Bytes()}); err == nil {
+		if err := c.replica.SetAvatar(l.session, Avatar{Hash: hash, PNG: png.Bytes()}); err == nil {
 			c.cfg.OnChange()
 		}
-	}()
+	})
 }
 
 // raw sends body as it is and copies a successful answer to out.

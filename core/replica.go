@@ -2,6 +2,7 @@ package core
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	gosync "sync"
 	"time"
@@ -52,18 +53,42 @@ func (r *Replica) commit(c Change) error {
 	return nil
 }
 
-// Meta returns the client's identity and session.
+// errSignedOut refuses a write made for a session that is no longer the
+// replica's (it was wiped or another sign-in replaced it meanwhile): a wipe
+// wins over every write racing with it.
+var errSignedOut = errors.New("signed out")
+
+// Meta returns a copy of the client's identity and session. Never write a
+// changed copy back: use UpdateMeta, which cannot lose a concurrent change.
 func (r *Replica) Meta() Meta {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.state.Meta
 }
 
-// SetMeta replaces the meta record.
-func (r *Replica) SetMeta(m Meta) error {
+// UpdateMeta reads the meta record, lets fn change it and commits it, all
+// under the replica's lock, so no other write can slip in between. If fn
+// returns an error nothing is written and the error is returned.
+func (r *Replica) UpdateMeta(fn func(*Meta) error) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	m := r.state.Meta
+	if err := fn(&m); err != nil {
+		return err
+	}
+	if m == r.state.Meta {
+		return nil
+	}
 	return r.commit(Change{Meta: &m})
+}
+
+// inSession returns errSignedOut unless session is the replica's current
+// session. Call with r.mu held.
+func (r *Replica) inSession(session string) error {
+	if session == "" || r.state.Meta.SessionID != session {
+		return errSignedOut
+	}
+	return nil
 }
 
 // View returns the view to show (confirmed plus pending), its confirmed
@@ -92,7 +117,7 @@ func (r *Replica) rebased() (account.View, uint64, int, bool) {
 
 // Mutate checks a change against the rules on the current view and, if it
 // passes, queues it durably. A refused change queues nothing and returns
-// the *account.RuleError.
+// the *account.RuleError; without a session it returns errNotSignedIn.
 func (r *Replica) Mutate(name string, args any) (Mutation, error) {
 	b, err := json.Marshal(args)
 	if err != nil {
@@ -100,6 +125,9 @@ func (r *Replica) Mutate(name string, args any) (Mutation, error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.state.Meta.SessionID == "" {
+		return Mutation{}, errNotSignedIn
+	}
 	v, _, _, _ := r.rebased()
 	if err := account.Apply(&v, name, b); err != nil {
 		return Mutation{}, err
@@ -126,22 +154,31 @@ func (r *Replica) Pending(after uint64) []Mutation {
 	return out
 }
 
-// Confirm stores a view from the server. A view older than the one held
-// is ignored unless force is set (the welcome after a reconnect is always
-// authoritative). It reports whether anything changed.
-func (r *Replica) Confirm(version uint64, v account.View, force bool) (bool, error) {
+// Confirm stores a view the server sent to session. A view older than the
+// one held is ignored unless force is set (the welcome after a reconnect is
+// always authoritative). It reports whether anything changed, and returns
+// errSignedOut if session is no longer the replica's.
+func (r *Replica) Confirm(session string, version uint64, v account.View, force bool) (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if err := r.inSession(session); err != nil {
+		return false, err
+	}
 	if c := r.state.Confirmed; c != nil && !force && version <= c.Version {
 		return false, nil
 	}
 	return true, r.commit(Change{Confirmed: &Confirmed{Version: version, View: v}})
 }
 
-// Ack drops the queued mutations the server has applied (id <= last).
-func (r *Replica) Ack(last uint64) error {
+// Ack drops the queued mutations the server has applied (id <= last), as
+// the server told session; errSignedOut if session is no longer the
+// replica's.
+func (r *Replica) Ack(session string, last uint64) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if err := r.inSession(session); err != nil {
+		return err
+	}
 	var c Change
 	if p := r.state.Pending; len(p) > 0 && p[0].ID <= last {
 		c.DropThrough = last
@@ -158,6 +195,32 @@ func (r *Replica) Ack(last uint64) error {
 		return nil
 	}
 	return r.commit(c)
+}
+
+// Renumber makes the queue continue right after last, the server's last
+// applied mutation, when the server stands below the queue with ids missing
+// in between (the server was restored from a backup: the changes it lost
+// cannot be sent again). The server applies mutations strictly in order, so
+// without this the queue would wait forever on ids it will never see.
+// It reports whether the queue was renumbered.
+func (r *Replica) Renumber(session string, last uint64) (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.inSession(session); err != nil {
+		return false, err
+	}
+	p := r.state.Pending
+	if len(p) == 0 || p[0].ID <= last+1 {
+		return false, nil
+	}
+	moved := make([]Mutation, len(p))
+	for i, m := range p {
+		m.ID = last + 1 + uint64(i)
+		moved[i] = m
+	}
+	meta := r.state.Meta
+	meta.LastMutationID = moved[len(moved)-1].ID
+	return true, r.commit(Change{DropThrough: p[len(p)-1].ID, Meta: &meta, Append: moved})
 }
 
 // Wipe removes the account's data (view, queue, session and token), keeping
@@ -178,10 +241,14 @@ func (r *Replica) Avatar() *Avatar {
 	return r.state.Avatar
 }
 
-// SetAvatar caches a profile picture; an empty Hash removes it.
-func (r *Replica) SetAvatar(a Avatar) error {
+// SetAvatar caches a profile picture for session; an empty Hash removes
+// it. It returns errSignedOut if session is no longer the replica's.
+func (r *Replica) SetAvatar(session string, a Avatar) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if err := r.inSession(session); err != nil {
+		return err
+	}
 	return r.commit(Change{Avatar: &a})
 }
 

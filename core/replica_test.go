@@ -5,6 +5,7 @@ package core
 import (
 	"errors"
 	"path/filepath"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -23,12 +24,18 @@ func newTestReplica(t *testing.T) *Replica {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := r.UpdateMeta(func(m *Meta) error { m.SessionID = testSession; return nil }); err != nil {
+		t.Fatal(err)
+	}
 	return r
 }
 
+// testSession is the session the test replicas are signed in with.
+const testSession = "s1"
+
 func TestReplicaRebasesPendingOnConfirmed(t *testing.T) {
 	r := newTestReplica(t)
-	if _, err := r.Confirm(1, account.View{Profile: account.Profile{DisplayName: "Ada", Email: "a@x.io"}}, false); err != nil {
+	if _, err := r.Confirm(testSession, 1, account.View{Profile: account.Profile{DisplayName: "Ada", Email: "a@x.io"}}, false); err != nil {
 		t.Fatal(err)
 	}
 	m, err := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Ada L"})
@@ -36,18 +43,18 @@ func TestReplicaRebasesPendingOnConfirmed(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A server change to another field arrives: the pending name stays on top.
-	r.Confirm(2, account.View{Profile: account.Profile{DisplayName: "Ada", Email: "new@x.io"}}, false)
+	r.Confirm(testSession, 2, account.View{Profile: account.Profile{DisplayName: "Ada", Email: "new@x.io"}}, false)
 	v, version, pending, _ := r.View()
 	if v.Profile.DisplayName != "Ada L" || v.Profile.Email != "new@x.io" || version != 2 || pending != 1 {
 		t.Fatalf("rebased view = %+v v%d pending %d; want Ada L, new@x.io, v2, 1 pending", v.Profile, version, pending)
 	}
 	// An older view is ignored.
-	if changed, _ := r.Confirm(1, account.View{}, false); changed {
+	if changed, _ := r.Confirm(testSession, 1, account.View{}, false); changed {
 		t.Error("an older view replaced a newer one")
 	}
 	// The server applies it: the ack empties the queue, the view holds.
-	r.Confirm(3, account.View{Profile: account.Profile{DisplayName: "Ada L", Email: "new@x.io"}}, false)
-	if err := r.Ack(m.ID); err != nil {
+	r.Confirm(testSession, 3, account.View{Profile: account.Profile{DisplayName: "Ada L", Email: "new@x.io"}}, false)
+	if err := r.Ack(testSession, m.ID); err != nil {
 		t.Fatal(err)
 	}
 	v, _, pending, _ = r.View()
@@ -58,7 +65,7 @@ func TestReplicaRebasesPendingOnConfirmed(t *testing.T) {
 
 func TestReplicaRefusedMutationQueuesNothing(t *testing.T) {
 	r := newTestReplica(t)
-	r.Confirm(1, account.View{Profile: account.Profile{DisplayName: "Ada"}}, false)
+	r.Confirm(testSession, 1, account.View{Profile: account.Profile{DisplayName: "Ada"}}, false)
 	_, err := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "A"})
 	if !errors.Is(err, account.ErrInvalid) {
 		t.Fatalf("Mutate(too short) = %v, want ErrInvalid", err)
@@ -73,7 +80,7 @@ func TestReplicaRefusedMutationQueuesNothing(t *testing.T) {
 
 func TestReplicaAckFromRestoredStoreAdvancesIDs(t *testing.T) {
 	r := newTestReplica(t)
-	if err := r.Ack(41); err != nil {
+	if err := r.Ack(testSession, 41); err != nil {
 		t.Fatal(err)
 	}
 	m, err := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Grace"})
@@ -82,5 +89,103 @@ func TestReplicaAckFromRestoredStoreAdvancesIDs(t *testing.T) {
 	}
 	if m.ID != 42 {
 		t.Errorf("next mutation id = %d, want 42 (after the server's 41)", m.ID)
+	}
+}
+
+func TestReplicaWritesForAnEndedSessionAreRefused(t *testing.T) {
+	r := newTestReplica(t)
+	if _, err := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Ada L"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Wipe("revoked"); err != nil {
+		t.Fatal(err)
+	}
+	// A connection of the old session finishing its work after the wipe
+	// must not bring anything back.
+	if _, err := r.Confirm(testSession, 9, account.View{Profile: account.Profile{Email: "ada@example.com"}}, true); !errors.Is(err, errSignedOut) {
+		t.Errorf("Confirm after wipe = %v, want errSignedOut", err)
+	}
+	if err := r.Ack(testSession, 1); !errors.Is(err, errSignedOut) {
+		t.Errorf("Ack after wipe = %v, want errSignedOut", err)
+	}
+	if err := r.SetAvatar(testSession, Avatar{Hash: "h", PNG: []byte{1}}); !errors.Is(err, errSignedOut) {
+		t.Errorf("SetAvatar after wipe = %v, want errSignedOut", err)
+	}
+	if _, err := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Ada M"}); !errors.Is(err, errNotSignedIn) {
+		t.Errorf("Mutate after wipe = %v, want errNotSignedIn", err)
+	}
+	if _, _, pending, ok := r.View(); ok || pending != 0 || r.Avatar() != nil {
+		t.Errorf("after wipe: view %v, %d pending, avatar %v; want nothing", ok, pending, r.Avatar())
+	}
+	if m := r.Meta(); m.Token != "" || m.SessionID != "" || m.LastMutationID != 1 {
+		t.Errorf("meta after wipe %+v: want no session and the mutation id kept", m)
+	}
+}
+
+// Many writers of the meta record at once, with a wipe among them: no
+// update is lost and nothing written after the wipe revives the session.
+func TestReplicaUpdateMetaUnderOneLock(t *testing.T) {
+	r := newTestReplica(t)
+	const writers, each = 8, 25
+	var wg gosync.WaitGroup
+	for range writers {
+		wg.Go(func() {
+			for range each {
+				r.UpdateMeta(func(m *Meta) error { m.LastEventSeq++; return nil })
+			}
+		})
+	}
+	wg.Wait()
+	if got := r.Meta().LastEventSeq; got != writers*each {
+		t.Fatalf("LastEventSeq = %d after %d increments: updates were lost", got, writers*each)
+	}
+
+	wiped := make(chan struct{})
+	wg.Go(func() { r.Wipe("signed out"); close(wiped) })
+	wg.Go(func() {
+		<-wiped
+		err := r.UpdateMeta(func(m *Meta) error {
+			if m.SessionID != testSession {
+				return errSignedOut
+			}
+			m.LastEventSeq = 1000
+			return nil
+		})
+		if !errors.Is(err, errSignedOut) {
+			t.Errorf("session-bound update after the wipe = %v, want errSignedOut", err)
+		}
+	})
+	wg.Wait()
+	if m := r.Meta(); m.SessionID != "" || m.LastEventSeq == 1000 {
+		t.Errorf("meta after wipe and a late write: %+v", m)
+	}
+}
+
+func TestReplicaRenumbersAQueueTheServerCannotReach(t *testing.T) {
+	r := newTestReplica(t)
+	for range 3 {
+		r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Grace"})
+	}
+	// The queue starts right after the server's position: nothing to do.
+	if moved, err := r.Renumber(testSession, 0); err != nil || moved {
+		t.Fatalf("Renumber(0) with the queue at 1 = %v, %v; want nothing to do", moved, err)
+	}
+	r.Ack(testSession, 1) // queue: 2, 3
+	// A server restored from a backup stands at 0: ids 2 and 3 would wait
+	// forever behind the lost 1.
+	moved, err := r.Renumber(testSession, 0)
+	if err != nil || !moved {
+		t.Fatalf("Renumber(0) with the queue at 2 = %v, %v; want renumbered", moved, err)
+	}
+	var ids []uint64
+	for _, m := range r.Pending(0) {
+		ids = append(ids, m.ID)
+	}
+	if len(ids) != 2 || ids[0] != 1 || ids[1] != 2 || r.Meta().LastMutationID != 2 {
+		t.Errorf("queue ids %v, last id %d; want [1 2] and 2", ids, r.Meta().LastMutationID)
+	}
+	m, _ := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Grace H"})
+	if m.ID != 3 {
+		t.Errorf("next id %d, want 3", m.ID)
 	}
 }

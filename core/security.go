@@ -117,20 +117,25 @@ func (c *Client) token() string { return c.replica.Meta().Token }
 // handleEvent takes one server event: a security alert about another
 // session is queued for the user's answer. Events already handled are
 // skipped; the position is stored so a restart does not repeat them.
-func (c *Client) handleEvent(e *wire.Event) error {
-	m := c.replica.Meta()
-	if e.Seq <= m.LastEventSeq {
+func (c *Client) handleEvent(session string, e *wire.Event) error {
+	fresh := false
+	err := c.replica.UpdateMeta(func(m *Meta) error {
+		if m.SessionID != session {
+			return errSignedOut
+		}
+		if e.Seq > m.LastEventSeq {
+			m.LastEventSeq, fresh = e.Seq, true
+		}
 		return nil
-	}
-	m.LastEventSeq = e.Seq
-	if err := c.replica.SetMeta(m); err != nil {
+	})
+	if err != nil || !fresh {
 		return err
 	}
 	if e.Kind != wire.EventSecurityAlert {
 		return nil
 	}
 	var sa wire.SecurityAlert
-	if err := json.Unmarshal(e.Payload, &sa); err != nil || sa.SessionID == m.SessionID {
+	if err := json.Unmarshal(e.Payload, &sa); err != nil || sa.SessionID == session {
 		return nil
 	}
 	at, _ := time.Parse(time.RFC3339, sa.At)

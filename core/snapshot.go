@@ -19,7 +19,14 @@ const (
 	Connecting                  // dialing the server
 	Syncing                     // connected, exchanging state or pushing edits
 	Online                      // connected and up to date
+	// Outdated: the server no longer serves this version's protocol; edits
+	// stay queued until the app is updated.
+	Outdated
 )
+
+// OutdatedText is what both clients show when the server refuses this
+// version of the protocol.
+const OutdatedText = "This version of DialNexa is too old to sync: update it"
 
 func (s ConnState) String() string {
 	switch s {
@@ -33,6 +40,8 @@ func (s ConnState) String() string {
 		return "syncing"
 	case Online:
 		return "online"
+	case Outdated:
+		return "outdated"
 	}
 	return fmt.Sprintf("ConnState(%d)", int(s))
 }
@@ -122,6 +131,8 @@ func (s Snapshot) StatusText() string {
 		t = "Syncing…"
 	case Online:
 		t = "Online"
+	case Outdated:
+		t = OutdatedText
 	}
 	switch {
 	case s.Pending == 1:

@@ -2,23 +2,22 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/sync/transport"
 	"github.com/dialnexa/account/sync/wire"
 )
 
-// errSignedOut ends a connection whose session is over.
-var errSignedOut = errors.New("signed out")
+// errOutdated ends a connection the server refused because this version
+// of the protocol is no longer served.
+var errOutdated = errors.New(OutdatedText)
 
 // Run keeps the client in sync until ctx ends: while signed in it connects,
 // pushes pending changes, applies the server's pushes, and reconnects with
 // exponential backoff and jitter when the connection drops. When the
 // session is revoked it wipes local data and waits for the next sign-in.
+// Every goroutine Run starts has ended when it returns.
 func (c *Client) Run(ctx context.Context) {
 	attempt := 0
 	for ctx.Err() == nil {
@@ -40,6 +39,17 @@ func (c *Client) Run(ctx context.Context) {
 		if errors.Is(err, errSignedOut) {
 			continue
 		}
+		if errors.Is(err, errOutdated) {
+			// Retrying cannot help until the app is updated; a new edit
+			// or sign-in tries once more.
+			c.setConn(Outdated)
+			select {
+			case <-ctx.Done():
+				return
+			case <-c.wake:
+			}
+			continue
+		}
 		if synced {
 			attempt = 0
 		}
@@ -57,9 +67,9 @@ func (c *Client) Run(ctx context.Context) {
 	}
 }
 
-// backoff returns the wait before reconnect attempt n: exponential from
-// half a second up to MaxBackoff, with full jitter so that clients dropped
-// together do not return together.
+// backoff returns the wait before retry n: exponential from half a second
+// up to MaxBackoff, with full jitter so that clients dropped together do
+// not return together.
 func (c *Client) backoff(n int) time.Duration {
 	d := 500 * time.Millisecond
 	for i := 0; i < n && d < c.cfg.MaxBackoff; i++ {
@@ -84,7 +94,8 @@ func (c *Client) syncURL() string {
 }
 
 // connect runs one connection until it ends. synced reports whether the
-// server welcomed the client (so the backoff can start over).
+// server welcomed the client (so the backoff can start over). The
+// goroutines it starts have ended when it returns.
 func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 	meta := c.replica.Meta()
 	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
@@ -100,14 +111,23 @@ func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 		return false, err
 	}
 	defer conn.CloseNow()
+	l := &link{c: c, conn: conn, session: meta.SessionID}
+	defer l.bg.Wait()
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
+	l.ctx = ctx
+	conn.OnIgnored(c.logIgnored)
 
 	c.setConn(Syncing)
-	hello := wire.Hello{ClientID: meta.ClientID, SchemaVersion: wire.SchemaVersion, LastMutationID: meta.LastMutationID, LastEventSeq: meta.LastEventSeq}
+	hello := wire.Hello{
+		ProtocolVersion: wire.ProtocolVersion, AppVersion: c.cfg.AppVersion,
+		ClientID: meta.ClientID, SchemaVersion: wire.SchemaVersion,
+		LastMutationID: meta.LastMutationID, LastEventSeq: meta.LastEventSeq,
+	}
 	if _, v, _, ok := c.replica.View(); ok {
 		hello.Version = v
 	}
+	l.cached = hello.Version > 0
 	if err := conn.Send(ctx, hello); err != nil {
 		return false, err
 	}
@@ -117,11 +137,12 @@ func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 		err error
 	}
 	in := make(chan recv, 16)
-	go func() {
+	l.bg.Go(func() {
 		for {
 			m, err := conn.Recv(ctx)
 			if err != nil && transport.IsProtocolError(err) {
-				continue // a message this version does not understand
+				c.logIgnored("a message that does not decode: " + err.Error())
+				continue
 			}
 			select {
 			case in <- recv{m, err}:
@@ -132,125 +153,59 @@ func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 				return
 			}
 		}
-	}()
+	})
 
 	tick := time.NewTicker(c.cfg.Heartbeat)
 	defer tick.Stop()
+	l.retry = time.NewTimer(time.Hour)
+	l.retry.Stop()
+	defer l.retry.Stop()
 	lastHeard := time.Now()
-	welcomed := false
-	gotView := false    // a view pushed before the welcome is newer than it
-	var inflight uint64 // highest mutation id sent on this connection
-	// ackWait holds acknowledged mutations whose view has not arrived yet:
-	// they stay on top of the view until it does.
-	var ackWait *wire.PushAck
-
-	flush := func() error {
-		if !welcomed {
-			return nil
-		}
-		ms := c.replica.Pending(inflight)
-		for len(ms) > 0 {
-			n := min(len(ms), wire.MaxMutationsPerPush)
-			p := wire.Push{Mutations: make([]wire.Mutation, n)}
-			for i, m := range ms[:n] {
-				p.Mutations[i] = wire.Mutation{ID: m.ID, Name: m.Name, Args: m.Args}
-			}
-			if err := conn.Send(ctx, p); err != nil {
-				return err
-			}
-			inflight = ms[n-1].ID
-			ms = ms[n:]
-		}
-		c.updateConn()
-		return nil
-	}
-
 	for {
 		select {
 		case <-ctx.Done():
-			return welcomed, ctx.Err()
+			return l.welcomed, ctx.Err()
 		case <-c.wake:
-			if err := flush(); err != nil {
-				return welcomed, err
-			}
+			err = l.flush()
+		case <-l.retry.C:
+			err = l.flush()
 		case <-tick.C:
 			if time.Since(lastHeard) > 3*c.cfg.Heartbeat {
 				conn.Close(1001, "heartbeat lost")
-				return welcomed, errors.New("the server stopped answering")
+				return l.welcomed, errors.New("the server stopped answering")
 			}
-			if err := conn.Send(ctx, wire.Ping{}); err != nil {
-				return welcomed, err
-			}
+			err = conn.Send(ctx, wire.Ping{})
+			l.pingAfterPush = l.sent != nil
 		case r := <-in:
 			if r.err != nil {
 				if transport.CloseStatus(r.err) == wire.CloseRevoked {
 					c.checkSession(context.WithoutCancel(ctx))
-					return welcomed, errSignedOut
+					return l.welcomed, errSignedOut
 				}
-				return welcomed, r.err
+				return l.welcomed, r.err
 			}
 			lastHeard = time.Now()
-			switch m := r.msg.(type) {
-			case *wire.Welcome:
-				if meta := c.replica.Meta(); hello.Version == 0 && meta.LastEventSeq < m.EventSeq {
-					// Nothing cached: start from the account's current
-					// events instead of its history.
-					meta.LastEventSeq = m.EventSeq
-					if err := c.replica.SetMeta(meta); err != nil {
-						return welcomed, err
-					}
-				}
-				// The welcome is authoritative (even over a cached view with
-				// a higher version, as after a server restore), unless a
-				// newer view already arrived on this connection.
-				if err := c.applyView(m.Version, m.View, !gotView); err != nil {
-					return welcomed, err
-				}
-				if err := c.replica.Ack(m.LastMutationID); err != nil {
-					return welcomed, err
-				}
-				welcomed = true
-				if err := flush(); err != nil {
-					return welcomed, err
-				}
-			case *wire.View:
-				gotView = true
-				if err := c.applyView(m.Version, m.View, false); err != nil {
-					return welcomed, err
-				}
-				if ackWait != nil && c.replica.Version() >= ackWait.Version {
-					if err := c.ack(ackWait.LastMutationID); err != nil {
-						return welcomed, err
-					}
-					ackWait = nil
-				}
-			case *wire.PushAck:
-				c.ackNotices(m)
-				if m.Version == 0 || c.replica.Version() >= m.Version {
-					if err := c.ack(m.LastMutationID); err != nil {
-						return welcomed, err
-					}
-				} else if ackWait == nil || m.LastMutationID > ackWait.LastMutationID {
-					if ackWait != nil {
-						m.Version = max(m.Version, ackWait.Version)
-					}
-					ackWait = m
-				}
-			case *wire.Revoked:
-				c.signOutLocal(m.Reason)
-				return welcomed, errSignedOut
-			case *wire.Error:
-				if m.Code == wire.CodeSchemaMismatch {
-					c.setNotice(m.Message)
-					return welcomed, m
-				}
-			case *wire.Event:
-				if err := c.handleEvent(m); err != nil {
-					return welcomed, err
-				}
-			case *wire.Pong:
-			}
+			err = l.handle(r.msg)
 		}
+		if err != nil {
+			return l.welcomed, err
+		}
+	}
+}
+
+// logIgnored logs the first time each kind of thing this version does not
+// understand arrives from the server (a field or a message type of a newer
+// release): it is skipped, and the user is not bothered.
+func (c *Client) logIgnored(what string) {
+	c.mu.Lock()
+	seen := c.ignored[what]
+	if c.ignored == nil {
+		c.ignored = map[string]bool{}
+	}
+	c.ignored[what] = true
+	c.mu.Unlock()
+	if !seen {
+		c.cfg.Log.Info("sync: ignoring what this version does not understand", "what", what)
 	}
 }
 
@@ -265,31 +220,6 @@ func (c *Client) updateConn() {
 	c.conn = s
 	c.mu.Unlock()
 	c.cfg.OnChange()
-}
-
-func (c *Client) applyView(version uint64, raw json.RawMessage, force bool) error {
-	var v account.View
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return fmt.Errorf("read account view from server: %w", err)
-	}
-	changed, err := c.replica.Confirm(version, v, force)
-	if err != nil {
-		return err
-	}
-	if changed {
-		c.cfg.OnChange()
-		c.refreshAvatar(v.Profile.Avatar)
-	}
-	return nil
-}
-
-// ack drops the mutations the server has applied and whose view is here.
-func (c *Client) ack(last uint64) error {
-	if err := c.replica.Ack(last); err != nil {
-		return err
-	}
-	c.updateConn()
-	return nil
 }
 
 // ackNotices tells the user about changes the server refused (rolled back).

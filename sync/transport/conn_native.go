@@ -11,15 +11,23 @@ import (
 )
 
 // Conn is one websocket carrying wire messages. Send may be called from one
-// goroutine at a time and Recv from another; Close from any.
+// goroutine at a time and Recv from another; Close from any. A server's
+// Conn (Accept) decodes strictly; a client's (Dial) reads the server's
+// messages leniently, so a newer server may add fields and message types.
 type Conn struct {
-	ws *websocket.Conn
+	ws      *websocket.Conn
+	lenient bool
+	ignored func(what string)
 }
 
-func newConn(ws *websocket.Conn) *Conn {
+func newConn(ws *websocket.Conn, lenient bool) *Conn {
 	ws.SetReadLimit(wire.MaxMessageBytes)
-	return &Conn{ws: ws}
+	return &Conn{ws: ws, lenient: lenient, ignored: func(string) {}}
 }
+
+// OnIgnored sets the function a client's Recv calls with what it skipped
+// (an unknown field or message type). Call it before the first Recv.
+func (c *Conn) OnIgnored(fn func(what string)) { c.ignored = fn }
 
 // Send encodes msg and writes it as one text message.
 func (c *Conn) Send(ctx context.Context, msg any) error {
@@ -35,19 +43,31 @@ func (c *Conn) SendRaw(ctx context.Context, b []byte) error {
 	return c.ws.Write(ctx, websocket.MessageText, b)
 }
 
-// Recv reads and decodes the next message. A message that does not decode
+// Recv reads and decodes the next message; a client's Conn skips messages
+// of unknown types. A message that does not decode
 // returns a *wire.Error and leaves the connection usable; any other error
 // means the connection is gone (see CloseStatus). A message over
 // wire.MaxMessageBytes closes the connection with status 1009.
 func (c *Conn) Recv(ctx context.Context) (any, error) {
-	typ, b, err := c.ws.Read(ctx)
-	if err != nil {
-		return nil, err
+	for {
+		typ, b, err := c.ws.Read(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if typ != websocket.MessageText {
+			return nil, wire.Errorf(wire.CodeBadMessage, "binary messages are not part of the protocol")
+		}
+		if !c.lenient {
+			return wire.Decode(b)
+		}
+		msg, ignored, err := wire.DecodeLenient(b)
+		if ignored != "" {
+			c.ignored(ignored)
+		}
+		if msg != nil || err != nil {
+			return msg, err
+		}
 	}
-	if typ != websocket.MessageText {
-		return nil, wire.Errorf(wire.CodeBadMessage, "binary messages are not part of the protocol")
-	}
-	return wire.Decode(b)
 }
 
 // Close closes the connection with a status code and a short reason.

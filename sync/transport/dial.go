@@ -17,7 +17,7 @@ func Dial(ctx context.Context, url string, header http.Header, client *http.Clie
 	if err != nil {
 		return nil, resp, err
 	}
-	return newConn(ws), resp, nil
+	return newConn(ws, true), resp, nil
 }
 
 // Accept upgrades an HTTP request to a websocket. Only the request's own
@@ -27,7 +27,7 @@ func Accept(w http.ResponseWriter, r *http.Request, originPatterns []string) (*C
 	if err != nil {
 		return nil, err
 	}
-	return newConn(ws), nil
+	return newConn(ws, false), nil
 }
 
 // DialSync opens the client's sync socket, authenticated with a bearer

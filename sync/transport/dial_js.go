@@ -22,7 +22,14 @@ type Conn struct {
 	done  chan struct{}
 	code  int
 	funcs []js.Func
+	// ignored is told what Recv skipped (see OnIgnored).
+	ignored func(what string)
 }
+
+// OnIgnored sets the function Recv calls with what it skipped of the
+// server's messages (an unknown field or message type). Call it before the
+// first Recv.
+func (c *Conn) OnIgnored(fn func(what string)) { c.ignored = fn }
 
 // CloseError is the error Recv returns once the socket closed.
 type CloseError struct{ Code int }
@@ -33,7 +40,7 @@ func (e *CloseError) Error() string { return fmt.Sprintf("websocket closed with 
 // cookie itself and does not tell a page why a handshake was refused, so
 // bearer is ignored and the status is always 0.
 func DialSync(ctx context.Context, url, bearer string) (*Conn, int, error) {
-	c := &Conn{ready: make(chan struct{}, 1), done: make(chan struct{})}
+	c := &Conn{ready: make(chan struct{}, 1), done: make(chan struct{}), ignored: func(string) {}}
 	c.ws = js.Global().Get("WebSocket").New(url)
 	opened := make(chan struct{})
 	var openOnce, doneOnce gosync.Once
@@ -121,7 +128,8 @@ func (c *Conn) status() int {
 	return c.code
 }
 
-// Recv returns the next message, decoded. A message that does not decode
+// Recv returns the next message, decoded leniently (a newer server may add
+// fields and message types; unknown types are skipped). A message that does not decode
 // returns a *wire.Error and leaves the connection usable; once the socket
 // closed it returns a *CloseError. A message over wire.MaxMessageBytes
 // closes the connection with status 1009.
@@ -136,7 +144,14 @@ func (c *Conn) Recv(ctx context.Context) (any, error) {
 				c.Close(1009, "message too big")
 				return nil, &CloseError{Code: 1009}
 			}
-			return wire.Decode(b)
+			msg, ignored, err := wire.DecodeLenient(b)
+			if ignored != "" {
+				c.ignored(ignored)
+			}
+			if msg == nil && err == nil {
+				continue // a message type of a newer server
+			}
+			return msg, err
 		}
 		c.mu.Unlock()
 		select {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 type envelope struct {
@@ -50,6 +51,53 @@ func Decode(b []byte) (any, error) {
 		return nil, Errorf(CodeBadMessage, "malformed %s message: %v", env.Type, err)
 	}
 	return msg, nil
+}
+
+// DecodeLenient is Decode for a client reading the server's messages,
+// which a newer server may extend: unknown fields are ignored, and a
+// message of an unknown type is returned as a nil message with a nil error.
+// ignored names the first thing skipped ("field \"x\" of welcome",
+// "message type \"y\""), or is empty. Messages that are not JSON, or whose
+// known fields have the wrong type, are still errors.
+func DecodeLenient(b []byte) (msg any, ignored string, err error) {
+	if len(b) > MaxMessageBytes {
+		return nil, "", Errorf(CodeTooLarge, "message of %d bytes is over the %d-byte limit", len(b), MaxMessageBytes)
+	}
+	var env envelope
+	if err := json.Unmarshal(b, &env); err != nil {
+		return nil, "", Errorf(CodeBadMessage, "malformed message: %v", err)
+	}
+	if err := strict(b, &envelope{}); err != nil {
+		ignored = unknownField(err, "the envelope")
+	}
+	msg = newOf(env.Type)
+	if msg == nil {
+		return nil, fmt.Sprintf("message type %q", env.Type), nil
+	}
+	data := env.Data
+	if len(data) == 0 {
+		data = []byte("{}")
+	}
+	if err := strict(data, msg); err == nil {
+		return msg, ignored, nil
+	} else if f := unknownField(err, env.Type); f != "" && ignored == "" {
+		ignored = f
+	}
+	msg = newOf(env.Type)
+	if err := json.Unmarshal(data, msg); err != nil {
+		return nil, "", Errorf(CodeBadMessage, "malformed %s message: %v", env.Type, err)
+	}
+	return msg, ignored, nil
+}
+
+// unknownField names the unknown field a strict decode stopped at, or
+// returns "" for any other error.
+func unknownField(err error, of string) string {
+	const prefix = "json: unknown field "
+	if s := err.Error(); strings.HasPrefix(s, prefix) {
+		return "field " + strings.TrimPrefix(s, prefix) + " of " + of
+	}
+	return ""
 }
 
 func strict(b []byte, v any) error {

@@ -71,7 +71,7 @@ func TestCodeNamesAreStable(t *testing.T) {
 	// The table is append only: these pairs must never change.
 	want := map[Code]string{1: "bad_message", 2: "unknown_type", 3: "too_large", 4: "unauthorized", 5: "revoked",
 		6: "schema_mismatch", 7: "invalid_argument", 8: "rate_limited", 9: "internal", 10: "bad_credentials",
-		11: "conflict", 12: "not_found", 13: "forbidden", 14: "unsupported", 15: "second_factor_required", 16: "expired"}
+		11: "conflict", 12: "not_found", 13: "forbidden", 14: "unsupported", 15: "second_factor_required", 16: "expired", 17: "update_required"}
 	for c, n := range want {
 		if c.String() != n {
 			t.Errorf("Code(%d) = %q, want %q", c, c.String(), n)

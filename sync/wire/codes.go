@@ -26,6 +26,7 @@ const (
 	CodeUnsupported     Code = 14 // unsupported media type or method
 	CodeSecondFactor    Code = 15 // the password was right; a 2FA code is needed
 	CodeExpired         Code = 16 // a link or code that has expired or was used
+	CodeUpdateRequired  Code = 17 // the client speaks a protocol version the server no longer serves
 )
 
 var codeNames = map[Code]string{
@@ -46,6 +47,7 @@ var codeNames = map[Code]string{
 	CodeUnsupported:     "unsupported",
 	CodeSecondFactor:    "second_factor_required",
 	CodeExpired:         "expired",
+	CodeUpdateRequired:  "update_required",
 }
 
 // String returns the code's stable name, such as "invalid_argument".
@@ -62,6 +64,9 @@ type Error struct {
 	Code    Code   `json:"code"`
 	Name    string `json:"name,omitempty"`
 	Message string `json:"message"`
+	// RetryAfterMs, on CodeRateLimited and CodeInternal, is how long to
+	// wait before trying again (0: the client's own backoff).
+	RetryAfterMs int64 `json:"retryAfterMs,omitempty"`
 }
 
 // Errorf returns an *Error with code c and a formatted message.

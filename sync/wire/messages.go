@@ -13,6 +13,15 @@ const (
 	// SchemaVersion is the version of the client cache and view format. A
 	// client with another version drops its cache and resyncs.
 	SchemaVersion = 1
+	// ProtocolVersion is the version of the sync protocol this package
+	// speaks. Version 2 applies a client's mutations strictly in order and
+	// answers every dropped push; version 1 is the first release (a hello
+	// without protocolVersion).
+	ProtocolVersion = 2
+	// MinProtocolVersion is the oldest version a server serves: the current
+	// one and the one before it. An older client is refused with
+	// CodeUpdateRequired.
+	MinProtocolVersion = ProtocolVersion - 1
 )
 
 // CloseRevoked is the websocket close status that tells a client its session
@@ -36,12 +45,16 @@ const (
 // Hello opens a sync session: the client says who it is and what it has.
 // Version is the version of the client's cached view (0: nothing cached);
 // a client with a cache gets the events after LastEventSeq replayed.
+// ProtocolVersion 0 means 1 (it was added in version 2); AppVersion is for
+// the server's logs only.
 type Hello struct {
-	ClientID       string `json:"clientId"`
-	SchemaVersion  int    `json:"schemaVersion"`
-	Version        uint64 `json:"version"`
-	LastMutationID uint64 `json:"lastMutationId"`
-	LastEventSeq   uint64 `json:"lastEventSeq"`
+	ProtocolVersion int    `json:"protocolVersion,omitempty"`
+	AppVersion      string `json:"appVersion,omitempty"`
+	ClientID        string `json:"clientId"`
+	SchemaVersion   int    `json:"schemaVersion"`
+	Version         uint64 `json:"version"`
+	LastMutationID  uint64 `json:"lastMutationId"`
+	LastEventSeq    uint64 `json:"lastEventSeq"`
 }
 
 // Welcome answers Hello with the current view and the last mutation of this

@@ -16,6 +16,7 @@ import (
 	"github.com/dialnexa/account/server/internal/mail"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/hub"
+	"github.com/dialnexa/account/sync/wire"
 )
 
 // Store is what the server needs of its storage: transactions over the
@@ -48,6 +49,15 @@ type Config struct {
 	HashLimit int
 	// Heartbeat is how long a socket may stay silent before it is closed.
 	Heartbeat time.Duration
+	// MessageRate and MessageBurst limit the messages one socket may send
+	// (default 20 a second, bursts of 40); a dropped push is answered with
+	// rate_limited and when to send it again.
+	MessageRate  float64
+	MessageBurst int
+	// MinProtocolVersion is the oldest sync protocol served (default
+	// wire.MinProtocolVersion, the current one and the one before it);
+	// raising it makes older apps say they must be updated.
+	MinProtocolVersion int
 	// PublicOrigin is where users reach the server (https://account.example.com);
 	// links in mails are built from it, never from a request's Host.
 	PublicOrigin string
@@ -101,6 +111,15 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Heartbeat <= 0 {
 		cfg.Heartbeat = 45 * time.Second
+	}
+	if cfg.MessageRate <= 0 {
+		cfg.MessageRate = msgRate
+	}
+	if cfg.MessageBurst <= 0 {
+		cfg.MessageBurst = msgBurst
+	}
+	if cfg.MinProtocolVersion <= 0 {
+		cfg.MinProtocolVersion = wire.MinProtocolVersion
 	}
 	s := &Server{
 		cfg:     cfg,

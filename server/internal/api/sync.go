@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -16,8 +17,8 @@ import (
 	"github.com/dialnexa/account/sync/wire"
 )
 
-// Per-socket message rate: a client sends a heartbeat every 15 seconds and
-// a push per batch of edits, so this leaves ample room.
+// Default per-socket message rate: a client sends a heartbeat every 15
+// seconds and one push at a time, so this leaves ample room.
 const (
 	msgRate  = 20
 	msgBurst = 40
@@ -60,6 +61,15 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 		conn.Close(1002, "expected hello")
 		return
 	}
+	if v := max(hello.ProtocolVersion, 1); v < s.cfg.MinProtocolVersion {
+		conn.Send(ctx, wire.Errorf(wire.CodeUpdateRequired, "This version of DialNexa is too old to sync: update it."))
+		conn.Close(1008, "protocol too old")
+		return
+	} else if v > wire.ProtocolVersion {
+		conn.Send(ctx, wire.Errorf(wire.CodeBadMessage, "This server speaks sync protocol %d to %d, not %d.", wire.MinProtocolVersion, wire.ProtocolVersion, v))
+		conn.Close(1002, "unknown protocol version")
+		return
+	}
 	if hello.SchemaVersion != wire.SchemaVersion {
 		conn.Send(ctx, wire.Errorf(wire.CodeSchemaMismatch, "This app is out of date; update it to sync."))
 		conn.Close(1008, "schema mismatch")
@@ -77,7 +87,7 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 		return
 	}
 
-	lim := rate.NewLimiter(msgRate, msgBurst)
+	lim := rate.NewLimiter(rate.Limit(s.cfg.MessageRate), s.cfg.MessageBurst)
 	var warned time.Time
 	dropped := 0
 	for {
@@ -96,16 +106,22 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 			return
 		}
 		if !lim.Allow() {
-			// Dropped. Say so at most once a second; a client that keeps
-			// flooding is disconnected.
+			// Dropped. A dropped push is always answered, with when to
+			// send it again (the client resends from its last
+			// acknowledged change); other messages are warned about at
+			// most once a second. A client that keeps flooding is
+			// disconnected.
 			dropped++
-			if dropped > 10*msgBurst {
+			if dropped > 10*s.cfg.MessageBurst {
 				conn.Close(1008, "too many messages")
 				return
 			}
-			if time.Since(warned) > time.Second {
+			_, isPush := msg.(*wire.Push)
+			if isPush || time.Since(warned) > time.Second {
 				warned = time.Now()
-				p.Send(wire.Errorf(wire.CodeRateLimited, "Too many messages; slow down."))
+				e := wire.Errorf(wire.CodeRateLimited, "Too many messages; slow down.")
+				e.RetryAfterMs = retryAfter(lim).Milliseconds()
+				p.Send(e)
 			}
 			continue
 		}
@@ -119,6 +135,14 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 			p.Send(wire.Errorf(wire.CodeBadMessage, "A client may not send that message."))
 		}
 	}
+}
+
+// retryAfter is how long until lim allows one more message, rounded up
+// to the next whole millisecond (what the wire carries).
+func retryAfter(lim *rate.Limiter) time.Duration {
+	r := lim.Reserve()
+	defer r.Cancel()
+	return max(r.Delay().Truncate(time.Millisecond)+time.Millisecond, 10*time.Millisecond)
 }
 
 func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Push) {
@@ -152,14 +176,29 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 		if err != nil {
 			return err
 		}
+		// Strictly in order: the mutation after the last applied one, or
+		// nothing. At or below it is a replay, acknowledged without
+		// applying it again; above it is a gap (an earlier push was lost),
+		// which stops the push: the ack says where the server stands and
+		// the client resends from there.
 		for _, mu := range m.Mutations {
+			if mu.ID > last+1 {
+				break
+			}
 			res := wire.Result{ID: mu.ID}
-			if mu.ID > last {
-				// Above the last applied id: new. At or below: a replay,
-				// acknowledged without applying it again.
-				if err := applyMutation(tx, &a, mu); err != nil {
-					res.Error = wire.Errorf(wire.CodeInvalidArgument, "%s", err)
-				} else {
+			if mu.ID == last+1 {
+				err := applyMutation(tx, &a, mu)
+				var re *account.RuleError
+				switch {
+				case errors.As(err, &re):
+					// A rule violation refuses this one mutation; the
+					// client rolls it back and says why.
+					res.Error = wire.Errorf(wire.CodeInvalidArgument, "%s", re.Msg)
+				case err != nil:
+					// A server fault is not a refusal: nothing of the
+					// push is kept and the client retries.
+					return fmt.Errorf("apply mutation %d: %w", mu.ID, err)
+				default:
 					changed = true
 				}
 				last = mu.ID

@@ -34,6 +34,8 @@ type testServer struct {
 	// token is the service token of the internal endpoints.
 	token  string
 	cancel context.CancelFunc
+	// tune, if set, adjusts the server's configuration at every start.
+	tune func(*api.Config)
 }
 
 // clock is the injected clock: it stands still unless a test advances it,
@@ -65,7 +67,13 @@ func startServer(t testing.TB) *testServer {
 
 func startServerWithPanel(t testing.TB, panel string) *testServer {
 	t.Helper()
-	ts := &testServer{t: t, dir: t.TempDir(), addr: "127.0.0.1:0", clock: newClock(), panel: panel, inbox: startInbox(t), token: "test-service-token-0123456789abcdef"}
+	return startServerTuned(t, panel, nil)
+}
+
+// startServerTuned starts a server whose configuration tune adjusts.
+func startServerTuned(t testing.TB, panel string, tune func(*api.Config)) *testServer {
+	t.Helper()
+	ts := &testServer{t: t, dir: t.TempDir(), addr: "127.0.0.1:0", clock: newClock(), panel: panel, inbox: startInbox(t), token: "test-service-token-0123456789abcdef", tune: tune}
 	ts.start()
 	t.Cleanup(ts.stop)
 	return ts
@@ -81,11 +89,15 @@ func (ts *testServer) start() {
 	host, port, _ := net.SplitHostPort(ts.inbox.addr)
 	p, _ := strconv.Atoi(port)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := api.New(api.Config{
+	cfg := api.Config{
 		Store: st, Now: ts.clock.Now, Log: log, PanelDir: ts.panel, Heartbeat: 5 * time.Second,
 		PublicOrigin: "https://account.dialnexa.test", ServiceToken: ts.token, MailPoll: 100 * time.Millisecond,
 		Mail: &mail.SMTP{Host: host, Port: p, Insecure: true, From: "DialNexa <no-reply@dialnexa.test>"},
-	})
+	}
+	if ts.tune != nil {
+		ts.tune(&cfg)
+	}
+	srv, err := api.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

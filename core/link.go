@@ -1,0 +1,225 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	gosync "sync"
+	"time"
+
+	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/sync/transport"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// link is the state of one sync connection, owned by the goroutine running
+// connect. It sends one push at a time and resends from the server's last
+// applied mutation after anything goes wrong, so the server, which applies
+// a client's mutations strictly in order, never sees a gap it must skip.
+type link struct {
+	c       *Client
+	ctx     context.Context
+	conn    *transport.Conn
+	session string // every local write is refused once this is not the replica's
+	bg      gosync.WaitGroup
+	// cached is set when the hello offered a cached view.
+	cached   bool
+	welcomed bool
+	gotView  bool // a view pushed before the welcome is newer than it
+	// acked is the last mutation of this client the server has applied.
+	acked uint64
+	// sent is the push waiting for its answer (nil: none); one at a time.
+	sent *sentPush
+	// pingAfterPush is set when a ping went out after sent: its pong
+	// arriving first means the server passed over the push.
+	pingAfterPush bool
+	// hold delays the next push (rate limited, server fault); retry fires
+	// then. faults counts server faults in a row, for the backoff.
+	hold   time.Time
+	retry  *time.Timer
+	faults int
+	// ackWait holds acknowledged mutations whose view has not arrived yet:
+	// they stay on top of the view until it does.
+	ackWait *wire.PushAck
+}
+
+type sentPush struct{ first, last uint64 }
+
+func (l *link) handle(msg any) error {
+	c := l.c
+	switch m := msg.(type) {
+	case *wire.Welcome:
+		return l.welcome(m)
+	case *wire.View:
+		l.gotView = true
+		if err := l.applyView(m.Version, m.View, false); err != nil {
+			return err
+		}
+		if l.ackWait != nil && c.replica.Version() >= l.ackWait.Version {
+			if err := l.ack(l.ackWait.LastMutationID); err != nil {
+				return err
+			}
+			l.ackWait = nil
+		}
+	case *wire.PushAck:
+		return l.pushAck(m)
+	case *wire.Revoked:
+		c.signOutLocal(m.Reason)
+		return errSignedOut
+	case *wire.Error:
+		return l.serverError(m)
+	case *wire.Event:
+		return c.handleEvent(l.session, m)
+	case *wire.Pong:
+		if l.pingAfterPush && l.sent != nil {
+			// The server answered a later message but not the push: it
+			// never took it. Send again from where the server stands.
+			l.sent, l.pingAfterPush = nil, false
+			return l.flush()
+		}
+	}
+	return nil
+}
+
+func (l *link) welcome(m *wire.Welcome) error {
+	c := l.c
+	if !l.cached {
+		// Nothing cached: start from the account's current events
+		// instead of its history.
+		err := c.replica.UpdateMeta(func(meta *Meta) error {
+			if meta.SessionID != l.session {
+				return errSignedOut
+			}
+			meta.LastEventSeq = max(meta.LastEventSeq, m.EventSeq)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	// The welcome is authoritative (even over a cached view with a higher
+	// version, as after a server restore), unless a newer view already
+	// arrived on this connection.
+	if err := l.applyView(m.Version, m.View, !l.gotView); err != nil {
+		return err
+	}
+	if err := c.replica.Ack(l.session, m.LastMutationID); err != nil {
+		return err
+	}
+	if _, err := c.replica.Renumber(l.session, m.LastMutationID); err != nil {
+		return err
+	}
+	l.acked, l.welcomed = m.LastMutationID, true
+	return l.flush()
+}
+
+func (l *link) pushAck(m *wire.PushAck) error {
+	c := l.c
+	c.ackNotices(m)
+	if s := l.sent; s != nil && answers(m, s) {
+		l.sent, l.faults, l.pingAfterPush = nil, 0, false
+		if m.LastMutationID+1 < s.first {
+			// The server stands below where the push started.
+			l.acked = m.LastMutationID
+		}
+	}
+	l.acked = max(l.acked, m.LastMutationID)
+	if m.Version == 0 || c.replica.Version() >= m.Version {
+		if err := l.ack(m.LastMutationID); err != nil {
+			return err
+		}
+	} else if l.ackWait == nil || m.LastMutationID > l.ackWait.LastMutationID {
+		if l.ackWait != nil {
+			m.Version = max(m.Version, l.ackWait.Version)
+		}
+		l.ackWait = m
+	}
+	return l.flush()
+}
+
+// answers reports whether ack is the server's answer to push s: it covers
+// the whole push, stopped inside it (at a gap), or says the server stands
+// below it. An ack of an earlier push resent by mistake is none of these.
+func answers(ack *wire.PushAck, s *sentPush) bool {
+	if ack.LastMutationID >= s.last || ack.LastMutationID+1 < s.first {
+		return true
+	}
+	for _, r := range ack.Results {
+		if r.ID == s.first {
+			return true
+		}
+	}
+	return false
+}
+
+// serverError handles an error message: a server fault or rate limit means
+// the push in flight was not taken and is sent again after a while; it is
+// never shown as a refusal.
+func (l *link) serverError(m *wire.Error) error {
+	c := l.c
+	switch m.Code {
+	case wire.CodeSchemaMismatch:
+		c.setNotice(m.Message)
+		return m
+	case wire.CodeUpdateRequired:
+		return errOutdated
+	case wire.CodeRateLimited, wire.CodeInternal:
+		if l.sent == nil {
+			return nil
+		}
+		l.sent, l.pingAfterPush = nil, false
+		wait := time.Duration(m.RetryAfterMs) * time.Millisecond
+		if wait <= 0 || m.Code == wire.CodeInternal {
+			wait = max(wait, c.backoff(l.faults))
+			l.faults++
+		}
+		l.hold = time.Now().Add(wait)
+		l.retry.Reset(wait)
+	}
+	return nil
+}
+
+// flush sends the next push unless one is in flight or pushes are held.
+func (l *link) flush() error {
+	if l.welcomed && l.sent == nil && !time.Now().Before(l.hold) {
+		ms := l.c.replica.Pending(l.acked)
+		if len(ms) > 0 {
+			n := min(len(ms), wire.MaxMutationsPerPush)
+			p := wire.Push{Mutations: make([]wire.Mutation, n)}
+			for i, m := range ms[:n] {
+				p.Mutations[i] = wire.Mutation{ID: m.ID, Name: m.Name, Args: m.Args}
+			}
+			if err := l.conn.Send(l.ctx, p); err != nil {
+				return err
+			}
+			l.sent, l.pingAfterPush = &sentPush{first: ms[0].ID, last: ms[n-1].ID}, false
+		}
+	}
+	l.c.updateConn()
+	return nil
+}
+
+func (l *link) applyView(version uint64, raw json.RawMessage, force bool) error {
+	var v account.View
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return fmt.Errorf("read account view from server: %w", err)
+	}
+	changed, err := l.c.replica.Confirm(l.session, version, v, force)
+	if err != nil {
+		return err
+	}
+	if changed {
+		l.c.cfg.OnChange()
+		l.refreshAvatar(v.Profile.Avatar)
+	}
+	return nil
+}
+
+// ack drops the mutations the server has applied and whose view is here.
+func (l *link) ack(last uint64) error {
+	if err := l.c.replica.Ack(l.session, last); err != nil {
+		return err
+	}
+	l.c.updateConn()
+	return nil
+}
