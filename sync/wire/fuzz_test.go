@@ -2,6 +2,7 @@ package wire
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 )
 
@@ -17,7 +18,17 @@ func FuzzDecode(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		lm, ignored, lerr := DecodeLenient(b)
+		if lerr != nil {
+			var we *Error
+			if !errors.As(lerr, &we) || we.Code == CodeOK {
+				t.Fatalf("DecodeLenient(%q) error %v has no code", b, lerr)
+			}
+		}
 		m, err := Decode(b)
+		if err == nil && (lerr != nil || ignored != "" || !reflect.DeepEqual(lm, m)) {
+			t.Fatalf("DecodeLenient(%q) = %#v, %q, %v; strict decoding gave %#v", b, lm, ignored, lerr, m)
+		}
 		if err != nil {
 			var we *Error
 			if !errors.As(err, &we) || we.Code == CodeOK {
