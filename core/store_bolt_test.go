@@ -3,12 +3,14 @@
 package core_test
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/core/storetest"
 )
 
@@ -73,5 +75,54 @@ func TestOldSchemaIsDiscardedKeepingIdentity(t *testing.T) {
 	}
 	if st.Confirmed != nil || st.Meta.SessionID != "" || st.Meta.DeviceID != "d" || st.Meta.Schema != core.SchemaVersion {
 		t.Fatalf("other-schema store loaded as %+v; want emptied with device identity kept", st)
+	}
+}
+
+// A wipe leaves none of the account in the file, freed pages included, and
+// the recreated file is still locked against a second instance.
+func TestBoltWipeLeavesNoTrace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "account.db")
+	s, err := core.OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	meta := core.Meta{Schema: core.SchemaVersion, ClientID: "client-1", DeviceID: "device-1", SessionID: "s", Email: "wiped@example.com", Token: "secret-token-value"}
+	view := account.View{Profile: account.Profile{Email: "wiped@example.com", DisplayName: "Wiped Person"}, EmailPrefs: map[string]bool{account.NotifCampaignCompleted: true}}
+	if err := s.Commit(core.Change{Meta: &meta, Confirmed: &core.Confirmed{Version: 3, View: view},
+		Append: []core.Mutation{{ID: 1, Name: account.MutSetDisplayName, Args: []byte(`{"displayName":"Wiped Person"}`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{"wiped@example.com", "Wiped Person", "secret-token-value", account.NotifCampaignCompleted}
+	raw, _ := os.ReadFile(path)
+	for _, sec := range secrets {
+		if !bytes.Contains(raw, []byte(sec)) {
+			t.Fatalf("%q not in the file before the wipe: the check proves nothing", sec)
+		}
+	}
+	kept := core.Meta{Schema: core.SchemaVersion, ClientID: "client-1", DeviceID: "device-1", LastMutationID: 1, Notice: "You signed out."}
+	if err := s.Commit(core.Change{Wipe: true, Meta: &kept}); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ = os.ReadFile(path)
+	for _, sec := range secrets {
+		if bytes.Contains(raw, []byte(sec)) {
+			t.Errorf("the file still holds %q after the wipe", sec)
+		}
+	}
+	if _, err := core.OpenStore(path); !errors.Is(err, core.ErrLocked) {
+		t.Errorf("second open after the wipe: %v, want ErrLocked", err)
+	}
+	if matches, _ := filepath.Glob(path + ".*"); len(matches) != 0 {
+		t.Errorf("files left beside the store: %v", matches)
+	}
+	s.Close()
+	s, err = core.OpenStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Load()
+	if err != nil || st.Meta != kept || st.Confirmed != nil || len(st.Pending) != 0 {
+		t.Fatalf("reopened after the wipe: %+v, %v; want only the kept identity", st, err)
 	}
 }

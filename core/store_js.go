@@ -10,19 +10,63 @@ import (
 // IDBStore is the browser panel's Store: an IndexedDB database with two
 // object stores, "kv" (meta and the confirmed view) and "queue" (pending
 // mutations keyed by id). Each Commit is one readwrite transaction with
-// strict durability; it returns once the transaction completed.
+// strict durability; it returns once the transaction completed. A wipe
+// deletes the whole database and creates it again with what the Change
+// keeps (the device's identity), so nothing of the account stays behind.
+// When another tab deletes the database, this one lets go of it and opens
+// the new one on its next use.
 //
 // Its methods block until IndexedDB answers, so they must not be called
 // from inside a js.FuncOf callback: call them from a goroutine.
 type IDBStore struct {
-	db js.Value
+	name string
+	db   js.Value // null while closed for another tab's deletion
+	// onVersionChange closes the connection when another tab deletes or
+	// upgrades the database.
+	onVersionChange js.Func
 }
 
 // OpenStore opens (creating if needed) the IndexedDB database name.
 func OpenStore(name string) (*IDBStore, error) {
+	s := &IDBStore{name: name}
+	s.onVersionChange = js.FuncOf(func(this js.Value, args []js.Value) any {
+		this.Call("close")
+		if s.db.Equal(this) {
+			s.db = js.Null()
+		}
+		return nil
+	})
+	db, err := openDB(name)
+	if err != nil {
+		s.onVersionChange.Release()
+		return nil, err
+	}
+	s.setDB(db)
+	return s, nil
+}
+
+func (s *IDBStore) setDB(db js.Value) {
+	s.db = db
+	db.Set("onversionchange", s.onVersionChange)
+}
+
+// conn returns the open database, opening it again if another tab's
+// deletion closed it.
+func (s *IDBStore) conn() (js.Value, error) {
+	if s.db.IsNull() || s.db.IsUndefined() {
+		db, err := openDB(s.name)
+		if err != nil {
+			return js.Null(), err
+		}
+		s.setDB(db)
+	}
+	return s.db, nil
+}
+
+func openDB(name string) (js.Value, error) {
 	idb := js.Global().Get("indexedDB")
 	if idb.IsUndefined() || idb.IsNull() {
-		return nil, errors.New("this browser has no IndexedDB (private mode?): the panel cannot keep account data")
+		return js.Null(), errors.New("this browser has no IndexedDB (private mode?): the panel cannot keep account data")
 	}
 	req := idb.Call("open", name, 1)
 	upgrade := js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -42,9 +86,25 @@ func OpenStore(name string) (*IDBStore, error) {
 	defer blocked.Release()
 	req.Set("onblocked", blocked)
 	if err := await(req, "success", "error"); err != nil {
-		return nil, fmt.Errorf("open IndexedDB %s: %w", name, err)
+		return js.Null(), fmt.Errorf("open IndexedDB %s: %w", name, err)
 	}
-	return &IDBStore{db: req.Get("result")}, nil
+	return req.Get("result"), nil
+}
+
+// recreate deletes the database and opens a new, empty one. Other tabs
+// close their connections when told (onversionchange), so the deletion is
+// not held up.
+func (s *IDBStore) recreate() error {
+	if !s.db.IsNull() && !s.db.IsUndefined() {
+		s.db.Call("close")
+		s.db = js.Null()
+	}
+	req := js.Global().Get("indexedDB").Call("deleteDatabase", s.name)
+	if err := await(req, "success", "error"); err != nil {
+		return fmt.Errorf("delete IndexedDB %s: %w", s.name, err)
+	}
+	_, err := s.conn()
+	return err
 }
 
 // await blocks until target fires ok (nil) or one of the failure events.
@@ -84,21 +144,32 @@ func await(target js.Value, ok string, fails ...string) error {
 
 // Close closes the database.
 func (s *IDBStore) Close() error {
-	s.db.Call("close")
+	if !s.db.IsNull() && !s.db.IsUndefined() {
+		s.db.Call("close")
+		s.db = js.Null()
+	}
+	s.onVersionChange.Release()
 	return nil
 }
 
-func (s *IDBStore) tx(mode string) js.Value {
+func (s *IDBStore) tx(mode string) (js.Value, error) {
+	db, err := s.conn()
+	if err != nil {
+		return js.Null(), err
+	}
 	stores := js.Global().Get("Array").New("kv", "queue")
 	if mode == "readwrite" {
-		return s.db.Call("transaction", stores, mode, map[string]any{"durability": "strict"})
+		return db.Call("transaction", stores, mode, map[string]any{"durability": "strict"}), nil
 	}
-	return s.db.Call("transaction", stores, mode)
+	return db.Call("transaction", stores, mode), nil
 }
 
 // Load implements Store.
 func (s *IDBStore) Load() (State, error) {
-	tx := s.tx("readonly")
+	tx, err := s.tx("readonly")
+	if err != nil {
+		return State{}, err
+	}
 	kv, q := tx.Call("objectStore", "kv"), tx.Call("objectStore", "queue")
 	rMeta, rView, rPic, rQueue := kv.Call("get", "meta"), kv.Call("get", "confirmed"), kv.Call("get", "avatar"), q.Call("getAll")
 	if err := await(tx, "complete", "error", "abort"); err != nil {
@@ -136,13 +207,16 @@ func (s *IDBStore) Load() (State, error) {
 
 // Commit implements Store.
 func (s *IDBStore) Commit(c Change) error {
-	tx := s.tx("readwrite")
-	kv, q := tx.Call("objectStore", "kv"), tx.Call("objectStore", "queue")
 	if c.Wipe {
-		kv.Call("delete", "confirmed")
-		kv.Call("delete", "avatar")
-		q.Call("clear")
+		if err := s.recreate(); err != nil {
+			return err
+		}
 	}
+	tx, err := s.tx("readwrite")
+	if err != nil {
+		return err
+	}
+	kv, q := tx.Call("objectStore", "kv"), tx.Call("objectStore", "queue")
 	if c.DropThrough > 0 {
 		q.Call("delete", js.Global().Get("IDBKeyRange").Call("upperBound", float64(c.DropThrough)))
 	}
@@ -154,7 +228,6 @@ func (s *IDBStore) Commit(c Change) error {
 		store.Call("put", string(b), key)
 		return nil
 	}
-	var err error
 	if c.Meta != nil {
 		err = errors.Join(err, put(kv, "meta", c.Meta))
 	}

@@ -5,6 +5,10 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/server/internal/api"
+	"github.com/dialnexa/account/sync/wire"
 )
 
 func TestPanelSignInEditLiveAndRevoked(t *testing.T) {
@@ -58,6 +62,20 @@ func TestPanelSignInEditLiveAndRevoked(t *testing.T) {
 
 	saveScreenshot(t, ctx, "panel-profile.png")
 
+	// A key the panel does not know, to see the wipe delete the database
+	// rather than only the keys it knows.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise((ok, fail) => {
+		const r = indexedDB.open("dialnexa-account");
+		r.onerror = () => fail(r.error);
+		r.onsuccess = () => {
+			const db = r.result, tx = db.transaction(["kv"], "readwrite");
+			tx.objectStore("kv").put("pat@example.com", "probe");
+			tx.oncomplete = () => { db.close(); ok(true); };
+		};
+	})`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+
 	// Revoke the panel's session from the desktop: the panel returns to
 	// sign-in, says why, and its IndexedDB no longer holds the account.
 	var panelSession string
@@ -79,14 +97,31 @@ func TestPanelSignInEditLiveAndRevoked(t *testing.T) {
 		r.onerror = () => fail(r.error);
 		r.onsuccess = () => {
 			const tx = r.result.transaction(["kv", "queue"]);
-			const v = tx.objectStore("kv").get("confirmed"), q = tx.objectStore("queue").count(), m = tx.objectStore("kv").get("meta");
-			tx.oncomplete = () => ok(JSON.stringify({view: v.result === undefined ? null : v.result, queue: q.result, meta: JSON.parse(m.result)}));
+			const v = tx.objectStore("kv").get("confirmed"), q = tx.objectStore("queue").count(), m = tx.objectStore("kv").get("meta"), p = tx.objectStore("kv").get("probe");
+			tx.oncomplete = () => { r.result.close(); ok(JSON.stringify({view: v.result === undefined ? null : v.result, queue: q.result, meta: JSON.parse(m.result), probe: p.result === undefined ? null : p.result})); };
 		};
 	})`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !contains(leftovers, `"view":null`) || !contains(leftovers, `"queue":0`) || contains(leftovers, `"sessionId"`) {
-		t.Errorf("panel storage after revocation: %s; want no view, no queue, no session", leftovers)
+	if !contains(leftovers, `"view":null`) || !contains(leftovers, `"queue":0`) || contains(leftovers, `"sessionId"`) ||
+		!contains(leftovers, `"probe":null`) || contains(leftovers, "pat@example.com") {
+		t.Errorf("panel storage after revocation: %s; want a new database with no view, no queue, no session", leftovers)
 	}
+}
+
+// A panel whose protocol the server no longer serves says so plainly.
+func TestPanelSaysUpdateWhenOutdated(t *testing.T) {
+	ts := startServerTuned(t, builtPanel(t), func(c *api.Config) { c.MinProtocolVersion = wire.ProtocolVersion + 1 })
+	desk := newClient(t, ts)
+	signUp(t, desk, "old-panel@example.com", "Old Panel")
+	ctx := newBrowser(t)
+	within(t, ctx, "sign in to an outdated panel",
+		chromedp.Navigate(ts.url()+"/"),
+		chromedp.WaitVisible(`#auth-form`),
+		chromedp.SendKeys(`#email`, "old-panel@example.com"),
+		chromedp.SendKeys(`#password`, goodPassword),
+		chromedp.Click(`#auth-submit`),
+		textIs("status", core.OutdatedText),
+	)
 }

@@ -1,14 +1,17 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
+	"os"
 	"testing"
 
 	"github.com/coder/websocket"
 
 	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -23,6 +26,14 @@ func TestRevokeClosesSocketWipesStoreAndToken401(t *testing.T) {
 	waitFor(t, "A sees two sessions", func() bool { return len(a.Snapshot().View.Sessions) == 2 })
 	bTok := tokenOf(t, b)
 	bSession := b.Snapshot().SessionID
+	// B's store holds a preference too, to look for it after the wipe.
+	if err := b.SetEmailNotification(account.NotifCampaignCompleted, true); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "B's preference synced", online(b))
+	if raw, _ := os.ReadFile(b.path); !bytes.Contains(raw, []byte(account.NotifCampaignCompleted)) {
+		t.Fatalf("B's store does not hold the preference before the wipe: the check below would prove nothing")
+	}
 
 	// A raw socket on B's session too, to watch it close.
 	raw := dialRaw(t, ts, bTok, "watcher")
@@ -54,6 +65,7 @@ func TestRevokeClosesSocketWipesStoreAndToken401(t *testing.T) {
 	if st.Meta.DeviceID == "" {
 		t.Error("B's device id was wiped; it identifies the device, not the account")
 	}
+	assertNoTrace(t, b.path, "marie@example.com", "Marie", bTok, account.NotifCampaignCompleted)
 
 	// The revoked token gets 401 on the API and on the websocket.
 	for _, path := range []string{"/v1/me", "/v1/sync"} {
@@ -111,5 +123,20 @@ func TestRevokeOtherAccountsSessionIsNotFound(t *testing.T) {
 	}
 	if _, err := ts.session(a.Snapshot().SessionID); err != nil {
 		t.Errorf("victim session gone: %v", err)
+	}
+}
+
+// assertNoTrace fails if the raw bytes of the store file at path, freed
+// pages included, hold any of secrets.
+func assertNoTrace(t *testing.T, path string, secrets ...string) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range secrets {
+		if bytes.Contains(raw, []byte(s)) {
+			t.Errorf("the store file %s still holds %q after the wipe", path, s)
+		}
 	}
 }
