@@ -53,6 +53,8 @@ func run(args []string) error {
 	smtpInsecure := fs.Bool("smtp-insecure", false, "allow an SMTP server without TLS (a relay on loopback)")
 	from := fs.String("mail-from", envOr("DIALNEXA_MAIL_FROM", "DialNexa <no-reply@dialnexa.com>"), "sender of the mails")
 	geo := fs.String("geoip", os.Getenv("DIALNEXA_GEOIP"), "optional MaxMind GeoLite2/GeoIP2 City database for session locations")
+	msgRate := fs.Float64("message-rate", 20, "messages a second one sync socket may send (bursts of -message-burst); the rest are dropped and the client told when to retry")
+	msgBurst := fs.Int("message-burst", 40, "burst of messages one sync socket may send")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -88,7 +90,8 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := api.New(api.Config{Store: st, Log: log, PanelDir: *panel, PublicOrigin: *origin, Mail: transport, GeoIP: *geo, ServiceToken: token})
+	srv, err := api.New(api.Config{Store: st, Log: log, PanelDir: *panel, PublicOrigin: *origin, Mail: transport, GeoIP: *geo, ServiceToken: token,
+		MessageRate: *msgRate, MessageBurst: *msgBurst})
 	if err != nil {
 		return err
 	}
