@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/coder/websocket"
 
@@ -52,7 +51,10 @@ func TestWorkspacesInvitationsAndTransfer(t *testing.T) {
 	if ov.Unread != 1 || ov.Inbox[0].Type != account.NotifTeamMemberJoined || !strings.Contains(ov.Inbox[0].Body, "Max Member") {
 		t.Fatalf("owner's bell after the join: %+v", ov.Inbox)
 	}
-	time.Sleep(200 * time.Millisecond)
+	// Mail goes out in the order it was caused: once a mail caused after
+	// the join has arrived, a team-member mail would have come first.
+	call(t, ts, "POST", "/v1/password/forgot", "", map[string]string{"email": "owner@example.com"})
+	ts.inbox.waitFor(t, "owner@example.com", "Reset your DialNexa password")
 	if n := ts.inbox.count("owner@example.com", "New team member"); n != 0 {
 		t.Errorf("team-member mail sent with its email off by default")
 	}

@@ -72,15 +72,33 @@ func TestDesktopWindowUnderXvfb(t *testing.T) {
 		return err == nil && len(strings.TrimSpace(string(out))) > 0
 	})
 	waitFor(t, "the desktop app to connect", func() bool { return ts.api.Connections() == 1 })
-	time.Sleep(500 * time.Millisecond) // let the first frame after sync be drawn
-
+	// The first frames may still be blank: take screenshots until one
+	// shows the drawn window (a hang guard, not a speed assertion).
 	shot := filepath.Join(t.TempDir(), "desktop.png")
-	imp := exec.Command("import", "-window", "root", shot)
+	colours := 0
+	deadline := time.Now().Add(20 * time.Second)
+	for colours < 20 && time.Now().Before(deadline) {
+		colours = screenshotColours(t, disp, shot)
+	}
+	if colours < 20 {
+		t.Errorf("screenshot has %d colours: the window drew nothing (app output:\n%s)", colours, logs.String())
+	}
+	if dir := os.Getenv("DIALNEXA_SCREENSHOTS"); dir != "" {
+		data, _ := os.ReadFile(shot)
+		os.WriteFile(filepath.Join(dir, "desktop-window-xvfb.png"), data, 0o644)
+	}
+}
+
+// screenshotColours takes a screenshot of display disp into path and counts
+// its colours (sampling every third pixel).
+func screenshotColours(t *testing.T, disp, path string) int {
+	t.Helper()
+	imp := exec.Command("import", "-window", "root", path)
 	imp.Env = append(os.Environ(), "DISPLAY="+disp)
 	if out, err := imp.CombinedOutput(); err != nil {
 		t.Fatalf("screenshot: %v\n%s", err, out)
 	}
-	f, err := os.Open(shot)
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,11 +115,5 @@ func TestDesktopWindowUnderXvfb(t *testing.T) {
 			colors[(r>>8)<<16|(g>>8)<<8|bl>>8] = true
 		}
 	}
-	if len(colors) < 20 {
-		t.Errorf("screenshot has %d colours: the window drew nothing (app output:\n%s)", len(colors), logs.String())
-	}
-	if dir := os.Getenv("DIALNEXA_SCREENSHOTS"); dir != "" {
-		data, _ := os.ReadFile(shot)
-		os.WriteFile(filepath.Join(dir, "desktop-window-xvfb.png"), data, 0o644)
-	}
+	return len(colors)
 }
