@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	gosync "sync"
 	"path/filepath"
 	"strconv"
 	"syscall"
@@ -104,21 +105,31 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	go srv.Run(ctx)
+	var bg gosync.WaitGroup
+	bg.Go(func() { srv.Run(ctx) })
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	bg.Go(func() { errc <- hs.Serve(ln) })
+	var serveErr error
 	select {
-	case err := <-errc:
-		return err
+	case serveErr = <-errc:
 	case <-ctx.Done():
 	}
-	srv.CloseSockets()
+	// Stop the background work, drain the sockets (1012: clients come
+	// back with backoff), finish the requests in flight, then wait for
+	// every goroutine.
+	stop()
+	srv.Close()
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return err
+	err = hs.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = hs.Close()
 	}
-	return nil
+	bg.Wait()
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	return err
 }
 
 // serviceToken reads the token operators and other services use on the

@@ -24,11 +24,19 @@ const queueLen = 48
 const writeTimeout = 10 * time.Second
 
 // Hub is the registry of connected peers. It is safe for concurrent use.
+// It owns the goroutines that write to peers and close them; CloseAll
+// waits for every one of them.
 type Hub struct {
 	mu        gosync.Mutex
 	byAccount map[string]map[*Peer]struct{}
 	bySession map[string]map[*Peer]struct{}
 	log       *slog.Logger
+
+	// life guards closing and the Adds of live: no goroutine starts once
+	// CloseAll has begun waiting.
+	life    gosync.RWMutex
+	closing bool
+	live    gosync.WaitGroup
 }
 
 // New returns an empty hub.
@@ -52,6 +60,7 @@ type frame struct {
 type Peer struct {
 	AccountID string
 	SessionID string
+	hub       *Hub
 	conn      *transport.Conn
 	out       chan frame
 	done      chan struct{}
@@ -63,7 +72,7 @@ type Peer struct {
 // Join registers conn for the account and session and starts its writer.
 // Call Leave when the connection's reader returns.
 func (h *Hub) Join(conn *transport.Conn, accountID, sessionID string) *Peer {
-	p := &Peer{AccountID: accountID, SessionID: sessionID, conn: conn, out: make(chan frame, queueLen), done: make(chan struct{})}
+	p := &Peer{AccountID: accountID, SessionID: sessionID, hub: h, conn: conn, out: make(chan frame, queueLen), done: make(chan struct{})}
 	h.mu.Lock()
 	add(h.byAccount, accountID, p)
 	add(h.bySession, sessionID, p)
@@ -115,16 +124,30 @@ func (p *Peer) enqueue(f frame) {
 	case p.out <- f:
 	default:
 		p.stop()
-		go p.conn.Close(1008, "too slow to keep up; reconnect")
+		if !p.hub.spawn(func() { p.conn.Close(1008, "too slow to keep up; reconnect") }) {
+			p.conn.CloseNow()
+		}
 		return
 	}
 	p.kick()
 }
 
+// spawn runs fn on a goroutine CloseAll waits for; once the hub is
+// closing it starts nothing and returns false.
+func (h *Hub) spawn(fn func()) bool {
+	h.life.RLock()
+	defer h.life.RUnlock()
+	if h.closing {
+		return false
+	}
+	h.live.Go(fn)
+	return true
+}
+
 // kick starts the writer unless it runs.
 func (p *Peer) kick() {
-	if p.writing.CompareAndSwap(false, true) {
-		go p.write()
+	if p.writing.CompareAndSwap(false, true) && !p.hub.spawn(p.write) {
+		p.writing.Store(false)
 	}
 }
 
@@ -208,10 +231,12 @@ func (h *Hub) revoke(ps []*Peer, reason string) {
 		case p.out <- f:
 			p.kick()
 		default:
-			// The queue is full: close at once; the client learns why on
-			// its next connect.
+			// The queue is full: close at once with the revocation code;
+			// the client learns the reason on its next connect.
 			p.stop()
-			go p.conn.Close(wire.CloseRevoked, "session revoked")
+			if !h.spawn(func() { p.conn.Close(wire.CloseRevoked, "session revoked") }) {
+				p.conn.CloseNow()
+			}
 		}
 	}
 }
@@ -245,8 +270,13 @@ func remove(m map[string]map[*Peer]struct{}, k string, p *Peer) {
 }
 
 // CloseAll disconnects every peer with the given close status (for example
-// 1012, service restart); clients reconnect with backoff.
+// 1012, service restart; clients reconnect with backoff) and waits for
+// every goroutine of the hub to end. The hub starts no goroutine after it:
+// a peer that joins later is closed by its server when it leaves.
 func (h *Hub) CloseAll(code int, reason string) {
+	h.life.Lock()
+	h.closing = true
+	h.life.Unlock()
 	h.mu.Lock()
 	var ps []*Peer
 	for _, s := range h.bySession {
@@ -261,4 +291,5 @@ func (h *Hub) CloseAll(code int, reason string) {
 		wg.Go(func() { p.conn.Close(code, reason) })
 	}
 	wg.Wait()
+	h.live.Wait()
 }

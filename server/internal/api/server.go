@@ -93,6 +93,15 @@ type Server struct {
 	// must follow it (see pushView).
 	pushMu  gosync.Mutex
 	pushing map[string]int
+
+	// life ends when the server closes: sockets stop reading. lifeMu
+	// guards closing and the Adds of bg, the goroutines Close waits for
+	// (sockets and view pushes).
+	life     context.Context
+	stopLife context.CancelFunc
+	lifeMu   gosync.RWMutex
+	closing  bool
+	bg       gosync.WaitGroup
 }
 
 // New returns a server over cfg.Store.
@@ -133,6 +142,7 @@ func New(cfg Config) (*Server, error) {
 		jobs:    make(chan func(), 256),
 		pushing: map[string]int{},
 	}
+	s.life, s.stopLife = context.WithCancel(context.Background())
 	if cfg.PublicOrigin == "" {
 		return nil, fmt.Errorf("the public origin (where users reach the server) is required")
 	}
@@ -154,10 +164,12 @@ func New(cfg Config) (*Server, error) {
 }
 
 // Run runs the server's background work (mail delivery, queued jobs)
-// until ctx ends.
+// until ctx ends, and returns once all of it has stopped.
 func (s *Server) Run(ctx context.Context) {
 	if s.mail != nil {
-		go s.mail.Run(ctx)
+		var mail gosync.WaitGroup
+		defer mail.Wait()
+		mail.Go(func() { s.mail.Run(ctx) })
 	}
 	hourly := time.NewTicker(time.Hour)
 	defer hourly.Stop()
@@ -241,7 +253,28 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "connections": s.hub.Count()})
 }
 
-// CloseSockets disconnects every sync socket with status 1012 (service
-// restart). Call it when shutting down: http.Server.Shutdown does not close
-// upgraded connections.
-func (s *Server) CloseSockets() { s.hub.CloseAll(1012, "server restarting") }
+// Close disconnects every sync socket with status 1012 (service restart)
+// and waits for the goroutines serving them and pushing views to end. Call
+// it when shutting down, with Run's context cancelled: http.Server.Shutdown
+// does not close upgraded connections. Sockets upgraded after Close are
+// closed at once.
+func (s *Server) Close() {
+	s.lifeMu.Lock()
+	s.closing = true
+	s.lifeMu.Unlock()
+	s.hub.CloseAll(1012, "server restarting")
+	s.stopLife()
+	s.bg.Wait()
+}
+
+// spawn runs fn on a goroutine Close waits for; once the server is closing
+// it starts nothing and returns false.
+func (s *Server) spawn(fn func()) bool {
+	s.lifeMu.RLock()
+	defer s.lifeMu.RUnlock()
+	if s.closing {
+		return false
+	}
+	s.bg.Go(fn)
+	return true
+}

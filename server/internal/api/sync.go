@@ -41,7 +41,9 @@ func (s *Server) syncSocket(w http.ResponseWriter, r *http.Request) {
 	// The upgraded connection outlives this handler. It is served by a
 	// goroutine of its own, which starts with a small stack instead of
 	// keeping net/http's deep one for the connection's whole life.
-	go s.serveSocket(conn, ss)
+	if !s.spawn(func() { s.serveSocket(conn, ss) }) {
+		conn.Close(1012, "server restarting")
+	}
 }
 
 // serveSocket reads hello, answers welcome, then serves pushes and
@@ -50,7 +52,7 @@ func (s *Server) syncSocket(w http.ResponseWriter, r *http.Request) {
 // long-lived one stays small.
 func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 	defer conn.CloseNow()
-	ctx := context.Background()
+	ctx := s.life // ends when the server closes
 
 	hctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	msg, err := conn.Recv(hctx)

@@ -93,8 +93,10 @@ func (s *Server) pushView(accountID string) {
 		s.pushing[accountID] = 2 // run again after the current one
 	}
 	s.pushMu.Unlock()
-	if state == 0 {
-		go s.pushLoop(accountID)
+	if state == 0 && !s.spawn(func() { s.pushLoop(accountID) }) {
+		s.pushMu.Lock()
+		delete(s.pushing, accountID) // closing: nobody is left to push to
+		s.pushMu.Unlock()
 	}
 }
 

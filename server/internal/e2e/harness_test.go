@@ -34,6 +34,8 @@ type testServer struct {
 	// token is the service token of the internal endpoints.
 	token  string
 	cancel context.CancelFunc
+	// bg runs the server's background work and its HTTP server.
+	bg gosync.WaitGroup
 	// tune, if set, adjusts the server's configuration at every start.
 	tune func(*api.Config)
 }
@@ -103,7 +105,7 @@ func (ts *testServer) start() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ts.cancel = cancel
-	go srv.Run(ctx)
+	ts.bg.Go(func() { srv.Run(ctx) })
 	var ln net.Listener
 	for i := 0; ; i++ {
 		ln, err = net.Listen("tcp", ts.addr)
@@ -118,7 +120,8 @@ func (ts *testServer) start() {
 	ts.addr = ln.Addr().String()
 	ts.st, ts.api = st, srv
 	ts.hs = &http.Server{Handler: srv.Handler()}
-	go ts.hs.Serve(ln)
+	hs := ts.hs
+	ts.bg.Go(func() { hs.Serve(ln) })
 }
 
 func (ts *testServer) stop() {
@@ -126,8 +129,9 @@ func (ts *testServer) stop() {
 		return
 	}
 	ts.cancel()
-	ts.api.CloseSockets()
+	ts.api.Close()
 	ts.hs.Close()
+	ts.bg.Wait()
 	ts.st.Close()
 	ts.hs = nil
 }
