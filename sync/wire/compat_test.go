@@ -19,7 +19,7 @@ var recorded = map[string]any{
 		View: json.RawMessage(`{"profile":{"accountId":"a1","email":"ada@example.com","displayName":"Ada Lovelace"}}`)},
 	"push": &Push{Mutations: []Mutation{
 		{ID: 8, Name: "setDisplayName", Args: json.RawMessage(`{"displayName":"Ada L"}`)},
-		{ID: 9, Name: "markRead", Args: json.RawMessage(`{"id":4}`)},
+		{ID: 9, Name: "markNotificationRead", Args: json.RawMessage(`{"id":4}`)},
 	}},
 	"pushAck": &PushAck{LastMutationID: 9, Version: 13, Results: []Result{{ID: 8}, {ID: 9, Error: &Error{Code: CodeInvalidArgument, Name: "invalid_argument", Message: "No such notification."}}}},
 	"view":    &View{Version: 13, View: json.RawMessage(`{"profile":{"accountId":"a1","email":"ada@example.com","displayName":"Ada L"}}`)},
