@@ -32,3 +32,25 @@ func BenchmarkDecodePush(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeLenientView is what a client pays for each view it is
+// pushed: it should cost what strict decoding does.
+func BenchmarkDecodeLenientView(b *testing.B) {
+	data, _ := Encode(View{Version: 9, View: json.RawMessage(`{"profile":{"displayName":"Ada Lovelace","email":"ada@example.com"},"unread":3}`)})
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, _, err := DecodeLenient(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeStrictView(b *testing.B) {
+	data, _ := Encode(View{Version: 9, View: json.RawMessage(`{"profile":{"displayName":"Ada Lovelace","email":"ada@example.com"},"unread":3}`)})
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Decode(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -63,12 +63,17 @@ func DecodeLenient(b []byte) (msg any, ignored string, err error) {
 	if len(b) > MaxMessageBytes {
 		return nil, "", Errorf(CodeTooLarge, "message of %d bytes is over the %d-byte limit", len(b), MaxMessageBytes)
 	}
+	// One strict pass in the common case; a second, lenient one only for a
+	// message that carries something unknown.
 	var env envelope
-	if err := json.Unmarshal(b, &env); err != nil {
-		return nil, "", Errorf(CodeBadMessage, "malformed message: %v", err)
-	}
-	if err := strict(b, &envelope{}); err != nil {
-		ignored = unknownField(err, "the envelope")
+	if err := strict(b, &env); err != nil {
+		if ignored = unknownField(err, "the envelope"); ignored == "" {
+			return nil, "", Errorf(CodeBadMessage, "malformed message: %v", err)
+		}
+		env = envelope{}
+		if err := json.Unmarshal(b, &env); err != nil {
+			return nil, "", Errorf(CodeBadMessage, "malformed message: %v", err)
+		}
 	}
 	msg = newOf(env.Type)
 	if msg == nil {

@@ -178,7 +178,7 @@ func (r *run) connectWelcome(ctx context.Context, d *dev, version uint64) (wire.
 	}
 	d.conn = conn
 	go d.read()
-	if err := conn.Send(dctx, wire.Hello{ClientID: d.clientID, SchemaVersion: wire.SchemaVersion, Version: version, LastMutationID: d.lastID}); err != nil {
+	if err := conn.Send(dctx, wire.Hello{ProtocolVersion: wire.ProtocolVersion, AppVersion: "load", ClientID: d.clientID, SchemaVersion: wire.SchemaVersion, Version: version, LastMutationID: d.lastID}); err != nil {
 		return wire.Welcome{}, err
 	}
 	select {

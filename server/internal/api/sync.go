@@ -52,7 +52,11 @@ func (s *Server) syncSocket(w http.ResponseWriter, r *http.Request) {
 // long-lived one stays small.
 func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 	defer conn.CloseNow()
-	ctx := s.life // ends when the server closes
+	// Closing the server closes the socket, even before its hello. (Reads
+	// use contexts of their own: derived from the server's, every read
+	// would register with it under one lock.)
+	defer context.AfterFunc(s.life, func() { conn.CloseNow() })()
+	ctx := context.Background()
 
 	hctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	msg, err := conn.Recv(hctx)
