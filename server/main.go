@@ -19,9 +19,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	gosync "sync"
 	"path/filepath"
 	"strconv"
+	gosync "sync"
 	"syscall"
 	"time"
 
