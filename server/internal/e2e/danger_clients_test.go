@@ -73,6 +73,7 @@ func TestDesktopDeleteRefusedThenAfterTransfer(t *testing.T) {
 	if st, _ := c.store.Load(); st.Confirmed != nil || st.Meta.Token != "" {
 		t.Error("local data not wiped after deletion")
 	}
+	assertNoTrace(t, c.path, "deskowner@example.com", "Desk Owner", "Desk Team")
 	if _, err := ts.account("deskowner@example.com"); err == nil {
 		t.Error("account still in the store")
 	}

@@ -140,3 +140,28 @@ func assertNoTrace(t *testing.T, path string, secrets ...string) {
 		}
 	}
 }
+
+// Signing out erases the account from the desktop store file, freed pages
+// included.
+func TestSignOutLeavesNoTrace(t *testing.T) {
+	ts := startServer(t)
+	c := newClient(t, ts)
+	signUp(t, c, "leaving@example.com", "Leaving Person")
+	tok := tokenOf(t, c)
+	c.run()
+	waitFor(t, "online", online(c))
+	if err := c.SetEmailNotification(account.NotifMonthlySummary, false); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "preference synced", online(c))
+	if raw, _ := os.ReadFile(c.path); !bytes.Contains(raw, []byte("Leaving Person")) || !bytes.Contains(raw, []byte(account.NotifMonthlySummary)) {
+		t.Fatal("the store does not hold the account before signing out: the check below would prove nothing")
+	}
+	if err := c.SignOut(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.Snapshot(); s.Conn != core.SignedOut {
+		t.Fatalf("after sign-out: %s", s.Conn)
+	}
+	assertNoTrace(t, c.path, "leaving@example.com", "Leaving Person", tok, account.NotifMonthlySummary)
+}
