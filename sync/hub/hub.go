@@ -65,6 +65,10 @@ type Peer struct {
 	out       chan frame
 	done      chan struct{}
 	once      gosync.Once
+	// closed is closed once the hub has closed the socket (after the
+	// close frame, with its code, was sent or could not be).
+	closed    chan struct{}
+	closeOnce gosync.Once
 	revoked   atomic.Bool
 	writing   atomic.Bool
 }
@@ -72,7 +76,7 @@ type Peer struct {
 // Join registers conn for the account and session and starts its writer.
 // Call Leave when the connection's reader returns.
 func (h *Hub) Join(conn *transport.Conn, accountID, sessionID string) *Peer {
-	p := &Peer{AccountID: accountID, SessionID: sessionID, hub: h, conn: conn, out: make(chan frame, queueLen), done: make(chan struct{})}
+	p := &Peer{AccountID: accountID, SessionID: sessionID, hub: h, conn: conn, out: make(chan frame, queueLen), done: make(chan struct{}), closed: make(chan struct{})}
 	h.mu.Lock()
 	add(h.byAccount, accountID, p)
 	add(h.bySession, sessionID, p)
@@ -124,9 +128,7 @@ func (p *Peer) enqueue(f frame) {
 	case p.out <- f:
 	default:
 		p.stop()
-		if !p.hub.spawn(func() { p.conn.Close(1008, "too slow to keep up; reconnect") }) {
-			p.conn.CloseNow()
-		}
+		p.hub.closeWith(p, 1008, "too slow to keep up; reconnect")
 		return
 	}
 	p.kick()
@@ -159,7 +161,24 @@ func (p *Peer) Revoked() bool { return p.revoked.Load() }
 // server must not act on anything it reads from the peer after that.
 func (p *Peer) Done() <-chan struct{} { return p.done }
 
+// Closed is closed once the hub has closed the peer's socket itself (a
+// revocation, a peer too slow, CloseAll): a server waits for it before
+// letting go of a revoked socket, so the close code reaches the client.
+func (p *Peer) Closed() <-chan struct{} { return p.closed }
+
 func (p *Peer) stop() { p.once.Do(func() { close(p.done) }) }
+
+func (p *Peer) finish() { p.closeOnce.Do(func() { close(p.closed) }) }
+
+// closeWith closes p's socket with code on a goroutine of the hub (the
+// closing handshake may wait for a slow peer), or at once if the hub is
+// closing.
+func (h *Hub) closeWith(p *Peer, code int, reason string) {
+	if !h.spawn(func() { p.conn.Close(code, reason); p.finish() }) {
+		p.conn.CloseNow()
+		p.finish()
+	}
+}
 
 // write drains the queue, then exits; a frame queued just as it decides to
 // exit is picked up by it or by the next kick.
@@ -187,11 +206,13 @@ func (p *Peer) write() {
 		if f.close {
 			p.conn.Close(wire.CloseRevoked, "session revoked")
 			p.stop()
+			p.finish()
 			return
 		}
 		if err != nil {
 			p.conn.CloseNow()
 			p.stop()
+			p.finish()
 			return
 		}
 	}
@@ -234,9 +255,7 @@ func (h *Hub) revoke(ps []*Peer, reason string) {
 			// The queue is full: close at once with the revocation code;
 			// the client learns the reason on its next connect.
 			p.stop()
-			if !h.spawn(func() { p.conn.Close(wire.CloseRevoked, "session revoked") }) {
-				p.conn.CloseNow()
-			}
+			h.closeWith(p, wire.CloseRevoked, "session revoked")
 		}
 	}
 }
@@ -288,7 +307,7 @@ func (h *Hub) CloseAll(code int, reason string) {
 	var wg gosync.WaitGroup
 	for _, p := range ps {
 		p.stop()
-		wg.Go(func() { p.conn.Close(code, reason) })
+		wg.Go(func() { p.conn.Close(code, reason); p.finish() })
 	}
 	wg.Wait()
 	h.live.Wait()

@@ -90,6 +90,7 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 	p := s.hub.Join(conn, ss.AccountID, ss.ID)
 	defer s.hub.Leave(p)
 	if !onFreshStack(func() bool { return s.welcome(p, ss, hello) }) {
+		s.awaitClose(p)
 		return
 	}
 
@@ -101,6 +102,10 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 		msg, err := conn.Recv(rctx)
 		cancel()
 		if p.Revoked() {
+			// Nothing a revoked socket sends is acted on or answered (not
+			// even a ping); it stays open only until the hub has told it
+			// why and closed it with the revocation code.
+			s.awaitClose(p)
 			return
 		}
 		if err != nil {
@@ -140,6 +145,18 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 		default:
 			p.Send(wire.Errorf(wire.CodeBadMessage, "A client may not send that message."))
 		}
+	}
+}
+
+// awaitClose waits, for a revoked peer, until the hub has closed its socket
+// with the revocation code (leaving first would cut that short).
+func (s *Server) awaitClose(p *hub.Peer) {
+	if !p.Revoked() {
+		return
+	}
+	select {
+	case <-p.Closed():
+	case <-s.life.Done():
 	}
 }
 
@@ -303,6 +320,13 @@ func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello) bool 
 		events []store.Event
 	)
 	err := s.store.View(func(tx store.Tx) error {
+		// The session may have ended since the socket was upgraded (while
+		// it waited for hello). Checked after joining the hub: a
+		// revocation committed after this read finds the peer there, one
+		// committed before it is seen here.
+		if _, err := tx.SessionByToken(ss.TokenHash); err != nil {
+			return err
+		}
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
@@ -326,7 +350,16 @@ func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello) bool 
 		}
 		return err
 	})
-	if err != nil {
+	var ended *store.EndedError
+	switch {
+	case errors.As(err, &ended):
+		s.hub.RevokeSession(ss.ID, ended.Reason)
+		return false
+	case errors.Is(err, store.ErrNotFound):
+		// The session or its account is gone (deleted).
+		s.hub.RevokeSession(ss.ID, "Your session has ended; sign in again.")
+		return false
+	case err != nil:
 		s.log.Error("build welcome", "session", ss.ID, "err", err)
 		return false
 	}
