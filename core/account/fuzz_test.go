@@ -4,12 +4,14 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
 )
 
 // FuzzNormalizeDisplayName: accepted names are trimmed, 2–50 characters,
 // and normalizing them again changes nothing.
 func FuzzNormalizeDisplayName(f *testing.F) {
-	for _, s := range []string{"Ada", " A ", "", strings.Repeat("😀", 50), "a\u202Eb", "a\u200Bb", "<b>x</b>", "\xff\xfe"} {
+	for _, s := range []string{"Ada", " A ", "", strings.Repeat("😀", 50), strings.Repeat("👨‍👩‍👧‍👦", 50), "e\u0301e\u0301", "a\u202Eb", "a\u200Bb", "<b>x</b>", "\xff\xfe"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -17,8 +19,11 @@ func FuzzNormalizeDisplayName(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if c := utf8.RuneCountInString(n); c < DisplayNameMin || c > DisplayNameMax || n != strings.TrimSpace(n) {
+		if c := uniseg.GraphemeClusterCount(n); c < DisplayNameMin || c > DisplayNameMax || n != strings.TrimSpace(n) {
 			t.Fatalf("accepted %q as %q (%d characters)", s, n, c)
+		}
+		if max := DisplayNameMax * maxRunesPerCharacter; utf8.RuneCountInString(n) > max {
+			t.Fatalf("accepted %q: more than %d code points", n, max)
 		}
 		if again, err := NormalizeDisplayName(n); err != nil || again != n {
 			t.Fatalf("not idempotent: %q → %q → %q, %v", s, n, again, err)

@@ -6,12 +6,18 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
 )
 
 // Limits of the fields a user types, from the product documentation.
 const (
 	DisplayNameMin = 2
 	DisplayNameMax = 50
+	// maxRunesPerCharacter bounds the code points of one visible character
+	// of a display name: the longest emoji sequences (a family with skin
+	// tones) have 11; text stacked with dozens of combining marks is refused.
+	maxRunesPerCharacter = 16
 	PasswordMin    = 8
 	// PasswordMax bounds the work one sign-in can cost; it is far above
 	// what a password manager generates and is never silently truncated.
@@ -57,7 +63,15 @@ func NormalizeDisplayName(name string) (string, error) {
 			return "", invalid("displayName", "Display name cannot contain line breaks, tabs or control characters.")
 		}
 	}
-	n := utf8.RuneCountInString(name)
+	// Characters as people see them: one family emoji or one accented
+	// letter written with a combining mark is one character (a grapheme
+	// cluster), however many code points it is made of.
+	n := 0
+	for g := uniseg.NewGraphemes(name); g.Next(); n++ {
+		if len(g.Runes()) > maxRunesPerCharacter {
+			return "", invalid("displayName", "Display name has a character built from more than %d parts; remove the stacked marks.", maxRunesPerCharacter)
+		}
+	}
 	switch {
 	case n == 0:
 		return "", invalid("displayName", "Display name cannot be empty.")

@@ -28,6 +28,14 @@ func TestNormalizeDisplayName(t *testing.T) {
 		{"zero-width space", "Ada\u200BL", "", "invisible"},
 		{"markup kept as text", "<b>Ada</b>", "<b>Ada</b>", ""},
 		{"emoji with joiner", "👩‍💻 Ada", "👩‍💻 Ada", ""},
+		{"one family emoji is one character", "👨‍👩‍👧‍👦", "", "at least 2"},
+		{"two family emoji", "👨‍👩‍👧‍👦👨‍👩‍👧‍👦", "👨‍👩‍👧‍👦👨‍👩‍👧‍👦", ""},
+		{"fifty family emoji", strings.Repeat("👨‍👩‍👧‍👦", 50), strings.Repeat("👨‍👩‍👧‍👦", 50), ""},
+		{"fifty-one family emoji", strings.Repeat("👨‍👩‍👧‍👦", 51), "", "at most 50 characters (it has 51)"},
+		{"skin-toned family", "👨🏻‍👩🏻‍👧🏻‍👦🏻 Ada", "👨🏻‍👩🏻‍👧🏻‍👦🏻 Ada", ""},
+		{"flags", strings.Repeat("🇩🇪", 50), strings.Repeat("🇩🇪", 50), ""},
+		{"combining accent", strings.Repeat("é", 50), strings.Repeat("é", 50), ""},
+		{"stacked marks", "Ada" + strings.Repeat("́", 20), "", "more than 16 parts"},
 		{"invalid utf-8", "Ad\xffa", "", "not valid text"},
 	}
 	for _, tc := range cases {
