@@ -18,7 +18,7 @@ const (
 	// of a display name: the longest emoji sequences (a family with skin
 	// tones) have 11; text stacked with dozens of combining marks is refused.
 	maxRunesPerCharacter = 16
-	PasswordMin    = 8
+	PasswordMin          = 8
 	// PasswordMax bounds the work one sign-in can cost; it is far above
 	// what a password manager generates and is never silently truncated.
 	PasswordMax = 256
