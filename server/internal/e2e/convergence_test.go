@@ -123,7 +123,11 @@ func runSeed(bin string, seed uint64, steps int) (st runStats, err error) {
 		return st, err
 	}
 	defer os.RemoveAll(dir)
-	srv := &procServer{bin: bin, dir: filepath.Join(dir, "server"), token: "converge-service-token-0123456789abcdef"}
+	// A port of its own, below the ephemeral range and distinct for the
+	// seeds that run at once, so a restart never finds it taken by another
+	// seed's server or connection (which would then answer for it).
+	srv := &procServer{bin: bin, dir: filepath.Join(dir, "server"), token: "converge-service-token-0123456789abcdef",
+		addr: fmt.Sprintf("127.0.0.1:%d", 20000+seed%10000)}
 	if err := srv.start(); err != nil {
 		return st, err
 	}
@@ -257,7 +261,7 @@ func runSeed(bin string, seed uint64, steps int) (st runStats, err error) {
 		var b strings.Builder
 		for i, d := range devs {
 			s := d.c.Snapshot()
-			fmt.Fprintf(&b, "\n  device %d: %s, %d pending, name %q, prefs %v, read %v", i, s.Conn, s.Pending, s.View.Profile.DisplayName, s.View.EmailPrefs, readIDs(s.View))
+			fmt.Fprintf(&b, "\n  device %d: %s, %d pending, name %q, prefs %v, read %v, notice %q", i, s.Conn, s.Pending, s.View.Profile.DisplayName, s.View.EmailPrefs, readIDs(s.View), s.Notice)
 		}
 		return st, fmt.Errorf("devices did not converge on the server's view (name %q, prefs %v, read %v):%s", server.Profile.DisplayName, server.EmailPrefs, readIDs(server), b.String())
 	}
@@ -563,30 +567,39 @@ func (p *cutProxy) close() {
 type procServer struct {
 	bin, dir, addr, token string
 	cmd                   *exec.Cmd
+	exited                chan struct{} // closed when cmd has exited
+	out                   strings.Builder
 }
 
 func (s *procServer) start() error {
-	if s.addr == "" {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		s.addr = ln.Addr().String()
-		ln.Close()
-	}
 	cmd := exec.Command(s.bin, "-addr", s.addr, "-data", s.dir, "-panel", "", "-message-rate", "3", "-message-burst", "2")
 	cmd.Env = append(os.Environ(), "DIALNEXA_SERVICE_TOKEN="+s.token)
+	s.out.Reset()
+	cmd.Stderr = &s.out
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	s.cmd = cmd
-	return waitUntil(20*time.Second, func() bool {
+	s.cmd, s.exited = cmd, make(chan struct{})
+	go func(exited chan struct{}) { cmd.Wait(); close(exited) }(s.exited)
+	err := waitUntil(20*time.Second, func() bool {
+		select {
+		case <-s.exited:
+			return true
+		default:
+		}
 		resp, err := http.Get("http://" + s.addr + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 		}
 		return err == nil && resp.StatusCode == http.StatusOK
 	})
+	select {
+	case <-s.exited:
+		s.cmd = nil
+		return fmt.Errorf("the server on %s exited: %s", s.addr, s.out.String())
+	default:
+	}
+	return err
 }
 
 func (s *procServer) stop(sig syscall.Signal) {
@@ -594,7 +607,7 @@ func (s *procServer) stop(sig syscall.Signal) {
 		return
 	}
 	s.cmd.Process.Signal(sig)
-	s.cmd.Wait()
+	<-s.exited
 	s.cmd = nil
 }
 
