@@ -100,8 +100,9 @@ func TestNotificationsPreferencesAndTriggers(t *testing.T) {
 	}
 
 	// Agent error rate: more than 10% of the last hour's calls failed.
+	// Exactly 10% (1 of 10) is not more.
 	for i := range 10 {
-		event(t, ts, map[string]any{"type": "call_outcome", "email": "notif@example.com", "agentId": "agent-7", "agentName": "Renewals bot", "failed": i == 0})
+		event(t, ts, map[string]any{"type": "call_outcome", "email": "notif@example.com", "agentId": "agent-7", "agentName": "Renewals bot", "failed": i == 9})
 	}
 	if v = view(t, ts, s.Token); v.Unread != 3 {
 		t.Fatalf("10%% failures raised an alert (unread %d)", v.Unread)
@@ -188,5 +189,44 @@ func TestAdminEventCommand(t *testing.T) {
 	}
 	if v := view(t, ts, s.Token); v.Unread != 1 {
 		t.Errorf("unread after the CLI event: %d", v.Unread)
+	}
+}
+
+// The agent error-rate alert follows the product documentation: more than
+// 10% of an agent's calls in the last hour failed, however few calls; at
+// most one alert per agent per hour.
+func TestAgentErrorRateWithFewCalls(t *testing.T) {
+	ts := startServer(t)
+	s := apiSignUp(t, ts, "agents@example.com", pw, "Agent Owner", "d1")
+	outcome := func(failed bool) {
+		t.Helper()
+		if a := event(t, ts, map[string]any{"type": "call_outcome", "email": "agents@example.com", "agentId": "agent-9", "agentName": "Small bot", "failed": failed}); a.status != http.StatusOK {
+			t.Fatalf("call outcome: %d %s", a.status, a.body)
+		}
+	}
+	alerts := func() int {
+		n := 0
+		for _, m := range view(t, ts, s.Token).Inbox {
+			if m.Type == account.NotifAgentErrorRate {
+				n++
+			}
+		}
+		return n
+	}
+	// 3 failed of 5: one alert, at the first call over 10% (1 of 3), none
+	// repeated within the hour.
+	for _, failed := range []bool{false, false, true, true, true} {
+		outcome(failed)
+	}
+	if n := alerts(); n != 1 {
+		t.Fatalf("%d error-rate alerts after 3 failed calls of 5, want 1", n)
+	}
+	ts.inbox.waitFor(t, "agents@example.com", "Agent error rate alert")
+
+	// An hour later the agent still fails: a new alert.
+	ts.clock.Advance(time.Hour + time.Minute)
+	outcome(true)
+	if n := alerts(); n != 2 {
+		t.Fatalf("%d error-rate alerts an hour later, want 2", n)
 	}
 }
