@@ -67,6 +67,7 @@ func (s *Server) supportDisableTwoFactor(w http.ResponseWriter, r *http.Request)
 		if err := s.queueMail(tx, a.Email, "2fa-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(now), "Enabled": false, "ByOperator": true, "Note": note}); err != nil {
 			return err
 		}
+		endLinks(&a)
 		bump(&a)
 		return tx.PutAccount(a)
 	})

@@ -65,7 +65,7 @@ func (s *Server) changeEmail(w http.ResponseWriter, r *http.Request, ss store.Se
 		if err != nil {
 			return err
 		}
-		if err := tx.PutToken(auth.HashToken(tok), store.Token{Kind: tokenEmail, AccountID: a.ID, Expires: now.Add(verifyLifetime), Data: email}); err != nil {
+		if err := tx.PutToken(auth.HashToken(tok), store.Token{Kind: tokenEmail, AccountID: a.ID, Expires: now.Add(verifyLifetime), Data: email, Epoch: a.LinkEpoch}); err != nil {
 			return err
 		}
 		return s.queueMail(tx, email, "verify-email", map[string]any{
@@ -134,6 +134,7 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 		if err := s.queueMail(tx, old, "email-changed", map[string]any{"Name": a.DisplayName, "Email": old, "NewEmail": a.Email, "When": when(now)}); err != nil {
 			return err
 		}
+		endLinks(&a)
 		bump(&a)
 		return tx.PutAccount(a)
 	})

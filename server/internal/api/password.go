@@ -73,6 +73,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, ss store
 		}); err != nil {
 			return err
 		}
+		endLinks(&a)
 		bump(&a)
 		return tx.PutAccount(a)
 	})
@@ -161,7 +162,7 @@ func (s *Server) mailResetLink(email string) {
 		if err != nil {
 			return err
 		}
-		if err := tx.PutToken(auth.HashToken(tok), store.Token{Kind: tokenReset, AccountID: a.ID, Expires: now.Add(resetLifetime)}); err != nil {
+		if err := tx.PutToken(auth.HashToken(tok), store.Token{Kind: tokenReset, AccountID: a.ID, Expires: now.Add(resetLifetime), Epoch: a.LinkEpoch}); err != nil {
 			return err
 		}
 		return s.queueMail(tx, a.Email, "password-reset", map[string]any{
@@ -273,6 +274,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		if err := s.queueMail(tx, a.Email, "password-was-reset", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(now)}); err != nil {
 			return err
 		}
+		endLinks(&a)
 		bump(&a)
 		return tx.PutAccount(a)
 	})

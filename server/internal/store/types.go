@@ -29,6 +29,10 @@ type Account struct {
 	Created      time.Time `json:"created"`
 	// Version increases with every change to what the account's clients see.
 	Version uint64 `json:"version"`
+	// LinkEpoch increases with every credential change (password changed
+	// or reset, email changed, second factor reset by support): reset and
+	// email-change links issued under an earlier epoch no longer work.
+	LinkEpoch uint64 `json:"linkEpoch,omitempty"`
 	// EventSeq is the sequence number of the account's last event.
 	EventSeq uint64 `json:"eventSeq"`
 	// ActivitySeq numbers the security activity entries.
@@ -194,6 +198,9 @@ type Token struct {
 	AccountID string    `json:"accountId"`
 	Expires   time.Time `json:"expires"`
 	Data      string    `json:"data,omitempty"`
+	// Epoch is the account's LinkEpoch when the link was issued (reset and
+	// email-change links only).
+	Epoch uint64 `json:"epoch,omitempty"`
 }
 
 // Tx is one transaction. Everything written through one Tx is committed
