@@ -29,6 +29,7 @@ func main() {
 	samples := flag.Int("samples", 200, "fan-out and revocation samples")
 	mutations := flag.Int("mutations", 20000, "mutations for the throughput run")
 	bin := flag.String("server-bin", "", "server binary (default: go build ./server)")
+	avatarUploads := flag.Int("avatars", 0, "instead: upload the largest accepted picture this many times at once and report the server's peak memory")
 	flag.Parse()
 	if *devices < 2 || *clients < *devices {
 		log.Fatal("load: need at least 2 devices per account and as many clients as devices")
@@ -48,6 +49,12 @@ func main() {
 	r := &run{srv: srv, base: "http://" + srv.addr}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
+	if *avatarUploads > 0 {
+		if err := avatars(ctx, r, *avatarUploads); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 
 	accounts := *clients / *devices
 	fmt.Printf("signing in %d accounts × %d devices (argon2id for each sign-in)…\n", accounts, *devices)

@@ -2,17 +2,23 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 	"io"
 	"net/http"
+	"runtime/debug"
+	"strconv"
+	"time"
 
 	"golang.org/x/image/draw"
 	"golang.org/x/image/webp"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/wire"
@@ -21,10 +27,21 @@ import (
 // Avatar limits: the product allows JPG, PNG and WebP up to 2 MB; the
 // stored picture is a square PNG re-encoded by the server.
 const (
-	avatarMaxBytes  = 2 << 20
-	avatarMaxPixels = 40_000_000 // about 6300×6300: decoding stays bounded
-	avatarMaxSide   = 10_000
-	avatarSize      = 256
+	avatarMaxBytes = 2 << 20
+	avatarMaxSide  = 6000 // width and height, read from the header before decoding
+	avatarSize     = 256
+	// avatarDecodeBudget bounds the memory of the pictures being decoded
+	// at once: each decode holds its decoded size (width × height × bytes
+	// per pixel of its colour model) from this budget, so small pictures
+	// decode side by side and the largest (6000×6000 at 16 bits a channel,
+	// 288 MB) one at a time.
+	avatarDecodeBudget = 320 << 20
+	// avatarDecodeWait is how long an upload waits for room in the budget
+	// before it is answered 503 with Retry-After.
+	avatarDecodeWait = 20 * time.Second
+	// avatarReclaimAbove is the decoded size above which the memory is
+	// returned as soon as the picture is processed.
+	avatarReclaimAbove = 64 << 20
 )
 
 var errAvatarFormat = wire.Errorf(wire.CodeUnsupported, "Use a JPG, PNG or WebP image.")
@@ -85,7 +102,12 @@ func (s *Server) putAvatar(w http.ResponseWriter, r *http.Request, ss store.Sess
 		writeError(w, http.StatusBadRequest, wire.Errorf(wire.CodeBadMessage, "The upload was interrupted; try again."))
 		return
 	}
-	out, werr := processAvatar(data, config, decode)
+	out, werr := s.processAvatar(r.Context(), data, config, decode)
+	if werr == errDecodeBusy {
+		w.Header().Set("Retry-After", strconv.Itoa(int(avatarRetryAfter/time.Second)))
+		writeError(w, http.StatusServiceUnavailable, werr)
+		return
+	}
 	if werr != nil {
 		writeError(w, http.StatusBadRequest, werr)
 		return
@@ -112,16 +134,63 @@ func (s *Server) putAvatar(w http.ResponseWriter, r *http.Request, ss store.Sess
 	writeJSON(w, http.StatusOK, map[string]string{"avatar": hash})
 }
 
-// processAvatar checks the header's dimensions, decodes, crops and
-// re-encodes an uploaded picture of a sniffed format.
-func processAvatar(data []byte, config func(io.Reader) (image.Config, error), decode func(io.Reader) (image.Image, error)) ([]byte, *wire.Error) {
+// avatarRetryAfter is what a 503 for a busy decoder asks clients to wait.
+const avatarRetryAfter = 10 * time.Second
+
+var errDecodeBusy = wire.Errorf(wire.CodeRateLimited, "Many pictures are being processed right now; try again in a few seconds.")
+
+// newDecodeBudget returns the semaphore that bounds decoding memory.
+func newDecodeBudget() *semaphore.Weighted { return semaphore.NewWeighted(avatarDecodeBudget) }
+
+// decodedSize is the memory a decoded picture of cfg takes.
+func decodedSize(cfg image.Config) int64 {
+	bpp := int64(4)
+	switch cfg.ColorModel {
+	case color.GrayModel, color.AlphaModel:
+		bpp = 1
+	case color.Gray16Model, color.Alpha16Model:
+		bpp = 2
+	case color.RGBA64Model, color.NRGBA64Model:
+		bpp = 8
+	default:
+		if _, ok := cfg.ColorModel.(color.Palette); ok {
+			bpp = 1
+		}
+	}
+	return int64(cfg.Width) * int64(cfg.Height) * bpp
+}
+
+// processAvatar checks the header's dimensions, decodes (holding the
+// decoded size from the decode budget, waiting for room up to
+// avatarDecodeWait), crops and re-encodes an uploaded picture of a sniffed
+// format.
+func (s *Server) processAvatar(ctx context.Context, data []byte, config func(io.Reader) (image.Config, error), decode func(io.Reader) (image.Image, error)) ([]byte, *wire.Error) {
 	cfg, err := config(bytes.NewReader(data))
 	if err != nil {
 		return nil, errInvalid("The picture is damaged or incomplete.")
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > avatarMaxSide || cfg.Height > avatarMaxSide || cfg.Width*cfg.Height > avatarMaxPixels {
-		return nil, errInvalid("The picture is %d×%d pixels; use one of at most 6000×6000.", cfg.Width, cfg.Height)
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > avatarMaxSide || cfg.Height > avatarMaxSide {
+		return nil, errInvalid("The picture is %d×%d pixels; use one of at most %d×%d.", cfg.Width, cfg.Height, avatarMaxSide, avatarMaxSide)
 	}
+	need := min(decodedSize(cfg), avatarDecodeBudget)
+	wctx, cancel := context.WithTimeout(ctx, s.decodeWait)
+	defer cancel()
+	if err := s.decodes.Acquire(wctx, need); err != nil {
+		return nil, errDecodeBusy
+	}
+	defer s.decodes.Release(need)
+	if need > avatarReclaimAbove {
+		// Hand the decoded picture's memory back before the next large
+		// decode may start; otherwise the collector's headroom lets the
+		// heap hold two of them.
+		defer debug.FreeOSMemory()
+	}
+	return processDecoded(data, decode)
+}
+
+// processDecoded decodes, crops and re-encodes a picture whose header was
+// checked.
+func processDecoded(data []byte, decode func(io.Reader) (image.Image, error)) ([]byte, *wire.Error) {
 	img, err := decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, errInvalid("The picture is damaged or incomplete.")

@@ -2,11 +2,13 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
 	"testing"
+	"time"
 )
 
 // FuzzAvatar feeds arbitrary bytes to the upload pipeline: it never panics,
@@ -22,12 +24,13 @@ func FuzzAvatar(f *testing.F) {
 	f.Add([]byte("RIFF\x00\x00\x00\x00WEBPVP8 "))
 	f.Add([]byte("GIF89a"))
 	f.Add(p.Bytes()[:20])
+	s := &Server{decodes: newDecodeBudget(), decodeWait: time.Minute}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		config, decode, ok := sniff(data)
 		if !ok {
 			return
 		}
-		out, werr := processAvatar(data, config, decode)
+		out, werr := s.processAvatar(context.Background(), data, config, decode)
 		if werr != nil {
 			return
 		}

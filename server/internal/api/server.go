@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/oschwald/geoip2-golang"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/mail"
@@ -89,6 +90,10 @@ type Server struct {
 	geo    *geoip2.Reader
 	// jobs runs work answered before it is done (forgotten-password mails).
 	jobs chan func()
+	// decodes bounds the memory of avatar decoding; decodeWait is how long
+	// an upload waits for room.
+	decodes    *semaphore.Weighted
+	decodeWait time.Duration
 	// pushing is, per account, 1 while a view push runs and 2 when another
 	// must follow it (see pushView).
 	pushMu  gosync.Mutex
@@ -141,6 +146,7 @@ func New(cfg Config) (*Server, error) {
 		guard:   newGuard(),
 		jobs:    make(chan func(), 256),
 		pushing: map[string]int{},
+		decodes: newDecodeBudget(), decodeWait: avatarDecodeWait,
 	}
 	s.life, s.stopLife = context.WithCancel(context.Background())
 	if cfg.PublicOrigin == "" {

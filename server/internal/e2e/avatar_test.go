@@ -78,13 +78,17 @@ func jpegWithExif(t *testing.T) []byte {
 }
 
 // hugePNGHeader is a PNG whose header claims 100000×100000 pixels.
-func hugePNGHeader() []byte {
+func hugePNGHeader() []byte { return sizedPNGHeader(100000, 100000, 8) }
+
+// sizedPNGHeader is the start of an RGBA PNG of w×h pixels at depth bits
+// a channel: its header, nothing to decode.
+func sizedPNGHeader(w, h uint32, depth byte) []byte {
 	var b bytes.Buffer
 	b.WriteString("\x89PNG\r\n\x1a\n")
 	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], 100000)
-	binary.BigEndian.PutUint32(ihdr[4:], 100000)
-	ihdr[8], ihdr[9] = 8, 6
+	binary.BigEndian.PutUint32(ihdr[0:], w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8], ihdr[9] = depth, 6
 	binary.Write(&b, binary.BigEndian, uint32(13))
 	chunk := append([]byte("IHDR"), ihdr...)
 	b.Write(chunk)
@@ -133,6 +137,8 @@ func TestAvatarUpload(t *testing.T) {
 		{"HTML", []byte(`<!doctype html><script>alert(1)</script>`), 415, "JPG, PNG or WebP"},
 		{"truncated PNG", good[:len(good)/2], 400, "damaged"},
 		{"100000×100000 header", hugePNGHeader(), 400, "100000×100000"},
+		{"10000×4000 at 16 bits (header only)", sizedPNGHeader(10000, 4000, 16), 400, "at most 6000×6000"},
+		{"6001 wide", pngBytes(image.NewGray(image.Rect(0, 0, 6001, 2))), 400, "6001×2 pixels; use one of at most 6000×6000"},
 	} {
 		a := upload(t, ts, s.Token, tc.data)
 		if a.status != tc.status || a.err == nil || !strings.Contains(a.err.Message, tc.msg) {
