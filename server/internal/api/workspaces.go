@@ -204,6 +204,9 @@ type acceptRequest struct {
 	Token string `json:"token"`
 }
 
+// errInviterGone refuses an invitation whose sender may no longer invite.
+var errInviterGone = errors.New("the inviter may no longer invite")
+
 // acceptInvitation is POST /v1/invitations/accept: the invited account (its
 // email must be the invited address) joins; the owner and admins get "New
 // team member joined".
@@ -239,6 +242,11 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, ss sto
 			return err
 		}
 		wsName = ws.Name
+		// The invitation carries its sender's authority, which must still
+		// hold: an admin removed since cannot bring anyone in.
+		if r := ws.Role(t.AccountID); r != store.RoleOwner && r != store.RoleAdmin {
+			return errInviterGone
+		}
 		if err := tx.DeleteToken(hash); err != nil {
 			return err
 		}
@@ -277,6 +285,9 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, ss sto
 		return
 	case errors.Is(err, errOtherAccount):
 		writeError(w, http.StatusForbidden, wire.Errorf(wire.CodeForbidden, "This invitation is for another email address. Sign in with the invited address to accept it."))
+		return
+	case errors.Is(err, errInviterGone):
+		writeError(w, http.StatusBadRequest, wire.Errorf(wire.CodeExpired, "This invitation is no longer valid: the person who sent it can no longer invite people to %s. Ask an owner or admin for a new one.", wsName))
 		return
 	case err != nil:
 		s.fail(w, "accept invitation", err)
