@@ -41,3 +41,17 @@ func (l *limiter) allow(key string, r rate.Limit, b int) bool {
 	}
 	return lim.AllowN(now, 1)
 }
+
+// wait is allow that says how long until key has room again: 0 when the
+// event fits (and is counted), the time until it would otherwise.
+func (l *limiter) wait(key string, r rate.Limit, b int) time.Duration {
+	if l.allow(key, r, b) {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	res := l.m[key].ReserveN(now, 1)
+	defer res.CancelAt(now)
+	return res.DelayFrom(now)
+}

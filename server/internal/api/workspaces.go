@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -107,6 +108,7 @@ func (s *Server) changeWorkspace(w http.ResponseWriter, ss store.Session, id str
 		}
 		return tx.PutWorkspace(after, &before)
 	})
+	var le *limitedError
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, errNotFound("No such workspace."))
@@ -116,6 +118,10 @@ func (s *Server) changeWorkspace(w http.ResponseWriter, ss store.Session, id str
 		return false
 	case errors.Is(err, errNotMember):
 		writeError(w, http.StatusBadRequest, errInvalid("That account is not a member of this workspace."))
+		return false
+	case errors.As(err, &le):
+		w.Header().Set("Retry-After", strconv.Itoa(int(le.wait.Round(time.Second)/time.Second)+1))
+		writeError(w, http.StatusTooManyRequests, wire.Errorf(wire.CodeRateLimited, "%s", le.msg))
 		return false
 	case err != nil:
 		var we *wire.Error
@@ -151,6 +157,33 @@ func (s *Server) bumpAndPush(accountID string) {
 	}
 }
 
+// Invitation mail limits: per inviting account and per workspace.
+const (
+	invitesPerAccountHour   = 20
+	invitesPerWorkspaceHour = 30
+)
+
+// limitedError refuses a request over a rate limit, saying when to retry.
+type limitedError struct {
+	wait time.Duration
+	msg  string
+}
+
+func (e *limitedError) Error() string { return e.msg }
+
+// inviteLimit counts one invitation from the account to the workspace, or
+// says when more may be sent.
+func (s *Server) inviteLimit(accountID, workspaceID string) error {
+	mins := func(d time.Duration) int { return int((d + time.Minute - 1) / time.Minute) }
+	if d := s.limits.wait("invite-from:"+accountID, invitesPerAccountHour/3600.0, invitesPerAccountHour); d > 0 {
+		return &limitedError{d, fmt.Sprintf("You have sent %d invitations in the last hour; you can send another in %d minutes.", invitesPerAccountHour, mins(d))}
+	}
+	if d := s.limits.wait("invite-to:"+workspaceID, invitesPerWorkspaceHour/3600.0, invitesPerWorkspaceHour); d > 0 {
+		return &limitedError{d, fmt.Sprintf("This workspace has sent %d invitations in the last hour; another can be sent in %d minutes.", invitesPerWorkspaceHour, mins(d))}
+	}
+	return nil
+}
+
 type inviteRequest struct {
 	Email string `json:"email"`
 	Role  string `json:"role"`
@@ -182,6 +215,11 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, ss store.Session
 	}
 	now := s.now()
 	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner, store.RoleAdmin}, func(tx store.Tx, ws *store.Workspace) error {
+		// Counted only for those allowed to invite, so an outsider
+		// cannot use up a workspace's invitations.
+		if err := s.inviteLimit(ss.AccountID, ws.ID); err != nil {
+			return err
+		}
 		inviter, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err

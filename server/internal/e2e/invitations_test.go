@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -46,5 +48,35 @@ func TestInvitationFromARemovedAdminIsVoid(t *testing.T) {
 	}
 	if v := view(t, ts, n.Token); len(v.Workspaces) != 1 || v.Workspaces[0].Role != "member" {
 		t.Fatalf("after the owner's invitation: %+v", v.Workspaces)
+	}
+}
+
+// Invitation mail is limited per inviting account, with a clear error
+// saying when more may be sent.
+func TestInvitationMailIsLimited(t *testing.T) {
+	ts := startServer(t)
+	o := apiSignUp(t, ts, "sender@example.com", pw, "Sam Sender", "d1")
+	var ws struct{ ID string }
+	call(t, ts, "POST", "/v1/workspaces", o.Token, map[string]string{"name": "Busy Team"}).decode(t, &ws)
+	invite := func(i int) apiAnswer {
+		return call(t, ts, "POST", "/v1/workspaces/"+ws.ID+"/invitations", o.Token, map[string]string{"email": fmt.Sprintf("person%d@example.com", i)})
+	}
+	for i := range 20 {
+		if r := invite(i); r.status != http.StatusAccepted {
+			t.Fatalf("invitation %d: %d %s", i+1, r.status, r.body)
+		}
+	}
+	r := invite(20)
+	if r.status != http.StatusTooManyRequests || r.code() != wire.CodeRateLimited || r.header.Get("Retry-After") == "" || !contains(r.body, "you can send another in 3 minutes") {
+		t.Fatalf("21st invitation in an hour: %d %s (Retry-After %q), want 429 saying when", r.status, r.body, r.header.Get("Retry-After"))
+	}
+	// An outsider's attempts count for nothing.
+	x := apiSignUp(t, ts, "outsider@example.com", pw, "Out Sider", "d2")
+	if r := call(t, ts, "POST", "/v1/workspaces/"+ws.ID+"/invitations", x.Token, map[string]string{"email": "z@example.com"}); r.status != http.StatusNotFound {
+		t.Fatalf("outsider: %d", r.status)
+	}
+	ts.clock.Advance(3 * time.Minute)
+	if r := invite(21); r.status != http.StatusAccepted {
+		t.Fatalf("after the wait: %d %s", r.status, r.body)
 	}
 }
