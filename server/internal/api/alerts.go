@@ -20,7 +20,7 @@ func (s *Server) raiseNewDevice(tx store.Tx, a *store.Account, ss store.Session)
 	if err != nil {
 		return store.Event{}, err
 	}
-	if err := tx.AddActivity(a, account.ActNewDevice, "New device: "+ss.Device+", "+ss.Location, ss.Created); err != nil {
+	if err := tx.AddActivity(a, account.ActNewDevice, "Signed in from a new device: "+ss.Device+", "+ss.Location, ss.Created); err != nil {
 		return store.Event{}, err
 	}
 	// In the bell too; its mail is the new-device mail below (security

@@ -175,12 +175,15 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, accountID 
 				return err
 			}
 		}
-		if !ns.signUp {
+		// One sign-in, one row of the security activity: from a new
+		// device, the new-device entry is that row.
+		newDevice := !known && !ns.signUp && hasDevices
+		if !ns.signUp && !newDevice {
 			if err := tx.AddActivity(&a, account.ActSignIn, fmt.Sprintf("Signed in: %s, %s", desc, ss.Location), now); err != nil {
 				return err
 			}
 		}
-		if !known && !ns.signUp && hasDevices {
+		if newDevice {
 			e, err := s.raiseNewDevice(tx, &a, ss)
 			if err != nil {
 				return err

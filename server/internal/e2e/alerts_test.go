@@ -46,6 +46,16 @@ func TestNewDeviceAlert(t *testing.T) {
 	if body := me(t, ts, s.Token); !strings.Contains(body, `"kind":"new_device"`) {
 		t.Errorf("new device missing from the security activity")
 	}
+	// One sign-in, one row: the new-device entry is the sign-in's row.
+	rows := 0
+	for _, e := range view(t, ts, s.Token).Activity {
+		if strings.Contains(e.Detail, "Windows") {
+			rows++
+		}
+	}
+	if rows != 1 {
+		t.Errorf("the new device's sign-in shows as %d rows of the security activity, want 1", rows)
+	}
 
 	// A client that was offline gets the alert on its next hello.
 	ctx := context.Background()
