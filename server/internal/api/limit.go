@@ -21,7 +21,12 @@ func newLimiter(now func() time.Time) *limiter {
 }
 
 // allow reports whether one more event for key fits r per second with burst b.
-func (l *limiter) allow(key string, r rate.Limit, b int) bool {
+func (l *limiter) allow(key string, r rate.Limit, b int) bool { return l.wait(key, r, b) == 0 }
+
+// wait counts one more event for key at r per second with burst b and
+// returns 0 when it fits; otherwise it counts nothing and returns how long
+// until it would.
+func (l *limiter) wait(key string, r rate.Limit, b int) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -39,19 +44,10 @@ func (l *limiter) allow(key string, r rate.Limit, b int) bool {
 		lim = rate.NewLimiter(r, b)
 		l.m[key] = lim
 	}
-	return lim.AllowN(now, 1)
-}
-
-// wait is allow that says how long until key has room again: 0 when the
-// event fits (and is counted), the time until it would otherwise.
-func (l *limiter) wait(key string, r rate.Limit, b int) time.Duration {
-	if l.allow(key, r, b) {
-		return 0
+	res := lim.ReserveN(now, 1)
+	if d := res.DelayFrom(now); d > 0 {
+		res.CancelAt(now)
+		return d
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	res := l.m[key].ReserveN(now, 1)
-	defer res.CancelAt(now)
-	return res.DelayFrom(now)
+	return 0
 }
