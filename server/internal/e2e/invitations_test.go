@@ -25,7 +25,7 @@ func TestInvitationFromARemovedAdminIsVoid(t *testing.T) {
 		if r := call(t, ts, "POST", "/v1/workspaces/"+ws.ID+"/invitations", token, map[string]string{"email": email, "role": role}); r.status != http.StatusAccepted {
 			t.Fatalf("invite %s: %d %s", email, r.status, r.body)
 		}
-		return tokenOfLink(nthMail(t, ts, email, "invited you", n).link(t))
+		return tokenOfLink(ts.inbox.waitForNth(t, email, "invited you", n).link(t))
 	}
 	if r := call(t, ts, "POST", "/v1/invitations/accept", a.Token, map[string]string{"token": invite(o.Token, "admin@example.com", "admin", 1)}); r.status != http.StatusOK {
 		t.Fatalf("admin joins: %d %s", r.status, r.body)

@@ -7,28 +7,12 @@ import (
 	"github.com/dialnexa/account/sync/wire"
 )
 
-// nthMail waits for the n-th message (from 1) to the address about sub.
-func nthMail(t *testing.T, ts *testServer, to, sub string, n int) message {
-	t.Helper()
-	waitFor(t, "mail to "+to, func() bool { return ts.inbox.count(to, sub) >= n })
-	k := 0
-	for _, m := range ts.inbox.all() {
-		if m.To == to && contains(m.Subject, sub) {
-			if k++; k == n {
-				return m
-			}
-		}
-	}
-	t.Fatalf("no mail %d to %s about %s", n, to, sub)
-	return message{}
-}
-
 func resetLink(t *testing.T, ts *testServer, email string, n int) string {
 	t.Helper()
 	if a := call(t, ts, "POST", "/v1/password/forgot", "", map[string]string{"email": email}); a.status != http.StatusAccepted {
 		t.Fatalf("forgot: %d %s", a.status, a.body)
 	}
-	return tokenOfLink(nthMail(t, ts, email, "Reset your DialNexa password", n).link(t))
+	return tokenOfLink(ts.inbox.waitForNth(t, email, "Reset your DialNexa password", n).link(t))
 }
 
 func emailLink(t *testing.T, ts *testServer, token, newEmail, password string) string {

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"net/mail"
@@ -96,14 +97,21 @@ func (in *inbox) all() []message {
 
 // waitFor returns the first message to the address whose subject contains
 // sub, waiting for it to arrive.
-func (in *inbox) waitFor(t testing.TB, to, sub string) message {
+func (in *inbox) waitFor(t testing.TB, to, sub string) message { return in.waitForNth(t, to, sub, 1) }
+
+// waitForNth returns the n-th message (from 1) to the address whose subject
+// contains sub, waiting for it to arrive.
+func (in *inbox) waitForNth(t testing.TB, to, sub string, n int) message {
 	t.Helper()
 	var found message
-	waitFor(t, "mail to "+to+" about "+sub, func() bool {
+	waitFor(t, fmt.Sprintf("mail %d to %s about %s", n, to, sub), func() bool {
+		k := 0
 		for _, m := range in.all() {
 			if strings.EqualFold(m.To, to) && strings.Contains(m.Subject, sub) {
-				found = m
-				return true
+				if k++; k == n {
+					found = m
+					return true
+				}
 			}
 		}
 		return false
