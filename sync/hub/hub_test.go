@@ -115,31 +115,31 @@ func TestSlowPeerIsDroppedWithoutDelayingOthers(t *testing.T) {
 	slow, _ := r.dial("acct", "slow") // its client never reads
 	_, fast := r.dial("acct", "fast")
 	const size = 60 << 10
-	sent := 0
-	for sent < 2000 {
+	dropped := func() bool {
 		select {
 		case <-slow.Done():
+			return true
 		default:
-			for range queueLen / 2 {
-				sent++
-				r.hub.SendAccount("acct", view(uint64(sent), size))
-			}
-			for want := sent - queueLen/2 + 1; want <= sent; want++ {
-				m, err := recv(t, fast)
-				if err != nil {
-					t.Fatalf("fast client after %d messages: %v", want-1, err)
-				}
-				if v, ok := m.(*wire.View); !ok || v.Version != uint64(want) {
-					t.Fatalf("fast client got %T, want view %d", m, want)
-				}
-			}
-			continue
+			return false
 		}
-		break
 	}
-	select {
-	case <-slow.Done():
-	default:
+	sent := 0
+	for sent < 2000 && !dropped() {
+		for range queueLen / 2 {
+			sent++
+			r.hub.SendAccount("acct", view(uint64(sent), size))
+		}
+		for want := sent - queueLen/2 + 1; want <= sent; want++ {
+			m, err := recv(t, fast)
+			if err != nil {
+				t.Fatalf("fast client after %d messages: %v", want-1, err)
+			}
+			if v, ok := m.(*wire.View); !ok || v.Version != uint64(want) {
+				t.Fatalf("fast client got %T, want view %d", m, want)
+			}
+		}
+	}
+	if !dropped() {
 		t.Fatalf("the slow peer was still connected after %d messages of %d KB it never read", sent, size>>10)
 	}
 	// The hub no longer holds up anything for it: more messages still flow.
