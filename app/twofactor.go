@@ -16,7 +16,8 @@ import (
 
 // twoFactorCard is Two-Factor Authentication: enable (scan, confirm a
 // code, save the backup codes), disable and regenerate backup codes (both
-// with the password and a code).
+// with a code). Each asks for the password unless it was entered in the
+// last few minutes (core.Client.StepUpOpen).
 type twoFactorCard struct {
 	u      *UI
 	card   *widget.Card
@@ -35,8 +36,10 @@ type twoFactorCard struct {
 	saveBtn  *widget.Button
 	doneBtn  *widget.Button
 	shownSet []string
+	// the password, when the step-up window is shut
+	password *widget.Entry
+	hint     *widget.Label
 	// disable / regenerate
-	password   *widget.Entry
 	code       *widget.Entry
 	disable    *widget.Button
 	regenerate *widget.Button
@@ -67,7 +70,9 @@ func newTwoFactorCard(u *UI) *twoFactorCard {
 	})
 	t.doneBtn = widget.NewButton("I have saved them", func() { t.shownSet = nil; t.step = ""; t.u.render() })
 	t.password = widget.NewPasswordEntry()
-	t.password.SetPlaceHolder("Password")
+	t.password.SetPlaceHolder("Your password")
+	t.hint = widget.NewLabel(core.StepUpHint)
+	t.hint.Wrapping = fyne.TextWrapWord
 	t.code = widget.NewEntry()
 	t.code.SetPlaceHolder("6-digit code or a backup code")
 	t.disable = widget.NewButton("Disable 2FA", t.doDisable)
@@ -92,18 +97,23 @@ func (t *twoFactorCard) render(s core.Snapshot) {
 	t.warn.Hidden = !(tf.Enabled && tf.BackupCodesLeft <= account.FewBackupCodes)
 	t.warn.SetText("Only " + strconv.Itoa(tf.BackupCodesLeft) + " backup codes left: generate a new set.")
 	objs := []fyne.CanvasObject{t.status, t.warn}
+	var pw []fyne.CanvasObject
+	if !t.u.c.StepUpOpen() {
+		pw = []fyne.CanvasObject{t.password}
+	}
 	switch {
 	case t.step == "codes":
 		objs = append(objs, widget.NewLabel("Your backup codes. Each works once if you lose your authenticator. They will not be shown again:"),
 			t.codes, container.NewHBox(t.saveBtn, t.doneBtn))
 	case t.step == "setup" && !tf.Enabled:
 		objs = append(objs, widget.NewLabel("Scan this QR code with an authenticator app (Google Authenticator, Authy, 1Password…), or type the key:"),
-			container.NewHBox(t.qr), t.secret, t.setupCode, t.confirm)
+			container.NewHBox(t.qr), t.secret)
+		objs = append(append(objs, pw...), t.setupCode, t.confirm)
 	case tf.Enabled:
-		objs = append(objs, widget.NewLabel("To turn it off or get new backup codes, confirm with your password and a code:"),
-			t.password, t.code, container.NewHBox(t.regenerate, t.disable))
+		objs = append(objs, widget.NewLabel("To turn it off or get new backup codes, confirm with a code from your authenticator app or a backup code:"), t.hint)
+		objs = append(append(objs, pw...), t.code, container.NewHBox(t.regenerate, t.disable))
 	default:
-		objs = append(objs, t.enable)
+		objs = append(append(append(objs, t.hint), pw...), t.enable)
 	}
 	objs = append(objs, t.errLabel)
 	t.body.Objects = objs
@@ -129,14 +139,16 @@ func (t *twoFactorCard) run(action func() error) {
 }
 
 func (t *twoFactorCard) doSetup() {
+	pw := t.password.Text
 	t.run(func() error {
 		ctx, cancel := t.u.ctx()
 		defer cancel()
-		su, err := t.u.c.SetUpTwoFactor(ctx)
+		su, err := t.u.c.SetUpTwoFactor(ctx, pw)
 		if err != nil {
 			return err
 		}
 		fyne.Do(func() {
+			t.password.SetText("")
 			t.qr.Resource = fyne.NewStaticResource("dialnexa-2fa.png", su.QRPNG)
 			t.qr.Refresh()
 			t.secret.SetText(su.Secret)
@@ -148,15 +160,15 @@ func (t *twoFactorCard) doSetup() {
 }
 
 func (t *twoFactorCard) doEnable() {
-	code := t.setupCode.Text
+	pw, code := t.password.Text, t.setupCode.Text
 	t.run(func() error {
 		ctx, cancel := t.u.ctx()
 		defer cancel()
-		codes, err := t.u.c.EnableTwoFactor(ctx, code)
+		codes, err := t.u.c.EnableTwoFactor(ctx, pw, code)
 		if err != nil {
 			return err
 		}
-		fyne.Do(func() { t.showCodes(codes) })
+		fyne.Do(func() { t.password.SetText(""); t.showCodes(codes) })
 		return nil
 	})
 }

@@ -26,8 +26,9 @@ type Controller interface {
 	UploadAvatar(ctx context.Context, data []byte) error
 	RemoveAvatar(ctx context.Context) error
 	ChangePassword(ctx context.Context, current, next string, signOutOthers bool) error
-	SetUpTwoFactor(ctx context.Context) (core.TwoFactorSetup, error)
-	EnableTwoFactor(ctx context.Context, code string) ([]string, error)
+	SetUpTwoFactor(ctx context.Context, password string) (core.TwoFactorSetup, error)
+	EnableTwoFactor(ctx context.Context, password, code string) ([]string, error)
+	StepUpOpen() bool
 	DisableTwoFactor(ctx context.Context, password, code string) error
 	RegenerateBackupCodes(ctx context.Context, password, code string) ([]string, error)
 	CreateWorkspace(ctx context.Context, name string) error

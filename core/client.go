@@ -70,6 +70,8 @@ type Client struct {
 	conn   ConnState
 	notice string
 	alerts []Alert
+	// stepUp is this session's step-up window as far as this client knows.
+	stepUp stepUpWindow
 	// fetchingAvatar is the hash being downloaded, if any.
 	fetchingAvatar string
 	// ignored records what of the server's messages was logged as not

@@ -47,43 +47,46 @@ type TwoFactorSetup struct {
 }
 
 // SetUpTwoFactor starts 2FA setup: a new secret, as a QR code and as text.
-// It is not on until EnableTwoFactor confirms a code.
-func (c *Client) SetUpTwoFactor(ctx context.Context) (TwoFactorSetup, error) {
+// It is not on until EnableTwoFactor confirms a code. It needs the
+// password unless StepUpOpen.
+func (c *Client) SetUpTwoFactor(ctx context.Context, password string) (TwoFactorSetup, error) {
 	var out TwoFactorSetup
 	if err := c.requireOnline(); err != nil {
 		return out, err
 	}
-	err := c.call(ctx, "POST", "/v1/2fa/setup", c.token(), struct{}{}, &out)
+	err := c.stepUpCall(ctx, "/v1/2fa/setup", password, map[string]string{}, &out)
 	return out, err
 }
 
 // EnableTwoFactor confirms setup with a code from the authenticator app and
-// returns the backup codes, which the server will not show again.
-func (c *Client) EnableTwoFactor(ctx context.Context, code string) ([]string, error) {
+// returns the backup codes, which the server will not show again. It needs
+// the password unless StepUpOpen.
+func (c *Client) EnableTwoFactor(ctx context.Context, password, code string) ([]string, error) {
 	if err := c.requireOnline(); err != nil {
 		return nil, err
 	}
 	var out struct{ BackupCodes []string }
-	err := c.call(ctx, "POST", "/v1/2fa/enable", c.token(), map[string]string{"code": code}, &out)
+	err := c.stepUpCall(ctx, "/v1/2fa/enable", password, map[string]string{"code": code}, &out)
 	return out.BackupCodes, err
 }
 
-// DisableTwoFactor turns 2FA off; it needs the password and a code.
+// DisableTwoFactor turns 2FA off; it needs a code, and the password unless
+// StepUpOpen.
 func (c *Client) DisableTwoFactor(ctx context.Context, password, code string) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
-	return c.call(ctx, "POST", "/v1/2fa/disable", c.token(), map[string]string{"password": password, "code": code}, nil)
+	return c.stepUpCall(ctx, "/v1/2fa/disable", password, map[string]string{"code": code}, nil)
 }
 
 // RegenerateBackupCodes replaces the backup codes (the old ones stop
-// working); it needs the password and a code.
+// working); it needs a code, and the password unless StepUpOpen.
 func (c *Client) RegenerateBackupCodes(ctx context.Context, password, code string) ([]string, error) {
 	if err := c.requireOnline(); err != nil {
 		return nil, err
 	}
 	var out struct{ BackupCodes []string }
-	err := c.call(ctx, "POST", "/v1/2fa/backup-codes", c.token(), map[string]string{"password": password, "code": code}, &out)
+	err := c.stepUpCall(ctx, "/v1/2fa/backup-codes", password, map[string]string{"code": code}, &out)
 	return out.BackupCodes, err
 }
 

@@ -28,7 +28,7 @@ type securityView struct {
 	tfCodes, tfCodeList, tfDone  js.Value
 	tfDownload, tfManage, tfPw   js.Value
 	tfManageCode, tfOff, tfRegen js.Value
-	tfErr                        js.Value
+	tfErr, tfPwBox, tfHint       js.Value
 	codes                        []string
 	step                         string
 }
@@ -75,12 +75,14 @@ func newSecurityView(p *panel) *securityView {
 	v.tfManageCode = el("input", attrs{"id": "tf-manage-code", "type": "text", "autocomplete": "one-time-code"})
 	v.tfRegen = el("button", attrs{"id": "tf-regenerate", "type": "button"}, txt("Generate new backup codes"))
 	v.tfOff = el("button", attrs{"id": "tf-disable", "type": "button", "class": "danger"}, txt("Disable 2FA"))
+	v.tfPwBox = el("label", attrs{"id": "tf-password-box"}, txt("Your password"), v.tfPw)
+	v.tfHint = el("p", attrs{"id": "tf-hint", "class": "hint"}, txt(core.StepUpHint))
 	v.tfManage = el("div", attrs{"id": "tf-manage"},
-		el("p", nil, txt("To turn it off or get new backup codes, confirm with your password and a code:")),
-		el("label", nil, txt("Password"), v.tfPw), el("label", nil, txt("6-digit code or a backup code"), v.tfManageCode),
+		el("p", nil, txt("To turn it off or get new backup codes, confirm with a code from your authenticator app or a backup code:")),
+		el("label", nil, txt("6-digit code or a backup code"), v.tfManageCode),
 		v.tfRegen, txt(" "), v.tfOff)
 	v.tfErr = el("p", attrs{"id": "tf-error", "class": "error", "role": "alert"})
-	v.tfBody = el("div", nil, v.tfStatus, v.tfWarn, v.tfEnable, v.tfSetup, v.tfCodes, v.tfManage, v.tfErr)
+	v.tfBody = el("div", nil, v.tfStatus, v.tfWarn, v.tfHint, v.tfPwBox, v.tfEnable, v.tfSetup, v.tfCodes, v.tfManage, v.tfErr)
 	on(v.tfEnable, "click", v.doSetup)
 	on(v.tfConfirm, "click", v.doEnable)
 	on(v.tfDownload, "click", v.doDownload)
@@ -114,6 +116,8 @@ func (v *securityView) render(s core.Snapshot) {
 	show(v.tfSetup, v.step == "setup" && !tf.Enabled)
 	show(v.tfManage, v.step == "" && tf.Enabled)
 	show(v.tfEnable, v.step == "" && !tf.Enabled)
+	show(v.tfHint, v.step == "")
+	show(v.tfPwBox, v.step != "codes" && !v.p.c.StepUpOpen())
 
 	items := make([]js.Value, 0, len(s.View.Activity))
 	for _, a := range s.View.Activity {
@@ -154,11 +158,12 @@ func (v *securityView) doSetup() {
 	setText(v.tfErr, "")
 	ctx, cancel := ctx30()
 	defer cancel()
-	su, err := v.p.c.SetUpTwoFactor(ctx)
+	su, err := v.p.c.SetUpTwoFactor(ctx, value(v.tfPw))
 	if err != nil {
 		setText(v.tfErr, core.UserMessage(err))
 		return
 	}
+	v.tfPw.Set("value", "")
 	v.tfQR.Set("src", "data:image/png;base64,"+base64Std(su.QRPNG))
 	setText(v.tfSecret, su.Secret)
 	v.tfCode.Set("value", "")
@@ -170,11 +175,12 @@ func (v *securityView) doEnable() {
 	setText(v.tfErr, "")
 	ctx, cancel := ctx30()
 	defer cancel()
-	codes, err := v.p.c.EnableTwoFactor(ctx, value(v.tfCode))
+	codes, err := v.p.c.EnableTwoFactor(ctx, value(v.tfPw), value(v.tfCode))
 	if err != nil {
 		setText(v.tfErr, core.UserMessage(err))
 		return
 	}
+	v.tfPw.Set("value", "")
 	v.showCodes(codes)
 }
 

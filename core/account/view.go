@@ -47,6 +47,11 @@ type TwoFactor struct {
 // codes are running out.
 const FewBackupCodes = 3
 
+// StepUpWindow is how long, after the password is entered again for a
+// takeover-grade action (turning 2FA on or off, new backup codes), the same
+// session may take another such action without a second prompt.
+const StepUpWindow = 5 * time.Minute
+
 // Activity is one entry of the security activity list, newest first.
 type Activity struct {
 	Kind   string    `json:"kind"`

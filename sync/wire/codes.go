@@ -27,6 +27,7 @@ const (
 	CodeSecondFactor    Code = 15 // the password was right; a 2FA code is needed
 	CodeExpired         Code = 16 // a link or code that has expired or was used
 	CodeUpdateRequired  Code = 17 // the client speaks a protocol version the server no longer serves
+	CodeStepUp          Code = 18 // the action needs the password entered again
 )
 
 var codeNames = map[Code]string{
@@ -48,6 +49,7 @@ var codeNames = map[Code]string{
 	CodeSecondFactor:    "second_factor_required",
 	CodeExpired:         "expired",
 	CodeUpdateRequired:  "update_required",
+	CodeStepUp:          "step_up_required",
 }
 
 // String returns the code's stable name, such as "invalid_argument".

@@ -51,9 +51,22 @@ type setupResponse struct {
 	QRPNG  []byte `json:"qrPng"` // base64 in JSON
 }
 
-// setupTwoFactor is POST /v1/2fa/setup: a new secret to scan, pending until
-// confirmed with a code.
+type passwordRequest struct {
+	Password string `json:"password"`
+}
+
+// setupTwoFactor is POST /v1/2fa/setup (the password, or an open step-up
+// window): a new secret to scan, pending until confirmed with a code.
 func (s *Server) setupTwoFactor(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	var req passwordRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	_, release, ok := s.stepUp(w, r, ss, req.Password)
+	if !ok {
+		return
+	}
+	defer release()
 	var out setupResponse
 	now := s.now()
 	err := s.store.Update(func(tx store.Tx) error {
@@ -88,18 +101,15 @@ var (
 	errAlreadyOff = errors.New("2FA already off")
 )
 
-type codeRequest struct {
-	Code string `json:"code"`
-}
-
 type backupCodesResponse struct {
 	BackupCodes []string `json:"backupCodes"`
 }
 
-// enableTwoFactor is POST /v1/2fa/enable: the first valid code from the
-// pending secret turns 2FA on and returns the backup codes, once.
+// enableTwoFactor is POST /v1/2fa/enable (a code, and the password or an
+// open step-up window): the first valid code from the pending secret turns
+// 2FA on and returns the backup codes, once.
 func (s *Server) enableTwoFactor(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	var req codeRequest
+	var req passwordAndCode
 	if !decodeBody(w, r, &req) {
 		return
 	}
@@ -107,6 +117,11 @@ func (s *Server) enableTwoFactor(w http.ResponseWriter, r *http.Request, ss stor
 		s.tooMany(w)
 		return
 	}
+	_, release, ok := s.stepUp(w, r, ss, req.Password)
+	if !ok {
+		return
+	}
+	defer release()
 	codes, hashes, err := auth.NewBackupCodes(s.cfg.Rand)
 	if err != nil {
 		s.fail(w, "backup codes", err)
@@ -162,11 +177,11 @@ type passwordAndCode struct {
 	Code     string `json:"code"`
 }
 
-// confirmIdentity checks the password and a second-factor code of the
-// account, consuming the code, for disabling 2FA or new backup codes.
-// On failure it writes the answer and returns false.
+// confirmIdentity checks the password (or an open step-up window) and a
+// second-factor code of the account, consuming the code, for disabling 2FA
+// or new backup codes. On failure it writes the answer and returns false.
 func (s *Server) confirmIdentity(w http.ResponseWriter, r *http.Request, ss store.Session, req passwordAndCode, then func(tx store.Tx, a *store.Account) error) bool {
-	a, release, ok := s.checkOwnPassword(w, r, ss.AccountID, req.Password, "Your password is not correct.")
+	a, release, ok := s.stepUp(w, r, ss, req.Password)
 	if !ok {
 		return false
 	}

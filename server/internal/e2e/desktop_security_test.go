@@ -13,6 +13,7 @@ import (
 
 	"github.com/dialnexa/account/app"
 	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/core/account"
 )
 
 func desktopUI(t *testing.T, c *testClient) (fyne.Window, *app.UI) {
@@ -53,10 +54,22 @@ func TestDesktopTwoFactorAndAlert(t *testing.T) {
 	waitFor(t, "online", func() bool { ui.Refresh(); return labelWith(w, "Online") != nil })
 	selectTab(w, "Security")
 
+	// Step-up: the password is asked for first.
+	if labelWith(w, core.StepUpHint) == nil {
+		t.Error("the 2FA card does not say it asks for the password")
+	}
+	test.Tap(button(w, "Enable 2FA"))
+	if labelWith(w, "Enter your password to continue.") == nil {
+		t.Fatal("Enable 2FA without the password does not ask for it")
+	}
+	test.Type(entry(w, "Your password"), goodPassword)
 	test.Tap(button(w, "Enable 2FA"))
 	secret := find(w, func(e *widget.Entry) bool { return len(e.Text) >= 32 && e.Disabled() })
 	if secret == nil {
 		t.Fatal("no secret shown after Enable 2FA")
+	}
+	if entry(w, "Your password") != nil {
+		t.Error("the password is asked for again within the step-up window")
 	}
 	test.Type(entry(w, "6-digit code from the app"), oathtool(t, secret.Text, ts.clock.Now()))
 	test.Tap(button(w, "Confirm and turn on"))
@@ -64,12 +77,31 @@ func TestDesktopTwoFactorAndAlert(t *testing.T) {
 	if codes == nil {
 		t.Fatalf("backup codes not shown; error: %v", labelWith(w, "code"))
 	}
+	firstCodes := codes.Text
 	test.Tap(button(w, "Save backup codes to a file…"))
 	if !strings.Contains(string(saved), strings.Split(codes.Text, "\n")[0]) {
 		t.Fatalf("saved file %q lacks the codes", saved)
 	}
 	test.Tap(button(w, "I have saved them"))
 	waitFor(t, "2FA shown as on", func() bool { ui.Refresh(); return labelWith(w, "On. Sign-in asks") != nil })
+
+	// After the server's window has closed, new backup codes ask for the
+	// password again (the server decides, whatever this client's clock says).
+	ts.clock.Advance(account.StepUpWindow + time.Minute)
+	test.Type(entry(w, "6-digit code or a backup code"), oathtool(t, secret.Text, ts.clock.Now()))
+	test.Tap(button(w, "Generate new backup codes"))
+	if labelWith(w, "Enter your password to continue.") == nil || entry(w, "Your password") == nil {
+		t.Fatal("new backup codes after the window do not ask for the password")
+	}
+	ts.clock.Advance(30 * time.Second)
+	test.Type(entry(w, "Your password"), goodPassword)
+	e := entry(w, "6-digit code or a backup code")
+	e.SetText(oathtool(t, secret.Text, ts.clock.Now()))
+	test.Tap(button(w, "Generate new backup codes"))
+	if find(w, func(l *widget.Label) bool { return strings.Count(l.Text, "\n") == 9 && l.Text != firstCodes }) == nil {
+		t.Fatalf("no new backup codes after the password; error: %v", labelWith(w, "password"))
+	}
+	test.Tap(button(w, "I have saved them"))
 
 	// Sign out and in again: the code is asked for.
 	test.Tap(button(w, "Sign out"))

@@ -30,8 +30,13 @@ func TestPanelTwoFactorAlertAndReset(t *testing.T) {
 		chromedp.SendKeys(`#password-confirm`, pw),
 		chromedp.Click(`#auth-submit`),
 		textIs("profile-name", "Panel Twofa"),
+		visible("tf-hint"),
+		chromedp.Click(`#tf-enable`),
+		poll(`document.getElementById("tf-error").textContent === "Enter your password to continue."`),
+		chromedp.SendKeys(`#tf-password`, pw),
 		chromedp.Click(`#tf-enable`),
 		visible("tf-setup"),
+		poll(`document.getElementById("tf-password-box").hidden`),
 		poll(`document.getElementById("tf-secret").textContent.length >= 32`),
 		poll(`document.getElementById("tf-qr").naturalWidth > 100`),
 	)
@@ -63,6 +68,16 @@ func TestPanelTwoFactorAlertAndReset(t *testing.T) {
 		chromedp.Click(`#auth-submit`),
 		textIs("profile-name", "Panel Twofa"),
 		textIs("status", "Online"),
+	)
+	ts.clock.Advance(30 * time.Second)
+	within(t, ctx, "new backup codes in the new session ask for the password",
+		visible("tf-password-box"),
+		chromedp.SendKeys(`#tf-password`, pw),
+		chromedp.SendKeys(`#tf-manage-code`, oathtool(t, secret, ts.clock.Now())),
+		chromedp.Click(`#tf-regenerate`),
+		poll(`document.querySelectorAll("#tf-codes li").length === 10`),
+		chromedp.Click(`#tf-done`),
+		poll(`document.getElementById("tf-password-box").hidden`),
 	)
 
 	ts.clock.Advance(30 * time.Second)

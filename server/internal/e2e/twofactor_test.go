@@ -48,7 +48,7 @@ type setup struct {
 // secret and the backup codes.
 func enable2FA(t *testing.T, ts *testServer, token string) (string, []string) {
 	t.Helper()
-	a := call(t, ts, "POST", "/v1/2fa/setup", token, nil)
+	a := call(t, ts, "POST", "/v1/2fa/setup", token, map[string]string{"password": pw})
 	if a.status != http.StatusOK {
 		t.Fatalf("setup: %d %s", a.status, a.body)
 	}
@@ -69,7 +69,7 @@ func enable2FA(t *testing.T, ts *testServer, token string) (string, []string) {
 func TestTwoFactorIndependentRoundTrip(t *testing.T) {
 	ts := startServer(t)
 	s := apiSignUp(t, ts, "otp@example.com", pw, "Otp User", "d1")
-	a := call(t, ts, "POST", "/v1/2fa/setup", s.Token, nil)
+	a := call(t, ts, "POST", "/v1/2fa/setup", s.Token, map[string]string{"password": pw})
 	var su setup
 	a.decode(t, &su)
 	uri := zbarimg(t, su.QRPNG)

@@ -158,6 +158,9 @@ type Session struct {
 	DeviceHash string    `json:"deviceHash,omitempty"`
 	Created    time.Time `json:"created"`
 	LastActive time.Time `json:"lastActive"`
+	// SteppedUp is when the password was last entered again in this
+	// session for a takeover-grade action (account.StepUpWindow).
+	SteppedUp time.Time `json:"steppedUp,omitzero"`
 }
 
 // Mail is one message in the outbox, written in the transaction of the
