@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/dialnexa/account/core/account"
@@ -113,4 +114,45 @@ func (c *Client) DeleteAccount(ctx context.Context, email, password, code string
 	}
 	c.signOutLocal("Your DialNexa account was deleted.")
 	return nil
+}
+
+// WithdrawInvitation withdraws a pending invitation: its link stops
+// working (owners and admins).
+func (c *Client) WithdrawInvitation(ctx context.Context, workspaceID, invitationID string) error {
+	if err := c.requireOnline(); err != nil {
+		return err
+	}
+	return c.call(ctx, "DELETE", "/v1/workspaces/"+url.PathEscape(workspaceID)+"/invitations/"+url.PathEscape(invitationID), c.token(), nil, nil)
+}
+
+// SetRole makes a member an admin or an admin a member (the owner).
+func (c *Client) SetRole(ctx context.Context, workspaceID, accountID, role string) error {
+	if err := c.requireOnline(); err != nil {
+		return err
+	}
+	return c.call(ctx, "PUT", "/v1/workspaces/"+url.PathEscape(workspaceID)+"/members/"+url.PathEscape(accountID)+"/role", c.token(), map[string]string{"role": role}, nil)
+}
+
+// AuditPage is one page of a workspace's audit log, newest first.
+type AuditPage struct {
+	Entries []account.AuditEntry `json:"entries"`
+	// Next asks for the next (older) page; 0 when this is the last.
+	Next uint64 `json:"next"`
+	// RetentionDays is how long the server keeps entries.
+	RetentionDays int `json:"retentionDays"`
+}
+
+// AuditLog reads a page of a workspace's audit log (owners and admins):
+// before 0 for the newest, then the previous page's Next.
+func (c *Client) AuditLog(ctx context.Context, workspaceID string, before uint64) (AuditPage, error) {
+	var out AuditPage
+	if err := c.requireOnline(); err != nil {
+		return out, err
+	}
+	path := "/v1/workspaces/" + url.PathEscape(workspaceID) + "/audit"
+	if before > 0 {
+		path += "?before=" + strconv.FormatUint(before, 10)
+	}
+	err := c.call(ctx, "GET", path, c.token(), nil, &out)
+	return out, err
 }

@@ -27,6 +27,19 @@ type Workspace struct {
 	Name    string   `json:"name"`
 	Role    string   `json:"role"` // the account's role: owner, admin or member
 	Members []Member `json:"members"`
+	// Invitations are the pending ones, oldest first; only owners and
+	// admins see them.
+	Invitations []Invitation `json:"invitations,omitempty"`
+}
+
+// Invitation is a pending invitation to a workspace.
+type Invitation struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Role      string    `json:"role"`
+	InvitedBy string    `json:"invitedBy"` // the sender's current display name
+	Sent      time.Time `json:"sent"`
+	Expires   time.Time `json:"expires"`
 }
 
 // Member is one person in a workspace's member list.

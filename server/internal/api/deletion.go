@@ -159,6 +159,13 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, ss store.
 				}
 			}
 			ws.Members = kept
+			if err := dropVoidInvitations(tx, &ws, now); err != nil {
+				return err
+			}
+			// Recorded, then made anonymous with the rest of the account.
+			if err := audit(tx, ws.ID, a, account.AuditMemberLeft, targetAccount(a), before.Role(a.ID), now); err != nil {
+				return err
+			}
 			if err := tx.PutWorkspace(ws, &before); err != nil {
 				return err
 			}

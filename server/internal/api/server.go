@@ -180,6 +180,9 @@ func (s *Server) Run(ctx context.Context) {
 	hourly := time.NewTicker(time.Hour)
 	defer hourly.Stop()
 	s.SendMonthlySummaries()
+	if err := s.pruneAudit(); err != nil {
+		s.log.Error("prune audit logs", "err", err)
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -189,6 +192,9 @@ func (s *Server) Run(ctx context.Context) {
 		case <-hourly.C:
 			if _, err := s.SendMonthlySummaries(); err != nil {
 				s.log.Error("monthly summaries", "err", err)
+			}
+			if err := s.pruneAudit(); err != nil {
+				s.log.Error("prune audit logs", "err", err)
 			}
 		}
 	}
@@ -227,6 +233,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/workspaces/{id}/transfer", s.authed(s.transferOwnership))
 	mux.HandleFunc("DELETE /v1/workspaces/{id}", s.authed(s.deleteWorkspace))
 	mux.HandleFunc("DELETE /v1/workspaces/{id}/members/{account}", s.authed(s.removeMember))
+	mux.HandleFunc("PUT /v1/workspaces/{id}/members/{account}/role", s.authed(s.changeRole))
+	mux.HandleFunc("DELETE /v1/workspaces/{id}/invitations/{invitation}", s.authed(s.withdrawInvitation))
+	mux.HandleFunc("GET /v1/workspaces/{id}/audit", s.authed(s.workspaceAudit))
 	mux.HandleFunc("POST /v1/invitations/accept", s.authed(s.acceptInvitation))
 	mux.HandleFunc("GET /v1/account/deletion", s.authed(s.deletionPreview))
 	mux.HandleFunc("POST /v1/account/delete", s.authed(s.deleteAccount))

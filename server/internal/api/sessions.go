@@ -31,7 +31,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, ss store.Session) {
 			return err
 		}
 		out = meResponse{SessionID: ss.ID, Version: a.Version}
-		out.View, err = buildView(tx, a)
+		out.View, err = buildView(tx, a, s.now())
 		return err
 	})
 	if err != nil {

@@ -331,7 +331,7 @@ func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello) bool 
 		if err != nil {
 			return err
 		}
-		v, err := buildView(tx, a)
+		v, err := buildView(tx, a, s.now())
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/store"
@@ -9,7 +10,7 @@ import (
 )
 
 // buildView builds what the account's clients show, inside tx.
-func buildView(tx store.Tx, a store.Account) (account.View, error) {
+func buildView(tx store.Tx, a store.Account, now time.Time) (account.View, error) {
 	sessions, err := tx.Sessions(a.ID)
 	if err != nil {
 		return account.View{}, err
@@ -55,6 +56,15 @@ func buildView(tx store.Tx, a store.Account) (account.View, error) {
 			}
 			wv.Members = append(wv.Members, account.Member{AccountID: m.AccountID, DisplayName: ma.DisplayName, Email: ma.Email, Role: m.Role})
 		}
+		if wv.Role == store.RoleOwner || wv.Role == store.RoleAdmin {
+			for _, in := range ws.Invitations {
+				by, err := tx.Account(in.InvitedBy)
+				if err != nil || !now.Before(in.Expires) {
+					continue // void: dropped at the next change
+				}
+				wv.Invitations = append(wv.Invitations, account.Invitation{ID: in.ID, Email: in.Email, Role: in.Role, InvitedBy: by.DisplayName, Sent: in.Sent, Expires: in.Expires})
+			}
+		}
 		v.Workspaces = append(v.Workspaces, wv)
 	}
 	return v, nil
@@ -68,7 +78,7 @@ func (s *Server) viewMessage(accountID string) (wire.View, error) {
 		if err != nil {
 			return err
 		}
-		v, err := buildView(tx, a)
+		v, err := buildView(tx, a, s.now())
 		if err != nil {
 			return err
 		}

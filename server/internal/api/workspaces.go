@@ -65,6 +65,9 @@ func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request, ss stor
 		if err := tx.PutWorkspace(ws, nil); err != nil {
 			return err
 		}
+		if err := audit(tx, ws.ID, a, account.AuditWorkspaceCreated, target{}, "", now); err != nil {
+			return err
+		}
 		bump(&a)
 		return tx.PutAccount(a)
 	})
@@ -76,13 +79,19 @@ func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request, ss stor
 	writeJSON(w, http.StatusCreated, map[string]string{"id": id})
 }
 
-// changeWorkspace runs fn on a workspace the caller may manage (role in
-// roles) inside a transaction, then pushes the new view to everyone who was
-// or is a member.
-func (s *Server) changeWorkspace(w http.ResponseWriter, ss store.Session, id string, roles []string, fn func(tx store.Tx, ws *store.Workspace) error) bool {
+// changeWorkspace runs fn on a workspace the caller (me) may manage (role
+// in roles) inside a transaction, drops the pending invitations that have
+// expired or whose sender may no longer invite, then pushes the new view
+// to everyone who was or is a member.
+func (s *Server) changeWorkspace(w http.ResponseWriter, ss store.Session, id string, roles []string, fn func(tx store.Tx, ws *store.Workspace, me store.Account) error) bool {
 	var before, after store.Workspace
+	now := s.now()
 	err := s.store.Update(func(tx store.Tx) error {
 		ws, err := tx.Workspace(id)
+		if err != nil {
+			return err
+		}
+		me, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
 		}
@@ -100,7 +109,11 @@ func (s *Server) changeWorkspace(w http.ResponseWriter, ss store.Session, id str
 		before = ws
 		after = ws
 		after.Members = append([]store.Member(nil), ws.Members...)
-		if err := fn(tx, &after); err != nil {
+		after.Invitations = append([]store.Invitation(nil), ws.Invitations...)
+		if err := fn(tx, &after, me); err != nil {
+			return err
+		}
+		if err := dropVoidInvitations(tx, &after, now); err != nil {
 			return err
 		}
 		if len(after.Members) == 0 {
@@ -126,7 +139,11 @@ func (s *Server) changeWorkspace(w http.ResponseWriter, ss store.Session, id str
 	case err != nil:
 		var we *wire.Error
 		if errors.As(err, &we) {
-			writeError(w, http.StatusBadRequest, we)
+			status := http.StatusBadRequest
+			if we.Code == wire.CodeNotFound {
+				status = http.StatusNotFound
+			}
+			writeError(w, status, we)
 			return false
 		}
 		s.fail(w, "change workspace", err)
@@ -214,17 +231,27 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, ss store.Session
 		return
 	}
 	now := s.now()
-	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner, store.RoleAdmin}, func(tx store.Tx, ws *store.Workspace) error {
+	id, err := auth.NewID(s.cfg.Rand)
+	if err != nil {
+		s.fail(w, "new invitation id", err)
+		return
+	}
+	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner, store.RoleAdmin}, func(tx store.Tx, ws *store.Workspace, inviter store.Account) error {
 		// Counted only for those allowed to invite, so an outsider
 		// cannot use up a workspace's invitations.
 		if err := s.inviteLimit(ss.AccountID, ws.ID); err != nil {
 			return err
 		}
-		inviter, err := tx.Account(ss.AccountID)
-		if err != nil {
+		// Inviting an address again replaces its pending invitation.
+		if err := withdrawInvitations(tx, ws, func(in store.Invitation) bool { return in.Email == email }); err != nil {
 			return err
 		}
-		if err := tx.PutToken(auth.HashToken(tok), store.Token{Kind: tokenInvite, AccountID: ss.AccountID, Expires: now.Add(inviteLifetime), Data: ws.ID + "|" + req.Role + "|" + email}); err != nil {
+		hash := auth.HashToken(tok)
+		if err := tx.PutToken(hash, store.Token{Kind: tokenInvite, AccountID: ss.AccountID, Expires: now.Add(inviteLifetime), Data: ws.ID + "|" + req.Role + "|" + email}); err != nil {
+			return err
+		}
+		ws.Invitations = append(ws.Invitations, store.Invitation{ID: id, Email: email, Role: req.Role, InvitedBy: inviter.ID, Sent: now, Expires: now.Add(inviteLifetime), TokenHash: hash})
+		if err := audit(tx, ws.ID, inviter, account.AuditInvitationSent, target{email: email}, req.Role, now); err != nil {
 			return err
 		}
 		return s.queueMail(tx, email, "invitation", map[string]any{
@@ -285,15 +312,32 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, ss sto
 		if r := ws.Role(t.AccountID); r != store.RoleOwner && r != store.RoleAdmin {
 			return errInviterGone
 		}
-		if err := tx.DeleteToken(hash); err != nil {
+		// Withdrawing deletes the token, so a live token is not withdrawn.
+		before := ws
+		if err := withdrawInvitations(tx, &ws, func(in store.Invitation) bool { return in.TokenHash == hash }); err != nil {
 			return err
 		}
-		if ws.Role(me.ID) != "" {
-			return nil // already a member
+		if err := tx.DeleteToken(hash); err != nil { // also one from before invitations were listed
+			return err
 		}
-		before := ws
-		ws.Members = append(append([]store.Member(nil), ws.Members...), store.Member{AccountID: me.ID, Role: role, Joined: now})
+		joins := ws.Role(me.ID) == ""
+		if joins {
+			ws.Members = append(append([]store.Member(nil), ws.Members...), store.Member{AccountID: me.ID, Role: role, Joined: now})
+		}
 		if err := tx.PutWorkspace(ws, &before); err != nil {
+			return err
+		}
+		if !joins { // already a member: nobody to tell, but the list changed
+			for _, m := range ws.Members {
+				notify = append(notify, m.AccountID)
+			}
+			return nil
+		}
+		inviter, err := tx.Account(t.AccountID)
+		if err != nil {
+			return err
+		}
+		if err := audit(tx, ws.ID, me, account.AuditInvitationAccepted, targetAccount(inviter), role, now); err != nil {
 			return err
 		}
 		for _, m := range before.Members {
@@ -350,9 +394,14 @@ func (s *Server) transferOwnership(w http.ResponseWriter, r *http.Request, ss st
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace) error {
+	now := s.now()
+	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
 		if req.AccountID == ss.AccountID || ws.Role(req.AccountID) == "" {
 			return errNotMember
+		}
+		heir, err := tx.Account(req.AccountID)
+		if err != nil {
+			return err
 		}
 		for i := range ws.Members {
 			switch ws.Members[i].AccountID {
@@ -362,7 +411,7 @@ func (s *Server) transferOwnership(w http.ResponseWriter, r *http.Request, ss st
 				ws.Members[i].Role = store.RoleAdmin
 			}
 		}
-		return nil
+		return audit(tx, ws.ID, me, account.AuditOwnershipTransferred, targetAccount(heir), store.RoleOwner, now)
 	})
 	if ok {
 		w.WriteHeader(http.StatusNoContent)
@@ -371,9 +420,10 @@ func (s *Server) transferOwnership(w http.ResponseWriter, r *http.Request, ss st
 
 // deleteWorkspace is DELETE /v1/workspaces/{id} (owner).
 func (s *Server) deleteWorkspace(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace) error {
+	now := s.now()
+	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
 		ws.Members = nil
-		return nil
+		return audit(tx, ws.ID, me, account.AuditWorkspaceDeleted, target{}, "", now)
 	})
 	if ok {
 		w.WriteHeader(http.StatusNoContent)
@@ -389,13 +439,27 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, ss store.S
 	if target == ss.AccountID {
 		roles = []string{store.RoleAdmin, store.RoleMember}
 	}
-	ok := s.changeWorkspace(w, ss, r.PathValue("id"), roles, func(tx store.Tx, ws *store.Workspace) error {
+	now := s.now()
+	ok := s.changeWorkspace(w, ss, r.PathValue("id"), roles, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
 		role := ws.Role(target)
 		if role == "" {
 			return errNotMember
 		}
 		if role == store.RoleOwner {
 			return errInvalid("The owner cannot be removed; transfer ownership first.")
+		}
+		if target == me.ID {
+			if err := audit(tx, ws.ID, me, account.AuditMemberLeft, targetAccount(me), role, now); err != nil {
+				return err
+			}
+		} else {
+			gone, err := tx.Account(target)
+			if err != nil {
+				return err
+			}
+			if err := audit(tx, ws.ID, me, account.AuditMemberRemoved, targetAccount(gone), role, now); err != nil {
+				return err
+			}
 		}
 		kept := ws.Members[:0]
 		for _, m := range ws.Members {

@@ -191,10 +191,21 @@ func TestDeleteAccount(t *testing.T) {
 			}
 		})
 	}
-	// The teammate's workspace lives on without the deleted account.
+	// The teammate's workspace lives on without the deleted account; its
+	// audit log keeps what happened, naming nobody.
 	mv := view(t, ts, m.Token)
 	if len(mv.Workspaces) != 1 || len(mv.Workspaces[0].Members) != 1 || mv.Workspaces[0].Role != "owner" {
 		t.Errorf("teammate's workspace after the deletion: %+v", mv.Workspaces)
+	}
+	tm := &team{t: t, ts: ts, id: ws.ID, owner: m}
+	entries := tm.wholeAudit(m.Token)
+	if len(entries) == 0 || entries[0].Summary != "A deleted account left the workspace." || entries[0].Actor.AccountID != "" {
+		t.Errorf("audit log after the deletion: %+v", entries)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Summary, "Lee Leaver") || strings.Contains(e.Summary, "leaver@") {
+			t.Errorf("the audit log still names the deleted account: %q", e.Summary)
+		}
 	}
 	if err := ts.st.Check(); err != nil {
 		t.Errorf("store check: %v", err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -31,7 +32,10 @@ var (
 	bWorkspaces      = []byte("workspaces")       // workspace id → Workspace
 	bMemberships     = []byte("memberships")      // account id/workspace id → role
 	bResources       = []byte("resources")        // account id/kind/id → Resource
-	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bAvatars, bNotifications, bCalls, bWorkspaces, bMemberships, bResources}
+	bAudit           = []byte("audit")            // workspace id/seq → AuditEntry
+	bAuditTime       = []byte("audit_time")       // time (unix ns)/seq → workspace id, for retention
+	bAuditBy         = []byte("audit_by")         // account id or email/seq → workspace id, to forget a deleted account
+	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bAvatars, bNotifications, bCalls, bWorkspaces, bMemberships, bResources, bAudit, bAuditTime, bAuditBy}
 	// accountPrefixed are the buckets whose keys start with "account id/".
 	accountPrefixed = [][]byte{bAccountSessions, bClients, bEvents, bActivity, bDevices, bNotifications, bCalls, bMemberships, bResources}
 )
@@ -513,6 +517,9 @@ func (t boltTx) DeleteAccount(a Account, reason string, at time.Time) ([]string,
 			}
 		}
 	}
+	if err := t.forgetInAudit(a); err != nil {
+		return nil, err
+	}
 	// Link tokens (reset, email change, invitations sent by it).
 	var tokens [][]byte
 	err = t.b(bSecrets).ForEach(func(k, v []byte) error {
@@ -567,4 +574,120 @@ func getJSON(b *bolt.Bucket, key []byte, v any) error {
 		return fmt.Errorf("decode %q: %w", key, err)
 	}
 	return nil
+}
+
+func (t boltTx) AddAudit(e AuditEntry) (AuditEntry, error) {
+	seq, err := t.b(bAudit).NextSequence()
+	if err != nil {
+		return e, err
+	}
+	e.Seq = seq
+	if err := putJSON(t.b(bAudit), seqKey(e.WorkspaceID, seq), e); err != nil {
+		return e, err
+	}
+	for _, who := range e.subjects() {
+		if err := t.b(bAuditBy).Put(seqKey(who, seq), []byte(e.WorkspaceID)); err != nil {
+			return e, err
+		}
+	}
+	return e, t.b(bAuditTime).Put(append(u64(uint64(e.At.UnixNano())), u64(seq)...), []byte(e.WorkspaceID))
+}
+
+// subjects are the accounts and addresses an entry names.
+func (e AuditEntry) subjects() []string {
+	var out []string
+	for _, s := range []string{e.ActorID, e.TargetID, e.TargetEmail} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// forgetInAudit rewrites the audit entries naming a deleted account (by
+// id or address) so that nothing of it remains: it becomes "a deleted
+// account".
+func (t boltTx) forgetInAudit(a Account) error {
+	for _, who := range []string{a.ID, a.Email} {
+		prefix := pair(who, "")
+		var keys [][]byte
+		c := t.b(bAuditBy).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			keys = append(keys, k)
+			key := seqKey(string(v), binary.BigEndian.Uint64(k[len(prefix):]))
+			var e AuditEntry
+			if err := getJSON(t.b(bAudit), key, &e); errors.Is(err, ErrNotFound) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			if e.ActorID == a.ID {
+				e.ActorID, e.ActorName = "", DeletedAccountName
+			}
+			if e.TargetID == a.ID || e.TargetEmail == a.Email {
+				e.TargetID, e.TargetEmail, e.TargetName = "", "", DeletedAccountName
+			}
+			if err := putJSON(t.b(bAudit), key, e); err != nil {
+				return err
+			}
+		}
+		for _, k := range keys {
+			if err := t.b(bAuditBy).Delete(k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// DeletedAccountName stands for a deleted account in audit logs.
+const DeletedAccountName = "a deleted account"
+
+func (t boltTx) Audit(workspaceID string, before uint64, limit int) ([]AuditEntry, error) {
+	if before == 0 {
+		before = ^uint64(0)
+	}
+	var out []AuditEntry
+	prefix := pair(workspaceID, "")
+	c := t.b(bAudit).Cursor()
+	k, v := c.Seek(seqKey(workspaceID, before))
+	if k == nil || !bytes.HasPrefix(k, prefix) || binary.BigEndian.Uint64(k[len(prefix):]) >= before {
+		k, v = c.Prev()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Prev() {
+		var e AuditEntry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func (t boltTx) PruneAudit(before time.Time, limit int) (int, error) {
+	cut := u64(uint64(before.UnixNano()))
+	c := t.b(bAuditTime).Cursor()
+	n := 0
+	for k, v := c.First(); k != nil && bytes.Compare(k[:8], cut) < 0 && n < limit; k, v = c.First() {
+		seq := binary.BigEndian.Uint64(k[8:])
+		key := seqKey(string(v), seq)
+		var e AuditEntry
+		if err := getJSON(t.b(bAudit), key, &e); err == nil {
+			for _, who := range e.subjects() {
+				if err := t.b(bAuditBy).Delete(seqKey(who, seq)); err != nil {
+					return n, err
+				}
+			}
+		} else if !errors.Is(err, ErrNotFound) {
+			return n, err
+		}
+		if err := t.b(bAudit).Delete(key); err != nil {
+			return n, err
+		}
+		if err := c.Delete(); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

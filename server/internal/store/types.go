@@ -77,6 +77,35 @@ type Workspace struct {
 	Name    string    `json:"name"`
 	Created time.Time `json:"created"`
 	Members []Member  `json:"members"`
+	// Invitations are the pending ones, oldest first; each has a link
+	// token (Token kind "invite") stored under TokenHash.
+	Invitations []Invitation `json:"invitations,omitempty"`
+}
+
+// Invitation is one pending invitation to a workspace.
+type Invitation struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Role      string    `json:"role"`
+	InvitedBy string    `json:"invitedBy"` // account id
+	Sent      time.Time `json:"sent"`
+	Expires   time.Time `json:"expires"`
+	TokenHash string    `json:"tokenHash"`
+}
+
+// AuditEntry is one action in a workspace's audit log. Names and
+// addresses are recorded as they were, for when the account is gone.
+type AuditEntry struct {
+	Seq         uint64    `json:"seq"`
+	WorkspaceID string    `json:"workspaceId"`
+	At          time.Time `json:"at"`
+	Action      string    `json:"action"`
+	ActorID     string    `json:"actorId"`
+	ActorName   string    `json:"actorName"`
+	TargetID    string    `json:"targetId,omitempty"`
+	TargetEmail string    `json:"targetEmail,omitempty"`
+	TargetName  string    `json:"targetName,omitempty"`
+	Detail      string    `json:"detail,omitempty"`
 }
 
 // Member is one account in a workspace.
@@ -285,6 +314,16 @@ type Tx interface {
 	DeleteWorkspace(w Workspace) error
 	// Workspaces returns the workspaces the account is a member of.
 	Workspaces(accountID string) ([]Workspace, error)
+
+	// AddAudit appends an entry to its workspace's audit log, numbering
+	// it (numbers grow across all workspaces).
+	AddAudit(e AuditEntry) (AuditEntry, error)
+	// Audit returns up to limit entries of the workspace with Seq < before
+	// (0: from the newest), newest first.
+	Audit(workspaceID string, before uint64, limit int) ([]AuditEntry, error)
+	// PruneAudit deletes up to limit entries, of any workspace, recorded
+	// before a time, oldest first, and returns how many it deleted.
+	PruneAudit(before time.Time, limit int) (int, error)
 
 	// PutResource, Resources and DeleteResources mirror the account's
 	// resources held by other services.
