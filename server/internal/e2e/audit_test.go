@@ -205,7 +205,9 @@ func TestWorkspaceAuditLog(t *testing.T) {
 	if err := c.SetDisplayName("Cleo Renamed"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the new name synced", func() bool { return view(t, ts, a.Token).Profile.AccountID != "" && nameOf(t, ts, o.Token) == "Cleo Renamed" })
+	waitFor(t, "the new name synced", func() bool {
+		return view(t, ts, a.Token).Profile.AccountID != "" && nameOf(t, ts, o.Token) == "Cleo Renamed"
+	})
 
 	want := []string{
 		"Cleo Renamed left the workspace.",
