@@ -37,6 +37,9 @@ type Controller interface {
 	TransferOwnership(ctx context.Context, workspaceID, accountID string) error
 	DeleteWorkspace(ctx context.Context, workspaceID string) error
 	RemoveMember(ctx context.Context, workspaceID, accountID string) error
+	WithdrawInvitation(ctx context.Context, workspaceID, invitationID string) error
+	SetRole(ctx context.Context, workspaceID, accountID, role string) error
+	AuditLog(ctx context.Context, workspaceID string, before uint64) (core.AuditPage, error)
 	DeletionPreview(ctx context.Context) (core.DeletionPreview, error)
 	DeleteAccount(ctx context.Context, email, password, code string) error
 	SetEmailNotification(typ string, email bool) error

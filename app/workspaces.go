@@ -126,7 +126,12 @@ func (w *workspacesScreen) card(ws account.Workspace, s core.Snapshot) fyne.Canv
 			}, func() { email.SetText("") })
 		})), email))
 	}
+	if ws.Role == "owner" || ws.Role == "admin" {
+		rows = append(rows, w.pending(ws)...)
+		rows = append(rows, widget.NewButton("Audit log", func() { w.showAudit(ws) }))
+	}
 	if ws.Role == "owner" {
+		rows = append(rows, w.roleActions(ws.ID, others)...)
 		rows = append(rows, w.ownerActions(ws.ID, ws.Name, others)...)
 	} else {
 		self := s.View.Profile.AccountID
@@ -139,6 +144,46 @@ func (w *workspacesScreen) card(ws account.Workspace, s core.Snapshot) fyne.Canv
 		}))
 	}
 	return widget.NewCard(ws.Name, "Your role: "+ws.Role, container.NewVBox(rows...))
+}
+
+// pending lists the workspace's pending invitations, each with a
+// Withdraw button.
+func (w *workspacesScreen) pending(ws account.Workspace) []fyne.CanvasObject {
+	if len(ws.Invitations) == 0 {
+		return []fyne.CanvasObject{widget.NewLabel("No pending invitations.")}
+	}
+	out := []fyne.CanvasObject{widget.NewLabelWithStyle("Pending invitations", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	for _, in := range ws.Invitations {
+		id, inv := ws.ID, in.ID
+		out = append(out, container.NewBorder(nil, nil, nil, widget.NewButton("Withdraw", func() {
+			w.run(func() (string, error) {
+				ctx, cancel := w.u.ctx()
+				defer cancel()
+				return "", w.u.c.WithdrawInvitation(ctx, id, inv)
+			}, nil)
+		}), widget.NewLabel(core.InvitationLine(in))))
+	}
+	return out
+}
+
+// roleActions make members admins and admins members (the owner).
+func (w *workspacesScreen) roleActions(id string, others []account.Member) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	for _, m := range others {
+		to, text := "admin", "Make "+m.DisplayName+" an admin"
+		if m.Role == "admin" {
+			to, text = "member", "Make "+m.DisplayName+" a member"
+		}
+		who := m.AccountID
+		out = append(out, widget.NewButton(text, func() {
+			w.run(func() (string, error) {
+				ctx, cancel := w.u.ctx()
+				defer cancel()
+				return "", w.u.c.SetRole(ctx, id, who, to)
+			}, nil)
+		}))
+	}
+	return out
 }
 
 // ownerActions are transfer (to a chosen member) and delete.

@@ -15,6 +15,7 @@ type workspacesView struct {
 	p                                     *panel
 	root, list, err, info, name, acceptIn js.Value
 	createBtn, acceptBtn                  js.Value
+	audit                                 *auditLog
 }
 
 func newWorkspacesView(p *panel) *workspacesView {
@@ -43,8 +44,9 @@ func newWorkspacesView(p *panel) *workspacesView {
 			return v.p.c.AcceptInvitation(ctx, value(v.acceptIn))
 		})
 	})
+	v.audit = newAuditLog(p)
 	v.root = el("section", attrs{"id": "workspaces", "aria-labelledby": "workspaces-h"},
-		el("h2", attrs{"id": "workspaces-h"}, txt("Workspaces")), v.err, v.info, v.list, create, accept)
+		el("h2", attrs{"id": "workspaces-h"}, txt("Workspaces")), v.err, v.info, v.list, v.audit.root, create, accept)
 	return v
 }
 
@@ -69,6 +71,7 @@ func (v *workspacesView) render(s core.Snapshot) {
 		cards = append(cards, el("p", attrs{"class": "hint"}, txt("You are not in any workspace yet.")))
 	}
 	replaceChildren(v.list, cards...)
+	v.audit.render(s)
 }
 
 func (v *workspacesView) card(ws account.Workspace, me string, online bool) js.Value {
@@ -84,7 +87,11 @@ func (v *workspacesView) card(ws account.Workspace, me string, online bool) js.V
 			others++
 			transferTo.Call("append", el("option", attrs{"value": m.AccountID}, txt(m.DisplayName+" <"+m.Email+">")))
 		}
-		members.Call("append", el("li", attrs{"class": "member"}, el("strong", nil, txt(name)), txt(" "+m.Email+" · "+m.Role)))
+		li := el("li", attrs{"class": "member"}, el("strong", nil, txt(name)), txt(" "+m.Email+" · "+m.Role))
+		if ws.Role == "owner" && m.AccountID != me {
+			li.Call("append", txt(" "), v.roleButton(ws.ID, m, online))
+		}
+		members.Call("append", li)
 	}
 	card := el("div", attrs{"class": "workspace", "data-id": ws.ID},
 		el("h3", nil, txt(ws.Name)), el("p", attrs{"class": "role"}, txt("Your role: "+ws.Role)), members)
@@ -103,7 +110,11 @@ func (v *workspacesView) card(ws account.Workspace, me string, online bool) js.V
 				return v.p.c.Invite(ctx, id, value(email), value(role))
 			})
 		})
-		card.Call("append", form)
+		card.Call("append", form, v.pending(ws, online))
+		show := el("button", attrs{"type": "button", "class": "show-audit"}, txt("Audit log"))
+		setDisabled(show, !online)
+		on(show, "click", func() { v.audit.open(ws.ID, ws.Name) })
+		card.Call("append", show)
 	}
 	if ws.Role == "owner" {
 		if others > 0 {
@@ -146,4 +157,46 @@ func (v *workspacesView) card(ws account.Workspace, me string, online bool) js.V
 		card.Call("append", leave)
 	}
 	return card
+}
+
+// roleButton makes a member an admin or an admin a member (the owner).
+func (v *workspacesView) roleButton(id string, m account.Member, online bool) js.Value {
+	to, text := "admin", "Make admin"
+	if m.Role == "admin" {
+		to, text = "member", "Make member"
+	}
+	btn := el("button", attrs{"type": "button", "class": "set-role", "data-role": to, "aria-label": text + ": " + m.DisplayName}, txt(text))
+	setDisabled(btn, !online)
+	who := m.AccountID
+	on(btn, "click", func() {
+		v.run(func() (string, error) {
+			ctx, cancel := ctx30()
+			defer cancel()
+			return "", v.p.c.SetRole(ctx, id, who, to)
+		})
+	})
+	return btn
+}
+
+// pending lists the workspace's pending invitations, each with a Withdraw
+// button.
+func (v *workspacesView) pending(ws account.Workspace, online bool) js.Value {
+	if len(ws.Invitations) == 0 {
+		return el("p", attrs{"class": "hint invitations-none"}, txt("No pending invitations."))
+	}
+	list := el("ul", attrs{"class": "invitations", "aria-label": "Pending invitations"})
+	for _, in := range ws.Invitations {
+		btn := el("button", attrs{"type": "button", "class": "withdraw", "aria-label": "Withdraw the invitation of " + in.Email}, txt("Withdraw"))
+		setDisabled(btn, !online)
+		id, inv := ws.ID, in.ID
+		on(btn, "click", func() {
+			v.run(func() (string, error) {
+				ctx, cancel := ctx30()
+				defer cancel()
+				return "", v.p.c.WithdrawInvitation(ctx, id, inv)
+			})
+		})
+		list.Call("append", el("li", attrs{"class": "invitation", "data-email": in.Email}, txt(core.InvitationLine(in)+" "), btn))
+	}
+	return el("div", nil, el("h4", nil, txt("Pending invitations")), list)
 }
