@@ -34,7 +34,8 @@ func main() {
 	a := fyneapp.NewWithID("com.dialnexa.account")
 	w := a.NewWindow("DialNexa Account")
 	var ui *app.UI
-	client, err := core.NewClient(core.Config{Server: *server, Store: st, Desktop: true, OnChange: func() { ui.Refresh() }})
+	host, _ := os.Hostname() // unnamed if the OS will not say
+	client, err := core.NewClient(core.Config{Server: *server, Store: st, Desktop: true, DeviceName: host, OnChange: func() { ui.Refresh() }})
 	if err != nil {
 		fail(err)
 	}

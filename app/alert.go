@@ -40,7 +40,10 @@ func newAlertPopup(u *UI) *alertPopup {
 		})
 	})
 	a.revoke.Importance = widget.DangerImportance
-	a.itWasMe = widget.NewButton("Yes, it was me", func() { a.u.c.DismissAlert(a.current.Seq); a.u.render() })
+	a.itWasMe = widget.NewButton("Yes, it was me", func() {
+		a.errText.SetText(core.UserMessage(a.u.c.DismissAlert(a.current.ID)))
+		a.u.render()
+	})
 	title := widget.NewLabelWithStyle("Security alert", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	box := container.NewVBox(title, a.text, a.errText, container.NewHBox(a.revoke, a.itWasMe))
 	a.popup = widget.NewModalPopUp(container.NewPadded(box), u.win.Canvas())
@@ -56,7 +59,7 @@ func (a *alertPopup) render(s core.Snapshot) {
 		}
 		return
 	}
-	if a.current.Seq != s.Alerts[0].Seq {
+	if a.current.ID != s.Alerts[0].ID {
 		a.errText.SetText("")
 	}
 	a.current = s.Alerts[0]

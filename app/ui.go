@@ -48,7 +48,7 @@ type Controller interface {
 	RevokeSession(ctx context.Context, sessionID string) error
 	RevokeOtherSessions(ctx context.Context) error
 	RevokeFromAlert(ctx context.Context, a core.Alert) error
-	DismissAlert(seq uint64)
+	DismissAlert(id uint64) error
 	DismissNotice()
 }
 

@@ -53,6 +53,9 @@ type Config struct {
 	// AppVersion is sent in hello (default: the module version the binary
 	// was built from).
 	AppVersion string
+	// DeviceName names this computer in the session list and in security
+	// alerts (the desktop app: the host name).
+	DeviceName string
 	// Log receives what the user need not see (default slog.Default()).
 	Log *slog.Logger
 }
@@ -69,7 +72,6 @@ type Client struct {
 	mu     gosync.Mutex
 	conn   ConnState
 	notice string
-	alerts []Alert
 	// stepUp is this session's step-up window as far as this client knows.
 	stepUp stepUpWindow
 	// fetchingAvatar is the hash being downloaded, if any.
@@ -143,10 +145,15 @@ func (c *Client) Snapshot() Snapshot {
 	meta := c.replica.Meta()
 	v, version, pending, ok := c.replica.View()
 	c.mu.Lock()
-	s := Snapshot{Conn: c.conn, Notice: c.notice, Alerts: append([]Alert(nil), c.alerts...)}
+	s := Snapshot{Conn: c.conn, Notice: c.notice}
 	c.mu.Unlock()
 	s.Email, s.SessionID = meta.Email, meta.SessionID
 	s.HasView, s.View, s.Version, s.Pending = ok, v, version, pending
+	for _, a := range v.Alerts {
+		if a.SessionID != meta.SessionID { // not about this very device
+			s.Alerts = append(s.Alerts, Alert(a))
+		}
+	}
 	for _, m := range c.replica.Pending(0) {
 		switch m.Name {
 		case account.MutSetDisplayName:
@@ -232,7 +239,7 @@ func (c *Client) startSession(ctx context.Context, path string, req map[string]a
 	req["deviceId"] = c.replica.Meta().DeviceID
 	if c.cfg.Desktop {
 		req["bearer"] = true
-		req["device"] = map[string]string{"kind": "desktop", "os": runtime.GOOS}
+		req["device"] = map[string]string{"kind": "desktop", "os": runtime.GOOS, "name": c.cfg.DeviceName}
 	}
 	var resp sessionResponse
 	if err := c.call(ctx, "POST", path, "", req, &resp); err != nil {
@@ -261,7 +268,7 @@ func (c *Client) startSession(ctx context.Context, path string, req map[string]a
 		return err
 	}
 	c.mu.Lock()
-	c.notice, c.alerts = "", nil
+	c.notice = ""
 	c.mu.Unlock()
 	c.setConn(Connecting)
 	c.signal()
@@ -297,7 +304,6 @@ func (c *Client) signOutLocal(notice string) {
 	c.mu.Lock()
 	c.conn = SignedOut
 	c.notice = notice
-	c.alerts = nil
 	c.mu.Unlock()
 	c.cfg.OnChange()
 }

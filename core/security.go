@@ -2,9 +2,8 @@ package core
 
 import (
 	"context"
-	"encoding/json"
-	"slices"
-	"time"
+
+	"github.com/dialnexa/account/core/account"
 
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -98,55 +97,35 @@ func (c *Client) RevokeOtherSessions(ctx context.Context) error {
 	return c.call(ctx, "POST", "/v1/sessions/revoke-others", c.token(), struct{}{}, nil)
 }
 
-// RevokeFromAlert revokes the session an alert is about and dismisses it.
+// RevokeFromAlert revokes the session an alert is about; the alert goes
+// from every device.
 func (c *Client) RevokeFromAlert(ctx context.Context, a Alert) error {
 	if err := c.RevokeSession(ctx, a.SessionID); err != nil && !isNotFound(err) {
 		return err
 	}
-	c.DismissAlert(a.Seq)
-	return nil
+	return c.DismissAlert(a.ID)
 }
 
-// DismissAlert removes an answered alert ("this was me").
-func (c *Client) DismissAlert(seq uint64) {
-	c.mu.Lock()
-	c.alerts = slices.DeleteFunc(c.alerts, func(a Alert) bool { return a.Seq == seq })
-	c.mu.Unlock()
-	c.cfg.OnChange()
+// DismissAlert answers an alert "this was me": it goes from every device
+// of the account, at once here and when the change syncs elsewhere (it is
+// queued, so it works offline too).
+func (c *Client) DismissAlert(id uint64) error {
+	return c.mutate(account.MutDismissAlert, account.DismissAlert{ID: id})
 }
 
 func (c *Client) token() string { return c.replica.Meta().Token }
 
-// handleEvent takes one server event: a security alert about another
-// session is queued for the user's answer. Events already handled are
-// skipped; the position is stored so a restart does not repeat them.
+// handleEvent takes one server event. Security alerts come with the view
+// (answered on one device, they leave all), so an event only moves the
+// stored position, so a restart does not fetch it again.
 func (c *Client) handleEvent(session string, e *wire.Event) error {
-	fresh := false
-	err := c.replica.UpdateMeta(func(m *Meta) error {
+	return c.replica.UpdateMeta(func(m *Meta) error {
 		if m.SessionID != session {
 			return errSignedOut
 		}
-		if e.Seq > m.LastEventSeq {
-			m.LastEventSeq, fresh = e.Seq, true
-		}
+		m.LastEventSeq = max(m.LastEventSeq, e.Seq)
 		return nil
 	})
-	if err != nil || !fresh {
-		return err
-	}
-	if e.Kind != wire.EventSecurityAlert {
-		return nil
-	}
-	var sa wire.SecurityAlert
-	if err := json.Unmarshal(e.Payload, &sa); err != nil || sa.SessionID == session {
-		return nil
-	}
-	at, _ := time.Parse(time.RFC3339, sa.At)
-	c.mu.Lock()
-	c.alerts = append(c.alerts, Alert{Seq: e.Seq, SessionID: sa.SessionID, Device: sa.Device, Location: sa.Location, At: at})
-	c.mu.Unlock()
-	c.cfg.OnChange()
-	return nil
 }
 
 func isNotFound(err error) bool {

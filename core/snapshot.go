@@ -3,7 +3,6 @@ package core
 import (
 	"fmt"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/dialnexa/account/core/account"
@@ -90,23 +89,21 @@ func (s Snapshot) Initials() string {
 	return string(out)
 }
 
-// Alert is a sign-in from a device the account had not used before.
-type Alert struct {
-	Seq       uint64
-	SessionID string
-	Device    string
-	Location  string
-	At        time.Time
-}
+// Alert is a sign-in from a device the account had not used before, until
+// one of the account's devices answers it.
+type Alert account.Alert
 
 // Text is the alert as one sentence: "New sign-in: Chrome on Windows, near
-// Berlin, 14:02. Was this you?"
+// Berlin, from 203.0.113.x, 28 Nov 14:02. Was this you?"
 func (a Alert) Text() string {
 	where := ""
 	if a.Location != "" && a.Location != "Unknown" {
 		where = ", near " + a.Location
 	}
-	return fmt.Sprintf("New sign-in: %s%s, %s. Was this you?", a.Device, where, a.At.Local().Format("15:04"))
+	if a.Address != "" {
+		where += ", from " + a.Address
+	}
+	return fmt.Sprintf("New sign-in: %s%s, %s. Was this you?", a.Device, where, a.At.Local().Format("2 Jan 15:04"))
 }
 
 // Online reports whether online-only actions may be tried: signed in and

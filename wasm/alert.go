@@ -30,7 +30,10 @@ func newAlertView(p *panel) *alertView {
 		setText(v.err, core.UserMessage(v.p.c.RevokeFromAlert(ctx, v.current)))
 		v.p.refresh()
 	})
-	on(me, "click", func() { v.p.c.DismissAlert(v.current.Seq) })
+	on(me, "click", func() {
+		setText(v.err, core.UserMessage(v.p.c.DismissAlert(v.current.ID)))
+		v.p.refresh()
+	})
 	box := el("div", attrs{"class": "dialog", "role": "alertdialog", "aria-modal": "true", "aria-labelledby": "alert-title", "aria-describedby": "alert-text"},
 		el("h2", attrs{"id": "alert-title"}, txt("Security alert")), v.text, v.err, el("div", attrs{"class": "actions"}, v.revoke, me))
 	v.root = el("div", attrs{"id": "alert", "class": "overlay", "hidden": ""}, box)
@@ -43,7 +46,7 @@ func (v *alertView) render(s core.Snapshot) {
 		show(v.root, false)
 		return
 	}
-	if v.current.Seq != s.Alerts[0].Seq {
+	if v.current.ID != s.Alerts[0].ID {
 		setText(v.err, "")
 	}
 	v.current = s.Alerts[0]

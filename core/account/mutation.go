@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // Names of the mutations a client may queue while offline. Each is idempotent
@@ -86,6 +87,13 @@ func Apply(v *View, name string, args json.RawMessage) error {
 		if len(v.Inbox) == 0 || a.UpTo >= v.Inbox[0].ID {
 			v.Unread = 0
 		}
+		return nil
+	case MutDismissAlert:
+		var a DismissAlert
+		if err := decodeStrict(args, &a); err != nil {
+			return err
+		}
+		v.Alerts = slices.DeleteFunc(slices.Clone(v.Alerts), func(al Alert) bool { return al.ID == a.ID })
 		return nil
 	default:
 		return invalid("mutation", "Unknown change %q; update the app.", name)

@@ -91,6 +91,15 @@ type SetEmailNotification struct {
 	Email bool   `json:"email"`
 }
 
+// MutDismissAlert answers a security alert "this was me" (or after its
+// session was revoked): it goes from every device.
+const MutDismissAlert = "dismissAlert"
+
+// DismissAlert is the argument of MutDismissAlert.
+type DismissAlert struct {
+	ID uint64 `json:"id"`
+}
+
 // MarkRead is the argument of MutMarkRead.
 type MarkRead struct {
 	ID uint64 `json:"id"`

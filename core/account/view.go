@@ -19,6 +19,20 @@ type View struct {
 	Unread int            `json:"unread"`
 	// Workspaces the account belongs to, with their members.
 	Workspaces []Workspace `json:"workspaces"`
+	// Alerts are the security alerts no device has answered yet, oldest
+	// first.
+	Alerts []Alert `json:"alerts,omitempty"`
+}
+
+// Alert is a "Was this you?" about a sign-in from a new device, until one
+// of the account's devices answers it.
+type Alert struct {
+	ID        uint64    `json:"id"`
+	SessionID string    `json:"sessionId"`
+	Device    string    `json:"device"`
+	Location  string    `json:"location"`
+	Address   string    `json:"address"` // masked: 203.0.113.x
+	At        time.Time `json:"at"`
 }
 
 // Workspace is a team the account belongs to.
@@ -117,6 +131,7 @@ func (v View) Clone() View {
 	c.Activity = append([]Activity(nil), v.Activity...)
 	c.Inbox = append([]Notification(nil), v.Inbox...)
 	c.Workspaces = append([]Workspace(nil), v.Workspaces...)
+	c.Alerts = append([]Alert(nil), v.Alerts...)
 	if v.EmailPrefs != nil {
 		c.EmailPrefs = make(map[string]bool, len(v.EmailPrefs))
 		for k, b := range v.EmailPrefs {

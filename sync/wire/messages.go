@@ -116,7 +116,8 @@ type SecurityAlert struct {
 	SessionID string `json:"sessionId"`
 	Device    string `json:"device"`
 	Location  string `json:"location"`
-	At        string `json:"at"` // RFC 3339
+	Address   string `json:"address,omitempty"` // masked: 203.0.113.x
+	At        string `json:"at"`                // RFC 3339
 }
 
 // Event is an in-app notification or security alert, in sequence order.

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/store"
@@ -12,7 +13,7 @@ import (
 // before, inside tx: a security-alert event for the account's clients, an
 // activity entry, and a mail. Security alerts cannot be turned off.
 func (s *Server) raiseNewDevice(tx store.Tx, a *store.Account, ss store.Session) (store.Event, error) {
-	payload, err := json.Marshal(wire.SecurityAlert{SessionID: ss.ID, Device: ss.Device, Location: ss.Location, At: ss.Created.UTC().Format("2006-01-02T15:04:05Z07:00")})
+	payload, err := json.Marshal(wire.SecurityAlert{SessionID: ss.ID, Device: ss.Device, Location: ss.Location, Address: ss.Address, At: ss.Created.UTC().Format("2006-01-02T15:04:05Z07:00")})
 	if err != nil {
 		return store.Event{}, err
 	}
@@ -20,7 +21,16 @@ func (s *Server) raiseNewDevice(tx store.Tx, a *store.Account, ss store.Session)
 	if err != nil {
 		return store.Event{}, err
 	}
-	if err := tx.AddActivity(a, account.ActNewDevice, "Signed in from a new device: "+ss.Device+", "+ss.Location, ss.Created); err != nil {
+	// Open until a device answers it (or its session ends).
+	a.Alerts = slices.DeleteFunc(slices.Clone(a.Alerts), func(al store.OpenAlert) bool {
+		_, err := tx.Session(al.SessionID)
+		return err != nil
+	})
+	a.Alerts = append(a.Alerts, store.OpenAlert{ID: e.Seq, SessionID: ss.ID, Device: ss.Device, Location: ss.Location, Address: ss.Address, At: ss.Created})
+	if n := len(a.Alerts); n > store.MaxOpenAlerts {
+		a.Alerts = a.Alerts[n-store.MaxOpenAlerts:]
+	}
+	if err := tx.AddActivity(a, account.ActNewDevice, "Signed in from a new device: "+ss.Device+", "+ss.Location+", "+ss.Address, ss.Created); err != nil {
 		return store.Event{}, err
 	}
 	// In the bell too; its mail is the new-device mail below (security
@@ -30,7 +40,7 @@ func (s *Server) raiseNewDevice(tx store.Tx, a *store.Account, ss store.Session)
 		return store.Event{}, err
 	}
 	err = s.queueMail(tx, a.Email, "new-device", map[string]any{
-		"Name": a.DisplayName, "Email": a.Email, "Device": ss.Device, "Location": ss.Location, "When": when(ss.Created),
+		"Name": a.DisplayName, "Email": a.Email, "Device": ss.Device, "Location": ss.Location, "Address": ss.Address, "When": when(ss.Created),
 	})
 	return e, err
 }

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"fmt"
+	"net/netip"
 	"net/http"
 	"strings"
 	"unicode"
@@ -13,13 +15,20 @@ import (
 type deviceInfo struct {
 	Kind string `json:"kind"` // "desktop" for the desktop app
 	OS   string `json:"os"`
+	// Name is the computer's name (its host name), so two machines can
+	// be told apart in the session list and in alerts.
+	Name string `json:"name"`
 }
 
 // describeDevice returns the device type ("Desktop app", "Desktop",
 // "Mobile", "Tablet") and a short description ("Chrome on Windows").
 func describeDevice(r *http.Request, d deviceInfo) (kind, desc string) {
 	if d.Kind == "desktop" {
-		return "Desktop app", "DialNexa desktop on " + osName(clean(d.OS, 32))
+		desc = "DialNexa desktop on " + osName(clean(d.OS, 32))
+		if name := clean(d.Name, 40); name != "" {
+			desc = name + " (" + desc + ")"
+		}
+		return "Desktop app", desc
 	}
 	ua := useragent.Parse(r.UserAgent())
 	kind = "Desktop"
@@ -38,6 +47,23 @@ func describeDevice(r *http.Request, d deviceInfo) (kind, desc string) {
 		return kind, name
 	}
 	return kind, name + " on " + os
+}
+
+// maskAddress shows enough of an address to recognise a network, not a
+// household: 203.0.113.x for IPv4, the first 48 bits for IPv6
+// (2001:db8:85a3:x).
+func maskAddress(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return "unknown address"
+	}
+	ip = ip.Unmap()
+	if ip.Is4() {
+		b := ip.As4()
+		return fmt.Sprintf("%d.%d.%d.x", b[0], b[1], b[2])
+	}
+	b := ip.As16()
+	return fmt.Sprintf("%x:%x:%x:x", uint16(b[0])<<8|uint16(b[1]), uint16(b[2])<<8|uint16(b[3]), uint16(b[4])<<8|uint16(b[5]))
 }
 
 // clean keeps printable characters of s, at most n of them.

@@ -134,7 +134,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, accountID 
 	kind, desc := describeDevice(r, ns.device)
 	now := s.now()
 	ss := store.Session{ID: id, AccountID: accountID, TokenHash: auth.HashToken(tok), DeviceKind: kind, Device: desc,
-		Location: s.locate(r), Created: now, LastActive: now}
+		Location: s.locate(r), Address: maskAddress(clientIP(r)), Created: now, LastActive: now}
 	if ns.deviceID != "" {
 		ss.DeviceHash = auth.HashToken(accountID + "/" + ns.deviceID)
 	}

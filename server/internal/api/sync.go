@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -278,6 +279,18 @@ func applyMutation(tx store.Tx, a *store.Account, m wire.Mutation) error {
 		}
 		json.Unmarshal(m.Args, &all)
 		return tx.MarkRead(a, 1, all.UpTo)
+	case account.MutDismissAlert:
+		v := account.View{Alerts: make([]account.Alert, len(a.Alerts))}
+		for i, al := range a.Alerts {
+			v.Alerts[i].ID = al.ID
+		}
+		if err := account.Apply(&v, m.Name, m.Args); err != nil {
+			return err
+		}
+		a.Alerts = slices.DeleteFunc(slices.Clone(a.Alerts), func(al store.OpenAlert) bool {
+			return !slices.ContainsFunc(v.Alerts, func(x account.Alert) bool { return x.ID == al.ID })
+		})
+		return nil
 	}
 	v := account.View{Profile: account.Profile{AccountID: a.ID, Email: a.Email, DisplayName: a.DisplayName}, EmailPrefs: a.EmailPrefs}
 	if err := account.Apply(&v, m.Name, m.Args); err != nil {

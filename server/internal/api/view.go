@@ -42,6 +42,12 @@ func buildView(tx store.Tx, a store.Account, now time.Time) (account.View, error
 		v.Inbox[i] = account.Notification{ID: n.ID, Type: n.Type, Title: n.Title, Body: n.Body, Link: n.Link, At: n.At, Read: n.Read}
 	}
 	v.Unread = a.Unread
+	for _, al := range a.Alerts {
+		if _, err := tx.Session(al.SessionID); err != nil {
+			continue // revoked or signed out: nothing left to answer
+		}
+		v.Alerts = append(v.Alerts, account.Alert{ID: al.ID, SessionID: al.SessionID, Device: al.Device, Location: al.Location, Address: al.Address, At: al.At})
+	}
 	wss, err := tx.Workspaces(a.ID)
 	if err != nil {
 		return account.View{}, err

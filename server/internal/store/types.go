@@ -62,6 +62,22 @@ type Account struct {
 	// Wallet is the prepaid balance other services report, as text with
 	// its currency ("12.50 USD"); it is forfeited on deletion.
 	Wallet string `json:"wallet,omitempty"`
+	// Alerts are the security alerts not yet answered, oldest first (at
+	// most MaxOpenAlerts): answered on any device, gone from all.
+	Alerts []OpenAlert `json:"alerts,omitempty"`
+}
+
+// MaxOpenAlerts bounds an account's unanswered alerts; the oldest go.
+const MaxOpenAlerts = 20
+
+// OpenAlert is an unanswered "Was this you?" about a new session.
+type OpenAlert struct {
+	ID        uint64    `json:"id"` // the security-alert event's number
+	SessionID string    `json:"sessionId"`
+	Device    string    `json:"device"`
+	Location  string    `json:"location"`
+	Address   string    `json:"address"`
+	At        time.Time `json:"at"`
 }
 
 // Roles in a workspace.
@@ -178,12 +194,14 @@ type TwoFactor struct {
 
 // Session is one signed-in device. Only the hash of its token is stored.
 type Session struct {
-	ID         string    `json:"id"`
-	AccountID  string    `json:"accountId"`
-	TokenHash  string    `json:"tokenHash"`
-	DeviceKind string    `json:"deviceKind"`
-	Device     string    `json:"device"`
-	Location   string    `json:"location"`
+	ID         string `json:"id"`
+	AccountID  string `json:"accountId"`
+	TokenHash  string `json:"tokenHash"`
+	DeviceKind string `json:"deviceKind"`
+	Device     string `json:"device"`
+	Location   string `json:"location"`
+	// Address is the client's address at sign-in, masked (203.0.113.x).
+	Address    string    `json:"address,omitempty"`
 	DeviceHash string    `json:"deviceHash,omitempty"`
 	Created    time.Time `json:"created"`
 	LastActive time.Time `json:"lastActive"`
