@@ -2,8 +2,8 @@ package api
 
 import (
 	"fmt"
-	"net/netip"
 	"net/http"
+	"net/netip"
 	"strings"
 	"unicode"
 
