@@ -6,11 +6,13 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/chromedp/chromedp"
 
@@ -83,12 +85,29 @@ func TestScreenshots(t *testing.T) {
 	waitFor(t, "online", func() bool { ui.Refresh(); return labelWith(w, "Online") != nil })
 	event(t, ts, map[string]any{"type": "wallet_low", "email": "ada@example.com", "balance": "4.20", "threshold": "10.00", "currency": "USD"})
 	waitFor(t, "bell", func() bool { ui.Refresh(); return button(w, "1 unread") != nil })
+	// A workspace with a member and a pending invitation.
+	selectTab(w, "Workspaces")
+	test.Type(entry(w, "New workspace name"), "Outbound Sales")
+	test.Tap(button(w, "Create workspace"))
+	waitFor(t, "the workspace", func() bool { ui.Refresh(); return button(w, "Invite") != nil })
+	bob := apiSignUp(t, ts, "bob@example.com", pw, "Bob Builder", "d9")
+	for _, addr := range []string{"bob@example.com", "carol@example.com"} {
+		test.Type(entry(w, "Email to invite"), addr)
+		test.Tap(button(w, "Invite"))
+	}
+	call(t, ts, "POST", "/v1/invitations/accept", bob.Token, map[string]string{"token": tokenOfLink(ts.inbox.waitFor(t, "bob@example.com", "invited you").link(t))})
+	waitFor(t, "the member", func() bool { ui.Refresh(); return labelWith(w, "Bob Builder —") != nil })
 	for _, tab := range []string{"Profile", "Security", "Notifications", "Workspaces", "Danger Zone"} {
 		selectTab(w, tab)
 		ui.Refresh()
 		capture(map[string]string{"Profile": "profile", "Security": "security", "Notifications": "notifications", "Workspaces": "workspaces", "Danger Zone": "danger-zone"}[tab])
 	}
-	test.Tap(button(w, "1 unread"))
+	selectTab(w, "Workspaces")
+	test.Tap(button(w, "Audit log"))
+	waitFor(t, "the audit log", func() bool { return labelWith(w, "created the workspace.") != nil })
+	capture("audit-log")
+	test.Tap(button(w, "Close"))
+	test.Tap(find(w, func(b *widget.Button) bool { return strings.HasSuffix(b.Text, " unread") }))
 	capture("bell")
 	test.Tap(button(w, "Close"))
 	apiSignIn(t, ts, "ada@example.com", goodPassword, "", "another-device")
@@ -122,11 +141,21 @@ func TestScreenshots(t *testing.T) {
 		chromedp.Click(`#auth-submit`),
 		textIs("status", "Online"),
 	)
+	g, _ := apiSignIn(t, ts, "grace@example.com", pw, "", "d1")
+	var gs session
+	g.decode(t, &gs)
+	tm := newTeam(t, ts, gs, "Support Line")
+	tm.join(bob, tm.invite(gs.Token, "bob@example.com", "member", 2))
+	tm.invite(gs.Token, "dave@example.com", "admin", 1)
+	call(t, ts, "PUT", "/v1/workspaces/"+tm.id+"/members/"+bob.AccountID+"/role", gs.Token, map[string]string{"role": "admin"})
 	event(t, ts, map[string]any{"type": "campaign_completed", "email": "grace@example.com", "campaignId": "spring", "campaignName": "Spring renewals", "calls": 240})
-	within(t, ctx, "bell", textIs("bell-count", "2"))
+	within(t, ctx, "bell", poll(`document.getElementById("bell-count").textContent !== ""`))
 	for _, sec := range []string{"profile", "security", "notifications", "workspaces", "danger"} {
 		shot(sec, "#"+sec)
 	}
+	within(t, ctx, "open the audit log", chromedp.Click(`#workspaces button.show-audit`), poll(`document.querySelectorAll("#audit-entries li").length > 3`))
+	shot("audit-log", "#audit-log")
+	within(t, ctx, "close the audit log", chromedp.Click(`#audit-close`))
 	within(t, ctx, "open the bell", chromedp.Click(`#bell`), visible("bell-panel"))
 	shot("bell", `#bell-panel`)
 	within(t, ctx, "close the bell", chromedp.Click(`#bell`))

@@ -107,7 +107,6 @@ func TestPanelInvitationsRolesAndAuditLog(t *testing.T) {
 		poll(`document.getElementById("audit-entries").firstElementChild.textContent.includes("Pia Lead made Max Mate an admin.")`),
 		poll(`document.getElementById("audit-status").textContent.includes("kept for 365 days")`),
 	)
-	saveScreenshot(t, ctx, "panel-audit-log.png")
 	within(t, ctx, "older entries",
 		chromedp.Click(`#audit-more`),
 		poll(`document.querySelectorAll("#audit-entries li").length === 65`),
