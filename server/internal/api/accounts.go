@@ -87,7 +87,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := store.Account{ID: id, Email: email, PasswordHash: hash, DisplayName: name, Created: s.now()}
-	if err := s.store.Update(func(tx store.Tx) error { return tx.CreateAccount(a) }); err != nil {
+	if err := s.store.Update(r.Context(), func(tx store.Tx) error { return tx.CreateAccount(a) }); err != nil {
 		if errors.Is(err, store.ErrEmailTaken) {
 			writeError(w, http.StatusConflict, wire.Errorf(wire.CodeConflict, "An account with this email already exists. Sign in, or use Forgot password."))
 			return

@@ -51,7 +51,7 @@ func (s *Server) supportDisableTwoFactor(w http.ResponseWriter, r *http.Request)
 	}
 	now := s.now()
 	var id string
-	err = s.store.Update(func(tx store.Tx) error {
+	err = s.store.Update(r.Context(), func(tx store.Tx) error {
 		a, err := tx.AccountByEmail(email)
 		if err != nil {
 			return err

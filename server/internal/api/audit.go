@@ -61,7 +61,7 @@ func (s *Server) workspaceAudit(w http.ResponseWriter, r *http.Request, ss store
 		before = n
 	}
 	page := auditPage{Entries: []account.AuditEntry{}, RetentionDays: int(account.AuditRetention / (24 * time.Hour))}
-	err := s.store.View(func(tx store.Tx) error {
+	err := s.store.View(r.Context(), func(tx store.Tx) error {
 		ws, err := tx.Workspace(r.PathValue("id"))
 		if err != nil {
 			return err
@@ -110,7 +110,7 @@ func (s *Server) pruneAudit() error {
 	cut := s.now().Add(-account.AuditRetention)
 	for {
 		var n int
-		err := s.store.Update(func(tx store.Tx) (err error) { n, err = tx.PruneAudit(cut, 1000); return })
+		err := s.store.Update(s.life, func(tx store.Tx) (err error) { n, err = tx.PruneAudit(cut, 1000); return })
 		if err != nil || n < 1000 {
 			return err
 		}

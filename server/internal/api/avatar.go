@@ -114,7 +114,7 @@ func (s *Server) putAvatar(w http.ResponseWriter, r *http.Request, ss store.Sess
 	}
 	sum := sha256.Sum256(out)
 	hash := hex.EncodeToString(sum[:8])
-	err = s.store.Update(func(tx store.Tx) error {
+	err = s.store.Update(r.Context(), func(tx store.Tx) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
@@ -220,7 +220,7 @@ func squarePNG(img image.Image, size int) ([]byte, error) {
 // getAvatar is GET /v1/avatar: the account's picture as PNG.
 func (s *Server) getAvatar(w http.ResponseWriter, r *http.Request, ss store.Session) {
 	var data []byte
-	err := s.store.View(func(tx store.Tx) (err error) { data, err = tx.Avatar(ss.AccountID); return })
+	err := s.store.View(r.Context(), func(tx store.Tx) (err error) { data, err = tx.Avatar(ss.AccountID); return })
 	if errors.Is(err, store.ErrNotFound) {
 		writeError(w, http.StatusNotFound, errNotFound("No profile picture."))
 		return
@@ -237,7 +237,7 @@ func (s *Server) getAvatar(w http.ResponseWriter, r *http.Request, ss store.Sess
 
 // deleteAvatar is DELETE /v1/avatar.
 func (s *Server) deleteAvatar(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.store.Update(r.Context(), func(tx store.Tx) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err

@@ -58,7 +58,7 @@ func preview(tx store.Tx, a store.Account) (DeletionPreview, error) {
 // deletionPreview is GET /v1/account/deletion.
 func (s *Server) deletionPreview(w http.ResponseWriter, r *http.Request, ss store.Session) {
 	var p DeletionPreview
-	err := s.store.View(func(tx store.Tx) error {
+	err := s.store.View(r.Context(), func(tx store.Tx) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
@@ -93,7 +93,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, ss store.
 		return
 	}
 	var cur store.Account
-	if err := s.store.View(func(tx store.Tx) (err error) { cur, err = tx.Account(ss.AccountID); return }); err != nil {
+	if err := s.store.View(r.Context(), func(tx store.Tx) (err error) { cur, err = tx.Account(ss.AccountID); return }); err != nil {
 		s.fail(w, "load account", err)
 		return
 	}
@@ -116,7 +116,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, ss store.
 		blocking []BlockingWorkspace
 		mates    []string
 	)
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.store.Update(r.Context(), func(tx store.Tx) error {
 		blocking, mates = nil, nil
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
@@ -220,7 +220,7 @@ func (s *Server) serviceResources(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.store.Update(r.Context(), func(tx store.Tx) error {
 		var a store.Account
 		var err error
 		switch {

@@ -55,7 +55,7 @@ func (s *Server) changeEmail(w http.ResponseWriter, r *http.Request, ss store.Se
 		return
 	}
 	now := s.now()
-	err = s.store.Update(func(tx store.Tx) error {
+	err = s.store.Update(r.Context(), func(tx store.Tx) error {
 		if _, err := tx.AccountByEmail(email); err == nil {
 			return nil // taken: the same answer, no mail
 		} else if !errors.Is(err, store.ErrNotFound) {
@@ -100,7 +100,7 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 	// Someone signed in to another account cannot use this account's link.
 	var caller string
 	if tok := s.token(r); tok != "" {
-		s.store.View(func(tx store.Tx) error {
+		s.store.View(r.Context(), func(tx store.Tx) error {
 			ss, err := tx.SessionByToken(auth.HashToken(tok))
 			caller = ss.AccountID
 			return err
@@ -110,7 +110,7 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 	hash := auth.HashToken(strings.TrimSpace(req.Token))
 	now := s.now()
 	var a store.Account
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.store.Update(r.Context(), func(tx store.Tx) error {
 		t, err := liveToken(tx, hash, tokenEmail, now)
 		if err != nil {
 			return err

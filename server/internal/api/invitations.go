@@ -54,7 +54,7 @@ func dropVoidInvitations(tx store.Tx, ws *store.Workspace, now time.Time) error 
 func (s *Server) withdrawInvitation(w http.ResponseWriter, r *http.Request, ss store.Session) {
 	id := r.PathValue("invitation")
 	now := s.now()
-	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner, store.RoleAdmin}, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
+	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner, store.RoleAdmin}, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
 		i := slices.IndexFunc(ws.Invitations, func(in store.Invitation) bool { return in.ID == id && now.Before(in.Expires) })
 		if i < 0 {
 			return errNotFound("This invitation was already accepted, withdrawn or has expired.")
@@ -87,7 +87,7 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request, ss store.Ses
 	}
 	target := r.PathValue("account")
 	now := s.now()
-	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
+	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
 		i := slices.IndexFunc(ws.Members, func(m store.Member) bool { return m.AccountID == target })
 		switch {
 		case i < 0:

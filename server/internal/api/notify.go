@@ -88,7 +88,7 @@ func (s *Server) serviceEvents(w http.ResponseWriter, r *http.Request) {
 		e.At = now
 	}
 	var targets []string
-	err := s.store.View(func(tx store.Tx) error {
+	err := s.store.View(r.Context(), func(tx store.Tx) error {
 		switch {
 		case e.AccountID != "":
 			a, err := tx.Account(e.AccountID)
@@ -119,7 +119,7 @@ func (s *Server) serviceEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	raised := 0
 	for _, id := range targets {
-		err := s.store.Update(func(tx store.Tx) error {
+		err := s.store.Update(r.Context(), func(tx store.Tx) error {
 			a, err := tx.Account(id)
 			if err != nil {
 				return err
@@ -247,13 +247,13 @@ func (s *Server) SendMonthlySummaries() (int, error) {
 	prev := start.AddDate(0, -1, 0)
 	key := prev.Format("2006-01")
 	var ids []string
-	if err := s.store.View(func(tx store.Tx) (err error) { ids, err = tx.AccountIDs(); return }); err != nil {
+	if err := s.store.View(s.life, func(tx store.Tx) (err error) { ids, err = tx.AccountIDs(); return }); err != nil {
 		return 0, err
 	}
 	sent := 0
 	for _, id := range ids {
 		var did bool
-		err := s.store.Update(func(tx store.Tx) error {
+		err := s.store.Update(s.life, func(tx store.Tx) error {
 			did = false
 			a, err := tx.Account(id)
 			if err != nil || !a.Created.Before(start) || a.SummarySent >= key {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -49,7 +50,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, ss store
 	}
 	now := s.now()
 	var ended []string
-	err = s.store.Update(func(tx store.Tx) error {
+	err = s.store.Update(r.Context(), func(tx store.Tx) error {
 		ended = nil
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
@@ -157,7 +158,7 @@ func (s *Server) mailResetLink(email string) {
 		return
 	}
 	now := s.now()
-	err = s.store.Update(func(tx store.Tx) error {
+	err = s.store.Update(context.Background(), func(tx store.Tx) error {
 		a, err := tx.AccountByEmail(email)
 		if err != nil {
 			return err
@@ -200,7 +201,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 	hash := auth.HashToken(strings.TrimSpace(req.Token))
 	now := s.now()
 	var a store.Account
-	err := s.store.View(func(tx store.Tx) error {
+	err := s.store.View(r.Context(), func(tx store.Tx) error {
 		t, err := liveToken(tx, hash, tokenReset, now)
 		if err != nil {
 			return err
@@ -242,7 +243,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	reason := "Your password was reset; sign in with the new password."
 	var ended []string
-	err = s.store.Update(func(tx store.Tx) error {
+	err = s.store.Update(r.Context(), func(tx store.Tx) error {
 		ended = nil
 		t, err := liveToken(tx, hash, tokenReset, now) // used or expired meanwhile?
 		if err != nil {

@@ -20,20 +20,9 @@ import (
 	"github.com/dialnexa/account/sync/wire"
 )
 
-// Store is what the server needs of its storage: transactions over the
-// store's Tx. The embedded bbolt store implements it; a shared database can
-// later take its place.
-type Store interface {
-	Update(func(store.Tx) error) error
-	View(func(store.Tx) error) error
-	// Batch is Update that may share one commit (one fsync) with
-	// concurrent calls; fn may run more than once and must be idempotent.
-	Batch(func(store.Tx) error) error
-}
-
 // Config configures a Server. Store is required; the rest have defaults.
 type Config struct {
-	Store Store
+	Store store.Store
 	// Now is the clock (injected in tests).
 	Now func() time.Time
 	// Rand is the source of tokens, ids and salts (crypto/rand by default).
@@ -78,7 +67,7 @@ type Config struct {
 // Server is the sync server. Create it with New; it is safe for concurrent use.
 type Server struct {
 	cfg    Config
-	store  Store
+	store  store.Store
 	hub    *hub.Hub
 	hasher *auth.Hasher
 	log    *slog.Logger

@@ -63,7 +63,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (store.Ses
 		return store.Session{}, false
 	}
 	var ss store.Session
-	err := s.store.View(func(tx store.Tx) error {
+	err := s.store.View(r.Context(), func(tx store.Tx) error {
 		var err error
 		ss, err = tx.SessionByToken(auth.HashToken(tok))
 		return err
@@ -83,7 +83,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (store.Ses
 	}
 	if now := s.now(); now.Sub(ss.LastActive) >= touchEvery {
 		// Batched: many clients reconnecting at once share commits.
-		err := s.store.Batch(func(tx store.Tx) error {
+		err := s.store.Batch(r.Context(), func(tx store.Tx) error {
 			cur, err := tx.Session(ss.ID)
 			if err != nil {
 				return err

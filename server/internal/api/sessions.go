@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,7 +11,7 @@ import (
 )
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	if !s.endSession(w, ss.AccountID, ss.ID, "You signed out on this device.", "") {
+	if !s.endSession(r.Context(), w, ss.AccountID, ss.ID, "You signed out on this device.", "") {
 		return
 	}
 	s.setCookie(w, "", -1)
@@ -25,7 +26,7 @@ type meResponse struct {
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request, ss store.Session) {
 	var out meResponse
-	err := s.store.View(func(tx store.Tx) error {
+	err := s.store.View(r.Context(), func(tx store.Tx) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
@@ -47,7 +48,7 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request, ss store.
 	if target == ss.ID {
 		reason = "You revoked this session."
 	}
-	if !s.endSession(w, ss.AccountID, target, reason, "Session revoked from "+ss.Device) {
+	if !s.endSession(r.Context(), w, ss.AccountID, target, reason, "Session revoked from "+ss.Device) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -56,8 +57,8 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request, ss store.
 // endSession ends one of the account's sessions in the store, then closes
 // its sockets and pushes the shorter sessions list to the account's other
 // clients. A session of another account is reported as not found.
-func (s *Server) endSession(w http.ResponseWriter, accountID, sessionID, reason, activity string) bool {
-	err := s.store.Update(func(tx store.Tx) error {
+func (s *Server) endSession(ctx context.Context, w http.ResponseWriter, accountID, sessionID, reason, activity string) bool {
+	err := s.store.Update(ctx, func(tx store.Tx) error {
 		target, err := tx.Session(sessionID)
 		if err != nil {
 			return err
@@ -99,7 +100,7 @@ func (s *Server) revokeOthers(w http.ResponseWriter, r *http.Request, ss store.S
 	reason := "This session was revoked from another device."
 	now := s.now()
 	var ended []string
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.store.Update(r.Context(), func(tx store.Tx) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err

@@ -42,7 +42,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	defer s.guard.unlock(email)
 
 	var a store.Account
-	err = s.store.View(func(tx store.Tx) error {
+	err = s.store.View(r.Context(), func(tx store.Tx) error {
 		var err error
 		a, err = tx.AccountByEmail(email)
 		return err
@@ -140,7 +140,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, accountID 
 	}
 	var alert *store.Event
 	mailed := false
-	err = s.store.Update(func(tx store.Tx) error {
+	err = s.store.Update(r.Context(), func(tx store.Tx) error {
 		alert, mailed = nil, false
 		a, err := tx.Account(accountID)
 		if err != nil {

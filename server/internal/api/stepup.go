@@ -24,7 +24,7 @@ func (s *Server) stepUp(w http.ResponseWriter, r *http.Request, ss store.Session
 			return a, nil, false
 		}
 		now := s.now()
-		err := s.store.Update(func(tx store.Tx) error {
+		err := s.store.Update(r.Context(), func(tx store.Tx) error {
 			cur, err := tx.Session(ss.ID)
 			if err != nil {
 				return err
@@ -48,7 +48,7 @@ func (s *Server) stepUp(w http.ResponseWriter, r *http.Request, ss store.Session
 		return store.Account{}, nil, false
 	}
 	var a store.Account
-	if err := s.store.View(func(tx store.Tx) (err error) { a, err = tx.Account(ss.AccountID); return }); err != nil {
+	if err := s.store.View(r.Context(), func(tx store.Tx) (err error) { a, err = tx.Account(ss.AccountID); return }); err != nil {
 		s.fail(w, "load account", err)
 		return a, nil, false
 	}

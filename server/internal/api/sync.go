@@ -184,7 +184,7 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 	changed, renamed := false, false
 	// Pushes from many clients share commits (group commit), each still
 	// acknowledged only after its commit is durable.
-	err := s.store.Batch(func(tx store.Tx) error {
+	err := s.store.Batch(context.Background(), func(tx store.Tx) error {
 		ack = wire.PushAck{Results: make([]wire.Result, 0, len(m.Mutations))}
 		changed, renamed = false, false
 		// The session must still be live: a revoked client changes nothing.
@@ -304,7 +304,7 @@ func applyMutation(tx store.Tx, a *store.Account, m wire.Mutation) error {
 // with the account (member lists show its display name).
 func (s *Server) pushToTeammates(accountID string) {
 	var mates []string
-	s.store.View(func(tx store.Tx) error {
+	s.store.View(s.life, func(tx store.Tx) error {
 		wss, err := tx.Workspaces(accountID)
 		seen := map[string]bool{accountID: true}
 		for _, ws := range wss {
@@ -332,7 +332,7 @@ func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello) bool 
 		w      wire.Welcome
 		events []store.Event
 	)
-	err := s.store.View(func(tx store.Tx) error {
+	err := s.store.View(s.life, func(tx store.Tx) error {
 		// The session may have ended since the socket was upgraded (while
 		// it waited for hello). Checked after joining the hub: a
 		// revocation committed after this read finds the peer there, one

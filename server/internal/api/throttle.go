@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	gosync "sync"
 	"time"
@@ -103,7 +104,7 @@ func (g *guard) unknownFailed(email string, now time.Time) {
 // recordFailure counts a failed attempt on the account.
 func (s *Server) recordFailure(accountID string) {
 	now := s.now()
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.store.Update(context.Background(), func(tx store.Tx) error {
 		a, err := tx.Account(accountID)
 		if err != nil {
 			return err
@@ -130,7 +131,7 @@ func (s *Server) recordFailure(accountID string) {
 // otherwise it has written the answer.
 func (s *Server) checkOwnPassword(w http.ResponseWriter, r *http.Request, accountID, password, wrong string) (store.Account, func(), bool) {
 	var a store.Account
-	if err := s.store.View(func(tx store.Tx) (err error) { a, err = tx.Account(accountID); return }); err != nil {
+	if err := s.store.View(r.Context(), func(tx store.Tx) (err error) { a, err = tx.Account(accountID); return }); err != nil {
 		s.fail(w, "load account", err)
 		return a, nil, false
 	}

@@ -69,7 +69,7 @@ func (s *Server) setupTwoFactor(w http.ResponseWriter, r *http.Request, ss store
 	defer release()
 	var out setupResponse
 	now := s.now()
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.store.Update(r.Context(), func(tx store.Tx) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
@@ -128,7 +128,7 @@ func (s *Server) enableTwoFactor(w http.ResponseWriter, r *http.Request, ss stor
 		return
 	}
 	now := s.now()
-	err = s.store.Update(func(tx store.Tx) error {
+	err = s.store.Update(r.Context(), func(tx store.Tx) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
@@ -191,7 +191,7 @@ func (s *Server) confirmIdentity(w http.ResponseWriter, r *http.Request, ss stor
 		return false
 	}
 	now := s.now()
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.store.Update(r.Context(), func(tx store.Tx) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err

@@ -79,7 +79,7 @@ func buildView(tx store.Tx, a store.Account, now time.Time) (account.View, error
 // viewMessage reads the account's current view as a wire message.
 func (s *Server) viewMessage(accountID string) (wire.View, error) {
 	var msg wire.View
-	err := s.store.View(func(tx store.Tx) error {
+	err := s.store.View(s.life, func(tx store.Tx) error {
 		a, err := tx.Account(accountID)
 		if err != nil {
 			return err

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -57,7 +58,7 @@ func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request, ss stor
 	}
 	now := s.now()
 	ws := store.Workspace{ID: id, Name: name, Created: now, Members: []store.Member{{AccountID: ss.AccountID, Role: store.RoleOwner, Joined: now}}}
-	err = s.store.Update(func(tx store.Tx) error {
+	err = s.store.Update(r.Context(), func(tx store.Tx) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
@@ -83,10 +84,10 @@ func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request, ss stor
 // in roles) inside a transaction, drops the pending invitations that have
 // expired or whose sender may no longer invite, then pushes the new view
 // to everyone who was or is a member.
-func (s *Server) changeWorkspace(w http.ResponseWriter, ss store.Session, id string, roles []string, fn func(tx store.Tx, ws *store.Workspace, me store.Account) error) bool {
+func (s *Server) changeWorkspace(ctx context.Context, w http.ResponseWriter, ss store.Session, id string, roles []string, fn func(tx store.Tx, ws *store.Workspace, me store.Account) error) bool {
 	var before, after store.Workspace
 	now := s.now()
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx store.Tx) error {
 		ws, err := tx.Workspace(id)
 		if err != nil {
 			return err
@@ -161,7 +162,7 @@ func (s *Server) changeWorkspace(w http.ResponseWriter, ss store.Session, id str
 
 // bumpAndPush marks a change for the account and pushes its view.
 func (s *Server) bumpAndPush(accountID string) {
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.store.Update(context.Background(), func(tx store.Tx) error {
 		a, err := tx.Account(accountID)
 		if err != nil {
 			return err
@@ -236,7 +237,7 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, ss store.Session
 		s.fail(w, "new invitation id", err)
 		return
 	}
-	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner, store.RoleAdmin}, func(tx store.Tx, ws *store.Workspace, inviter store.Account) error {
+	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner, store.RoleAdmin}, func(tx store.Tx, ws *store.Workspace, inviter store.Account) error {
 		// Counted only for those allowed to invite, so an outsider
 		// cannot use up a workspace's invitations.
 		if err := s.inviteLimit(ss.AccountID, ws.ID); err != nil {
@@ -284,7 +285,7 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, ss sto
 	now := s.now()
 	var notify []string
 	var wsName string
-	err := s.store.Update(func(tx store.Tx) error {
+	err := s.store.Update(r.Context(), func(tx store.Tx) error {
 		notify = nil
 		t, err := liveToken(tx, hash, tokenInvite, now)
 		if err != nil {
@@ -395,7 +396,7 @@ func (s *Server) transferOwnership(w http.ResponseWriter, r *http.Request, ss st
 		return
 	}
 	now := s.now()
-	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
+	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
 		if req.AccountID == ss.AccountID || ws.Role(req.AccountID) == "" {
 			return errNotMember
 		}
@@ -421,7 +422,7 @@ func (s *Server) transferOwnership(w http.ResponseWriter, r *http.Request, ss st
 // deleteWorkspace is DELETE /v1/workspaces/{id} (owner).
 func (s *Server) deleteWorkspace(w http.ResponseWriter, r *http.Request, ss store.Session) {
 	now := s.now()
-	ok := s.changeWorkspace(w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
+	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
 		ws.Members = nil
 		return audit(tx, ws.ID, me, account.AuditWorkspaceDeleted, target{}, "", now)
 	})
@@ -440,7 +441,7 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, ss store.S
 		roles = []string{store.RoleAdmin, store.RoleMember}
 	}
 	now := s.now()
-	ok := s.changeWorkspace(w, ss, r.PathValue("id"), roles, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
+	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), roles, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
 		role := ws.Role(target)
 		if role == "" {
 			return errNotMember

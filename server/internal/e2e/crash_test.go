@@ -95,7 +95,7 @@ func TestServerCrashKeepsAcknowledgedWrites(t *testing.T) {
 			t.Errorf("round %d: consistency check: %v", round, err)
 		}
 		mu.Lock()
-		st.View(func(tx store.Tx) error {
+		st.View(t.Context(), func(tx store.Tx) error {
 			for _, e := range emails {
 				if _, err := tx.AccountByEmail(e); err != nil {
 					t.Errorf("round %d: acknowledged sign-up %s lost", round, e)

@@ -224,7 +224,7 @@ func contains(s, sub string) bool { return strings.Contains(s, sub) }
 // account reads an account straight from the server's store.
 func (ts *testServer) account(email string) (store.Account, error) {
 	var a store.Account
-	err := ts.st.View(func(tx store.Tx) error {
+	err := ts.st.View(context.Background(), func(tx store.Tx) error {
 		var err error
 		a, err = tx.AccountByEmail(email)
 		return err
@@ -235,7 +235,7 @@ func (ts *testServer) account(email string) (store.Account, error) {
 // session reads a live session straight from the server's store.
 func (ts *testServer) session(id string) (store.Session, error) {
 	var s store.Session
-	err := ts.st.View(func(tx store.Tx) error {
+	err := ts.st.View(context.Background(), func(tx store.Tx) error {
 		var err error
 		s, err = tx.Session(id)
 		return err

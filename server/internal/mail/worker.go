@@ -8,12 +8,6 @@ import (
 	"github.com/dialnexa/account/server/internal/store"
 )
 
-// Store is what the worker needs of the server's store.
-type Store interface {
-	Update(func(store.Tx) error) error
-	View(func(store.Tx) error) error
-}
-
 // Retry policy: the wait doubles from a minute up to an hour; a mail still
 // undelivered after two days is dropped (and logged).
 const (
@@ -26,7 +20,7 @@ const (
 // Worker delivers the outbox. It is safe for concurrent use; run one per
 // store.
 type Worker struct {
-	Store     Store
+	Store     store.Store
 	Transport Transport
 	Now       func() time.Time
 	Log       *slog.Logger
@@ -37,7 +31,7 @@ type Worker struct {
 }
 
 // NewWorker returns a worker over st sending through t.
-func NewWorker(st Store, t Transport, now func() time.Time, log *slog.Logger) *Worker {
+func NewWorker(st store.Store, t Transport, now func() time.Time, log *slog.Logger) *Worker {
 	return &Worker{Store: st, Transport: t, Now: now, Log: log, Poll: 5 * time.Second, wake: make(chan struct{}, 1)}
 }
 
@@ -69,7 +63,7 @@ func (w *Worker) Run(ctx context.Context) {
 // due (more may be waiting).
 func (w *Worker) deliver(ctx context.Context) bool {
 	var due []store.Mail
-	if err := w.Store.View(func(tx store.Tx) error {
+	if err := w.Store.View(ctx, func(tx store.Tx) error {
 		var err error
 		due, err = tx.DueMail(w.Now(), batch)
 		return err
@@ -83,7 +77,7 @@ func (w *Worker) deliver(ctx context.Context) bool {
 		cancel()
 		now := w.Now()
 		if err == nil {
-			err = w.Store.Update(func(tx store.Tx) error { return tx.DeleteMail(m.ID) })
+			err = w.Store.Update(ctx, func(tx store.Tx) error { return tx.DeleteMail(m.ID) })
 			if err != nil {
 				w.Log.Error("remove delivered mail from outbox", "id", m.ID, "err", err)
 			}
@@ -95,11 +89,11 @@ func (w *Worker) deliver(ctx context.Context) bool {
 		m.Next = now.Add(wait)
 		if now.Sub(m.Created) > giveUp {
 			w.Log.Error("mail undeliverable; dropped", "id", m.ID, "to", m.To, "subject", m.Subject, "attempts", m.Attempts, "err", err)
-			w.Store.Update(func(tx store.Tx) error { return tx.DeleteMail(m.ID) })
+			w.Store.Update(ctx, func(tx store.Tx) error { return tx.DeleteMail(m.ID) })
 			continue
 		}
 		w.Log.Warn("mail delivery failed; will retry", "id", m.ID, "to", m.To, "attempt", m.Attempts, "retry_in", wait, "err", err)
-		if err := w.Store.Update(func(tx store.Tx) error { return tx.PutMail(m) }); err != nil {
+		if err := w.Store.Update(ctx, func(tx store.Tx) error { return tx.PutMail(m) }); err != nil {
 			w.Log.Error("reschedule mail", "id", m.ID, "err", err)
 		}
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -85,20 +86,30 @@ func (s *Bolt) Check() error {
 }
 
 // Update runs fn in a read-write transaction, committed durably when fn
-// returns nil and rolled back when it returns an error.
-func (s *Bolt) Update(fn func(Tx) error) error {
+// returns nil and rolled back when it returns an error. A transaction is
+// not started once ctx is done; bbolt cannot stop one midway.
+func (s *Bolt) Update(ctx context.Context, fn func(Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return s.db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
 }
 
 // Batch is Update grouped with concurrent Batch calls into one durable
 // commit (group commit). fn may run more than once: it must not have side
 // effects outside the transaction beyond resetting what it returns.
-func (s *Bolt) Batch(fn func(Tx) error) error {
+func (s *Bolt) Batch(ctx context.Context, fn func(Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return s.db.Batch(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
 }
 
 // View runs fn in a read-only transaction; its writes fail.
-func (s *Bolt) View(fn func(Tx) error) error {
+func (s *Bolt) View(ctx context.Context, fn func(Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return s.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
 }
 

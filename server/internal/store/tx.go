@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the server's storage: transactions over a Tx. Every backend
+// (bbolt, PostgreSQL) passes the contract suite in store/storetest.
+type Store interface {
+	// Update runs fn in a read-write transaction, committed durably when
+	// fn returns nil and rolled back when it returns an error (or ctx ends).
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a read-only transaction.
+	View(ctx context.Context, fn func(Tx) error) error
+	// Batch is Update that may share one commit with concurrent calls; fn
+	// may run more than once, so it must have no effect outside the
+	// transaction beyond resetting what it returns.
+	Batch(ctx context.Context, fn func(Tx) error) error
+	Close() error
+}
+
+// Tx is one transaction. Everything written through one Tx is committed
+// together and durably, or not at all. A Tx must not be used after the
+// function it was given to returns. Lookups of something absent return
+// ErrNotFound.
+type Tx interface {
+	Accounts
+	Sessions
+	Links
+	Feeds
+	Services
+	Workspaces
+	Outbox
+}
+
+// Accounts are the account records, their addresses and pictures.
+type Accounts interface {
+	Account(id string) (Account, error)
+	AccountByEmail(email string) (Account, error)
+	// CreateAccount stores a new account; ErrEmailTaken if its email is used.
+	CreateAccount(Account) error
+	// PutAccount stores a changed account (its email must not change here).
+	PutAccount(Account) error
+	// ChangeEmail moves the account to a new address; ErrEmailTaken if
+	// another account holds it. The old address stops signing in.
+	ChangeEmail(a *Account, email string) error
+	// AccountIDs returns every account id.
+	AccountIDs() ([]string, error)
+	// DeleteAccount removes the account and everything stored under it:
+	// sessions end with reason (their ids are returned), events, activity,
+	// notifications, devices, mutation ids, calls, resources, memberships,
+	// its picture and its links; audit entries naming it name "a deleted
+	// account" instead. Workspaces are the caller's business.
+	DeleteAccount(a Account, reason string, at time.Time) ([]string, error)
+
+	// PutAvatar, Avatar and DeleteAvatar keep the account's picture.
+	PutAvatar(accountID string, png []byte) error
+	Avatar(accountID string) ([]byte, error)
+	DeleteAvatar(accountID string) error
+}
+
+// Sessions are the signed-in devices, the devices an account has used, and
+// each client's last applied mutation.
+type Sessions interface {
+	Session(id string) (Session, error)
+	// SessionByToken returns the live session with the token hash; a token
+	// whose session ended returns *EndedError, an unknown one ErrNotFound.
+	SessionByToken(tokenHash string) (Session, error)
+	// Sessions returns the account's live sessions.
+	Sessions(accountID string) ([]Session, error)
+	PutSession(Session) error
+	// EndSession removes a live session, remembering why for a client that
+	// comes back with its token.
+	EndSession(id, reason string, at time.Time) error
+
+	// KnownDevice reports whether the account has signed in from the
+	// device before; AddDevice remembers it.
+	KnownDevice(accountID, deviceHash string) (bool, error)
+	AddDevice(accountID, deviceHash string, at time.Time) error
+	// HasDevices reports whether any device is known for the account.
+	HasDevices(accountID string) (bool, error)
+
+	// LastMutationID and SetLastMutationID track the last mutation id
+	// applied per client (0 for a client never seen).
+	LastMutationID(accountID, clientID string) (uint64, error)
+	SetLastMutationID(accountID, clientID string, id uint64) error
+}
+
+// Links are single-use secret links (reset, email change, invitation),
+// stored under the hash of their secret.
+type Links interface {
+	PutToken(hash string, t Token) error
+	Token(hash string) (Token, error)
+	DeleteToken(hash string) error
+}
+
+// Feeds are what an account's clients are told: events, the security
+// activity and in-app notifications, each numbered per account through
+// counters in the Account (the caller stores the account afterwards).
+type Feeds interface {
+	// AddEvent appends an event for the account, numbering it.
+	AddEvent(a *Account, kind string, payload []byte, at time.Time) (Event, error)
+	// EventsAfter returns up to limit events with Seq > seq, oldest first.
+	EventsAfter(accountID string, seq uint64, limit int) ([]Event, error)
+
+	// AddActivity appends a security activity entry for the account.
+	AddActivity(a *Account, kind, detail string, at time.Time) error
+	// Activity returns up to limit entries, newest first.
+	Activity(accountID string, limit int) ([]Activity, error)
+
+	// AddNotification stores a new in-app notification, numbering it and
+	// counting it unread.
+	AddNotification(a *Account, n Notification) (Notification, error)
+	// Notifications returns up to limit notifications, newest first.
+	Notifications(accountID string, limit int) ([]Notification, error)
+	// MarkRead marks notifications with id in [from, to] read, adjusting
+	// the account's unread count.
+	MarkRead(a *Account, from, to uint64) error
+}
+
+// Services are what other DialNexa services report about an account: call
+// outcomes and the resources they hold.
+type Services interface {
+	// AddCall records one call outcome of an agent.
+	AddCall(accountID, agentID string, at time.Time, failed bool) error
+	// CallStats counts an agent's calls and failures since a time.
+	CallStats(accountID, agentID string, since time.Time) (calls, failed int, err error)
+
+	// PutResource and Resources mirror the account's resources held by
+	// other services (DeleteAccount removes them).
+	PutResource(accountID string, r Resource) error
+	Resources(accountID string) ([]Resource, error)
+}
+
+// Workspaces are teams, their members and their audit logs.
+type Workspaces interface {
+	// PutWorkspace stores a workspace and indexes its members (before is
+	// the stored version, nil for a new one); DeleteWorkspace removes it
+	// and its index entries.
+	PutWorkspace(w Workspace, before *Workspace) error
+	Workspace(id string) (Workspace, error)
+	DeleteWorkspace(w Workspace) error
+	// Workspaces returns the workspaces the account is a member of, oldest
+	// first.
+	Workspaces(accountID string) ([]Workspace, error)
+
+	// AddAudit appends an entry to its workspace's audit log, numbering
+	// it (numbers grow across all workspaces).
+	AddAudit(e AuditEntry) (AuditEntry, error)
+	// Audit returns up to limit entries of the workspace with Seq < before
+	// (0: from the newest), newest first.
+	Audit(workspaceID string, before uint64, limit int) ([]AuditEntry, error)
+	// PruneAudit deletes up to limit entries, of any workspace, recorded
+	// before a time, oldest first, and returns how many it deleted.
+	PruneAudit(before time.Time, limit int) (int, error)
+}
+
+// Outbox is mail written in the transaction of the change that caused it,
+// delivered by the mail worker.
+type Outbox interface {
+	// Enqueue adds a mail to the outbox, numbering it.
+	Enqueue(Mail) error
+	// DueMail returns up to limit outbox mails due at now, by due time.
+	DueMail(now time.Time, limit int) ([]Mail, error)
+	PutMail(Mail) error
+	DeleteMail(id uint64) error
+}
