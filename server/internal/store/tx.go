@@ -161,7 +161,8 @@ type Workspaces interface {
 type Outbox interface {
 	// Enqueue adds a mail to the outbox, numbering it.
 	Enqueue(Mail) error
-	// DueMail returns up to limit outbox mails due at now, by due time.
+	// DueMail returns up to limit outbox mails due at now, in the order
+	// they were queued.
 	DueMail(now time.Time, limit int) ([]Mail, error)
 	PutMail(Mail) error
 	DeleteMail(id uint64) error

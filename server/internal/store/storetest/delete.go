@@ -1,0 +1,157 @@
+package storetest
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dialnexa/account/server/internal/store"
+)
+
+// DeleteAccount removes everything of the account and nothing of anyone
+// else's; audit entries naming it stay, naming nobody.
+func testDeleteAccount(t *testing.T, st store.Store) {
+	create(t, st, "d", "k")
+	fill := func(tx store.Tx, id string) error {
+		a, err := tx.Account(id)
+		if err != nil {
+			return err
+		}
+		for _, s := range []store.Session{session(id+"-s1", id, t0), session(id+"-s2", id, t0)} {
+			if err := tx.PutSession(s); err != nil {
+				return err
+			}
+		}
+		if err := tx.AddDevice(id, "dev", t0); err != nil {
+			return err
+		}
+		if err := tx.SetLastMutationID(id, "c", 5); err != nil {
+			return err
+		}
+		if _, err := tx.AddEvent(&a, "k", []byte(`{}`), t0); err != nil {
+			return err
+		}
+		if err := tx.AddActivity(&a, "sign_in", "x", t0); err != nil {
+			return err
+		}
+		if _, err := tx.AddNotification(&a, store.Notification{Type: "t", Title: "n", At: t0}); err != nil {
+			return err
+		}
+		if err := tx.AddCall(id, "ag", t0, true); err != nil {
+			return err
+		}
+		if err := tx.PutResource(id, store.Resource{Kind: "agent", ID: "ag"}); err != nil {
+			return err
+		}
+		if err := tx.PutAvatar(id, []byte("png")); err != nil {
+			return err
+		}
+		if err := tx.PutToken(id+"-link", store.Token{Kind: "reset", AccountID: id, Expires: t0.Add(time.Hour)}); err != nil {
+			return err
+		}
+		return tx.PutAccount(a)
+	}
+	update(t, st, func(tx store.Tx) error {
+		if err := fill(tx, "d"); err != nil {
+			return err
+		}
+		if err := fill(tx, "k"); err != nil {
+			return err
+		}
+		if _, err := tx.AddAudit(store.AuditEntry{WorkspaceID: "w", At: t0, Action: "invitation_sent", ActorID: "k", ActorName: "Name k", TargetEmail: "d@example.com"}); err != nil {
+			return err
+		}
+		_, err := tx.AddAudit(store.AuditEntry{WorkspaceID: "w", At: t0, Action: "member_left", ActorID: "d", ActorName: "Name d", TargetID: "d", TargetName: "Name d"})
+		return err
+	})
+	var ended []string
+	update(t, st, func(tx store.Tx) error {
+		a, err := tx.Account("d")
+		if err != nil {
+			return err
+		}
+		ended, err = tx.DeleteAccount(a, "Your account was deleted.", t0.Add(time.Hour))
+		return err
+	})
+	slices.Sort(ended)
+	if !slices.Equal(ended, []string{"d-s1", "d-s2"}) {
+		t.Errorf("DeleteAccount ended %v, want both sessions", ended)
+	}
+	view(t, st, func(tx store.Tx) error {
+		_, err := tx.Account("d")
+		mustNotFound(t, "deleted account", err)
+		_, err = tx.AccountByEmail("d@example.com")
+		mustNotFound(t, "deleted account's email", err)
+		var e *store.EndedError
+		if _, err := tx.SessionByToken("tok-d-s1"); !errors.As(err, &e) || e.Reason != "Your account was deleted." {
+			t.Errorf("token of a deleted account: %v, want EndedError", err)
+		}
+		if ss, _ := tx.Sessions("d"); len(ss) != 0 {
+			t.Errorf("sessions left: %+v", ss)
+		}
+		if k, _ := tx.KnownDevice("d", "dev"); k {
+			t.Error("device left")
+		}
+		if id, _ := tx.LastMutationID("d", "c"); id != 0 {
+			t.Error("mutation id left")
+		}
+		if es, _ := tx.EventsAfter("d", 0, 10); len(es) != 0 {
+			t.Error("events left")
+		}
+		if as, _ := tx.Activity("d", 10); len(as) != 0 {
+			t.Error("activity left")
+		}
+		if ns, _ := tx.Notifications("d", 10); len(ns) != 0 {
+			t.Error("notifications left")
+		}
+		if c, _, _ := tx.CallStats("d", "ag", t0.Add(-time.Hour)); c != 0 {
+			t.Error("calls left")
+		}
+		if rs, _ := tx.Resources("d"); len(rs) != 0 {
+			t.Error("resources left")
+		}
+		_, err = tx.Avatar("d")
+		mustNotFound(t, "picture of a deleted account", err)
+		_, err = tx.Token("d-link")
+		mustNotFound(t, "link of a deleted account", err)
+		es, _ := tx.Audit("w", 0, 10)
+		if len(es) != 2 {
+			t.Fatalf("audit entries: %+v", es)
+		}
+		for _, e := range es {
+			for _, f := range []string{e.ActorID, e.ActorName, e.TargetID, e.TargetEmail, e.TargetName} {
+				if strings.Contains(f, "d@example.com") || f == "d" || f == "Name d" {
+					t.Errorf("audit entry still names the deleted account: %+v", e)
+				}
+			}
+		}
+		if es[0].ActorName != store.DeletedAccountName || es[1].TargetName != store.DeletedAccountName || es[1].ActorID != "k" {
+			t.Errorf("audit entries after the deletion: %+v", es)
+		}
+
+		// The other account is untouched.
+		if _, err := tx.Account("k"); err != nil {
+			t.Errorf("the other account: %v", err)
+		}
+		if ss, _ := tx.Sessions("k"); len(ss) != 2 {
+			t.Errorf("the other account's sessions: %d", len(ss))
+		}
+		if id, _ := tx.LastMutationID("k", "c"); id != 5 {
+			t.Error("the other account's mutation id")
+		}
+		if es, _ := tx.EventsAfter("k", 0, 10); len(es) != 1 {
+			t.Error("the other account's events")
+		}
+		if _, err := tx.Avatar("k"); err != nil {
+			t.Error("the other account's picture")
+		}
+		if _, err := tx.Token("k-link"); err != nil {
+			t.Error("the other account's link")
+		}
+		return nil
+	})
+	// The address is free again.
+	update(t, st, func(tx store.Tx) error { return tx.CreateAccount(newAccount("d")) })
+}
