@@ -1,0 +1,154 @@
+// Package pgtest starts a private PostgreSQL cluster for tests, never a
+// shared one: Debian's postgresql binaries, initdb into a temporary
+// directory (as the postgres user when run as root, since initdb refuses
+// root), and pg_ctl start on a free loopback port with its socket in that
+// directory. Each test gets a database of its own.
+package pgtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Cluster is a running private cluster.
+type Cluster struct {
+	dir, bin string
+	port     int
+	asUser   string // "postgres" when started as root
+	dbs      atomic.Int64
+}
+
+// Start initialises and starts a cluster; Stop stops it and removes its
+// files. It takes about a second.
+func Start() (*Cluster, error) {
+	bin, err := binDir()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "dialnexa-pg-")
+	if err != nil {
+		return nil, err
+	}
+	c := &Cluster{dir: dir, bin: bin}
+	if os.Geteuid() == 0 {
+		c.asUser = "postgres"
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("run as root, the cluster needs the postgres user (Debian's postgresql package): %w", err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		if err := os.Chown(dir, uid, gid); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+	if out, err := c.run("initdb", "-D", filepath.Join(dir, "db"), "-A", "trust", "-U", "postgres", "--no-sync"); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
+	}
+	for attempt := 0; ; attempt++ {
+		c.port, err = freePort()
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		// Durability settings off: a test cluster is thrown away, and
+		// the contract does not depend on them.
+		opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", c.port, dir)
+		out, err := c.run("pg_ctl", "-D", filepath.Join(dir, "db"), "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "start")
+		if err == nil {
+			break
+		}
+		if attempt == 2 {
+			log, _ := os.ReadFile(filepath.Join(dir, "log"))
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
+		}
+	}
+	return c, nil
+}
+
+func (c *Cluster) run(tool string, args ...string) ([]byte, error) {
+	path := filepath.Join(c.bin, tool)
+	var cmd *exec.Cmd
+	if c.asUser != "" {
+		cmd = exec.Command("runuser", append([]string{"-u", c.asUser, "--", path}, args...)...)
+	} else {
+		cmd = exec.Command(path, args...)
+	}
+	cmd.Dir = c.dir
+	return cmd.CombinedOutput()
+}
+
+// Stop stops the cluster and removes its files.
+func (c *Cluster) Stop() error {
+	out, err := c.run("pg_ctl", "-D", filepath.Join(c.dir, "db"), "-m", "immediate", "-w", "stop")
+	os.RemoveAll(c.dir)
+	if err != nil {
+		return fmt.Errorf("pg_ctl stop: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// URL is the address of database name in the cluster.
+func (c *Cluster) URL(name string) string {
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, name)
+}
+
+// NewDatabase creates an empty database for t and returns its URL.
+func (c *Cluster) NewDatabase(t testing.TB) string {
+	t.Helper()
+	name := fmt.Sprintf("test_%d", c.dbs.Add(1))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		t.Fatalf("connect to the test cluster: %v", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("create database: %v", err)
+	}
+	return c.URL(name)
+}
+
+// binDir is the newest installed PostgreSQL's bin directory.
+func binDir() (string, error) {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool { return version(dirs[i]) > version(dirs[j]) })
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
+			return d, nil
+		}
+	}
+	return "", errors.New("PostgreSQL is not installed (Debian: apt-get install postgresql; scripts/setup.sh does it)")
+}
+
+func version(binDir string) int {
+	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
+	return n
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

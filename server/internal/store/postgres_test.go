@@ -1,0 +1,77 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/server/internal/store/pgtest"
+	"github.com/dialnexa/account/server/internal/store/storetest"
+)
+
+var cluster *pgtest.Cluster
+
+func TestMain(m *testing.M) {
+	var err error
+	cluster, err = pgtest.Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "start PostgreSQL:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	if err := cluster.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	os.Exit(code)
+}
+
+func openPostgres(t *testing.T, url string) *store.Postgres {
+	t.Helper()
+	st, err := store.OpenPostgres(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func TestPostgresContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return openPostgres(t, cluster.NewDatabase(t)) })
+}
+
+// The schema is applied once, a second start changes nothing, and a
+// database whose schema is newer than the server knows is refused.
+func TestPostgresMigrations(t *testing.T) {
+	url := cluster.NewDatabase(t)
+	openPostgres(t, url)
+	openPostgres(t, url) // again: nothing to apply
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), "SELECT count(*) FROM goose_db_version WHERE version_id > 0").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("applied migrations: %d, %v; want 1", n, err)
+	}
+	if _, err := conn.Exec(context.Background(), "INSERT INTO goose_db_version (version_id, is_applied) VALUES (999, true)"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = store.OpenPostgres(context.Background(), url)
+	if err == nil || !strings.Contains(err.Error(), "newer than this server knows") {
+		t.Fatalf("opening a newer schema: %v, want a refusal", err)
+	}
+}
+
+// A bad address gets an error that says what failed.
+func TestPostgresUnreachable(t *testing.T) {
+	_, err := store.OpenPostgres(context.Background(), "postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
+	if err == nil || !strings.Contains(err.Error(), "connect to the database") {
+		t.Fatalf("unreachable database: %v", err)
+	}
+}
