@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -46,7 +47,8 @@ func main() {
 func run(args []string) error {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	addr := fs.String("addr", envOr("DIALNEXA_ADDR", "127.0.0.1:8080"), "listen address")
-	data := fs.String("data", envOr("DIALNEXA_DATA", "data"), "data directory (holds the bbolt store)")
+	data := fs.String("data", envOr("DIALNEXA_DATA", "data"), "data directory (holds the bbolt store unless -store is set, mail files and the service token)")
+	dbURL := fs.String("store", os.Getenv("DIALNEXA_DATABASE_URL"), "PostgreSQL database (postgres://user:password@host:5432/db) instead of the bbolt store in -data")
 	panel := fs.String("panel", envOr("DIALNEXA_PANEL", "build/panel"), "directory of the built browser panel")
 	origin := fs.String("public-origin", os.Getenv("DIALNEXA_PUBLIC_ORIGIN"), "where users reach the server, for links in mails (default http://ADDR)")
 	smtpAddr := fs.String("smtp", os.Getenv("DIALNEXA_SMTP"), "SMTP server host:port for mail (default: write .eml files under DATA/mail)")
@@ -63,7 +65,7 @@ func run(args []string) error {
 	if err := os.MkdirAll(*data, 0o700); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
-	st, err := store.OpenBolt(*data)
+	st, where, err := openStore(*dbURL, *data)
 	if err != nil {
 		return err
 	}
@@ -101,7 +103,7 @@ func run(args []string) error {
 		return err
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	log.Info("DialNexa Account server ready", "url", "http://"+ln.Addr().String()+"/", "data", *data, "public_origin", *origin)
+	log.Info("DialNexa Account server ready", "url", "http://"+ln.Addr().String()+"/", "store", where, "public_origin", *origin)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -130,6 +132,31 @@ func run(args []string) error {
 		return serveErr
 	}
 	return err
+}
+
+// openStore opens the PostgreSQL store at dbURL, or the bbolt store in
+// dir when dbURL is empty, and says which (without a password).
+func openStore(dbURL, dir string) (store.Store, string, error) {
+	if dbURL == "" {
+		st, err := store.OpenBolt(dir)
+		return st, filepath.Join(dir, "dialnexa.db"), err
+	}
+	u, err := url.Parse(dbURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return nil, "", fmt.Errorf("-store %q: want a PostgreSQL address, postgres://user:password@host:5432/database", redact(dbURL))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := store.OpenPostgres(ctx, dbURL)
+	return st, u.Redacted(), err
+}
+
+// redact hides what may be a password in a malformed address.
+func redact(s string) string {
+	if u, err := url.Parse(s); err == nil {
+		return u.Redacted()
+	}
+	return "(unreadable address)"
 }
 
 // serviceToken reads the token operators and other services use on the

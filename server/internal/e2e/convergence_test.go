@@ -126,8 +126,12 @@ func runSeed(bin string, seed uint64, steps int) (st runStats, err error) {
 	// A port of its own, below the ephemeral range and distinct for the
 	// seeds that run at once, so a restart never finds it taken by another
 	// seed's server or connection (which would then answer for it).
+	args, err := serverStoreArgs(filepath.Join(dir, "server"))
+	if err != nil {
+		return st, err
+	}
 	srv := &procServer{bin: bin, dir: filepath.Join(dir, "server"), token: "converge-service-token-0123456789abcdef",
-		addr: fmt.Sprintf("127.0.0.1:%d", 20000+seed%10000)}
+		addr: fmt.Sprintf("127.0.0.1:%d", 20000+seed%10000), storeArgs: args}
 	if err := srv.start(); err != nil {
 		return st, err
 	}
@@ -566,13 +570,14 @@ func (p *cutProxy) close() {
 // on a fixed loopback address and data directory.
 type procServer struct {
 	bin, dir, addr, token string
+	storeArgs             []string // storeArgs(dir)
 	cmd                   *exec.Cmd
 	exited                chan struct{} // closed when cmd has exited
 	out                   strings.Builder
 }
 
 func (s *procServer) start() error {
-	cmd := exec.Command(s.bin, "-addr", s.addr, "-data", s.dir, "-panel", "", "-message-rate", "3", "-message-burst", "2")
+	cmd := exec.Command(s.bin, append([]string{"-addr", s.addr, "-panel", "", "-message-rate", "3", "-message-burst", "2"}, s.storeArgs...)...)
 	cmd.Env = append(os.Environ(), "DIALNEXA_SERVICE_TOKEN="+s.token)
 	s.out.Reset()
 	cmd.Stderr = &s.out

@@ -30,7 +30,7 @@ func TestServerCrashKeepsAcknowledgedWrites(t *testing.T) {
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	bin := builtServer(t)
-	dir := t.TempDir()
+	stArgs := storeArgs(t, t.TempDir())
 	var (
 		mu      gosync.Mutex
 		emails  []string
@@ -41,7 +41,7 @@ func TestServerCrashKeepsAcknowledgedWrites(t *testing.T) {
 		ln, _ := net.Listen("tcp", "127.0.0.1:0")
 		addr := ln.Addr().String()
 		ln.Close()
-		cmd := exec.Command(bin, "-addr", addr, "-data", dir, "-panel", "")
+		cmd := exec.Command(bin, append([]string{"-addr", addr, "-panel", ""}, stArgs...)...)
 		cmd.Env = append(os.Environ(), "DIALNEXA_SERVICE_TOKEN=crash-test-token-0123456789abcdef")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -87,12 +87,11 @@ func TestServerCrashKeepsAcknowledgedWrites(t *testing.T) {
 		stop()
 		wg.Wait()
 
-		st, err := store.OpenBolt(dir)
-		if err != nil {
-			t.Fatalf("round %d: reopen after SIGKILL: %v", round, err)
-		}
-		if err := st.Check(); err != nil {
-			t.Errorf("round %d: consistency check: %v", round, err)
+		st := reopenStore(t, stArgs)
+		if b, ok := st.(*store.Bolt); ok {
+			if err := b.Check(); err != nil {
+				t.Errorf("round %d: consistency check: %v", round, err)
+			}
 		}
 		mu.Lock()
 		st.View(t.Context(), func(tx store.Tx) error {

@@ -25,7 +25,8 @@ type testServer struct {
 	t     testing.TB
 	dir   string
 	addr  string
-	st    *store.Bolt
+	st    dumpStore
+	dbURL string // the PostgreSQL database, when the suite runs on PostgreSQL
 	api   *api.Server
 	hs    *http.Server
 	clock *clock
@@ -81,10 +82,63 @@ func startServerTuned(t testing.TB, panel string, tune func(*api.Config)) *testS
 	return ts
 }
 
+// dumpStore is a store whose every record tests can read raw.
+type dumpStore interface {
+	store.Store
+	Dump(fn func(table, key, value []byte)) error
+}
+
+// openStore opens the server's store: the bbolt file in ts.dir, or with
+// DIALNEXA_TEST_STORE=postgres a database of its own in the run's private
+// PostgreSQL cluster (the same one again after a restart).
+func (ts *testServer) openStore() (dumpStore, error) {
+	if pgCluster == nil {
+		return store.OpenBolt(ts.dir)
+	}
+	if ts.dbURL == "" {
+		ts.dbURL = pgCluster.NewDatabase(ts.t)
+	}
+	return store.OpenPostgres(context.Background(), ts.dbURL)
+}
+
+// storeArgs are the server binary's flags for a store in dir: the bbolt
+// file there, or on PostgreSQL a new database of the run's cluster.
+func storeArgs(t testing.TB, dir string) []string {
+	args, err := serverStoreArgs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return args
+}
+
+func serverStoreArgs(dir string) ([]string, error) {
+	if pgCluster == nil {
+		return []string{"-data", dir}, nil
+	}
+	url, err := pgCluster.CreateDatabase()
+	return []string{"-data", dir, "-store", url}, err
+}
+
+// reopenStore opens what the server binary stored with args.
+func reopenStore(t testing.TB, args []string) dumpStore {
+	t.Helper()
+	var st dumpStore
+	var err error
+	if len(args) == 4 {
+		st, err = store.OpenPostgres(context.Background(), args[3])
+	} else {
+		st, err = store.OpenBolt(args[1])
+	}
+	if err != nil {
+		t.Fatalf("reopen the store: %v", err)
+	}
+	return st
+}
+
 func (ts *testServer) start() {
 	t := ts.t
 	t.Helper()
-	st, err := store.OpenBolt(ts.dir)
+	st, err := ts.openStore()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,7 @@
 package e2e
 
 import (
-	"encoding/json"
+	"context"
 	"testing"
 	"time"
 
@@ -11,13 +11,13 @@ import (
 func outbox(t *testing.T, ts *testServer) []store.Mail {
 	t.Helper()
 	var out []store.Mail
-	ts.st.Dump(func(bucket, k, v []byte) {
-		if string(bucket) == "outbox" {
-			var m store.Mail
-			json.Unmarshal(v, &m)
-			out = append(out, m)
-		}
+	err := ts.st.View(context.Background(), func(tx store.Tx) (err error) {
+		out, err = tx.DueMail(time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 1000)
+		return err
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return out
 }
 

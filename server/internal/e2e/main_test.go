@@ -7,13 +7,38 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/dialnexa/account/server/internal/store/pgtest"
 )
 
-// TestMain fails the run if any goroutine the tests started is still
-// running at the end: every server, client, proxy and worker must be
-// waited for by whoever started it.
+// pgCluster is the run's private PostgreSQL cluster when the suite runs on
+// PostgreSQL (DIALNEXA_TEST_STORE=postgres); nil on bbolt, the default.
+var pgCluster *pgtest.Cluster
+
+// TestMain starts the PostgreSQL cluster when asked to, and fails the run
+// if any goroutine the tests started is still running at the end: every
+// server, client, proxy and worker must be waited for by whoever started
+// it.
 func TestMain(m *testing.M) {
+	switch backend := os.Getenv("DIALNEXA_TEST_STORE"); backend {
+	case "", "bolt":
+	case "postgres":
+		c, err := pgtest.Start()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "start PostgreSQL:", err)
+			os.Exit(1)
+		}
+		pgCluster = c
+	default:
+		fmt.Fprintf(os.Stderr, "DIALNEXA_TEST_STORE=%q: want bolt or postgres\n", backend)
+		os.Exit(2)
+	}
 	code := m.Run()
+	if pgCluster != nil {
+		if err := pgCluster.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+	}
 	if code == 0 {
 		// Idle keep-alive connections of the tests' own HTTP clients are
 		// not goroutines the product started.

@@ -94,6 +94,34 @@ func schemaVersion(ctx context.Context, db *sql.DB) (int64, error) {
 	return v.Int64, nil
 }
 
+// Dump calls fn with every row of every table as JSON (for tests that
+// check what is stored), the table's name as the key.
+func (s *Postgres) Dump(fn func(table, key, value []byte)) error {
+	ctx := context.Background()
+	rows, err := s.pool.Query(ctx, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+	if err != nil {
+		return err
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	for _, table := range tables {
+		rows, err := s.pool.Query(ctx, "SELECT row_to_json(t)::text FROM "+pgx.Identifier{table}.Sanitize()+" t")
+		if err != nil {
+			return err
+		}
+		values, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		for _, v := range values {
+			fn([]byte(table), []byte(table), []byte(v))
+		}
+	}
+	return nil
+}
+
 // Close closes the connections.
 func (s *Postgres) Close() error {
 	s.pool.Close()

@@ -113,18 +113,27 @@ func (c *Cluster) URL(name string) string {
 // NewDatabase creates an empty database for t and returns its URL.
 func (c *Cluster) NewDatabase(t testing.TB) string {
 	t.Helper()
+	url, err := c.CreateDatabase()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url
+}
+
+// CreateDatabase creates an empty database and returns its URL.
+func (c *Cluster) CreateDatabase() (string, error) {
 	name := fmt.Sprintf("test_%d", c.dbs.Add(1))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, c.URL("postgres"))
 	if err != nil {
-		t.Fatalf("connect to the test cluster: %v", err)
+		return "", fmt.Errorf("connect to the test cluster: %w", err)
 	}
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("create database: %v", err)
+		return "", fmt.Errorf("create database: %w", err)
 	}
-	return c.URL(name)
+	return c.URL(name), nil
 }
 
 // binDir is the newest installed PostgreSQL's bin directory.
