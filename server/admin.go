@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -12,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/dialnexa/account/server/internal/store"
 )
 
 const adminUsage = `usage: server admin COMMAND [flags]
@@ -30,6 +33,11 @@ Commands:
       {"campaignId","campaignName","calls"}, call_outcome
       {"agentId","agentName","failed"}, platform_status {"title","message"}
       (platform_status without -email goes to every account).
+
+  copy-store -from DIR -to postgres://…
+      Copy the bbolt store in DIR into an empty PostgreSQL database, to move
+      a deployment. Stop the server first; start it again with -store.
+      Signed-in clients sync on without signing in again.
 
 Common flags:
   -server URL        the running server (default http://127.0.0.1:8080)
@@ -51,10 +59,14 @@ func admin(args []string) error {
 	note := fs.String("note", "", "how the owner's identity was verified")
 	typ := fs.String("type", "", "event type")
 	fields := fs.String("fields", "{}", "event fields as a JSON object")
+	from := fs.String("from", "", "copy-store: the data directory of the bbolt store")
+	to := fs.String("to", envOr("DIALNEXA_DATABASE_URL", ""), "copy-store: the PostgreSQL database")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	switch cmd {
+	case "copy-store":
+		return copyStore(*from, *to)
 	case "disable-2fa":
 		if *email == "" || *note == "" {
 			return errors.New("disable-2fa needs -email and -note")
@@ -112,5 +124,34 @@ func adminCall(server, data, path string, body any) error {
 	} else {
 		fmt.Println(strings.TrimSpace(string(out)))
 	}
+	return nil
+}
+
+// copyStore copies a bbolt store into an empty PostgreSQL database.
+func copyStore(from, to string) error {
+	if from == "" || to == "" {
+		return errors.New("copy-store needs -from DIR (the bbolt store's data directory) and -to postgres://…")
+	}
+	if _, err := os.Stat(filepath.Join(from, "dialnexa.db")); err != nil {
+		return fmt.Errorf("no bbolt store in %s (dialnexa.db): %w", from, err)
+	}
+	src, err := store.OpenBolt(from)
+	if err != nil {
+		return fmt.Errorf("%w (is a server still running on it? stop it first)", err)
+	}
+	defer src.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	dst, err := store.OpenPostgres(ctx, to)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	counts, err := store.CopyToPostgres(ctx, src, dst)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("copied %d accounts, %d sessions, %d workspaces, %d queued mails and everything stored with them to %s\n",
+		counts["accounts"], counts["sessions"], counts["workspaces"], counts["outbox"], redact(to))
 	return nil
 }

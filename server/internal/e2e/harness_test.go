@@ -209,11 +209,18 @@ func newClient(t testing.TB, ts *testServer) *testClient {
 
 func openClient(t testing.TB, ts *testServer, path string) *testClient {
 	t.Helper()
+	return openClientAt(t, ts.url(), path)
+}
+
+// openClientAt opens a desktop client of the server at url on the store
+// file at path.
+func openClientAt(t testing.TB, url, path string) *testClient {
+	t.Helper()
 	st, err := core.OpenStore(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := core.NewClient(core.Config{Server: ts.url(), Store: st, Desktop: true, Heartbeat: time.Second, MaxBackoff: 300 * time.Millisecond})
+	c, err := core.NewClient(core.Config{Server: url, Store: st, Desktop: true, Heartbeat: time.Second, MaxBackoff: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
