@@ -57,7 +57,7 @@ func Start() (*Cluster, error) {
 			return nil, err
 		}
 	}
-	if out, err := c.run("initdb", "-D", filepath.Join(dir, "db"), "-A", "trust", "-U", "postgres", "--no-sync"); err != nil {
+	if out, err := c.run("initdb", "-D", filepath.Join(dir, "db"), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
 	}
@@ -92,6 +92,8 @@ func (c *Cluster) run(tool string, args ...string) ([]byte, error) {
 		cmd = exec.Command(path, args...)
 	}
 	cmd.Dir = c.dir
+	// The caller's locale may not be installed; C.UTF-8 always is.
+	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8", "LANG=C.UTF-8")
 	return cmd.CombinedOutput()
 }
 
