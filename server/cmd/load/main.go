@@ -17,8 +17,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
+
+	"github.com/dialnexa/account/server/internal/store/pgtest"
 )
 
 func main() {
@@ -27,6 +30,7 @@ func main() {
 	samples := flag.Int("samples", 200, "fan-out and revocation samples")
 	mutations := flag.Int("mutations", 20000, "mutations for the throughput run")
 	bin := flag.String("server-bin", "", "server binary (default: go build ./server)")
+	storeFlag := flag.String("store", "bolt", `the server's store: "bolt" (a bbolt file), "postgres" (a private PostgreSQL cluster started for the run, fsync on) or a postgres:// address`)
 	avatarUploads := flag.Int("avatars", 0, "instead: upload the largest accepted picture this many times at once and report the server's peak memory")
 	flag.Parse()
 	if *devices < 2 || *clients < *devices {
@@ -42,7 +46,9 @@ func main() {
 	}
 	defer os.RemoveAll(dir)
 
-	srv := startServer(*bin, dir)
+	storeArgs, stopStore := storeFor(*storeFlag)
+	defer stopStore()
+	srv := startServer(*bin, dir, storeArgs)
 	defer srv.stop()
 	r := &run{srv: srv, base: "http://" + srv.addr}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
@@ -60,7 +66,9 @@ func main() {
 	if err := r.signIn(ctx, accounts, *devices); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("  %d sessions in %v\n", len(r.devs), time.Since(t0).Round(time.Millisecond))
+	took := time.Since(t0)
+	fmt.Printf("  %d sessions in %v: %.0f sign-ups and sign-ins per second (argon2id-bound), store %s\n",
+		len(r.devs), took.Round(time.Millisecond), float64(len(r.devs))/took.Seconds(), *storeFlag)
 
 	// A fresh server process for the memory figure: the sign-ins' argon2id
 	// work (19 MiB each) would otherwise stay in its heap.
@@ -94,6 +102,30 @@ func main() {
 	}
 }
 
+// storeFor returns the server's store flags for -store, and what stops a
+// cluster started for the run.
+func storeFor(flagValue string) ([]string, func()) {
+	switch {
+	case flagValue == "bolt":
+		return nil, func() {}
+	case flagValue == "postgres":
+		c, err := pgtest.StartWith(pgtest.Options{Durable: true})
+		if err != nil {
+			log.Fatal(err)
+		}
+		url, err := c.CreateDatabase()
+		if err != nil {
+			c.Stop()
+			log.Fatal(err)
+		}
+		return []string{"-store", url}, func() { c.Stop() }
+	case strings.HasPrefix(flagValue, "postgres://"), strings.HasPrefix(flagValue, "postgresql://"):
+		return []string{"-store", flagValue}, func() {}
+	}
+	log.Fatalf("load: -store %q: want bolt, postgres or a postgres:// address", flagValue)
+	return nil, nil
+}
+
 func raiseFileLimit() {
 	var l syscall.Rlimit
 	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l) == nil {
@@ -115,6 +147,7 @@ func buildServer() string {
 // server is the server process under test.
 type server struct {
 	bin, dir, addr, token string
+	storeArgs             []string
 	cmd                   *exec.Cmd
 }
 
@@ -127,14 +160,14 @@ func freePort() string {
 	return ln.Addr().String()
 }
 
-func startServer(bin, dir string) *server {
-	s := &server{bin: bin, dir: dir, addr: freePort(), token: "load-service-token-0123456789abcdef"}
+func startServer(bin, dir string, storeArgs []string) *server {
+	s := &server{bin: bin, dir: dir, addr: freePort(), token: "load-service-token-0123456789abcdef", storeArgs: storeArgs}
 	s.start()
 	return s
 }
 
 func (s *server) start() {
-	s.cmd = exec.Command(s.bin, "-addr", s.addr, "-data", s.dir, "-panel", "")
+	s.cmd = exec.Command(s.bin, append([]string{"-addr", s.addr, "-data", s.dir, "-panel", ""}, s.storeArgs...)...)
 	s.cmd.Env = append(os.Environ(), "DIALNEXA_SERVICE_TOKEN="+s.token)
 	logf, _ := os.Create(filepath.Join(s.dir, "server.log"))
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf

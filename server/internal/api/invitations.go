@@ -1,12 +1,17 @@
 package api
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/wire"
 )
 
 // withdrawInvitations removes the workspace's pending invitations that
@@ -108,4 +113,122 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request, ss store.Ses
 	if ok {
 		w.WriteHeader(http.StatusNoContent)
 	}
+}
+
+type acceptRequest struct {
+	Token string `json:"token"`
+}
+
+// errInviterGone refuses an invitation whose sender may no longer invite.
+var errInviterGone = errors.New("the inviter may no longer invite")
+
+// acceptInvitation is POST /v1/invitations/accept: the invited account (its
+// email must be the invited address) joins; the owner and admins get "New
+// team member joined".
+func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	var req acceptRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	hash := auth.HashToken(strings.TrimSpace(req.Token))
+	now := s.now()
+	var notify []string
+	var wsName string
+	err := s.store.Update(r.Context(), func(tx store.Tx) error {
+		notify = nil
+		t, err := liveToken(tx, hash, tokenInvite, now)
+		if err != nil {
+			return err
+		}
+		parts := strings.SplitN(t.Data, "|", 3)
+		if len(parts) != 3 {
+			return store.ErrNotFound
+		}
+		wsID, role, email := parts[0], parts[1], parts[2]
+		me, err := tx.Account(ss.AccountID)
+		if err != nil {
+			return err
+		}
+		if me.Email != email {
+			return errOtherAccount
+		}
+		ws, err := tx.Workspace(wsID)
+		if err != nil {
+			return err
+		}
+		wsName = ws.Name
+		// The invitation carries its sender's authority, which must still
+		// hold: an admin removed since cannot bring anyone in.
+		if r := ws.Role(t.AccountID); r != store.RoleOwner && r != store.RoleAdmin {
+			return errInviterGone
+		}
+		// Withdrawing deletes the token, so a live token is not withdrawn.
+		before := ws
+		if err := withdrawInvitations(tx, &ws, func(in store.Invitation) bool { return in.TokenHash == hash }); err != nil {
+			return err
+		}
+		if err := tx.DeleteToken(hash); err != nil { // also one from before invitations were listed
+			return err
+		}
+		joins := ws.Role(me.ID) == ""
+		if joins {
+			ws.Members = append(append([]store.Member(nil), ws.Members...), store.Member{AccountID: me.ID, Role: role, Joined: now})
+		}
+		if err := tx.PutWorkspace(ws, &before); err != nil {
+			return err
+		}
+		if !joins { // already a member: nobody to tell, but the list changed
+			for _, m := range ws.Members {
+				notify = append(notify, m.AccountID)
+			}
+			return nil
+		}
+		inviter, err := tx.Account(t.AccountID)
+		if err != nil {
+			return err
+		}
+		if err := audit(tx, ws.ID, me, account.AuditInvitationAccepted, targetAccount(inviter), role, now); err != nil {
+			return err
+		}
+		for _, m := range before.Members {
+			if m.Role != store.RoleOwner && m.Role != store.RoleAdmin {
+				notify = append(notify, m.AccountID)
+				continue
+			}
+			a, err := tx.Account(m.AccountID)
+			if err != nil {
+				return err
+			}
+			if err := s.notify(tx, &a, account.NotifTeamMemberJoined, "New team member joined",
+				fmt.Sprintf("%s (%s) accepted the invitation to %s.", me.DisplayName, me.Email, ws.Name), "/workspaces/"+ws.ID+"/members", now); err != nil {
+				return err
+			}
+			if err := tx.PutAccount(a); err != nil {
+				return err
+			}
+			notify = append(notify, a.ID)
+		}
+		bump(&me)
+		return tx.PutAccount(me)
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, http.StatusBadRequest, wire.Errorf(wire.CodeExpired, "This invitation has expired, was already used or its workspace is gone. Ask for a new one."))
+		return
+	case errors.Is(err, errOtherAccount):
+		writeError(w, http.StatusForbidden, wire.Errorf(wire.CodeForbidden, "This invitation is for another email address. Sign in with the invited address to accept it."))
+		return
+	case errors.Is(err, errInviterGone):
+		writeError(w, http.StatusBadRequest, wire.Errorf(wire.CodeExpired, "This invitation is no longer valid: the person who sent it can no longer invite people to %s. Ask an owner or admin for a new one.", wsName))
+		return
+	case err != nil:
+		s.fail(w, "accept invitation", err)
+		return
+	}
+	s.pushView(ss.AccountID)
+	for _, id := range notify {
+		s.bumpAndPush(id)
+	}
+	s.wakeMail()
+	writeJSON(w, http.StatusOK, map[string]string{"message": "You joined " + wsName + "."})
 }

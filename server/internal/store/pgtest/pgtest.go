@@ -31,9 +31,19 @@ type Cluster struct {
 	dbs      atomic.Int64
 }
 
-// Start initialises and starts a cluster; Stop stops it and removes its
-// files. It takes about a second.
-func Start() (*Cluster, error) {
+// Options adjust a cluster.
+type Options struct {
+	// Durable keeps PostgreSQL's defaults (fsync, synchronous commit) for
+	// measurements; tests turn them off, as a thrown-away cluster can.
+	Durable bool
+}
+
+// Start initialises and starts a test cluster; Stop stops it and removes
+// its files. It takes about a second.
+func Start() (*Cluster, error) { return StartWith(Options{}) }
+
+// StartWith is Start with options.
+func StartWith(o Options) (*Cluster, error) {
 	bin, err := binDir()
 	if err != nil {
 		return nil, err
@@ -67,9 +77,12 @@ func Start() (*Cluster, error) {
 			os.RemoveAll(dir)
 			return nil, err
 		}
-		// Durability settings off: a test cluster is thrown away, and
-		// the contract does not depend on them.
-		opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", c.port, dir)
+		opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200", c.port, dir)
+		if !o.Durable {
+			// A test cluster is thrown away, and the contract does not
+			// depend on durability.
+			opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+		}
 		out, err := c.run("pg_ctl", "-D", filepath.Join(dir, "db"), "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "start")
 		if err == nil {
 			break

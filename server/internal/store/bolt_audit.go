@@ -1,0 +1,125 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+func (t boltTx) AddAudit(e AuditEntry) (AuditEntry, error) {
+	seq, err := t.b(bAudit).NextSequence()
+	if err != nil {
+		return e, err
+	}
+	e.Seq = seq
+	if err := putJSON(t.b(bAudit), seqKey(e.WorkspaceID, seq), e); err != nil {
+		return e, err
+	}
+	for _, who := range e.subjects() {
+		if err := t.b(bAuditBy).Put(seqKey(who, seq), []byte(e.WorkspaceID)); err != nil {
+			return e, err
+		}
+	}
+	return e, t.b(bAuditTime).Put(append(u64(uint64(e.At.UnixNano())), u64(seq)...), []byte(e.WorkspaceID))
+}
+
+// subjects are the accounts and addresses an entry names.
+func (e AuditEntry) subjects() []string {
+	var out []string
+	for _, s := range []string{e.ActorID, e.TargetID, e.TargetEmail} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// forgetInAudit rewrites the audit entries naming a deleted account (by
+// id or address) so that nothing of it remains: it becomes "a deleted
+// account".
+func (t boltTx) forgetInAudit(a Account) error {
+	for _, who := range []string{a.ID, a.Email} {
+		prefix := pair(who, "")
+		var keys [][]byte
+		c := t.b(bAuditBy).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			keys = append(keys, k)
+			key := seqKey(string(v), binary.BigEndian.Uint64(k[len(prefix):]))
+			var e AuditEntry
+			if err := getJSON(t.b(bAudit), key, &e); errors.Is(err, ErrNotFound) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			if e.ActorID == a.ID {
+				e.ActorID, e.ActorName = "", DeletedAccountName
+			}
+			if e.TargetID == a.ID || e.TargetEmail == a.Email {
+				e.TargetID, e.TargetEmail, e.TargetName = "", "", DeletedAccountName
+			}
+			if err := putJSON(t.b(bAudit), key, e); err != nil {
+				return err
+			}
+		}
+		for _, k := range keys {
+			if err := t.b(bAuditBy).Delete(k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// DeletedAccountName stands for a deleted account in audit logs.
+const DeletedAccountName = "a deleted account"
+
+func (t boltTx) Audit(workspaceID string, before uint64, limit int) ([]AuditEntry, error) {
+	if before == 0 {
+		before = ^uint64(0)
+	}
+	var out []AuditEntry
+	prefix := pair(workspaceID, "")
+	c := t.b(bAudit).Cursor()
+	k, v := c.Seek(seqKey(workspaceID, before))
+	if k == nil || !bytes.HasPrefix(k, prefix) || binary.BigEndian.Uint64(k[len(prefix):]) >= before {
+		k, v = c.Prev()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Prev() {
+		var e AuditEntry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func (t boltTx) PruneAudit(before time.Time, limit int) (int, error) {
+	cut := u64(uint64(before.UnixNano()))
+	c := t.b(bAuditTime).Cursor()
+	n := 0
+	for k, v := c.First(); k != nil && bytes.Compare(k[:8], cut) < 0 && n < limit; k, v = c.First() {
+		seq := binary.BigEndian.Uint64(k[8:])
+		key := seqKey(string(v), seq)
+		var e AuditEntry
+		if err := getJSON(t.b(bAudit), key, &e); err == nil {
+			for _, who := range e.subjects() {
+				if err := t.b(bAuditBy).Delete(seqKey(who, seq)); err != nil {
+					return n, err
+				}
+			}
+		} else if !errors.Is(err, ErrNotFound) {
+			return n, err
+		}
+		if err := t.b(bAudit).Delete(key); err != nil {
+			return n, err
+		}
+		if err := c.Delete(); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
