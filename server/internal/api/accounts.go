@@ -7,16 +7,17 @@ import (
 
 	"github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/auth"
+	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/wire"
 )
 
 type signUpRequest struct {
-	Email       string     `json:"email"`
-	Password    string     `json:"password"`
-	DisplayName string     `json:"displayName"`
-	DeviceID    string     `json:"deviceId"`
-	Device      deviceInfo `json:"device"`
+	Email       string      `json:"email"`
+	Password    string      `json:"password"`
+	DisplayName string      `json:"displayName"`
+	DeviceID    string      `json:"deviceId"`
+	Device      device.Info `json:"device"`
 	// Bearer asks for the token in the response body (desktop app) instead
 	// of a cookie (browser panel).
 	Bearer bool `json:"bearer"`
@@ -26,10 +27,10 @@ type signInRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
 	// Code is the second factor: a 6-digit TOTP code or a backup code.
-	Code     string     `json:"code"`
-	DeviceID string     `json:"deviceId"`
-	Device   deviceInfo `json:"device"`
-	Bearer   bool       `json:"bearer"`
+	Code     string      `json:"code"`
+	DeviceID string      `json:"deviceId"`
+	Device   device.Info `json:"device"`
+	Bearer   bool        `json:"bearer"`
 }
 
 type signedIn struct {
@@ -72,7 +73,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	}
 	// Input the rules refuse costs nothing; what passes costs a hash and
 	// may reveal that an address is registered, so it is rate limited.
-	if !s.limits.allow("signup:"+clientIP(r), 1, 10) {
+	if !s.limits.Allow("signup:"+clientIP(r), 1, 10) {
 		s.tooMany(w)
 		return
 	}

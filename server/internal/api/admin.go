@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -44,7 +45,7 @@ func (s *Server) supportDisableTwoFactor(w http.ResponseWriter, r *http.Request)
 		writeError(w, http.StatusBadRequest, errInvalid("%s", err))
 		return
 	}
-	note := clean(req.Note, 200)
+	note := device.Printable(req.Note, 200)
 	if len(note) < 5 {
 		writeError(w, http.StatusBadRequest, errInvalid("Say how the owner's identity was verified (a ticket number, for example)."))
 		return

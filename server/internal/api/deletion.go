@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -250,7 +251,7 @@ func (s *Server) serviceResources(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if req.Wallet != "" {
-			a.Wallet = clean(req.Wallet, 40)
+			a.Wallet = device.Printable(req.Wallet, 40)
 		}
 		return tx.PutAccount(a)
 	})

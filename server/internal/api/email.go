@@ -36,7 +36,7 @@ func (s *Server) changeEmail(w http.ResponseWriter, r *http.Request, ss store.Se
 		writeError(w, http.StatusBadRequest, errInvalid("%s", err))
 		return
 	}
-	if !s.limits.allow("email-change:"+ss.AccountID, 5.0/3600, 5) {
+	if !s.limits.Allow("email-change:"+ss.AccountID, 5.0/3600, 5) {
 		s.tooMany(w)
 		return
 	}
@@ -93,7 +93,7 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	if !s.limits.allow("verify:"+clientIP(r), 1, 20) {
+	if !s.limits.Allow("verify:"+clientIP(r), 1, 20) {
 		s.tooMany(w)
 		return
 	}

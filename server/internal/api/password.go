@@ -135,7 +135,7 @@ func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, errInvalid("%s", err))
 		return
 	}
-	if !s.limits.allow("forgot:"+clientIP(r), 10.0/3600, 10) || !s.limits.allow("forgot:"+email, 3.0/3600, 3) {
+	if !s.limits.Allow("forgot:"+clientIP(r), 10.0/3600, 10) || !s.limits.Allow("forgot:"+email, 3.0/3600, 3) {
 		w.Header().Set("Retry-After", "3600")
 		writeError(w, http.StatusTooManyRequests, wire.Errorf(wire.CodeRateLimited, "Too many reset requests; check your inbox (and spam folder) or try again in an hour."))
 		return
@@ -193,7 +193,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	if !s.limits.allow("reset:"+clientIP(r), 1, 20) {
+	if !s.limits.Allow("reset:"+clientIP(r), 1, 20) {
 		s.tooMany(w)
 		return
 	}

@@ -10,11 +10,12 @@ import (
 	gosync "sync"
 	"time"
 
-	"github.com/oschwald/geoip2-golang"
 	"golang.org/x/sync/semaphore"
 
 	"github.com/dialnexa/account/server/internal/auth"
+	"github.com/dialnexa/account/server/internal/geo"
 	"github.com/dialnexa/account/server/internal/mail"
+	"github.com/dialnexa/account/server/internal/ratelimit"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/hub"
 	"github.com/dialnexa/account/sync/wire"
@@ -73,10 +74,10 @@ type Server struct {
 	log    *slog.Logger
 	now    func() time.Time
 	dummy  string // a hash verified for unknown emails, so timing matches
-	limits *limiter
+	limits *ratelimit.Keyed
 	guard  *guard
 	mail   *mail.Worker
-	geo    *geoip2.Reader
+	geo    *geo.Locator
 	// jobs runs work answered before it is done (forgotten-password mails).
 	jobs chan func()
 	// decodes bounds the memory of avatar decoding; decodeWait is how long
@@ -131,7 +132,7 @@ func New(cfg Config) (*Server, error) {
 		hasher:  auth.NewHasher(cfg.HashLimit, cfg.Rand),
 		log:     cfg.Log,
 		now:     cfg.Now,
-		limits:  newLimiter(cfg.Now),
+		limits:  ratelimit.New(cfg.Now),
 		guard:   newGuard(),
 		jobs:    make(chan func(), 256),
 		pushing: map[string]int{},
@@ -148,7 +149,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	var err error
-	if s.geo, err = openGeo(cfg.GeoIP); err != nil {
+	if s.geo, err = geo.Open(cfg.GeoIP); err != nil {
 		return nil, fmt.Errorf("open GeoIP database: %w", err)
 	}
 	s.dummy, err = s.hasher.Hash(context.Background(), "dummy password for timing 1!")
@@ -269,6 +270,7 @@ func (s *Server) Close() {
 	s.hub.CloseAll(1012, "server restarting")
 	s.stopLife()
 	s.bg.Wait()
+	s.geo.Close()
 }
 
 // spawn runs fn on a goroutine Close waits for; once the server is closing

@@ -10,12 +10,13 @@ import (
 
 	"github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/auth"
+	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/wire"
 )
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
-	if !s.limits.allow("signin:"+clientIP(r), 1, 20) {
+	if !s.limits.Allow("signin:"+clientIP(r), 1, 20) {
 		s.tooMany(w)
 		return
 	}
@@ -31,7 +32,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, bad)
 		return
 	}
-	if !s.limits.allow("signin:"+email, 0.2, 10) {
+	if !s.limits.Allow("signin:"+email, 0.2, 10) {
 		s.tooMany(w)
 		return
 	}
@@ -104,7 +105,7 @@ func (s *Server) throttled(w http.ResponseWriter, failures int, last time.Time) 
 
 // newSession says how to start a session.
 type newSession struct {
-	device   deviceInfo
+	device   device.Info
 	deviceID string
 	bearer   bool
 	status   int
@@ -131,10 +132,10 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, accountID 
 		s.fail(w, "new session id", err)
 		return
 	}
-	kind, desc := describeDevice(r, ns.device)
+	kind, desc := device.Describe(r.UserAgent(), ns.device)
 	now := s.now()
 	ss := store.Session{ID: id, AccountID: accountID, TokenHash: auth.HashToken(tok), DeviceKind: kind, Device: desc,
-		Location: s.locate(r), Address: maskAddress(clientIP(r)), Created: now, LastActive: now}
+		Location: s.geo.Locate(clientIP(r)), Address: device.MaskAddress(clientIP(r)), Created: now, LastActive: now}
 	if ns.deviceID != "" {
 		ss.DeviceHash = auth.HashToken(accountID + "/" + ns.deviceID)
 	}

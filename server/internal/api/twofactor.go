@@ -113,7 +113,7 @@ func (s *Server) enableTwoFactor(w http.ResponseWriter, r *http.Request, ss stor
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	if !s.limits.allow("2fa-enable:"+ss.ID, 0.2, 10) {
+	if !s.limits.Allow("2fa-enable:"+ss.ID, 0.2, 10) {
 		s.tooMany(w)
 		return
 	}

@@ -193,10 +193,10 @@ func (e *limitedError) Error() string { return e.msg }
 // says when more may be sent.
 func (s *Server) inviteLimit(accountID, workspaceID string) error {
 	mins := func(d time.Duration) int { return int((d + time.Minute - 1) / time.Minute) }
-	if d := s.limits.wait("invite-from:"+accountID, invitesPerAccountHour/3600.0, invitesPerAccountHour); d > 0 {
+	if d := s.limits.Wait("invite-from:"+accountID, invitesPerAccountHour/3600.0, invitesPerAccountHour); d > 0 {
 		return &limitedError{d, fmt.Sprintf("You have sent %d invitations in the last hour; you can send another in %d minutes.", invitesPerAccountHour, mins(d))}
 	}
-	if d := s.limits.wait("invite-to:"+workspaceID, invitesPerWorkspaceHour/3600.0, invitesPerWorkspaceHour); d > 0 {
+	if d := s.limits.Wait("invite-to:"+workspaceID, invitesPerWorkspaceHour/3600.0, invitesPerWorkspaceHour); d > 0 {
 		return &limitedError{d, fmt.Sprintf("This workspace has sent %d invitations in the last hour; another can be sent in %d minutes.", invitesPerWorkspaceHour, mins(d))}
 	}
 	return nil

@@ -1,4 +1,6 @@
-package api
+// Package ratelimit keeps token buckets per key (a client address, an
+// email address, an account) in memory, on an injected clock.
+package ratelimit
 
 import (
 	gosync "sync"
@@ -7,26 +9,27 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// limiter keeps one token bucket per key (a client address or an email),
+// Keyed keeps one token bucket per key (a client address or an email),
 // forgetting idle ones. It is safe for concurrent use.
-type limiter struct {
+type Keyed struct {
 	mu   gosync.Mutex
 	now  func() time.Time
 	m    map[string]*rate.Limiter
 	last time.Time
 }
 
-func newLimiter(now func() time.Time) *limiter {
-	return &limiter{now: now, m: map[string]*rate.Limiter{}}
+// New returns a Keyed limiter on the clock now.
+func New(now func() time.Time) *Keyed {
+	return &Keyed{now: now, m: map[string]*rate.Limiter{}}
 }
 
-// allow reports whether one more event for key fits r per second with burst b.
-func (l *limiter) allow(key string, r rate.Limit, b int) bool { return l.wait(key, r, b) == 0 }
+// Allow reports whether one more event for key fits r per second with burst b.
+func (l *Keyed) Allow(key string, r rate.Limit, b int) bool { return l.Wait(key, r, b) == 0 }
 
-// wait counts one more event for key at r per second with burst b and
+// Wait counts one more event for key at r per second with burst b and
 // returns 0 when it fits; otherwise it counts nothing and returns how long
 // until it would.
-func (l *limiter) wait(key string, r rate.Limit, b int) time.Duration {
+func (l *Keyed) Wait(key string, r rate.Limit, b int) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()

@@ -1,8 +1,10 @@
-package api
+// Package device names the devices sessions are signed in from, for the
+// session list and security alerts: the desktop app's own description or
+// the browser's User-Agent, and a masked network address.
+package device
 
 import (
 	"fmt"
-	"net/http"
 	"net/netip"
 	"strings"
 	"unicode"
@@ -10,9 +12,9 @@ import (
 	"github.com/mileusna/useragent"
 )
 
-// deviceInfo is how the desktop app identifies itself at sign-in. Browsers
+// Info is how the desktop app identifies itself at sign-in. Browsers
 // send nothing and are described from their User-Agent.
-type deviceInfo struct {
+type Info struct {
 	Kind string `json:"kind"` // "desktop" for the desktop app
 	OS   string `json:"os"`
 	// Name is the computer's name (its host name), so two machines can
@@ -20,17 +22,18 @@ type deviceInfo struct {
 	Name string `json:"name"`
 }
 
-// describeDevice returns the device type ("Desktop app", "Desktop",
-// "Mobile", "Tablet") and a short description ("Chrome on Windows").
-func describeDevice(r *http.Request, d deviceInfo) (kind, desc string) {
+// Describe returns the device type ("Desktop app", "Desktop", "Mobile",
+// "Tablet") and a short description ("Chrome on Windows") of a client that
+// sent d (the desktop app) or the User-Agent userAgent (a browser).
+func Describe(userAgent string, d Info) (kind, desc string) {
 	if d.Kind == "desktop" {
-		desc = "DialNexa desktop on " + osName(clean(d.OS, 32))
-		if name := clean(d.Name, 40); name != "" {
+		desc = "DialNexa desktop on " + osName(Printable(d.OS, 32))
+		if name := Printable(d.Name, 40); name != "" {
 			desc = name + " (" + desc + ")"
 		}
 		return "Desktop app", desc
 	}
-	ua := useragent.Parse(r.UserAgent())
+	ua := useragent.Parse(userAgent)
 	kind = "Desktop"
 	switch {
 	case ua.Tablet:
@@ -38,21 +41,21 @@ func describeDevice(r *http.Request, d deviceInfo) (kind, desc string) {
 	case ua.Mobile:
 		kind = "Mobile"
 	}
-	name := orUnknown(clean(ua.Name, 32))
+	name := orUnknown(Printable(ua.Name, 32))
 	if name == "Unknown" {
 		name = "Unknown browser"
 	}
-	os := clean(ua.OS, 32)
+	os := Printable(ua.OS, 32)
 	if os == "" {
 		return kind, name
 	}
 	return kind, name + " on " + os
 }
 
-// maskAddress shows enough of an address to recognise a network, not a
+// MaskAddress shows enough of an address to recognise a network, not a
 // household: 203.0.113.x for IPv4, the first 48 bits for IPv6
 // (2001:db8:85a3:x).
-func maskAddress(addr string) string {
+func MaskAddress(addr string) string {
 	ip, err := netip.ParseAddr(addr)
 	if err != nil {
 		return "unknown address"
@@ -66,8 +69,8 @@ func maskAddress(addr string) string {
 	return fmt.Sprintf("%x:%x:%x:x", uint16(b[0])<<8|uint16(b[1]), uint16(b[2])<<8|uint16(b[3]), uint16(b[4])<<8|uint16(b[5]))
 }
 
-// clean keeps printable characters of s, at most n of them.
-func clean(s string, n int) string {
+// Printable keeps printable characters of s, at most n of them.
+func Printable(s string, n int) string {
 	var b strings.Builder
 	for _, r := range s {
 		if n == 0 {
