@@ -27,6 +27,6 @@ go test -race -count=1 -timeout 10m ./core ./sync/... ./server/internal/store/..
 # Every fuzz target, briefly (seed corpora run in the plain test pass too).
 for target in FuzzDecode:./sync/wire FuzzNormalizeDisplayName:./core/account \
   FuzzNormalizeEmail:./core/account FuzzCheckNewPassword:./core/account \
-  FuzzApply:./core/account FuzzAvatar:./server/internal/api; do
+  FuzzApply:./core/account FuzzAvatar:./server/internal/avatar; do
   go test -run '^$' -fuzz "^${target%%:*}\$" -fuzztime 5s "${target#*:}"
 done

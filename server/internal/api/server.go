@@ -10,9 +10,8 @@ import (
 	gosync "sync"
 	"time"
 
-	"golang.org/x/sync/semaphore"
-
 	"github.com/dialnexa/account/server/internal/auth"
+	"github.com/dialnexa/account/server/internal/avatar"
 	"github.com/dialnexa/account/server/internal/geo"
 	"github.com/dialnexa/account/server/internal/mail"
 	"github.com/dialnexa/account/server/internal/ratelimit"
@@ -80,10 +79,8 @@ type Server struct {
 	geo    *geo.Locator
 	// jobs runs work answered before it is done (forgotten-password mails).
 	jobs chan func()
-	// decodes bounds the memory of avatar decoding; decodeWait is how long
-	// an upload waits for room.
-	decodes    *semaphore.Weighted
-	decodeWait time.Duration
+	// avatars processes uploaded pictures within one decode budget.
+	avatars *avatar.Processor
 	// pushing is, per account, 1 while a view push runs and 2 when another
 	// must follow it (see pushView).
 	pushMu  gosync.Mutex
@@ -136,7 +133,7 @@ func New(cfg Config) (*Server, error) {
 		guard:   newGuard(),
 		jobs:    make(chan func(), 256),
 		pushing: map[string]int{},
-		decodes: newDecodeBudget(), decodeWait: avatarDecodeWait,
+		avatars: avatar.New(avatar.DefaultWait),
 	}
 	s.life, s.stopLife = context.WithCancel(context.Background())
 	if cfg.PublicOrigin == "" {

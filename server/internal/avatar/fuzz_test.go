@@ -1,8 +1,9 @@
-package api
+package avatar
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -24,18 +25,18 @@ func FuzzAvatar(f *testing.F) {
 	f.Add([]byte("RIFF\x00\x00\x00\x00WEBPVP8 "))
 	f.Add([]byte("GIF89a"))
 	f.Add(p.Bytes()[:20])
-	s := &Server{decodes: newDecodeBudget(), decodeWait: time.Minute}
+	proc := New(time.Minute)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		config, decode, ok := sniff(data)
-		if !ok {
-			return
-		}
-		out, werr := s.processAvatar(context.Background(), data, config, decode)
-		if werr != nil {
+		out, err := proc.Process(context.Background(), data)
+		if err != nil {
+			var refused *Error
+			if !errors.As(err, &refused) {
+				t.Fatalf("a refusal that is not an *Error: %v", err)
+			}
 			return
 		}
 		got, err := png.Decode(bytes.NewReader(out))
-		if err != nil || got.Bounds().Dx() != avatarSize || got.Bounds().Dy() != avatarSize {
+		if err != nil || got.Bounds().Dx() != Size || got.Bounds().Dy() != Size {
 			t.Fatalf("accepted picture came out as %v, %v", got.Bounds(), err)
 		}
 	})

@@ -1,4 +1,4 @@
-package api
+package avatar
 
 import (
 	"bytes"
@@ -49,28 +49,27 @@ func TestDecodedSize(t *testing.T) {
 // An upload waits for room in the decode budget and is answered "busy"
 // (503 with Retry-After, in the handler) when none comes in time.
 func TestDecodeBudgetMakesUploadsWait(t *testing.T) {
-	s := &Server{decodes: newDecodeBudget(), decodeWait: 50 * time.Millisecond}
+	p := New(50 * time.Millisecond)
 	data := pngOf(t, image.NewNRGBA64(image.Rect(0, 0, 64, 64)))
-	config, decode, _ := sniff(data)
 
-	if !s.decodes.TryAcquire(avatarDecodeBudget) { // the largest pictures fill it
+	if !p.budget.TryAcquire(DecodeBudget) { // the largest pictures fill it
 		t.Fatal("budget not free at start")
 	}
-	if _, werr := s.processAvatar(context.Background(), data, config, decode); werr != errDecodeBusy {
-		t.Fatalf("upload with the budget full: %v, want busy", werr)
+	if _, err := p.Process(context.Background(), data); err != ErrBusy {
+		t.Fatalf("upload with the budget full: %v, want busy", err)
 	}
 	// Room appears while it waits: it goes through.
-	s.decodeWait = time.Minute
+	p.wait = time.Minute
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if _, werr := s.processAvatar(context.Background(), data, config, decode); werr != nil {
-			t.Errorf("upload once room appeared: %v", werr)
+		if _, err := p.Process(context.Background(), data); err != nil {
+			t.Errorf("upload once room appeared: %v", err)
 		}
 	}()
-	s.decodes.Release(avatarDecodeBudget)
+	p.budget.Release(DecodeBudget)
 	<-done
-	if !s.decodes.TryAcquire(avatarDecodeBudget) {
+	if !p.budget.TryAcquire(DecodeBudget) {
 		t.Error("the upload did not give its share back")
 	}
 }
