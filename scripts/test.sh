@@ -25,8 +25,12 @@ DIALNEXA_TEST_STORE=postgres go test -count=1 -timeout 20m ./server/internal/e2e
 # the race detector.
 go test -race -count=1 -timeout 10m ./core ./sync/... ./server/internal/store/...
 # Every fuzz target, briefly (seed corpora run in the plain test pass too).
-for target in FuzzDecode:./sync/wire FuzzNormalizeDisplayName:./core/account \
-  FuzzNormalizeEmail:./core/account FuzzCheckNewPassword:./core/account \
-  FuzzApply:./core/account FuzzAvatar:./server/internal/avatar; do
-  go test -run '^$' -fuzz "^${target%%:*}\$" -fuzztime 5s "${target#*:}"
+# Budgets are counts of inputs, a few seconds' worth each: a time budget
+# races the fuzzing coordinator's own deadline in Go 1.26 and fails with
+# "context deadline exceeded" on a loaded machine (go.dev/issue/75804).
+for target in FuzzDecode:./sync/wire:30000 FuzzNormalizeDisplayName:./core/account:30000 \
+  FuzzNormalizeEmail:./core/account:30000 FuzzCheckNewPassword:./core/account:30000 \
+  FuzzApply:./core/account:30000 FuzzAvatar:./server/internal/avatar:20000; do
+  IFS=: read -r name pkg count <<<"$target"
+  go test -run '^$' -fuzz "^${name}\$" -fuzztime "${count}x" "$pkg"
 done
