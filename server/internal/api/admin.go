@@ -52,7 +52,7 @@ func (s *Server) supportDisableTwoFactor(w http.ResponseWriter, r *http.Request)
 	}
 	now := s.now()
 	var id string
-	err = s.store.Update(r.Context(), func(tx store.Tx) error {
+	err = s.change(r.Context(), func(tx txn) error {
 		a, err := tx.AccountByEmail(email)
 		if err != nil {
 			return err
@@ -70,6 +70,7 @@ func (s *Server) supportDisableTwoFactor(w http.ResponseWriter, r *http.Request)
 		}
 		endLinks(&a)
 		bump(&a)
+		tx.pushView(a.ID)
 		return tx.PutAccount(a)
 	})
 	switch {
@@ -84,7 +85,5 @@ func (s *Server) supportDisableTwoFactor(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	s.log.Warn("support turned off 2FA", "account", id, "note", note)
-	s.pushView(id)
-	s.wakeMail()
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Two-factor authentication is off; the owner has been told by mail."})
 }

@@ -12,7 +12,7 @@ import (
 // raiseNewDevice records a sign-in from a device the account has not used
 // before, inside tx: a security-alert event for the account's clients, an
 // activity entry, and a mail. Security alerts cannot be turned off.
-func (s *Server) raiseNewDevice(tx store.Tx, a *store.Account, ss store.Session) (store.Event, error) {
+func (s *Server) raiseNewDevice(tx txn, a *store.Account, ss store.Session) (store.Event, error) {
 	payload, err := json.Marshal(wire.SecurityAlert{SessionID: ss.ID, Device: ss.Device, Location: ss.Location, Address: ss.Address, At: ss.Created.UTC().Format("2006-01-02T15:04:05Z07:00")})
 	if err != nil {
 		return store.Event{}, err

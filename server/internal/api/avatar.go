@@ -71,7 +71,7 @@ func (s *Server) putAvatar(w http.ResponseWriter, r *http.Request, ss store.Sess
 	}
 	sum := sha256.Sum256(out)
 	hash := hex.EncodeToString(sum[:8])
-	err = s.store.Update(r.Context(), func(tx store.Tx) error {
+	err = s.change(r.Context(), func(tx txn) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
@@ -81,13 +81,13 @@ func (s *Server) putAvatar(w http.ResponseWriter, r *http.Request, ss store.Sess
 		}
 		a.Avatar = hash
 		bump(&a)
+		tx.pushView(a.ID)
 		return tx.PutAccount(a)
 	})
 	if err != nil {
 		s.fail(w, "store avatar", err)
 		return
 	}
-	s.pushView(ss.AccountID)
 	writeJSON(w, http.StatusOK, map[string]string{"avatar": hash})
 }
 
@@ -114,7 +114,7 @@ func (s *Server) getAvatar(w http.ResponseWriter, r *http.Request, ss store.Sess
 
 // deleteAvatar is DELETE /v1/avatar.
 func (s *Server) deleteAvatar(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	err := s.store.Update(r.Context(), func(tx store.Tx) error {
+	err := s.change(r.Context(), func(tx txn) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
@@ -124,12 +124,12 @@ func (s *Server) deleteAvatar(w http.ResponseWriter, r *http.Request, ss store.S
 		}
 		a.Avatar = ""
 		bump(&a)
+		tx.pushView(a.ID)
 		return tx.PutAccount(a)
 	})
 	if err != nil {
 		s.fail(w, "remove avatar", err)
 		return
 	}
-	s.pushView(ss.AccountID)
 	w.WriteHeader(http.StatusNoContent)
 }

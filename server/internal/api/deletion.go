@@ -113,12 +113,9 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, ss store.
 	}
 	reason := "Your DialNexa account was deleted."
 	now := s.now()
-	var (
-		blocking []BlockingWorkspace
-		mates    []string
-	)
-	err := s.store.Update(r.Context(), func(tx store.Tx) error {
-		blocking, mates = nil, nil
+	var blocking []BlockingWorkspace
+	err := s.change(r.Context(), func(tx txn) error {
+		blocking = nil
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
@@ -156,7 +153,6 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, ss store.
 			for _, m := range ws.Members {
 				if m.AccountID != a.ID {
 					kept = append(kept, m)
-					mates = append(mates, m.AccountID)
 				}
 			}
 			ws.Members = kept
@@ -170,7 +166,13 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, ss store.
 			if err := tx.PutWorkspace(ws, &before); err != nil {
 				return err
 			}
+			for _, m := range kept { // their member lists change
+				if err := tx.bumpView(m.AccountID); err != nil {
+					return err
+				}
+			}
 		}
+		tx.revokeAccount(a.ID, reason)
 		if err := s.queueMail(tx, a.Email, "account-deleted", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(now), "Wallet": a.Wallet}); err != nil {
 			return err
 		}
@@ -193,11 +195,6 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, ss store.
 		return
 	}
 	s.log.Info("account deleted", "account", a.ID)
-	s.hub.RevokeAccount(a.ID, reason)
-	for _, id := range mates {
-		s.bumpAndPush(id)
-	}
-	s.wakeMail()
 	s.setCookie(w, "", -1)
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -55,7 +55,7 @@ func (s *Server) changeEmail(w http.ResponseWriter, r *http.Request, ss store.Se
 		return
 	}
 	now := s.now()
-	err = s.store.Update(r.Context(), func(tx store.Tx) error {
+	err = s.change(r.Context(), func(tx txn) error {
 		if _, err := tx.AccountByEmail(email); err == nil {
 			return nil // taken: the same answer, no mail
 		} else if !errors.Is(err, store.ErrNotFound) {
@@ -77,7 +77,6 @@ func (s *Server) changeEmail(w http.ResponseWriter, r *http.Request, ss store.Se
 		s.fail(w, "request email change", err)
 		return
 	}
-	s.wakeMail()
 	writeJSON(w, http.StatusAccepted, map[string]string{"message": changeEmailAnswer})
 }
 
@@ -110,7 +109,7 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 	hash := auth.HashToken(strings.TrimSpace(req.Token))
 	now := s.now()
 	var a store.Account
-	err := s.store.Update(r.Context(), func(tx store.Tx) error {
+	err := s.change(r.Context(), func(tx txn) error {
 		t, err := liveToken(tx, hash, tokenEmail, now)
 		if err != nil {
 			return err
@@ -136,6 +135,7 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 		}
 		endLinks(&a)
 		bump(&a)
+		tx.pushView(a.ID)
 		return tx.PutAccount(a)
 	})
 	switch {
@@ -152,8 +152,6 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, "verify email", err)
 		return
 	}
-	s.pushView(a.ID)
-	s.wakeMail()
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Your email address is now " + a.Email + ". Use it to sign in from now on."})
 }
 

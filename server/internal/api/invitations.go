@@ -59,7 +59,7 @@ func dropVoidInvitations(tx store.Tx, ws *store.Workspace, now time.Time) error 
 func (s *Server) withdrawInvitation(w http.ResponseWriter, r *http.Request, ss store.Session) {
 	id := r.PathValue("invitation")
 	now := s.now()
-	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner, store.RoleAdmin}, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
+	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner, store.RoleAdmin}, func(tx txn, ws *store.Workspace, me store.Account) error {
 		i := slices.IndexFunc(ws.Invitations, func(in store.Invitation) bool { return in.ID == id && now.Before(in.Expires) })
 		if i < 0 {
 			return errNotFound("This invitation was already accepted, withdrawn or has expired.")
@@ -92,7 +92,7 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request, ss store.Ses
 	}
 	target := r.PathValue("account")
 	now := s.now()
-	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
+	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx txn, ws *store.Workspace, me store.Account) error {
 		i := slices.IndexFunc(ws.Members, func(m store.Member) bool { return m.AccountID == target })
 		switch {
 		case i < 0:
@@ -132,10 +132,8 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, ss sto
 	}
 	hash := auth.HashToken(strings.TrimSpace(req.Token))
 	now := s.now()
-	var notify []string
 	var wsName string
-	err := s.store.Update(r.Context(), func(tx store.Tx) error {
-		notify = nil
+	err := s.change(r.Context(), func(tx txn) error {
 		t, err := liveToken(tx, hash, tokenInvite, now)
 		if err != nil {
 			return err
@@ -179,7 +177,9 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, ss sto
 		}
 		if !joins { // already a member: nobody to tell, but the list changed
 			for _, m := range ws.Members {
-				notify = append(notify, m.AccountID)
+				if err := tx.bumpView(m.AccountID); err != nil {
+					return err
+				}
 			}
 			return nil
 		}
@@ -192,7 +192,9 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, ss sto
 		}
 		for _, m := range before.Members {
 			if m.Role != store.RoleOwner && m.Role != store.RoleAdmin {
-				notify = append(notify, m.AccountID)
+				if err := tx.bumpView(m.AccountID); err != nil {
+					return err
+				}
 				continue
 			}
 			a, err := tx.Account(m.AccountID)
@@ -206,9 +208,9 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, ss sto
 			if err := tx.PutAccount(a); err != nil {
 				return err
 			}
-			notify = append(notify, a.ID)
 		}
 		bump(&me)
+		tx.pushView(me.ID)
 		return tx.PutAccount(me)
 	})
 	switch {
@@ -225,10 +227,5 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, ss sto
 		s.fail(w, "accept invitation", err)
 		return
 	}
-	s.pushView(ss.AccountID)
-	for _, id := range notify {
-		s.bumpAndPush(id)
-	}
-	s.wakeMail()
 	writeJSON(w, http.StatusOK, map[string]string{"message": "You joined " + wsName + "."})
 }

@@ -16,7 +16,8 @@ var mailTemplates = template.Must(template.ParseFS(assets.Mail, "mail/*.tmpl"))
 // queueMail renders the mail template kind with data and adds it to the
 // outbox inside tx, so it is sent if and only if the change commits. Call
 // s.wakeMail after the commit.
-func (s *Server) queueMail(tx store.Tx, to, kind string, data map[string]any) error {
+func (s *Server) queueMail(tx txn, to, kind string, data map[string]any) error {
+	tx.wakeMail()
 	var buf bytes.Buffer
 	if err := mailTemplates.ExecuteTemplate(&buf, kind+".tmpl", data); err != nil {
 		return fmt.Errorf("render mail %s: %w", kind, err)

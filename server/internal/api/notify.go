@@ -15,15 +15,16 @@ import (
 
 // notifyInApp adds an in-app notification (the bell) inside tx; the caller
 // stores the account and pushes the view after the commit.
-func (s *Server) notifyInApp(tx store.Tx, a *store.Account, typ, title, body, link string, now time.Time) error {
+func (s *Server) notifyInApp(tx txn, a *store.Account, typ, title, body, link string, now time.Time) error {
 	_, err := tx.AddNotification(a, store.Notification{Type: typ, Title: title, Body: body, Link: link, At: now})
 	bump(a)
+	tx.pushView(a.ID)
 	return err
 }
 
 // notify adds an in-app notification and, when the account's settings say
 // so for its type, queues the same as a mail.
-func (s *Server) notify(tx store.Tx, a *store.Account, typ, title, body, link string, now time.Time) error {
+func (s *Server) notify(tx txn, a *store.Account, typ, title, body, link string, now time.Time) error {
 	if err := s.notifyInApp(tx, a, typ, title, body, link, now); err != nil {
 		return err
 	}
@@ -119,7 +120,7 @@ func (s *Server) serviceEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	raised := 0
 	for _, id := range targets {
-		err := s.store.Update(r.Context(), func(tx store.Tx) error {
+		err := s.change(r.Context(), func(tx txn) error {
 			a, err := tx.Account(id)
 			if err != nil {
 				return err
@@ -135,9 +136,7 @@ func (s *Server) serviceEvents(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, "service event", err)
 			return
 		}
-		s.pushView(id)
 	}
-	s.wakeMail()
 	writeJSON(w, http.StatusOK, map[string]int{"notifications": raised})
 }
 
@@ -171,7 +170,7 @@ func validateEvent(e serviceEvent) string {
 
 // applyServiceEvent turns one event into notifications for a, inside tx,
 // and returns how many it raised.
-func (s *Server) applyServiceEvent(tx store.Tx, a *store.Account, e serviceEvent, now time.Time) (int, error) {
+func (s *Server) applyServiceEvent(tx txn, a *store.Account, e serviceEvent, now time.Time) (int, error) {
 	cur := func(v string) string { return strings.TrimSpace(v + " " + e.Currency) }
 	month := e.At.UTC().Format("2006-01")
 	switch e.Type {
@@ -253,7 +252,7 @@ func (s *Server) SendMonthlySummaries() (int, error) {
 	sent := 0
 	for _, id := range ids {
 		var did bool
-		err := s.store.Update(s.life, func(tx store.Tx) error {
+		err := s.change(s.life, func(tx txn) error {
 			did = false
 			a, err := tx.Account(id)
 			if err != nil || !a.Created.Before(start) || a.SummarySent >= key {
@@ -272,11 +271,7 @@ func (s *Server) SendMonthlySummaries() (int, error) {
 		}
 		if did {
 			sent++
-			s.pushView(id)
 		}
-	}
-	if sent > 0 {
-		s.wakeMail()
 	}
 	return sent, nil
 }

@@ -50,7 +50,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, ss store
 	}
 	now := s.now()
 	var ended []string
-	err = s.store.Update(r.Context(), func(tx store.Tx) error {
+	err = s.change(r.Context(), func(tx txn) error {
 		ended = nil
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
@@ -76,20 +76,20 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, ss store
 		}
 		endLinks(&a)
 		bump(&a)
+		tx.pushView(a.ID)
 		return tx.PutAccount(a)
 	})
 	if err != nil {
 		s.fail(w, "change password", err)
 		return
 	}
-	s.afterSessionsEnded(ss.AccountID, ended, "Your password was changed on another device; sign in with the new password.")
-	s.wakeMail()
 	w.WriteHeader(http.StatusNoContent)
 }
 
 // endSessionsExcept ends every session of the account but keep (which may
-// be empty), inside tx, and returns the ended ids.
-func endSessionsExcept(tx store.Tx, accountID, keep, reason string, now time.Time) ([]string, error) {
+// be empty), inside tx, closing their sockets once committed, and returns
+// the ended ids.
+func endSessionsExcept(tx txn, accountID, keep, reason string, now time.Time) ([]string, error) {
 	all, err := tx.Sessions(accountID)
 	if err != nil {
 		return nil, err
@@ -102,18 +102,10 @@ func endSessionsExcept(tx store.Tx, accountID, keep, reason string, now time.Tim
 		if err := tx.EndSession(o.ID, reason, now); err != nil {
 			return nil, err
 		}
+		tx.revokeSession(o.ID, reason)
 		ended = append(ended, o.ID)
 	}
 	return ended, nil
-}
-
-// afterSessionsEnded closes the sockets of ended sessions and pushes the
-// account's new view.
-func (s *Server) afterSessionsEnded(accountID string, ended []string, reason string) {
-	for _, id := range ended {
-		s.hub.RevokeSession(id, reason)
-	}
-	s.pushView(accountID)
 }
 
 type forgotRequest struct {
@@ -158,7 +150,7 @@ func (s *Server) mailResetLink(email string) {
 		return
 	}
 	now := s.now()
-	err = s.store.Update(context.Background(), func(tx store.Tx) error {
+	err = s.change(context.Background(), func(tx txn) error {
 		a, err := tx.AccountByEmail(email)
 		if err != nil {
 			return err
@@ -174,8 +166,6 @@ func (s *Server) mailResetLink(email string) {
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
 		s.log.Error("store reset link", "err", err)
-	default:
-		s.wakeMail()
 	}
 }
 
@@ -242,9 +232,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reason := "Your password was reset; sign in with the new password."
-	var ended []string
-	err = s.store.Update(r.Context(), func(tx store.Tx) error {
-		ended = nil
+	err = s.change(r.Context(), func(tx txn) error {
 		t, err := liveToken(tx, hash, tokenReset, now) // used or expired meanwhile?
 		if err != nil {
 			return err
@@ -266,7 +254,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		a.PasswordHash, a.Failures = pwHash, 0
-		if ended, err = endSessionsExcept(tx, a.ID, "", reason, now); err != nil {
+		if _, err = endSessionsExcept(tx, a.ID, "", reason, now); err != nil {
 			return err
 		}
 		if err := tx.AddActivity(&a, account.ActPasswordReset, "Password reset with a link sent by mail; every device was signed out.", now); err != nil {
@@ -277,6 +265,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		}
 		endLinks(&a)
 		bump(&a)
+		tx.pushView(a.ID)
 		return tx.PutAccount(a)
 	})
 	switch {
@@ -291,7 +280,5 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, "reset password", err)
 		return
 	}
-	s.afterSessionsEnded(a.ID, ended, reason)
-	s.wakeMail()
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Your password has been reset. Sign in with the new password."})
 }

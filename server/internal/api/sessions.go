@@ -58,7 +58,7 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request, ss store.
 // its sockets and pushes the shorter sessions list to the account's other
 // clients. A session of another account is reported as not found.
 func (s *Server) endSession(ctx context.Context, w http.ResponseWriter, accountID, sessionID, reason, activity string) bool {
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.change(ctx, func(tx txn) error {
 		target, err := tx.Session(sessionID)
 		if err != nil {
 			return err
@@ -69,6 +69,7 @@ func (s *Server) endSession(ctx context.Context, w http.ResponseWriter, accountI
 		if err := tx.EndSession(sessionID, reason, s.now()); err != nil {
 			return err
 		}
+		tx.revokeSession(sessionID, reason)
 		a, err := tx.Account(accountID)
 		if err != nil {
 			return err
@@ -79,6 +80,7 @@ func (s *Server) endSession(ctx context.Context, w http.ResponseWriter, accountI
 			}
 		}
 		bump(&a)
+		tx.pushView(a.ID)
 		return tx.PutAccount(a)
 	})
 	if errors.Is(err, store.ErrNotFound) {
@@ -89,8 +91,6 @@ func (s *Server) endSession(ctx context.Context, w http.ResponseWriter, accountI
 		s.fail(w, "end session", err)
 		return false
 	}
-	s.hub.RevokeSession(sessionID, reason)
-	s.pushView(accountID)
 	return true
 }
 
@@ -100,7 +100,7 @@ func (s *Server) revokeOthers(w http.ResponseWriter, r *http.Request, ss store.S
 	reason := "This session was revoked from another device."
 	now := s.now()
 	var ended []string
-	err := s.store.Update(r.Context(), func(tx store.Tx) error {
+	err := s.change(r.Context(), func(tx txn) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
@@ -115,12 +115,12 @@ func (s *Server) revokeOthers(w http.ResponseWriter, r *http.Request, ss store.S
 			return err
 		}
 		bump(&a)
+		tx.pushView(a.ID)
 		return tx.PutAccount(a)
 	})
 	if err != nil {
 		s.fail(w, "revoke other sessions", err)
 		return
 	}
-	s.afterSessionsEnded(ss.AccountID, ended, reason)
 	writeJSON(w, http.StatusOK, map[string]int{"revoked": len(ended)})
 }

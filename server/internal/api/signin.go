@@ -139,10 +139,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, accountID 
 	if ns.deviceID != "" {
 		ss.DeviceHash = auth.HashToken(accountID + "/" + ns.deviceID)
 	}
-	var alert *store.Event
-	mailed := false
-	err = s.store.Update(r.Context(), func(tx store.Tx) error {
-		alert, mailed = nil, false
+	err = s.change(r.Context(), func(tx txn) error {
 		a, err := tx.Account(accountID)
 		if err != nil {
 			return err
@@ -155,7 +152,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, accountID 
 			if !ok {
 				return errBadCode
 			}
-			mailed = true // a low backup-code count may have queued a mail
+			tx.wakeMail() // a low backup-code count may have queued a mail
 		}
 		a.Failures = 0
 		if err := tx.PutSession(ss); err != nil {
@@ -189,9 +186,10 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, accountID 
 			if err != nil {
 				return err
 			}
-			alert, mailed = &e, true
+			tx.deliver(a.ID, e)
 		}
 		bump(&a)
+		tx.pushView(a.ID)
 		return tx.PutAccount(a)
 	})
 	if errors.Is(err, errBadCode) {
@@ -202,13 +200,6 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, accountID 
 	if err != nil {
 		s.fail(w, "create session", err)
 		return
-	}
-	s.pushView(accountID)
-	if alert != nil {
-		s.pushEvent(accountID, *alert)
-	}
-	if mailed {
-		s.wakeMail()
 	}
 	out := signedIn{AccountID: accountID, SessionID: id}
 	if ns.bearer {

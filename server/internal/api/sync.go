@@ -181,12 +181,15 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 		}
 	}
 	var ack wire.PushAck
-	changed, renamed := false, false
+	var fx effects
 	// Pushes from many clients share commits (group commit), each still
-	// acknowledged only after its commit is durable.
-	err := s.store.Batch(context.Background(), func(tx store.Tx) error {
+	// acknowledged only after its commit is durable. The effects are
+	// applied after the ack is sent: the new view follows its ack.
+	err := s.store.Batch(context.Background(), func(stx store.Tx) error {
 		ack = wire.PushAck{Results: make([]wire.Result, 0, len(m.Mutations))}
-		changed, renamed = false, false
+		fx = effects{}
+		tx := txn{stx, &fx}
+		changed := false
 		// The session must still be live: a revoked client changes nothing.
 		if _, err := tx.Session(ss.ID); err != nil {
 			return err
@@ -236,8 +239,14 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 		if !changed {
 			return nil
 		}
-		renamed = a.DisplayName != name
+		if a.DisplayName != name {
+			// Teammates' member lists show the name.
+			if err := bumpTeammates(tx, a.ID); err != nil {
+				return err
+			}
+		}
 		bump(&a)
+		tx.pushView(a.ID)
 		ack.Version = a.Version
 		return tx.PutAccount(a)
 	})
@@ -249,16 +258,10 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 		p.Send(errInternal())
 		return
 	}
+	// The ack carries the new version; the client keeps the change on top
+	// of its view until a view of that version arrives.
 	p.Send(ack)
-	if changed {
-		// The ack carries the new version; the client keeps the change on
-		// top of its view until a view of that version arrives.
-		s.pushView(ss.AccountID)
-	}
-	if renamed {
-		// Teammates' member lists show the name.
-		s.pushToTeammates(ss.AccountID)
-	}
+	s.apply(&fx)
 }
 
 // applyMutation applies one client mutation to the stored account inside
@@ -300,26 +303,25 @@ func applyMutation(tx store.Tx, a *store.Account, m wire.Mutation) error {
 	return nil
 }
 
-// pushToTeammates refreshes the views of everyone who shares a workspace
-// with the account (member lists show its display name).
-func (s *Server) pushToTeammates(accountID string) {
-	var mates []string
-	s.store.View(s.life, func(tx store.Tx) error {
-		wss, err := tx.Workspaces(accountID)
-		seen := map[string]bool{accountID: true}
-		for _, ws := range wss {
-			for _, m := range ws.Members {
-				if !seen[m.AccountID] {
-					seen[m.AccountID] = true
-					mates = append(mates, m.AccountID)
+// bumpTeammates refreshes, inside tx, the views of everyone who shares a
+// workspace with the account (member lists show its display name).
+func bumpTeammates(tx txn, accountID string) error {
+	wss, err := tx.Workspaces(accountID)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{accountID: true}
+	for _, ws := range wss {
+		for _, m := range ws.Members {
+			if !seen[m.AccountID] {
+				seen[m.AccountID] = true
+				if err := tx.bumpView(m.AccountID); err != nil {
+					return err
 				}
 			}
 		}
-		return err
-	})
-	for _, id := range mates {
-		s.bumpAndPush(id)
 	}
+	return nil
 }
 
 // welcome sends the welcome and, to a client with a cache, the events it

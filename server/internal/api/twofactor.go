@@ -128,7 +128,7 @@ func (s *Server) enableTwoFactor(w http.ResponseWriter, r *http.Request, ss stor
 		return
 	}
 	now := s.now()
-	err = s.store.Update(r.Context(), func(tx store.Tx) error {
+	err = s.change(r.Context(), func(tx txn) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
@@ -151,6 +151,7 @@ func (s *Server) enableTwoFactor(w http.ResponseWriter, r *http.Request, ss stor
 			return err
 		}
 		bump(&a)
+		tx.pushView(a.ID)
 		return tx.PutAccount(a)
 	})
 	switch {
@@ -167,8 +168,6 @@ func (s *Server) enableTwoFactor(w http.ResponseWriter, r *http.Request, ss stor
 		s.fail(w, "enable 2FA", err)
 		return
 	}
-	s.pushView(ss.AccountID)
-	s.wakeMail()
 	writeJSON(w, http.StatusOK, backupCodesResponse{BackupCodes: codes})
 }
 
@@ -180,7 +179,7 @@ type passwordAndCode struct {
 // confirmIdentity checks the password (or an open step-up window) and a
 // second-factor code of the account, consuming the code, for disabling 2FA
 // or new backup codes. On failure it writes the answer and returns false.
-func (s *Server) confirmIdentity(w http.ResponseWriter, r *http.Request, ss store.Session, req passwordAndCode, then func(tx store.Tx, a *store.Account) error) bool {
+func (s *Server) confirmIdentity(w http.ResponseWriter, r *http.Request, ss store.Session, req passwordAndCode, then func(tx txn, a *store.Account) error) bool {
 	a, release, ok := s.stepUp(w, r, ss, req.Password)
 	if !ok {
 		return false
@@ -191,7 +190,7 @@ func (s *Server) confirmIdentity(w http.ResponseWriter, r *http.Request, ss stor
 		return false
 	}
 	now := s.now()
-	err := s.store.Update(r.Context(), func(tx store.Tx) error {
+	err := s.change(r.Context(), func(tx txn) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
@@ -208,6 +207,7 @@ func (s *Server) confirmIdentity(w http.ResponseWriter, r *http.Request, ss stor
 			return err
 		}
 		bump(&a)
+		tx.pushView(a.ID)
 		return tx.PutAccount(a)
 	})
 	if errors.Is(err, errBadCode) {
@@ -219,8 +219,6 @@ func (s *Server) confirmIdentity(w http.ResponseWriter, r *http.Request, ss stor
 		s.fail(w, "confirm identity", err)
 		return false
 	}
-	s.pushView(ss.AccountID)
-	s.wakeMail()
 	return true
 }
 
@@ -231,7 +229,7 @@ func (s *Server) disableTwoFactor(w http.ResponseWriter, r *http.Request, ss sto
 		return
 	}
 	now := s.now()
-	ok := s.confirmIdentity(w, r, ss, req, func(tx store.Tx, a *store.Account) error {
+	ok := s.confirmIdentity(w, r, ss, req, func(tx txn, a *store.Account) error {
 		a.TwoFactor = store.TwoFactor{}
 		if err := tx.AddActivity(a, account.ActTwoFactorOff, "Two-factor authentication turned off from "+ss.Device+".", now); err != nil {
 			return err
@@ -256,7 +254,7 @@ func (s *Server) regenerateBackupCodes(w http.ResponseWriter, r *http.Request, s
 		return
 	}
 	now := s.now()
-	ok := s.confirmIdentity(w, r, ss, req, func(tx store.Tx, a *store.Account) error {
+	ok := s.confirmIdentity(w, r, ss, req, func(tx txn, a *store.Account) error {
 		a.TwoFactor.BackupCodes = hashes
 		return tx.AddActivity(a, account.ActBackupCodesNew, "New backup codes generated; the old ones no longer work.", now)
 	})

@@ -58,7 +58,7 @@ func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request, ss stor
 	}
 	now := s.now()
 	ws := store.Workspace{ID: id, Name: name, Created: now, Members: []store.Member{{AccountID: ss.AccountID, Role: store.RoleOwner, Joined: now}}}
-	err = s.store.Update(r.Context(), func(tx store.Tx) error {
+	err = s.change(r.Context(), func(tx txn) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err
@@ -70,13 +70,13 @@ func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request, ss stor
 			return err
 		}
 		bump(&a)
+		tx.pushView(a.ID)
 		return tx.PutAccount(a)
 	})
 	if err != nil {
 		s.fail(w, "create workspace", err)
 		return
 	}
-	s.pushView(ss.AccountID)
 	writeJSON(w, http.StatusCreated, map[string]string{"id": id})
 }
 
@@ -84,10 +84,9 @@ func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request, ss stor
 // in roles) inside a transaction, drops the pending invitations that have
 // expired or whose sender may no longer invite, then pushes the new view
 // to everyone who was or is a member.
-func (s *Server) changeWorkspace(ctx context.Context, w http.ResponseWriter, ss store.Session, id string, roles []string, fn func(tx store.Tx, ws *store.Workspace, me store.Account) error) bool {
-	var before, after store.Workspace
+func (s *Server) changeWorkspace(ctx context.Context, w http.ResponseWriter, ss store.Session, id string, roles []string, fn func(tx txn, ws *store.Workspace, me store.Account) error) bool {
 	now := s.now()
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.change(ctx, func(tx txn) error {
 		ws, err := tx.Workspace(id)
 		if err != nil {
 			return err
@@ -107,8 +106,7 @@ func (s *Server) changeWorkspace(ctx context.Context, w http.ResponseWriter, ss 
 		if !allowed {
 			return errNotAllowed
 		}
-		before = ws
-		after = ws
+		before, after := ws, ws
 		after.Members = append([]store.Member(nil), ws.Members...)
 		after.Invitations = append([]store.Invitation(nil), ws.Invitations...)
 		if err := fn(tx, &after, me); err != nil {
@@ -116,6 +114,16 @@ func (s *Server) changeWorkspace(ctx context.Context, w http.ResponseWriter, ss 
 		}
 		if err := dropVoidInvitations(tx, &after, now); err != nil {
 			return err
+		}
+		// Everyone who was or is a member sees the change.
+		seen := map[string]bool{}
+		for _, m := range append(before.Members, after.Members...) {
+			if !seen[m.AccountID] {
+				seen[m.AccountID] = true
+				if err := tx.bumpView(m.AccountID); err != nil {
+					return err
+				}
+			}
 		}
 		if len(after.Members) == 0 {
 			return tx.DeleteWorkspace(before)
@@ -150,29 +158,7 @@ func (s *Server) changeWorkspace(ctx context.Context, w http.ResponseWriter, ss 
 		s.fail(w, "change workspace", err)
 		return false
 	}
-	seen := map[string]bool{}
-	for _, m := range append(before.Members, after.Members...) {
-		if !seen[m.AccountID] {
-			seen[m.AccountID] = true
-			s.bumpAndPush(m.AccountID)
-		}
-	}
 	return true
-}
-
-// bumpAndPush marks a change for the account and pushes its view.
-func (s *Server) bumpAndPush(accountID string) {
-	err := s.store.Update(context.Background(), func(tx store.Tx) error {
-		a, err := tx.Account(accountID)
-		if err != nil {
-			return err
-		}
-		bump(&a)
-		return tx.PutAccount(a)
-	})
-	if err == nil {
-		s.pushView(accountID)
-	}
 }
 
 // Invitation mail limits: per inviting account and per workspace.
@@ -237,7 +223,7 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, ss store.Session
 		s.fail(w, "new invitation id", err)
 		return
 	}
-	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner, store.RoleAdmin}, func(tx store.Tx, ws *store.Workspace, inviter store.Account) error {
+	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner, store.RoleAdmin}, func(tx txn, ws *store.Workspace, inviter store.Account) error {
 		// Counted only for those allowed to invite, so an outsider
 		// cannot use up a workspace's invitations.
 		if err := s.inviteLimit(ss.AccountID, ws.ID); err != nil {
@@ -261,7 +247,6 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, ss store.Session
 		})
 	})
 	if ok {
-		s.wakeMail()
 		writeJSON(w, http.StatusAccepted, map[string]string{"message": "Invitation sent to " + email + ". It works for 7 days."})
 	}
 }
@@ -278,7 +263,7 @@ func (s *Server) transferOwnership(w http.ResponseWriter, r *http.Request, ss st
 		return
 	}
 	now := s.now()
-	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
+	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx txn, ws *store.Workspace, me store.Account) error {
 		if req.AccountID == ss.AccountID || ws.Role(req.AccountID) == "" {
 			return errNotMember
 		}
@@ -304,7 +289,7 @@ func (s *Server) transferOwnership(w http.ResponseWriter, r *http.Request, ss st
 // deleteWorkspace is DELETE /v1/workspaces/{id} (owner).
 func (s *Server) deleteWorkspace(w http.ResponseWriter, r *http.Request, ss store.Session) {
 	now := s.now()
-	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
+	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), []string{store.RoleOwner}, func(tx txn, ws *store.Workspace, me store.Account) error {
 		ws.Members = nil
 		return audit(tx, ws.ID, me, account.AuditWorkspaceDeleted, target{}, "", now)
 	})
@@ -323,7 +308,7 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, ss store.S
 		roles = []string{store.RoleAdmin, store.RoleMember}
 	}
 	now := s.now()
-	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), roles, func(tx store.Tx, ws *store.Workspace, me store.Account) error {
+	ok := s.changeWorkspace(r.Context(), w, ss, r.PathValue("id"), roles, func(tx txn, ws *store.Workspace, me store.Account) error {
 		role := ws.Role(target)
 		if role == "" {
 			return errNotMember
@@ -354,7 +339,6 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, ss store.S
 		return nil
 	})
 	if ok {
-		s.bumpAndPush(target)
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
