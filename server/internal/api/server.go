@@ -14,6 +14,7 @@ import (
 	"github.com/dialnexa/account/server/internal/avatar"
 	"github.com/dialnexa/account/server/internal/geo"
 	"github.com/dialnexa/account/server/internal/mail"
+	"github.com/dialnexa/account/server/internal/panel"
 	"github.com/dialnexa/account/server/internal/ratelimit"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/hub"
@@ -232,7 +233,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	mux.HandleFunc("/v1/", notFound)
 	mux.HandleFunc("/internal/", notFound)
-	mux.Handle("/", s.panel())
+	mux.Handle("/", panel.Handler(s.cfg.PanelDir))
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

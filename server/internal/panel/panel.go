@@ -1,4 +1,6 @@
-package api
+// Package panel serves the browser panel under a strict
+// Content-Security-Policy.
+package panel
 
 import (
 	"io/fs"
@@ -15,16 +17,18 @@ const panelMissing = `<!doctype html><meta charset="utf-8"><title>DialNexa Accou
 <p>The browser panel has not been built. Run <code>scripts/run.sh</code> from the project, or build it with
 <code>scripts/build-panel.sh build/panel</code> and start the server with <code>-panel build/panel</code>.</p>`
 
-// panel serves the browser panel: its HTML, CSS and scripts from the
-// embedded assets, and the built WebAssembly module (with Go's wasm_exec.js)
-// from PanelDir. The module is served pre-compressed when a .gz copy sits
-// beside it and the browser accepts gzip. /reset is the password-reset page.
-func (s *Server) panel() http.Handler {
+// Handler serves the browser panel: its HTML, CSS and scripts from the
+// embedded assets, and the built WebAssembly module (with Go's
+// wasm_exec.js) from dir ("" when it is not built: / then says how to
+// build it). The module is served pre-compressed when a .gz copy sits
+// beside it and the browser accepts gzip. /reset, /verify-email and
+// /invite are the pages the mails link to.
+func Handler(dir string) http.Handler {
 	shell, _ := fs.Sub(assets.Panel, "panel")
 	embedded := http.FileServerFS(shell)
 	var built http.Handler
-	if s.cfg.PanelDir != "" {
-		built = http.FileServer(http.Dir(s.cfg.PanelDir))
+	if dir != "" {
+		built = http.FileServer(http.Dir(dir))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
@@ -55,7 +59,7 @@ func (s *Server) panel() http.Handler {
 			w.Header().Set("Content-Type", "application/wasm")
 			w.Header().Set("Cache-Control", "no-cache")
 			if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-				if f, err := os.Open(filepath.Join(s.cfg.PanelDir, filepath.FromSlash(p)) + ".gz"); err == nil {
+				if f, err := os.Open(filepath.Join(dir, filepath.FromSlash(p)) + ".gz"); err == nil {
 					defer f.Close()
 					if st, err := f.Stat(); err == nil {
 						w.Header().Set("Content-Encoding", "gzip")

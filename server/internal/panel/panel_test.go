@@ -1,0 +1,83 @@
+package panel
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func get(t *testing.T, h http.Handler, path string, hdr ...string) *http.Response {
+	t.Helper()
+	r := httptest.NewRequest("GET", path, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		r.Header.Set(hdr[i], hdr[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w.Result()
+}
+
+func body(t *testing.T, r *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// Not built: / says how to build it; the mail pages still work.
+func TestPanelNotBuilt(t *testing.T) {
+	h := Handler("")
+	r := get(t, h, "/")
+	if r.StatusCode != http.StatusOK || !strings.Contains(body(t, r), "scripts/build-panel.sh") {
+		t.Errorf("/ without a build: %d", r.StatusCode)
+	}
+	if !strings.Contains(r.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+		t.Errorf("CSP: %q", r.Header.Get("Content-Security-Policy"))
+	}
+	if r := get(t, h, "/reset"); r.StatusCode != http.StatusOK || !strings.Contains(body(t, r), "reset") {
+		t.Errorf("/reset: %d", r.StatusCode)
+	}
+	if r := get(t, h, "/panel.wasm"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("the module without a build: %d", r.StatusCode)
+	}
+}
+
+// Built: the module is served as wasm, gzip-compressed to a browser that
+// takes it, plain to one that does not; /index.html redirects to /.
+func TestPanelBuilt(t *testing.T) {
+	dir := t.TempDir()
+	module := bytes.Repeat([]byte("\x00asm wasm module "), 100)
+	if err := os.WriteFile(filepath.Join(dir, "panel.wasm"), module, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(module)
+	zw.Close()
+	if err := os.WriteFile(filepath.Join(dir, "panel.wasm.gz"), gz.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := Handler(dir)
+	r := get(t, h, "/panel.wasm", "Accept-Encoding", "gzip, br")
+	if r.Header.Get("Content-Encoding") != "gzip" || r.Header.Get("Content-Type") != "application/wasm" || body(t, r) != gz.String() {
+		t.Errorf("gzip module: %d %v", r.StatusCode, r.Header)
+	}
+	r = get(t, h, "/panel.wasm")
+	if r.Header.Get("Content-Encoding") != "" || body(t, r) != string(module) {
+		t.Errorf("plain module: %v", r.Header)
+	}
+	if r := get(t, h, "/index.html"); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != "/" {
+		t.Errorf("/index.html: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	if r := get(t, h, "/"); r.StatusCode != http.StatusOK || strings.Contains(body(t, r), "has not been built") {
+		t.Errorf("/ with a build: %d", r.StatusCode)
+	}
+}
