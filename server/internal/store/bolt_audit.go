@@ -25,17 +25,6 @@ func (t boltTx) AddAudit(e AuditEntry) (AuditEntry, error) {
 	return e, t.b(bAuditTime).Put(append(u64(uint64(e.At.UnixNano())), u64(seq)...), []byte(e.WorkspaceID))
 }
 
-// subjects are the accounts and addresses an entry names.
-func (e AuditEntry) subjects() []string {
-	var out []string
-	for _, s := range []string{e.ActorID, e.TargetID, e.TargetEmail} {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // forgetInAudit rewrites the audit entries naming a deleted account (by
 // id or address) so that nothing of it remains: it becomes "a deleted
 // account".
@@ -53,12 +42,7 @@ func (t boltTx) forgetInAudit(a Account) error {
 			} else if err != nil {
 				return err
 			}
-			if e.ActorID == a.ID {
-				e.ActorID, e.ActorName = "", DeletedAccountName
-			}
-			if e.TargetID == a.ID || e.TargetEmail == a.Email {
-				e.TargetID, e.TargetEmail, e.TargetName = "", "", DeletedAccountName
-			}
+			e.forget(a)
 			if err := putJSON(t.b(bAudit), key, e); err != nil {
 				return err
 			}
@@ -71,9 +55,6 @@ func (t boltTx) forgetInAudit(a Account) error {
 	}
 	return nil
 }
-
-// DeletedAccountName stands for a deleted account in audit logs.
-const DeletedAccountName = "a deleted account"
 
 func (t boltTx) Audit(workspaceID string, before uint64, limit int) ([]AuditEntry, error) {
 	if before == 0 {

@@ -329,12 +329,7 @@ func (t *pgTx) forgetInAudit(a Account) error {
 		return err
 	}
 	for _, e := range entries {
-		if e.ActorID == a.ID {
-			e.ActorID, e.ActorName = "", DeletedAccountName
-		}
-		if e.TargetID == a.ID || e.TargetEmail == a.Email {
-			e.TargetID, e.TargetEmail, e.TargetName = "", "", DeletedAccountName
-		}
+		e.forget(a)
 		doc, err := jsonText(e)
 		if err != nil {
 			return err

@@ -124,6 +124,31 @@ type AuditEntry struct {
 	Detail      string    `json:"detail,omitempty"`
 }
 
+// DeletedAccountName stands for a deleted account in audit logs.
+const DeletedAccountName = "a deleted account"
+
+// subjects are the accounts and addresses an entry names.
+func (e AuditEntry) subjects() []string {
+	var out []string
+	for _, s := range []string{e.ActorID, e.TargetID, e.TargetEmail} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// forget makes the entry name "a deleted account" wherever it named a
+// (by id or address), keeping nothing of it.
+func (e *AuditEntry) forget(a Account) {
+	if e.ActorID == a.ID {
+		e.ActorID, e.ActorName = "", DeletedAccountName
+	}
+	if e.TargetID == a.ID || e.TargetEmail == a.Email {
+		e.TargetID, e.TargetEmail, e.TargetName = "", "", DeletedAccountName
+	}
+}
+
 // Member is one account in a workspace.
 type Member struct {
 	AccountID string    `json:"accountId"`
