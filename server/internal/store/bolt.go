@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -128,6 +129,29 @@ func pair(a, b string) []byte { return []byte(a + "/" + b) }
 
 func seqKey(accountID string, seq uint64) []byte {
 	return append(pair(accountID, ""), u64(seq)...)
+}
+
+// newestBefore reads, newest first, up to limit records keyed
+// "owner/seq" with seq < before (0: from the newest).
+func newestBefore[T any](b *bolt.Bucket, owner string, before uint64, limit int) ([]T, error) {
+	if before == 0 {
+		before = ^uint64(0)
+	}
+	var out []T
+	prefix := pair(owner, "")
+	c := b.Cursor()
+	k, v := c.Seek(seqKey(owner, before))
+	if k == nil || !bytes.HasPrefix(k, prefix) || binary.BigEndian.Uint64(k[len(prefix):]) >= before {
+		k, v = c.Prev()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Prev() {
+		var x T
+		if err := json.Unmarshal(v, &x); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }
 
 func u64(n uint64) []byte {

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"time"
 )
@@ -57,24 +56,7 @@ func (t boltTx) forgetInAudit(a Account) error {
 }
 
 func (t boltTx) Audit(workspaceID string, before uint64, limit int) ([]AuditEntry, error) {
-	if before == 0 {
-		before = ^uint64(0)
-	}
-	var out []AuditEntry
-	prefix := pair(workspaceID, "")
-	c := t.b(bAudit).Cursor()
-	k, v := c.Seek(seqKey(workspaceID, before))
-	if k == nil || !bytes.HasPrefix(k, prefix) || binary.BigEndian.Uint64(k[len(prefix):]) >= before {
-		k, v = c.Prev()
-	}
-	for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Prev() {
-		var e AuditEntry
-		if err := json.Unmarshal(v, &e); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, nil
+	return newestBefore[AuditEntry](t.b(bAudit), workspaceID, before, limit)
 }
 
 func (t boltTx) PruneAudit(before time.Time, limit int) (int, error) {

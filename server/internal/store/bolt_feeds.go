@@ -19,21 +19,7 @@ func (t boltTx) AddNotification(a *Account, n Notification) (Notification, error
 }
 
 func (t boltTx) Notifications(accountID string, limit int) ([]Notification, error) {
-	var out []Notification
-	prefix := pair(accountID, "")
-	c := t.b(bNotifications).Cursor()
-	k, v := c.Seek(seqKey(accountID, ^uint64(0)))
-	if k == nil || !bytes.HasPrefix(k, prefix) {
-		k, v = c.Prev()
-	}
-	for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Prev() {
-		var n Notification
-		if err := json.Unmarshal(v, &n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, nil
+	return newestBefore[Notification](t.b(bNotifications), accountID, 0, limit)
 }
 
 func (t boltTx) MarkRead(a *Account, from, to uint64) error {

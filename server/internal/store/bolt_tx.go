@@ -157,21 +157,7 @@ func (t boltTx) AddActivity(a *Account, kind, detail string, at time.Time) error
 }
 
 func (t boltTx) Activity(accountID string, limit int) ([]Activity, error) {
-	var out []Activity
-	prefix := pair(accountID, "")
-	c := t.b(bActivity).Cursor()
-	k, v := c.Seek(seqKey(accountID, ^uint64(0)))
-	if k == nil || !bytes.HasPrefix(k, prefix) {
-		k, v = c.Prev()
-	}
-	for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Prev() {
-		var a Activity
-		if err := json.Unmarshal(v, &a); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, nil
+	return newestBefore[Activity](t.b(bActivity), accountID, 0, limit)
 }
 
 func (t boltTx) PutToken(hash string, tok Token) error {
