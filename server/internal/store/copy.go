@@ -142,12 +142,7 @@ var copiers = []copier{
 			if err := t.exec("INSERT INTO audit (seq, workspace_id, at, doc) VALUES ($1, $2, $3, $4)", int64(e.Seq), e.WorkspaceID, e.At, string(v)); err != nil {
 				return err
 			}
-			for _, who := range e.subjects() {
-				if err := t.exec("INSERT INTO audit_subjects (subject, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING", who, int64(e.Seq)); err != nil {
-					return err
-				}
-			}
-			return nil
+			return t.indexSubjects(e)
 		})
 	}},
 	{bOutbox, func(t *pgTx, _, v []byte) error {

@@ -194,10 +194,6 @@ func docs[T any](t *pgTx, sql string, args ...any) ([]T, error) {
 	})
 }
 
-func jsonText(v any) (string, error) {
-	b, err := json.Marshal(v)
-	return string(b), err
-}
 
 // isUnique reports whether err is a unique-constraint violation.
 func isUnique(err error) bool {
@@ -216,11 +212,7 @@ func (t *pgTx) AccountByEmail(email string) (Account, error) {
 }
 
 func (t *pgTx) CreateAccount(a Account) error {
-	doc, err := jsonText(a)
-	if err != nil {
-		return err
-	}
-	tag, err := t.tx.Exec(t.ctx, "INSERT INTO accounts (id, email, doc) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING", a.ID, a.Email, doc)
+	tag, err := t.tx.Exec(t.ctx, "INSERT INTO accounts (id, email, doc) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING", a.ID, a.Email, a)
 	if err != nil {
 		return err
 	}
@@ -231,11 +223,7 @@ func (t *pgTx) CreateAccount(a Account) error {
 }
 
 func (t *pgTx) PutAccount(a Account) error {
-	doc, err := jsonText(a)
-	if err != nil {
-		return err
-	}
-	tag, err := t.tx.Exec(t.ctx, "UPDATE accounts SET doc = $3 WHERE id = $1 AND email = $2", a.ID, a.Email, doc)
+	tag, err := t.tx.Exec(t.ctx, "UPDATE accounts SET doc = $3 WHERE id = $1 AND email = $2", a.ID, a.Email, a)
 	if err != nil {
 		return err
 	}
@@ -258,11 +246,7 @@ func (t *pgTx) ChangeEmail(a *Account, email string) error {
 	}
 	moved := *a
 	moved.Email = email
-	doc, err := jsonText(moved)
-	if err != nil {
-		return err
-	}
-	if err := t.exec("UPDATE accounts SET email = $2, doc = $3 WHERE id = $1", a.ID, email, doc); err != nil {
+	if err := t.exec("UPDATE accounts SET email = $2, doc = $3 WHERE id = $1", a.ID, email, moved); err != nil {
 		if isUnique(err) {
 			return ErrEmailTaken
 		}
@@ -330,11 +314,7 @@ func (t *pgTx) forgetInAudit(a Account) error {
 	}
 	for _, e := range entries {
 		e.forget(a)
-		doc, err := jsonText(e)
-		if err != nil {
-			return err
-		}
-		if err := t.exec("UPDATE audit SET doc = $2 WHERE seq = $1", e.Seq, doc); err != nil {
+		if err := t.exec("UPDATE audit SET doc = $2 WHERE seq = $1", e.Seq, e); err != nil {
 			return err
 		}
 	}

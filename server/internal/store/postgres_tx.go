@@ -30,12 +30,8 @@ func (t *pgTx) Sessions(accountID string) ([]Session, error) {
 }
 
 func (t *pgTx) PutSession(s Session) error {
-	doc, err := jsonText(s)
-	if err != nil {
-		return err
-	}
 	return t.exec(`INSERT INTO sessions (id, account_id, token_hash, created, doc) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (id) DO UPDATE SET token_hash = EXCLUDED.token_hash, doc = EXCLUDED.doc`, s.ID, s.AccountID, s.TokenHash, s.Created, doc)
+		ON CONFLICT (id) DO UPDATE SET token_hash = EXCLUDED.token_hash, doc = EXCLUDED.doc`, s.ID, s.AccountID, s.TokenHash, s.Created, s)
 }
 
 func (t *pgTx) EndSession(id, reason string, at time.Time) error {
@@ -43,10 +39,7 @@ func (t *pgTx) EndSession(id, reason string, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	doc, err := jsonText(EndedError{Reason: reason, At: at})
-	if err != nil {
-		return err
-	}
+	doc := EndedError{Reason: reason, At: at}
 	if err := t.exec("DELETE FROM sessions WHERE id = $1", id); err != nil {
 		return err
 	}
@@ -84,11 +77,7 @@ func (t *pgTx) SetLastMutationID(accountID, clientID string, id uint64) error {
 }
 
 func (t *pgTx) PutToken(hash string, tok Token) error {
-	doc, err := jsonText(tok)
-	if err != nil {
-		return err
-	}
-	return t.exec("INSERT INTO links (hash, account_id, doc) VALUES ($1, $2, $3) ON CONFLICT (hash) DO UPDATE SET account_id = EXCLUDED.account_id, doc = EXCLUDED.doc", hash, tok.AccountID, doc)
+	return t.exec("INSERT INTO links (hash, account_id, doc) VALUES ($1, $2, $3) ON CONFLICT (hash) DO UPDATE SET account_id = EXCLUDED.account_id, doc = EXCLUDED.doc", hash, tok.AccountID, tok)
 }
 
 func (t *pgTx) Token(hash string) (Token, error) {
@@ -102,11 +91,7 @@ func (t *pgTx) DeleteToken(hash string) error {
 
 // putSeq stores a numbered per-account document.
 func (t *pgTx) putSeq(table, accountID string, seq uint64, v any) error {
-	doc, err := jsonText(v)
-	if err != nil {
-		return err
-	}
-	return t.exec("INSERT INTO "+table+" (account_id, seq, doc) VALUES ($1, $2, $3) ON CONFLICT (account_id, seq) DO UPDATE SET doc = EXCLUDED.doc", accountID, int64(seq), doc)
+	return t.exec("INSERT INTO "+table+" (account_id, seq, doc) VALUES ($1, $2, $3) ON CONFLICT (account_id, seq) DO UPDATE SET doc = EXCLUDED.doc", accountID, int64(seq), v)
 }
 
 func (t *pgTx) AddEvent(a *Account, kind string, payload []byte, at time.Time) (Event, error) {
@@ -129,11 +114,7 @@ func (t *pgTx) Activity(accountID string, limit int) ([]Activity, error) {
 }
 
 func (t *pgTx) putNotification(accountID string, n Notification) error {
-	doc, err := jsonText(n)
-	if err != nil {
-		return err
-	}
-	return t.exec("INSERT INTO notifications (account_id, id, doc) VALUES ($1, $2, $3) ON CONFLICT (account_id, id) DO UPDATE SET doc = EXCLUDED.doc", accountID, int64(n.ID), doc)
+	return t.exec("INSERT INTO notifications (account_id, id, doc) VALUES ($1, $2, $3) ON CONFLICT (account_id, id) DO UPDATE SET doc = EXCLUDED.doc", accountID, int64(n.ID), n)
 }
 
 func (t *pgTx) AddNotification(a *Account, n Notification) (Notification, error) {
@@ -178,11 +159,7 @@ func (t *pgTx) CallStats(accountID, agentID string, since time.Time) (int, int, 
 }
 
 func (t *pgTx) PutResource(accountID string, r Resource) error {
-	doc, err := jsonText(r)
-	if err != nil {
-		return err
-	}
-	return t.exec("INSERT INTO resources (account_id, kind, id, doc) VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, kind, id) DO UPDATE SET doc = EXCLUDED.doc", accountID, r.Kind, r.ID, doc)
+	return t.exec("INSERT INTO resources (account_id, kind, id, doc) VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, kind, id) DO UPDATE SET doc = EXCLUDED.doc", accountID, r.Kind, r.ID, r)
 }
 
 func (t *pgTx) Resources(accountID string) ([]Resource, error) {
@@ -190,11 +167,7 @@ func (t *pgTx) Resources(accountID string) ([]Resource, error) {
 }
 
 func (t *pgTx) PutWorkspace(w Workspace, before *Workspace) error {
-	doc, err := jsonText(w)
-	if err != nil {
-		return err
-	}
-	if err := t.exec("INSERT INTO workspaces (id, created, doc) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc", w.ID, w.Created, doc); err != nil {
+	if err := t.exec("INSERT INTO workspaces (id, created, doc) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc", w.ID, w.Created, w); err != nil {
 		return err
 	}
 	if err := t.exec("DELETE FROM memberships WHERE workspace_id = $1", w.ID); err != nil {
@@ -224,23 +197,19 @@ func (t *pgTx) Workspaces(accountID string) ([]Workspace, error) {
 
 func (t *pgTx) AddAudit(e AuditEntry) (AuditEntry, error) {
 	var seq int64
-	if err := t.tx.QueryRow(t.ctx, "INSERT INTO audit (workspace_id, at, doc) VALUES ($1, $2, '{}') RETURNING seq", e.WorkspaceID, e.At).Scan(&seq); err != nil {
-		return e, err
-	}
-	e.Seq = uint64(seq)
-	doc, err := jsonText(e)
+	err := t.tx.QueryRow(t.ctx, `INSERT INTO audit (seq, workspace_id, at, doc)
+		SELECT n, $1, $2, jsonb_set($3::jsonb, '{seq}', to_jsonb(n)) FROM nextval(pg_get_serial_sequence('audit', 'seq')) AS n
+		RETURNING seq`, e.WorkspaceID, e.At, e).Scan(&seq)
 	if err != nil {
 		return e, err
 	}
-	if err := t.exec("UPDATE audit SET doc = $2 WHERE seq = $1", seq, doc); err != nil {
-		return e, err
-	}
-	for _, who := range e.subjects() {
-		if err := t.exec("INSERT INTO audit_subjects (subject, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING", who, seq); err != nil {
-			return e, err
-		}
-	}
-	return e, nil
+	e.Seq = uint64(seq)
+	return e, t.indexSubjects(e)
+}
+
+// indexSubjects records the accounts and addresses e names.
+func (t *pgTx) indexSubjects(e AuditEntry) error {
+	return t.exec("INSERT INTO audit_subjects (subject, seq) SELECT DISTINCT unnest($1::text[]), $2::bigint ON CONFLICT DO NOTHING", e.subjects(), int64(e.Seq))
 }
 
 func (t *pgTx) Audit(workspaceID string, before uint64, limit int) ([]AuditEntry, error) {
@@ -256,12 +225,8 @@ func (t *pgTx) PruneAudit(before time.Time, limit int) (int, error) {
 }
 
 func (t *pgTx) Enqueue(m Mail) error {
-	var id int64
-	if err := t.tx.QueryRow(t.ctx, "INSERT INTO outbox (next, doc) VALUES ($1, '{}') RETURNING id", m.Next).Scan(&id); err != nil {
-		return err
-	}
-	m.ID = uint64(id)
-	return t.PutMail(m)
+	return t.exec(`INSERT INTO outbox (id, next, doc)
+		SELECT n, $1, jsonb_set($2::jsonb, '{id}', to_jsonb(n)) FROM nextval(pg_get_serial_sequence('outbox', 'id')) AS n`, m.Next, m)
 }
 
 func (t *pgTx) DueMail(now time.Time, limit int) ([]Mail, error) {
@@ -269,11 +234,7 @@ func (t *pgTx) DueMail(now time.Time, limit int) ([]Mail, error) {
 }
 
 func (t *pgTx) PutMail(m Mail) error {
-	doc, err := jsonText(m)
-	if err != nil {
-		return err
-	}
-	return t.exec("UPDATE outbox SET next = $2, doc = $3 WHERE id = $1", int64(m.ID), m.Next, doc)
+	return t.exec("UPDATE outbox SET next = $2, doc = $3 WHERE id = $1", int64(m.ID), m.Next, m)
 }
 
 func (t *pgTx) DeleteMail(id uint64) error {
