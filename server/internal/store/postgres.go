@@ -194,7 +194,6 @@ func docs[T any](t *pgTx, sql string, args ...any) ([]T, error) {
 	})
 }
 
-
 // isUnique reports whether err is a unique-constraint violation.
 func isUnique(err error) bool {
 	var pe *pgconn.PgError
