@@ -47,18 +47,5 @@ func (s *Server) stepUp(w http.ResponseWriter, r *http.Request, ss store.Session
 		writeError(w, http.StatusForbidden, wire.Errorf(wire.CodeStepUp, "Enter your password to continue."))
 		return store.Account{}, nil, false
 	}
-	var a store.Account
-	if err := s.store.View(r.Context(), func(tx store.Tx) (err error) { a, err = tx.Account(ss.AccountID); return }); err != nil {
-		s.fail(w, "load account", err)
-		return a, nil, false
-	}
-	if !s.guard.lock(a.Email) {
-		writeError(w, http.StatusTooManyRequests, wire.Errorf(wire.CodeRateLimited, "Another attempt is in progress; try again in a moment."))
-		return a, nil, false
-	}
-	if s.throttled(w, a.Failures, a.LastFailure) {
-		s.guard.unlock(a.Email)
-		return a, nil, false
-	}
-	return a, func() { s.guard.unlock(a.Email) }, true
+	return s.beginAttempt(r.Context(), w, ss.AccountID)
 }

@@ -130,18 +130,8 @@ func (s *Server) recordFailure(accountID string) {
 // success it returns the account and a release func the caller must defer;
 // otherwise it has written the answer.
 func (s *Server) checkOwnPassword(w http.ResponseWriter, r *http.Request, accountID, password, wrong string) (store.Account, func(), bool) {
-	var a store.Account
-	if err := s.store.View(r.Context(), func(tx store.Tx) (err error) { a, err = tx.Account(accountID); return }); err != nil {
-		s.fail(w, "load account", err)
-		return a, nil, false
-	}
-	if !s.guard.lock(a.Email) {
-		writeError(w, http.StatusTooManyRequests, wire.Errorf(wire.CodeRateLimited, "Another attempt is in progress; try again in a moment."))
-		return a, nil, false
-	}
-	release := func() { s.guard.unlock(a.Email) }
-	if s.throttled(w, a.Failures, a.LastFailure) {
-		release()
+	a, release, ok := s.beginAttempt(r.Context(), w, accountID)
+	if !ok {
 		return a, nil, false
 	}
 	ok, err := s.hasher.Verify(r.Context(), password, a.PasswordHash)
@@ -154,6 +144,29 @@ func (s *Server) checkOwnPassword(w http.ResponseWriter, r *http.Request, accoun
 		release()
 		s.recordFailure(a.ID)
 		writeError(w, http.StatusForbidden, wire.Errorf(wire.CodeBadCredentials, "%s", wrong))
+		return a, nil, false
+	}
+	return a, release, true
+}
+
+// beginAttempt loads the account and claims its sign-in guard for one
+// attempt (a password or a second-factor code), answering 429 while
+// another attempt is in progress or the account is throttled. On success
+// it returns the account and a release func the caller must defer;
+// otherwise it has written the answer.
+func (s *Server) beginAttempt(ctx context.Context, w http.ResponseWriter, accountID string) (store.Account, func(), bool) {
+	var a store.Account
+	if err := s.store.View(ctx, func(tx store.Tx) (err error) { a, err = tx.Account(accountID); return }); err != nil {
+		s.fail(w, "load account", err)
+		return a, nil, false
+	}
+	if !s.guard.lock(a.Email) {
+		writeError(w, http.StatusTooManyRequests, wire.Errorf(wire.CodeRateLimited, "Another attempt is in progress; try again in a moment."))
+		return a, nil, false
+	}
+	release := func() { s.guard.unlock(a.Email) }
+	if s.throttled(w, a.Failures, a.LastFailure) {
+		release()
 		return a, nil, false
 	}
 	return a, release, true
