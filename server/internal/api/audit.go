@@ -28,16 +28,29 @@ func audit(tx store.Tx, wsID string, actor store.Account, action string, t targe
 	return err
 }
 
-// auditPerson names an account by its current display name, or as it was
-// recorded when the account is gone.
-func auditPerson(tx store.Tx, id, email, recorded string) account.AuditPerson {
+// auditNames names the people of audit entries: an account by its
+// current display name (each looked up once per page), or as recorded
+// when the account is gone; an invited address as itself.
+type auditNames struct {
+	tx    store.Tx
+	names map[string]string
+}
+
+func (n *auditNames) person(id, email, recorded string) account.AuditPerson {
 	if id == "" {
 		return account.AuditPerson{DisplayName: recorded, Email: email}
 	}
-	if a, err := tx.Account(id); err == nil {
-		return account.AuditPerson{AccountID: id, DisplayName: a.DisplayName}
+	name, ok := n.names[id]
+	if !ok {
+		if a, err := n.tx.Account(id); err == nil {
+			name = a.DisplayName
+		}
+		n.names[id] = name
 	}
-	return account.AuditPerson{DisplayName: store.DeletedAccountName}
+	if name == "" {
+		return account.AuditPerson{DisplayName: store.DeletedAccountName}
+	}
+	return account.AuditPerson{AccountID: id, DisplayName: name}
 }
 
 type auditPage struct {
@@ -80,13 +93,11 @@ func (s *Server) workspaceAudit(w http.ResponseWriter, r *http.Request, ss store
 			entries = entries[:account.AuditPage]
 			page.Next = entries[len(entries)-1].Seq
 		}
+		people := &auditNames{tx: tx, names: map[string]string{}}
 		for _, e := range entries {
 			v := account.AuditEntry{Seq: e.Seq, At: e.At, Action: e.Action, Role: e.Detail,
-				Actor:  auditPerson(tx, e.ActorID, "", e.ActorName),
-				Target: auditPerson(tx, e.TargetID, e.TargetEmail, e.TargetName)}
-			if e.TargetID == "" && e.TargetEmail == "" && e.TargetName == "" {
-				v.Target = account.AuditPerson{}
-			}
+				Actor:  people.person(e.ActorID, "", e.ActorName),
+				Target: people.person(e.TargetID, e.TargetEmail, e.TargetName)}
 			v.Summary = account.AuditSummary(v)
 			page.Entries = append(page.Entries, v)
 		}

@@ -55,20 +55,22 @@ func buildView(tx store.Tx, a store.Account, now time.Time) (account.View, error
 	v.Workspaces = make([]account.Workspace, 0, len(wss))
 	for _, ws := range wss {
 		wv := account.Workspace{ID: ws.ID, Name: ws.Name, Role: ws.Role(a.ID)}
+		names := map[string]string{} // member → current display name
 		for _, m := range ws.Members {
 			ma, err := tx.Account(m.AccountID)
 			if err != nil {
 				continue // deleted meanwhile
 			}
+			names[m.AccountID] = ma.DisplayName
 			wv.Members = append(wv.Members, account.Member{AccountID: m.AccountID, DisplayName: ma.DisplayName, Email: ma.Email, Role: m.Role})
 		}
 		if wv.Role == store.RoleOwner || wv.Role == store.RoleAdmin {
 			for _, in := range ws.Invitations {
-				by, err := tx.Account(in.InvitedBy)
-				if err != nil || !now.Before(in.Expires) {
+				by, ok := names[in.InvitedBy]
+				if r := ws.Role(in.InvitedBy); !ok || (r != store.RoleOwner && r != store.RoleAdmin) || !now.Before(in.Expires) {
 					continue // void: dropped at the next change
 				}
-				wv.Invitations = append(wv.Invitations, account.Invitation{ID: in.ID, Email: in.Email, Role: in.Role, InvitedBy: by.DisplayName, Sent: in.Sent, Expires: in.Expires})
+				wv.Invitations = append(wv.Invitations, account.Invitation{ID: in.ID, Email: in.Email, Role: in.Role, InvitedBy: by, Sent: in.Sent, Expires: in.Expires})
 			}
 		}
 		v.Workspaces = append(v.Workspaces, wv)
