@@ -53,7 +53,7 @@ func (v *auditView) show(before uint64, page core.AuditPage, err error) {
 		v.list.Objects = nil
 	}
 	for _, e := range page.Entries {
-		l := widget.NewLabel(formatTime(e.At) + "  " + e.Summary)
+		l := widget.NewLabel(core.FormatTime(e.At) + "  " + e.Summary)
 		l.Wrapping = fyne.TextWrapWord
 		v.list.Add(l)
 	}

@@ -132,7 +132,7 @@ func (b *bell) render(s core.Snapshot) {
 
 func (b *bell) row(n account.Notification) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(n.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: !n.Read})
-	body := widget.NewLabel(fmt.Sprintf("%s — %s", formatTime(n.At), n.Body))
+	body := widget.NewLabel(fmt.Sprintf("%s — %s", core.FormatTime(n.At), n.Body))
 	body.Wrapping = fyne.TextWrapWord
 	var actions []fyne.CanvasObject
 	if link := core.NotificationLink(n.Link); link != "" {

@@ -48,7 +48,7 @@ func (s *securityScreen) render(snap core.Snapshot) {
 	s.u.sessions.render(snap)
 	var b strings.Builder
 	for _, a := range snap.View.Activity {
-		fmt.Fprintf(&b, "%s — %s\n", formatTime(a.At), a.Detail)
+		fmt.Fprintf(&b, "%s — %s\n", core.FormatTime(a.At), a.Detail)
 	}
 	if b.Len() == 0 {
 		b.WriteString("Nothing yet.")

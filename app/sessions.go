@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -63,7 +62,7 @@ func (ss *sessionsScreen) row(sess account.Session, this, online bool) fyne.Canv
 	}
 	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: this})
 	detail := widget.NewLabel(fmt.Sprintf("%s · %s · signed in %s · last active %s",
-		sess.DeviceKind, sess.Location, formatTime(sess.Created), formatTime(sess.LastActive)))
+		sess.DeviceKind, sess.Location, core.FormatTime(sess.Created), core.FormatTime(sess.LastActive)))
 	detail.Wrapping = fyne.TextWrapWord
 	id := sess.ID
 	btn := widget.NewButton("Revoke", func() { ss.doRevoke(id) })
@@ -101,11 +100,4 @@ func (ss *sessionsScreen) doRevokeOthers() {
 			ss.u.render()
 		})
 	})
-}
-
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return "unknown"
-	}
-	return t.Local().Format("2 Jan 2006 15:04")
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/dialnexa/account/core/account"
@@ -87,6 +88,15 @@ func (s Snapshot) Initials() string {
 		return "?"
 	}
 	return string(out)
+}
+
+// FormatTime is how both clients show a time: "28 Nov 2026 14:02" in
+// local time, or "unknown".
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return "unknown"
+	}
+	return t.Local().Format("2 Jan 2006 15:04")
 }
 
 // Alert is a sign-in from a device the account had not used before, until

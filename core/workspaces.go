@@ -159,7 +159,7 @@ func (c *Client) AuditLog(ctx context.Context, workspaceID string, before uint64
 
 // InvitationLine describes a pending invitation in one line.
 func InvitationLine(in account.Invitation) string {
-	return in.Email + " · " + in.Role + " · invited by " + in.InvitedBy + " · link works until " + in.Expires.Local().Format("2 Jan 2006 15:04")
+	return in.Email + " · " + in.Role + " · invited by " + in.InvitedBy + " · link works until " + FormatTime(in.Expires)
 }
 
 // AuditRetentionText says what the audit log holds and for how long.

@@ -56,7 +56,7 @@ func (v *sessionsView) item(sess account.Session, this, online bool) js.Value {
 	}
 	li := el("li", attrs{"data-session-id": sess.ID}, head)
 	li.Call("append", el("div", attrs{"class": "detail"}, txt(fmt.Sprintf("%s · %s · signed in %s · last active %s",
-		sess.DeviceKind, sess.Location, formatTime(sess.Created), formatTime(sess.LastActive)))))
+		sess.DeviceKind, sess.Location, core.FormatTime(sess.Created), core.FormatTime(sess.LastActive)))))
 	btn := el("button", attrs{"type": "button", "class": "danger revoke"}, txt("Revoke"))
 	setDisabled(btn, !online)
 	id := sess.ID
@@ -73,11 +73,4 @@ func (v *sessionsView) item(sess account.Session, this, online bool) js.Value {
 	})
 	li.Call("append", btn)
 	return li
-}
-
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return "unknown"
-	}
-	return t.Local().Format("2 Jan 2006 15:04")
 }
