@@ -102,8 +102,7 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request, ss store.Ses
 		case ws.Members[i].Role == req.Role:
 			return nil
 		}
-		ws.Members = slices.Clone(ws.Members)
-		ws.Members[i].Role = req.Role
+		ws.Members[i].Role = req.Role // changeWorkspace gave fn a copy
 		t, err := tx.Account(target)
 		if err != nil {
 			return err

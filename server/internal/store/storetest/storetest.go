@@ -242,12 +242,14 @@ func testTransactions(t *testing.T, st store.Store) {
 	if err := st.Update(ctx, func(tx store.Tx) error { ran = true; return tx.CreateAccount(newAccount("late")) }); err == nil {
 		t.Error("Update with a cancelled context succeeded")
 	}
+	if ran {
+		t.Error("Update with a cancelled context ran its function")
+	}
 	view(t, st, func(tx store.Tx) error {
 		_, err := tx.Account("late")
 		mustNotFound(t, "account written under a cancelled context", err)
 		return nil
 	})
-	_ = ran
 }
 
 // Concurrent read-modify-write transactions on one account lose nothing.
