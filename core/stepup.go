@@ -56,8 +56,7 @@ func (c *Client) stepUpCall(ctx context.Context, path, password string, body map
 	case NeedsStepUp(err):
 		changed = !c.stepUp.until.IsZero()
 		c.stepUp = stepUpWindow{}
-	case password != "" && (err == nil || !isCredentialError(err)):
-		// The password was checked and right even if the code was not.
+	case password != "" && err == nil:
 		c.stepUp = stepUpWindow{session: sid, until: start.Add(account.StepUpWindow - stepUpMargin)}
 		changed = true
 	}
@@ -66,18 +65,4 @@ func (c *Client) stepUpCall(ctx context.Context, path, password string, body map
 		c.cfg.OnChange()
 	}
 	return err
-}
-
-// isCredentialError reports whether err may mean the password was wrong
-// (or never checked: throttled, failed).
-func isCredentialError(err error) bool {
-	var we *wire.Error
-	if !errors.As(err, &we) {
-		return true
-	}
-	switch we.Code {
-	case wire.CodeBadCredentials, wire.CodeRateLimited, wire.CodeInternal, wire.CodeUnauthorized, wire.CodeRevoked, wire.CodeBadMessage:
-		return true
-	}
-	return false
 }
