@@ -73,21 +73,8 @@ func (t txn) bumpView(accountID string) error {
 // change runs fn in one read-write transaction and applies its effects
 // after the commit.
 func (s *Server) change(ctx context.Context, fn func(t txn) error) error {
-	return s.changeWith(ctx, s.store.Update, fn)
-}
-
-// changeBatched is change in a transaction that may share its commit with
-// concurrent ones (fn may run more than once).
-func (s *Server) changeBatched(ctx context.Context, fn func(t txn) error) error {
-	return s.changeWith(ctx, s.store.Batch, fn)
-}
-
-func (s *Server) changeWith(ctx context.Context, run func(context.Context, func(store.Tx) error) error, fn func(t txn) error) error {
 	var fx effects
-	err := run(ctx, func(tx store.Tx) error {
-		fx = effects{} // a retried transaction starts again
-		return fn(txn{tx, &fx})
-	})
+	err := s.store.Update(ctx, func(tx store.Tx) error { return fn(txn{tx, &fx}) })
 	if err == nil {
 		s.apply(&fx)
 	}
