@@ -26,8 +26,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/dialnexa/account/server/internal/api"
 	"github.com/dialnexa/account/server/internal/mail"
+	"github.com/dialnexa/account/server/internal/node"
 	"github.com/dialnexa/account/server/internal/store"
 )
 
@@ -93,7 +93,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := api.New(api.Config{Store: st, Log: log, PanelDir: *panel, PublicOrigin: *origin, Mail: transport, GeoIP: *geo, ServiceToken: token,
+	srv, err := node.New(node.Config{Store: st, Log: log, PanelDir: *panel, PublicOrigin: *origin, Mail: transport, GeoIP: *geo, ServiceToken: token,
 		MessageRate: *msgRate, MessageBurst: *msgBurst})
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dialnexa/account/server/internal/api"
+	"github.com/dialnexa/account/server/internal/node"
 	"github.com/dialnexa/account/server/internal/store"
 )
 
@@ -20,7 +20,7 @@ func TestHostPrefixedCookieOverTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	srv, err := api.New(api.Config{Store: st, TLS: true, PublicOrigin: "https://account.dialnexa.test", Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := node.New(node.Config{Store: st, TLS: true, PublicOrigin: "https://account.dialnexa.test", Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/server/internal/api"
 	"github.com/dialnexa/account/server/internal/mail"
+	"github.com/dialnexa/account/server/internal/node"
 	"github.com/dialnexa/account/server/internal/store"
 )
 
@@ -27,7 +27,7 @@ type testServer struct {
 	addr  string
 	st    dumpStore
 	dbURL string // the PostgreSQL database, when the suite runs on PostgreSQL
-	api   *api.Server
+	api   *node.Server
 	hs    *http.Server
 	clock *clock
 	panel string
@@ -38,7 +38,7 @@ type testServer struct {
 	// bg runs the server's background work and its HTTP server.
 	bg gosync.WaitGroup
 	// tune, if set, adjusts the server's configuration at every start.
-	tune func(*api.Config)
+	tune func(*node.Config)
 }
 
 // clock is the injected clock: it stands still unless a test advances it,
@@ -74,7 +74,7 @@ func startServerWithPanel(t testing.TB, panel string) *testServer {
 }
 
 // startServerTuned starts a server whose configuration tune adjusts.
-func startServerTuned(t testing.TB, panel string, tune func(*api.Config)) *testServer {
+func startServerTuned(t testing.TB, panel string, tune func(*node.Config)) *testServer {
 	t.Helper()
 	ts := &testServer{t: t, dir: t.TempDir(), addr: "127.0.0.1:0", clock: newClock(), panel: panel, inbox: startInbox(t), token: "test-service-token-0123456789abcdef", tune: tune}
 	ts.start()
@@ -145,7 +145,7 @@ func (ts *testServer) start() {
 	host, port, _ := net.SplitHostPort(ts.inbox.addr)
 	p, _ := strconv.Atoi(port)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg := api.Config{
+	cfg := node.Config{
 		Store: st, Now: ts.clock.Now, Log: log, PanelDir: ts.panel, Heartbeat: 5 * time.Second,
 		PublicOrigin: "https://account.dialnexa.test", ServiceToken: ts.token, MailPoll: 100 * time.Millisecond,
 		Mail: &mail.SMTP{Host: host, Port: p, Insecure: true, From: "DialNexa <no-reply@dialnexa.test>"},
@@ -153,7 +153,7 @@ func (ts *testServer) start() {
 	if ts.tune != nil {
 		ts.tune(&cfg)
 	}
-	srv, err := api.New(cfg)
+	srv, err := node.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

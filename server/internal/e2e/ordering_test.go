@@ -10,7 +10,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/server/internal/api"
+	"github.com/dialnexa/account/server/internal/node"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -23,7 +23,7 @@ func nameMutation(id uint64, name string) wire.Mutation {
 // time; the next push, which starts after the lost one, is not applied
 // past the gap: the ack says where the server stands.
 func TestDroppedPushStopsTheNextAtTheGap(t *testing.T) {
-	ts := startServerTuned(t, "", func(c *api.Config) { c.MessageRate, c.MessageBurst = 2, 1 })
+	ts := startServerTuned(t, "", func(c *node.Config) { c.MessageRate, c.MessageBurst = 2, 1 })
 	a := newClient(t, ts)
 	signUp(t, a, "gap@example.com", "Gap Tester")
 	ws := dialRaw(t, ts, tokenOf(t, a), "gap-client")
@@ -87,7 +87,7 @@ func readAny(ws *websocket.Conn) (any, error) {
 // A desktop client whose pushes are dropped by a tight rate limit still
 // lands every edit, in order, and shows no refusal.
 func TestClientResendsDroppedPushes(t *testing.T) {
-	ts := startServerTuned(t, "", func(c *api.Config) { c.MessageRate, c.MessageBurst = 5, 1 })
+	ts := startServerTuned(t, "", func(c *node.Config) { c.MessageRate, c.MessageBurst = 5, 1 })
 	a := newClient(t, ts)
 	signUp(t, a, "burst@example.com", "Burst Tester")
 	a.run()
@@ -141,7 +141,7 @@ func TestProtocolVersions(t *testing.T) {
 // When the server no longer serves the app's protocol, the app says it must
 // be updated instead of spinning, and keeps the edits queued.
 func TestOutdatedClientSaysUpdate(t *testing.T) {
-	ts := startServerTuned(t, "", func(c *api.Config) { c.MinProtocolVersion = wire.ProtocolVersion + 1 })
+	ts := startServerTuned(t, "", func(c *node.Config) { c.MinProtocolVersion = wire.ProtocolVersion + 1 })
 	a := newClient(t, ts)
 	signUp(t, a, "old@example.com", "Old Client")
 	a.run()

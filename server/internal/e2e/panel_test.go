@@ -7,7 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/server/internal/api"
+	"github.com/dialnexa/account/server/internal/node"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -112,7 +112,7 @@ func TestPanelSignInEditLiveAndRevoked(t *testing.T) {
 
 // A panel whose protocol the server no longer serves says so plainly.
 func TestPanelSaysUpdateWhenOutdated(t *testing.T) {
-	ts := startServerTuned(t, builtPanel(t), func(c *api.Config) { c.MinProtocolVersion = wire.ProtocolVersion + 1 })
+	ts := startServerTuned(t, builtPanel(t), func(c *node.Config) { c.MinProtocolVersion = wire.ProtocolVersion + 1 })
 	desk := newClient(t, ts)
 	signUp(t, desk, "old-panel@example.com", "Old Panel")
 	ctx := newBrowser(t)

@@ -1,0 +1,89 @@
+package account
+
+import (
+	"errors"
+	"time"
+
+	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// Kind is what sort of refusal an Error is; adapters map it to a status.
+type Kind int
+
+const (
+	Invalid         Kind = iota + 1 // the input broke a rule
+	Unauthenticated                 // no valid session or credentials
+	Forbidden                       // the caller may not do that
+	NotFound                        // the thing does not exist (for the caller)
+	Conflict                        // the state does not allow it
+	TooLarge                        // the input is over a size limit
+	Unsupported                     // a format the server does not take
+	Throttled                       // too many attempts or requests
+	Busy                            // the server has no room for it now
+)
+
+// Error is a refusal a user can act on: its wire error (stable code and
+// message), its kind, and for Throttled and Busy, when to try again.
+type Error struct {
+	Kind Kind
+	Wire *wire.Error
+	// RetryAfter, when not zero, is how many seconds to wait.
+	RetryAfter int
+	// Blocking lists the workspaces that keep an account from being
+	// deleted.
+	Blocking []model.BlockingWorkspace
+}
+
+func (e *Error) Error() string { return e.Wire.Message }
+
+func refuse(kind Kind, code wire.Code, format string, a ...any) *Error {
+	return &Error{Kind: kind, Wire: wire.Errorf(code, format, a...)}
+}
+
+func invalid(format string, a ...any) *Error {
+	return refuse(Invalid, wire.CodeInvalidArgument, format, a...)
+}
+
+func notFound(format string, a ...any) *Error {
+	return refuse(NotFound, wire.CodeNotFound, format, a...)
+}
+
+func forbidden(format string, a ...any) *Error {
+	return refuse(Forbidden, wire.CodeForbidden, format, a...)
+}
+
+func throttled(retryAfter int, format string, a ...any) *Error {
+	e := refuse(Throttled, wire.CodeRateLimited, format, a...)
+	e.RetryAfter = retryAfter
+	return e
+}
+
+// tooMany refuses a request over a per-address or per-account limit.
+func tooMany() *Error {
+	return throttled(60, "Too many attempts; wait a minute and try again.")
+}
+
+// ruleError turns a shared rule's refusal (an invalid email, say) into an
+// Error; other errors pass through.
+func ruleError(err error) error {
+	var re *model.RuleError
+	if errors.As(err, &re) {
+		return invalid("%s", re)
+	}
+	return err
+}
+
+// Sign-in and attempt refusals shared by several commands.
+var (
+	errBadCredentials = refuse(Unauthenticated, wire.CodeBadCredentials, "Email or password is incorrect.")
+	errCodeRefused    = refuse(Unauthenticated, wire.CodeBadCredentials, "That code is not valid or was already used.")
+	errAttemptBusy    = throttled(0, "Another attempt is in progress; try again in a moment.")
+	errSessionEnded   = refuse(Unauthenticated, wire.CodeRevoked, "This session has ended; sign in again.")
+)
+
+// errBadCode stops a transaction whose second-factor code was refused.
+var errBadCode = errors.New("bad second-factor code")
+
+// retrySeconds rounds a wait up to whole seconds.
+func retrySeconds(d time.Duration) int { return int(d.Seconds() + 0.999) }

@@ -1,0 +1,210 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/auth"
+	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// resetLifetime is how long a password-reset link works.
+const resetLifetime = time.Hour
+
+// ChangePassword asks to replace the password of the caller's account.
+type ChangePassword struct {
+	Current, New string
+	// SignOutOthers ends every other session too (opt-in; by default they
+	// stay signed in, as the product documentation says).
+	SignOutOthers bool
+}
+
+// ChangePassword sets a new password after checking the current one.
+func (s *Service) ChangePassword(ctx context.Context, ss store.Session, req ChangePassword) error {
+	a, release, err := s.checkOwnPassword(ctx, ss.AccountID, req.Current, "Your current password is not correct.")
+	if err != nil {
+		return err
+	}
+	defer release()
+	if err := model.CheckNewPassword(req.New, a.Email, a.DisplayName); err != nil {
+		return invalid("%s", err)
+	}
+	if req.New == req.Current {
+		return invalid("The new password must be different from the current one.")
+	}
+	hash, err := s.hasher.Hash(ctx, req.New)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.change(ctx, func(tx txn) error {
+		a, err := tx.Account(ss.AccountID)
+		if err != nil {
+			return err
+		}
+		a.PasswordHash, a.Failures = hash, 0
+		var ended []string
+		if req.SignOutOthers {
+			if ended, err = endSessionsExcept(tx, a.ID, ss.ID, "Your password was changed on another device; sign in with the new password.", now); err != nil {
+				return err
+			}
+		}
+		detail := "Password changed on " + ss.Device + "."
+		if len(ended) > 0 {
+			detail += " Other devices were signed out."
+		}
+		if err := tx.AddActivity(&a, model.ActPasswordChanged, detail, now); err != nil {
+			return err
+		}
+		if err := s.queueMail(tx, a.Email, "password-changed", map[string]any{
+			"Name": a.DisplayName, "Email": a.Email, "When": when(now), "Device": ss.Device, "SignedOutOthers": len(ended) > 0,
+		}); err != nil {
+			return err
+		}
+		endLinks(&a)
+		return tx.save(&a)
+	})
+}
+
+// ForgotAnswer is what asking for a reset link says, whether or not the
+// address has an account.
+const ForgotAnswer = "If an account exists for that address, we have sent it a link to reset the password. The link works for 1 hour."
+
+// ForgotPassword mails a reset link to the account with that address, if
+// any. It returns at once, the same whether or not there is one: the
+// lookup and the mail happen after (see Run).
+func (s *Service) ForgotPassword(o Origin, address string) error {
+	email, err := model.NormalizeEmail(address)
+	if err != nil {
+		return invalid("%s", err)
+	}
+	if !s.limits.Allow("forgot:"+o.IP, 10.0/3600, 10) || !s.limits.Allow("forgot:"+email, 3.0/3600, 3) {
+		return throttled(3600, "Too many reset requests; check your inbox (and spam folder) or try again in an hour.")
+	}
+	select {
+	case s.jobs <- func() { s.mailResetLink(email) }:
+		return nil
+	default:
+		return refuse(Busy, wire.CodeRateLimited, "The server is busy; try again in a minute.")
+	}
+}
+
+// mailResetLink stores a reset token for the account with that email (if
+// any) and queues the mail with the link, in one transaction.
+func (s *Service) mailResetLink(email string) {
+	tok, err := auth.NewToken(s.rand)
+	if err != nil {
+		s.log.Error("new reset token", "err", err)
+		return
+	}
+	now := s.now()
+	err = s.change(context.Background(), func(tx txn) error {
+		a, err := tx.AccountByEmail(email)
+		if err != nil {
+			return err
+		}
+		if err := tx.PutToken(auth.HashToken(tok), store.Token{Kind: tokenReset, AccountID: a.ID, Expires: now.Add(resetLifetime), Epoch: a.LinkEpoch}); err != nil {
+			return err
+		}
+		return s.queueMail(tx, a.Email, "password-reset", map[string]any{
+			"Name": a.DisplayName, "Email": a.Email, "Link": s.link("/reset#token=" + tok),
+		})
+	})
+	if err != nil && !isNotFound(err) {
+		s.log.Error("store reset link", "err", err)
+	}
+}
+
+// ResetPassword asks to set a new password with a link sent by mail.
+type ResetPassword struct {
+	Token, New string
+	// Code is the second factor, needed when 2FA is on.
+	Code string
+}
+
+// ResetPassword sets a new password with a valid, unexpired, unused link
+// token (and the second factor when 2FA is on); every session of the
+// account ends.
+func (s *Service) ResetPassword(ctx context.Context, o Origin, req ResetPassword) error {
+	if !s.limits.Allow("reset:"+o.IP, 1, 20) {
+		return tooMany()
+	}
+	expired := refuse(Invalid, wire.CodeExpired, "This reset link has expired or was already used. Ask for a new one with Forgot password?.")
+	hash := auth.HashToken(strings.TrimSpace(req.Token))
+	now := s.now()
+	var a store.Account
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		t, err := liveToken(tx, hash, tokenReset, now)
+		if err != nil {
+			return err
+		}
+		a, err = tx.Account(t.AccountID)
+		return err
+	})
+	if isNotFound(err) {
+		return expired
+	}
+	if err != nil {
+		return err
+	}
+	if err := model.CheckNewPassword(req.New, a.Email, a.DisplayName); err != nil {
+		return invalid("%s", err)
+	}
+	if a.TwoFactor.Enabled && strings.TrimSpace(req.Code) == "" {
+		return refuse(Unauthenticated, wire.CodeSecondFactor, "Two-factor authentication is on: enter the 6-digit code from your authenticator app, or a backup code.")
+	}
+	if !s.guard.lock(a.Email) {
+		return errAttemptBusy
+	}
+	defer s.guard.unlock(a.Email)
+	if a.TwoFactor.Enabled {
+		if e := s.throttled(a.Failures, a.LastFailure); e != nil {
+			return e
+		}
+	}
+	pwHash, err := s.hasher.Hash(ctx, req.New)
+	if err != nil {
+		return err
+	}
+	reason := "Your password was reset; sign in with the new password."
+	err = s.change(ctx, func(tx txn) error {
+		t, err := liveToken(tx, hash, tokenReset, now) // used or expired meanwhile?
+		if err != nil {
+			return err
+		}
+		a, err := tx.Account(t.AccountID)
+		if err != nil {
+			return err
+		}
+		if err := s.checkSecondFactor(tx, &a, req.Code, now); err != nil {
+			return err
+		}
+		if err := tx.DeleteToken(hash); err != nil {
+			return err
+		}
+		a.PasswordHash, a.Failures = pwHash, 0
+		if _, err = endSessionsExcept(tx, a.ID, "", reason, now); err != nil {
+			return err
+		}
+		if err := tx.AddActivity(&a, model.ActPasswordReset, "Password reset with a link sent by mail; every device was signed out.", now); err != nil {
+			return err
+		}
+		if err := s.queueMail(tx, a.Email, "password-was-reset", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(now)}); err != nil {
+			return err
+		}
+		endLinks(&a)
+		return tx.save(&a)
+	})
+	switch {
+	case isNotFound(err):
+		return expired
+	case errors.Is(err, errBadCode):
+		s.recordFailure(a.ID)
+		return errCodeRefused
+	}
+	return err
+}

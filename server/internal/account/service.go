@@ -1,0 +1,135 @@
+package account
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/dialnexa/account/server/internal/auth"
+	"github.com/dialnexa/account/server/internal/geo"
+	"github.com/dialnexa/account/server/internal/ratelimit"
+	"github.com/dialnexa/account/server/internal/store"
+)
+
+// Config configures a Service. Store and PublicOrigin are required.
+type Config struct {
+	Store store.Store
+	// Effects receives each committed change's effects; nil drops them
+	// (nothing is connected to tell).
+	Effects Applier
+	// Now is the clock (injected in tests).
+	Now func() time.Time
+	// Rand is the source of tokens, ids and salts (crypto/rand by default).
+	Rand io.Reader
+	Log  *slog.Logger
+	// HashLimit bounds concurrent password hashes (19 MiB each).
+	HashLimit int
+	// PublicOrigin is where users reach the server; links in mails are
+	// built from it.
+	PublicOrigin string
+	// Geo names a client address's place for session lists; nil says
+	// "Unknown" for every address.
+	Geo *geo.Locator
+}
+
+// Service runs the account commands. Create it with New; it is safe for
+// concurrent use.
+type Service struct {
+	store  store.Store
+	fx     Applier
+	now    func() time.Time
+	rand   io.Reader
+	log    *slog.Logger
+	hasher *auth.Hasher
+	origin string
+	geo    *geo.Locator
+	// dummy is a hash verified for unknown emails, so timing matches.
+	dummy  string
+	guard  *guard
+	limits *ratelimit.Keyed
+	// jobs holds work answered before it is done (forgotten-password
+	// mails), run by Run.
+	jobs chan func()
+}
+
+// New returns a Service over cfg.Store.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil {
+		return nil, fmt.Errorf("account: a store is required")
+	}
+	if cfg.PublicOrigin == "" {
+		return nil, fmt.Errorf("the public origin (where users reach the server) is required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.HashLimit <= 0 {
+		cfg.HashLimit = runtime.NumCPU()
+	}
+	if cfg.Effects == nil {
+		cfg.Effects = ApplierFunc(func(*Effects) {})
+	}
+	s := &Service{
+		store:  cfg.Store,
+		fx:     cfg.Effects,
+		now:    cfg.Now,
+		rand:   cfg.Rand,
+		log:    cfg.Log,
+		hasher: auth.NewHasher(cfg.HashLimit, cfg.Rand),
+		origin: cfg.PublicOrigin,
+		geo:    cfg.Geo,
+		guard:  newGuard(),
+		limits: ratelimit.New(cfg.Now),
+		jobs:   make(chan func(), 256),
+	}
+	var err error
+	if s.dummy, err = s.hasher.Hash(context.Background(), "dummy password for timing 1!"); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Run runs the background work of the commands (mail for forgotten
+// passwords), the monthly summaries and the audit-log retention, hourly,
+// until ctx ends.
+func (s *Service) Run(ctx context.Context) {
+	hourly := time.NewTicker(time.Hour)
+	defer hourly.Stop()
+	s.hourly(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case job := <-s.jobs:
+			job()
+		case <-hourly.C:
+			s.hourly(ctx)
+		}
+	}
+}
+
+func (s *Service) hourly(ctx context.Context) {
+	if _, err := s.SendMonthlySummaries(ctx); err != nil {
+		s.log.Error("monthly summaries", "err", err)
+	}
+	if err := s.PruneAudit(ctx); err != nil {
+		s.log.Error("prune audit logs", "err", err)
+	}
+}
+
+// Origin is where a request comes from: the client's address and
+// User-Agent.
+type Origin struct {
+	IP        string
+	UserAgent string
+}

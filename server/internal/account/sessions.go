@@ -1,0 +1,146 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/auth"
+	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// touchEvery is how often a session's last-activity time is written.
+const touchEvery = time.Minute
+
+// Authenticate returns the live session whose secret is token, recording
+// its activity at most once a minute.
+func (s *Service) Authenticate(ctx context.Context, token string) (store.Session, error) {
+	if token == "" {
+		return store.Session{}, refuse(Unauthenticated, wire.CodeUnauthorized, "Sign in to continue.")
+	}
+	var ss store.Session
+	err := s.store.View(ctx, func(tx store.Tx) (err error) { ss, err = tx.SessionByToken(auth.HashToken(token)); return })
+	var ended *store.EndedError
+	switch {
+	case errors.As(err, &ended):
+		return store.Session{}, refuse(Unauthenticated, wire.CodeRevoked, "%s", ended.Reason)
+	case isNotFound(err):
+		return store.Session{}, refuse(Unauthenticated, wire.CodeUnauthorized, "Your session is not valid; sign in again.")
+	case err != nil:
+		return store.Session{}, err
+	}
+	if now := s.now(); now.Sub(ss.LastActive) >= touchEvery {
+		// Batched: many clients reconnecting at once share commits.
+		err := s.store.Batch(ctx, func(tx store.Tx) error {
+			cur, err := tx.Session(ss.ID)
+			if err != nil {
+				return err
+			}
+			cur.LastActive = now
+			return tx.PutSession(cur)
+		})
+		if err != nil && !isNotFound(err) {
+			s.log.Warn("record session activity", "session", ss.ID, "err", err)
+		}
+		ss.LastActive = now
+	}
+	return ss, nil
+}
+
+// SignOut ends the caller's own session.
+func (s *Service) SignOut(ctx context.Context, ss store.Session) error {
+	return s.endSession(ctx, ss.AccountID, ss.ID, "You signed out on this device.", "")
+}
+
+// RevokeSession ends one of the account's sessions (the caller's own
+// included) and closes its sockets; the account's other clients see the
+// shorter list.
+func (s *Service) RevokeSession(ctx context.Context, ss store.Session, target string) error {
+	reason := "This session was revoked from another device."
+	if target == ss.ID {
+		reason = "You revoked this session."
+	}
+	return s.endSession(ctx, ss.AccountID, target, reason, "Session revoked from "+ss.Device)
+}
+
+// endSession ends one of the account's sessions. A session of another
+// account is reported as not found.
+func (s *Service) endSession(ctx context.Context, accountID, sessionID, reason, activity string) error {
+	err := s.change(ctx, func(tx txn) error {
+		target, err := tx.Session(sessionID)
+		if err != nil {
+			return err
+		}
+		if target.AccountID != accountID {
+			return store.ErrNotFound
+		}
+		if err := tx.EndSession(sessionID, reason, s.now()); err != nil {
+			return err
+		}
+		tx.revokeSession(sessionID, reason)
+		a, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		if activity != "" {
+			if err := tx.AddActivity(&a, model.ActSessionRevoked, activity+": "+target.Device+".", s.now()); err != nil {
+				return err
+			}
+		}
+		return tx.save(&a)
+	})
+	if isNotFound(err) {
+		return notFound("That session has already ended.")
+	}
+	return err
+}
+
+// RevokeOthers ends every session of the account but the caller's, live,
+// and returns how many ended.
+func (s *Service) RevokeOthers(ctx context.Context, ss store.Session) (int, error) {
+	reason := "This session was revoked from another device."
+	now := s.now()
+	var ended []string
+	err := s.change(ctx, func(tx txn) error {
+		a, err := tx.Account(ss.AccountID)
+		if err != nil {
+			return err
+		}
+		if ended, err = endSessionsExcept(tx, a.ID, ss.ID, reason, now); err != nil {
+			return err
+		}
+		if len(ended) == 0 {
+			return nil
+		}
+		if err := tx.AddActivity(&a, model.ActSessionRevoked, fmt.Sprintf("Signed out %d other session(s) from %s.", len(ended), ss.Device), now); err != nil {
+			return err
+		}
+		return tx.save(&a)
+	})
+	return len(ended), err
+}
+
+// endSessionsExcept ends every session of the account but keep (which may
+// be empty), inside tx, closing their sockets once committed, and returns
+// the ended ids.
+func endSessionsExcept(tx txn, accountID, keep, reason string, now time.Time) ([]string, error) {
+	all, err := tx.Sessions(accountID)
+	if err != nil {
+		return nil, err
+	}
+	var ended []string
+	for _, o := range all {
+		if o.ID == keep {
+			continue
+		}
+		if err := tx.EndSession(o.ID, reason, now); err != nil {
+			return nil, err
+		}
+		tx.revokeSession(o.ID, reason)
+		ended = append(ended, o.ID)
+	}
+	return ended, nil
+}

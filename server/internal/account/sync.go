@@ -1,0 +1,206 @@
+package account
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// ApplyMutations applies a push of one client's mutations to the account
+// of session ss, strictly in order, and returns the ack and the effects,
+// which the caller publishes (Publish) after sending the ack: the new view
+// follows its ack. Pushes from many clients share commits (group commit),
+// each still answered only once its commit is durable. A session that has
+// ended meanwhile gets store.ErrNotFound and changes nothing.
+func (s *Service) ApplyMutations(ctx context.Context, ss store.Session, clientID string, muts []wire.Mutation) (wire.PushAck, *Effects, error) {
+	if len(muts) > wire.MaxMutationsPerPush {
+		return wire.PushAck{}, nil, refuse(TooLarge, wire.CodeTooLarge, "A push carries at most %d changes.", wire.MaxMutationsPerPush)
+	}
+	for i := 1; i < len(muts); i++ {
+		if muts[i].ID <= muts[i-1].ID {
+			return wire.PushAck{}, nil, refuse(Invalid, wire.CodeBadMessage, "Changes must be in increasing id order.")
+		}
+	}
+	var ack wire.PushAck
+	var fx Effects
+	err := s.store.Batch(ctx, func(stx store.Tx) error {
+		ack = wire.PushAck{Results: make([]wire.Result, 0, len(muts))}
+		fx = Effects{}
+		tx := txn{stx, &fx}
+		changed := false
+		// The session must still be live: a revoked client changes nothing.
+		if _, err := tx.Session(ss.ID); err != nil {
+			return err
+		}
+		a, err := tx.Account(ss.AccountID)
+		if err != nil {
+			return err
+		}
+		name := a.DisplayName
+		last, err := tx.LastMutationID(a.ID, clientID)
+		if err != nil {
+			return err
+		}
+		// Strictly in order: the mutation after the last applied one, or
+		// nothing. At or below it is a replay, acknowledged without
+		// applying it again; above it is a gap (an earlier push was lost),
+		// which stops the push: the ack says where the server stands and
+		// the client resends from there.
+		for _, mu := range muts {
+			if mu.ID > last+1 {
+				break
+			}
+			res := wire.Result{ID: mu.ID}
+			if mu.ID == last+1 {
+				err := applyMutation(tx, &a, mu)
+				var re *model.RuleError
+				switch {
+				case errors.As(err, &re):
+					// A rule violation refuses this one mutation; the
+					// client rolls it back and says why.
+					res.Error = wire.Errorf(wire.CodeInvalidArgument, "%s", re.Msg)
+				case err != nil:
+					// A server fault is not a refusal: nothing of the
+					// push is kept and the client retries.
+					return fmt.Errorf("apply mutation %d: %w", mu.ID, err)
+				default:
+					changed = true
+				}
+				last = mu.ID
+			}
+			ack.Results = append(ack.Results, res)
+		}
+		ack.LastMutationID = last
+		if err := tx.SetLastMutationID(a.ID, clientID, last); err != nil {
+			return err
+		}
+		if !changed {
+			return nil
+		}
+		if a.DisplayName != name {
+			// Teammates' member lists show the name.
+			if err := bumpTeammates(tx, a.ID); err != nil {
+				return err
+			}
+		}
+		if err := tx.save(&a); err != nil {
+			return err
+		}
+		// The ack carries the new version; the client keeps the change
+		// on top of its view until a view of that version arrives.
+		ack.Version = a.Version
+		return nil
+	})
+	if err != nil {
+		return wire.PushAck{}, nil, err
+	}
+	return ack, &fx, nil
+}
+
+// applyMutation applies one client mutation to the stored account inside
+// tx, with the shared account rules; a refused mutation changes nothing.
+func applyMutation(tx store.Tx, a *store.Account, m wire.Mutation) error {
+	switch m.Name {
+	case model.MutMarkRead, model.MutMarkAllRead:
+		// Checked against the rules on an empty view first (arguments).
+		var v model.View
+		if err := model.Apply(&v, m.Name, m.Args); err != nil {
+			return err
+		}
+		var mr model.MarkRead
+		var all model.MarkAllRead
+		if m.Name == model.MutMarkRead {
+			json.Unmarshal(m.Args, &mr)
+			return tx.MarkRead(a, mr.ID, mr.ID)
+		}
+		json.Unmarshal(m.Args, &all)
+		return tx.MarkRead(a, 1, all.UpTo)
+	case model.MutDismissAlert:
+		v := model.View{Alerts: make([]model.Alert, len(a.Alerts))}
+		for i, al := range a.Alerts {
+			v.Alerts[i].ID = al.ID
+		}
+		if err := model.Apply(&v, m.Name, m.Args); err != nil {
+			return err
+		}
+		a.Alerts = slices.DeleteFunc(slices.Clone(a.Alerts), func(al store.OpenAlert) bool {
+			return !slices.ContainsFunc(v.Alerts, func(x model.Alert) bool { return x.ID == al.ID })
+		})
+		return nil
+	}
+	v := model.View{Profile: model.Profile{AccountID: a.ID, Email: a.Email, DisplayName: a.DisplayName}, EmailPrefs: a.EmailPrefs}
+	if err := model.Apply(&v, m.Name, m.Args); err != nil {
+		return err
+	}
+	a.DisplayName, a.EmailPrefs = v.Profile.DisplayName, v.EmailPrefs
+	return nil
+}
+
+// bumpTeammates refreshes, inside tx, the views of everyone who shares a
+// workspace with the account (member lists show its display name).
+func bumpTeammates(tx txn, accountID string) error {
+	wss, err := tx.Workspaces(accountID)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{accountID: true}
+	for _, ws := range wss {
+		for _, m := range ws.Members {
+			if !seen[m.AccountID] {
+				seen[m.AccountID] = true
+				if err := tx.bumpView(m.AccountID); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Welcome reads what a client connecting with hello is sent first: the
+// welcome (view, versions, last mutation id of its client id) and, to a
+// client with a cache, the events it missed, in one transaction so they
+// agree. A session that has ended gets *store.EndedError, one whose
+// account is gone store.ErrNotFound.
+func (s *Service) Welcome(ctx context.Context, ss store.Session, hello *wire.Hello) (wire.Welcome, []store.Event, error) {
+	var (
+		w      wire.Welcome
+		events []store.Event
+	)
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		// The session may have ended since the socket was upgraded (while
+		// it waited for hello).
+		if _, err := tx.SessionByToken(ss.TokenHash); err != nil {
+			return err
+		}
+		a, err := tx.Account(ss.AccountID)
+		if err != nil {
+			return err
+		}
+		v, err := buildView(tx, a, s.now())
+		if err != nil {
+			return err
+		}
+		w = wire.Welcome{Version: a.Version, SessionID: ss.ID, EventSeq: a.EventSeq}
+		if w.View, err = json.Marshal(v); err != nil {
+			return err
+		}
+		if w.LastMutationID, err = tx.LastMutationID(a.ID, hello.ClientID); err != nil {
+			return err
+		}
+		if hello.Version > 0 {
+			// Events the client missed while away, oldest first. A client
+			// with nothing cached (version 0) starts from the welcome's
+			// EventSeq instead of replaying the account's history.
+			events, err = tx.EventsAfter(a.ID, hello.LastEventSeq, 100)
+		}
+		return err
+	})
+	return w, events, err
+}

@@ -1,0 +1,63 @@
+package account
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/dialnexa/account/server/internal/mail"
+	"github.com/dialnexa/account/server/internal/store"
+)
+
+// Kinds of single-use link tokens, stored hashed.
+const (
+	tokenReset  = "reset"
+	tokenEmail  = "email"
+	tokenInvite = "invite"
+)
+
+// liveToken returns the link token with the hash if it is of the kind and
+// has not expired (it works until its expiry instant, inclusive) and, for
+// reset and email-change links, no credential of the account changed since
+// it was issued; otherwise store.ErrNotFound, the same for unknown, used,
+// expired and superseded links.
+func liveToken(tx store.Tx, hash, kind string, now time.Time) (store.Token, error) {
+	t, err := tx.Token(hash)
+	if err != nil || t.Kind != kind || now.After(t.Expires) {
+		return store.Token{}, store.ErrNotFound
+	}
+	if kind == tokenReset || kind == tokenEmail {
+		a, err := tx.Account(t.AccountID)
+		if err != nil || a.LinkEpoch != t.Epoch {
+			return store.Token{}, store.ErrNotFound
+		}
+	}
+	return t, nil
+}
+
+// endLinks makes every outstanding reset and email-change link of a stop
+// working: call it, in the same transaction, with every credential change.
+func endLinks(a *store.Account) { a.LinkEpoch++ }
+
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// link is an absolute link to path (with its fragment) on the public
+// origin.
+func (s *Service) link(path string) string { return strings.TrimRight(s.origin, "/") + path }
+
+// queueMail renders the mail template kind with data and adds it to the
+// outbox inside tx, so it is sent if and only if the change commits; the
+// worker is woken once it has.
+func (s *Service) queueMail(tx txn, to, kind string, data map[string]any) error {
+	subject, text, err := mail.Render(kind, data)
+	if err != nil {
+		return err
+	}
+	tx.wakeMail()
+	link, _ := data["Link"].(string)
+	now := s.now()
+	return tx.Enqueue(store.Mail{To: to, Subject: subject, Text: text, Link: link, Created: now, Next: now})
+}
+
+// when formats a time for a mail.
+func when(t time.Time) string { return t.UTC().Format("2 Jan 2006 at 15:04 UTC") }

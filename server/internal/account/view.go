@@ -1,0 +1,109 @@
+package account
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// View returns what the account's clients show, and its version.
+func (s *Service) View(ctx context.Context, accountID string) (model.View, uint64, error) {
+	var (
+		v       model.View
+		version uint64
+	)
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		a, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		version = a.Version
+		v, err = buildView(tx, a, s.now())
+		return err
+	})
+	return v, version, err
+}
+
+// ViewMessage reads the account's current view as a wire message;
+// store.ErrNotFound when the account is gone.
+func (s *Service) ViewMessage(ctx context.Context, accountID string) (wire.View, error) {
+	v, version, err := s.View(ctx, accountID)
+	if err != nil {
+		return wire.View{}, err
+	}
+	b, err := json.Marshal(v)
+	return wire.View{Version: version, View: b}, err
+}
+
+// buildView builds what the account's clients show, inside tx.
+func buildView(tx store.Tx, a store.Account, now time.Time) (model.View, error) {
+	sessions, err := tx.Sessions(a.ID)
+	if err != nil {
+		return model.View{}, err
+	}
+	v := model.View{Profile: model.Profile{AccountID: a.ID, Email: a.Email, DisplayName: a.DisplayName, Avatar: a.Avatar}}
+	v.Sessions = make([]model.Session, 0, len(sessions))
+	for _, ss := range sessions {
+		v.Sessions = append(v.Sessions, model.Session{
+			ID: ss.ID, DeviceKind: ss.DeviceKind, Device: ss.Device, Location: ss.Location,
+			Created: ss.Created, LastActive: ss.LastActive,
+		})
+	}
+	v.TwoFactor = model.TwoFactor{Enabled: a.TwoFactor.Enabled, BackupCodesLeft: len(a.TwoFactor.BackupCodes)}
+	acts, err := tx.Activity(a.ID, model.ActivityLimit)
+	if err != nil {
+		return model.View{}, err
+	}
+	v.Activity = make([]model.Activity, len(acts))
+	for i, e := range acts {
+		v.Activity[i] = model.Activity{Kind: e.Kind, Detail: e.Detail, At: e.At}
+	}
+	v.EmailPrefs = a.EmailPrefs
+	inbox, err := tx.Notifications(a.ID, model.InboxLimit)
+	if err != nil {
+		return model.View{}, err
+	}
+	v.Inbox = make([]model.Notification, len(inbox))
+	for i, n := range inbox {
+		v.Inbox[i] = model.Notification{ID: n.ID, Type: n.Type, Title: n.Title, Body: n.Body, Link: n.Link, At: n.At, Read: n.Read}
+	}
+	v.Unread = a.Unread
+	for _, al := range a.Alerts {
+		if _, err := tx.Session(al.SessionID); err != nil {
+			continue // revoked or signed out: nothing left to answer
+		}
+		v.Alerts = append(v.Alerts, model.Alert{ID: al.ID, SessionID: al.SessionID, Device: al.Device, Location: al.Location, Address: al.Address, At: al.At})
+	}
+	wss, err := tx.Workspaces(a.ID)
+	if err != nil {
+		return model.View{}, err
+	}
+	v.Workspaces = make([]model.Workspace, 0, len(wss))
+	for _, ws := range wss {
+		wv := model.Workspace{ID: ws.ID, Name: ws.Name, Role: ws.Role(a.ID)}
+		names := map[string]string{} // member → current display name
+		for _, m := range ws.Members {
+			ma, err := tx.Account(m.AccountID)
+			if err != nil {
+				continue // deleted meanwhile
+			}
+			names[m.AccountID] = ma.DisplayName
+			wv.Members = append(wv.Members, model.Member{AccountID: m.AccountID, DisplayName: ma.DisplayName, Email: ma.Email, Role: m.Role})
+		}
+		if wv.Role == store.RoleOwner || wv.Role == store.RoleAdmin {
+			for _, in := range ws.Invitations {
+				by, ok := names[in.InvitedBy]
+				if r := ws.Role(in.InvitedBy); !ok || (r != store.RoleOwner && r != store.RoleAdmin) || !now.Before(in.Expires) {
+					continue // void: dropped at the next change
+				}
+				wv.Invitations = append(wv.Invitations, model.Invitation{ID: in.ID, Email: in.Email, Role: in.Role, InvitedBy: by, Sent: in.Sent, Expires: in.Expires})
+			}
+		}
+		v.Workspaces = append(v.Workspaces, wv)
+	}
+	return v, nil
+}

@@ -1,0 +1,123 @@
+package httpapi
+
+import (
+	"net/http"
+
+	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/account"
+	"github.com/dialnexa/account/server/internal/device"
+	"github.com/dialnexa/account/server/internal/store"
+)
+
+type signUpRequest struct {
+	Email       string      `json:"email"`
+	Password    string      `json:"password"`
+	DisplayName string      `json:"displayName"`
+	DeviceID    string      `json:"deviceId"`
+	Device      device.Info `json:"device"`
+	// Bearer asks for the token in the response body (desktop app) instead
+	// of a cookie (browser panel).
+	Bearer bool `json:"bearer"`
+}
+
+type signInRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	// Code is the second factor: a 6-digit TOTP code or a backup code.
+	Code     string      `json:"code"`
+	DeviceID string      `json:"deviceId"`
+	Device   device.Info `json:"device"`
+	Bearer   bool        `json:"bearer"`
+}
+
+type signedIn struct {
+	AccountID string `json:"accountId"`
+	SessionID string `json:"sessionId"`
+	Token     string `json:"token,omitempty"`
+}
+
+// signUp is POST /v1/signup.
+func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
+	var req signUpRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	ns, err := s.accounts.SignUp(r.Context(), origin(r), account.SignUp{
+		Email: req.Email, Password: req.Password, DisplayName: req.DisplayName, DeviceID: req.DeviceID, Device: req.Device,
+	})
+	s.started(w, "sign up", ns, err, req.Bearer, http.StatusCreated)
+}
+
+// signIn is POST /v1/signin.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+	var req signInRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	ns, err := s.accounts.SignIn(r.Context(), origin(r), account.SignIn{
+		Email: req.Email, Password: req.Password, Code: req.Code, DeviceID: req.DeviceID, Device: req.Device,
+	})
+	s.started(w, "sign in", ns, err, req.Bearer, http.StatusOK)
+}
+
+// started answers with a new session: its token in the body (bearer) or
+// in the panel's cookie.
+func (s *Server) started(w http.ResponseWriter, what string, ns account.NewSession, err error, bearer bool, status int) {
+	if err != nil {
+		s.fail(w, what, err)
+		return
+	}
+	out := signedIn{AccountID: ns.AccountID, SessionID: ns.SessionID}
+	if bearer {
+		out.Token = ns.Token
+	} else {
+		s.setCookie(w, ns.Token, cookieMaxAge)
+	}
+	writeJSON(w, status, out)
+}
+
+// signOut is POST /v1/signout.
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	if err := s.accounts.SignOut(r.Context(), ss); err != nil {
+		s.fail(w, "sign out", err)
+		return
+	}
+	s.setCookie(w, "", -1)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type meResponse struct {
+	SessionID string     `json:"sessionId"`
+	Version   uint64     `json:"version"`
+	View      model.View `json:"view"`
+}
+
+// me is GET /v1/me: the caller's view.
+func (s *Server) me(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	v, version, err := s.accounts.View(r.Context(), ss.AccountID)
+	if err != nil {
+		s.fail(w, "load account", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, meResponse{SessionID: ss.ID, Version: version, View: v})
+}
+
+// revokeSession is DELETE /v1/sessions/{id}.
+func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	if err := s.accounts.RevokeSession(r.Context(), ss, r.PathValue("id")); err != nil {
+		s.fail(w, "end session", err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// revokeOthers is POST /v1/sessions/revoke-others: every session of the
+// account but the caller's ends, live.
+func (s *Server) revokeOthers(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	n, err := s.accounts.RevokeOthers(r.Context(), ss)
+	if err != nil {
+		s.fail(w, "revoke other sessions", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"revoked": n})
+}

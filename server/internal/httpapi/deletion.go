@@ -1,0 +1,65 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/dialnexa/account/server/internal/account"
+	"github.com/dialnexa/account/server/internal/store"
+)
+
+// deletionPreview is GET /v1/account/deletion.
+func (s *Server) deletionPreview(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	p, err := s.accounts.DeletionPreview(r.Context(), ss)
+	if err != nil {
+		s.fail(w, "deletion preview", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+type deleteRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Code     string `json:"code"`
+}
+
+// deleteAccount is POST /v1/account/delete: refused, with the list, while
+// the account owns a workspace with other members (409).
+func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	var req deleteRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	if err := s.accounts.DeleteAccount(r.Context(), ss, account.DeleteAccount{Email: req.Email, Password: req.Password, Code: req.Code}); err != nil {
+		s.fail(w, "delete account", err)
+		return
+	}
+	s.setCookie(w, "", -1)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// serviceResources is POST /internal/v1/resources: other services report
+// the account's agents, phone numbers, recordings, transcripts and wallet
+// balance.
+func (s *Server) serviceResources(w http.ResponseWriter, r *http.Request) {
+	var req account.Resources
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	s.done(w, "report resources", s.accounts.ReportResources(r.Context(), req))
+}
+
+// serviceEvents is POST /internal/v1/events: other DialNexa services report
+// the events that trigger notifications.
+func (s *Server) serviceEvents(w http.ResponseWriter, r *http.Request) {
+	var e account.ServiceEvent
+	if !decodeBody(w, r, &e) {
+		return
+	}
+	n, err := s.accounts.ReportEvent(r.Context(), e)
+	if err != nil {
+		s.fail(w, "service event", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"notifications": n})
+}

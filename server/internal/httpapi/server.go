@@ -1,0 +1,122 @@
+// Package httpapi is the server's HTTP surface: the JSON API under /v1/,
+// the internal endpoints for operators and other services, health, the
+// sync endpoint's authentication, and the browser panel's files. Each
+// handler decodes, authenticates, calls one account command and encodes
+// its answer; the rules live in the account package.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/dialnexa/account/server/internal/account"
+	"github.com/dialnexa/account/server/internal/avatar"
+	"github.com/dialnexa/account/server/internal/panel"
+	"github.com/dialnexa/account/server/internal/store"
+)
+
+// Sockets is the sync endpoint, served to authenticated sessions.
+type Sockets interface {
+	ServeSocket(w http.ResponseWriter, r *http.Request, ss store.Session)
+	// Count is the number of connected sockets.
+	Count() int
+}
+
+// Config configures a Server. Accounts and Sockets are required.
+type Config struct {
+	Accounts *account.Service
+	Sockets  Sockets
+	Log      *slog.Logger
+	// PanelDir holds the built browser panel (index.html, panel.wasm,
+	// wasm_exec.js); empty serves a page saying how to build it.
+	PanelDir string
+	// TLS says the server is reached over TLS: the panel cookie then has
+	// the __Host- prefix. Cookies are Secure regardless (browsers accept
+	// Secure cookies from http://localhost).
+	TLS bool
+	// ServiceToken authenticates operators and other DialNexa services on
+	// /internal/ endpoints; empty disables them.
+	ServiceToken string
+}
+
+// Server is the HTTP API. Create it with New.
+type Server struct {
+	cfg      Config
+	accounts *account.Service
+	log      *slog.Logger
+	// avatars processes uploaded pictures within one decode budget.
+	avatars *avatar.Processor
+}
+
+// New returns the HTTP API over cfg.Accounts.
+func New(cfg Config) *Server {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	return &Server{cfg: cfg, accounts: cfg.Accounts, log: cfg.Log, avatars: avatar.New(avatar.DefaultWait)}
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("POST /v1/signup", s.signUp)
+	mux.HandleFunc("POST /v1/signin", s.signIn)
+	mux.HandleFunc("POST /v1/signout", s.authed(s.signOut))
+	mux.HandleFunc("GET /v1/me", s.authed(s.me))
+	mux.HandleFunc("DELETE /v1/sessions/{id}", s.authed(s.revokeSession))
+	mux.HandleFunc("POST /v1/sessions/revoke-others", s.authed(s.revokeOthers))
+	mux.HandleFunc("POST /v1/password", s.authed(s.changePassword))
+	mux.HandleFunc("POST /v1/password/forgot", s.forgotPassword)
+	mux.HandleFunc("POST /v1/password/reset", s.resetPassword)
+	mux.HandleFunc("POST /v1/email", s.authed(s.changeEmail))
+	mux.HandleFunc("PUT /v1/avatar", s.authed(s.putAvatar))
+	mux.HandleFunc("GET /v1/avatar", s.authed(s.getAvatar))
+	mux.HandleFunc("DELETE /v1/avatar", s.authed(s.deleteAvatar))
+	mux.HandleFunc("POST /v1/email/verify", s.verifyEmail)
+	mux.HandleFunc("POST /v1/2fa/setup", s.authed(s.setupTwoFactor))
+	mux.HandleFunc("POST /v1/2fa/enable", s.authed(s.enableTwoFactor))
+	mux.HandleFunc("POST /v1/2fa/disable", s.authed(s.disableTwoFactor))
+	mux.HandleFunc("POST /v1/2fa/backup-codes", s.authed(s.regenerateBackupCodes))
+	mux.HandleFunc("POST /internal/v1/support/disable-2fa", s.internal(s.supportDisableTwoFactor))
+	mux.HandleFunc("POST /internal/v1/events", s.internal(s.serviceEvents))
+	mux.HandleFunc("POST /internal/v1/resources", s.internal(s.serviceResources))
+	mux.HandleFunc("POST /v1/workspaces", s.authed(s.createWorkspace))
+	mux.HandleFunc("POST /v1/workspaces/{id}/invitations", s.authed(s.invite))
+	mux.HandleFunc("POST /v1/workspaces/{id}/transfer", s.authed(s.transferOwnership))
+	mux.HandleFunc("DELETE /v1/workspaces/{id}", s.authed(s.deleteWorkspace))
+	mux.HandleFunc("DELETE /v1/workspaces/{id}/members/{account}", s.authed(s.removeMember))
+	mux.HandleFunc("PUT /v1/workspaces/{id}/members/{account}/role", s.authed(s.changeRole))
+	mux.HandleFunc("DELETE /v1/workspaces/{id}/invitations/{invitation}", s.authed(s.withdrawInvitation))
+	mux.HandleFunc("GET /v1/workspaces/{id}/audit", s.authed(s.workspaceAudit))
+	mux.HandleFunc("POST /v1/invitations/accept", s.authed(s.acceptInvitation))
+	mux.HandleFunc("GET /v1/account/deletion", s.authed(s.deletionPreview))
+	mux.HandleFunc("POST /v1/account/delete", s.authed(s.deleteAccount))
+	mux.HandleFunc("GET /v1/sync", s.authed(s.cfg.Sockets.ServeSocket))
+	notFound := func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, errNotFound("No such API endpoint: %s %s.", r.Method, r.URL.Path))
+	}
+	mux.HandleFunc("/v1/", notFound)
+	mux.HandleFunc("/internal/", notFound)
+	mux.Handle("/", panel.Handler(s.cfg.PanelDir))
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusForbidden, errForbidden("Cross-origin request refused."))
+	}))
+	return securityHeaders(cop.Handler(mux))
+}
+
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("X-Frame-Options", "DENY")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "connections": s.cfg.Sockets.Count()})
+}

@@ -1,0 +1,158 @@
+// Package node assembles one server node: the store, the account service
+// (the domain), the HTTP API, the sync sockets and the mail worker, with
+// the committed effects of every command applied to this node's sockets
+// and mail worker.
+package node
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	gosync "sync"
+	"time"
+
+	"github.com/dialnexa/account/server/internal/account"
+	"github.com/dialnexa/account/server/internal/geo"
+	"github.com/dialnexa/account/server/internal/httpapi"
+	"github.com/dialnexa/account/server/internal/mail"
+	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/server/internal/syncsrv"
+)
+
+// Config configures a Server. Store and PublicOrigin are required; the
+// rest have defaults.
+type Config struct {
+	Store store.Store
+	// Now is the clock (injected in tests).
+	Now func() time.Time
+	// Rand is the source of tokens, ids and salts (crypto/rand by default).
+	Rand io.Reader
+	Log  *slog.Logger
+	// PanelDir holds the built browser panel (index.html, panel.wasm,
+	// wasm_exec.js); empty serves a page saying how to build it.
+	PanelDir string
+	// TLS says the server is reached over TLS: the panel cookie then has
+	// the __Host- prefix.
+	TLS bool
+	// HashLimit bounds concurrent password hashes (19 MiB each).
+	HashLimit int
+	// Heartbeat is how long a socket may stay silent before it is closed.
+	Heartbeat time.Duration
+	// MessageRate and MessageBurst limit the messages one socket may send
+	// (default 20 a second, bursts of 40).
+	MessageRate  float64
+	MessageBurst int
+	// MinProtocolVersion is the oldest sync protocol served (default
+	// wire.MinProtocolVersion, the current one and the one before it);
+	// raising it makes older apps say they must be updated.
+	MinProtocolVersion int
+	// PublicOrigin is where users reach the server (https://account.example.com);
+	// links in mails are built from it, never from a request's Host.
+	PublicOrigin string
+	// Mail delivers the outbox; nil keeps mails queued in the store.
+	Mail mail.Transport
+	// MailPoll is how often the outbox is checked besides after each
+	// change (default 5s).
+	MailPoll time.Duration
+	// ServiceToken authenticates operators and other DialNexa services on
+	// /internal/ endpoints; empty disables them.
+	ServiceToken string
+	// GeoIP is the path of an optional MaxMind City database for session
+	// locations; without one, locations are "Unknown".
+	GeoIP string
+}
+
+// Server is one server node. Create it with New; it is safe for
+// concurrent use.
+type Server struct {
+	accounts *account.Service
+	sockets  *syncsrv.Server
+	http     *httpapi.Server
+	mail     *mail.Worker
+	geo      *geo.Locator
+}
+
+// New returns a node over cfg.Store.
+func New(cfg Config) (*Server, error) {
+	if cfg.PublicOrigin == "" {
+		return nil, fmt.Errorf("the public origin (where users reach the server) is required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	n := &Server{}
+	var err error
+	if n.geo, err = geo.Open(cfg.GeoIP); err != nil {
+		return nil, fmt.Errorf("open GeoIP database: %w", err)
+	}
+	if cfg.Mail != nil {
+		n.mail = mail.NewWorker(cfg.Store, cfg.Mail, cfg.Now, cfg.Log)
+		if cfg.MailPoll > 0 {
+			n.mail.Poll = cfg.MailPoll
+		}
+	}
+	n.accounts, err = account.New(account.Config{
+		Store: cfg.Store, Effects: account.ApplierFunc(n.apply), Now: cfg.Now, Rand: cfg.Rand, Log: cfg.Log,
+		HashLimit: cfg.HashLimit, PublicOrigin: cfg.PublicOrigin, Geo: n.geo,
+	})
+	if err != nil {
+		n.geo.Close()
+		return nil, err
+	}
+	n.sockets = syncsrv.New(syncsrv.Config{
+		Accounts: n.accounts, Log: cfg.Log, Heartbeat: cfg.Heartbeat,
+		MessageRate: cfg.MessageRate, MessageBurst: cfg.MessageBurst, MinProtocolVersion: cfg.MinProtocolVersion,
+	})
+	n.http = httpapi.New(httpapi.Config{
+		Accounts: n.accounts, Sockets: n.sockets, Log: cfg.Log,
+		PanelDir: cfg.PanelDir, TLS: cfg.TLS, ServiceToken: cfg.ServiceToken,
+	})
+	return n, nil
+}
+
+// apply carries out a command's committed effects on this node: its
+// sockets, then its mail worker.
+func (n *Server) apply(fx *account.Effects) {
+	n.sockets.Apply(fx)
+	if fx.Mail && n.mail != nil {
+		n.mail.Wake()
+	}
+}
+
+// Run runs the node's background work (mail delivery, the account
+// service's jobs) until ctx ends, and returns once all of it has stopped.
+func (n *Server) Run(ctx context.Context) {
+	var bg gosync.WaitGroup
+	defer bg.Wait()
+	if n.mail != nil {
+		bg.Go(func() { n.mail.Run(ctx) })
+	}
+	n.accounts.Run(ctx)
+}
+
+// Handler returns the node's HTTP handler.
+func (n *Server) Handler() http.Handler { return n.http.Handler() }
+
+// Connections returns the number of connected sync sockets.
+func (n *Server) Connections() int { return n.sockets.Count() }
+
+// SendMonthlySummaries sends each account that existed before this month
+// the summary of the previous month, once, and returns how many it sent.
+// Run does it hourly.
+func (n *Server) SendMonthlySummaries() (int, error) {
+	return n.accounts.SendMonthlySummaries(context.Background())
+}
+
+// Close disconnects every sync socket with status 1012 (service restart)
+// and waits for the goroutines serving them and pushing views to end. Call
+// it when shutting down, with Run's context cancelled: http.Server.Shutdown
+// does not close upgraded connections.
+func (n *Server) Close() {
+	n.sockets.Close()
+	n.geo.Close()
+}

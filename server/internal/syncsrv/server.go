@@ -1,0 +1,179 @@
+// Package syncsrv is the websocket sync endpoint: hello and welcome, the
+// client's pushes (applied by the account service), heartbeats, and the
+// live side of every committed change: views pushed to the account's
+// connected clients, events delivered, revoked sessions closed.
+package syncsrv
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	gosync "sync"
+	"time"
+
+	"github.com/dialnexa/account/server/internal/account"
+	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/hub"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// Default per-socket message rate: a client sends a heartbeat every 15
+// seconds and one push at a time, so this leaves ample room.
+const (
+	msgRate  = 20
+	msgBurst = 40
+)
+
+// Config configures a Server. Accounts is required.
+type Config struct {
+	Accounts *account.Service
+	Log      *slog.Logger
+	// Heartbeat is how long a socket may stay silent before it is closed
+	// (default 45s).
+	Heartbeat time.Duration
+	// MessageRate and MessageBurst limit the messages one socket may send
+	// (default 20 a second, bursts of 40); a dropped push is answered with
+	// rate_limited and when to send it again.
+	MessageRate  float64
+	MessageBurst int
+	// MinProtocolVersion is the oldest sync protocol served (default
+	// wire.MinProtocolVersion).
+	MinProtocolVersion int
+}
+
+// Server serves sync sockets. Create it with New; it is safe for
+// concurrent use.
+type Server struct {
+	cfg      Config
+	accounts *account.Service
+	hub      *hub.Hub
+	log      *slog.Logger
+
+	// pushing is, per account, 1 while a view push runs and 2 when another
+	// must follow it (see pushView).
+	pushMu  gosync.Mutex
+	pushing map[string]int
+
+	// life ends when the server closes: sockets stop reading. lifeMu
+	// guards closing and the Adds of bg, the goroutines Close waits for
+	// (sockets and view pushes).
+	life     context.Context
+	stopLife context.CancelFunc
+	lifeMu   gosync.RWMutex
+	closing  bool
+	bg       gosync.WaitGroup
+}
+
+// New returns a sync server for cfg.Accounts.
+func New(cfg Config) *Server {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = 45 * time.Second
+	}
+	if cfg.MessageRate <= 0 {
+		cfg.MessageRate = msgRate
+	}
+	if cfg.MessageBurst <= 0 {
+		cfg.MessageBurst = msgBurst
+	}
+	if cfg.MinProtocolVersion <= 0 {
+		cfg.MinProtocolVersion = wire.MinProtocolVersion
+	}
+	s := &Server{cfg: cfg, accounts: cfg.Accounts, hub: hub.New(cfg.Log), log: cfg.Log, pushing: map[string]int{}}
+	s.life, s.stopLife = context.WithCancel(context.Background())
+	return s
+}
+
+// Count returns the number of connected sockets.
+func (s *Server) Count() int { return s.hub.Count() }
+
+// Close disconnects every socket with status 1012 (service restart) and
+// waits for the goroutines serving them and pushing views to end. Sockets
+// upgraded after Close are closed at once.
+func (s *Server) Close() {
+	s.lifeMu.Lock()
+	s.closing = true
+	s.lifeMu.Unlock()
+	s.hub.CloseAll(1012, "server restarting")
+	s.stopLife()
+	s.bg.Wait()
+}
+
+// spawn runs fn on a goroutine Close waits for; once the server is closing
+// it starts nothing and returns false.
+func (s *Server) spawn(fn func()) bool {
+	s.lifeMu.RLock()
+	defer s.lifeMu.RUnlock()
+	if s.closing {
+		return false
+	}
+	s.bg.Go(fn)
+	return true
+}
+
+// Apply carries out committed effects on this node's sockets: revocations
+// first, so a revoked socket is sent nothing more, then views (each
+// account once) and events.
+func (s *Server) Apply(fx *account.Effects) {
+	for _, r := range fx.Accounts {
+		s.hub.RevokeAccount(r.ID, r.Reason)
+	}
+	for _, r := range fx.Sessions {
+		s.hub.RevokeSession(r.ID, r.Reason)
+	}
+	seen := map[string]bool{}
+	for _, id := range fx.Views {
+		if !seen[id] {
+			seen[id] = true
+			s.pushView(id)
+		}
+	}
+	for _, d := range fx.Events {
+		s.hub.SendAccount(d.AccountID, wire.Event{Seq: d.Event.Seq, Kind: d.Event.Kind, Payload: d.Event.Payload})
+	}
+}
+
+// pushView sends the account's current view to all its connected clients,
+// soon and without waiting. Pushes for one account are coalesced: while one
+// is being built, any number of further changes cause one more push, which
+// reads the state after all of them. Views carry their version, so clients
+// ignore one older than what they have.
+func (s *Server) pushView(accountID string) {
+	s.pushMu.Lock()
+	state := s.pushing[accountID]
+	if state == 0 {
+		s.pushing[accountID] = 1
+	} else {
+		s.pushing[accountID] = 2 // run again after the current one
+	}
+	s.pushMu.Unlock()
+	if state == 0 && !s.spawn(func() { s.pushLoop(accountID) }) {
+		s.pushMu.Lock()
+		delete(s.pushing, accountID) // closing: nobody is left to push to
+		s.pushMu.Unlock()
+	}
+}
+
+func (s *Server) pushLoop(accountID string) {
+	for {
+		if s.hub.Connected(accountID) {
+			msg, err := s.accounts.ViewMessage(s.life, accountID)
+			if err == nil {
+				s.hub.SendAccount(accountID, msg)
+			} else if !errors.Is(err, store.ErrNotFound) {
+				s.log.Error("build view to push", "account", accountID, "err", err)
+			}
+		}
+		s.pushMu.Lock()
+		if s.pushing[accountID] == 2 {
+			s.pushing[accountID] = 1
+			s.pushMu.Unlock()
+			continue
+		}
+		delete(s.pushing, accountID)
+		s.pushMu.Unlock()
+		return
+	}
+}

@@ -1,0 +1,217 @@
+package syncsrv
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/dialnexa/account/server/internal/account"
+	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/hub"
+	"github.com/dialnexa/account/sync/transport"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// ServeSocket serves GET /v1/sync for the authenticated session ss:
+// upgrade (same-origin only), read hello, answer welcome, then serve pushes
+// and heartbeats until the socket closes or the session is revoked.
+func (s *Server) ServeSocket(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	conn, err := transport.Accept(w, r, nil)
+	if err != nil {
+		// Accept has written the refusal (for example a foreign Origin).
+		s.log.Info("websocket refused", "err", err)
+		return
+	}
+	// The upgraded connection outlives this handler. It is served by a
+	// goroutine of its own, which starts with a small stack instead of
+	// keeping net/http's deep one for the connection's whole life.
+	if !s.spawn(func() { s.serveSocket(conn, ss) }) {
+		conn.Close(1012, "server restarting")
+	}
+}
+
+// serveSocket reads hello, answers welcome, then serves pushes and
+// heartbeats until the socket closes or the session is revoked. The work
+// for each message runs on a short-lived goroutine (onFreshStack), so this
+// long-lived one stays small.
+func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
+	defer conn.CloseNow()
+	// Closing the server closes the socket, even before its hello. (Reads
+	// use contexts of their own: derived from the server's, every read
+	// would register with it under one lock.)
+	defer context.AfterFunc(s.life, func() { conn.CloseNow() })()
+	ctx := context.Background()
+
+	hctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	msg, err := conn.Recv(hctx)
+	cancel()
+	hello, ok := msg.(*wire.Hello)
+	if err != nil || !ok {
+		conn.Send(ctx, wire.Errorf(wire.CodeBadMessage, "The first message must be hello."))
+		conn.Close(1002, "expected hello")
+		return
+	}
+	if v := max(hello.ProtocolVersion, 1); v < s.cfg.MinProtocolVersion {
+		conn.Send(ctx, wire.Errorf(wire.CodeUpdateRequired, "This version of DialNexa is too old to sync: update it."))
+		conn.Close(1008, "protocol too old")
+		return
+	} else if v > wire.ProtocolVersion {
+		conn.Send(ctx, wire.Errorf(wire.CodeBadMessage, "This server speaks sync protocol %d to %d, not %d.", wire.MinProtocolVersion, wire.ProtocolVersion, v))
+		conn.Close(1002, "unknown protocol version")
+		return
+	}
+	if hello.SchemaVersion != wire.SchemaVersion {
+		conn.Send(ctx, wire.Errorf(wire.CodeSchemaMismatch, "This app is out of date; update it to sync."))
+		conn.Close(1008, "schema mismatch")
+		return
+	}
+	if len(hello.ClientID) == 0 || len(hello.ClientID) > 64 {
+		conn.Send(ctx, wire.Errorf(wire.CodeBadMessage, "hello needs a client id of 1 to 64 characters."))
+		conn.Close(1002, "bad client id")
+		return
+	}
+
+	p := s.hub.Join(conn, ss.AccountID, ss.ID)
+	defer s.hub.Leave(p)
+	if !onFreshStack(func() bool { return s.welcome(p, ss, hello) }) {
+		s.awaitClose(p)
+		return
+	}
+
+	lim := rate.NewLimiter(rate.Limit(s.cfg.MessageRate), s.cfg.MessageBurst)
+	var warned time.Time
+	dropped := 0
+	for {
+		rctx, cancel := context.WithTimeout(ctx, s.cfg.Heartbeat)
+		msg, err := conn.Recv(rctx)
+		cancel()
+		if p.Revoked() {
+			// Nothing a revoked socket sends is acted on or answered (not
+			// even a ping); it stays open only until the hub has told it
+			// why and closed it with the revocation code.
+			s.awaitClose(p)
+			return
+		}
+		if err != nil {
+			var we *wire.Error
+			if errors.As(err, &we) {
+				p.Send(we)
+				continue
+			}
+			return
+		}
+		if !lim.Allow() {
+			// Dropped. A dropped push is always answered, with when to
+			// send it again (the client resends from its last
+			// acknowledged change); other messages are warned about at
+			// most once a second. A client that keeps flooding is
+			// disconnected.
+			dropped++
+			if dropped > 10*s.cfg.MessageBurst {
+				conn.Close(1008, "too many messages")
+				return
+			}
+			_, isPush := msg.(*wire.Push)
+			if isPush || time.Since(warned) > time.Second {
+				warned = time.Now()
+				e := wire.Errorf(wire.CodeRateLimited, "Too many messages; slow down.")
+				e.RetryAfterMs = retryAfter(lim).Milliseconds()
+				p.Send(e)
+			}
+			continue
+		}
+		dropped = 0
+		switch m := msg.(type) {
+		case *wire.Ping:
+			p.Send(wire.Pong{})
+		case *wire.Push:
+			onFreshStack(func() bool { s.push(p, ss, hello.ClientID, m); return true })
+		default:
+			p.Send(wire.Errorf(wire.CodeBadMessage, "A client may not send that message."))
+		}
+	}
+}
+
+// awaitClose waits, for a revoked peer, until the hub has closed its socket
+// with the revocation code (leaving first would cut that short).
+func (s *Server) awaitClose(p *hub.Peer) {
+	if !p.Revoked() {
+		return
+	}
+	select {
+	case <-p.Closed():
+	case <-s.life.Done():
+	}
+}
+
+// retryAfter is how long until lim allows one more message, rounded up
+// to the next whole millisecond (what the wire carries).
+func retryAfter(lim *rate.Limiter) time.Duration {
+	r := lim.Reserve()
+	defer r.Cancel()
+	return max(r.Delay().Truncate(time.Millisecond)+time.Millisecond, 10*time.Millisecond)
+}
+
+// push applies a client's push and answers it; the new view follows the
+// ack.
+func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Push) {
+	ack, fx, err := s.accounts.ApplyMutations(context.Background(), ss, clientID, m.Mutations)
+	var refused *account.Error
+	switch {
+	case errors.As(err, &refused):
+		p.Send(refused.Wire)
+		return
+	case errors.Is(err, store.ErrNotFound):
+		return // the session ended meanwhile; its revocation is on its way
+	case err != nil:
+		s.log.Error("apply mutations", "err", err)
+		p.Send(errInternal())
+		return
+	}
+	p.Send(ack)
+	s.accounts.Publish(fx)
+}
+
+func errInternal() *wire.Error {
+	return wire.Errorf(wire.CodeInternal, "Something went wrong on the server; try again in a moment.")
+}
+
+// welcome sends the welcome and, to a client with a cache, the events it
+// missed. It reports false when the connection should end.
+func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello) bool {
+	// Joined before reading the state: a change committed after this point
+	// is pushed to p, one committed before is in the welcome. A revocation
+	// committed after the read finds the peer in the hub, one committed
+	// before it is seen by the read.
+	w, events, err := s.accounts.Welcome(s.life, ss, hello)
+	var ended *store.EndedError
+	switch {
+	case errors.As(err, &ended):
+		s.hub.RevokeSession(ss.ID, ended.Reason)
+		return false
+	case errors.Is(err, store.ErrNotFound):
+		// The session or its account is gone (deleted).
+		s.hub.RevokeSession(ss.ID, "Your session has ended; sign in again.")
+		return false
+	case err != nil:
+		s.log.Error("build welcome", "session", ss.ID, "err", err)
+		return false
+	}
+	p.Send(w)
+	for _, e := range events {
+		p.Send(wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
+	}
+	return true
+}
+
+// onFreshStack runs fn on a new goroutine and waits for it: a goroutine's
+// stack only grows, so a connection's long-lived goroutine would otherwise
+// keep the stack its deepest work (JSON, transactions) once needed.
+func onFreshStack(fn func() bool) bool {
+	done := make(chan bool, 1)
+	go func() { done <- fn() }()
+	return <-done
+}
