@@ -26,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dialnexa/account/server/internal/bus"
 	"github.com/dialnexa/account/server/internal/mail"
 	"github.com/dialnexa/account/server/internal/node"
 	"github.com/dialnexa/account/server/internal/store"
@@ -93,7 +94,13 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := node.New(node.Config{Store: st, Log: log, PanelDir: *panel, PublicOrigin: *origin, Mail: transport, GeoIP: *geo, ServiceToken: token,
+	var peers bus.Bus = bus.Local{}
+	if *dbURL != "" {
+		// Other nodes may share the database: changes are announced to
+		// them, and theirs heard.
+		peers = bus.NewPostgres(*dbURL, rand.Text(), log)
+	}
+	srv, err := node.New(node.Config{Store: st, Bus: peers, Log: log, PanelDir: *panel, PublicOrigin: *origin, Mail: transport, GeoIP: *geo, ServiceToken: token,
 		MessageRate: *msgRate, MessageBurst: *msgBurst})
 	if err != nil {
 		return err

@@ -100,6 +100,21 @@ func (h *Hub) Connected(accountID string) bool {
 	return len(h.byAccount[accountID]) > 0
 }
 
+// Sessions returns the sessions with a connected peer, each with its
+// account.
+func (h *Hub) Sessions() map[string]string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make(map[string]string, len(h.bySession))
+	for id, ps := range h.bySession {
+		for p := range ps {
+			out[id] = p.AccountID
+			break
+		}
+	}
+	return out
+}
+
 // Count returns the number of connected peers.
 func (h *Hub) Count() int {
 	h.mu.Lock()

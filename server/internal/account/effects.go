@@ -105,12 +105,23 @@ func (s *Service) change(ctx context.Context, fn func(t txn) error) error {
 	var fx Effects
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		fx = Effects{} // a retried transaction starts again
-		return fn(txn{tx, &fx})
+		if err := fn(txn{tx, &fx}); err != nil {
+			return err
+		}
+		return s.announceIn(tx, &fx)
 	})
 	if err == nil {
 		s.Publish(&fx)
 	}
 	return err
+}
+
+// announceIn tells the other nodes about the effects, inside tx.
+func (s *Service) announceIn(tx store.Tx, fx *Effects) error {
+	if s.announce == nil || fx.Empty() {
+		return nil
+	}
+	return s.announce(tx, fx)
 }
 
 // Publish hands committed effects to the Applier. Commands do it

@@ -21,6 +21,10 @@ type Config struct {
 	// Effects receives each committed change's effects; nil drops them
 	// (nothing is connected to tell).
 	Effects Applier
+	// Announce, when set, is called with each change's effects inside its
+	// transaction, before the commit: for telling the other nodes on the
+	// same store, who hear of the change if and only if it commits.
+	Announce func(tx store.Tx, fx *Effects) error
 	// Now is the clock (injected in tests).
 	Now func() time.Time
 	// Rand is the source of tokens, ids and salts (crypto/rand by default).
@@ -39,14 +43,15 @@ type Config struct {
 // Service runs the account commands. Create it with New; it is safe for
 // concurrent use.
 type Service struct {
-	store  store.Store
-	fx     Applier
-	now    func() time.Time
-	rand   io.Reader
-	log    *slog.Logger
-	hasher *auth.Hasher
-	origin string
-	geo    *geo.Locator
+	store    store.Store
+	fx       Applier
+	announce func(tx store.Tx, fx *Effects) error
+	now      func() time.Time
+	rand     io.Reader
+	log      *slog.Logger
+	hasher   *auth.Hasher
+	origin   string
+	geo      *geo.Locator
 	// dummy is a hash verified for unknown emails, so timing matches.
 	dummy  string
 	guard  *guard
@@ -80,17 +85,18 @@ func New(cfg Config) (*Service, error) {
 		cfg.Effects = ApplierFunc(func(*Effects) {})
 	}
 	s := &Service{
-		store:  cfg.Store,
-		fx:     cfg.Effects,
-		now:    cfg.Now,
-		rand:   cfg.Rand,
-		log:    cfg.Log,
-		hasher: auth.NewHasher(cfg.HashLimit, cfg.Rand),
-		origin: cfg.PublicOrigin,
-		geo:    cfg.Geo,
-		guard:  newGuard(),
-		limits: ratelimit.New(cfg.Now),
-		jobs:   make(chan func(), 256),
+		store:    cfg.Store,
+		fx:       cfg.Effects,
+		announce: cfg.Announce,
+		now:      cfg.Now,
+		rand:     cfg.Rand,
+		log:      cfg.Log,
+		hasher:   auth.NewHasher(cfg.HashLimit, cfg.Rand),
+		origin:   cfg.PublicOrigin,
+		geo:      cfg.Geo,
+		guard:    newGuard(),
+		limits:   ratelimit.New(cfg.Now),
+		jobs:     make(chan func(), 256),
 	}
 	var err error
 	if s.dummy, err = s.hasher.Hash(context.Background(), "dummy password for timing 1!"); err != nil {

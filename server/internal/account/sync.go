@@ -95,7 +95,7 @@ func (s *Service) ApplyMutations(ctx context.Context, ss store.Session, clientID
 		// The ack carries the new version; the client keeps the change
 		// on top of its view until a view of that version arrives.
 		ack.Version = a.Version
-		return nil
+		return s.announceIn(stx, &fx)
 	})
 	if err != nil {
 		return wire.PushAck{}, nil, err

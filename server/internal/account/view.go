@@ -107,3 +107,25 @@ func buildView(tx store.Tx, a store.Account, now time.Time) (model.View, error) 
 	}
 	return v, nil
 }
+
+// Event returns the account's event seq; store.ErrNotFound when it is gone.
+func (s *Service) Event(ctx context.Context, accountID string, seq uint64) (store.Event, error) {
+	var es []store.Event
+	err := s.store.View(ctx, func(tx store.Tx) (err error) { es, err = tx.EventsAfter(accountID, seq-1, 1); return })
+	if err == nil && (len(es) == 0 || es[0].Seq != seq) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return store.Event{}, err
+	}
+	return es[0], nil
+}
+
+// SessionLive reports whether the session is still signed in.
+func (s *Service) SessionLive(ctx context.Context, sessionID string) (bool, error) {
+	err := s.store.View(ctx, func(tx store.Tx) error { _, err := tx.Session(sessionID); return err })
+	if isNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
+}

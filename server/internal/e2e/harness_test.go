@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"crypto/rand"
 	"io"
 	"log/slog"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/server/internal/bus"
 	"github.com/dialnexa/account/server/internal/mail"
 	"github.com/dialnexa/account/server/internal/node"
 	"github.com/dialnexa/account/server/internal/store"
@@ -149,6 +151,10 @@ func (ts *testServer) start() {
 		Store: st, Now: ts.clock.Now, Log: log, PanelDir: ts.panel, Heartbeat: 5 * time.Second,
 		PublicOrigin: "https://account.dialnexa.test", ServiceToken: ts.token, MailPoll: 100 * time.Millisecond,
 		Mail: &mail.SMTP{Host: host, Port: p, Insecure: true, From: "DialNexa <no-reply@dialnexa.test>"},
+	}
+	if ts.dbURL != "" {
+		// As in production: changes are announced on the database's bus.
+		cfg.Bus = bus.NewPostgres(ts.dbURL, rand.Text(), log)
 	}
 	if ts.tune != nil {
 		ts.tune(&cfg)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dialnexa/account/server/internal/account"
+	"github.com/dialnexa/account/server/internal/bus"
 	"github.com/dialnexa/account/server/internal/geo"
 	"github.com/dialnexa/account/server/internal/httpapi"
 	"github.com/dialnexa/account/server/internal/mail"
@@ -59,6 +60,9 @@ type Config struct {
 	// ServiceToken authenticates operators and other DialNexa services on
 	// /internal/ endpoints; empty disables them.
 	ServiceToken string
+	// Bus tells the other nodes on the same store about changes; nil is
+	// bus.Local, for a node alone on its store.
+	Bus bus.Bus
 	// GeoIP is the path of an optional MaxMind City database for session
 	// locations; without one, locations are "Unknown".
 	GeoIP string
@@ -72,6 +76,8 @@ type Server struct {
 	http     *httpapi.Server
 	mail     *mail.Worker
 	geo      *geo.Locator
+	bus      bus.Bus
+	log      *slog.Logger
 }
 
 // New returns a node over cfg.Store.
@@ -85,7 +91,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	n := &Server{}
+	if cfg.Bus == nil {
+		cfg.Bus = bus.Local{}
+	}
+	n := &Server{bus: cfg.Bus, log: cfg.Log}
 	var err error
 	if n.geo, err = geo.Open(cfg.GeoIP); err != nil {
 		return nil, fmt.Errorf("open GeoIP database: %w", err)
@@ -97,7 +106,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	n.accounts, err = account.New(account.Config{
-		Store: cfg.Store, Effects: account.ApplierFunc(n.apply), Now: cfg.Now, Rand: cfg.Rand, Log: cfg.Log,
+		Store: cfg.Store, Effects: account.ApplierFunc(n.apply), Announce: n.announce, Now: cfg.Now, Rand: cfg.Rand, Log: cfg.Log,
 		HashLimit: cfg.HashLimit, PublicOrigin: cfg.PublicOrigin, Geo: n.geo,
 	})
 	if err != nil {
@@ -125,13 +134,19 @@ func (n *Server) apply(fx *account.Effects) {
 }
 
 // Run runs the node's background work (mail delivery, the account
-// service's jobs) until ctx ends, and returns once all of it has stopped.
+// service's jobs, the bus listener) until ctx ends, and returns once all
+// of it has stopped.
 func (n *Server) Run(ctx context.Context) {
 	var bg gosync.WaitGroup
 	defer bg.Wait()
 	if n.mail != nil {
 		bg.Go(func() { n.mail.Run(ctx) })
 	}
+	bg.Go(func() {
+		if err := n.bus.Run(ctx, peers{n}); err != nil {
+			n.log.Error("bus stopped", "err", err)
+		}
+	})
 	n.accounts.Run(ctx)
 }
 

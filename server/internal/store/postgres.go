@@ -319,3 +319,9 @@ func (t *pgTx) forgetInAudit(a Account) error {
 	}
 	return t.exec("DELETE FROM audit_subjects WHERE subject = ANY($1)", []string{a.ID, a.Email})
 }
+
+// Notify sends a notification on channel when the transaction commits
+// (PostgreSQL's NOTIFY: none if it rolls back).
+func (t *pgTx) Notify(channel, payload string) error {
+	return t.exec("SELECT pg_notify($1, $2)", channel, payload)
+}

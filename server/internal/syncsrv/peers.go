@@ -1,0 +1,59 @@
+package syncsrv
+
+import (
+	"errors"
+
+	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// The methods below apply another node's changes to this node's sockets,
+// reading what they need from the store.
+
+// PushView sends the account's current view to its sockets here, soon.
+func (s *Server) PushView(accountID string) { s.pushView(accountID) }
+
+// RevokeSession closes the session's sockets here with reason.
+func (s *Server) RevokeSession(sessionID, reason string) { s.hub.RevokeSession(sessionID, reason) }
+
+// RevokeAccount closes every socket of the account here with reason.
+func (s *Server) RevokeAccount(accountID, reason string) { s.hub.RevokeAccount(accountID, reason) }
+
+// DeliverEvent sends the account's event seq to its sockets here, soon.
+func (s *Server) DeliverEvent(accountID string, seq uint64) {
+	if !s.hub.Connected(accountID) {
+		return
+	}
+	s.spawn(func() {
+		e, err := s.accounts.Event(s.life, accountID, seq)
+		if err != nil {
+			if !errors.Is(err, store.ErrNotFound) {
+				s.log.Error("read event to deliver", "account", accountID, "seq", seq, "err", err)
+			}
+			return
+		}
+		s.hub.SendAccount(accountID, wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
+	})
+}
+
+// Resync brings every socket here up to date after changes may have been
+// missed: a socket whose session has ended is closed, every other gets
+// its account's current view.
+func (s *Server) Resync() {
+	s.spawn(func() {
+		for sessionID, accountID := range s.hub.Sessions() {
+			live, err := s.accounts.SessionLive(s.life, sessionID)
+			switch {
+			case err != nil:
+				if s.life.Err() == nil {
+					s.log.Error("resync: look up session", "session", sessionID, "err", err)
+				}
+				s.pushView(accountID)
+			case !live:
+				s.hub.RevokeSession(sessionID, "Your session has ended; sign in again.")
+			default:
+				s.pushView(accountID)
+			}
+		}
+	})
+}
