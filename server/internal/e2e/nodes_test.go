@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -70,5 +72,30 @@ func TestThreeNodes(t *testing.T) {
 	})
 	if s := onC.Snapshot(); s.Conn != core.Online || len(s.View.Sessions) != 1 {
 		t.Errorf("the device on node C: %v with %d sessions, want online with its own only", s.Conn, len(s.View.Sessions))
+	}
+
+	// Every node runs a mail worker; each mail goes out once.
+	sent := func() (files map[string][]string, changed int) {
+		files = map[string][]string{}
+		for _, n := range nodes {
+			names, _ := filepath.Glob(filepath.Join(n.dir, "mail", "*.eml"))
+			for _, name := range names {
+				files[filepath.Base(name)] = append(files[filepath.Base(name)], n.addr)
+				if b, err := os.ReadFile(name); err == nil && strings.Contains(string(b), "Subject: Your DialNexa password was changed") {
+					changed++
+				}
+			}
+		}
+		return files, changed
+	}
+	waitFor(t, "the password-changed mail", func() bool { _, n := sent(); return n > 0 })
+	files, changed := sent()
+	if changed != 1 || len(files) < 4 {
+		t.Errorf("%d password-changed mails among %d, want 1 among at least 4 (3 new devices)", changed, len(files))
+	}
+	for name, by := range files {
+		if len(by) > 1 {
+			t.Errorf("mail %s sent by %d nodes: %v", name, len(by), by)
+		}
 	}
 }

@@ -15,10 +15,13 @@ const (
 	maxRetry   = time.Hour
 	giveUp     = 48 * time.Hour
 	batch      = 20
+	// lease is how long a claimed batch is this worker's: past it (the
+	// node died while sending), another worker sends what is left.
+	lease = 5 * time.Minute
 )
 
-// Worker delivers the outbox. It is safe for concurrent use; run one per
-// store.
+// Worker delivers the outbox. It is safe for concurrent use; any number
+// may run on one store (one per node): each claims the mail it sends.
 type Worker struct {
 	Store     store.Store
 	Transport Transport
@@ -63,12 +66,9 @@ func (w *Worker) Run(ctx context.Context) {
 // due (more may be waiting).
 func (w *Worker) deliver(ctx context.Context) bool {
 	var due []store.Mail
-	if err := w.Store.View(ctx, func(tx store.Tx) error {
-		var err error
-		due, err = tx.DueMail(w.Now(), batch)
-		return err
-	}); err != nil {
-		w.Log.Error("read outbox", "err", err)
+	now := w.Now()
+	if err := w.Store.Update(ctx, func(tx store.Tx) (err error) { due, err = tx.ClaimMail(now, now.Add(lease), batch); return }); err != nil {
+		w.Log.Error("claim mail from the outbox", "err", err)
 		return false
 	}
 	for _, m := range due {

@@ -25,6 +25,7 @@ var (
 	bSecrets         = []byte("secrets")          // link token hash → Token
 	bDevices         = []byte("devices")          // account id/device hash → first seen
 	bOutbox          = []byte("outbox")           // mail id → Mail
+	bOutboxDue       = []byte("outbox_due")       // next attempt (unix ns)/mail id → nil
 	bAvatars         = []byte("avatars")          // account id → PNG
 	bNotifications   = []byte("notifications")    // account id/seq → Notification
 	bCalls           = []byte("calls")            // account id/agent id/time → failed (1) or not (0)
@@ -34,7 +35,7 @@ var (
 	bAudit           = []byte("audit")            // workspace id/seq → AuditEntry
 	bAuditTime       = []byte("audit_time")       // time (unix ns)/seq → workspace id, for retention
 	bAuditBy         = []byte("audit_by")         // account id or email/seq → workspace id, to forget a deleted account
-	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bAvatars, bNotifications, bCalls, bWorkspaces, bMemberships, bResources, bAudit, bAuditTime, bAuditBy}
+	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bOutboxDue, bAvatars, bNotifications, bCalls, bWorkspaces, bMemberships, bResources, bAudit, bAuditTime, bAuditBy}
 	// accountPrefixed are the buckets whose keys start with "account id/".
 	accountPrefixed = [][]byte{bAccountSessions, bClients, bEvents, bActivity, bDevices, bNotifications, bCalls, bMemberships, bResources}
 )
@@ -59,7 +60,7 @@ func OpenBolt(dir string) (*Bolt, error) {
 				return err
 			}
 		}
-		return nil
+		return indexOutbox(tx)
 	})
 	if err != nil {
 		db.Close()

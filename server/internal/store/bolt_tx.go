@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func (t boltTx) Account(id string) (Account, error) {
@@ -191,26 +195,106 @@ func (t boltTx) Enqueue(m Mail) error {
 		return err
 	}
 	m.ID = id
-	return putJSON(t.b(bOutbox), u64(id), m)
+	return t.putMail(m)
+}
+
+// dueKey orders the outbox by next attempt, then id.
+func dueKey(m Mail) []byte { return append(u64(nanos(m.Next)), u64(m.ID)...) }
+
+// nanos is t in Unix nanoseconds, clamped to what an int64 holds (1970
+// to 2262), so that times outside order as the nearest end.
+func nanos(t time.Time) uint64 {
+	switch {
+	case t.Before(time.Unix(0, 0)):
+		return 0
+	case t.After(time.Unix(0, math.MaxInt64)):
+		return math.MaxInt64
+	}
+	return uint64(t.UnixNano())
+}
+
+// putMail stores m and its place in the due order.
+func (t boltTx) putMail(m Mail) error {
+	if err := putJSON(t.b(bOutbox), u64(m.ID), m); err != nil {
+		return err
+	}
+	return t.b(bOutboxDue).Put(dueKey(m), nil)
+}
+
+// mail reads the outbox mail id; ErrNotFound when it is gone.
+func (t boltTx) mail(id uint64) (Mail, error) {
+	var m Mail
+	err := getJSON(t.b(bOutbox), u64(id), &m)
+	return m, err
 }
 
 func (t boltTx) DueMail(now time.Time, limit int) ([]Mail, error) {
 	var out []Mail
-	err := t.b(bOutbox).ForEach(func(_, v []byte) error {
+	c := t.b(bOutboxDue).Cursor()
+	end := nanos(now)
+	for k, _ := c.First(); k != nil && len(out) < limit && binary.BigEndian.Uint64(k[:8]) <= end; k, _ = c.Next() {
+		m, err := t.mail(binary.BigEndian.Uint64(k[8:]))
+		if err != nil {
+			return nil, fmt.Errorf("outbox index names mail %d: %w", binary.BigEndian.Uint64(k[8:]), err)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func (t boltTx) ClaimMail(now, until time.Time, limit int) ([]Mail, error) {
+	due, err := t.DueMail(now, limit)
+	if err != nil {
+		return nil, err
+	}
+	for i := range due {
+		due[i].Next = until
+		if err := t.PutMail(due[i]); err != nil {
+			return nil, err
+		}
+	}
+	return due, nil
+}
+
+func (t boltTx) PutMail(m Mail) error {
+	old, err := t.mail(m.ID)
+	if err != nil {
+		return err
+	}
+	if err := t.b(bOutboxDue).Delete(dueKey(old)); err != nil {
+		return err
+	}
+	return t.putMail(m)
+}
+
+func (t boltTx) DeleteMail(id uint64) error {
+	old, err := t.mail(id)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := t.b(bOutboxDue).Delete(dueKey(old)); err != nil {
+		return err
+	}
+	return t.b(bOutbox).Delete(u64(id))
+}
+
+// indexOutbox builds the due order of a store written before it was kept.
+func indexOutbox(tx *bolt.Tx) error {
+	due := tx.Bucket(bOutboxDue)
+	if k, _ := due.Cursor().First(); k != nil {
+		return nil
+	}
+	return tx.Bucket(bOutbox).ForEach(func(_, v []byte) error {
 		var m Mail
 		if err := json.Unmarshal(v, &m); err != nil {
 			return err
 		}
-		if !m.Next.After(now) && len(out) < limit {
-			out = append(out, m)
-		}
-		return nil
+		return due.Put(dueKey(m), nil)
 	})
-	return out, err
 }
-
-func (t boltTx) PutMail(m Mail) error       { return putJSON(t.b(bOutbox), u64(m.ID), m) }
-func (t boltTx) DeleteMail(id uint64) error { return t.b(bOutbox).Delete(u64(id)) }
 
 func (t boltTx) PutAvatar(accountID string, png []byte) error {
 	return t.b(bAvatars).Put([]byte(accountID), png)

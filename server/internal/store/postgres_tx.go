@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -230,11 +232,25 @@ func (t *pgTx) Enqueue(m Mail) error {
 }
 
 func (t *pgTx) DueMail(now time.Time, limit int) ([]Mail, error) {
-	return docs[Mail](t, "SELECT doc FROM outbox WHERE next <= $1 ORDER BY id LIMIT $2", now, limit)
+	return docs[Mail](t, "SELECT doc FROM outbox WHERE next <= $1 ORDER BY next, id LIMIT $2", now, limit)
+}
+
+// ClaimMail skips mail another transaction is claiming (SKIP LOCKED), so
+// workers on several nodes claim disjoint batches.
+func (t *pgTx) ClaimMail(now, until time.Time, limit int) ([]Mail, error) {
+	ms, err := docs[Mail](t, `UPDATE outbox SET next = $2, doc = jsonb_set(doc, '{next}', to_jsonb($2::timestamptz))
+		WHERE id IN (SELECT id FROM outbox WHERE next <= $1 ORDER BY next, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+		RETURNING doc`, now, until, limit)
+	slices.SortFunc(ms, func(a, b Mail) int { return cmp.Compare(a.ID, b.ID) })
+	return ms, err
 }
 
 func (t *pgTx) PutMail(m Mail) error {
-	return t.exec("UPDATE outbox SET next = $2, doc = $3 WHERE id = $1", int64(m.ID), m.Next, m)
+	tag, err := t.tx.Exec(t.ctx, "UPDATE outbox SET next = $2, doc = $3 WHERE id = $1", int64(m.ID), m.Next, m)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = ErrNotFound
+	}
+	return err
 }
 
 func (t *pgTx) DeleteMail(id uint64) error {

@@ -161,9 +161,18 @@ type Workspaces interface {
 type Outbox interface {
 	// Enqueue adds a mail to the outbox, numbering it.
 	Enqueue(Mail) error
-	// DueMail returns up to limit outbox mails due at now, in the order
-	// they were queued.
+	// DueMail returns up to limit outbox mails due at now, the earliest
+	// due first (then in the order they were queued).
 	DueMail(now time.Time, limit int) ([]Mail, error)
+	// ClaimMail leases up to limit mails due at now to the caller until
+	// until (their next attempt) and returns them, in the order they were
+	// queued: a concurrent claim does not get them, so on several nodes
+	// each mail is sent by one worker; one that is neither deleted nor
+	// rescheduled (its sender died) is due again when the lease ends.
+	ClaimMail(now, until time.Time, limit int) ([]Mail, error)
+	// PutMail updates a mail (its retry state); ErrNotFound when it is gone.
 	PutMail(Mail) error
+	// DeleteMail removes a mail (delivered, or given up); removing one
+	// already gone is not an error.
 	DeleteMail(id uint64) error
 }

@@ -1,8 +1,11 @@
 package storetest
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -196,6 +199,9 @@ func testOutbox(t *testing.T, st store.Store) {
 		if ms, _ := tx.DueMail(t0.Add(time.Hour), 2); len(ms) != 2 {
 			t.Errorf("DueMail limit 2: %d", len(ms))
 		}
+		if ms, _ := tx.DueMail(time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 10); len(ms) != 4 {
+			t.Errorf("DueMail in the year 9999: %d mails, want all 4", len(ms))
+		}
 		return nil
 	})
 	update(t, st, func(tx store.Tx) error {
@@ -219,6 +225,79 @@ func testOutbox(t *testing.T, st store.Store) {
 		}
 		return nil
 	})
+}
+
+// testClaimMail: a claim leases due mail to one worker until its lease
+// ends; concurrent claims get disjoint mails; gone mail stays gone.
+func testClaimMail(t *testing.T, st store.Store) {
+	update(t, st, func(tx store.Tx) error {
+		for i := range 30 {
+			m := store.Mail{To: fmt.Sprintf("u%02d@example.com", i), Subject: "s", Text: "t", Created: t0, Next: t0}
+			if i == 29 {
+				m.Next = t0.Add(time.Hour) // not due yet
+			}
+			if err := tx.Enqueue(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	lease := t0.Add(2 * time.Minute)
+	var first []store.Mail
+	update(t, st, func(tx store.Tx) (err error) { first, err = tx.ClaimMail(t0, lease, 5); return })
+	if len(first) != 5 || first[0].To != "u00@example.com" || first[4].To != "u04@example.com" || !first[0].Next.Equal(lease) {
+		t.Fatalf("first claim: %+v", first)
+	}
+	// Concurrent claims (one per worker) share out the rest: every due
+	// mail exactly once.
+	claimed := map[string]int{}
+	for _, m := range first {
+		claimed[m.To]++
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				var ms []store.Mail
+				err := st.Update(context.Background(), func(tx store.Tx) (err error) { ms, err = tx.ClaimMail(t0.Add(time.Minute), lease, 3); return })
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(ms) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, m := range ms {
+					claimed[m.To]++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(claimed) != 29 {
+		t.Fatalf("%d distinct mails claimed, want the 29 due", len(claimed))
+	}
+	for to, n := range claimed {
+		if n != 1 {
+			t.Errorf("%s claimed %d times", to, n)
+		}
+	}
+	// A lease that ends makes an unsent mail due again; a sent (deleted)
+	// one is gone for good.
+	update(t, st, func(tx store.Tx) error { return tx.DeleteMail(first[0].ID) })
+	update(t, st, func(tx store.Tx) error { return tx.DeleteMail(first[0].ID) })
+	var again []store.Mail
+	update(t, st, func(tx store.Tx) (err error) { again, err = tx.ClaimMail(lease, lease.Add(2*time.Minute), 100); return })
+	if len(again) != 28 || again[0].To != "u01@example.com" {
+		t.Fatalf("after the lease: %d mails, first %+v; want the 28 unsent", len(again), again[0])
+	}
+	err := st.Update(context.Background(), func(tx store.Tx) error { return tx.PutMail(first[0]) })
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("PutMail of a deleted mail: %v, want ErrNotFound", err)
+	}
 }
 
 func testAvatars(t *testing.T, st store.Store) {

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Workspaces", testWorkspaces},
 		{"Audit", testAudit},
 		{"Outbox", testOutbox},
+		{"ClaimMail", testClaimMail},
 		{"Avatars", testAvatars},
 		{"DeleteAccount", testDeleteAccount},
 	}

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// A store written before the outbox kept its due order gets one when it
+// is opened, so its queued mail is still sent.
+func TestBoltIndexesAnOlderOutbox(t *testing.T) {
+	dir := t.TempDir()
+	st, err := OpenBolt(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	err = st.Update(context.Background(), func(tx Tx) error {
+		for _, to := range []string{"a@example.com", "b@example.com", "c@example.com"} {
+			if err := tx.Enqueue(Mail{To: to, Subject: "s", Text: "t", Created: now, Next: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As the older version left it: mail, and no due order.
+	err = st.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bOutboxDue); err != nil {
+			return err
+		}
+		_, err := tx.CreateBucket(bOutboxDue)
+		return err
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	st, err = OpenBolt(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var due []Mail
+	if err := st.View(context.Background(), func(tx Tx) (err error) { due, err = tx.DueMail(now, 10); return }); err != nil {
+		t.Fatal(err)
+	}
+	if len(due) != 3 || due[0].To != "a@example.com" || due[2].To != "c@example.com" {
+		t.Fatalf("due after reopening: %+v, want the 3 queued mails in order", due)
+	}
+}
