@@ -95,14 +95,14 @@ func TestResetAndEmailLinks(t *testing.T) {
 	e := newEnv(t)
 	ada := e.signUp("ada@example.com", "Ada")
 	e.signUp("bob@example.com", "Bob")
-	if err := e.svc.ForgotPassword(origin, "not an address"); err == nil {
+	if err := e.svc.ForgotPassword(e.ctx, origin, "not an address"); err == nil {
 		t.Fatal("a malformed address was accepted")
 	}
 	// Both answered alike, whether or not the address has an account.
-	if err := e.svc.ForgotPassword(origin, "nobody@example.com"); err != nil {
+	if err := e.svc.ForgotPassword(e.ctx, origin, "nobody@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.ForgotPassword(origin, "ada@example.com"); err != nil {
+	if err := e.svc.ForgotPassword(e.ctx, origin, "ada@example.com"); err != nil {
 		t.Fatal(err)
 	}
 	waitMail(t, e, "ada@example.com", 1)
@@ -129,7 +129,7 @@ func TestResetAndEmailLinks(t *testing.T) {
 	refused(t, err, account.Invalid, wire.CodeExpired)
 
 	// A fresh link resets the password and ends every session.
-	if err := e.svc.ForgotPassword(origin, "ada@lovelace.example"); err != nil {
+	if err := e.svc.ForgotPassword(e.ctx, origin, "ada@lovelace.example"); err != nil {
 		t.Fatal(err)
 	}
 	waitMail(t, e, "ada@lovelace.example", 2)

@@ -28,8 +28,8 @@ func (s *Service) ChangeEmail(ctx context.Context, ss store.Session, newEmail, p
 	if err != nil {
 		return invalid("%s", err)
 	}
-	if !s.limits.Allow("email-change:"+ss.AccountID, 5.0/3600, 5) {
-		return tooMany()
+	if err := s.limit(ctx, "email-change", ss.AccountID, 5.0/3600, 5); err != nil {
+		return err
 	}
 	a, release, err := s.checkOwnPassword(ctx, ss.AccountID, password, "Your password is not correct.")
 	if err != nil {
@@ -71,8 +71,8 @@ var errOtherAccount = errors.New("token of another account")
 // that asked: callerToken, the session secret the request carried (if
 // any), must not be another account's. The old address is told.
 func (s *Service) VerifyEmail(ctx context.Context, o Origin, token, callerToken string) (string, error) {
-	if !s.limits.Allow("verify:"+o.IP, 1, 20) {
-		return "", tooMany()
+	if err := s.limit(ctx, "verify", o.IP, 1, 20); err != nil {
+		return "", err
 	}
 	var caller string
 	if callerToken != "" {

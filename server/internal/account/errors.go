@@ -78,9 +78,11 @@ func ruleError(err error) error {
 var (
 	errBadCredentials = refuse(Unauthenticated, wire.CodeBadCredentials, "Email or password is incorrect.")
 	errCodeRefused    = refuse(Unauthenticated, wire.CodeBadCredentials, "That code is not valid or was already used.")
-	errAttemptBusy    = throttled(0, "Another attempt is in progress; try again in a moment.")
 	errSessionEnded   = refuse(Unauthenticated, wire.CodeRevoked, "This session has ended; sign in again.")
 )
+
+// attemptBusy refuses an attempt while another for the account is in progress.
+const attemptBusy = "Another attempt is in progress; try again in a moment."
 
 // errBadCode stops a transaction whose second-factor code was refused.
 var errBadCode = errors.New("bad second-factor code")

@@ -77,13 +77,20 @@ const ForgotAnswer = "If an account exists for that address, we have sent it a l
 // ForgotPassword mails a reset link to the account with that address, if
 // any. It returns at once, the same whether or not there is one: the
 // lookup and the mail happen after (see Run).
-func (s *Service) ForgotPassword(o Origin, address string) error {
+func (s *Service) ForgotPassword(ctx context.Context, o Origin, address string) error {
 	email, err := model.NormalizeEmail(address)
 	if err != nil {
 		return invalid("%s", err)
 	}
-	if !s.limits.Allow("forgot:"+o.IP, 10.0/3600, 10) || !s.limits.Allow("forgot:"+email, 3.0/3600, 3) {
-		return throttled(3600, "Too many reset requests; check your inbox (and spam folder) or try again in an hour.")
+	for _, l := range []struct {
+		kind, subject string
+		n             int
+	}{{"forgot-ip", o.IP, 10}, {"forgot-email", email, 3}} {
+		if wait, err := s.wait(ctx, l.kind, l.subject, float64(l.n)/3600, l.n); err != nil {
+			return err
+		} else if wait > 0 {
+			return throttled(3600, "Too many reset requests; check your inbox (and spam folder) or try again in an hour.")
+		}
 	}
 	select {
 	case s.jobs <- func() { s.mailResetLink(email) }:
@@ -130,8 +137,8 @@ type ResetPassword struct {
 // token (and the second factor when 2FA is on); every session of the
 // account ends.
 func (s *Service) ResetPassword(ctx context.Context, o Origin, req ResetPassword) error {
-	if !s.limits.Allow("reset:"+o.IP, 1, 20) {
-		return tooMany()
+	if err := s.limit(ctx, "reset", o.IP, 1, 20); err != nil {
+		return err
 	}
 	expired := refuse(Invalid, wire.CodeExpired, "This reset link has expired or was already used. Ask for a new one with Forgot password?.")
 	hash := auth.HashToken(strings.TrimSpace(req.Token))
@@ -157,10 +164,11 @@ func (s *Service) ResetPassword(ctx context.Context, o Origin, req ResetPassword
 	if a.TwoFactor.Enabled && strings.TrimSpace(req.Code) == "" {
 		return refuse(Unauthenticated, wire.CodeSecondFactor, "Two-factor authentication is on: enter the 6-digit code from your authenticator app, or a backup code.")
 	}
-	if !s.guard.lock(a.Email) {
-		return errAttemptBusy
+	release, err := s.claimAttempt(ctx, a.Email, attemptBusy)
+	if err != nil {
+		return err
 	}
-	defer s.guard.unlock(a.Email)
+	defer release()
 	if a.TwoFactor.Enabled {
 		if e := s.throttled(a.Failures, a.LastFailure); e != nil {
 			return e

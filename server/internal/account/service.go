@@ -11,7 +11,6 @@ import (
 
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/geo"
-	"github.com/dialnexa/account/server/internal/ratelimit"
 	"github.com/dialnexa/account/server/internal/store"
 )
 
@@ -53,9 +52,7 @@ type Service struct {
 	origin   string
 	geo      *geo.Locator
 	// dummy is a hash verified for unknown emails, so timing matches.
-	dummy  string
-	guard  *guard
-	limits *ratelimit.Keyed
+	dummy string
 	// jobs holds work answered before it is done (forgotten-password
 	// mails), run by Run.
 	jobs chan func()
@@ -94,8 +91,6 @@ func New(cfg Config) (*Service, error) {
 		hasher:   auth.NewHasher(cfg.HashLimit, cfg.Rand),
 		origin:   cfg.PublicOrigin,
 		geo:      cfg.Geo,
-		guard:    newGuard(),
-		limits:   ratelimit.New(cfg.Now),
 		jobs:     make(chan func(), 256),
 	}
 	var err error

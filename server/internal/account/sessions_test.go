@@ -117,7 +117,7 @@ func TestChangePassword(t *testing.T) {
 	e := newEnv(t)
 	ada := e.signUp("ada@example.com", "Ada")
 	laptop := e.signIn("ada@example.com", "laptop")
-	if err := e.svc.ForgotPassword(origin, "ada@example.com"); err != nil {
+	if err := e.svc.ForgotPassword(e.ctx, origin, "ada@example.com"); err != nil {
 		t.Fatal(err)
 	}
 	e.fx.take()

@@ -51,8 +51,8 @@ func (s *Service) SignUp(ctx context.Context, o Origin, req SignUp) (NewSession,
 	}
 	// Input the rules refuse costs nothing; what passes costs a hash and
 	// may reveal that an address is registered, so it is rate limited.
-	if !s.limits.Allow("signup:"+o.IP, 1, 10) {
-		return NewSession{}, tooMany()
+	if err := s.limit(ctx, "signup", o.IP, 1, 10); err != nil {
+		return NewSession{}, err
 	}
 	hash, err := s.hasher.Hash(ctx, req.Password)
 	if err != nil {
@@ -77,8 +77,8 @@ func (s *Service) SignUp(ctx context.Context, o Origin, req SignUp) (NewSession,
 // and per account; an unknown address costs and answers the same as a
 // wrong password.
 func (s *Service) SignIn(ctx context.Context, o Origin, req SignIn) (NewSession, error) {
-	if !s.limits.Allow("signin:"+o.IP, 1, 20) {
-		return NewSession{}, tooMany()
+	if err := s.limit(ctx, "signin-ip", o.IP, 1, 20); err != nil {
+		return NewSession{}, err
 	}
 	email, err := model.NormalizeEmail(req.Email)
 	if err != nil {
@@ -86,24 +86,30 @@ func (s *Service) SignIn(ctx context.Context, o Origin, req SignIn) (NewSession,
 		s.hasher.Verify(ctx, req.Password, s.dummy)
 		return NewSession{}, errBadCredentials
 	}
-	if !s.limits.Allow("signin:"+email, 0.2, 10) {
-		return NewSession{}, tooMany()
+	if err := s.limit(ctx, "signin-email", email, 0.2, 10); err != nil {
+		return NewSession{}, err
 	}
-	if !s.guard.lock(email) {
-		return NewSession{}, throttled(0, "Another sign-in for this account is in progress; try again in a moment.")
+	release, err := s.claimAttempt(ctx, email, "Another sign-in for this account is in progress; try again in a moment.")
+	if err != nil {
+		return NewSession{}, err
 	}
-	defer s.guard.unlock(email)
+	defer release()
 
 	var a store.Account
 	err = s.store.View(ctx, func(tx store.Tx) (err error) { a, err = tx.AccountByEmail(email); return })
 	if isNotFound(err) {
 		// Throttled exactly like an account, so throttling reveals nothing.
-		f := s.guard.unknownState(email)
-		if e := s.throttled(f.failures, f.last); e != nil {
+		f, err := s.unknownFailures(ctx, email)
+		if err != nil {
+			return NewSession{}, err
+		}
+		if e := s.throttled(f.Count, f.Last); e != nil {
 			return NewSession{}, e
 		}
 		s.hasher.Verify(ctx, req.Password, s.dummy)
-		s.guard.unknownFailed(email, s.now())
+		if err := s.unknownFailed(ctx, email); err != nil {
+			return NewSession{}, err
+		}
 		return NewSession{}, errBadCredentials
 	}
 	if err != nil {

@@ -2,10 +2,12 @@ package account
 
 import (
 	"context"
-	gosync "sync"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 
 	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/ratelimit"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -52,65 +54,94 @@ func (s *Service) throttled(failures int, last time.Time) *Error {
 	return nil
 }
 
-// guard serializes sign-in attempts per key (an account's email), so
-// parallel guesses cannot all slip past one throttle check, and keeps the
-// failure counters of addresses with no account in memory, so they are
-// throttled exactly like real ones and throttling reveals nothing.
-type guard struct {
-	mu      gosync.Mutex
-	busy    map[string]bool
-	unknown map[string]*failState
+// attemptLease bounds how long one sign-in attempt holds its account's
+// lease (a node that dies mid-attempt holds it no longer).
+const attemptLease = time.Minute
+
+// guardKey is what the store keeps a protection counter or lease under: a
+// hash of what it is about (a client address, an email address, an
+// account), so the store does not collect the addresses people type.
+func guardKey(kind, subject string) string {
+	sum := sha256.Sum256([]byte(kind + "\x00" + subject))
+	return kind + ":" + hex.EncodeToString(sum[:16])
 }
 
-type failState struct {
-	failures int
-	last     time.Time
+// wait counts one event of kind for subject against r per second with
+// bursts of burst, in the store, so every node counts it; it returns 0
+// when the event fits, or how long until it would (counting nothing).
+func (s *Service) wait(ctx context.Context, kind, subject string, r float64, burst int) (time.Duration, error) {
+	var wait time.Duration
+	err := s.store.Update(ctx, func(tx store.Tx) (err error) { wait, err = s.take(tx, kind, subject, r, burst); return })
+	return wait, err
 }
 
-func newGuard() *guard {
-	return &guard{busy: map[string]bool{}, unknown: map[string]*failState{}}
-}
-
-// lock claims key; it returns false if an attempt for key is in progress.
-func (g *guard) lock(key string) bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.busy[key] {
-		return false
+// take is wait inside tx: the event counts if tx commits.
+func (s *Service) take(tx store.Tx, kind, subject string, r float64, burst int) (time.Duration, error) {
+	key := guardKey(kind, subject)
+	now := s.now()
+	b, err := tx.Bucket(key)
+	if isNotFound(err) {
+		b = store.Bucket{Tokens: float64(burst), At: now}
+	} else if err != nil {
+		return 0, err
 	}
-	g.busy[key] = true
-	return true
+	left, wait := ratelimit.Take(b.Tokens, b.At, r, burst, now)
+	if wait > 0 {
+		return wait, nil
+	}
+	return 0, tx.PutBucket(key, store.Bucket{Tokens: left, At: now})
 }
 
-func (g *guard) unlock(key string) {
-	g.mu.Lock()
-	delete(g.busy, key)
-	g.mu.Unlock()
+// limit is wait that refuses with tooMany when the event does not fit.
+func (s *Service) limit(ctx context.Context, kind, subject string, r float64, burst int) error {
+	wait, err := s.wait(ctx, kind, subject, r, burst)
+	if err == nil && wait > 0 {
+		return tooMany()
+	}
+	return err
 }
 
-// unknownState returns the in-memory counters of an address with no account.
-func (g *guard) unknownState(email string) failState {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if f := g.unknown[email]; f != nil {
-		return *f
+// claimAttempt takes the lease of one sign-in attempt for an email address
+// (an account's, or one with no account), so parallel guesses, on any
+// node, cannot all slip past one throttle check. It returns a release func
+// the caller must defer, or errAttemptBusy while another attempt holds it.
+func (s *Service) claimAttempt(ctx context.Context, email, busy string) (func(), error) {
+	key := guardKey("attempt", email)
+	now := s.now()
+	var ok bool
+	if err := s.store.Update(ctx, func(tx store.Tx) (err error) { ok, err = tx.TakeLease(key, now, now.Add(attemptLease)); return }); err != nil {
+		return nil, err
 	}
-	return failState{}
+	if !ok {
+		return nil, throttled(0, "%s", busy)
+	}
+	return func() {
+		if err := s.store.Update(context.Background(), func(tx store.Tx) error { return tx.DropLease(key) }); err != nil {
+			s.log.Warn("release sign-in attempt", "err", err)
+		}
+	}, nil
 }
 
-func (g *guard) unknownFailed(email string, now time.Time) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.unknown) > 100_000 {
-		g.unknown = map[string]*failState{} // bounded memory; forgetting only helps the guesser a little
-	}
-	f := g.unknown[email]
-	if f == nil {
-		f = &failState{}
-		g.unknown[email] = f
-	}
-	f.failures++
-	f.last = now
+// unknownFailures returns the failed sign-ins of an address with no
+// account, counted in the store like an account's, so they are throttled
+// exactly like real ones and throttling reveals nothing.
+func (s *Service) unknownFailures(ctx context.Context, email string) (store.Failures, error) {
+	var f store.Failures
+	err := s.store.View(ctx, func(tx store.Tx) (err error) { f, err = tx.Failures(guardKey("unknown", email)); return })
+	return f, err
+}
+
+// unknownFailed counts a failed sign-in of an address with no account.
+func (s *Service) unknownFailed(ctx context.Context, email string) error {
+	key := guardKey("unknown", email)
+	now := s.now()
+	return s.store.Update(ctx, func(tx store.Tx) error {
+		f, err := tx.Failures(key)
+		if err != nil {
+			return err
+		}
+		return tx.PutFailures(key, store.Failures{Count: f.Count + 1, Last: now})
+	})
 }
 
 // recordFailure counts a failed attempt on the account.
@@ -168,10 +199,10 @@ func (s *Service) beginAttempt(ctx context.Context, accountID string) (store.Acc
 	if err := s.store.View(ctx, func(tx store.Tx) (err error) { a, err = tx.Account(accountID); return }); err != nil {
 		return a, nil, err
 	}
-	if !s.guard.lock(a.Email) {
-		return a, nil, errAttemptBusy
+	release, err := s.claimAttempt(ctx, a.Email, attemptBusy)
+	if err != nil {
+		return a, nil, err
 	}
-	release := func() { s.guard.unlock(a.Email) }
 	if e := s.throttled(a.Failures, a.LastFailure); e != nil {
 		release()
 		return a, nil, e

@@ -101,8 +101,8 @@ func (s *Service) SetupTwoFactor(ctx context.Context, ss store.Session, password
 // secret (and the password, or an open step-up window), and returns the
 // backup codes, shown once.
 func (s *Service) EnableTwoFactor(ctx context.Context, ss store.Session, password, code string) ([]string, error) {
-	if !s.limits.Allow("2fa-enable:"+ss.ID, 0.2, 10) {
-		return nil, tooMany()
+	if err := s.limit(ctx, "2fa-enable", ss.ID, 0.2, 10); err != nil {
+		return nil, err
 	}
 	_, release, err := s.stepUp(ctx, ss, password)
 	if err != nil {

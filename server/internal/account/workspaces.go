@@ -128,15 +128,22 @@ const (
 	invitesPerWorkspaceHour = 30
 )
 
-// inviteLimit counts one invitation from the account to the workspace, or
-// says when more may be sent.
-func (s *Service) inviteLimit(accountID, workspaceID string) error {
+// inviteLimit counts one invitation from the account to the workspace,
+// inside tx, or says when more may be sent.
+func (s *Service) inviteLimit(tx store.Tx, accountID, workspaceID string) error {
 	mins := func(d time.Duration) int { return int((d + time.Minute - 1) / time.Minute) }
 	secs := func(d time.Duration) int { return int(d.Round(time.Second)/time.Second) + 1 }
-	if d := s.limits.Wait("invite-from:"+accountID, invitesPerAccountHour/3600.0, invitesPerAccountHour); d > 0 {
+	d, err := s.take(tx, "invite-from", accountID, invitesPerAccountHour/3600.0, invitesPerAccountHour)
+	if err != nil {
+		return err
+	}
+	if d > 0 {
 		return throttled(secs(d), "You have sent %d invitations in the last hour; you can send another in %d minutes.", invitesPerAccountHour, mins(d))
 	}
-	if d := s.limits.Wait("invite-to:"+workspaceID, invitesPerWorkspaceHour/3600.0, invitesPerWorkspaceHour); d > 0 {
+	if d, err = s.take(tx, "invite-to", workspaceID, invitesPerWorkspaceHour/3600.0, invitesPerWorkspaceHour); err != nil {
+		return err
+	}
+	if d > 0 {
 		return throttled(secs(d), "This workspace has sent %d invitations in the last hour; another can be sent in %d minutes.", invitesPerWorkspaceHour, mins(d))
 	}
 	return nil
@@ -168,7 +175,7 @@ func (s *Service) Invite(ctx context.Context, ss store.Session, workspaceID, add
 	return email, s.changeWorkspace(ctx, ss, workspaceID, managers, func(tx txn, ws *store.Workspace, inviter store.Account) error {
 		// Counted only for those allowed to invite, so an outsider
 		// cannot use up a workspace's invitations.
-		if err := s.inviteLimit(ss.AccountID, ws.ID); err != nil {
+		if err := s.inviteLimit(tx, ss.AccountID, ws.ID); err != nil {
 			return err
 		}
 		// Inviting an address again replaces its pending invitation.

@@ -38,7 +38,7 @@ func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	if err := s.accounts.ForgotPassword(origin(r), req.Email); err != nil {
+	if err := s.accounts.ForgotPassword(r.Context(), origin(r), req.Email); err != nil {
 		s.fail(w, "forgot password", err)
 		return
 	}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/server/internal/store/migrations"
 	"github.com/dialnexa/account/server/internal/store/pgtest"
 	"github.com/dialnexa/account/server/internal/store/storetest"
 )
@@ -55,9 +57,13 @@ func TestPostgresMigrations(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(context.Background())
+	files, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil || len(files) < 2 {
+		t.Fatalf("embedded migrations: %v, %v", files, err)
+	}
 	var n int
-	if err := conn.QueryRow(context.Background(), "SELECT count(*) FROM goose_db_version WHERE version_id > 0").Scan(&n); err != nil || n != 1 {
-		t.Fatalf("applied migrations: %d, %v; want 1", n, err)
+	if err := conn.QueryRow(context.Background(), "SELECT count(*) FROM goose_db_version WHERE version_id > 0").Scan(&n); err != nil || n != len(files) {
+		t.Fatalf("applied migrations: %d, %v; want each of the %d once", n, err, len(files))
 	}
 	if _, err := conn.Exec(context.Background(), "INSERT INTO goose_db_version (version_id, is_applied) VALUES (999, true)"); err != nil {
 		t.Fatal(err)

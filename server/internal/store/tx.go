@@ -32,6 +32,7 @@ type Tx interface {
 	Services
 	Workspaces
 	Outbox
+	Guards
 }
 
 // Accounts are the account records, their addresses and pictures.
@@ -175,4 +176,26 @@ type Outbox interface {
 	// DeleteMail removes a mail (delivered, or given up); removing one
 	// already gone is not an error.
 	DeleteMail(id uint64) error
+}
+
+// Guards are what protects accounts on every node at once: rate-limit
+// buckets (per client address, email address or account), the failed
+// attempts of addresses with no account, and leases (one sign-in attempt
+// at a time per account; one node at a time for a job). Keys are opaque
+// to the store. In a read-write transaction, reading a bucket or a count
+// locks it until the commit, so concurrent transactions on several nodes
+// count every event.
+type Guards interface {
+	// Bucket returns the rate-limit bucket key; ErrNotFound for one never
+	// stored.
+	Bucket(key string) (Bucket, error)
+	PutBucket(key string, b Bucket) error
+	// Failures returns the failed attempts counted under key (none: zero).
+	Failures(key string) (Failures, error)
+	PutFailures(key string, f Failures) error
+	// TakeLease takes the lease key until until if it is free at now (never
+	// taken, dropped, or expired) and reports whether it did; DropLease
+	// frees it.
+	TakeLease(key string, now, until time.Time) (bool, error)
+	DropLease(key string) error
 }

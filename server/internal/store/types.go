@@ -277,3 +277,15 @@ type Token struct {
 	// email-change links only).
 	Epoch uint64 `json:"epoch,omitempty"`
 }
+
+// Bucket is a token bucket: Tokens at time At.
+type Bucket struct {
+	Tokens float64   `json:"tokens"`
+	At     time.Time `json:"at"`
+}
+
+// Failures counts failed attempts: Count of them, the last at Last.
+type Failures struct {
+	Count int       `json:"count"`
+	Last  time.Time `json:"last"`
+}

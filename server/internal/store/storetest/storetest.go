@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Audit", testAudit},
 		{"Outbox", testOutbox},
 		{"ClaimMail", testClaimMail},
+		{"Guards", testGuards},
 		{"Avatars", testAvatars},
 		{"DeleteAccount", testDeleteAccount},
 	}
