@@ -97,16 +97,3 @@ func (s *Service) WorkspaceAudit(ctx context.Context, ss store.Session, workspac
 	}
 	return page, err
 }
-
-// PruneAudit deletes audit entries older than model.AuditRetention, in
-// batches so no transaction grows large.
-func (s *Service) PruneAudit(ctx context.Context) error {
-	cut := s.now().Add(-model.AuditRetention)
-	for {
-		var n int
-		err := s.store.Update(ctx, func(tx store.Tx) (err error) { n, err = tx.PruneAudit(cut, 1000); return })
-		if err != nil || n < 1000 {
-			return err
-		}
-	}
-}

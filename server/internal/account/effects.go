@@ -17,6 +17,7 @@ type Effects struct {
 	Views    []string     // accounts whose view changed
 	Events   []Delivery   // events for an account's connected clients
 	Mail     bool         // the outbox has new mail
+	Jobs     bool         // a job was added
 }
 
 // Revocation closes the sockets of an account or a session with a reason
@@ -31,7 +32,7 @@ type Delivery struct {
 
 // Empty reports whether there is nothing to apply.
 func (fx *Effects) Empty() bool {
-	return len(fx.Accounts) == 0 && len(fx.Sessions) == 0 && len(fx.Views) == 0 && len(fx.Events) == 0 && !fx.Mail
+	return len(fx.Accounts) == 0 && len(fx.Sessions) == 0 && len(fx.Views) == 0 && len(fx.Events) == 0 && !fx.Mail && !fx.Jobs
 }
 
 // Applier carries out committed effects: on one node it tells the node's

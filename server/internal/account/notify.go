@@ -79,8 +79,8 @@ const errorRateWindow = time.Hour
 var errNoAccount = notFound("No account has that email address or id.")
 
 // ReportEvent turns an event another service reports into notifications
-// for its account (a platform status with no account: for every account)
-// and returns how many it raised.
+// for its account and returns how many it raised. (A platform status for
+// every account is a broadcast: see Broadcast.)
 func (s *Service) ReportEvent(ctx context.Context, e ServiceEvent) (int, error) {
 	now := s.now()
 	if e.At.IsZero() {
@@ -101,12 +101,8 @@ func (s *Service) ReportEvent(ctx context.Context, e ServiceEvent) (int, error) 
 			a, err := tx.AccountByEmail(email)
 			targets = []string{a.ID}
 			return err
-		case e.Type == "platform_status":
-			var err error
-			targets, err = tx.AccountIDs()
-			return err
 		}
-		return invalid("Say which account: email or accountId.")
+		return invalid("Say which account: email or accountId (only platform_status goes to every account).")
 	})
 	if isNotFound(err) {
 		return 0, errNoAccount
@@ -234,42 +230,4 @@ func addUsage(a *store.Account, month string, u store.Usage) {
 		}
 		delete(a.Usage, oldest)
 	}
-}
-
-// SendMonthlySummaries sends each account that existed before this month
-// the summary of the previous month, once. Run runs it hourly.
-func (s *Service) SendMonthlySummaries(ctx context.Context) (int, error) {
-	now := s.now().UTC()
-	start := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	prev := start.AddDate(0, -1, 0)
-	key := prev.Format("2006-01")
-	var ids []string
-	if err := s.store.View(ctx, func(tx store.Tx) (err error) { ids, err = tx.AccountIDs(); return }); err != nil {
-		return 0, err
-	}
-	sent := 0
-	for _, id := range ids {
-		var did bool
-		err := s.change(ctx, func(tx txn) error {
-			did = false
-			a, err := tx.Account(id)
-			if err != nil || !a.Created.Before(start) || a.SummarySent >= key {
-				return err
-			}
-			u := a.Usage[key]
-			body := fmt.Sprintf("%s: %d calls (%d failed), %d campaigns completed.", prev.Format("January 2006"), u.Calls, u.Failed, u.Campaigns)
-			if err := s.notify(tx, &a, model.NotifMonthlySummary, "Monthly usage summary for "+prev.Format("January 2006"), body, "/usage?month="+key, now); err != nil {
-				return err
-			}
-			a.SummarySent, did = key, true
-			return tx.PutAccount(a)
-		})
-		if err != nil {
-			return sent, err
-		}
-		if did {
-			sent++
-		}
-	}
-	return sent, nil
 }

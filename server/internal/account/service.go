@@ -100,31 +100,17 @@ func New(cfg Config) (*Service, error) {
 	return s, nil
 }
 
-// Run runs the background work of the commands (mail for forgotten
-// passwords), the monthly summaries and the audit-log retention, hourly,
-// until ctx ends.
+// Run runs the work commands answer before it is done (mail for
+// forgotten passwords) until ctx ends. (Jobs over every account are run
+// by a jobs.Runner, calling Step.)
 func (s *Service) Run(ctx context.Context) {
-	hourly := time.NewTicker(time.Hour)
-	defer hourly.Stop()
-	s.hourly(ctx)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case job := <-s.jobs:
 			job()
-		case <-hourly.C:
-			s.hourly(ctx)
 		}
-	}
-}
-
-func (s *Service) hourly(ctx context.Context) {
-	if _, err := s.SendMonthlySummaries(ctx); err != nil {
-		s.log.Error("monthly summaries", "err", err)
-	}
-	if err := s.PruneAudit(ctx); err != nil {
-		s.log.Error("prune audit logs", "err", err)
 	}
 }
 

@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"time"
@@ -106,17 +107,17 @@ func (s *Service) limit(ctx context.Context, kind, subject string, r float64, bu
 // node, cannot all slip past one throttle check. It returns a release func
 // the caller must defer, or errAttemptBusy while another attempt holds it.
 func (s *Service) claimAttempt(ctx context.Context, email, busy string) (func(), error) {
-	key := guardKey("attempt", email)
+	key, holder := guardKey("attempt", email), rand.Text()
 	now := s.now()
 	var ok bool
-	if err := s.store.Update(ctx, func(tx store.Tx) (err error) { ok, err = tx.TakeLease(key, now, now.Add(attemptLease)); return }); err != nil {
+	if err := s.store.Update(ctx, func(tx store.Tx) (err error) { ok, err = tx.TakeLease(key, holder, now, now.Add(attemptLease)); return }); err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, throttled(0, "%s", busy)
 	}
 	return func() {
-		if err := s.store.Update(context.Background(), func(tx store.Tx) error { return tx.DropLease(key) }); err != nil {
+		if err := s.store.Update(context.Background(), func(tx store.Tx) error { return tx.DropLease(key, holder) }); err != nil {
 			s.log.Warn("release sign-in attempt", "err", err)
 		}
 	}, nil

@@ -22,6 +22,7 @@ const (
 	EndSession Kind = "s" // the session ended: close its sockets with Reason
 	EndAccount Kind = "a" // the account was deleted: close every socket with Reason
 	Mail       Kind = "m" // the outbox has new mail
+	Jobs       Kind = "j" // a job was added
 )
 
 // Envelope announces one committed change.

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -114,10 +115,31 @@ func TestNotificationsPreferencesAndTriggers(t *testing.T) {
 		t.Errorf("after the error-rate alert (once an hour): unread %d newest %+v", v.Unread, v.Inbox[0])
 	}
 
-	// Platform status without an address: every account.
-	event(t, ts, map[string]any{"type": "platform_status", "title": "Scheduled maintenance", "message": "Sunday 02:00–03:00 UTC"})
+	// Platform status without an address: every account, as a job
+	// answered at once.
+	a := event(t, ts, map[string]any{"type": "platform_status", "title": "Scheduled maintenance", "message": "Sunday 02:00–03:00 UTC"})
+	var job struct {
+		ID       string
+		Done     bool
+		Accounts int
+		Count    int
+	}
+	a.decode(t, &job)
+	if a.status != http.StatusAccepted || job.ID == "" || a.header.Get("Location") != "/internal/v1/jobs/"+job.ID {
+		t.Fatalf("broadcast answered %d %s", a.status, a.body)
+	}
+	waitFor(t, "the broadcast job to finish", func() bool {
+		call(t, ts, "GET", "/internal/v1/jobs/"+job.ID, ts.token, nil).decode(t, &job)
+		return job.Done
+	})
+	if job.Accounts != 2 || job.Count != 2 {
+		t.Errorf("broadcast job: %+v, want 2 accounts and 2 notifications", job)
+	}
 	if v2 := view(t, ts, s2.Token); v2.Unread != 1 || v2.Inbox[0].Title != "Scheduled maintenance" {
 		t.Errorf("platform status on the other account: %+v", v2.Inbox)
+	}
+	if a := call(t, ts, "GET", "/internal/v1/jobs/broadcast/nope", ts.token, nil); a.status != http.StatusNotFound {
+		t.Errorf("an unknown job: %d", a.status)
 	}
 
 	// The bell: mark one, then all, read.
@@ -133,17 +155,31 @@ func TestNotificationsPreferencesAndTriggers(t *testing.T) {
 		t.Errorf("after marking all read: unread %d", v.Unread)
 	}
 
-	// The monthly usage summary, on schedule: once November is over, each
-	// account gets November's numbers, once.
-	if n, err := ts.api.SendMonthlySummaries(); err != nil || n != 0 {
-		t.Fatalf("summaries during the accounts' first month: %d, %v; want none", n, err)
+	// The monthly usage summary, on schedule (a job): once November is
+	// over, each account gets November's numbers, once.
+	summaries := func() int {
+		if err := ts.api.RunJobs(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, tok := range []string{s.Token, s2.Token} {
+			for _, in := range view(t, ts, tok).Inbox {
+				if in.Type == account.NotifMonthlySummary {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if n := summaries(); n != 0 {
+		t.Fatalf("%d summaries during the accounts' first month; want none", n)
 	}
 	ts.clock.Advance(5 * 24 * time.Hour) // 2 December
-	if n, err := ts.api.SendMonthlySummaries(); err != nil || n != 2 {
-		t.Fatalf("monthly summaries: %d, %v; want 2", n, err)
+	if n := summaries(); n != 2 {
+		t.Fatalf("%d monthly summaries; want 2", n)
 	}
-	if n, _ := ts.api.SendMonthlySummaries(); n != 0 {
-		t.Errorf("summaries sent twice for one month")
+	if n := summaries(); n != 2 {
+		t.Errorf("%d summaries after running the jobs again; want still 2 (once a month)", n)
 	}
 	sum := ts.inbox.waitFor(t, "notif@example.com", "Monthly usage summary for November 2026")
 	if !strings.Contains(sum.Body, "12 calls (3 failed), 1 campaigns completed") {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/store"
@@ -56,10 +57,53 @@ func (s *Server) serviceEvents(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &e) {
 		return
 	}
+	if e.Type == "platform_status" && e.Email == "" && e.AccountID == "" {
+		// Every account: a job, answered before it is done.
+		j, err := s.accounts.Broadcast(r.Context(), e)
+		if err != nil {
+			s.fail(w, "broadcast", err)
+			return
+		}
+		w.Header().Set("Location", "/internal/v1/jobs/"+j.ID)
+		writeJSON(w, http.StatusAccepted, struct {
+			jobStatus
+			Message string `json:"message"`
+		}{jobView(j), "Sending to every account in the background: job " + j.ID + "; GET /internal/v1/jobs/" + j.ID + " shows how far it is."})
+		return
+	}
 	n, err := s.accounts.ReportEvent(r.Context(), e)
 	if err != nil {
 		s.fail(w, "service event", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]int{"notifications": n})
+}
+
+// jobStatus is what the API says about a job.
+type jobStatus struct {
+	ID       string     `json:"id"`
+	Kind     string     `json:"kind"`
+	Done     bool       `json:"done"`
+	Accounts int        `json:"accounts"` // accounts handled so far
+	Count    int        `json:"count"`    // notifications raised, or records pruned
+	Created  time.Time  `json:"created"`
+	Finished *time.Time `json:"finished,omitempty"`
+}
+
+func jobView(j store.Job) jobStatus {
+	v := jobStatus{ID: j.ID, Kind: j.Kind, Done: !j.Finished.IsZero(), Accounts: j.Accounts, Count: j.Count, Created: j.Created}
+	if v.Done {
+		v.Finished = &j.Finished
+	}
+	return v
+}
+
+// job is GET /internal/v1/jobs/{id...}: how far a job is.
+func (s *Server) job(w http.ResponseWriter, r *http.Request) {
+	j, err := s.accounts.Job(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, "read job", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, jobView(j))
 }

@@ -81,6 +81,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /internal/v1/support/disable-2fa", s.internal(s.supportDisableTwoFactor))
 	mux.HandleFunc("POST /internal/v1/events", s.internal(s.serviceEvents))
 	mux.HandleFunc("POST /internal/v1/resources", s.internal(s.serviceResources))
+	mux.HandleFunc("GET /internal/v1/jobs/{id...}", s.internal(s.job))
 	mux.HandleFunc("POST /v1/workspaces", s.authed(s.createWorkspace))
 	mux.HandleFunc("POST /v1/workspaces/{id}/invitations", s.authed(s.invite))
 	mux.HandleFunc("POST /v1/workspaces/{id}/transfer", s.authed(s.transferOwnership))

@@ -6,6 +6,7 @@ package node
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/dialnexa/account/server/internal/bus"
 	"github.com/dialnexa/account/server/internal/geo"
 	"github.com/dialnexa/account/server/internal/httpapi"
+	"github.com/dialnexa/account/server/internal/jobs"
 	"github.com/dialnexa/account/server/internal/mail"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/server/internal/syncsrv"
@@ -63,6 +65,9 @@ type Config struct {
 	// Bus tells the other nodes on the same store about changes; nil is
 	// bus.Local, for a node alone on its store.
 	Bus bus.Bus
+	// JobPoll is how often the node looks for jobs without being woken
+	// (default 5s).
+	JobPoll time.Duration
 	// GeoIP is the path of an optional MaxMind City database for session
 	// locations; without one, locations are "Unknown".
 	GeoIP string
@@ -75,6 +80,7 @@ type Server struct {
 	sockets  *syncsrv.Server
 	http     *httpapi.Server
 	mail     *mail.Worker
+	jobs     *jobs.Runner
 	geo      *geo.Locator
 	bus      bus.Bus
 	log      *slog.Logger
@@ -113,6 +119,10 @@ func New(cfg Config) (*Server, error) {
 		n.geo.Close()
 		return nil, err
 	}
+	n.jobs = jobs.New(cfg.Store, n.accounts, rand.Text(), cfg.Now, cfg.Log)
+	if cfg.JobPoll > 0 {
+		n.jobs.Poll = cfg.JobPoll
+	}
 	n.sockets = syncsrv.New(syncsrv.Config{
 		Accounts: n.accounts, Log: cfg.Log, Heartbeat: cfg.Heartbeat,
 		MessageRate: cfg.MessageRate, MessageBurst: cfg.MessageBurst, MinProtocolVersion: cfg.MinProtocolVersion,
@@ -131,10 +141,13 @@ func (n *Server) apply(fx *account.Effects) {
 	if fx.Mail && n.mail != nil {
 		n.mail.Wake()
 	}
+	if fx.Jobs {
+		n.jobs.Wake()
+	}
 }
 
-// Run runs the node's background work (mail delivery, the account
-// service's jobs, the bus listener) until ctx ends, and returns once all
+// Run runs the node's background work (mail delivery, jobs, the account
+// service's queue, the bus listener) until ctx ends, and returns once all
 // of it has stopped.
 func (n *Server) Run(ctx context.Context) {
 	var bg gosync.WaitGroup
@@ -142,6 +155,7 @@ func (n *Server) Run(ctx context.Context) {
 	if n.mail != nil {
 		bg.Go(func() { n.mail.Run(ctx) })
 	}
+	bg.Go(func() { n.jobs.Run(ctx) })
 	bg.Go(func() {
 		if err := n.bus.Run(ctx, peers{n}); err != nil {
 			n.log.Error("bus stopped", "err", err)
@@ -156,12 +170,10 @@ func (n *Server) Handler() http.Handler { return n.http.Handler() }
 // Connections returns the number of connected sync sockets.
 func (n *Server) Connections() int { return n.sockets.Count() }
 
-// SendMonthlySummaries sends each account that existed before this month
-// the summary of the previous month, once, and returns how many it sent.
-// Run does it hourly.
-func (n *Server) SendMonthlySummaries() (int, error) {
-	return n.accounts.SendMonthlySummaries(context.Background())
-}
+// RunJobs adds the scheduled jobs that are due and, when this node holds
+// the jobs lease, runs every pending job to its end before it returns
+// (Run does it every few seconds and when a job is added).
+func (n *Server) RunJobs(ctx context.Context) error { return n.jobs.Tick(ctx) }
 
 // Close disconnects every sync socket with status 1012 (service restart)
 // and waits for the goroutines serving them and pushing views to end. Call

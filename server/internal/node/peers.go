@@ -28,6 +28,9 @@ func envelopes(fx *account.Effects) []bus.Envelope {
 	if fx.Mail {
 		out = append(out, bus.Envelope{Kind: bus.Mail})
 	}
+	if fx.Jobs {
+		out = append(out, bus.Envelope{Kind: bus.Jobs})
+	}
 	return out
 }
 
@@ -54,6 +57,8 @@ func (p peers) Deliver(e bus.Envelope) {
 		if p.n.mail != nil {
 			p.n.mail.Wake()
 		}
+	case bus.Jobs:
+		p.n.jobs.Wake()
 	}
 }
 

@@ -26,7 +26,8 @@ var (
 	bDevices         = []byte("devices")          // account id/device hash → first seen
 	bOutbox          = []byte("outbox")           // mail id → Mail
 	bOutboxDue       = []byte("outbox_due")       // next attempt (unix ns)/mail id → nil
-	bGuards          = []byte("guards")           // "b/"key → Bucket, "f/"key → Failures, "l/"key → lease end (unix ns)
+	bGuards          = []byte("guards")           // "b/"key → Bucket, "f/"key → Failures, "l/"key → Lease
+	bJobs            = []byte("jobs")             // job id → Job
 	bAvatars         = []byte("avatars")          // account id → PNG
 	bNotifications   = []byte("notifications")    // account id/seq → Notification
 	bCalls           = []byte("calls")            // account id/agent id/time → failed (1) or not (0)
@@ -36,7 +37,7 @@ var (
 	bAudit           = []byte("audit")            // workspace id/seq → AuditEntry
 	bAuditTime       = []byte("audit_time")       // time (unix ns)/seq → workspace id, for retention
 	bAuditBy         = []byte("audit_by")         // account id or email/seq → workspace id, to forget a deleted account
-	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bOutboxDue, bGuards, bAvatars, bNotifications, bCalls, bWorkspaces, bMemberships, bResources, bAudit, bAuditTime, bAuditBy}
+	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bOutboxDue, bGuards, bJobs, bAvatars, bNotifications, bCalls, bWorkspaces, bMemberships, bResources, bAudit, bAuditTime, bAuditBy}
 	// accountPrefixed are the buckets whose keys start with "account id/".
 	accountPrefixed = [][]byte{bAccountSessions, bClients, bEvents, bActivity, bDevices, bNotifications, bCalls, bMemberships, bResources}
 )

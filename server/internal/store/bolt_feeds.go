@@ -71,10 +71,17 @@ func (t boltTx) CallStats(accountID, agentID string, since time.Time) (int, int,
 	return calls, failed, nil
 }
 
-func (t boltTx) AccountIDs() ([]string, error) {
+func (t boltTx) AccountIDsAfter(after string, limit int) ([]string, error) {
 	var ids []string
-	err := t.b(bAccounts).ForEach(func(k, _ []byte) error { ids = append(ids, string(k)); return nil })
-	return ids, err
+	c := t.b(bAccounts).Cursor()
+	k, _ := c.Seek([]byte(after))
+	if k != nil && string(k) == after {
+		k, _ = c.Next()
+	}
+	for ; k != nil && len(ids) < limit; k, _ = c.Next() {
+		ids = append(ids, string(k))
+	}
+	return ids, nil
 }
 
 func (t boltTx) PutWorkspace(w Workspace, before *Workspace) error {

@@ -1,7 +1,8 @@
 package store
 
 import (
-	"encoding/binary"
+	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -27,12 +28,58 @@ func (t boltTx) PutFailures(key string, f Failures) error {
 	return putJSON(t.b(bGuards), []byte("f/"+key), f)
 }
 
-func (t boltTx) TakeLease(key string, now, until time.Time) (bool, error) {
-	k := []byte("l/" + key)
-	if v := t.b(bGuards).Get(k); len(v) == 8 && int64(binary.BigEndian.Uint64(v)) > now.UnixNano() {
-		return false, nil
-	}
-	return true, t.b(bGuards).Put(k, u64(uint64(until.UnixNano())))
+// lease is a held lease as bbolt keeps it.
+type lease struct {
+	Holder string    `json:"holder"`
+	Until  time.Time `json:"until"`
 }
 
-func (t boltTx) DropLease(key string) error { return t.b(bGuards).Delete([]byte("l/" + key)) }
+func (t boltTx) TakeLease(key, holder string, now, until time.Time) (bool, error) {
+	k := []byte("l/" + key)
+	var l lease
+	if err := getJSON(t.b(bGuards), k, &l); err == nil && l.Holder != holder && l.Until.After(now) {
+		return false, nil
+	} else if err != nil && err != ErrNotFound {
+		return false, err
+	}
+	return true, putJSON(t.b(bGuards), k, lease{holder, until})
+}
+
+func (t boltTx) DropLease(key, holder string) error {
+	k := []byte("l/" + key)
+	var l lease
+	if err := getJSON(t.b(bGuards), k, &l); err != nil || l.Holder != holder {
+		return nil
+	}
+	return t.b(bGuards).Delete(k)
+}
+
+func (t boltTx) AddJob(j Job) (bool, error) {
+	if t.b(bJobs).Get([]byte(j.ID)) != nil {
+		return false, nil
+	}
+	return true, putJSON(t.b(bJobs), []byte(j.ID), j)
+}
+
+func (t boltTx) Job(id string) (Job, error) {
+	var j Job
+	return j, getJSON(t.b(bJobs), []byte(id), &j)
+}
+
+func (t boltTx) PutJob(j Job) error { return putJSON(t.b(bJobs), []byte(j.ID), j) }
+
+func (t boltTx) PendingJobs(limit int) ([]Job, error) {
+	var out []Job
+	err := t.b(bJobs).ForEach(func(_, v []byte) error {
+		var j Job
+		if err := json.Unmarshal(v, &j); err != nil {
+			return err
+		}
+		if j.Finished.IsZero() {
+			out = append(out, j)
+		}
+		return nil
+	})
+	slices.SortFunc(out, func(a, b Job) int { return a.Created.Compare(b.Created) })
+	return out[:min(len(out), limit)], err
+}

@@ -255,8 +255,8 @@ func (t *pgTx) ChangeEmail(a *Account, email string) error {
 	return nil
 }
 
-func (t *pgTx) AccountIDs() ([]string, error) {
-	rows, err := t.tx.Query(t.ctx, "SELECT id FROM accounts ORDER BY id")
+func (t *pgTx) AccountIDsAfter(after string, limit int) ([]string, error) {
+	rows, err := t.tx.Query(t.ctx, "SELECT id FROM accounts WHERE id > $1 ORDER BY id LIMIT $2", after, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -50,12 +50,40 @@ func (t *pgTx) PutFailures(key string, f Failures) error {
 		ON CONFLICT (key) DO UPDATE SET count = EXCLUDED.count, last = EXCLUDED.last`, key, f.Count, f.Last)
 }
 
-func (t *pgTx) TakeLease(key string, now, until time.Time) (bool, error) {
-	tag, err := t.tx.Exec(t.ctx, `INSERT INTO leases (key, until) VALUES ($1, $3)
-		ON CONFLICT (key) DO UPDATE SET until = EXCLUDED.until WHERE leases.until <= $2`, key, now, until)
+func (t *pgTx) TakeLease(key, holder string, now, until time.Time) (bool, error) {
+	tag, err := t.tx.Exec(t.ctx, `INSERT INTO leases (key, holder, until) VALUES ($1, $2, $4)
+		ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until
+		WHERE leases.until <= $3 OR leases.holder = EXCLUDED.holder`, key, holder, now, until)
 	return err == nil && tag.RowsAffected() == 1, err
 }
 
-func (t *pgTx) DropLease(key string) error {
-	return t.exec("DELETE FROM leases WHERE key = $1", key)
+func (t *pgTx) DropLease(key, holder string) error {
+	return t.exec("DELETE FROM leases WHERE key = $1 AND holder = $2", key, holder)
+}
+
+func (t *pgTx) AddJob(j Job) (bool, error) {
+	tag, err := t.tx.Exec(t.ctx, `INSERT INTO jobs (id, created, finished, doc) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (id) DO NOTHING`, j.ID, j.Created, finishedAt(j), j)
+	return err == nil && tag.RowsAffected() == 1, err
+}
+
+// finishedAt is the job's finished column: NULL while it runs.
+func finishedAt(j Job) *time.Time {
+	if j.Finished.IsZero() {
+		return nil
+	}
+	return &j.Finished
+}
+
+func (t *pgTx) Job(id string) (Job, error) {
+	var j Job
+	return j, t.doc(&j, "SELECT doc FROM jobs WHERE id = $1"+t.forUpdate(), id)
+}
+
+func (t *pgTx) PutJob(j Job) error {
+	return t.exec("UPDATE jobs SET finished = $2, doc = $3 WHERE id = $1", j.ID, finishedAt(j), j)
+}
+
+func (t *pgTx) PendingJobs(limit int) ([]Job, error) {
+	return docs[Job](t, "SELECT doc FROM jobs WHERE finished IS NULL ORDER BY created, id LIMIT $1", limit)
 }

@@ -33,6 +33,7 @@ type Tx interface {
 	Workspaces
 	Outbox
 	Guards
+	Retention
 }
 
 // Accounts are the account records, their addresses and pictures.
@@ -46,8 +47,9 @@ type Accounts interface {
 	// ChangeEmail moves the account to a new address; ErrEmailTaken if
 	// another account holds it. The old address stops signing in.
 	ChangeEmail(a *Account, email string) error
-	// AccountIDs returns every account id.
-	AccountIDs() ([]string, error)
+	// AccountIDsAfter returns up to limit account ids greater than after,
+	// in order (after "": from the first).
+	AccountIDsAfter(after string, limit int) ([]string, error)
 	// DeleteAccount removes the account and everything stored under it:
 	// sessions end with reason (their ids are returned), events, activity,
 	// notifications, devices, mutation ids, calls, resources, memberships,
@@ -193,9 +195,43 @@ type Guards interface {
 	// Failures returns the failed attempts counted under key (none: zero).
 	Failures(key string) (Failures, error)
 	PutFailures(key string, f Failures) error
-	// TakeLease takes the lease key until until if it is free at now (never
-	// taken, dropped, or expired) and reports whether it did; DropLease
-	// frees it.
-	TakeLease(key string, now, until time.Time) (bool, error)
-	DropLease(key string) error
+	// TakeLease takes the lease key for holder until until if it is free
+	// at now (never taken, dropped, or expired) or already holder's (which
+	// renews it), and reports whether it did. DropLease frees it if holder
+	// holds it.
+	TakeLease(key, holder string, now, until time.Time) (bool, error)
+	DropLease(key, holder string) error
+
+	// AddJob stores a new job and reports true, or false (storing
+	// nothing) when a job with its id exists.
+	AddJob(Job) (bool, error)
+	// Job returns the job with the id.
+	Job(id string) (Job, error)
+	// PutJob stores a job's progress.
+	PutJob(Job) error
+	// PendingJobs returns up to limit unfinished jobs, oldest first.
+	PendingJobs(limit int) ([]Job, error)
+}
+
+// Retention deletes what is no longer needed, a bounded batch at a time.
+// Each Prune method looks at or deletes at most limit records, starting
+// at position from ("" for the start), and returns the position to go on
+// from, "" once it has been through everything, and how many it deleted.
+type Retention interface {
+	// PruneCalls deletes call outcomes recorded before a time.
+	PruneCalls(before time.Time, from string, limit int) (next string, deleted int, err error)
+	// PruneLinks deletes link tokens that expired before a time.
+	PruneLinks(before time.Time, from string, limit int) (next string, deleted int, err error)
+	// PruneEnded deletes the records of sessions that ended before a
+	// time: their tokens then read as unknown instead of ended.
+	PruneEnded(before time.Time, from string, limit int) (next string, deleted int, err error)
+	// PruneGuards deletes rate-limit buckets last used, failure counts
+	// last counted and leases that ended before a time.
+	PruneGuards(before time.Time, from string, limit int) (next string, deleted int, err error)
+	// PruneJobs deletes jobs finished before a time.
+	PruneJobs(before time.Time, from string, limit int) (next string, deleted int, err error)
+	// TrimFeeds keeps the account's newest keep events and keep
+	// notifications and deletes the older ones (unread ones leave a's
+	// unread count), returning how many it deleted.
+	TrimFeeds(a *Account, keep int) (int, error)
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"time"
 )
@@ -276,6 +277,24 @@ type Token struct {
 	// Epoch is the account's LinkEpoch when the link was issued (reset and
 	// email-change links only).
 	Epoch uint64 `json:"epoch,omitempty"`
+}
+
+// Job is durable work over every account (a broadcast, the monthly
+// summaries, retention), done in batches by one node at a time: Cursor is
+// the last account id done, saved with each batch, so a job resumes where
+// it stopped and touches no account twice. It is finished when Finished
+// is set.
+type Job struct {
+	ID   string          `json:"id"`
+	Kind string          `json:"kind"`
+	Args json.RawMessage `json:"args,omitempty"`
+	// Stage is where a job of several steps stands.
+	Stage    string    `json:"stage,omitempty"`
+	Cursor   string    `json:"cursor,omitempty"`
+	Accounts int       `json:"accounts"` // accounts handled so far
+	Count    int       `json:"count"`    // what it did so far (notifications, records pruned)
+	Created  time.Time `json:"created"`
+	Finished time.Time `json:"finished,omitzero"`
 }
 
 // Bucket is a token bucket: Tokens at time At.

@@ -40,6 +40,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Outbox", testOutbox},
 		{"ClaimMail", testClaimMail},
 		{"Guards", testGuards},
+		{"Jobs", testJobs},
+		{"Retention", testRetention},
+		{"TrimFeeds", testTrimFeeds},
 		{"Avatars", testAvatars},
 		{"DeleteAccount", testDeleteAccount},
 	}
@@ -148,10 +151,19 @@ func testAccounts(t *testing.T, st store.Store) {
 	}
 	create(t, st, "a3", "a4")
 	view(t, st, func(tx store.Tx) error {
-		ids, err := tx.AccountIDs()
-		slices.Sort(ids)
+		ids, err := tx.AccountIDsAfter("", 10)
 		if err != nil || !slices.Equal(ids, []string{"a1", "a3", "a4"}) {
-			t.Errorf("AccountIDs = %v, %v", ids, err)
+			t.Errorf("AccountIDsAfter(\"\", 10) = %v, %v", ids, err)
+		}
+		for _, c := range []struct {
+			after string
+			limit int
+			want  []string
+		}{{"", 2, []string{"a1", "a3"}}, {"a1", 2, []string{"a3", "a4"}}, {"a2", 10, []string{"a3", "a4"}}, {"a4", 10, nil}} {
+			ids, err := tx.AccountIDsAfter(c.after, c.limit)
+			if err != nil || !slices.Equal(ids, c.want) {
+				t.Errorf("AccountIDsAfter(%q, %d) = %v, %v; want %v", c.after, c.limit, ids, err, c.want)
+			}
 		}
 		return nil
 	})
