@@ -133,7 +133,10 @@ func (r *Runner) finish(ctx context.Context, j store.Job) error {
 func (r *Runner) hold(ctx context.Context) (bool, error) {
 	var ok bool
 	now := r.now()
-	err := r.store.Update(ctx, func(tx store.Tx) (err error) { ok, err = tx.TakeLease(leaseKey, r.holder, now, now.Add(r.Lease)); return })
+	err := r.store.Update(ctx, func(tx store.Tx) (err error) {
+		ok, err = tx.TakeLease(leaseKey, r.holder, now, now.Add(r.Lease))
+		return
+	})
 	return ok, err
 }
 
