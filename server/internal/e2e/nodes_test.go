@@ -2,11 +2,21 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	gosync "sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/dialnexa/account/core"
 )
@@ -15,18 +25,7 @@ import (
 // same account connected to each: what is done through one node reaches
 // the sockets of the others at once, announced on the database's bus.
 func TestThreeNodes(t *testing.T) {
-	bin := builtServer(t)
-	url := clusterFor(t).NewDatabase(t)
-	var nodes [3]*procServer
-	for i := range nodes {
-		dir := filepath.Join(t.TempDir(), "node")
-		nodes[i] = &procServer{bin: bin, dir: dir, token: "nodes-service-token-0123456789abcdef", addr: freeAddr(t),
-			storeArgs: []string{"-data", dir, "-store", url}}
-		if err := nodes[i].start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { nodes[i].stop(syscall.SIGTERM) })
-	}
+	nodes := startNodes(t, 3)
 	a, b, c := nodes[0], nodes[1], nodes[2]
 	device := func(n *procServer) *testClient {
 		return openClientAt(t, "http://"+n.addr, filepath.Join(t.TempDir(), "client.db"))
@@ -98,5 +97,138 @@ func TestThreeNodes(t *testing.T) {
 		if len(by) > 1 {
 			t.Errorf("mail %s sent by %d nodes: %v", name, len(by), by)
 		}
+	}
+}
+
+// startNodes starts n server processes on one new PostgreSQL database.
+func startNodes(t *testing.T, n int) []*procServer {
+	t.Helper()
+	bin := builtServer(t)
+	url := clusterFor(t).NewDatabase(t)
+	nodes := make([]*procServer, n)
+	for i := range nodes {
+		dir := filepath.Join(t.TempDir(), "node")
+		nodes[i] = &procServer{bin: bin, dir: dir, token: "nodes-service-token-0123456789abcdef", addr: freeAddr(t),
+			storeArgs: []string{"-data", dir, "-store", url}}
+		if err := nodes[i].start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { nodes[i].stop(syscall.SIGTERM) })
+	}
+	return nodes
+}
+
+// balancer is a load balancer in front of nodes: each request (and each
+// websocket) goes to the next node in turn that it has not been told is
+// down, as a balancer with health checks does.
+type balancer struct {
+	nodes []*procServer
+	mu    gosync.Mutex
+	down  map[*procServer]bool
+	next  int
+}
+
+func (lb *balancer) pick() *procServer {
+	lb.mu.Lock()
+	defer lb.mu.Unlock()
+	for range lb.nodes {
+		n := lb.nodes[lb.next%len(lb.nodes)]
+		lb.next++
+		if !lb.down[n] {
+			return n
+		}
+	}
+	return lb.nodes[0]
+}
+
+func (lb *balancer) markDown(n *procServer) {
+	lb.mu.Lock()
+	lb.down[n] = true
+	lb.mu.Unlock()
+}
+
+func startBalancer(t *testing.T, nodes []*procServer) (*balancer, string) {
+	lb := &balancer{nodes: nodes, down: map[*procServer]bool{}}
+	proxy := &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(&url.URL{Scheme: "http", Host: lb.pick().addr})
+		},
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	srv := httptest.NewServer(proxy)
+	t.Cleanup(srv.Close)
+	return lb, srv.URL
+}
+
+// connections is how many sockets a node serves.
+func connections(n *procServer) int {
+	resp, err := http.Get("http://" + n.addr + "/healthz")
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	var h struct{ Connections int }
+	json.NewDecoder(resp.Body).Decode(&h)
+	return h.Connections
+}
+
+// A node killed (SIGKILL) while its clients are editing: they reconnect
+// through the balancer to the other nodes, and every edit made arrives.
+func TestNodeKilledWhileBusy(t *testing.T) {
+	nodes := startNodes(t, 3)
+	lb, lbURL := startBalancer(t, nodes)
+	const edits = 30
+	var clients []*testClient
+	for i := range 4 {
+		c := openClientAt(t, lbURL, filepath.Join(t.TempDir(), "client.db"))
+		signUp(t, c, fmt.Sprintf("busy%d@example.com", i), fmt.Sprintf("Busy %d", i))
+		c.run()
+		clients = append(clients, c)
+	}
+	victim := nodes[0]
+	waitFor(t, "clients online, one on each node", func() bool {
+		for _, c := range clients {
+			if !online(c)() {
+				return false
+			}
+		}
+		return connections(nodes[0]) >= 1 && connections(nodes[1]) >= 1 && connections(nodes[2]) >= 1
+	})
+	onVictim := connections(victim)
+
+	var wg gosync.WaitGroup
+	for i, c := range clients {
+		wg.Go(func() {
+			for e := 1; e <= edits; e++ {
+				if err := c.SetDisplayName(fmt.Sprintf("Busy %d edit %d", i, e)); err != nil {
+					t.Errorf("client %d edit %d: %v", i, e, err)
+					return
+				}
+				if e == edits/2 && i == 0 {
+					lb.markDown(victim)
+					victim.stop(syscall.SIGKILL)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		})
+	}
+	wg.Wait()
+	if victim.cmd != nil {
+		t.Fatal("the node was not killed")
+	}
+	for i, c := range clients {
+		want := fmt.Sprintf("Busy %d edit %d", i, edits)
+		waitFor(t, fmt.Sprintf("client %d's edits all acknowledged", i), func() bool {
+			s := c.Snapshot()
+			return s.Conn == core.Online && s.Pending == 0 && s.View.Profile.DisplayName == want
+		})
+		// What the other nodes serve from the database, read directly.
+		v, err := nodes[1+i%2].view(tokenOf(t, c))
+		if err != nil || v.Profile.DisplayName != want {
+			t.Errorf("client %d: the database holds %q (%v), want %q", i, v.Profile.DisplayName, err, want)
+		}
+	}
+	if got := connections(nodes[1]) + connections(nodes[2]); got < len(clients) {
+		t.Errorf("%d sockets on the surviving nodes, want all %d clients (%d were on the killed node)", got, len(clients), onVictim)
 	}
 }

@@ -73,19 +73,27 @@ func testRetention(t *testing.T, st store.Store) {
 		return nil
 	})
 
-	if n := pruneAll(t, st, func(tx store.Tx, from string) (string, int, error) { return tx.PruneCalls(t0.Add(-90*time.Minute), from, 2) }); n != 4 {
+	if n := pruneAll(t, st, func(tx store.Tx, from string) (string, int, error) {
+		return tx.PruneCalls(t0.Add(-90*time.Minute), from, 2)
+	}); n != 4 {
 		t.Errorf("PruneCalls deleted %d, want the 4 older than 90 minutes", n)
 	}
 	if n := pruneAll(t, st, func(tx store.Tx, from string) (string, int, error) { return tx.PruneLinks(t0, from, 2) }); n != 2 {
 		t.Errorf("PruneLinks deleted %d, want the 2 expired", n)
 	}
-	if n := pruneAll(t, st, func(tx store.Tx, from string) (string, int, error) { return tx.PruneEnded(t0.Add(-30*24*time.Hour), from, 2) }); n != 1 {
+	if n := pruneAll(t, st, func(tx store.Tx, from string) (string, int, error) {
+		return tx.PruneEnded(t0.Add(-30*24*time.Hour), from, 2)
+	}); n != 1 {
 		t.Errorf("PruneEnded deleted %d, want the one ended 40 days ago", n)
 	}
-	if n := pruneAll(t, st, func(tx store.Tx, from string) (string, int, error) { return tx.PruneGuards(t0.Add(-24*time.Hour), from, 2) }); n != 3 {
+	if n := pruneAll(t, st, func(tx store.Tx, from string) (string, int, error) {
+		return tx.PruneGuards(t0.Add(-24*time.Hour), from, 2)
+	}); n != 3 {
 		t.Errorf("PruneGuards deleted %d, want the idle bucket, the old count and the ended lease", n)
 	}
-	if n := pruneAll(t, st, func(tx store.Tx, from string) (string, int, error) { return tx.PruneJobs(t0.Add(-30*24*time.Hour), from, 2) }); n != 1 {
+	if n := pruneAll(t, st, func(tx store.Tx, from string) (string, int, error) {
+		return tx.PruneJobs(t0.Add(-30*24*time.Hour), from, 2)
+	}); n != 1 {
 		t.Errorf("PruneJobs deleted %d, want the one finished 40 days ago", n)
 	}
 	view(t, st, func(tx store.Tx) error {
