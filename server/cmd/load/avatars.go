@@ -48,7 +48,7 @@ func avatars(ctx context.Context, r *run, n int) error {
 	t0 := time.Now()
 	for i := range n {
 		wg.Go(func() {
-			req, _ := http.NewRequestWithContext(ctx, http.MethodPut, r.base+"/v1/avatar", bytes.NewReader(data))
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPut, "http://"+r.srv.addr+"/v1/avatar", bytes.NewReader(data))
 			req.Header.Set("Authorization", "Bearer "+out.Token)
 			req.Header.Set("Content-Type", "image/png")
 			resp, err := http.DefaultClient.Do(req)

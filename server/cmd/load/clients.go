@@ -41,11 +41,14 @@ type stamped struct {
 }
 
 type run struct {
-	srv     *server
-	base    string
-	devs    []*dev
-	mu      gosync.Mutex
-	clients map[int]*http.Client
+	srv   *server   // the first node
+	nodes []*server // every node; device i is served by nodes[i%len(nodes)]
+	devs  []*dev
+	// signIns and welcomes are how long each sign-in request and each
+	// socket's connect-to-welcome took.
+	signIns, welcomes latencies
+	mu                gosync.Mutex
+	clients           map[int]*http.Client
 }
 
 // addrs is how many loopback source addresses clients spread over
@@ -72,6 +75,10 @@ func (r *run) client(i int) *http.Client {
 	return c
 }
 
+// nodeOf is the node that device (or client) i talks to: an account's
+// devices are spread over the nodes, so its changes cross them.
+func (r *run) nodeOf(i int) *server { return r.nodes[i%len(r.nodes)] }
+
 func (r *run) post(ctx context.Context, method, path, token string, body any, out any) error {
 	return r.postFrom(ctx, 0, method, path, token, body, out)
 }
@@ -82,7 +89,7 @@ func (r *run) postFrom(ctx context.Context, from int, method, path, token string
 		b, _ := json.Marshal(body)
 		rd = bytes.NewReader(b)
 	}
-	req, _ := http.NewRequestWithContext(ctx, method, r.base+path, rd)
+	req, _ := http.NewRequestWithContext(ctx, method, "http://"+r.nodeOf(from).addr+path, rd)
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -148,9 +155,11 @@ func (r *run) signIn(ctx context.Context, accounts, devices int) error {
 				path = "/v1/signup"
 			}
 			var out struct{ SessionID, Token string }
+			t0 := time.Now()
 			if err := r.postFrom(ctx, i, http.MethodPost, path, "", body, &out); err != nil {
 				return err
 			}
+			r.record(&r.signIns, time.Since(t0))
 			r.devs[i] = &dev{index: i, account: a, token: out.Token, session: out.SessionID, clientID: fmt.Sprintf("c-%d-%d", a, d)}
 		}
 		return nil
@@ -172,7 +181,7 @@ func (r *run) connectWelcome(ctx context.Context, d *dev, version uint64) (wire.
 	d.closed = make(chan time.Time, 1)
 	dctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	conn, _, err := transport.Dial(dctx, "ws://"+r.srv.addr+"/v1/sync", http.Header{"Authorization": {"Bearer " + d.token}}, r.client(d.index))
+	conn, _, err := transport.Dial(dctx, "ws://"+r.nodeOf(d.index).addr+"/v1/sync", http.Header{"Authorization": {"Bearer " + d.token}}, r.client(d.index))
 	if err != nil {
 		return wire.Welcome{}, err
 	}
@@ -228,7 +237,19 @@ func (d *dev) read() {
 }
 
 func (r *run) connectAll(ctx context.Context) error {
-	return parallel(len(r.devs), 64, func(i int) error { return r.connect(ctx, r.devs[i], 0) })
+	return parallel(len(r.devs), 64, func(i int) error {
+		t0 := time.Now()
+		err := r.connect(ctx, r.devs[i], 0)
+		r.record(&r.welcomes, time.Since(t0))
+		return err
+	})
+}
+
+// record adds a latency to l.
+func (r *run) record(l *latencies, d time.Duration) {
+	r.mu.Lock()
+	*l = append(*l, d)
+	r.mu.Unlock()
 }
 
 func (r *run) live() int {

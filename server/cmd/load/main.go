@@ -6,6 +6,11 @@
 // bounded; the tool stops by itself.
 //
 //	go run ./server/cmd/load -clients 1000 -devices 4
+//	go run ./server/cmd/load -clients 10000 -store postgres -nodes 3
+//
+// With -nodes N, N server processes share the PostgreSQL store and each
+// account's devices are spread over them, so fan-out and revocations cross
+// nodes.
 package main
 
 import (
@@ -31,10 +36,15 @@ func main() {
 	mutations := flag.Int("mutations", 20000, "mutations for the throughput run")
 	bin := flag.String("server-bin", "", "server binary (default: go build ./server)")
 	storeFlag := flag.String("store", "bolt", `the server's store: "bolt" (a bbolt file), "postgres" (a private PostgreSQL cluster started for the run, fsync on) or a postgres:// address`)
+	seedAccounts := flag.Int("seed", 0, "first write this many accounts straight into the store, then also time a broadcast and the monthly summaries over them (needs -store postgres…)")
+	nodes := flag.Int("nodes", 1, "server processes sharing the store (needs -store postgres…); an account's devices are spread over them")
 	avatarUploads := flag.Int("avatars", 0, "instead: upload the largest accepted picture this many times at once and report the server's peak memory")
 	flag.Parse()
 	if *devices < 2 || *clients < *devices {
 		log.Fatal("load: need at least 2 devices per account and as many clients as devices")
+	}
+	if *nodes < 1 || *nodes > 1 && *storeFlag == "bolt" {
+		log.Fatal("load: several -nodes share a PostgreSQL store: add -store postgres (or a postgres:// address)")
 	}
 	raiseFileLimit()
 	if *bin == "" {
@@ -48,9 +58,24 @@ func main() {
 
 	storeArgs, stopStore := storeFor(*storeFlag)
 	defer stopStore()
-	srv := startServer(*bin, dir, storeArgs)
-	defer srv.stop()
-	r := &run{srv: srv, base: "http://" + srv.addr}
+	if *seedAccounts > 0 {
+		if len(storeArgs) != 2 {
+			log.Fatal("load: -seed needs -store postgres (or a postgres:// address)")
+		}
+		seed(storeArgs, dir, *seedAccounts)
+	}
+	r := &run{}
+	for i := range *nodes {
+		ndir := filepath.Join(dir, fmt.Sprintf("node%d", i))
+		if err := os.MkdirAll(ndir, 0o700); err != nil {
+			log.Fatal(err)
+		}
+		n := startServer(*bin, ndir, storeArgs)
+		defer n.stop()
+		r.nodes = append(r.nodes, n)
+	}
+	srv := r.nodes[0]
+	r.srv = srv
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	if *avatarUploads > 0 {
@@ -69,19 +94,28 @@ func main() {
 	took := time.Since(t0)
 	fmt.Printf("  %d sessions in %v: %.0f sign-ups and sign-ins per second (argon2id-bound), store %s\n",
 		len(r.devs), took.Round(time.Millisecond), float64(len(r.devs))/took.Seconds(), *storeFlag)
+	fmt.Printf("  each sign-up or sign-in (8 at a time): %s\n", r.signIns)
 
-	// A fresh server process for the memory figure: the sign-ins' argon2id
-	// work (19 MiB each) would otherwise stay in its heap.
-	srv.stop()
-	srv.start()
-	before := srv.rss()
+	// Fresh server processes for the memory figure: the sign-ins' argon2id
+	// work (19 MiB each) would otherwise stay in their heaps.
+	var before, after int64
+	for _, n := range r.nodes {
+		n.stop()
+		n.start()
+	}
+	for _, n := range r.nodes {
+		before += n.rss()
+	}
 	t0 = time.Now()
 	if err := r.connectAll(ctx); err != nil {
 		log.Fatal(err)
 	}
-	after := srv.rss()
-	fmt.Printf("\nconnections held: %d (connected in %v)\n", len(r.devs), time.Since(t0).Round(time.Millisecond))
-	fmt.Printf("server resident memory: %.1f MB before, %.1f MB after → %.1f KB per connection\n",
+	for _, n := range r.nodes {
+		after += n.rss()
+	}
+	fmt.Printf("\nconnections held: %d over %d node(s) (connected in %v)\n", len(r.devs), len(r.nodes), time.Since(t0).Round(time.Millisecond))
+	fmt.Printf("each connect → welcome (64 at a time): %s\n", r.welcomes)
+	fmt.Printf("server resident memory (all nodes): %.1f MB before, %.1f MB after → %.1f KB per connection\n",
 		float64(before)/1e6, float64(after)/1e6, float64(after-before)/float64(len(r.devs))/1024)
 
 	fan := r.fanOut(ctx, *samples)
@@ -94,6 +128,13 @@ func main() {
 
 	rev := r.revocations(ctx, *samples)
 	fmt.Printf("\nrevocation (DELETE → revoked notice and socket closed), %d connected: %s\n", len(r.devs), rev)
+
+	if *seedAccounts > 0 {
+		took, lat := r.timeBroadcast(ctx)
+		fmt.Printf("\nbroadcast to every account (%d) as a job: done in %v; GET /v1/me meanwhile: %s\n", *seedAccounts+len(r.devs)/(*devices), took.Round(time.Millisecond), lat)
+		took, lat = r.timeSummaries(ctx, storeArgs)
+		fmt.Printf("monthly summaries (%d accounts due) as a job: done in %v; GET /v1/me meanwhile: %s\n", *seedAccounts, took.Round(time.Millisecond), lat)
+	}
 
 	storm, lost := r.reconnectStorm(ctx)
 	fmt.Printf("\nreconnect storm: %d clients resynced in %v after the restart; pending changes lost: %d\n", r.live(), storm.Round(time.Millisecond), lost)

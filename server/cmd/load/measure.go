@@ -122,7 +122,9 @@ func (r *run) revocations(ctx context.Context, samples int) latencies {
 		}
 		first := r.devicesOf(d.account)[0]
 		start := time.Now()
-		if err := r.post(ctx, http.MethodDelete, "/v1/sessions/"+d.session, first.token, nil, nil); err != nil {
+		// From the first device's node: with several nodes, usually not
+		// the one serving the revoked socket.
+		if err := r.postFrom(ctx, first.index, http.MethodDelete, "/v1/sessions/"+d.session, first.token, nil, nil); err != nil {
 			fmt.Println("  revoke:", err)
 			continue
 		}
@@ -154,14 +156,18 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 			live = append(live, d)
 		}
 	}
-	r.srv.stop()
+	for _, n := range r.nodes {
+		n.stop()
+	}
 	for _, d := range live {
 		select {
 		case <-d.closed:
 		case <-time.After(10 * time.Second):
 		}
 	}
-	r.srv.start()
+	for _, n := range r.nodes {
+		n.start()
+	}
 	start := time.Now()
 	lost := 0
 	pending := make([]uint64, len(live))
@@ -182,15 +188,19 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 		fmt.Println("  storm:", err)
 	}
 	// Durability: kill -9 and check every change is still recorded.
-	r.srv.cmd.Process.Signal(syscall.SIGKILL)
-	r.srv.cmd.Wait()
+	for _, n := range r.nodes {
+		n.cmd.Process.Signal(syscall.SIGKILL)
+		n.cmd.Wait()
+	}
 	for _, d := range live {
 		select {
 		case <-d.closed:
 		case <-time.After(10 * time.Second):
 		}
 	}
-	r.srv.start()
+	for _, n := range r.nodes {
+		n.start()
+	}
 	var missing atomic.Int64
 	parallel(len(live), 256, func(i int) error {
 		d := live[i]

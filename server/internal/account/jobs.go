@@ -63,10 +63,13 @@ func (s *Service) Job(ctx context.Context, id string) (store.Job, error) {
 	return j, err
 }
 
+// Scheduled returns the periodic jobs due at now (see Scheduled).
+func (s *Service) Scheduled(now time.Time) []store.Job { return Scheduled(now) }
+
 // Scheduled returns the periodic jobs due at now, each named for its
 // period so that adding one that exists adds nothing: the summaries of
 // the previous month, and retention once an hour.
-func (s *Service) Scheduled(now time.Time) []store.Job {
+func Scheduled(now time.Time) []store.Job {
 	now = now.UTC()
 	prev := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0).Format("2006-01")
 	return []store.Job{
