@@ -22,9 +22,9 @@ const (
 	GuardsKept = 24 * time.Hour
 	// JobsKept: finished jobs.
 	JobsKept = 30 * 24 * time.Hour
-	// FeedKept: events and notifications per account (the view shows the
-	// newest 50 notifications; a reconnecting client replays at most 100
-	// events).
+	// FeedKept: events, notifications and security-activity entries per
+	// account, each (the view shows the newest 50 notifications and 50
+	// activity entries; a reconnecting client replays at most 100 events).
 	FeedKept = 200
 	// Link tokens go once expired; audit entries after model.AuditRetention.
 )

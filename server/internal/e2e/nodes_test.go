@@ -1,17 +1,21 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log"
+	"mime/quotedprintable"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	gosync "sync"
 	"syscall"
@@ -53,51 +57,90 @@ func TestThreeNodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the device on node A to be signed out", func() bool { return onA.Snapshot().Conn == core.SignedOut })
-	if n := onB.Snapshot().View.Sessions; len(n) != 2 {
-		t.Errorf("the device on node B lists %d sessions, want 2", len(n))
-	}
+	waitFor(t, "the device on node B to list the two sessions left", func() bool { return len(onB.Snapshot().View.Sessions) == 2 })
 
-	// A password change through node C that signs out the other devices
-	// closes the sockets on nodes A and B.
+	// A password reset through node C signs out the devices on every node.
 	onA2 := device(a)
 	signIn(t, onA2, "marie@example.com")
 	onA2.run()
 	waitFor(t, "the new device on node A online", online(onA2))
-	if err := onC.ChangePassword(context.Background(), goodPassword, "a new password 8?", true); err != nil {
+	if err := postTo(c, "/v1/password/forgot", map[string]string{"email": "marie@example.com"}, http.StatusAccepted); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the devices on nodes A and B to be signed out", func() bool {
-		return onA2.Snapshot().Conn == core.SignedOut && onB.Snapshot().Conn == core.SignedOut
-	})
-	waitFor(t, "the device on node C to list its own session only", func() bool {
-		s := onC.Snapshot()
-		return s.Conn == core.Online && len(s.View.Sessions) == 1
+	var token string
+	waitFor(t, "the reset mail, sent by one of the nodes", func() bool { token = mailedToken(nodes[:], "Reset your DialNexa password"); return token != "" })
+	if err := postTo(c, "/v1/password/reset", map[string]string{"token": token, "newPassword": "a newer password 9?"}, http.StatusOK); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the devices on nodes A, B and C to be signed out", func() bool {
+		return onA2.Snapshot().Conn == core.SignedOut && onB.Snapshot().Conn == core.SignedOut && onC.Snapshot().Conn == core.SignedOut
 	})
 
 	// Every node runs a mail worker; each mail goes out once.
-	sent := func() (files map[string][]string, changed int) {
+	sent := func() (files map[string][]string, resets int) {
 		files = map[string][]string{}
 		for _, n := range nodes {
 			names, _ := filepath.Glob(filepath.Join(n.dir, "mail", "*.eml"))
 			for _, name := range names {
 				files[filepath.Base(name)] = append(files[filepath.Base(name)], n.addr)
-				if b, err := os.ReadFile(name); err == nil && strings.Contains(string(b), "Subject: Your DialNexa password was changed") {
-					changed++
+				if b, err := os.ReadFile(name); err == nil && strings.Contains(string(b), "Subject: Your DialNexa password was reset") {
+					resets++
 				}
 			}
 		}
-		return files, changed
+		return files, resets
 	}
-	waitFor(t, "the password-changed mail", func() bool { _, n := sent(); return n > 0 })
-	files, changed := sent()
-	if changed != 1 || len(files) < 4 {
-		t.Errorf("%d password-changed mails among %d, want 1 among at least 4 (3 new devices)", changed, len(files))
+	waitFor(t, "the password-was-reset mail", func() bool { _, n := sent(); return n > 0 })
+	files, resets := sent()
+	if resets != 1 || len(files) < 5 {
+		t.Errorf("%d password-was-reset mails among %d, want 1 among at least 5 (3 new devices, the reset link, the reset)", resets, len(files))
 	}
 	for name, by := range files {
 		if len(by) > 1 {
 			t.Errorf("mail %s sent by %d nodes: %v", name, len(by), by)
 		}
 	}
+}
+
+// postTo sends a JSON request to a node and checks the status.
+func postTo(n *procServer, path string, body any, want int) error {
+	b, _ := json.Marshal(body)
+	resp, err := http.Post("http://"+n.addr+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != want {
+		out, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("POST %s: %d %s, want %d", path, resp.StatusCode, out, want)
+	}
+	return nil
+}
+
+var tokenRE = regexp.MustCompile(`#token=([A-Za-z0-9_-]+)`)
+
+// mailedToken returns the link token of the mail with the subject that
+// one of the nodes wrote, or "" while there is none.
+func mailedToken(nodes []*procServer, subject string) string {
+	for _, n := range nodes {
+		names, _ := filepath.Glob(filepath.Join(n.dir, "mail", "*.eml"))
+		for _, name := range names {
+			f, err := os.Open(name)
+			if err != nil {
+				continue
+			}
+			m, err := mail.ReadMessage(f)
+			if err == nil && strings.Contains(m.Header.Get("Subject"), subject) {
+				body, _ := io.ReadAll(quotedprintable.NewReader(m.Body))
+				if t := tokenRE.FindSubmatch(body); t != nil {
+					f.Close()
+					return string(t[1])
+				}
+			}
+			f.Close()
+		}
+	}
+	return ""
 }
 
 // startNodes starts n server processes on one new PostgreSQL database.

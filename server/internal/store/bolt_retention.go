@@ -106,7 +106,7 @@ func (t boltTx) PruneJobs(before time.Time, from string, limit int) (string, int
 
 func (t boltTx) TrimFeeds(a *Account, keep int) (int, error) {
 	n := 0
-	for _, b := range []*bolt.Bucket{t.b(bEvents), t.b(bNotifications)} {
+	for _, b := range []*bolt.Bucket{t.b(bEvents), t.b(bNotifications), t.b(bActivity)} {
 		prefix := pair(a.ID, "")
 		c := b.Cursor()
 		// Newest first from the end of the account's range; past keep,

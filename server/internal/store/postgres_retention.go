@@ -51,14 +51,17 @@ func (t *pgTx) PruneJobs(before time.Time, _ string, limit int) (string, int, er
 }
 
 func (t *pgTx) TrimFeeds(a *Account, keep int) (int, error) {
-	tag, err := t.tx.Exec(t.ctx, `DELETE FROM events WHERE account_id = $1 AND seq <= (
-		SELECT seq FROM events WHERE account_id = $1 ORDER BY seq DESC OFFSET $2 LIMIT 1)`, a.ID, keep)
-	if err != nil {
-		return 0, err
+	n := 0
+	for _, table := range []string{"events", "activity"} {
+		tag, err := t.tx.Exec(t.ctx, `DELETE FROM `+table+` WHERE account_id = $1 AND seq <= (
+			SELECT seq FROM `+table+` WHERE account_id = $1 ORDER BY seq DESC OFFSET $2 LIMIT 1)`, a.ID, keep)
+		if err != nil {
+			return 0, err
+		}
+		n += int(tag.RowsAffected())
 	}
-	n := int(tag.RowsAffected())
 	var deleted, unread int
-	err = t.tx.QueryRow(t.ctx, `WITH gone AS (
+	err := t.tx.QueryRow(t.ctx, `WITH gone AS (
 		DELETE FROM notifications WHERE account_id = $1 AND id <= (
 			SELECT id FROM notifications WHERE account_id = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)
 		RETURNING doc)

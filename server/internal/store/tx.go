@@ -230,8 +230,9 @@ type Retention interface {
 	PruneGuards(before time.Time, from string, limit int) (next string, deleted int, err error)
 	// PruneJobs deletes jobs finished before a time.
 	PruneJobs(before time.Time, from string, limit int) (next string, deleted int, err error)
-	// TrimFeeds keeps the account's newest keep events and keep
-	// notifications and deletes the older ones (unread ones leave a's
-	// unread count), returning how many it deleted.
+	// TrimFeeds keeps the account's newest keep events, keep
+	// notifications and keep security-activity entries and deletes the
+	// older ones (unread notifications leave a's unread count), returning
+	// how many it deleted.
 	TrimFeeds(a *Account, keep int) (int, error)
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -153,6 +154,9 @@ func testTrimFeeds(t *testing.T, st store.Store) {
 				if _, err := tx.AddNotification(&a, store.Notification{Type: "t", Title: "n", At: t0}); err != nil {
 					return err
 				}
+				if err := tx.AddActivity(&a, "sign_in", fmt.Sprintf("sign-in %d", i), t0.Add(time.Duration(i)*time.Minute)); err != nil {
+					return err
+				}
 			}
 			if err := tx.MarkRead(&a, 4, 5); err != nil { // the newest two read
 				return err
@@ -169,8 +173,8 @@ func testTrimFeeds(t *testing.T, st store.Store) {
 			return err
 		}
 		n, err := tx.TrimFeeds(&a, 2)
-		if err != nil || n != 6 {
-			t.Errorf("TrimFeeds = %d, %v; want 3 events and 3 notifications", n, err)
+		if err != nil || n != 9 {
+			t.Errorf("TrimFeeds = %d, %v; want 3 events, 3 notifications and 3 activity entries", n, err)
 		}
 		if a.Unread != 0 {
 			t.Errorf("unread after trimming the 3 unread: %d", a.Unread)
@@ -180,8 +184,9 @@ func testTrimFeeds(t *testing.T, st store.Store) {
 	view(t, st, func(tx store.Tx) error {
 		es, _ := tx.EventsAfter("a", 0, 10)
 		ns, _ := tx.Notifications("a", 10)
-		if len(es) != 2 || es[0].Seq != 4 || len(ns) != 2 || ns[0].ID != 5 {
-			t.Errorf("kept events %+v, notifications %+v; want the 2 newest of each", es, ns)
+		acts, _ := tx.Activity("a", 10)
+		if len(es) != 2 || es[0].Seq != 4 || len(ns) != 2 || ns[0].ID != 5 || len(acts) != 2 || acts[0].Detail != "sign-in 4" {
+			t.Errorf("kept events %+v, notifications %+v, activity %+v; want the 2 newest of each", es, ns, acts)
 		}
 		other, _ := tx.EventsAfter("b", 0, 10)
 		if b, _ := tx.Notifications("b", 10); len(other) != 5 || len(b) != 5 {
