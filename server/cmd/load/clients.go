@@ -27,6 +27,7 @@ type dev struct {
 	lastID   uint64 // last mutation id used
 
 	conn     *transport.Conn
+	beating  atomic.Pointer[transport.Conn] // the socket heartbeats go to
 	welcomed chan wire.Welcome
 	views    chan stamped
 	acks     chan uint64
@@ -186,6 +187,7 @@ func (r *run) connectWelcome(ctx context.Context, d *dev, version uint64) (wire.
 		return wire.Welcome{}, err
 	}
 	d.conn = conn
+	d.beating.Store(conn)
 	go d.read()
 	if err := conn.Send(dctx, wire.Hello{ProtocolVersion: wire.ProtocolVersion, AppVersion: "load", ClientID: d.clientID, SchemaVersion: wire.SchemaVersion, Version: version, LastMutationID: d.lastID}); err != nil {
 		return wire.Welcome{}, err
@@ -234,6 +236,38 @@ func (d *dev) read() {
 			d.revoked <- now
 		}
 	}
+}
+
+// heartbeat is the clients' application heartbeat (core.Config.Heartbeat's
+// default): the server closes a socket silent for 45 seconds.
+const heartbeat = 15 * time.Second
+
+// startHeartbeats has every connected device send a ping every heartbeat,
+// spread evenly over the interval, as real clients do, until stop is
+// called.
+func (r *run) startHeartbeats(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg gosync.WaitGroup
+	wg.Go(func() {
+		const slots = 15
+		t := time.NewTicker(heartbeat / slots)
+		defer t.Stop()
+		for slot := 0; ; slot = (slot + 1) % slots {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			for i := slot; i < len(r.devs); i += slots {
+				if c := r.devs[i].beating.Load(); c != nil && !r.devs[i].gone.Load() {
+					sctx, cancel := context.WithTimeout(ctx, time.Second)
+					c.Send(sctx, wire.Ping{})
+					cancel()
+				}
+			}
+		}
+	})
+	return func() { cancel(); wg.Wait() }
 }
 
 func (r *run) connectAll(ctx context.Context) error {

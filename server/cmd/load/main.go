@@ -106,6 +106,8 @@ func main() {
 	for _, n := range r.nodes {
 		before += n.rss()
 	}
+	stopHeartbeats := r.startHeartbeats(ctx)
+	defer stopHeartbeats()
 	t0 = time.Now()
 	if err := r.connectAll(ctx); err != nil {
 		log.Fatal(err)

@@ -176,3 +176,18 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// Main is a TestMain for a package whose tests all use one cluster: it
+// starts the cluster into *c, runs the tests, stops it and exits.
+func Main(m *testing.M, c **Cluster) {
+	var err error
+	if *c, err = Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "start PostgreSQL:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	if err := (*c).Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	os.Exit(code)
+}
