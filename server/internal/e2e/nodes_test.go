@@ -26,8 +26,9 @@ import (
 )
 
 // Three server processes on one PostgreSQL database, one device of the
-// same account connected to each: what is done through one node reaches
-// the sockets of the others at once, announced on the database's bus.
+// same account connected to each: what is done through one node (an edit,
+// a revocation, a password reset, a deletion) reaches the sockets of the
+// others at once, announced on the database's bus.
 func TestThreeNodes(t *testing.T) {
 	nodes := startNodes(t, 3)
 	a, b, c := nodes[0], nodes[1], nodes[2]
@@ -64,16 +65,35 @@ func TestThreeNodes(t *testing.T) {
 	signIn(t, onA2, "marie@example.com")
 	onA2.run()
 	waitFor(t, "the new device on node A online", online(onA2))
-	if err := postTo(c, "/v1/password/forgot", map[string]string{"email": "marie@example.com"}, http.StatusAccepted); err != nil {
+	if err := postTo(c, "/v1/password/forgot", map[string]string{"email": "marie@example.com"}, http.StatusAccepted, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	var token string
 	waitFor(t, "the reset mail, sent by one of the nodes", func() bool { token = mailedToken(nodes[:], "Reset your DialNexa password"); return token != "" })
-	if err := postTo(c, "/v1/password/reset", map[string]string{"token": token, "newPassword": "a newer password 9?"}, http.StatusOK); err != nil {
+	if err := postTo(c, "/v1/password/reset", map[string]string{"token": token, "newPassword": "a newer password 9?"}, http.StatusOK, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the devices on nodes A, B and C to be signed out", func() bool {
 		return onA2.Snapshot().Conn == core.SignedOut && onB.Snapshot().Conn == core.SignedOut && onC.Snapshot().Conn == core.SignedOut
+	})
+
+	// An account deleted through node B: its devices on nodes A and C are
+	// signed out at once.
+	onA3, onC3 := device(a), device(c)
+	signUp(t, onA3, "pierre@example.com", "Pierre")
+	signIn(t, onC3, "pierre@example.com")
+	onA3.run()
+	onC3.run()
+	waitFor(t, "Pierre's devices online", func() bool { return online(onA3)() && online(onC3)() })
+	var signedIn struct{ Token string }
+	if err := postTo(b, "/v1/signin", map[string]any{"email": "pierre@example.com", "password": goodPassword, "bearer": true}, http.StatusOK, "", &signedIn); err != nil {
+		t.Fatal(err)
+	}
+	if err := postTo(b, "/v1/account/delete", map[string]string{"email": "pierre@example.com", "password": goodPassword}, http.StatusNoContent, signedIn.Token, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "Pierre's devices on nodes A and C to be signed out", func() bool {
+		return onA3.Snapshot().Conn == core.SignedOut && onC3.Snapshot().Conn == core.SignedOut
 	})
 
 	// Every node runs a mail worker; each mail goes out once.
@@ -102,17 +122,26 @@ func TestThreeNodes(t *testing.T) {
 	}
 }
 
-// postTo sends a JSON request to a node and checks the status.
-func postTo(n *procServer, path string, body any, want int) error {
+// postTo sends a JSON request to a node (with a bearer token if one is
+// given), checks the status and decodes the answer into out if not nil.
+func postTo(n *procServer, path string, body any, want int, token string, out any) error {
 	b, _ := json.Marshal(body)
-	resp, err := http.Post("http://"+n.addr+path, "application/json", bytes.NewReader(b))
+	req, _ := http.NewRequest(http.MethodPost, "http://"+n.addr+path, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != want {
-		out, _ := io.ReadAll(resp.Body)
-		return fmt.Errorf("POST %s: %d %s, want %d", path, resp.StatusCode, out, want)
+		return fmt.Errorf("POST %s: %d %s, want %d", path, resp.StatusCode, data, want)
+	}
+	if out != nil {
+		return json.Unmarshal(data, out)
 	}
 	return nil
 }
