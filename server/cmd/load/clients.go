@@ -260,9 +260,14 @@ func (r *run) startHeartbeats(ctx context.Context) (stop func()) {
 			}
 			for i := slot; i < len(r.devs); i += slots {
 				if c := r.devs[i].beating.Load(); c != nil && !r.devs[i].gone.Load() {
-					sctx, cancel := context.WithTimeout(ctx, time.Second)
-					c.Send(sctx, wire.Ping{})
-					cancel()
+					// Each on its own, as each app has its own timer: a
+					// write that times out closes the socket, so a busy
+					// moment must not make one ping wait for another.
+					wg.Go(func() {
+						sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+						c.Send(sctx, wire.Ping{})
+						cancel()
+					})
 				}
 			}
 		}
@@ -314,12 +319,15 @@ func (d *dev) pushMany(ctx context.Context, names []string) (uint64, error) {
 
 // waitAck waits for the ack of mutation id.
 func (d *dev) waitAck(ctx context.Context, id uint64) error {
+	timeout := time.After(time.Minute)
 	for {
 		select {
 		case got := <-d.acks:
 			if got >= id {
 				return nil
 			}
+		case <-timeout:
+			return fmt.Errorf("%s: no ack for mutation %d within a minute", d.clientID, id)
 		case <-ctx.Done():
 			return ctx.Err()
 		}
