@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	gosync "sync"
 	"syscall"
 	"time"
@@ -38,6 +39,9 @@ func main() {
 		err = admin(os.Args[2:])
 	} else {
 		err = run(os.Args[1:])
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return // -h: the usage was asked for and printed
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "server:", err)
@@ -170,12 +174,14 @@ func redact(s string) string {
 // internal endpoints from DATA/service.token, creating it on first start
 // (readable only by the server's user).
 func serviceToken(data string) (string, error) {
-	if t := os.Getenv("DIALNEXA_SERVICE_TOKEN"); t != "" {
+	// Surrounding spaces and newlines are no part of a token (an editor or
+	// `echo` adds a newline; the admin command trims it too).
+	if t := strings.TrimSpace(os.Getenv("DIALNEXA_SERVICE_TOKEN")); t != "" {
 		return t, nil
 	}
 	path := filepath.Join(data, "service.token")
-	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
-		return string(b), nil
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return strings.TrimSpace(string(b)), nil
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
