@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,5 +53,19 @@ func TestBoltIndexesAnOlderOutbox(t *testing.T) {
 	}
 	if len(due) != 3 || due[0].To != "a@example.com" || due[2].To != "c@example.com" {
 		t.Fatalf("due after reopening: %+v, want the 3 queued mails in order", due)
+	}
+}
+
+// A store another server holds is refused with a message that says so.
+func TestBoltHeldByAnotherServer(t *testing.T) {
+	dir := t.TempDir()
+	st, err := OpenBolt(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	_, err = OpenBolt(dir)
+	if err == nil || !strings.Contains(err.Error(), "another server is using it") {
+		t.Fatalf("opening a held store: %v, want it to say another server holds it", err)
 	}
 }
