@@ -2,13 +2,14 @@
 # Installs what DialNexa Account needs on Debian: the C libraries Fyne's
 # desktop build links against, Chromium for the panel's browser tests, Xvfb
 # and X tools for the desktop window test, oathtool and zbar for 2FA checks,
-# and the Go modules. Only missing packages are installed.
+# PostgreSQL and nginx (which the tests start on loopback ports, never as
+# services), and the Go modules. Only missing packages are installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev chromium xvfb imagemagick xdotool
-  x11-utils oathtool zbar-tools fonts-dejavu-core curl postgresql)
+  x11-utils oathtool zbar-tools fonts-dejavu-core curl postgresql nginx)
 [ "${1:-}" = "--run" ] && packages=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev
   libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev curl)
 

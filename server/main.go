@@ -1,7 +1,7 @@
 // Command server is the DialNexa Account sync server. With no flags it runs
 // on its embedded default: one bbolt file under ./data, listening on
-// 127.0.0.1:8080, serving the browser panel from ./build/panel, and writing
-// mails as .eml files under ./data/mail.
+// 127.0.0.1:8080, serving the browser panel, and writing mails as .eml
+// files under ./data/mail.
 //
 //	server [flags]              run the server
 //	server admin COMMAND ...    operator commands (see "server admin -h")
@@ -21,14 +21,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	gosync "sync"
 	"syscall"
 	"time"
 
+	"github.com/dialnexa/account/server/internal/buildinfo"
 	"github.com/dialnexa/account/server/internal/bus"
-	"github.com/dialnexa/account/server/internal/mail"
+	"github.com/dialnexa/account/server/internal/metrics"
 	"github.com/dialnexa/account/server/internal/node"
 	"github.com/dialnexa/account/server/internal/store"
 )
@@ -50,82 +50,113 @@ func main() {
 }
 
 func run(args []string) error {
-	fs := flag.NewFlagSet("server", flag.ContinueOnError)
-	addr := fs.String("addr", envOr("DIALNEXA_ADDR", "127.0.0.1:8080"), "listen address")
-	data := fs.String("data", envOr("DIALNEXA_DATA", "data"), "data directory (holds the bbolt store unless -store is set, mail files and the service token)")
-	dbURL := fs.String("store", os.Getenv("DIALNEXA_DATABASE_URL"), "PostgreSQL database (postgres://user:password@host:5432/db) instead of the bbolt store in -data")
-	panel := fs.String("panel", envOr("DIALNEXA_PANEL", "build/panel"), "directory of the built browser panel")
-	origin := fs.String("public-origin", os.Getenv("DIALNEXA_PUBLIC_ORIGIN"), "where users reach the server, for links in mails (default http://ADDR)")
-	smtpAddr := fs.String("smtp", os.Getenv("DIALNEXA_SMTP"), "SMTP server host:port for mail (default: write .eml files under DATA/mail)")
-	smtpUser := fs.String("smtp-user", os.Getenv("DIALNEXA_SMTP_USER"), "SMTP user name (the password is read from DIALNEXA_SMTP_PASSWORD)")
-	smtpInsecure := fs.Bool("smtp-insecure", false, "allow an SMTP server without TLS (a relay on loopback)")
-	from := fs.String("mail-from", envOr("DIALNEXA_MAIL_FROM", "DialNexa <no-reply@dialnexa.com>"), "sender of the mails")
-	geo := fs.String("geoip", os.Getenv("DIALNEXA_GEOIP"), "optional MaxMind GeoLite2/GeoIP2 City database for session locations")
-	msgRate := fs.Float64("message-rate", 20, "messages a second one sync socket may send (bursts of -message-burst); the rest are dropped and the client told when to retry")
-	msgBurst := fs.Int("message-burst", 40, "burst of messages one sync socket may send")
-	if err := fs.Parse(args); err != nil {
+	c, err := parseFlags(args)
+	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := os.MkdirAll(*data, 0o700); err != nil {
+	if c.version {
+		fmt.Println(buildinfo.Read())
+		return nil
+	}
+	log, err := c.logger(os.Stderr)
+	if err != nil {
+		return err
+	}
+	proxies, err := c.trusted()
+	if err != nil {
+		return err
+	}
+	transport, err := c.mailer(log)
+	if err != nil {
+		return err
+	}
+	var cert *certificate
+	if c.tlsCert != "" {
+		if cert, err = loadCertificate(c.tlsCert, c.tlsKey, log); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(c.data, 0o700); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
-	st, where, err := openStore(*dbURL, *data)
+	st, where, err := openStore(c.dbURL, c.data)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if _, err := os.Stat(filepath.Join(*panel, "panel.wasm")); err != nil {
-		log.Warn("browser panel not built; / explains how", "dir", *panel)
-		*panel = ""
+	panel := c.panel
+	if panel == "" {
+		panel = "build/panel"
 	}
-	if *origin == "" {
-		*origin = "http://" + *addr
+	if _, err := os.Stat(filepath.Join(panel, "panel.wasm")); err != nil {
+		log.Warn("browser panel not built; / explains how, and /readyz answers 503", "dir", panel)
+		panel = ""
 	}
-	var transport mail.Transport = &mail.Files{Dir: filepath.Join(*data, "mail"), From: *from, Log: log}
-	if *smtpAddr != "" {
-		host, port, err := net.SplitHostPort(*smtpAddr)
-		if err != nil {
-			return fmt.Errorf("-smtp %q: want host:port", *smtpAddr)
-		}
-		p, err := strconv.Atoi(port)
-		if err != nil {
-			return fmt.Errorf("-smtp %q: bad port", *smtpAddr)
-		}
-		transport = &mail.SMTP{Host: host, Port: p, Username: *smtpUser, Password: os.Getenv("DIALNEXA_SMTP_PASSWORD"), Insecure: *smtpInsecure, From: *from}
-	}
-	token, err := serviceToken(*data)
+	token, err := serviceToken(c.data)
 	if err != nil {
 		return err
 	}
 	var peers bus.Bus = bus.Local{}
-	if *dbURL != "" {
+	if c.dbURL != "" {
 		// Other nodes may share the database: changes are announced to
 		// them, and theirs heard.
-		peers = bus.NewPostgres(*dbURL, rand.Text(), log)
+		peers = bus.NewPostgres(c.dbURL, rand.Text(), log)
 	}
-	srv, err := node.New(node.Config{Store: st, Bus: peers, Log: log, PanelDir: *panel, PublicOrigin: *origin, Mail: transport, GeoIP: *geo, ServiceToken: token,
-		MessageRate: *msgRate, MessageBurst: *msgBurst})
+	m := metrics.New()
+	srv, err := node.New(node.Config{Store: st, Bus: peers, Log: log, Metrics: m, PanelDir: panel,
+		PublicOrigin: c.origin, DashboardOrigin: c.dashboard, Proxies: proxies, Mail: transport, GeoIP: c.geo, ServiceToken: token,
+		MessageRate: c.msgRate, MessageBurst: c.msgBurst})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	log.Info("DialNexa Account server ready", "url", "http://"+ln.Addr().String()+"/", "store", where, "public_origin", *origin)
+	scheme := "http://"
+	if cert != nil {
+		scheme = "https://"
+	}
+	// Timeouts: a client gets 10 s for its headers and 30 s for its whole
+	// request; the panel's module and a picture download get 2 minutes;
+	// an idle keep-alive connection is closed after 2 minutes. Upgraded
+	// sync sockets are past all of them.
+	servers := []*http.Server{{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}}
+	listeners := []net.Listener{ln}
+	if cert != nil {
+		servers[0].TLSConfig = cert.config()
+	}
+	if c.adminAddr != "" {
+		aln, err := net.Listen("tcp", c.adminAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("-admin-addr: %w", err)
+		}
+		servers = append(servers, &http.Server{Handler: srv.AdminHandler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute})
+		listeners = append(listeners, aln)
+		log.Info("operator endpoints ready", "url", "http://"+aln.Addr().String()+"/metrics")
+	}
+	log.Info("DialNexa Account server ready", "url", scheme+ln.Addr().String()+"/", "version", buildinfo.Version,
+		"store", where, "public_origin", c.origin, "trusted_proxies", c.proxies)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var bg gosync.WaitGroup
 	bg.Go(func() { srv.Run(ctx) })
-	errc := make(chan error, 1)
-	bg.Go(func() { errc <- hs.Serve(ln) })
+	errc := make(chan error, len(servers))
+	for i, hs := range servers {
+		if hs.TLSConfig != nil {
+			bg.Go(func() { errc <- hs.ServeTLS(listeners[i], "", "") }) // HTTP/2 as well
+		} else {
+			bg.Go(func() { errc <- hs.Serve(listeners[i]) })
+		}
+	}
 	var serveErr error
 	select {
 	case serveErr = <-errc:
 	case <-ctx.Done():
+		log.Info("shutting down: closing sync sockets (1012) and finishing requests")
 	}
 	// Stop the background work, drain the sockets (1012: clients come
 	// back with backoff), finish the requests in flight, then wait for
@@ -134,11 +165,15 @@ func run(args []string) error {
 	srv.Close()
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err = hs.Shutdown(sctx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		err = hs.Close()
+	for _, hs := range servers {
+		if e := hs.Shutdown(sctx); errors.Is(e, context.DeadlineExceeded) {
+			hs.Close()
+		} else if e != nil && err == nil {
+			err = e
+		}
 	}
 	bg.Wait()
+	log.Info("stopped")
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr
 	}
@@ -192,11 +227,4 @@ func serviceToken(data string) (string, error) {
 		return "", fmt.Errorf("write service token: %w", err)
 	}
 	return t, nil
-}
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
 }

@@ -48,10 +48,33 @@ func New(log *slog.Logger) *Hub {
 }
 
 // frame is one queued message; close marks the revocation notice, after
-// which the socket is closed with wire.CloseRevoked.
+// which the socket is closed with wire.CloseRevoked. sent, if any, is
+// counted down once the frame is written (or the peer dropped).
 type frame struct {
 	b     []byte
 	close bool
+	sent  *countdown
+}
+
+// countdown calls done when the last of n frames is through.
+type countdown struct {
+	left atomic.Int64
+	done func()
+}
+
+func newCountdown(n int, done func()) *countdown {
+	if done == nil || n == 0 {
+		return nil
+	}
+	c := &countdown{done: done}
+	c.left.Store(int64(n))
+	return c
+}
+
+func (c *countdown) finish() {
+	if c != nil && c.left.Add(-1) == 0 {
+		c.done()
+	}
 }
 
 // Peer is one connected client. Its messages are written in order by one
@@ -139,9 +162,11 @@ func (p *Peer) Send(msg any) {
 func (p *Peer) enqueue(f frame) {
 	select {
 	case <-p.done:
+		f.sent.finish()
 		return
 	case p.out <- f:
 	default:
+		f.sent.finish()
 		p.stop()
 		p.hub.closeWith(p, 1008, "too slow to keep up; reconnect")
 		return
@@ -222,8 +247,10 @@ func (p *Peer) write() {
 			p.conn.Close(wire.CloseRevoked, "session revoked")
 			p.stop()
 			p.finish()
+			f.sent.finish()
 			return
 		}
+		f.sent.finish()
 		if err != nil {
 			p.conn.CloseNow()
 			p.stop()
@@ -234,35 +261,52 @@ func (p *Peer) write() {
 }
 
 // SendAccount pushes msg to every connected client of the account.
-func (h *Hub) SendAccount(accountID string, msg any) {
+func (h *Hub) SendAccount(accountID string, msg any) { h.SendAccountThen(accountID, msg, nil) }
+
+// SendAccountThen pushes msg to every connected client of the account and
+// returns how many it was queued to; done, if not nil, is called once every
+// one of them has written it or been dropped (not at all when there were
+// none, nor for a peer that leaves with it still queued).
+func (h *Hub) SendAccountThen(accountID string, msg any, done func()) int {
 	b, err := wire.Encode(msg)
 	if err != nil {
 		panic(err)
 	}
-	for _, p := range h.peers(h.byAccount, accountID) {
-		p.enqueue(frame{b: b})
+	ps := h.peers(h.byAccount, accountID)
+	sent := newCountdown(len(ps), done)
+	for _, p := range ps {
+		p.enqueue(frame{b: b, sent: sent})
 	}
+	return len(ps)
 }
 
 // RevokeSession tells every socket of the session that it is over and
 // closes them with wire.CloseRevoked.
-func (h *Hub) RevokeSession(sessionID, reason string) {
-	h.revoke(h.peers(h.bySession, sessionID), reason)
+func (h *Hub) RevokeSession(sessionID, reason string) { h.RevokeSessionThen(sessionID, reason, nil) }
+
+// RevokeSessionThen is RevokeSession; done, if not nil, is called once the
+// sockets are closed (see SendAccountThen). It returns how many there were.
+func (h *Hub) RevokeSessionThen(sessionID, reason string, done func()) int {
+	return h.revoke(h.peers(h.bySession, sessionID), reason, done)
 }
 
 // RevokeAccount ends every socket of the account (after deletion).
-func (h *Hub) RevokeAccount(accountID, reason string) {
-	h.revoke(h.peers(h.byAccount, accountID), reason)
+func (h *Hub) RevokeAccount(accountID, reason string) { h.RevokeAccountThen(accountID, reason, nil) }
+
+// RevokeAccountThen is RevokeAccount with done as in RevokeSessionThen.
+func (h *Hub) RevokeAccountThen(accountID, reason string, done func()) int {
+	return h.revoke(h.peers(h.byAccount, accountID), reason, done)
 }
 
-func (h *Hub) revoke(ps []*Peer, reason string) {
+func (h *Hub) revoke(ps []*Peer, reason string, done func()) int {
 	if len(ps) == 0 {
-		return
+		return 0
 	}
 	b, _ := wire.Encode(wire.Revoked{Reason: reason})
+	closed := newCountdown(len(ps), done)
 	for _, p := range ps {
 		p.revoked.Store(true)
-		f := frame{b: b, close: true}
+		f := frame{b: b, close: true, sent: closed}
 		select {
 		case p.out <- f:
 			p.kick()
@@ -271,8 +315,10 @@ func (h *Hub) revoke(ps []*Peer, reason string) {
 			// the client learns the reason on its next connect.
 			p.stop()
 			h.closeWith(p, wire.CloseRevoked, "session revoked")
+			closed.finish()
 		}
 	}
+	return len(ps)
 }
 
 func (h *Hub) peers(m map[string]map[*Peer]struct{}, key string) []*Peer {

@@ -244,3 +244,38 @@ func waitGone(t *testing.T, h *Hub) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// SendAccountThen calls done once, after every peer of the account has
+// written the message; RevokeSessionThen after the revoked sockets closed.
+func TestDoneCallbacksFollowTheWrites(t *testing.T) {
+	r := newRig(t)
+	_, c1 := r.dial("acct", "s1")
+	_, c2 := r.dial("acct", "s2")
+	sent := make(chan struct{}, 2)
+	if n := r.hub.SendAccountThen("acct", view(3, 1), func() { sent <- struct{}{} }); n != 2 {
+		t.Fatalf("queued to %d peers, want 2", n)
+	}
+	for _, c := range []*transport.Conn{c1, c2} {
+		if m, err := recv(t, c); err != nil || m.(*wire.View).Version != 3 {
+			t.Fatalf("view: %#v, %v", m, err)
+		}
+	}
+	<-sent
+	if n := r.hub.SendAccountThen("nobody", view(4, 1), func() { sent <- struct{}{} }); n != 0 {
+		t.Fatalf("queued to %d peers of an account with none", n)
+	}
+	closed := make(chan struct{}, 2)
+	if n := r.hub.RevokeSessionThen("s1", "This session was revoked.", func() { closed <- struct{}{} }); n != 1 {
+		t.Fatalf("revoked %d sockets, want 1", n)
+	}
+	<-closed
+	if _, err := recv(t, c1); err != nil {
+		t.Fatalf("revoked message: %v", err)
+	}
+	if _, err := recv(t, c1); transport.CloseStatus(err) != wire.CloseRevoked {
+		t.Fatalf("after done, the socket reads %v; want it closed with %d", err, wire.CloseRevoked)
+	}
+	if len(sent)+len(closed) != 0 {
+		t.Fatalf("done called more than once: %d, %d extra", len(sent), len(closed))
+	}
+}

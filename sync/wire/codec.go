@@ -143,6 +143,15 @@ func newOf(t string) any {
 	return nil
 }
 
+// TypeOf returns the wire type of msg ("view", "push", …), or "unknown".
+func TypeOf(msg any) string {
+	t, err := typeOf(msg)
+	if err != nil {
+		return "unknown"
+	}
+	return t
+}
+
 func typeOf(msg any) (string, error) {
 	switch msg.(type) {
 	case Hello, *Hello:

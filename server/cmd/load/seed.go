@@ -36,7 +36,7 @@ func seed(storeArgs []string, dir string, n int) {
 		log.Fatal(err)
 	}
 	defer st.Close()
-	hash, err := auth.NewHasher(1, rand.Reader).Hash(ctx, seedPassword)
+	hash, err := auth.NewHasher(1, rand.Reader, nil).Hash(ctx, seedPassword)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -35,12 +35,14 @@ func (s *Service) notify(tx txn, a *store.Account, typ, title, body, link string
 	})
 }
 
-// dashboardLink makes a notification's link absolute for a mail.
+// dashboardLink makes a notification's link absolute for a mail: a path
+// is on the DialNexa dashboard (/wallet, /usage, /status), as in the
+// clients.
 func (s *Service) dashboardLink(link string) string {
 	if link == "" || strings.HasPrefix(link, "https://") || strings.HasPrefix(link, "http://") {
 		return link
 	}
-	return s.link(link)
+	return s.dashboard + link
 }
 
 // ServiceEvent is what other DialNexa services report.

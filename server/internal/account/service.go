@@ -1,12 +1,14 @@
 package account
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/dialnexa/account/server/internal/auth"
@@ -31,13 +33,24 @@ type Config struct {
 	Log  *slog.Logger
 	// HashLimit bounds concurrent password hashes (19 MiB each).
 	HashLimit int
+	// HashWaited, when set, is told how long each password hash waited
+	// for its turn.
+	HashWaited func(time.Duration)
 	// PublicOrigin is where users reach the server; links in mails are
 	// built from it.
 	PublicOrigin string
+	// DashboardOrigin is where the DialNexa dashboard is (its wallet,
+	// usage and status pages, which notifications link to); default
+	// DefaultDashboard, the address the clients link to.
+	DashboardOrigin string
 	// Geo names a client address's place for session lists; nil says
 	// "Unknown" for every address.
 	Geo *geo.Locator
 }
+
+// DefaultDashboard is the DialNexa dashboard, where the clients send the
+// links of notifications.
+const DefaultDashboard = "https://app.dialnexa.com"
 
 // Service runs the account commands. Create it with New; it is safe for
 // concurrent use.
@@ -50,7 +63,9 @@ type Service struct {
 	log      *slog.Logger
 	hasher   *auth.Hasher
 	origin   string
-	geo      *geo.Locator
+	// dashboard is the DialNexa dashboard's origin.
+	dashboard string
+	geo       *geo.Locator
 	// dummy is a hash verified for unknown emails, so timing matches.
 	dummy string
 	// jobs holds work answered before it is done (forgotten-password
@@ -82,16 +97,17 @@ func New(cfg Config) (*Service, error) {
 		cfg.Effects = ApplierFunc(func(*Effects) {})
 	}
 	s := &Service{
-		store:    cfg.Store,
-		fx:       cfg.Effects,
-		announce: cfg.Announce,
-		now:      cfg.Now,
-		rand:     cfg.Rand,
-		log:      cfg.Log,
-		hasher:   auth.NewHasher(cfg.HashLimit, cfg.Rand),
-		origin:   cfg.PublicOrigin,
-		geo:      cfg.Geo,
-		jobs:     make(chan func(), 256),
+		store:     cfg.Store,
+		fx:        cfg.Effects,
+		announce:  cfg.Announce,
+		now:       cfg.Now,
+		rand:      cfg.Rand,
+		log:       cfg.Log,
+		hasher:    auth.NewHasher(cfg.HashLimit, cfg.Rand, cfg.HashWaited),
+		origin:    cfg.PublicOrigin,
+		dashboard: cmp.Or(strings.TrimSuffix(cfg.DashboardOrigin, "/"), DefaultDashboard),
+		geo:       cfg.Geo,
+		jobs:      make(chan func(), 256),
 	}
 	var err error
 	if s.dummy, err = s.hasher.Hash(context.Background(), "dummy password for timing 1!"); err != nil {

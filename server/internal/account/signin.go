@@ -110,6 +110,7 @@ func (s *Service) SignIn(ctx context.Context, o Origin, req SignIn) (NewSession,
 		if err := s.unknownFailed(ctx, email); err != nil {
 			return NewSession{}, err
 		}
+		s.log.Info("sign-in failed", "reason", "no account with this address", "client", o.IP)
 		return NewSession{}, errBadCredentials
 	}
 	if err != nil {
@@ -124,6 +125,7 @@ func (s *Service) SignIn(ctx context.Context, o Origin, req SignIn) (NewSession,
 	}
 	if !ok {
 		s.recordFailure(a.ID)
+		s.log.Info("sign-in failed", "reason", "wrong password", "account", a.ID, "client", o.IP, "failures", a.Failures+1)
 		return NewSession{}, errBadCredentials
 	}
 	ns := newSession{device: req.Device, deviceID: req.DeviceID}
@@ -133,7 +135,11 @@ func (s *Service) SignIn(ctx context.Context, o Origin, req SignIn) (NewSession,
 		}
 		ns.code = req.Code
 	}
-	return s.startSession(ctx, o, a.ID, ns)
+	out, err := s.startSession(ctx, o, a.ID, ns)
+	if e, ok := err.(*Error); ok && e.Kind == Unauthenticated {
+		s.log.Info("sign-in failed", "reason", "wrong second factor", "account", a.ID, "client", o.IP)
+	}
+	return out, err
 }
 
 // newSession says how to start a session.

@@ -6,10 +6,11 @@ import (
 	"crypto/rand"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHashVerify(t *testing.T) {
-	h := NewHasher(2, rand.Reader)
+	h := NewHasher(2, rand.Reader, nil)
 	ctx := context.Background()
 	long := strings.Repeat("x", 72)
 	cases := []struct {
@@ -37,7 +38,7 @@ func TestHashVerify(t *testing.T) {
 }
 
 func TestSamePasswordDifferentSalt(t *testing.T) {
-	h := NewHasher(1, rand.Reader)
+	h := NewHasher(1, rand.Reader, nil)
 	a, _ := h.Hash(context.Background(), "same pass 1!")
 	b, _ := h.Hash(context.Background(), "same pass 1!")
 	if a == b {
@@ -46,7 +47,7 @@ func TestSamePasswordDifferentSalt(t *testing.T) {
 }
 
 func TestMalformedHash(t *testing.T) {
-	h := NewHasher(1, rand.Reader)
+	h := NewHasher(1, rand.Reader, nil)
 	for _, s := range []string{"", "$2a$10$abc", "$argon2id$v=19$m=1,t=1,p=1$!!$!!", "$argon2i$v=19$m=1,t=1,p=1$AA$AA"} {
 		if _, err := h.Verify(context.Background(), "x", s); err == nil {
 			t.Errorf("Verify against %q succeeded, want ErrMalformedHash", s)
@@ -55,12 +56,28 @@ func TestMalformedHash(t *testing.T) {
 }
 
 func TestHashWaitsForItsTurn(t *testing.T) {
-	h := NewHasher(1, rand.Reader)
+	h := NewHasher(1, rand.Reader, nil)
 	h.sem <- struct{}{} // the one slot is taken
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := h.Hash(ctx, "abc pass 1!"); err == nil {
 		t.Fatal("Hash ran beyond the concurrency limit")
+	}
+}
+
+// The wait for a turn is reported: a hash that queued behind the one
+// running reports a wait at least as long as it was held back.
+func TestHashReportsItsWait(t *testing.T) {
+	waits := make(chan time.Duration, 1)
+	h := NewHasher(1, rand.Reader, func(d time.Duration) { waits <- d })
+	h.sem <- struct{}{} // the one slot is taken
+	held := 50 * time.Millisecond
+	time.AfterFunc(held, func() { <-h.sem })
+	if _, err := h.Hash(context.Background(), "abc pass 1!"); err != nil {
+		t.Fatal(err)
+	}
+	if d := <-waits; d < held {
+		t.Fatalf("reported wait %v, but the slot was held for %v", d, held)
 	}
 }
 

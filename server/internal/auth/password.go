@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -28,17 +29,19 @@ var ErrMalformedHash = errors.New("malformed password hash")
 // so at most Limit run at once; the others wait their turn (or give up when
 // their context ends). It is safe for concurrent use.
 type Hasher struct {
-	sem  chan struct{}
-	rand io.Reader
+	sem    chan struct{}
+	rand   io.Reader
+	waited func(time.Duration)
 }
 
 // NewHasher returns a Hasher that runs at most limit hashes at once and
-// draws salts from rand.
-func NewHasher(limit int, rand io.Reader) *Hasher {
+// draws salts from rand; waited, when not nil, is told how long each hash
+// waited for its turn.
+func NewHasher(limit int, rand io.Reader, waited func(time.Duration)) *Hasher {
 	if limit < 1 {
 		limit = 1
 	}
-	return &Hasher{sem: make(chan struct{}, limit), rand: rand}
+	return &Hasher{sem: make(chan struct{}, limit), rand: rand, waited: waited}
 }
 
 // Hash returns the PHC-format argon2id hash of password with a fresh salt.
@@ -69,10 +72,14 @@ func (h *Hasher) Verify(ctx context.Context, password, encoded string) (bool, er
 }
 
 func (h *Hasher) derive(ctx context.Context, password string, salt []byte, m, t uint32, p uint8, n uint32) ([]byte, error) {
+	start := time.Now()
 	select {
 	case h.sem <- struct{}{}:
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	}
+	if h.waited != nil {
+		h.waited(time.Since(start))
 	}
 	defer func() { <-h.sem }()
 	return argon2.IDKey([]byte(password), salt, t, m, p, n), nil

@@ -12,15 +12,16 @@ import (
 	"github.com/dialnexa/account/server/internal/store"
 )
 
-// SECURITY 23: served over TLS, the session cookie takes the __Host- prefix
-// (Secure, Path=/, no Domain).
+// SECURITY 23: reached over TLS (an https public origin), the session
+// cookie takes the __Host- prefix (Secure, Path=/, no Domain) and
+// responses carry HSTS.
 func TestHostPrefixedCookieOverTLS(t *testing.T) {
 	st, err := store.OpenBolt(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	srv, err := node.New(node.Config{Store: st, TLS: true, PublicOrigin: "https://account.dialnexa.test", Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := node.New(node.Config{Store: st, PublicOrigin: "https://account.dialnexa.test", Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,6 +43,9 @@ func TestHostPrefixedCookieOverTLS(t *testing.T) {
 		if !strings.Contains(c, attr) {
 			t.Errorf("cookie %q lacks %s", c, attr)
 		}
+	}
+	if h := resp.Header.Get("Strict-Transport-Security"); h != "max-age=63072000" {
+		t.Errorf("Strict-Transport-Security %q, want max-age=63072000", h)
 	}
 	if strings.Contains(strings.ToLower(c), "domain=") {
 		t.Errorf("cookie %q sets a Domain", c)

@@ -150,7 +150,7 @@ func (ts *testServer) start() {
 	cfg := node.Config{
 		Store: st, Now: ts.clock.Now, Log: log, PanelDir: ts.panel, Heartbeat: 5 * time.Second,
 		PublicOrigin: "https://account.dialnexa.test", ServiceToken: ts.token, MailPoll: 100 * time.Millisecond,
-		Mail: &mail.SMTP{Host: host, Port: p, Insecure: true, From: "DialNexa <no-reply@dialnexa.test>"},
+		Mail: &mail.SMTP{Host: host, Port: p, Security: mail.Plain, From: "DialNexa <no-reply@dialnexa.test>"},
 	}
 	if ts.dbURL != "" {
 		// As in production: changes are announced on the database's bus.

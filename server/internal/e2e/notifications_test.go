@@ -65,7 +65,7 @@ func TestNotificationsPreferencesAndTriggers(t *testing.T) {
 		t.Fatalf("wallet_low: %d %s", a.status, a.body)
 	}
 	m := ts.inbox.waitFor(t, "notif@example.com", "Low wallet balance")
-	if !strings.Contains(m.Body, "4.20 USD") || !strings.Contains(m.Body, "https://account.dialnexa.test/wallet") {
+	if !strings.Contains(m.Body, "4.20 USD") || !strings.Contains(m.Body, "https://app.dialnexa.com/wallet") {
 		t.Errorf("wallet mail:\n%s", m.Body)
 	}
 	v := view(t, ts, s.Token)

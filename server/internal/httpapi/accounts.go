@@ -45,7 +45,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	ns, err := s.accounts.SignUp(r.Context(), origin(r), account.SignUp{
 		Email: req.Email, Password: req.Password, DisplayName: req.DisplayName, DeviceID: req.DeviceID, Device: req.Device,
 	})
-	s.started(w, "sign up", ns, err, req.Bearer, http.StatusCreated)
+	s.started(w, r, "sign up", ns, err, req.Bearer, http.StatusCreated)
 }
 
 // signIn is POST /v1/signin.
@@ -57,16 +57,17 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	ns, err := s.accounts.SignIn(r.Context(), origin(r), account.SignIn{
 		Email: req.Email, Password: req.Password, Code: req.Code, DeviceID: req.DeviceID, Device: req.Device,
 	})
-	s.started(w, "sign in", ns, err, req.Bearer, http.StatusOK)
+	s.started(w, r, "sign in", ns, err, req.Bearer, http.StatusOK)
 }
 
 // started answers with a new session: its token in the body (bearer) or
 // in the panel's cookie.
-func (s *Server) started(w http.ResponseWriter, what string, ns account.NewSession, err error, bearer bool, status int) {
+func (s *Server) started(w http.ResponseWriter, r *http.Request, what string, ns account.NewSession, err error, bearer bool, status int) {
 	if err != nil {
-		s.fail(w, what, err)
+		s.fail(w, r, what, err)
 		return
 	}
+	noteAccount(r, ns.AccountID)
 	out := signedIn{AccountID: ns.AccountID, SessionID: ns.SessionID}
 	if bearer {
 		out.Token = ns.Token
@@ -79,7 +80,7 @@ func (s *Server) started(w http.ResponseWriter, what string, ns account.NewSessi
 // signOut is POST /v1/signout.
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request, ss store.Session) {
 	if err := s.accounts.SignOut(r.Context(), ss); err != nil {
-		s.fail(w, "sign out", err)
+		s.fail(w, r, "sign out", err)
 		return
 	}
 	s.setCookie(w, "", -1)
@@ -96,7 +97,7 @@ type meResponse struct {
 func (s *Server) me(w http.ResponseWriter, r *http.Request, ss store.Session) {
 	v, version, err := s.accounts.View(r.Context(), ss.AccountID)
 	if err != nil {
-		s.fail(w, "load account", err)
+		s.fail(w, r, "load account", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, meResponse{SessionID: ss.ID, Version: version, View: v})
@@ -105,7 +106,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, ss store.Session) {
 // revokeSession is DELETE /v1/sessions/{id}.
 func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request, ss store.Session) {
 	if err := s.accounts.RevokeSession(r.Context(), ss, r.PathValue("id")); err != nil {
-		s.fail(w, "end session", err)
+		s.fail(w, r, "end session", err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -116,7 +117,7 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request, ss store.
 func (s *Server) revokeOthers(w http.ResponseWriter, r *http.Request, ss store.Session) {
 	n, err := s.accounts.RevokeOthers(r.Context(), ss)
 	if err != nil {
-		s.fail(w, "revoke other sessions", err)
+		s.fail(w, r, "revoke other sessions", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]int{"revoked": n})

@@ -64,12 +64,12 @@ func (s *Server) putAvatar(w http.ResponseWriter, r *http.Request, ss store.Sess
 		writeError(w, http.StatusBadRequest, wire.Errorf(wire.CodeInvalidArgument, "%s", refused.Msg))
 		return
 	case err != nil:
-		s.fail(w, "process avatar", err)
+		s.fail(w, r, "process avatar", err)
 		return
 	}
 	hash, err := s.accounts.SetAvatar(r.Context(), ss, out)
 	if err != nil {
-		s.fail(w, "store avatar", err)
+		s.fail(w, r, "store avatar", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"avatar": hash})
@@ -82,7 +82,7 @@ const avatarRetryAfter = 10 * time.Second
 func (s *Server) getAvatar(w http.ResponseWriter, r *http.Request, ss store.Session) {
 	data, err := s.accounts.Avatar(r.Context(), ss)
 	if err != nil {
-		s.fail(w, "read avatar", err)
+		s.fail(w, r, "read avatar", err)
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")
@@ -93,5 +93,5 @@ func (s *Server) getAvatar(w http.ResponseWriter, r *http.Request, ss store.Sess
 
 // deleteAvatar is DELETE /v1/avatar.
 func (s *Server) deleteAvatar(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	s.done(w, "remove avatar", s.accounts.RemoveAvatar(r.Context(), ss))
+	s.done(w, r, "remove avatar", s.accounts.RemoveAvatar(r.Context(), ss))
 }

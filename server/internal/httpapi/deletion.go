@@ -12,7 +12,7 @@ import (
 func (s *Server) deletionPreview(w http.ResponseWriter, r *http.Request, ss store.Session) {
 	p, err := s.accounts.DeletionPreview(r.Context(), ss)
 	if err != nil {
-		s.fail(w, "deletion preview", err)
+		s.fail(w, r, "deletion preview", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, p)
@@ -32,7 +32,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, ss store.
 		return
 	}
 	if err := s.accounts.DeleteAccount(r.Context(), ss, account.DeleteAccount{Email: req.Email, Password: req.Password, Code: req.Code}); err != nil {
-		s.fail(w, "delete account", err)
+		s.fail(w, r, "delete account", err)
 		return
 	}
 	s.setCookie(w, "", -1)
@@ -47,7 +47,7 @@ func (s *Server) serviceResources(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	s.done(w, "report resources", s.accounts.ReportResources(r.Context(), req))
+	s.done(w, r, "report resources", s.accounts.ReportResources(r.Context(), req))
 }
 
 // serviceEvents is POST /internal/v1/events: other DialNexa services report
@@ -61,7 +61,7 @@ func (s *Server) serviceEvents(w http.ResponseWriter, r *http.Request) {
 		// Every account: a job, answered before it is done.
 		j, err := s.accounts.Broadcast(r.Context(), e)
 		if err != nil {
-			s.fail(w, "broadcast", err)
+			s.fail(w, r, "broadcast", err)
 			return
 		}
 		w.Header().Set("Location", "/internal/v1/jobs/"+j.ID)
@@ -73,7 +73,7 @@ func (s *Server) serviceEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	n, err := s.accounts.ReportEvent(r.Context(), e)
 	if err != nil {
-		s.fail(w, "service event", err)
+		s.fail(w, r, "service event", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]int{"notifications": n})
@@ -102,7 +102,7 @@ func jobView(j store.Job) jobStatus {
 func (s *Server) job(w http.ResponseWriter, r *http.Request) {
 	j, err := s.accounts.Job(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.fail(w, "read job", err)
+		s.fail(w, r, "read job", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, jobView(j))

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 
@@ -58,15 +57,20 @@ var statuses = map[account.Kind]int{
 // fail answers a command's error: a refusal with its status, code and
 // message (and Retry-After when it says when); anything else is logged as
 // what failed and answered 500.
-func (s *Server) fail(w http.ResponseWriter, what string, err error) {
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, what string, err error) {
 	var e *account.Error
 	if !errors.As(err, &e) {
-		s.log.Error(what, "err", err)
+		s.log.Error(what, "err", err, "request_id", requestOf(r).id)
 		writeError(w, http.StatusInternalServerError, errInternal())
 		return
 	}
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
+	if e.Kind == account.Throttled {
+		q := requestOf(r)
+		s.log.Info("request throttled", "request_id", q.id, "route", r.Pattern, "client", q.clientIP, "account", q.account, "retry_after", e.RetryAfter)
+		s.cfg.Metrics.Refused("http")
 	}
 	status, ok := statuses[e.Kind]
 	if !ok {
@@ -104,11 +108,8 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-// origin is where r comes from.
+// origin is where r comes from: the client's address (through trusted
+// proxies) and its user agent.
 func origin(r *http.Request) account.Origin {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return account.Origin{IP: host, UserAgent: r.UserAgent()}
+	return account.Origin{IP: requestOf(r).clientIP, UserAgent: r.UserAgent()}
 }

@@ -21,7 +21,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, ss store
 	}
 	err := s.accounts.ChangePassword(r.Context(), ss, account.ChangePassword{Current: req.CurrentPassword, New: req.NewPassword, SignOutOthers: req.SignOutOthers})
 	if err != nil {
-		s.fail(w, "change password", err)
+		s.fail(w, r, "change password", err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -39,7 +39,7 @@ func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.accounts.ForgotPassword(r.Context(), origin(r), req.Email); err != nil {
-		s.fail(w, "forgot password", err)
+		s.fail(w, r, "forgot password", err)
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"message": account.ForgotAnswer})
@@ -58,7 +58,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.accounts.ResetPassword(r.Context(), origin(r), account.ResetPassword{Token: req.Token, New: req.NewPassword, Code: req.Code}); err != nil {
-		s.fail(w, "reset password", err)
+		s.fail(w, r, "reset password", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Your password has been reset. Sign in with the new password."})
@@ -77,7 +77,7 @@ func (s *Server) changeEmail(w http.ResponseWriter, r *http.Request, ss store.Se
 		return
 	}
 	if err := s.accounts.ChangeEmail(r.Context(), ss, req.NewEmail, req.Password); err != nil {
-		s.fail(w, "request email change", err)
+		s.fail(w, r, "request email change", err)
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"message": account.ChangeEmailAnswer})
@@ -96,7 +96,7 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 	}
 	email, err := s.accounts.VerifyEmail(r.Context(), origin(r), req.Token, s.token(r))
 	if err != nil {
-		s.fail(w, "verify email", err)
+		s.fail(w, r, "verify email", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Your email address is now " + email + ". Use it to sign in from now on."})

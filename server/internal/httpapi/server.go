@@ -8,9 +8,11 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/avatar"
+	"github.com/dialnexa/account/server/internal/metrics"
 	"github.com/dialnexa/account/server/internal/panel"
 	"github.com/dialnexa/account/server/internal/store"
 )
@@ -30,10 +32,20 @@ type Config struct {
 	// PanelDir holds the built browser panel (index.html, panel.wasm,
 	// wasm_exec.js); empty serves a page saying how to build it.
 	PanelDir string
-	// TLS says the server is reached over TLS: the panel cookie then has
-	// the __Host- prefix. Cookies are Secure regardless (browsers accept
-	// Secure cookies from http://localhost).
-	TLS bool
+	// PublicOrigin is where users reach the server
+	// (https://account.example.com), perhaps through a proxy that sets its
+	// own Host: requests and sockets from it are same-origin. An https
+	// origin means users reach the server over TLS: the panel cookie then
+	// has the __Host- prefix and responses carry HSTS. Cookies are Secure
+	// regardless (browsers accept Secure cookies from http://localhost).
+	PublicOrigin string
+	// Proxies are the reverse proxies whose forwarding header gives the
+	// client's address (none by default).
+	Proxies Proxies
+	// Metrics records requests and refusals (nil: none).
+	Metrics *metrics.Metrics
+	// Ready and Version serve /readyz and /version (404 when nil).
+	Ready, Version http.HandlerFunc
 	// ServiceToken authenticates operators and other DialNexa services on
 	// /internal/ endpoints; empty disables them.
 	ServiceToken string
@@ -46,6 +58,8 @@ type Server struct {
 	log      *slog.Logger
 	// avatars processes uploaded pictures within one decode budget.
 	avatars *avatar.Processor
+	// tls: users reach the server over TLS (an https public origin).
+	tls bool
 }
 
 // New returns the HTTP API over cfg.Accounts.
@@ -53,13 +67,20 @@ func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	return &Server{cfg: cfg, accounts: cfg.Accounts, log: cfg.Log, avatars: avatar.New(avatar.DefaultWait)}
+	tls := strings.HasPrefix(cfg.PublicOrigin, "https://")
+	return &Server{cfg: cfg, accounts: cfg.Accounts, log: cfg.Log, avatars: avatar.New(avatar.DefaultWait), tls: tls}
 }
 
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
+	if s.cfg.Ready != nil {
+		mux.HandleFunc("GET /readyz", s.cfg.Ready)
+	}
+	if s.cfg.Version != nil {
+		mux.HandleFunc("GET /version", s.cfg.Version)
+	}
 	mux.HandleFunc("POST /v1/signup", s.signUp)
 	mux.HandleFunc("POST /v1/signin", s.signIn)
 	mux.HandleFunc("POST /v1/signout", s.authed(s.signOut))
@@ -102,18 +123,31 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("/", panel.Handler(s.cfg.PanelDir))
 
 	cop := http.NewCrossOriginProtection()
+	if s.cfg.PublicOrigin != "" {
+		// Behind a proxy that sets its own Host, the browser's Origin is
+		// the public one, not the Host the server sees.
+		if err := cop.AddTrustedOrigin(s.cfg.PublicOrigin); err != nil {
+			s.log.Warn("public origin not usable for origin checks", "origin", s.cfg.PublicOrigin, "err", err)
+		}
+	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.log.Info("cross-origin request refused", "request_id", requestOf(r).id, "origin", r.Header.Get("Origin"), "client", requestOf(r).clientIP)
 		writeError(w, http.StatusForbidden, errForbidden("Cross-origin request refused."))
 	}))
-	return securityHeaders(cop.Handler(mux))
+	return s.observe(s.securityHeaders(cop.Handler(mux)))
 }
 
-func securityHeaders(h http.Handler) http.Handler {
+func (s *Server) securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "no-referrer")
 		hd.Set("X-Frame-Options", "DENY")
+		if s.tls {
+			// Two years, the preload list's minimum; subdomains are
+			// the operator's to include.
+			hd.Set("Strict-Transport-Security", "max-age=63072000")
+		}
 		h.ServeHTTP(w, r)
 	})
 }

@@ -14,7 +14,7 @@ import (
 const cookieMaxAge = 30 * 24 * 60 * 60
 
 func (s *Server) cookieName() string {
-	if s.cfg.TLS {
+	if s.tls {
 		return "__Host-dnx_session"
 	}
 	return "dnx_session"
@@ -52,9 +52,10 @@ func (s *Server) authed(h func(http.ResponseWriter, *http.Request, store.Session
 	return func(w http.ResponseWriter, r *http.Request) {
 		ss, err := s.accounts.Authenticate(r.Context(), s.token(r))
 		if err != nil {
-			s.fail(w, "look up session", err)
+			s.fail(w, r, "look up session", err)
 			return
 		}
+		noteAccount(r, ss.AccountID)
 		h(w, r, ss)
 	}
 }

@@ -33,7 +33,7 @@ func (s *Server) setupTwoFactor(w http.ResponseWriter, r *http.Request, ss store
 	}
 	out, err := s.accounts.SetupTwoFactor(r.Context(), ss, req.Password)
 	if err != nil {
-		s.fail(w, "set up 2FA", err)
+		s.fail(w, r, "set up 2FA", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, setupResponse{Secret: out.Secret, URI: out.URI, QRPNG: out.QRPNG})
@@ -47,7 +47,7 @@ func (s *Server) enableTwoFactor(w http.ResponseWriter, r *http.Request, ss stor
 	}
 	codes, err := s.accounts.EnableTwoFactor(r.Context(), ss, req.Password, req.Code)
 	if err != nil {
-		s.fail(w, "enable 2FA", err)
+		s.fail(w, r, "enable 2FA", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, backupCodesResponse{BackupCodes: codes})
@@ -60,7 +60,7 @@ func (s *Server) disableTwoFactor(w http.ResponseWriter, r *http.Request, ss sto
 		return
 	}
 	if err := s.accounts.DisableTwoFactor(r.Context(), ss, req.Password, req.Code); err != nil {
-		s.fail(w, "disable 2FA", err)
+		s.fail(w, r, "disable 2FA", err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -74,7 +74,7 @@ func (s *Server) regenerateBackupCodes(w http.ResponseWriter, r *http.Request, s
 	}
 	codes, err := s.accounts.RegenerateBackupCodes(r.Context(), ss, req.Password, req.Code)
 	if err != nil {
-		s.fail(w, "new backup codes", err)
+		s.fail(w, r, "new backup codes", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, backupCodesResponse{BackupCodes: codes})
@@ -95,7 +95,7 @@ func (s *Server) supportDisableTwoFactor(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	if _, err := s.accounts.SupportDisableTwoFactor(r.Context(), req.Email, req.Note); err != nil {
-		s.fail(w, "support: disable 2FA", err)
+		s.fail(w, r, "support: disable 2FA", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Two-factor authentication is off; the owner has been told by mail."})

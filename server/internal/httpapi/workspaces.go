@@ -20,7 +20,7 @@ func (s *Server) createWorkspace(w http.ResponseWriter, r *http.Request, ss stor
 	}
 	id, err := s.accounts.CreateWorkspace(r.Context(), ss, req.Name)
 	if err != nil {
-		s.fail(w, "create workspace", err)
+		s.fail(w, r, "create workspace", err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]string{"id": id})
@@ -39,7 +39,7 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, ss store.Session
 	}
 	email, err := s.accounts.Invite(r.Context(), ss, r.PathValue("id"), req.Email, req.Role)
 	if err != nil {
-		s.fail(w, "invite", err)
+		s.fail(w, r, "invite", err)
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"message": "Invitation sent to " + email + ". It works for 7 days."})
@@ -55,18 +55,18 @@ func (s *Server) transferOwnership(w http.ResponseWriter, r *http.Request, ss st
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	s.done(w, "transfer ownership", s.accounts.TransferOwnership(r.Context(), ss, r.PathValue("id"), req.AccountID))
+	s.done(w, r, "transfer ownership", s.accounts.TransferOwnership(r.Context(), ss, r.PathValue("id"), req.AccountID))
 }
 
 // deleteWorkspace is DELETE /v1/workspaces/{id} (owner).
 func (s *Server) deleteWorkspace(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	s.done(w, "delete workspace", s.accounts.DeleteWorkspace(r.Context(), ss, r.PathValue("id")))
+	s.done(w, r, "delete workspace", s.accounts.DeleteWorkspace(r.Context(), ss, r.PathValue("id")))
 }
 
 // removeMember is DELETE /v1/workspaces/{id}/members/{account}: the owner
 // or an admin removes a member, or a member leaves.
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	s.done(w, "remove member", s.accounts.RemoveMember(r.Context(), ss, r.PathValue("id"), r.PathValue("account")))
+	s.done(w, r, "remove member", s.accounts.RemoveMember(r.Context(), ss, r.PathValue("id"), r.PathValue("account")))
 }
 
 type roleRequest struct {
@@ -79,13 +79,13 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request, ss store.Ses
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	s.done(w, "change role", s.accounts.ChangeRole(r.Context(), ss, r.PathValue("id"), r.PathValue("account"), req.Role))
+	s.done(w, r, "change role", s.accounts.ChangeRole(r.Context(), ss, r.PathValue("id"), r.PathValue("account"), req.Role))
 }
 
 // withdrawInvitation is DELETE /v1/workspaces/{id}/invitations/{invitation}
 // (owner or admin).
 func (s *Server) withdrawInvitation(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	s.done(w, "withdraw invitation", s.accounts.WithdrawInvitation(r.Context(), ss, r.PathValue("id"), r.PathValue("invitation")))
+	s.done(w, r, "withdraw invitation", s.accounts.WithdrawInvitation(r.Context(), ss, r.PathValue("id"), r.PathValue("invitation")))
 }
 
 type acceptRequest struct {
@@ -100,7 +100,7 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, ss sto
 	}
 	name, err := s.accounts.AcceptInvitation(r.Context(), ss, req.Token)
 	if err != nil {
-		s.fail(w, "accept invitation", err)
+		s.fail(w, r, "accept invitation", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"message": "You joined " + name + "."})
@@ -120,16 +120,16 @@ func (s *Server) workspaceAudit(w http.ResponseWriter, r *http.Request, ss store
 	}
 	page, err := s.accounts.WorkspaceAudit(r.Context(), ss, r.PathValue("id"), before)
 	if err != nil {
-		s.fail(w, "read audit log", err)
+		s.fail(w, r, "read audit log", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, page)
 }
 
 // done answers a command with no result: 204, or its error.
-func (s *Server) done(w http.ResponseWriter, what string, err error) {
+func (s *Server) done(w http.ResponseWriter, r *http.Request, what string, err error) {
 	if err != nil {
-		s.fail(w, what, err)
+		s.fail(w, r, what, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -15,7 +15,9 @@ import (
 	"github.com/dialnexa/account/server/internal/store"
 )
 
-func TestFilesWritesOneEMLPerMailAndLogsTheLink(t *testing.T) {
+// The file transport writes one .eml per mail; its log line names the
+// file, and gives the link (a credential) only in development mode.
+func TestFilesWritesOneEMLPerMailAndLogsTheLinkOnlyInDevelopment(t *testing.T) {
 	dir := t.TempDir()
 	var log bytes.Buffer
 	f := &Files{Dir: dir, From: "DialNexa <no-reply@dialnexa.test>", Log: slog.New(slog.NewTextHandler(&log, nil))}
@@ -42,8 +44,17 @@ func TestFilesWritesOneEMLPerMailAndLogsTheLink(t *testing.T) {
 	if !strings.Contains(string(body), "reset#token=abc") && !strings.Contains(string(body), "reset#token=3Dabc") {
 		t.Errorf("body lacks the link: %s", body)
 	}
+	if strings.Contains(log.String(), "token=abc") || !strings.Contains(log.String(), files[0]) {
+		t.Errorf("log line outside development mode: %s; want the file and no token", log.String())
+	}
+	log.Reset()
+	f.LogLinks = true
+	m.ID = 8
+	if err := f.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(log.String(), "https://x.test/reset#token=abc") {
-		t.Errorf("log line lacks the link: %s", log.String())
+		t.Errorf("log line in development mode lacks the link: %s", log.String())
 	}
 }
 

@@ -7,6 +7,7 @@ package mail
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"os"
@@ -39,12 +40,15 @@ func build(from string, m store.Mail) (*gomail.Msg, error) {
 	return msg, nil
 }
 
-// Files writes each mail as an .eml file into Dir and logs a line with its
-// link: the embedded default, for running without a mail server.
+// Files writes each mail as an .eml file into Dir and logs a line saying
+// where: the embedded default, for running without a mail server.
 type Files struct {
 	Dir  string
 	From string
 	Log  *slog.Logger
+	// LogLinks adds the mail's link to the line (development mode only:
+	// a reset link is a credential).
+	LogLinks bool
 }
 
 // Send implements Transport.
@@ -64,8 +68,43 @@ func (f *Files) Send(ctx context.Context, m store.Mail) error {
 	if err := os.WriteFile(name, buf.Bytes(), 0o600); err != nil {
 		return err
 	}
-	f.Log.Info("mail written", "to", m.To, "subject", m.Subject, "file", name, "link", m.Link)
+	if f.LogLinks {
+		f.Log.Info("mail written", "to", m.To, "subject", m.Subject, "file", name, "link", m.Link)
+	} else {
+		f.Log.Info("mail written", "to", m.To, "subject", m.Subject, "file", name)
+	}
 	return nil
+}
+
+// Security is how the connection to the SMTP server is protected.
+type Security int
+
+const (
+	// StartTLS requires STARTTLS (submission, port 587).
+	StartTLS Security = iota
+	// ImplicitTLS speaks TLS from the first byte (port 465).
+	ImplicitTLS
+	// Plain uses no TLS: only for a relay on loopback.
+	Plain
+)
+
+// ParseSecurity reads "starttls", "tls" (implicit) or "none"; empty
+// chooses by port: implicit TLS on 465, STARTTLS elsewhere.
+func ParseSecurity(s string, port int) (Security, error) {
+	switch s {
+	case "":
+		if port == 465 {
+			return ImplicitTLS, nil
+		}
+		return StartTLS, nil
+	case "starttls":
+		return StartTLS, nil
+	case "tls":
+		return ImplicitTLS, nil
+	case "none":
+		return Plain, nil
+	}
+	return 0, fmt.Errorf("-smtp-security %q: want starttls (port 587), tls (implicit TLS, port 465) or none (a relay on loopback)", s)
 }
 
 // SMTP sends through an SMTP server.
@@ -74,9 +113,11 @@ type SMTP struct {
 	Port     int
 	Username string
 	Password string
-	// Insecure allows a server without STARTTLS (a relay on loopback).
-	Insecure bool
-	From     string
+	Security Security
+	// TLS, when set, configures the TLS connection (its roots, say);
+	// by default the system's roots verify the server as Host.
+	TLS  *tls.Config
+	From string
 }
 
 // Send implements Transport.
@@ -85,9 +126,17 @@ func (s *SMTP) Send(ctx context.Context, m store.Mail) error {
 	if err != nil {
 		return err
 	}
-	opts := []gomail.Option{gomail.WithPort(s.Port), gomail.WithTimeout(30 * time.Second), gomail.WithTLSPolicy(gomail.TLSMandatory)}
-	if s.Insecure {
+	opts := []gomail.Option{gomail.WithPort(s.Port), gomail.WithTimeout(30 * time.Second)}
+	switch s.Security {
+	case StartTLS:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	case ImplicitTLS:
+		opts = append(opts, gomail.WithSSL())
+	case Plain:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	}
+	if s.TLS != nil {
+		opts = append(opts, gomail.WithTLSConfig(s.TLS))
 	}
 	if s.Username != "" {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain), gomail.WithUsername(s.Username), gomail.WithPassword(s.Password))

@@ -29,6 +29,9 @@ type Worker struct {
 	Log       *slog.Logger
 	// Poll is how often the outbox is checked without a Wake (default 5s).
 	Poll time.Duration
+	// Sent and Failed, when set, are told of each delivery and each
+	// failed attempt.
+	Sent, Failed func()
 
 	wake chan struct{}
 }
@@ -77,11 +80,17 @@ func (w *Worker) deliver(ctx context.Context) bool {
 		cancel()
 		now := w.Now()
 		if err == nil {
+			if w.Sent != nil {
+				w.Sent()
+			}
 			err = w.Store.Update(ctx, func(tx store.Tx) error { return tx.DeleteMail(m.ID) })
 			if err != nil {
 				w.Log.Error("remove delivered mail from outbox", "id", m.ID, "err", err)
 			}
 			continue
+		}
+		if w.Failed != nil {
+			w.Failed()
 		}
 		m.Attempts++
 		m.LastErr = err.Error()

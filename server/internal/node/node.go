@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	gosync "sync"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/dialnexa/account/server/internal/httpapi"
 	"github.com/dialnexa/account/server/internal/jobs"
 	"github.com/dialnexa/account/server/internal/mail"
+	"github.com/dialnexa/account/server/internal/metrics"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/server/internal/syncsrv"
 )
@@ -36,9 +38,11 @@ type Config struct {
 	// PanelDir holds the built browser panel (index.html, panel.wasm,
 	// wasm_exec.js); empty serves a page saying how to build it.
 	PanelDir string
-	// TLS says the server is reached over TLS: the panel cookie then has
-	// the __Host- prefix.
-	TLS bool
+	// Proxies are the reverse proxies whose forwarding header gives the
+	// client's address (none by default).
+	Proxies httpapi.Proxies
+	// Metrics is where the node reports what it does (nil: nowhere).
+	Metrics *metrics.Metrics
 	// HashLimit bounds concurrent password hashes (19 MiB each).
 	HashLimit int
 	// Heartbeat is how long a socket may stay silent before it is closed.
@@ -52,8 +56,13 @@ type Config struct {
 	// raising it makes older apps say they must be updated.
 	MinProtocolVersion int
 	// PublicOrigin is where users reach the server (https://account.example.com);
-	// links in mails are built from it, never from a request's Host.
+	// links in mails are built from it, never from a request's Host. It is
+	// same-origin for the panel's requests and sockets, and an https one
+	// gives the panel's cookie the __Host- prefix and responses HSTS.
 	PublicOrigin string
+	// DashboardOrigin is where the DialNexa dashboard is, for the links
+	// of notification mails (default account.DefaultDashboard).
+	DashboardOrigin string
 	// Mail delivers the outbox; nil keeps mails queued in the store.
 	Mail mail.Transport
 	// MailPoll is how often the outbox is checked besides after each
@@ -84,6 +93,10 @@ type Server struct {
 	geo      *geo.Locator
 	bus      bus.Bus
 	log      *slog.Logger
+	store    store.Store
+	metrics  *metrics.Metrics
+	// panel: the browser panel is there to serve.
+	panel bool
 }
 
 // New returns a node over cfg.Store.
@@ -100,20 +113,23 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Bus == nil {
 		cfg.Bus = bus.Local{}
 	}
-	n := &Server{bus: cfg.Bus, log: cfg.Log}
+	n := &Server{bus: cfg.Bus, log: cfg.Log, store: cfg.Store, metrics: cfg.Metrics, panel: cfg.PanelDir != ""}
+	cfg.Metrics.Outbox(cfg.Store, cfg.Now)
+	cfg.Store = cfg.Metrics.Store(cfg.Store)
 	var err error
 	if n.geo, err = geo.Open(cfg.GeoIP); err != nil {
 		return nil, fmt.Errorf("open GeoIP database: %w", err)
 	}
 	if cfg.Mail != nil {
 		n.mail = mail.NewWorker(cfg.Store, cfg.Mail, cfg.Now, cfg.Log)
+		n.mail.Sent, n.mail.Failed = cfg.Metrics.MailSent, cfg.Metrics.MailFailed
 		if cfg.MailPoll > 0 {
 			n.mail.Poll = cfg.MailPoll
 		}
 	}
 	n.accounts, err = account.New(account.Config{
 		Store: cfg.Store, Effects: account.ApplierFunc(n.apply), Announce: n.announce, Now: cfg.Now, Rand: cfg.Rand, Log: cfg.Log,
-		HashLimit: cfg.HashLimit, PublicOrigin: cfg.PublicOrigin, Geo: n.geo,
+		HashLimit: cfg.HashLimit, HashWaited: cfg.Metrics.HashWaited, PublicOrigin: cfg.PublicOrigin, DashboardOrigin: cfg.DashboardOrigin, Geo: n.geo,
 	})
 	if err != nil {
 		n.geo.Close()
@@ -126,12 +142,24 @@ func New(cfg Config) (*Server, error) {
 	n.sockets = syncsrv.New(syncsrv.Config{
 		Accounts: n.accounts, Log: cfg.Log, Heartbeat: cfg.Heartbeat,
 		MessageRate: cfg.MessageRate, MessageBurst: cfg.MessageBurst, MinProtocolVersion: cfg.MinProtocolVersion,
+		OriginPatterns: originPatterns(cfg.PublicOrigin), Metrics: cfg.Metrics,
 	})
+	cfg.Metrics.GaugeFunc("dialnexa_sync_connections", "Sync sockets connected to this node.", func() float64 { return float64(n.sockets.Count()) })
 	n.http = httpapi.New(httpapi.Config{
 		Accounts: n.accounts, Sockets: n.sockets, Log: cfg.Log,
-		PanelDir: cfg.PanelDir, TLS: cfg.TLS, ServiceToken: cfg.ServiceToken,
+		PanelDir: cfg.PanelDir, Ready: n.readyz, Version: version, PublicOrigin: cfg.PublicOrigin, Proxies: cfg.Proxies, Metrics: cfg.Metrics, ServiceToken: cfg.ServiceToken,
 	})
 	return n, nil
+}
+
+// originPatterns are the hosts whose pages may open a socket besides the
+// request's own: the public origin's.
+func originPatterns(origin string) []string {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return nil
+	}
+	return []string{u.Host}
 }
 
 // apply carries out a command's committed effects on this node: its

@@ -228,6 +228,21 @@ func (t boltTx) mail(id uint64) (Mail, error) {
 	return m, err
 }
 
+// OutboxStats reads the first mail for the oldest: ids grow with time.
+func (t boltTx) OutboxStats() (int, time.Time, error) {
+	b := t.b(bOutbox)
+	n := b.Stats().KeyN
+	k, _ := b.Cursor().First()
+	if k == nil {
+		return n, time.Time{}, nil
+	}
+	var m Mail
+	if err := getJSON(b, k, &m); err != nil {
+		return n, time.Time{}, err
+	}
+	return n, m.Created, nil
+}
+
 func (t boltTx) DueMail(now time.Time, limit int) ([]Mail, error) {
 	var out []Mail
 	c := t.b(bOutboxDue).Cursor()

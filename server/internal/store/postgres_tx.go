@@ -253,6 +253,16 @@ func (t *pgTx) PutMail(m Mail) error {
 	return err
 }
 
+func (t *pgTx) OutboxStats() (int, time.Time, error) {
+	var n int
+	var oldest *time.Time
+	err := t.tx.QueryRow(t.ctx, "SELECT count(*), min((doc->>'created')::timestamptz) FROM outbox").Scan(&n, &oldest)
+	if err != nil || oldest == nil {
+		return n, time.Time{}, err
+	}
+	return n, *oldest, nil
+}
+
 func (t *pgTx) DeleteMail(id uint64) error {
 	return t.exec("DELETE FROM outbox WHERE id = $1", int64(id))
 }

@@ -178,6 +178,9 @@ type Outbox interface {
 	// DeleteMail removes a mail (delivered, or given up); removing one
 	// already gone is not an error.
 	DeleteMail(id uint64) error
+	// OutboxStats returns how many mails wait in the outbox and when the
+	// oldest was queued (zero when none waits).
+	OutboxStats() (count int, oldest time.Time, err error)
 }
 
 // Guards are what protects accounts on every node at once: rate-limit

@@ -2,9 +2,9 @@ package syncsrv
 
 import (
 	"errors"
+	"time"
 
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // The methods below apply another node's changes to this node's sockets,
@@ -14,16 +14,21 @@ import (
 func (s *Server) PushView(accountID string) { s.pushView(accountID) }
 
 // RevokeSession closes the session's sockets here with reason.
-func (s *Server) RevokeSession(sessionID, reason string) { s.hub.RevokeSession(sessionID, reason) }
+func (s *Server) RevokeSession(sessionID, reason string) {
+	s.hub.RevokeSessionThen(sessionID, reason, s.since(time.Now(), s.cfg.Metrics.Revoked))
+}
 
 // RevokeAccount closes every socket of the account here with reason.
-func (s *Server) RevokeAccount(accountID, reason string) { s.hub.RevokeAccount(accountID, reason) }
+func (s *Server) RevokeAccount(accountID, reason string) {
+	s.hub.RevokeAccountThen(accountID, reason, s.since(time.Now(), s.cfg.Metrics.Revoked))
+}
 
 // DeliverEvent sends the account's event seq to its sockets here, soon.
 func (s *Server) DeliverEvent(accountID string, seq uint64) {
 	if !s.hub.Connected(accountID) {
 		return
 	}
+	start := time.Now()
 	s.spawn(func() {
 		e, err := s.accounts.Event(s.life, accountID, seq)
 		if err != nil {
@@ -32,7 +37,7 @@ func (s *Server) DeliverEvent(accountID string, seq uint64) {
 			}
 			return
 		}
-		s.hub.SendAccount(accountID, wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
+		s.sendEvent(start, accountID, e)
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dialnexa/account/server/internal/account"
+	"github.com/dialnexa/account/server/internal/metrics"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/hub"
 	"github.com/dialnexa/account/sync/wire"
@@ -39,6 +40,13 @@ type Config struct {
 	// MinProtocolVersion is the oldest sync protocol served (default
 	// wire.MinProtocolVersion).
 	MinProtocolVersion int
+	// OriginPatterns are the hosts besides the request's own whose pages
+	// may open a socket (the public origin's, behind a proxy that sets its
+	// own Host).
+	OriginPatterns []string
+	// Metrics records messages and the latencies of the live paths (nil:
+	// none).
+	Metrics *metrics.Metrics
 }
 
 // Server serves sync sockets. Create it with New; it is safe for
@@ -117,11 +125,12 @@ func (s *Server) spawn(fn func()) bool {
 // first, so a revoked socket is sent nothing more, then views (each
 // account once) and events.
 func (s *Server) Apply(fx *account.Effects) {
+	start := time.Now()
 	for _, r := range fx.Accounts {
-		s.hub.RevokeAccount(r.ID, r.Reason)
+		s.hub.RevokeAccountThen(r.ID, r.Reason, s.since(start, s.cfg.Metrics.Revoked))
 	}
 	for _, r := range fx.Sessions {
-		s.hub.RevokeSession(r.ID, r.Reason)
+		s.hub.RevokeSessionThen(r.ID, r.Reason, s.since(start, s.cfg.Metrics.Revoked))
 	}
 	seen := map[string]bool{}
 	for _, id := range fx.Views {
@@ -131,7 +140,30 @@ func (s *Server) Apply(fx *account.Effects) {
 		}
 	}
 	for _, d := range fx.Events {
-		s.hub.SendAccount(d.AccountID, wire.Event{Seq: d.Event.Seq, Kind: d.Event.Kind, Payload: d.Event.Payload})
+		s.sendEvent(start, d.AccountID, d.Event)
+	}
+}
+
+// sendEvent sends an event to the account's sockets here, timing the
+// fan-out from start.
+func (s *Server) sendEvent(start time.Time, accountID string, e store.Event) {
+	n := s.hub.SendAccountThen(accountID, wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload}, s.since(start, s.cfg.Metrics.FannedOut))
+	s.sent(wire.TypeEvent, n)
+}
+
+// since returns a callback that reports the time since start to observe,
+// or nil without metrics.
+func (s *Server) since(start time.Time, observe func(time.Duration)) func() {
+	if s.cfg.Metrics == nil {
+		return nil
+	}
+	return func() { observe(time.Since(start)) }
+}
+
+// sent counts n messages of a type sent.
+func (s *Server) sent(typ string, n int) {
+	for range n {
+		s.cfg.Metrics.Message("out", typ)
 	}
 }
 
@@ -159,9 +191,10 @@ func (s *Server) pushView(accountID string) {
 func (s *Server) pushLoop(accountID string) {
 	for {
 		if s.hub.Connected(accountID) {
+			start := time.Now()
 			msg, err := s.accounts.ViewMessage(s.life, accountID)
 			if err == nil {
-				s.hub.SendAccount(accountID, msg)
+				s.sent(wire.TypeOf(msg), s.hub.SendAccountThen(accountID, msg, s.since(start, s.cfg.Metrics.Pushed)))
 			} else if !errors.Is(err, store.ErrNotFound) {
 				s.log.Error("build view to push", "account", accountID, "err", err)
 			}

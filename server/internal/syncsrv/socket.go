@@ -19,7 +19,7 @@ import (
 // upgrade (same-origin only), read hello, answer welcome, then serve pushes
 // and heartbeats until the socket closes or the session is revoked.
 func (s *Server) ServeSocket(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	conn, err := transport.Accept(w, r, nil)
+	conn, err := transport.Accept(w, r, s.cfg.OriginPatterns)
 	if err != nil {
 		// Accept has written the refusal (for example a foreign Origin).
 		s.log.Info("websocket refused", "err", err)
@@ -49,6 +49,9 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 	msg, err := conn.Recv(hctx)
 	cancel()
 	hello, ok := msg.(*wire.Hello)
+	if err == nil {
+		s.cfg.Metrics.Message("in", wire.TypeOf(msg))
+	}
 	if err != nil || !ok {
 		conn.Send(ctx, wire.Errorf(wire.CodeBadMessage, "The first message must be hello."))
 		conn.Close(1002, "expected hello")
@@ -88,6 +91,9 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 		rctx, cancel := context.WithTimeout(ctx, s.cfg.Heartbeat)
 		msg, err := conn.Recv(rctx)
 		cancel()
+		if err == nil {
+			s.cfg.Metrics.Message("in", wire.TypeOf(msg))
+		}
 		if p.Revoked() {
 			// Nothing a revoked socket sends is acted on or answered (not
 			// even a ping); it stays open only until the hub has told it
@@ -98,7 +104,7 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 		if err != nil {
 			var we *wire.Error
 			if errors.As(err, &we) {
-				p.Send(we)
+				s.send(p, we)
 				continue
 			}
 			return
@@ -110,6 +116,7 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 			// most once a second. A client that keeps flooding is
 			// disconnected.
 			dropped++
+			s.cfg.Metrics.Refused("socket")
 			if dropped > 10*s.cfg.MessageBurst {
 				conn.Close(1008, "too many messages")
 				return
@@ -119,18 +126,18 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 				warned = time.Now()
 				e := wire.Errorf(wire.CodeRateLimited, "Too many messages; slow down.")
 				e.RetryAfterMs = retryAfter(lim).Milliseconds()
-				p.Send(e)
+				s.send(p, e)
 			}
 			continue
 		}
 		dropped = 0
 		switch m := msg.(type) {
 		case *wire.Ping:
-			p.Send(wire.Pong{})
+			s.send(p, wire.Pong{})
 		case *wire.Push:
 			onFreshStack(func() bool { s.push(p, ss, hello.ClientID, m); return true })
 		default:
-			p.Send(wire.Errorf(wire.CodeBadMessage, "A client may not send that message."))
+			s.send(p, wire.Errorf(wire.CodeBadMessage, "A client may not send that message."))
 		}
 	}
 }
@@ -162,17 +169,23 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 	var refused *account.Error
 	switch {
 	case errors.As(err, &refused):
-		p.Send(refused.Wire)
+		s.send(p, refused.Wire)
 		return
 	case errors.Is(err, store.ErrNotFound):
 		return // the session ended meanwhile; its revocation is on its way
 	case err != nil:
 		s.log.Error("apply mutations", "err", err)
-		p.Send(errInternal())
+		s.send(p, errInternal())
 		return
 	}
-	p.Send(ack)
+	s.send(p, ack)
 	s.accounts.Publish(fx)
+}
+
+// send queues msg to p, counting it.
+func (s *Server) send(p *hub.Peer, msg any) {
+	s.cfg.Metrics.Message("out", wire.TypeOf(msg))
+	p.Send(msg)
 }
 
 func errInternal() *wire.Error {
@@ -200,9 +213,9 @@ func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello) bool 
 		s.log.Error("build welcome", "session", ss.ID, "err", err)
 		return false
 	}
-	p.Send(w)
+	s.send(p, w)
 	for _, e := range events {
-		p.Send(wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
+		s.send(p, wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
 	}
 	return true
 }

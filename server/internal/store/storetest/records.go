@@ -181,9 +181,20 @@ func testAudit(t *testing.T, st store.Store) {
 }
 
 func testOutbox(t *testing.T, st store.Store) {
+	stats := func(wantN int, wantOldest time.Time) {
+		t.Helper()
+		view(t, st, func(tx store.Tx) error {
+			n, oldest, err := tx.OutboxStats()
+			if err != nil || n != wantN || !oldest.Equal(wantOldest) {
+				t.Errorf("OutboxStats = %d, %v, %v; want %d, %v", n, oldest, err, wantN, wantOldest)
+			}
+			return nil
+		})
+	}
+	stats(0, time.Time{})
 	update(t, st, func(tx store.Tx) error {
 		for i := range 4 {
-			m := store.Mail{To: fmt.Sprintf("u%d@example.com", i), Subject: "s", Text: "t", Link: "https://x/reset#token=1", Created: t0, Next: t0.Add(time.Duration(i) * time.Minute)}
+			m := store.Mail{To: fmt.Sprintf("u%d@example.com", i), Subject: "s", Text: "t", Link: "https://x/reset#token=1", Created: t0.Add(time.Duration(i) * time.Second), Next: t0.Add(time.Duration(i) * time.Minute)}
 			if err := tx.Enqueue(m); err != nil {
 				return err
 			}
@@ -212,6 +223,7 @@ func testOutbox(t *testing.T, st store.Store) {
 		}
 		return tx.DeleteMail(due[1].ID)
 	})
+	stats(3, t0)
 	view(t, st, func(tx store.Tx) error {
 		ms, _ := tx.DueMail(t0.Add(2*time.Minute), 10)
 		if len(ms) != 1 || ms[0].To != "u2@example.com" {
@@ -225,6 +237,8 @@ func testOutbox(t *testing.T, st store.Store) {
 		}
 		return nil
 	})
+	update(t, st, func(tx store.Tx) error { return tx.DeleteMail(due[0].ID) })
+	stats(2, t0.Add(2*time.Second))
 }
 
 // testClaimMail: a claim leases due mail to one worker until its lease

@@ -1,0 +1,162 @@
+// Package metrics is the server's Prometheus instrumentation: one registry
+// per node, the collectors every layer reports to, and a store that times
+// its transactions. Every method is safe on a nil *Metrics (nothing is
+// recorded), so tests and tools need none.
+package metrics
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// latency are the buckets of the latencies users feel, from 0.5 ms to 10 s.
+var latency = []float64{.0005, .001, .002, .003, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
+
+// Metrics holds one node's collectors.
+type Metrics struct {
+	reg *prometheus.Registry
+
+	requests       *prometheus.CounterVec
+	requestSeconds *prometheus.HistogramVec
+	messages       *prometheus.CounterVec
+	push           prometheus.Histogram
+	fanout         prometheus.Histogram
+	revocation     prometheus.Histogram
+	storeTx        *prometheus.HistogramVec
+	mailSent       prometheus.Counter
+	mailFailures   prometheus.Counter
+	hashWait       prometheus.Histogram
+	refusals       *prometheus.CounterVec
+}
+
+// New returns a node's metrics on a registry of their own, with the Go
+// runtime's and the process's.
+func New() *Metrics {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewBuildInfoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := &Metrics{
+		reg: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dialnexa_http_requests_total", Help: "HTTP requests answered, by route pattern, method and status.",
+		}, []string{"route", "method", "status"}),
+		requestSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "dialnexa_http_request_duration_seconds", Help: "Time to answer an HTTP request, by route pattern.", Buckets: latency,
+		}, []string{"route"}),
+		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dialnexa_sync_messages_total", Help: "Sync socket messages, by direction (in, out) and type.",
+		}, []string{"direction", "type"}),
+		push: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "dialnexa_sync_push_seconds", Help: "From a committed change to its view sent on every socket of the account on this node.", Buckets: latency,
+		}),
+		fanout: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "dialnexa_sync_fanout_seconds", Help: "From a committed event to it sent on every socket of the account on this node.", Buckets: latency,
+		}),
+		revocation: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "dialnexa_sync_revocation_seconds", Help: "From a committed revocation to the revoked sockets on this node closed.", Buckets: latency,
+		}),
+		storeTx: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "dialnexa_store_transaction_seconds", Help: "Store transactions, by kind (update, batch, view) and outcome (ok, error).", Buckets: latency,
+		}, []string{"kind", "outcome"}),
+		mailSent: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "dialnexa_mail_sent_total", Help: "Mails handed to the mail transport.",
+		}),
+		mailFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "dialnexa_mail_failures_total", Help: "Mail deliveries that failed (each is retried with backoff).",
+		}),
+		hashWait: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "dialnexa_password_hash_wait_seconds", Help: "Time a password hash waited for its turn (a few run at once, 19 MiB each).", Buckets: latency,
+		}),
+		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dialnexa_rate_limit_refusals_total", Help: "Requests and sync messages refused as too many, by where (http, socket).",
+		}, []string{"where"}),
+	}
+	reg.MustRegister(m.requests, m.requestSeconds, m.messages, m.push, m.fanout, m.revocation, m.storeTx, m.mailSent, m.mailFailures, m.hashWait, m.refusals)
+	return m
+}
+
+// Handler serves the metrics in Prometheus's exposition format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// GaugeFunc registers a gauge read from f at each scrape.
+func (m *Metrics) GaugeFunc(name, help string, f func() float64) {
+	if m == nil {
+		return
+	}
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
+}
+
+// Register adds a collector of its own (the outbox's, say).
+func (m *Metrics) Register(c prometheus.Collector) {
+	if m != nil {
+		m.reg.MustRegister(c)
+	}
+}
+
+// Request records one answered HTTP request.
+func (m *Metrics) Request(route, method string, status int, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	m.requestSeconds.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// Message counts one sync message in or out ("in", "out") of a type.
+func (m *Metrics) Message(direction, typ string) {
+	if m != nil {
+		m.messages.WithLabelValues(direction, typ).Inc()
+	}
+}
+
+// Pushed, FannedOut and Revoked record the latencies of the live paths.
+func (m *Metrics) Pushed(d time.Duration) {
+	if m != nil {
+		m.push.Observe(d.Seconds())
+	}
+}
+
+func (m *Metrics) FannedOut(d time.Duration) {
+	if m != nil {
+		m.fanout.Observe(d.Seconds())
+	}
+}
+
+func (m *Metrics) Revoked(d time.Duration) {
+	if m != nil {
+		m.revocation.Observe(d.Seconds())
+	}
+}
+
+// MailSent and MailFailed count deliveries.
+func (m *Metrics) MailSent() {
+	if m != nil {
+		m.mailSent.Inc()
+	}
+}
+
+func (m *Metrics) MailFailed() {
+	if m != nil {
+		m.mailFailures.Inc()
+	}
+}
+
+// HashWaited records how long a password hash waited for its turn.
+func (m *Metrics) HashWaited(d time.Duration) {
+	if m != nil {
+		m.hashWait.Observe(d.Seconds())
+	}
+}
+
+// Refused counts a request or message refused as too many.
+func (m *Metrics) Refused(where string) {
+	if m != nil {
+		m.refusals.WithLabelValues(where).Inc()
+	}
+}
