@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"crypto/rand"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -146,7 +145,8 @@ func (ts *testServer) start() {
 	}
 	host, port, _ := net.SplitHostPort(ts.inbox.addr)
 	p, _ := strconv.Atoi(port)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// Every level is logged, to be searched for secrets at the end.
+	log := slog.New(slog.NewJSONHandler(secrets, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg := node.Config{
 		Store: st, Now: ts.clock.Now, Log: log, PanelDir: ts.panel, Heartbeat: 5 * time.Second,
 		PublicOrigin: "https://account.dialnexa.test", ServiceToken: ts.token, MailPoll: 100 * time.Millisecond,
@@ -179,7 +179,7 @@ func (ts *testServer) start() {
 	}
 	ts.addr = ln.Addr().String()
 	ts.st, ts.api = st, srv
-	ts.hs = &http.Server{Handler: srv.Handler()}
+	ts.hs = &http.Server{Handler: secrets.record(srv.Handler())}
 	hs := ts.hs
 	ts.bg.Go(func() { hs.Serve(ln) })
 }

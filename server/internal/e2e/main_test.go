@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -37,6 +38,14 @@ func TestMain(m *testing.M) {
 	if pgCluster != nil {
 		if err := pgCluster.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
+		}
+	}
+	if code == 0 {
+		found, lines, n := secrets.check()
+		fmt.Printf("searched %d server log lines for %d secrets the run used\n", lines, n)
+		if len(found) > 0 {
+			fmt.Fprintf(os.Stderr, "the server logged %d secrets:\n  %s\n", len(found), strings.Join(found, "\n  "))
+			code = 1
 		}
 	}
 	if code == 0 {

@@ -182,6 +182,7 @@ type procServer struct {
 func (s *procServer) start() error {
 	cmd := exec.Command(s.bin, append([]string{"-addr", s.addr, "-panel", "", "-message-rate", "3", "-message-burst", "2"}, s.storeArgs...)...)
 	cmd.Env = append(os.Environ(), "DIALNEXA_SERVICE_TOKEN="+s.token)
+	secrets.add(s.token, "service token")
 	s.out.Reset()
 	cmd.Stderr = &s.out
 	if err := cmd.Start(); err != nil {
@@ -217,6 +218,7 @@ func (s *procServer) stop(sig syscall.Signal) {
 	s.cmd.Process.Signal(sig)
 	<-s.exited
 	s.cmd = nil
+	secrets.Write([]byte(s.out.String()))
 }
 
 func (s *procServer) post(path, body string) error {

@@ -82,6 +82,7 @@ func (s *smtpSession) Data(r io.Reader) error {
 	body, _ := io.ReadAll(m.Body)
 	dec := new(mimeDecoder)
 	subject, _ := dec.DecodeHeader(m.Header.Get("Subject"))
+	secrets.addMail(string(raw))
 	s.in.mu.Lock()
 	s.in.msgs = append(s.in.msgs, message{From: s.from, To: s.to, Subject: subject, Body: decodeQP(m.Header.Get("Content-Transfer-Encoding"), body), Raw: string(raw)})
 	s.in.mu.Unlock()

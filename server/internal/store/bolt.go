@@ -81,13 +81,20 @@ func OpenBolt(dir string) (*Bolt, error) {
 func (s *Bolt) Close() error { return s.db.Close() }
 
 // Check runs bbolt's consistency check and returns the first problem found.
+//
+// It runs in a write transaction (rolled back): a read-only one would
+// compare its pages with a freelist that concurrent commits change, and
+// report pages they freed as lost.
 func (s *Bolt) Check() error {
-	return s.db.View(func(tx *bolt.Tx) error {
-		for err := range tx.Check() {
-			return err
-		}
-		return nil
-	})
+	tx, err := s.db.Begin(true)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for err := range tx.Check() {
+		return err
+	}
+	return nil
 }
 
 // Update runs fn in a read-write transaction, committed durably when fn
