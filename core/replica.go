@@ -210,6 +210,15 @@ func (r *Replica) Renumber(session string, last uint64) (bool, error) {
 		return false, err
 	}
 	p := r.state.Pending
+	if len(p) == 0 && r.state.Meta.LastMutationID > last {
+		// Nothing waits, but the server stands below what this client
+		// numbered (it was restored from a backup): the next change
+		// follows the server's last, or the server would wait for the
+		// missing ones forever.
+		meta := r.state.Meta
+		meta.LastMutationID = last
+		return true, r.commit(Change{Meta: &meta})
+	}
 	if len(p) == 0 || p[0].ID <= last+1 {
 		return false, nil
 	}

@@ -189,3 +189,24 @@ func TestReplicaRenumbersAQueueTheServerCannotReach(t *testing.T) {
 		t.Errorf("next id %d, want 3", m.ID)
 	}
 }
+
+// With nothing queued, a server restored below the client's numbering
+// still moves it: the next change follows the server's last, not the ids
+// the restore lost.
+func TestReplicaRenumbersAnEmptyQueueAfterARestore(t *testing.T) {
+	r := newTestReplica(t)
+	for range 3 {
+		r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Grace"})
+	}
+	r.Ack(testSession, 3) // all applied, then the server is restored to 1
+	moved, err := r.Renumber(testSession, 1)
+	if err != nil || !moved || r.Meta().LastMutationID != 1 {
+		t.Fatalf("Renumber(1) with an empty queue at 3 = %v, %v, last id %d; want moved to 1", moved, err, r.Meta().LastMutationID)
+	}
+	if m, _ := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Grace H"}); m.ID != 2 {
+		t.Errorf("next id %d, want 2", m.ID)
+	}
+	if moved, _ := r.Renumber(testSession, 1); moved {
+		t.Error("renumbered a queue that already follows the server")
+	}
+}

@@ -34,6 +34,11 @@ Commands:
       {"agentId","agentName","failed"}, platform_status {"title","message"}
       (platform_status without -email goes to every account).
 
+  backup -out FILE
+      Save a consistent copy of the running server's bbolt store to FILE
+      (checked before it replaces FILE). To restore, stop the server and
+      put FILE in place of DATA/dialnexa.db. On PostgreSQL use pg_dump.
+
   copy-store -from DIR -to postgres://…
       Copy the bbolt store in DIR into an empty PostgreSQL database, to move
       a deployment. Stop the server first; start it again with -store.
@@ -60,11 +65,14 @@ func admin(args []string) error {
 	typ := fs.String("type", "", "event type")
 	fields := fs.String("fields", "{}", "event fields as a JSON object")
 	from := fs.String("from", "", "copy-store: the data directory of the bbolt store")
+	out := fs.String("out", "", "backup: the file to write")
 	to := fs.String("to", envOr("DIALNEXA_DATABASE_URL", ""), "copy-store: the PostgreSQL database")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	switch cmd {
+	case "backup":
+		return backup(*server, *data, *out)
 	case "copy-store":
 		return copyStore(*from, *to)
 	case "disable-2fa":
@@ -86,14 +94,34 @@ func admin(args []string) error {
 	return fmt.Errorf("unknown admin command %q\n\n%s", cmd, adminUsage)
 }
 
+// adminToken is the service token: DIALNEXA_SERVICE_TOKEN, or the one in
+// the data directory.
+func adminToken(data string) (string, error) {
+	if t := strings.TrimSpace(os.Getenv("DIALNEXA_SERVICE_TOKEN")); t != "" {
+		return t, nil
+	}
+	b, err := os.ReadFile(filepath.Join(data, "service.token"))
+	if err != nil {
+		return "", fmt.Errorf("read the service token (is -data the server's data directory?): %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// answerError is the error a refused admin call reports: the server's
+// message, or its status.
+func answerError(resp *http.Response) error {
+	out, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	var answer struct{ Error *struct{ Message string } }
+	if json.Unmarshal(out, &answer) == nil && answer.Error != nil {
+		return errors.New(answer.Error.Message)
+	}
+	return fmt.Errorf("server answered %s", resp.Status)
+}
+
 func adminCall(server, data, path string, body any) error {
-	token := os.Getenv("DIALNEXA_SERVICE_TOKEN")
-	if token == "" {
-		b, err := os.ReadFile(filepath.Join(data, "service.token"))
-		if err != nil {
-			return fmt.Errorf("read the service token (is -data the server's data directory?): %w", err)
-		}
-		token = strings.TrimSpace(string(b))
+	token, err := adminToken(data)
+	if err != nil {
+		return err
 	}
 	b, _ := json.Marshal(body)
 	req, err := http.NewRequest(http.MethodPost, strings.TrimRight(server, "/")+path, bytes.NewReader(b))

@@ -134,6 +134,29 @@ func (w *teeWriter) Write(b []byte) (int, error) {
 
 func (w *teeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// textOf returns the string values in a JSON document, with "key=" before
+// each.
+func textOf(v any) []string {
+	var out []string
+	var walk func(key string, v any)
+	walk = func(key string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				walk(k, e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(key, e)
+			}
+		case string:
+			out = append(out, key+"="+v)
+		}
+	}
+	walk("", v)
+	return out
+}
+
 // volatile are the log fields that hold timestamps and durations, whose
 // digits would match a 6-digit code by chance.
 var volatile = regexp.MustCompile(`(?:^|\s)(?:time|duration|retry_in)=\S+`)
@@ -150,17 +173,17 @@ func (s *secretScan) check() (found []string, lines, n int) {
 		lines++
 		var doc map[string]any
 		if strings.HasPrefix(line, "{") && json.Unmarshal([]byte(line), &doc) == nil {
+			// Only text can carry a secret (codes are strings on the
+			// wire); numbers, such as durations, are left out.
 			delete(doc, "time")
-			delete(doc, "duration")
-			b, _ := json.Marshal(doc)
-			line = string(b)
+			line = strings.Join(textOf(doc), " | ")
 		} else {
 			line = volatile.ReplaceAllString(line, " ")
 		}
 		for secret, what := range s.secrets {
 			if strings.Contains(line, secret) {
 				msg := line
-				if i := strings.Index(msg, `"msg":`); i >= 0 {
+				if i := strings.Index(msg, "msg="); i >= 0 {
 					msg = msg[i:min(len(msg), i+60)]
 				}
 				found = append(found, fmt.Sprintf("a %s (%d characters) in the log line %s…", what, len(secret), strings.ReplaceAll(msg, secret, "<secret>")))
@@ -176,7 +199,7 @@ func TestSecretScanFindsASecret(t *testing.T) {
 	s := newSecretScan()
 	s.addJSON([]byte(`{"email":"a@example.com","password":"violet kettle 42?","code":"123456","backupCodes":["abcd-efgh-ij"]}`))
 	s.addMail("Open https://x/reset#token=3Dq1w2e3r4t5y6u7i8\r\n")
-	fmt.Fprintln(s, `{"time":"2026-11-28T12:00:00.123456Z","level":"DEBUG","msg":"x","duration":123456}`)
+	fmt.Fprintln(s, `{"time":"2026-11-28T12:00:00.123456Z","level":"DEBUG","msg":"x","duration":123456,"retry_in":60123456000}`)
 	fmt.Fprintln(s, `time=2026-11-28T12:00:00.123456Z level=INFO msg=request duration=1.123456ms`)
 	if found, lines, n := s.check(); len(found) != 0 || lines != 2 || n != 4 {
 		t.Fatalf("clean logs: found %q in %d lines for %d secrets; want nothing in 2 lines for 4 secrets", found, lines, n)

@@ -6,6 +6,7 @@
 package httpapi
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -44,6 +45,9 @@ type Config struct {
 	Proxies Proxies
 	// Metrics records requests and refusals (nil: none).
 	Metrics *metrics.Metrics
+	// Backup writes a consistent copy of the store (nil: the store cannot,
+	// as PostgreSQL, which pg_dump backs up).
+	Backup func(io.Writer) (int64, error)
 	// Ready and Version serve /readyz and /version (404 when nil).
 	Ready, Version http.HandlerFunc
 	// ServiceToken authenticates operators and other DialNexa services on
@@ -103,6 +107,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /internal/v1/events", s.internal(s.serviceEvents))
 	mux.HandleFunc("POST /internal/v1/resources", s.internal(s.serviceResources))
 	mux.HandleFunc("GET /internal/v1/jobs/{id...}", s.internal(s.job))
+	mux.HandleFunc("GET /internal/v1/backup", s.internal(s.backup))
 	mux.HandleFunc("POST /v1/workspaces", s.authed(s.createWorkspace))
 	mux.HandleFunc("POST /v1/workspaces/{id}/invitations", s.authed(s.invite))
 	mux.HandleFunc("POST /v1/workspaces/{id}/transfer", s.authed(s.transferOwnership))

@@ -113,6 +113,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Bus == nil {
 		cfg.Bus = bus.Local{}
 	}
+	var backup func(io.Writer) (int64, error)
+	if b, ok := cfg.Store.(interface{ Backup(io.Writer) (int64, error) }); ok {
+		backup = b.Backup
+	}
 	n := &Server{bus: cfg.Bus, log: cfg.Log, store: cfg.Store, metrics: cfg.Metrics, panel: cfg.PanelDir != ""}
 	cfg.Metrics.Outbox(cfg.Store, cfg.Now)
 	cfg.Store = cfg.Metrics.Store(cfg.Store)
@@ -147,7 +151,7 @@ func New(cfg Config) (*Server, error) {
 	cfg.Metrics.GaugeFunc("dialnexa_sync_connections", "Sync sockets connected to this node.", func() float64 { return float64(n.sockets.Count()) })
 	n.http = httpapi.New(httpapi.Config{
 		Accounts: n.accounts, Sockets: n.sockets, Log: cfg.Log,
-		PanelDir: cfg.PanelDir, Ready: n.readyz, Version: version, PublicOrigin: cfg.PublicOrigin, Proxies: cfg.Proxies, Metrics: cfg.Metrics, ServiceToken: cfg.ServiceToken,
+		PanelDir: cfg.PanelDir, Backup: backup, Ready: n.readyz, Version: version, PublicOrigin: cfg.PublicOrigin, Proxies: cfg.Proxies, Metrics: cfg.Metrics, ServiceToken: cfg.ServiceToken,
 	})
 	return n, nil
 }

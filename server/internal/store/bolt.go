@@ -60,17 +60,9 @@ func OpenBolt(dir string) (*Bolt, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range allBuckets {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return indexOutbox(tx)
-	})
-	if err != nil {
+	if err = db.Update(migrateBolt); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("init store %s: %w", path, err)
+		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	// Group commit: concurrent pushes wait at most 2 ms to share a commit.
 	db.MaxBatchDelay = 2 * time.Millisecond

@@ -29,9 +29,12 @@ func TestBoltIndexesAnOlderOutbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// As the older version left it: mail, and no due order.
+	// As the older version left it: mail, no due order, no schema version.
 	err = st.db.Update(func(tx *bolt.Tx) error {
 		if err := tx.DeleteBucket(bOutboxDue); err != nil {
+			return err
+		}
+		if err := tx.DeleteBucket(bMeta); err != nil {
 			return err
 		}
 		_, err := tx.CreateBucket(bOutboxDue)
@@ -54,6 +57,9 @@ func TestBoltIndexesAnOlderOutbox(t *testing.T) {
 	if len(due) != 3 || due[0].To != "a@example.com" || due[2].To != "c@example.com" {
 		t.Fatalf("due after reopening: %+v, want the 3 queued mails in order", due)
 	}
+	if v, _ := st.SchemaVersion(); v != BoltSchemaVersion {
+		t.Fatalf("migrated store records schema %d, want %d", v, BoltSchemaVersion)
+	}
 }
 
 // A store another server holds is refused with a message that says so.
@@ -68,4 +74,37 @@ func TestBoltHeldByAnotherServer(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "another server is using it") {
 		t.Fatalf("opening a held store: %v, want it to say another server holds it", err)
 	}
+}
+
+// A store records its schema version; one from a newer server is refused
+// with a message that says what to do, and left as it was.
+func TestBoltSchemaVersion(t *testing.T) {
+	dir := t.TempDir()
+	st, err := OpenBolt(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := st.SchemaVersion(); err != nil || v != BoltSchemaVersion || v < 1 {
+		t.Fatalf("a new store records schema %d (%v), want %d", v, err, BoltSchemaVersion)
+	}
+	// As a newer server would leave it.
+	st.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bMeta).Put(kSchema, []byte{0, 0, 0, 0, 0, 0, 0, byte(BoltSchemaVersion + 1)})
+	})
+	st.Close()
+	_, err = OpenBolt(dir)
+	if err == nil || !strings.Contains(err.Error(), "newer DialNexa server") || !strings.Contains(err.Error(), "restore a backup") {
+		t.Fatalf("opening a newer store: %v; want a refusal saying what to do", err)
+	}
+	db, err := bolt.Open(dir+"/dialnexa.db", 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bMeta).Get(kSchema); v[7] != byte(BoltSchemaVersion+1) {
+			t.Errorf("the refused store's version was changed to %v", v)
+		}
+		return nil
+	})
 }
