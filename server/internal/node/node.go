@@ -114,7 +114,9 @@ func New(cfg Config) (*Server, error) {
 		cfg.Bus = bus.Local{}
 	}
 	var backup func(io.Writer) (int64, error)
-	if b, ok := cfg.Store.(interface{ Backup(io.Writer) (int64, error) }); ok {
+	if b, ok := cfg.Store.(interface {
+		Backup(io.Writer) (int64, error)
+	}); ok {
 		backup = b.Backup
 	}
 	n := &Server{bus: cfg.Bus, log: cfg.Log, store: cfg.Store, metrics: cfg.Metrics, panel: cfg.PanelDir != ""}
