@@ -10,9 +10,11 @@ import (
 	"os"
 	"path/filepath"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/dialnexa/account/app"
+	"github.com/dialnexa/account/assets"
 	"github.com/dialnexa/account/core"
 )
 
@@ -32,6 +34,7 @@ func main() {
 	defer st.Close()
 
 	a := fyneapp.NewWithID("com.dialnexa.account")
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("DialNexa Account")
 	var ui *app.UI
 	host, _ := os.Hostname() // unnamed if the OS will not say

@@ -21,3 +21,9 @@ var Panel embed.FS
 //
 //go:embed bell.svg
 var Bell []byte
+
+// Icon is the app icon (512×512 PNG): the desktop app's window and
+// package icon, and the Windows executable's.
+//
+//go:embed icon.png
+var Icon []byte

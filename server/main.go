@@ -14,6 +14,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -30,6 +31,7 @@ import (
 	"github.com/dialnexa/account/server/internal/bus"
 	"github.com/dialnexa/account/server/internal/metrics"
 	"github.com/dialnexa/account/server/internal/node"
+	"github.com/dialnexa/account/server/internal/panel"
 	"github.com/dialnexa/account/server/internal/store"
 )
 
@@ -84,13 +86,9 @@ func run(args []string) error {
 		return err
 	}
 	defer st.Close()
-	panel := c.panel
-	if panel == "" {
-		panel = "build/panel"
-	}
-	if _, err := os.Stat(filepath.Join(panel, "panel.wasm")); err != nil {
-		log.Warn("browser panel not built; / explains how, and /readyz answers 503", "dir", panel)
-		panel = ""
+	files, from := panelFiles(c.panel)
+	if files == nil {
+		log.Warn("browser panel not built; / explains how, and /readyz answers 503", "dir", from)
 	}
 	token, err := serviceToken(c.data)
 	if err != nil {
@@ -103,7 +101,7 @@ func run(args []string) error {
 		peers = bus.NewPostgres(c.dbURL, rand.Text(), log)
 	}
 	m := metrics.New()
-	srv, err := node.New(node.Config{Store: st, Bus: peers, Log: log, Metrics: m, PanelDir: panel,
+	srv, err := node.New(node.Config{Store: st, Bus: peers, Log: log, Metrics: m, Panel: files,
 		PublicOrigin: c.origin, DashboardOrigin: c.dashboard, Proxies: proxies, Mail: transport, GeoIP: c.geo, ServiceToken: token,
 		MessageRate: c.msgRate, MessageBurst: c.msgBurst})
 	if err != nil {
@@ -137,7 +135,7 @@ func run(args []string) error {
 		listeners = append(listeners, aln)
 		log.Info("operator endpoints ready", "url", "http://"+aln.Addr().String()+"/metrics")
 	}
-	log.Info("DialNexa Account server ready", "url", scheme+ln.Addr().String()+"/", "version", buildinfo.Version,
+	log.Info("DialNexa Account server ready", "url", scheme+ln.Addr().String()+"/", "version", buildinfo.Version, "panel", from,
 		"store", where, "public_origin", c.origin, "trusted_proxies", c.proxies)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -178,6 +176,23 @@ func run(args []string) error {
 		return serveErr
 	}
 	return err
+}
+
+// panelFiles finds the browser panel: -panel's directory when given, else
+// the copy built into the binary, else build/panel. It says where it
+// looked; nil files when no panel is there.
+func panelFiles(dir string) (fs.FS, string) {
+	if dir == "" {
+		if files := panel.Embedded(); files != nil {
+			return files, "built in"
+		}
+		dir = "build/panel"
+	}
+	files := os.DirFS(dir)
+	if !panel.Built(files) {
+		return nil, dir
+	}
+	return files, dir
 }
 
 // openStore opens the PostgreSQL store at dbURL, or the bbolt store in

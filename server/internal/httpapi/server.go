@@ -7,6 +7,7 @@ package httpapi
 
 import (
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -30,9 +31,9 @@ type Config struct {
 	Accounts *account.Service
 	Sockets  Sockets
 	Log      *slog.Logger
-	// PanelDir holds the built browser panel (index.html, panel.wasm,
-	// wasm_exec.js); empty serves a page saying how to build it.
-	PanelDir string
+	// Panel holds the built browser panel (panel.wasm, its .gz,
+	// wasm_exec.js); nil serves a page saying how to build it.
+	Panel fs.FS
 	// PublicOrigin is where users reach the server
 	// (https://account.example.com), perhaps through a proxy that sets its
 	// own Host: requests and sockets from it are same-origin. An https
@@ -125,7 +126,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	mux.HandleFunc("/v1/", notFound)
 	mux.HandleFunc("/internal/", notFound)
-	mux.Handle("/", panel.Handler(s.cfg.PanelDir))
+	mux.Handle("/", panel.Handler(s.cfg.Panel))
 
 	cop := http.NewCrossOriginProtection()
 	if s.cfg.PublicOrigin != "" {

@@ -9,9 +9,11 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	gosync "sync"
 	"time"
 
@@ -22,6 +24,7 @@ import (
 	"github.com/dialnexa/account/server/internal/jobs"
 	"github.com/dialnexa/account/server/internal/mail"
 	"github.com/dialnexa/account/server/internal/metrics"
+	"github.com/dialnexa/account/server/internal/panel"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/server/internal/syncsrv"
 )
@@ -38,6 +41,9 @@ type Config struct {
 	// PanelDir holds the built browser panel (index.html, panel.wasm,
 	// wasm_exec.js); empty serves a page saying how to build it.
 	PanelDir string
+	// Panel, when set, is the built panel's files instead of PanelDir
+	// (the copy built into the binary).
+	Panel fs.FS
 	// Proxies are the reverse proxies whose forwarding header gives the
 	// client's address (none by default).
 	Proxies httpapi.Proxies
@@ -119,7 +125,14 @@ func New(cfg Config) (*Server, error) {
 	}); ok {
 		backup = b.Backup
 	}
-	n := &Server{bus: cfg.Bus, log: cfg.Log, store: cfg.Store, metrics: cfg.Metrics, panel: cfg.PanelDir != ""}
+	files := cfg.Panel
+	if files == nil && cfg.PanelDir != "" {
+		files = os.DirFS(cfg.PanelDir)
+	}
+	if !panel.Built(files) {
+		files = nil
+	}
+	n := &Server{bus: cfg.Bus, log: cfg.Log, store: cfg.Store, metrics: cfg.Metrics, panel: files != nil}
 	cfg.Metrics.Outbox(cfg.Store, cfg.Now)
 	cfg.Store = cfg.Metrics.Store(cfg.Store)
 	var err error
@@ -153,7 +166,7 @@ func New(cfg Config) (*Server, error) {
 	cfg.Metrics.GaugeFunc("dialnexa_sync_connections", "Sync sockets connected to this node.", func() float64 { return float64(n.sockets.Count()) })
 	n.http = httpapi.New(httpapi.Config{
 		Accounts: n.accounts, Sockets: n.sockets, Log: cfg.Log,
-		PanelDir: cfg.PanelDir, Backup: backup, Ready: n.readyz, Version: version, PublicOrigin: cfg.PublicOrigin, Proxies: cfg.Proxies, Metrics: cfg.Metrics, ServiceToken: cfg.ServiceToken,
+		Panel: files, Backup: backup, Ready: n.readyz, Version: version, PublicOrigin: cfg.PublicOrigin, Proxies: cfg.Proxies, Metrics: cfg.Metrics, ServiceToken: cfg.ServiceToken,
 	})
 	return n, nil
 }

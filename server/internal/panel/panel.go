@@ -3,11 +3,10 @@
 package panel
 
 import (
+	"io"
 	"io/fs"
 	"net/http"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/dialnexa/account/assets"
@@ -19,16 +18,17 @@ const panelMissing = `<!doctype html><meta charset="utf-8"><title>DialNexa Accou
 
 // Handler serves the browser panel: its HTML, CSS and scripts from the
 // embedded assets, and the built WebAssembly module (with Go's
-// wasm_exec.js) from dir ("" when it is not built: / then says how to
-// build it). The module is served pre-compressed when a .gz copy sits
-// beside it and the browser accepts gzip. /reset, /verify-email and
-// /invite are the pages the mails link to.
-func Handler(dir string) http.Handler {
+// wasm_exec.js) from files (nil when it is not built: / then says how to
+// build it), a directory or the copy built into the binary. The module is
+// served pre-compressed when a .gz copy sits beside it and the browser
+// accepts gzip. /reset, /verify-email and /invite are the pages the mails
+// link to.
+func Handler(files fs.FS) http.Handler {
 	shell, _ := fs.Sub(assets.Panel, "panel")
 	embedded := http.FileServerFS(shell)
 	var built http.Handler
-	if dir != "" {
-		built = http.FileServer(http.Dir(dir))
+	if files != nil {
+		built = http.FileServerFS(files)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
@@ -59,12 +59,13 @@ func Handler(dir string) http.Handler {
 			w.Header().Set("Content-Type", "application/wasm")
 			w.Header().Set("Cache-Control", "no-cache")
 			if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-				if f, err := os.Open(filepath.Join(dir, filepath.FromSlash(p)) + ".gz"); err == nil {
+				if f, err := files.Open(strings.TrimPrefix(p, "/") + ".gz"); err == nil {
 					defer f.Close()
-					if st, err := f.Stat(); err == nil {
+					rs, seekable := f.(io.ReadSeeker)
+					if st, err := f.Stat(); err == nil && seekable {
 						w.Header().Set("Content-Encoding", "gzip")
 						w.Header().Add("Vary", "Accept-Encoding")
-						http.ServeContent(w, r, p, st.ModTime(), f)
+						http.ServeContent(w, r, p, st.ModTime(), rs)
 						return
 					}
 				}
@@ -72,4 +73,13 @@ func Handler(dir string) http.Handler {
 		}
 		built.ServeHTTP(w, r)
 	})
+}
+
+// Built reports whether files hold a built panel (its module).
+func Built(files fs.FS) bool {
+	if files == nil {
+		return false
+	}
+	_, err := fs.Stat(files, "panel.wasm")
+	return err == nil
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func get(t *testing.T, h http.Handler, path string, hdr ...string) *http.Response {
@@ -34,7 +35,7 @@ func body(t *testing.T, r *http.Response) string {
 
 // Not built: / says how to build it; the mail pages still work.
 func TestPanelNotBuilt(t *testing.T) {
-	h := Handler("")
+	h := Handler(nil)
 	r := get(t, h, "/")
 	if r.StatusCode != http.StatusOK || !strings.Contains(body(t, r), "scripts/build-panel.sh") {
 		t.Errorf("/ without a build: %d", r.StatusCode)
@@ -65,7 +66,7 @@ func TestPanelBuilt(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "panel.wasm.gz"), gz.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h := Handler(dir)
+	h := Handler(os.DirFS(dir))
 	r := get(t, h, "/panel.wasm", "Accept-Encoding", "gzip, br")
 	if r.Header.Get("Content-Encoding") != "gzip" || r.Header.Get("Content-Type") != "application/wasm" || body(t, r) != gz.String() {
 		t.Errorf("gzip module: %d %v", r.StatusCode, r.Header)
@@ -79,5 +80,26 @@ func TestPanelBuilt(t *testing.T) {
 	}
 	if r := get(t, h, "/"); r.StatusCode != http.StatusOK || strings.Contains(body(t, r), "has not been built") {
 		t.Errorf("/ with a build: %d", r.StatusCode)
+	}
+}
+
+// A panel built into the binary (an in-memory file system, as embed's) is
+// served like a directory, the compressed module included.
+func TestPanelFromAnEmbeddedFS(t *testing.T) {
+	module := bytes.Repeat([]byte("\x00asm embedded "), 100)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(module)
+	zw.Close()
+	files := fstest.MapFS{"panel.wasm": {Data: module}, "panel.wasm.gz": {Data: gz.Bytes()}, "wasm_exec.js": {Data: []byte("// go")}}
+	if !Built(files) || Built(fstest.MapFS{}) || Built(nil) {
+		t.Fatal("Built does not tell a built panel from none")
+	}
+	h := Handler(files)
+	if r := get(t, h, "/panel.wasm", "Accept-Encoding", "gzip"); r.Header.Get("Content-Encoding") != "gzip" || body(t, r) != gz.String() {
+		t.Errorf("gzip module: %d %v", r.StatusCode, r.Header)
+	}
+	if r := get(t, h, "/wasm_exec.js"); r.StatusCode != http.StatusOK || body(t, r) != "// go" {
+		t.Errorf("wasm_exec.js: %d", r.StatusCode)
 	}
 }
