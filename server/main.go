@@ -115,12 +115,7 @@ func run(args []string) error {
 	if cert != nil {
 		scheme = "https://"
 	}
-	// Timeouts: a client gets 10 s for its headers and 30 s for its whole
-	// request; the panel's module and a picture download get 2 minutes;
-	// an idle keep-alive connection is closed after 2 minutes. Upgraded
-	// sync sockets are past all of them.
-	servers := []*http.Server{{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}}
+	servers := []*http.Server{publicServer(srv.Handler(), log)}
 	listeners := []net.Listener{ln}
 	if cert != nil {
 		servers[0].TLSConfig = cert.config()
@@ -176,6 +171,17 @@ func run(args []string) error {
 		return serveErr
 	}
 	return err
+}
+
+// publicServer is the HTTP server users reach. Timeouts: a client gets
+// 10 s for its headers and 30 s for its whole request (an unfinished body
+// is not held longer); the panel's module and a picture download get 2
+// minutes; an idle keep-alive connection is closed after 2 minutes.
+// Upgraded sync sockets are past all of them (their heartbeat closes a
+// silent one).
+func publicServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 }
 
 // panelFiles finds the browser panel: -panel's directory when given, else

@@ -3,10 +3,13 @@ package main
 import (
 	"errors"
 	"flag"
+	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A service token file written with a trailing newline (by an editor or
@@ -37,5 +40,34 @@ func TestHelpIsNotAnError(t *testing.T) {
 	}
 	if err := admin([]string{"event", "-h"}); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("admin event -h = %v, want flag.ErrHelp (exit 0)", err)
+	}
+}
+
+// The server users reach bounds how long a client may take over its
+// headers and its request and how long an idle connection stays open.
+func TestPublicServerTimeouts(t *testing.T) {
+	hs := publicServer(http.NotFoundHandler(), slog.Default())
+	if hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.ReadTimeout > time.Minute || hs.IdleTimeout <= 0 || hs.WriteTimeout <= 0 {
+		t.Fatalf("timeouts: header %v, read %v, write %v, idle %v", hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout, hs.IdleTimeout)
+	}
+}
+
+// Bad flags say what is wanted.
+func TestFlagErrorsSayWhatIsWanted(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-tls-cert", "x.pem"}, "-tls-cert and -tls-key go together"},
+		{[]string{"stray"}, "unexpected argument"},
+		{[]string{"-log-format", "xml", "-data", t.TempDir()}, "want text or json"},
+		{[]string{"-log-level", "loud", "-data", t.TempDir()}, "want debug, info, warn or error"},
+		{[]string{"-trusted-proxies", "10.0.0.0/33", "-data", t.TempDir()}, "-trusted-proxies"},
+		{[]string{"-smtp", "mail.example.com:465", "-smtp-security", "ssl", "-data", t.TempDir()}, "-smtp-security"},
+	} {
+		err := run(c.args)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("run(%q) = %v; want an error containing %q", c.args, err, c.want)
+		}
 	}
 }

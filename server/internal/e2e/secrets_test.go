@@ -58,6 +58,16 @@ func (s *secretScan) addJSON(b []byte) {
 	if json.Unmarshal(b, &v) != nil {
 		return
 	}
+	eachString(v, func(key, v string) {
+		if secretKeys[key] {
+			s.add(v, key)
+		}
+	})
+}
+
+// eachString calls f with every string in a JSON document and the member
+// it is in (an array's elements are in the array's member).
+func eachString(v any, f func(key, v string)) {
 	var walk func(key string, v any)
 	walk = func(key string, v any) {
 		switch v := v.(type) {
@@ -70,9 +80,7 @@ func (s *secretScan) addJSON(b []byte) {
 				walk(key, e)
 			}
 		case string:
-			if secretKeys[key] {
-				s.add(v, key)
-			}
+			f(key, v)
 		}
 	}
 	walk("", v)
@@ -138,22 +146,7 @@ func (w *teeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // each.
 func textOf(v any) []string {
 	var out []string
-	var walk func(key string, v any)
-	walk = func(key string, v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, e := range v {
-				walk(k, e)
-			}
-		case []any:
-			for _, e := range v {
-				walk(key, e)
-			}
-		case string:
-			out = append(out, key+"="+v)
-		}
-	}
-	walk("", v)
+	eachString(v, func(key, v string) { out = append(out, key+"="+v) })
 	return out
 }
 
