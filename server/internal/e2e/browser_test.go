@@ -128,3 +128,24 @@ func saveScreenshot(t testing.TB, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 }
+
+// evalAsync runs a script whose promise resolves to true, and waits for it.
+func evalAsync(expr string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[bool](expr, chromedp.EvalAwaitPromise)(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
+// fetchText fetches path from the page, as the page would (through its
+// service worker), and returns the body.
+func fetchText(t testing.TB, ctx context.Context, path string) string {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(c, chromedp.Evaluate[string](`fetch(`+jsString(path)+`).then(r => r.text())`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("fetch %s in the page: %v", path, err)
+	}
+	return s
+}

@@ -3,6 +3,10 @@
 package panel
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -27,8 +31,11 @@ func Handler(files fs.FS) http.Handler {
 	shell, _ := fs.Sub(assets.Panel, "panel")
 	embedded := http.FileServerFS(shell)
 	var built http.Handler
+	var worker []byte
 	if files != nil {
 		built = http.FileServerFS(files)
+		src, _ := fs.ReadFile(shell, "sw.js")
+		worker = bytes.ReplaceAll(src, []byte("__BUILD__"), []byte(buildHash(shell, files)))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
@@ -41,6 +48,18 @@ func Handler(files fs.FS) http.Handler {
 			r = r.Clone(r.Context())
 			r.URL.Path = p + ".html"
 			p = r.URL.Path
+		}
+		if p == "/sw.js" {
+			if worker == nil {
+				http.NotFound(w, r)
+				return
+			}
+			// Browsers compare the worker byte for byte to find a new
+			// build: never from a cache.
+			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-cache")
+			w.Write(worker)
+			return
 		}
 		if p == "/" && built == nil {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -73,6 +92,26 @@ func Handler(files fs.FS) http.Handler {
 		}
 		built.ServeHTTP(w, r)
 	})
+}
+
+// buildHash names a build of the panel: a digest of every file it serves.
+func buildHash(fsyss ...fs.FS) string {
+	h := sha256.New()
+	for _, fsys := range fsyss {
+		fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			b, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return nil
+			}
+			fmt.Fprintf(h, "%s %d\n", p, len(b))
+			h.Write(b)
+			return nil
+		})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // Built reports whether files hold a built panel (its module).

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -101,5 +103,33 @@ func TestPanelFromAnEmbeddedFS(t *testing.T) {
 	}
 	if r := get(t, h, "/wasm_exec.js"); r.StatusCode != http.StatusOK || body(t, r) != "// go" {
 		t.Errorf("wasm_exec.js: %d", r.StatusCode)
+	}
+}
+
+// The service worker is served with the build's digest filled in (a new
+// build is a new worker, which browsers install beside the old one), never
+// from a cache; without a build there is none.
+func TestServiceWorkerNamesTheBuild(t *testing.T) {
+	if r := get(t, Handler(nil), "/sw.js"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("/sw.js without a build: %d, want 404", r.StatusCode)
+	}
+	build := fstest.MapFS{"panel.wasm": {Data: []byte("\x00asm one")}, "wasm_exec.js": {Data: []byte("// go")}}
+	worker := func(files fs.FS) string {
+		r := get(t, Handler(files), "/sw.js")
+		if r.StatusCode != http.StatusOK || r.Header.Get("Cache-Control") != "no-cache" || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/javascript") {
+			t.Fatalf("/sw.js: %d %v", r.StatusCode, r.Header)
+		}
+		return body(t, r)
+	}
+	one := worker(build)
+	if strings.Contains(one, "__BUILD__") || !regexp.MustCompile(`const BUILD = "[0-9a-f]{16}";`).MatchString(one) {
+		t.Fatalf("worker without the build's digest: %.200s", one)
+	}
+	if again := worker(build); again != one {
+		t.Error("the same build gave two workers")
+	}
+	build["panel.wasm"] = &fstest.MapFile{Data: []byte("\x00asm two")}
+	if two := worker(build); two == one {
+		t.Error("a new build gave the same worker: browsers would keep the old one")
 	}
 }
