@@ -25,6 +25,7 @@ type profileScreen struct {
 	changePic    *widget.Button
 	removePic    *widget.Button
 	picErr       *widget.Label
+	picReason    *widget.Label // why Remove picture is off
 	newEmail     *widget.Entry
 	emailPw      *widget.Entry
 	changeEmail  *widget.Button
@@ -63,7 +64,9 @@ func newProfileScreen(u *UI) *profileScreen {
 	p.changePic = widget.NewButton("Change picture…", p.doChangePicture)
 	p.removePic = widget.NewButton("Remove picture", p.doRemovePicture)
 	picHint := widget.NewLabel("JPG, PNG or WebP, up to 2 MB. It is cropped to a circle.")
-	pic := container.NewBorder(nil, nil, p.avatar.content, nil, container.NewVBox(picHint, container.NewHBox(p.changePic, p.removePic), p.picErr))
+	p.picReason = widget.NewLabel("")
+	p.picReason.Importance = widget.LowImportance
+	pic := container.NewBorder(nil, nil, p.avatar.content, nil, container.NewVBox(picHint, container.NewHBox(p.changePic, p.removePic), p.picReason, p.picErr))
 
 	p.newEmail = widget.NewEntry()
 	p.newEmail.SetPlaceHolder("New email address")
@@ -166,10 +169,13 @@ func (p *profileScreen) render(s core.Snapshot) {
 			b.Disable()
 		}
 	}
-	if online && s.View.Profile.Avatar != "" {
+	if rm := s.RemovePicture(); rm.Enabled {
 		p.removePic.Enable()
+		p.picReason.Hidden = true
 	} else {
 		p.removePic.Disable()
+		p.picReason.SetText(rm.Reason)
+		p.picReason.Show()
 	}
 }
 

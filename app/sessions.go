@@ -19,6 +19,8 @@ type sessionsScreen struct {
 	errLabel *widget.Label
 	offline  *widget.Label
 	others   *widget.Button
+	// othersReason says why "Revoke all other sessions" is off.
+	othersReason *widget.Label
 	// revoke holds the revoke buttons by session id (for tests).
 	revoke map[string]*widget.Button
 }
@@ -34,17 +36,22 @@ func newSessionsScreen(u *UI) *sessionsScreen {
 	hint.Wrapping = fyne.TextWrapWord
 	ss.others = widget.NewButton("Revoke all other sessions", ss.doRevokeOthers)
 	ss.others.Importance = widget.DangerImportance
-	ss.content = widget.NewCard("Active sessions", "", container.NewVBox(hint, ss.offline, ss.errLabel, ss.list, ss.others))
+	ss.othersReason = widget.NewLabel("")
+	ss.othersReason.Importance = widget.LowImportance
+	ss.content = widget.NewCard("Active sessions", "", container.NewVBox(hint, ss.offline, ss.errLabel, ss.list, ss.others, ss.othersReason))
 	return ss
 }
 
 func (ss *sessionsScreen) render(s core.Snapshot) {
 	online := s.Online()
 	ss.offline.Hidden = online
-	if online && len(s.View.Sessions) > 1 {
+	if c := s.RevokeOthers(); c.Enabled {
 		ss.others.Enable()
+		ss.othersReason.Hidden = true
 	} else {
 		ss.others.Disable()
+		ss.othersReason.SetText(c.Reason)
+		ss.othersReason.Show()
 	}
 	ss.revoke = map[string]*widget.Button{}
 	rows := make([]fyne.CanvasObject, 0, len(s.View.Sessions))

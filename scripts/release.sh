@@ -22,7 +22,6 @@ command -v go >/dev/null 2>&1 || export PATH="$PATH:/usr/local/go/bin"
 out=$(mkdir -p "${1:-dist}" && cd "${1:-dist}" && pwd)
 version=${DIALNEXA_VERSION:-$(git describe --tags --always --dirty 2>/dev/null || echo dev)}
 targets=${RELEASE_TARGETS:-server linux windows}
-fyne="go run fyne.io/tools/cmd/fyne@v1.7.4"
 # fyne wants x.y.z: a tag such as v1.4.2 gives 1.4.2, anything else the
 # version in FyneApp.toml.
 appversion=$(sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
@@ -41,10 +40,14 @@ fi
 
 if want linux || want windows; then
   bash scripts/setup.sh --run
+  # The packaging tool, pinned, built for this machine.
+  tools=$(mktemp -d)
+  GOOS= GOARCH= GOBIN="$tools" go install fyne.io/tools/cmd/fyne@v1.7.4
+  fyne="$tools/fyne"
   # fyne package counts builds in FyneApp.toml; the release leaves it as
   # it was.
   cp FyneApp.toml "$out/.FyneApp.toml"
-  trap 'rm -rf server/internal/panel/dist; mv "$out/.FyneApp.toml" FyneApp.toml; rm -rf tmp-pkg' EXIT
+  trap 'rm -rf server/internal/panel/dist "$tools" tmp-pkg; mv "$out/.FyneApp.toml" FyneApp.toml' EXIT
 fi
 if want linux; then
   echo "release: the desktop app $appversion for Linux"
@@ -59,7 +62,7 @@ if want windows; then
     $sudo apt-get install -y -qq --no-install-recommends gcc-mingw-w64-x86-64 >/dev/null
   fi
   echo "release: the desktop app $appversion for Windows"
-  CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc $fyne package --target windows --release --app-version "$appversion" --icon assets/icon.png
+  GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc $fyne package --target windows --release --app-version "$appversion" --icon assets/icon.png
   mv "DialNexa Account.exe" "$out/dialnexa-account-$version-windows-amd64.exe"
 fi
 

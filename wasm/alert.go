@@ -13,9 +13,13 @@ import (
 // alertView is the interruptive notice of a security alert (a sign-in from
 // a new device) with a one-click revoke: a modal dialog over the page.
 type alertView struct {
-	p                       *panel
-	root, text, err, revoke js.Value
-	current                 core.Alert
+	p                    *panel
+	root, box, text, err js.Value
+	revoke, me           js.Value
+	current              core.Alert
+	// later is the alert put aside with Escape: not shown again until
+	// another arrives (it stays in the bell and the security activity).
+	later uint64
 }
 
 func newAlertView(p *panel) *alertView {
@@ -23,7 +27,8 @@ func newAlertView(p *panel) *alertView {
 	v.text = el("p", attrs{"id": "alert-text"})
 	v.err = el("p", attrs{"id": "alert-error", "class": "error"})
 	v.revoke = el("button", attrs{"id": "alert-revoke", "type": "button", "class": "danger"}, txt("No: revoke that session"))
-	me := el("button", attrs{"id": "alert-me", "type": "button"}, txt("Yes, it was me"))
+	me := el("button", attrs{"id": "alert-me", "type": "button", "class": "primary"}, txt("Yes, it was me"))
+	v.me = me
 	on(v.revoke, "click", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -35,8 +40,13 @@ func newAlertView(p *panel) *alertView {
 		v.p.refresh()
 	})
 	box := el("div", attrs{"class": "dialog", "role": "alertdialog", "aria-modal": "true", "aria-labelledby": "alert-title", "aria-describedby": "alert-text"},
-		el("h2", attrs{"id": "alert-title"}, txt("Security alert")), v.text, v.err, el("div", attrs{"class": "actions"}, v.revoke, me))
+		el("h2", attrs{"id": "alert-title"}, txt("Security alert")), v.text, v.err, el("div", attrs{"class": "actions"}, me, v.revoke))
+	v.box = box
 	v.root = el("div", attrs{"id": "alert", "class": "overlay", "hidden": ""}, box)
+	trapFocus(box, func() {
+		v.later = v.current.ID
+		show(v.root, false)
+	})
 	document.Get("body").Call("append", v.root)
 	return v
 }
@@ -50,10 +60,14 @@ func (v *alertView) render(s core.Snapshot) {
 		setText(v.err, "")
 	}
 	v.current = s.Alerts[0]
+	if v.current.ID == v.later {
+		return
+	}
 	setText(v.text, v.current.Text())
-	setDisabled(v.revoke, !s.Online())
+	setEnabled(v.revoke, s.Online(), "Revoking needs a connection to the server.")
 	if v.root.Get("hidden").Bool() {
 		show(v.root, true)
-		v.revoke.Call("focus")
+		// The safe choice has the focus: Enter does not revoke.
+		v.me.Call("focus")
 	}
 }

@@ -96,3 +96,43 @@ func readFile(f js.Value) ([]byte, error) {
 	<-done
 	return data, ferr
 }
+
+// setEnabled enables or disables a button; a disabled one says why (its
+// title, read by screen readers too).
+func setEnabled(e js.Value, enabled bool, reason string) {
+	e.Set("disabled", !enabled)
+	if enabled || reason == "" {
+		e.Call("removeAttribute", "title")
+	} else {
+		e.Call("setAttribute", "title", reason)
+	}
+}
+
+// trapFocus keeps Tab and Shift+Tab inside a dialog, and calls escape on
+// Escape.
+func trapFocus(dialog js.Value, escape func()) {
+	dialog.Call("addEventListener", "keydown", js.FuncOf(func(this js.Value, args []js.Value) any {
+		ev := args[0]
+		switch ev.Get("key").String() {
+		case "Escape":
+			ev.Call("preventDefault")
+			escape()
+		case "Tab":
+			items := dialog.Call("querySelectorAll", "button:not([disabled]), input:not([disabled]), a[href]")
+			n := items.Get("length").Int()
+			if n == 0 {
+				return nil
+			}
+			first, last := items.Index(0), items.Index(n-1)
+			active := document.Get("activeElement")
+			if ev.Get("shiftKey").Bool() && active.Equal(first) {
+				ev.Call("preventDefault")
+				last.Call("focus")
+			} else if !ev.Get("shiftKey").Bool() && active.Equal(last) {
+				ev.Call("preventDefault")
+				first.Call("focus")
+			}
+		}
+		return nil
+	}))
+}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"syscall/js"
 	"time"
 
@@ -28,6 +29,17 @@ type panel struct {
 	danger   *dangerView
 	bell     *bellView
 	shown    string // "auth" or "settings"
+	// sections and links are the screens (one shown at a time, by the
+	// address's #/route) and their nav links.
+	sections map[string]js.Value
+	links    map[string]js.Value
+	current  string
+}
+
+// screens are the panel's routes and their names, in the nav's order.
+var screens = []struct{ route, label string }{
+	{"profile", "Profile"}, {"security", "Security"}, {"notifications", "Notifications"},
+	{"workspaces", "Workspaces"}, {"danger", "Danger Zone"},
 }
 
 func newPanel(root js.Value, c *core.Client) *panel {
@@ -53,19 +65,60 @@ func newPanel(root js.Value, c *core.Client) *panel {
 	p.danger = newDangerView(p)
 	p.bell = newBellView(p)
 	header := el("header", nil, el("h1", nil, txt("Settings → Account")), p.status, p.bell.root, signOut)
-	nav := el("nav", attrs{"aria-label": "Account settings"},
-		el("a", attrs{"href": "#profile"}, txt("Profile")),
-		el("a", attrs{"href": "#security"}, txt("Security")),
-		el("a", attrs{"href": "#notifications"}, txt("Notifications")),
-		el("a", attrs{"href": "#workspaces"}, txt("Workspaces")),
-		el("a", attrs{"href": "#danger"}, txt("Danger Zone")))
-	p.settings = el("div", attrs{"id": "settings"}, header, el("div", attrs{"class": "notice-row"}, p.notice, dismiss), nav,
-		el("main", nil, p.profile.root,
-			el("section", attrs{"id": "security", "aria-labelledby": "security-h"},
-				el("h2", attrs{"id": "security-h"}, txt("Security")),
-				p.security.root, p.sessions.root, p.security.activityBox),
-			p.notifs.root, p.wss.root, p.danger.root))
+	securitySection := el("section", attrs{"id": "security", "aria-labelledby": "security-h"},
+		el("h2", attrs{"id": "security-h"}, txt("Security")),
+		p.security.root, p.sessions.root, p.security.activityBox)
+	p.sections = map[string]js.Value{"profile": p.profile.root, "security": securitySection,
+		"notifications": p.notifs.root, "workspaces": p.wss.root, "danger": p.danger.root}
+	p.links = map[string]js.Value{}
+	nav := el("nav", attrs{"aria-label": "Account settings"})
+	for _, sc := range screens {
+		a := el("a", attrs{"href": "#/" + sc.route, "id": "nav-" + sc.route}, txt(sc.label))
+		p.links[sc.route] = a
+		nav.Call("append", a)
+	}
+	main := el("main", nil)
+	for _, sc := range screens {
+		main.Call("append", p.sections[sc.route])
+	}
+	p.settings = el("div", attrs{"id": "settings"}, header, el("div", attrs{"class": "notice-row"}, p.notice, dismiss), nav, main)
+	js.Global().Call("addEventListener", "hashchange", js.FuncOf(func(js.Value, []js.Value) any {
+		p.route(true)
+		return nil
+	}))
+	p.route(false)
 	return p
+}
+
+// route shows the screen the address names (#/security; #security from
+// older links; the profile otherwise), marks its link as the current page
+// and names it in the window title. Back and forward move between screens
+// as between pages. Moved by the user, focus goes to the screen's heading.
+func (p *panel) route(moved bool) {
+	hash := js.Global().Get("location").Get("hash").String()
+	r := strings.TrimPrefix(strings.TrimPrefix(hash, "#"), "/")
+	if _, ok := p.sections[r]; !ok {
+		r = "profile"
+	}
+	for name, sec := range p.sections {
+		show(sec, name == r)
+	}
+	for _, sc := range screens {
+		a := p.links[sc.route]
+		if sc.route == r {
+			a.Call("setAttribute", "aria-current", "page")
+			document.Set("title", sc.label+" · DialNexa Account")
+		} else {
+			a.Call("removeAttribute", "aria-current")
+		}
+	}
+	if moved && r != p.current {
+		if h := p.sections[r].Call("querySelector", "h2"); !h.IsNull() {
+			h.Call("setAttribute", "tabindex", "-1")
+			h.Call("focus")
+		}
+	}
+	p.current = r
 }
 
 // refresh renders the current snapshot. Goroutines of a wasm program share

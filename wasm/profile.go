@@ -135,9 +135,11 @@ func (v *profileView) render(s core.Snapshot) {
 	}
 	online := s.Online()
 	show(v.offline, !online)
-	setDisabled(v.file, !online)
-	setDisabled(v.emailSave, !online)
-	setDisabled(v.removePic, !online || s.View.Profile.Avatar == "")
+	server := s.ServerAction()
+	setEnabled(v.file, server.Enabled, server.Reason)
+	setEnabled(v.emailSave, server.Enabled, server.Reason)
+	rm := s.RemovePicture()
+	setEnabled(v.removePic, rm.Enabled, rm.Reason)
 	setText(v.initials, s.Initials())
 	if s.AvatarPNG == nil {
 		show(v.picImg, false)

@@ -101,8 +101,9 @@ func newSecurityView(p *panel) *securityView {
 func (v *securityView) render(s core.Snapshot) {
 	online := s.Online()
 	show(v.offline, !online)
+	server := s.ServerAction()
 	for _, b := range []js.Value{v.pwSave, v.tfEnable, v.tfConfirm, v.tfOff, v.tfRegen} {
-		setDisabled(b, !online)
+		setEnabled(b, server.Enabled, server.Reason)
 	}
 	tf := s.View.TwoFactor
 	if tf.Enabled {

@@ -41,7 +41,8 @@ func newSessionsView(p *panel) *sessionsView {
 func (v *sessionsView) render(s core.Snapshot) {
 	online := s.Online()
 	show(v.offln, !online)
-	setDisabled(v.others, !online || len(s.View.Sessions) < 2)
+	others := s.RevokeOthers()
+	setEnabled(v.others, others.Enabled, others.Reason)
 	items := make([]js.Value, 0, len(s.View.Sessions))
 	for _, sess := range s.View.Sessions {
 		items = append(items, v.item(sess, sess.ID == s.SessionID, online))
@@ -58,7 +59,7 @@ func (v *sessionsView) item(sess account.Session, this, online bool) js.Value {
 	li.Call("append", el("div", attrs{"class": "detail"}, txt(fmt.Sprintf("%s · %s · signed in %s · last active %s",
 		sess.DeviceKind, sess.Location, core.FormatTime(sess.Created), core.FormatTime(sess.LastActive)))))
 	btn := el("button", attrs{"type": "button", "class": "danger revoke"}, txt("Revoke"))
-	setDisabled(btn, !online)
+	setEnabled(btn, online, "Revoking needs a connection to the server.")
 	id := sess.ID
 	on(btn, "click", func() {
 		setText(v.err, "")

@@ -149,3 +149,14 @@ func fetchText(t testing.TB, ctx context.Context, path string) string {
 	}
 	return s
 }
+
+// screen opens one of the panel's screens (profile, security,
+// notifications, workspaces, danger) from its navigation.
+func screen(route string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		if _, err := chromedp.Click(`#nav-`+route)(ctx, t); err != nil {
+			return chromedp.Void{}, err
+		}
+		return visible(route)(ctx, t)
+	}
+}

@@ -99,6 +99,7 @@ func TestPanelDeleteRefusedThenAfterTransfer(t *testing.T) {
 		chromedp.Click(`#auth-submit`),
 		textIs("status", "Online"),
 		poll(`document.querySelectorAll("#workspaces .member").length === 2`),
+		screen("danger"),
 		chromedp.Click(`#danger-preview`),
 		poll(`document.getElementById("danger-summary").textContent.includes("1 agents") && document.getElementById("danger-summary").textContent.includes("7.00 EUR")`),
 		chromedp.SendKeys(`#danger-email`, "panelowner@example.com"),
@@ -109,11 +110,13 @@ func TestPanelDeleteRefusedThenAfterTransfer(t *testing.T) {
 	)
 	saveScreenshot(t, ctx, "panel-danger-refused.png")
 	within(t, ctx, "transfer ownership",
+		screen("workspaces"),
 		chromedp.SetValue(`#workspaces select.transfer-to`, m.AccountID),
 		chromedp.Click(`#workspaces button.transfer`),
 		poll(`document.querySelector("#workspaces .role").textContent.includes("admin")`),
 	)
 	within(t, ctx, "delete",
+		screen("danger"),
 		chromedp.Click(`#danger-delete`),
 		chromedp.WaitVisible(`#auth-form`),
 		poll(`document.getElementById("auth-notice").textContent.includes("deleted")`),

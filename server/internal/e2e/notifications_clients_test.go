@@ -92,6 +92,7 @@ func TestPanelNotifications(t *testing.T) {
 	ts.stop()
 	within(t, ctx, "toggle offline",
 		poll(`((document.getElementById("status")||{}).textContent||"").startsWith("Offline")`),
+		screen("notifications"),
 		chromedp.Click(`#email-team_member_joined`),
 		visible("prefs-pending"),
 		poll(`document.getElementById("status").textContent.includes("1 change waiting")`),

@@ -30,6 +30,7 @@ func TestPanelTwoFactorAlertAndReset(t *testing.T) {
 		chromedp.SendKeys(`#password-confirm`, pw),
 		chromedp.Click(`#auth-submit`),
 		textIs("profile-name", "Panel Twofa"),
+		screen("security"),
 		visible("tf-hint"),
 		chromedp.Click(`#tf-enable`),
 		poll(`document.getElementById("tf-error").textContent === "Enter your password to continue."`),
@@ -71,6 +72,7 @@ func TestPanelTwoFactorAlertAndReset(t *testing.T) {
 	)
 	ts.clock.Advance(30 * time.Second)
 	within(t, ctx, "new backup codes in the new session ask for the password",
+		screen("security"),
 		visible("tf-password-box"),
 		chromedp.SendKeys(`#tf-password`, pw),
 		chromedp.SendKeys(`#tf-manage-code`, oathtool(t, secret, ts.clock.Now())),
@@ -139,6 +141,7 @@ func TestPanelSecurityOffline(t *testing.T) {
 	ts.stop()
 	within(t, ctx, "offline",
 		poll(`((document.getElementById("status")||{}).textContent||"").startsWith("Offline")`),
+		screen("security"),
 		visible("security-offline"),
 		poll(`document.getElementById("pw-save").disabled && document.getElementById("tf-enable").disabled`),
 		poll(`[...document.querySelectorAll("#sessions .revoke")].every(b => b.disabled)`),

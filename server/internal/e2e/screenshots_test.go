@@ -150,7 +150,8 @@ func TestScreenshots(t *testing.T) {
 	call(t, ts, "PUT", "/v1/workspaces/"+tm.id+"/members/"+bob.AccountID+"/role", gs.Token, map[string]string{"role": "admin"})
 	event(t, ts, map[string]any{"type": "campaign_completed", "email": "grace@example.com", "campaignId": "spring", "campaignName": "Spring renewals", "calls": 240})
 	within(t, ctx, "bell", poll(`document.getElementById("bell-count").textContent !== ""`))
-	for _, sec := range []string{"profile", "security", "notifications", "workspaces", "danger"} {
+	for _, sec := range []string{"profile", "security", "notifications", "danger", "workspaces"} {
+		within(t, ctx, "open "+sec, screen(sec))
 		shot(sec, "#"+sec)
 	}
 	within(t, ctx, "open the audit log", chromedp.Click(`#workspaces button.show-audit`), poll(`document.querySelectorAll("#audit-entries li").length > 3`))

@@ -94,6 +94,7 @@ func TestPanelInvitationsRolesAndAuditLog(t *testing.T) {
 		chromedp.SendKeys(`#password`, pw),
 		chromedp.Click(`#auth-submit`),
 		textIs("status", "Online"),
+		screen("workspaces"),
 		poll(`(li => li && li.textContent.includes("pending@example.com · admin · invited by Pia Lead"))(document.querySelector("#workspaces li.invitation"))`),
 	)
 	within(t, ctx, "make the member an admin",

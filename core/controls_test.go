@@ -1,0 +1,29 @@
+package core
+
+import (
+	"testing"
+
+	"github.com/dialnexa/account/core/account"
+)
+
+func TestControlsSayWhy(t *testing.T) {
+	on := Snapshot{Conn: Online, View: account.View{Profile: account.Profile{Avatar: "abc"}, Sessions: []account.Session{{ID: "a"}, {ID: "b"}}}}
+	for name, c := range map[string]Control{"server": on.ServerAction(), "remove picture": on.RemovePicture(), "revoke others": on.RevokeOthers()} {
+		if !c.Enabled || c.Reason != "" {
+			t.Errorf("%s online with a picture and two sessions: %+v", name, c)
+		}
+	}
+	off := on
+	off.Conn = Offline
+	if c := off.RemovePicture(); c.Enabled || c.Reason != needsServer {
+		t.Errorf("remove picture offline: %+v", c)
+	}
+	bare := on
+	bare.View.Profile.Avatar, bare.View.Sessions = "", bare.View.Sessions[:1]
+	if c := bare.RemovePicture(); c.Enabled || c.Reason != "There is no picture to remove." {
+		t.Errorf("remove picture without one: %+v", c)
+	}
+	if c := bare.RevokeOthers(); c.Enabled || c.Reason != "No other device is signed in." {
+		t.Errorf("revoke others alone: %+v", c)
+	}
+}
