@@ -35,3 +35,17 @@ func (s Snapshot) RevokeOthers() Control {
 	}
 	return s.ServerAction()
 }
+
+// SavedText is what a client says after the user saved an edit that syncs
+// (the display name, notification settings): whether it reached the
+// server yet. pending is whether the edit still waits in the queue.
+func (s Snapshot) SavedText(pending bool) string {
+	switch {
+	case !pending:
+		return "Saved."
+	case s.Online():
+		return "Saving…"
+	default:
+		return "Saved on this device; it syncs when you are back online."
+	}
+}

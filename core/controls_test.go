@@ -27,3 +27,16 @@ func TestControlsSayWhy(t *testing.T) {
 		t.Errorf("revoke others alone: %+v", c)
 	}
 }
+
+func TestSavedTextSaysWhereTheEditIs(t *testing.T) {
+	on, off := Snapshot{Conn: Online}, Snapshot{Conn: Offline}
+	if got := on.SavedText(false); got != "Saved." {
+		t.Errorf("synced: %q", got)
+	}
+	if got := on.SavedText(true); got != "Saving…" {
+		t.Errorf("online, waiting: %q", got)
+	}
+	if got := off.SavedText(true); got != "Saved on this device; it syncs when you are back online." {
+		t.Errorf("offline, waiting: %q", got)
+	}
+}

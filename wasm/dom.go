@@ -136,3 +136,29 @@ func trapFocus(dialog js.Value, escape func()) {
 		return nil
 	}))
 }
+
+// onDrop calls fn with a file dropped on e, marking e while one is dragged
+// over it.
+func onDrop(e js.Value, fn func(file js.Value)) {
+	over := js.FuncOf(func(this js.Value, args []js.Value) any {
+		args[0].Call("preventDefault")
+		e.Get("classList").Call("add", "dragging")
+		return nil
+	})
+	e.Call("addEventListener", "dragover", over)
+	e.Call("addEventListener", "dragenter", over)
+	e.Call("addEventListener", "dragleave", js.FuncOf(func(this js.Value, args []js.Value) any {
+		e.Get("classList").Call("remove", "dragging")
+		return nil
+	}))
+	e.Call("addEventListener", "drop", js.FuncOf(func(this js.Value, args []js.Value) any {
+		args[0].Call("preventDefault")
+		e.Get("classList").Call("remove", "dragging")
+		files := args[0].Get("dataTransfer").Get("files")
+		if files.Length() > 0 {
+			f := files.Index(0)
+			go fn(f)
+		}
+		return nil
+	}))
+}

@@ -12,10 +12,13 @@ import (
 type profileView struct {
 	p                                    *panel
 	root, email, current, pending, input js.Value
-	save, err                            js.Value
+	save, err, saved                     js.Value
 	edited                               bool
+	// justSaved: the user saved a name here; saved says where it is.
+	justSaved bool
 
 	pic, picImg, initials, file, removePic, picErr js.Value
+	picStatus, drop                                js.Value
 	newEmail, emailPw, emailSave, emailErr         js.Value
 	emailInfo, offline                             js.Value
 	picURL                                         string
@@ -30,28 +33,42 @@ func newProfileView(p *panel) *profileView {
 	v.input = el("input", attrs{"id": "name-input", "type": "text", "aria-describedby": "name-error"})
 	v.save = el("button", attrs{"id": "name-save", "type": "submit", "class": "primary"}, txt("Save"))
 	v.err = el("p", attrs{"id": "name-error", "class": "error", "role": "alert"})
+	v.saved = el("p", attrs{"id": "name-saved", "class": "saved"})
 	form := el("form", attrs{"id": "name-form", "novalidate": ""},
-		el("label", nil, txt("New display name (2–50 characters)"), v.input), v.save, v.err)
+		el("label", nil, txt("New display name (2–50 characters)"), v.input), v.save, v.err, v.saved)
 	v.root = el("section", attrs{"id": "profile", "aria-labelledby": "profile-h"},
 		el("h2", attrs{"id": "profile-h"}, txt("Profile")),
 		el("dl", nil, el("dt", nil, txt("Email")), v.email,
 			el("dt", nil, txt("Display name")), el("dd", nil, v.current, txt(" "), v.pending)),
 		form,
 		el("p", attrs{"class": "hint"}, txt("Your display name is shown in the dashboard, in audit logs and in team member lists. It does not affect callers.")))
-	on(v.input, "input", func() { v.edited = true; setText(v.err, "") })
+	on(v.input, "input", func() { v.edited, v.justSaved = true, false; setText(v.err, ""); setText(v.saved, "") })
 	on(form, "submit", v.doSave)
 
 	v.picImg = el("img", attrs{"id": "avatar-img", "class": "avatar", "alt": "Profile picture", "width": "96", "height": "96", "hidden": ""})
 	v.initials = el("span", attrs{"id": "avatar-initials", "class": "avatar initials", "aria-label": "No profile picture"})
-	v.file = el("input", attrs{"id": "avatar-file", "type": "file", "accept": "image/png,image/jpeg,image/webp"})
+	v.file = el("input", attrs{"id": "avatar-file", "type": "file", "accept": "image/png,image/jpeg,image/webp", "class": "visually-hidden"})
 	v.removePic = el("button", attrs{"id": "avatar-remove", "type": "button"}, txt("Remove picture"))
 	v.picErr = el("p", attrs{"id": "avatar-error", "class": "error", "role": "alert"})
+	v.picStatus = el("p", attrs{"id": "avatar-status", "class": "saved"})
 	v.offline = el("p", attrs{"id": "profile-offline", "class": "notice"}, txt("You are offline: changing the picture or the email address needs a connection."))
-	v.pic = el("div", attrs{"class": "avatar-row"}, v.picImg, v.initials,
+	v.drop = el("div", attrs{"id": "avatar-drop", "class": "avatar-row drop"}, v.picImg, v.initials,
 		el("div", nil,
-			el("p", attrs{"class": "hint"}, txt("JPG, PNG or WebP, up to 2 MB. It is cropped to a circle.")),
-			el("label", nil, txt("Choose a picture"), v.file), v.removePic, v.picErr))
-	on(v.file, "change", v.doUpload)
+			el("p", attrs{"class": "hint"}, txt("JPG, PNG or WebP, up to 2 MB, cropped to a circle. Drop a picture here or choose one.")),
+			el("div", attrs{"class": "buttons"},
+				v.file, el("label", attrs{"for": "avatar-file", "class": "button primary", "id": "avatar-choose"}, txt("Choose a picture…")), v.removePic),
+			v.picStatus, v.picErr))
+	v.pic = v.drop
+	on(v.file, "change", func() {
+		if files := v.file.Get("files"); files.Length() > 0 {
+			v.upload(files.Index(0))
+		}
+	})
+	onDrop(v.drop, func(f js.Value) {
+		if !v.file.Get("disabled").Bool() {
+			v.upload(f)
+		}
+	})
 	on(v.removePic, "click", v.doRemove)
 
 	v.newEmail = el("input", attrs{"id": "new-email", "type": "email", "autocomplete": "email"})
@@ -70,27 +87,35 @@ func newProfileView(p *panel) *profileView {
 	return v
 }
 
-func (v *profileView) doUpload() {
+// upload sends a chosen or dropped picture, saying so while it runs.
+func (v *profileView) upload(f js.Value) {
 	setText(v.picErr, "")
-	files := v.file.Get("files")
-	if files.Length() == 0 {
-		return
-	}
-	f := files.Index(0)
+	setText(v.picStatus, "")
+	v.file.Set("value", "")
 	if size := f.Get("size").Int(); size > core.AvatarMaxBytes {
 		setText(v.picErr, "The picture is over 2 MB. Choose a smaller file.")
-		v.file.Set("value", "")
 		return
 	}
 	data, err := readFile(f)
-	v.file.Set("value", "")
 	if err != nil {
 		setText(v.picErr, "Could not read the file: "+err.Error())
 		return
 	}
+	setText(v.picStatus, "Uploading…")
+	v.drop.Call("setAttribute", "aria-busy", "true")
+	setDisabled(v.file, true)
 	ctx, cancel := ctx30()
 	defer cancel()
-	setText(v.picErr, core.UserMessage(v.p.c.UploadAvatar(ctx, data)))
+	err = v.p.c.UploadAvatar(ctx, data)
+	v.drop.Call("removeAttribute", "aria-busy")
+	setDisabled(v.file, false)
+	if err != nil {
+		setText(v.picStatus, "")
+		setText(v.picErr, core.UserMessage(err))
+		return
+	}
+	setText(v.picStatus, "Picture updated.")
+	v.p.refresh()
 }
 
 func (v *profileView) doRemove() {
@@ -114,8 +139,10 @@ func (v *profileView) doChangeEmail() {
 }
 
 func (v *profileView) reset() {
-	v.edited = false
+	v.edited, v.justSaved = false, false
 	setText(v.err, "")
+	setText(v.saved, "")
+	setText(v.picStatus, "")
 }
 
 func (v *profileView) render(s core.Snapshot) {
@@ -130,6 +157,9 @@ func (v *profileView) render(s core.Snapshot) {
 	}
 	setText(v.current, name)
 	show(v.pending, s.PendingName)
+	if v.justSaved {
+		setText(v.saved, s.SavedText(s.PendingName))
+	}
 	if !v.edited {
 		v.input.Set("value", s.View.Profile.DisplayName)
 	}
@@ -137,6 +167,12 @@ func (v *profileView) render(s core.Snapshot) {
 	show(v.offline, !online)
 	server := s.ServerAction()
 	setEnabled(v.file, server.Enabled, server.Reason)
+	v.drop.Get("classList").Call("toggle", "disabled", !server.Enabled)
+	if server.Enabled {
+		v.drop.Call("querySelector", "#avatar-choose").Call("removeAttribute", "title")
+	} else {
+		v.drop.Call("querySelector", "#avatar-choose").Call("setAttribute", "title", server.Reason)
+	}
 	setEnabled(v.emailSave, server.Enabled, server.Reason)
 	rm := s.RemovePicture()
 	setEnabled(v.removePic, rm.Enabled, rm.Reason)
@@ -164,6 +200,6 @@ func (v *profileView) doSave() {
 		return
 	}
 	setText(v.err, "")
-	v.edited = false
+	v.edited, v.justSaved = false, true
 	v.p.refresh()
 }

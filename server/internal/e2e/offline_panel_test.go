@@ -44,9 +44,10 @@ func TestPanelOpensOffline(t *testing.T) {
 		chromedp.SendKeys(`#name-input`, "Off Line Edited"),
 		chromedp.Click(`#name-save`),
 		poll(`document.getElementById("status").textContent.includes("1 change waiting")`),
+		textIs("name-saved", "Saved on this device; it syncs when you are back online."),
 	)
 	ts.start()
-	within(t, ctx, "back online, synced", textIs("status", "Online"))
+	within(t, ctx, "back online, synced", textIs("status", "Online"), textIs("name-saved", "Saved."))
 	waitFor(t, "the offline edit on the server", func() bool {
 		a, err := ts.account("offline@example.com")
 		return err == nil && a.DisplayName == "Off Line Edited"

@@ -35,6 +35,7 @@ func TestPanelSignInEditLiveAndRevoked(t *testing.T) {
 		chromedp.SendKeys(`#name-input`, "Pat from the Panel"),
 		chromedp.Click(`#name-save`),
 		textIs("profile-name", "Pat from the Panel"),
+		textIs("name-saved", "Saved."),
 	)
 	waitFor(t, "desktop sees the panel's change", func() bool {
 		return desk.Snapshot().View.Profile.DisplayName == "Pat from the Panel"

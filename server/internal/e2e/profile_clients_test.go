@@ -86,6 +86,7 @@ func TestPanelAvatarAndEmail(t *testing.T) {
 		visible("avatar-img"),
 		poll(`(i => i.naturalWidth === 256 && getComputedStyle(i).borderRadius === "50%")(document.getElementById("avatar-img"))`),
 		poll(`document.getElementById("avatar-initials").hidden`),
+		textIs("avatar-status", "Picture updated."),
 	)
 	saveScreenshot(t, ctx, "panel-profile-avatar.png")
 	within(t, ctx, "change the email",
