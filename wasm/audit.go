@@ -49,7 +49,7 @@ func (a *auditLog) load(before uint64) {
 		return
 	}
 	for _, e := range page.Entries {
-		a.list.Call("append", el("li", attrs{"data-action": e.Action}, el("time", nil, txt(core.FormatTime(e.At))), txt(" "+e.Summary)))
+		a.list.Call("append", el("li", attrs{"data-action": e.Action}, timeElement(e.At), txt(" "+e.Summary)))
 	}
 	if a.list.Get("children").Get("length").Int() == 0 {
 		a.list.Call("append", el("li", nil, txt("Nothing recorded yet.")))

@@ -107,7 +107,7 @@ func (v *bellView) item(n account.Notification) js.Value {
 		cls = "unread"
 	}
 	li := el("li", attrs{"class": cls, "data-id": strconv.FormatUint(n.ID, 10), "data-type": n.Type},
-		el("strong", nil, txt(n.Title)), el("div", attrs{"class": "detail"}, txt(core.FormatTime(n.At)+" — "+n.Body)))
+		el("strong", nil, txt(n.Title)), el("div", attrs{"class": "detail"}, txt(fmtAgo(n.At)+" — "+n.Body)))
 	id := n.ID
 	if link := core.NotificationLink(n.Link); link != "" {
 		a := el("a", attrs{"href": link, "target": "_blank", "rel": "noopener noreferrer"}, txt("Open"))

@@ -122,7 +122,7 @@ func (v *securityView) render(s core.Snapshot) {
 
 	items := make([]js.Value, 0, len(s.View.Activity))
 	for _, a := range s.View.Activity {
-		items = append(items, el("li", attrs{"data-kind": a.Kind}, el("time", nil, txt(core.FormatTime(a.At))), txt(" "+a.Detail)))
+		items = append(items, el("li", attrs{"data-kind": a.Kind}, timeElement(a.At), txt(" "+a.Detail)))
 	}
 	if len(items) == 0 {
 		items = append(items, el("li", nil, txt("Nothing yet.")))

@@ -57,7 +57,7 @@ func (v *sessionsView) item(sess account.Session, this, online bool) js.Value {
 	}
 	li := el("li", attrs{"data-session-id": sess.ID}, head)
 	li.Call("append", el("div", attrs{"class": "detail"}, txt(fmt.Sprintf("%s · %s · signed in %s · last active %s",
-		sess.DeviceKind, sess.Location, core.FormatTime(sess.Created), core.FormatTime(sess.LastActive)))))
+		sess.DeviceKind, sess.Location, fmtTime(sess.Created), fmtAgo(sess.LastActive)))))
 	btn := el("button", attrs{"type": "button", "class": "danger revoke"}, txt("Revoke"))
 	setEnabled(btn, online, "Revoking needs a connection to the server.")
 	id := sess.ID

@@ -35,6 +35,8 @@ func TestPanelScreensAndAlertDialog(t *testing.T) {
 		poll(`location.hash === "#/security" && document.getElementById("profile").hidden`),
 		poll(`document.getElementById("nav-security").getAttribute("aria-current") === "page" && !document.getElementById("nav-profile").hasAttribute("aria-current")`),
 		poll(`(b => !b.disabled && !b.hasAttribute("title"))(document.getElementById("revoke-others"))`), // the API's session is another
+		// Dates in the browser's locale and zone.
+		poll(`(t => t && t.textContent === new Intl.DateTimeFormat(undefined, {dateStyle: "medium", timeStyle: "short"}).format(new Date(t.dateTime)))(document.querySelector("#activity time"))`),
 		evalAsync(`(history.back(), true)`),
 		poll(`!document.getElementById("profile").hidden && document.getElementById("security").hidden`),
 		evalAsync(`(history.forward(), true)`),
