@@ -46,7 +46,7 @@ func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go client.Run(ctx)
-	w.Resize(app.WindowSize)
+	app.RememberSize(w, a.Preferences())
 	w.ShowAndRun()
 }
 

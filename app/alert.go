@@ -3,6 +3,7 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/dialnexa/account/core"
@@ -19,6 +20,8 @@ type alertPopup struct {
 	errText *widget.Label
 	current core.Alert
 	shown   bool
+	// notified is the last alert the OS was asked to show.
+	notified uint64
 }
 
 func newAlertPopup(u *UI) *alertPopup {
@@ -27,6 +30,8 @@ func newAlertPopup(u *UI) *alertPopup {
 	a.text.Wrapping = fyne.TextWrapWord
 	a.errText = widget.NewLabel("")
 	a.errText.Importance = widget.DangerImportance
+	a.errText.Wrapping = fyne.TextWrapWord
+	a.errText.Hidden = true
 	a.revoke = widget.NewButton("No: revoke that session", func() {
 		alert := a.current
 		a.u.async(func() {
@@ -34,21 +39,38 @@ func newAlertPopup(u *UI) *alertPopup {
 			defer cancel()
 			err := a.u.c.RevokeFromAlert(ctx, alert)
 			fyne.Do(func() {
-				a.errText.SetText(core.UserMessage(err))
+				a.setError(core.UserMessage(err))
 				a.u.render()
 			})
 		})
 	})
 	a.revoke.Importance = widget.DangerImportance
 	a.itWasMe = widget.NewButton("Yes, it was me", func() {
-		a.errText.SetText(core.UserMessage(a.u.c.DismissAlert(a.current.ID)))
+		a.setError(core.UserMessage(a.u.c.DismissAlert(a.current.ID)))
 		a.u.render()
 	})
+	a.itWasMe.Importance = widget.HighImportance
 	title := widget.NewLabelWithStyle("Security alert", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	box := container.NewVBox(title, a.text, a.errText, container.NewHBox(a.revoke, a.itWasMe))
+	// The safe answer first; the destructive one apart from it.
+	box := container.NewVBox(title, a.text, a.errText, container.NewHBox(a.itWasMe, layout.NewSpacer(), a.revoke))
 	a.popup = widget.NewModalPopUp(container.NewPadded(box), u.win.Canvas())
-	a.popup.Resize(fyne.NewSize(460, 0))
 	return a
+}
+
+func (a *alertPopup) setError(msg string) {
+	a.errText.SetText(msg)
+	a.errText.Hidden = msg == ""
+	a.fit()
+}
+
+// fit sizes the dialog to its content at a readable width; a modal pop-up
+// is centred in the window.
+func (a *alertPopup) fit() {
+	const width = 460
+	a.text.Resize(fyne.NewSize(width, a.text.MinSize().Height))
+	content := a.popup.Content
+	h := content.MinSize().Height
+	a.popup.Resize(fyne.NewSize(width, h))
 }
 
 func (a *alertPopup) render(s core.Snapshot) {
@@ -60,7 +82,7 @@ func (a *alertPopup) render(s core.Snapshot) {
 		return
 	}
 	if a.current.ID != s.Alerts[0].ID {
-		a.errText.SetText("")
+		a.setError("")
 	}
 	a.current = s.Alerts[0]
 	a.text.SetText(a.current.Text())
@@ -69,8 +91,16 @@ func (a *alertPopup) render(s core.Snapshot) {
 	} else {
 		a.revoke.Enable()
 	}
+	if a.current.ID != a.notified && !a.u.foreground {
+		// The window is in the background: the OS says it too.
+		a.notified = a.current.ID
+		a.u.Notify("Security alert", a.current.Text())
+	}
 	if !a.shown {
+		a.fit()
 		a.popup.Show()
 		a.shown = true
+		// The safe answer has the focus.
+		a.u.win.Canvas().Focus(a.itWasMe)
 	}
 }

@@ -37,6 +37,15 @@ type authScreen struct {
 	mode     authMode
 	needCode bool
 	busy     bool
+	// The fields with their labels above them.
+	emailField, nameField, passwordField, confirmField, codeField fyne.CanvasObject
+}
+
+// labelled puts a field's name above it, so it stays visible once the
+// field is filled (a placeholder does not).
+func labelled(name string, e *widget.Entry) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	return container.NewVBox(l, e)
 }
 
 func newAuthScreen(u *UI) *authScreen {
@@ -69,6 +78,11 @@ func newAuthScreen(u *UI) *authScreen {
 	a.forgot.Importance = widget.LowImportance
 	a.password.OnSubmitted = func(string) { a.doSubmit() }
 	a.code.OnSubmitted = func(string) { a.doSubmit() }
+	a.emailField = labelled("Email", a.email)
+	a.nameField = labelled("Display name", a.name)
+	a.passwordField = labelled("Password", a.password)
+	a.confirmField = labelled("Confirm password", a.confirm)
+	a.codeField = labelled("Two-factor code", a.code)
 	a.form = container.NewVBox()
 	a.content = container.New(columnLayout{maxWidth: 440}, a.form)
 	a.layout()
@@ -91,21 +105,21 @@ func (a *authScreen) layout() {
 		a.submit.SetText("Create account")
 		a.toggle.SetText("I have an account: sign in")
 		a.password.SetPlaceHolder("Password (8+ characters, a number and a special character)")
-		objs = append(objs, a.email, a.name, a.password, a.confirm, a.errLabel, a.submit, a.toggle)
+		objs = append(objs, a.emailField, a.nameField, a.passwordField, a.confirmField, a.errLabel, a.submit, a.toggle)
 	case modeForgot:
 		a.title.SetText("Reset your password")
 		a.submit.SetText("Send reset link")
 		a.toggle.SetText("Back to sign-in")
 		objs = append(objs, widget.NewLabel("Enter your account's email address. We will send a link to set a new password; it works for 1 hour."),
-			a.email, a.errLabel, a.info, a.submit, a.toggle)
+			a.emailField, a.errLabel, a.info, a.submit, a.toggle)
 	default:
 		a.title.SetText("Sign in to DialNexa")
 		a.submit.SetText("Sign in")
 		a.toggle.SetText("Create an account")
 		a.password.SetPlaceHolder("Password")
-		objs = append(objs, a.email, a.password)
+		objs = append(objs, a.emailField, a.passwordField)
 		if a.needCode {
-			objs = append(objs, a.code)
+			objs = append(objs, a.codeField)
 		}
 		objs = append(objs, a.errLabel, a.submit, a.forgot, a.toggle)
 	}

@@ -108,10 +108,11 @@ func (b *bell) toggle() {
 func (b *bell) render(s core.Snapshot) {
 	if s.View.Unread > 0 {
 		b.button.SetText(strconv.Itoa(s.View.Unread) + " unread")
-		b.button.Importance = widget.HighImportance
+		// Noticeable, not louder than the screen's own actions.
+		b.button.Importance = widget.MediumImportance
 	} else {
 		b.button.SetText("")
-		b.button.Importance = widget.MediumImportance
+		b.button.Importance = widget.LowImportance
 	}
 	b.button.Refresh()
 	rows := make([]fyne.CanvasObject, 0, len(s.View.Inbox))

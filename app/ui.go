@@ -3,10 +3,13 @@ package app
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/dialnexa/account/core"
@@ -67,12 +70,19 @@ type UI struct {
 	OpenFile func(done func(data []byte, err error))
 	// OpenURL opens a link (a notification's) in the browser.
 	OpenURL func(*url.URL)
+	// Notify shows an OS notification (a security alert while the window
+	// is in the background). By default fyne.App.SendNotification.
+	Notify func(title, body string)
+
+	// foreground: the app's window has the user's attention.
+	foreground bool
 
 	signedIn bool
 	root     *fyne.Container
 
 	auth          *authScreen
 	status        *widget.Label
+	statusIcon    *widget.Icon
 	profile       *profileScreen
 	security      *securityScreen
 	sessions      *sessionsScreen
@@ -91,6 +101,7 @@ func New(win fyne.Window, c Controller) *UI {
 	u := &UI{win: win, c: c, async: func(f func()) { go f() }}
 	u.auth = newAuthScreen(u)
 	u.status = widget.NewLabel("")
+	u.statusIcon = widget.NewIcon(nil)
 	u.notice = widget.NewLabel("")
 	u.notice.Wrapping = fyne.TextWrapWord
 	u.notice.Importance = widget.WarningImportance
@@ -102,6 +113,11 @@ func New(win fyne.Window, c Controller) *UI {
 	u.SaveFile = u.saveWithDialog
 	u.OpenFile = u.openWithDialog
 	u.OpenURL = func(l *url.URL) { fyne.CurrentApp().OpenURL(l) }
+	u.Notify = func(title, body string) { fyne.CurrentApp().SendNotification(fyne.NewNotification(title, body)) }
+	u.foreground = true
+	lc := fyne.CurrentApp().Lifecycle()
+	lc.SetOnEnteredForeground(func() { u.SetForeground(true) })
+	lc.SetOnExitedForeground(func() { u.SetForeground(false) })
 	u.notifications = newNotificationsScreen(u)
 	u.workspaces = newWorkspacesScreen(u)
 	u.danger = newDangerScreen(u)
@@ -113,10 +129,32 @@ func New(win fyne.Window, c Controller) *UI {
 		container.NewTabItem("Workspaces", u.workspaces.content),
 		container.NewTabItem("Danger Zone", u.danger.content),
 	)
+	// Ctrl+1 … Ctrl+5 (Cmd on macOS) open the tabs.
+	for i := range u.tabs.Items {
+		win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(strconv.Itoa(i + 1)), Modifier: fyne.KeyModifierShortcutDefault},
+			func(fyne.Shortcut) {
+				if u.signedIn {
+					u.tabs.SelectIndex(i)
+				}
+			})
+	}
 	u.root = container.NewStack()
 	win.SetContent(u.root)
 	u.render()
 	return u
+}
+
+// SetForeground tells the UI whether its window has the user's attention
+// (the app's lifecycle does); in the background a new security alert is
+// also sent as an OS notification.
+func (u *UI) SetForeground(fg bool) {
+	fyne.Do(func() {
+		u.foreground = fg
+		if fg {
+			return
+		}
+		u.render()
+	})
 }
 
 // Refresh redraws the UI from the controller's current snapshot. It is safe
@@ -154,11 +192,15 @@ func (u *UI) render() {
 				u.Refresh()
 			})
 		})
-		header := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Settings → Account", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), container.NewHBox(u.bell.button, signOut), u.status)
+		header := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Settings → Account", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), container.NewHBox(u.bell.button, signOut), container.NewHBox(u.statusIcon, u.status))
 		u.profile.reset()
 		u.root.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(header, u.noticeRow), nil, nil, nil, u.tabs)}
 	}
 	u.status.SetText(s.StatusText())
+	icon, importance := connectionLook(s.Conn)
+	u.statusIcon.SetResource(icon)
+	u.status.Importance = importance
+	u.status.Refresh()
 	u.notice.SetText(s.Notice)
 	if s.Notice == "" {
 		u.noticeRow.Hide()
@@ -175,8 +217,41 @@ func (u *UI) render() {
 	u.root.Refresh()
 }
 
-// WindowSize is the desktop window's starting size.
+// WindowSize is the desktop window's size on its first start; later starts
+// take the size it had when it was closed (RememberSize).
 var WindowSize = fyne.NewSize(900, 640)
+
+// RememberSize opens win at the size it had when it was last closed (kept
+// in prefs), and keeps it when it closes. Fyne does not expose a window's
+// position, so the window manager places it.
+func RememberSize(win fyne.Window, prefs fyne.Preferences) {
+	w := prefs.FloatWithFallback("window.width", float64(WindowSize.Width))
+	h := prefs.FloatWithFallback("window.height", float64(WindowSize.Height))
+	win.Resize(fyne.NewSize(float32(max(w, 480)), float32(max(h, 400))))
+	win.SetOnClosed(func() {
+		size := win.Canvas().Size()
+		if size.Width > 0 && size.Height > 0 {
+			prefs.SetFloat("window.width", float64(size.Width))
+			prefs.SetFloat("window.height", float64(size.Height))
+		}
+	})
+}
+
+// connectionLook is the icon and colour of a connection state: green and
+// a tick online, blue and arrows while syncing, amber offline, red when the
+// app must be updated.
+func connectionLook(c core.ConnState) (fyne.Resource, widget.Importance) {
+	switch c {
+	case core.Online:
+		return theme.NewSuccessThemedResource(theme.ConfirmIcon()), widget.SuccessImportance
+	case core.Syncing, core.Connecting:
+		return theme.NewPrimaryThemedResource(theme.ViewRefreshIcon()), widget.HighImportance
+	case core.Outdated:
+		return theme.NewErrorThemedResource(theme.ErrorIcon()), widget.DangerImportance
+	default:
+		return theme.NewWarningThemedResource(theme.WarningIcon()), widget.WarningImportance
+	}
+}
 
 // RunActionsInline makes the UI run its blocking actions on the calling
 // goroutine instead of a new one, for headless drivers and tests.

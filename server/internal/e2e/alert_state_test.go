@@ -153,3 +153,32 @@ func TestAlertAnsweredInThePanelLeavesTheDesktop(t *testing.T) {
 		t.Error("the answered alert came back after a reconnect")
 	}
 }
+
+// On the desktop the alert opens with the focus on the safe answer; with
+// the window in the background the OS is told as well, once per alert.
+func TestDesktopAlertInTheBackground(t *testing.T) {
+	ts := startServer(t)
+	c := newClient(t, ts)
+	signUp(t, c, "away@example.com", "Al Away")
+	c.run()
+	w, ui := desktopUI(t, c)
+	var notes []string
+	ui.Notify = func(title, body string) { notes = append(notes, title+": "+body) }
+	waitFor(t, "online", func() bool { ui.Refresh(); return labelWith(w, "Online") != nil })
+	ui.SetForeground(false)
+	intruderSignIn(t, ts, "away@example.com", "intruder-9", "EVE-AWAY")
+	waitFor(t, "the desktop shows the alert", func() bool { ui.Refresh(); return labelWith(w, "New sign-in: EVE-AWAY") != nil })
+	ui.Refresh()
+	if len(notes) != 1 || !strings.Contains(notes[0], "Security alert: New sign-in: EVE-AWAY") {
+		t.Fatalf("OS notifications %q; want one for the alert", notes)
+	}
+	if f := w.Canvas().Focused(); f != button(w, "Yes, it was me") {
+		t.Errorf("focus on %v, want the safe answer", f)
+	}
+	ui.SetForeground(true)
+	test.Tap(button(w, "Yes, it was me"))
+	waitFor(t, "the alert answered", func() bool { ui.Refresh(); return labelWith(w, "New sign-in: EVE-AWAY") == nil })
+	if len(notes) != 1 {
+		t.Errorf("%d OS notifications, want 1", len(notes))
+	}
+}
