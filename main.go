@@ -43,6 +43,7 @@ func main() {
 		fail(err)
 	}
 	ui = app.New(w, client)
+	ui.Tray(a, fyne.NewStaticResource("icon.png", assets.Icon))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go client.Run(ctx)

@@ -76,6 +76,10 @@ type UI struct {
 
 	// foreground: the app's window has the user's attention.
 	foreground bool
+	// trayMenu and trayState are the system tray's menu and its line
+	// with the connection state (nil without a tray).
+	trayMenu  *fyne.Menu
+	trayState *fyne.MenuItem
 
 	signedIn bool
 	root     *fyne.Container
@@ -144,6 +148,26 @@ func New(win fyne.Window, c Controller) *UI {
 	return u
 }
 
+// Tray puts the app in the system tray where the desktop driver has one:
+// its icon, a menu with the connection state and Open (Fyne adds Quit),
+// and the window shown on a tap.
+func (u *UI) Tray(a fyne.App, icon fyne.Resource) {
+	desk, ok := a.(desktop.App)
+	if !ok {
+		return
+	}
+	u.trayState = fyne.NewMenuItem(u.c.Snapshot().StatusText(), nil)
+	u.trayState.Disabled = true
+	open := fyne.NewMenuItem("Open DialNexa Account", func() {
+		u.win.Show()
+		u.win.RequestFocus()
+	})
+	u.trayMenu = fyne.NewMenu("DialNexa Account", u.trayState, fyne.NewMenuItemSeparator(), open)
+	desk.SetSystemTrayMenu(u.trayMenu)
+	desk.SetSystemTrayIcon(icon)
+	desk.SetSystemTrayWindow(u.win)
+}
+
 // SetForeground tells the UI whether its window has the user's attention
 // (the app's lifecycle does); in the background a new security alert is
 // also sent as an OS notification.
@@ -197,6 +221,10 @@ func (u *UI) render() {
 		u.root.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(header, u.noticeRow), nil, nil, nil, u.tabs)}
 	}
 	u.status.SetText(s.StatusText())
+	if u.trayState != nil && u.trayState.Label != s.StatusText() {
+		u.trayState.Label = s.StatusText()
+		u.trayMenu.Refresh()
+	}
 	icon, importance := connectionLook(s.Conn)
 	u.statusIcon.SetResource(icon)
 	u.status.Importance = importance

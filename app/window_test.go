@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -55,5 +56,49 @@ func TestConnectionStateLooks(t *testing.T) {
 			t.Errorf("%v: icon %v, colour %v shared with another state", s, icon, imp)
 		}
 		seen[imp] = true
+	}
+}
+
+// trayApp is a desktop driver's tray as the app sees it: what it was given.
+type trayApp struct {
+	fyne.App
+	menu *fyne.Menu
+	icon fyne.Resource
+	win  fyne.Window
+}
+
+func (a *trayApp) SetSystemTrayMenu(m *fyne.Menu)    { a.menu = m }
+func (a *trayApp) SetSystemTrayIcon(r fyne.Resource) { a.icon = r }
+func (a *trayApp) SetSystemTrayWindow(w fyne.Window) { a.win = w }
+
+// Where the driver has a tray, the app is in it with its icon, its
+// connection state, kept current, and Open; a driver without one is left
+// alone.
+func TestTray(t *testing.T) {
+	c, _ := offlineClient(t)
+	u := newTestUI(t, c)
+	u.Tray(test.NewTempApp(t), nil) // the test driver has no tray: nothing to do
+	if u.trayMenu != nil {
+		t.Fatal("a tray menu without a tray")
+	}
+	tray := &trayApp{App: test.NewTempApp(t)}
+	icon := fyne.NewStaticResource("icon.png", []byte{1})
+	u.Tray(tray, icon)
+	if tray.menu == nil || tray.icon != icon || tray.win != u.win {
+		t.Fatalf("tray given menu %v, icon %v, window %v", tray.menu, tray.icon, tray.win)
+	}
+	items := tray.menu.Items
+	if len(items) != 3 || !items[0].Disabled || !items[1].IsSeparator || items[2].Label != "Open DialNexa Account" {
+		t.Fatalf("tray menu %+v", items)
+	}
+	if !strings.HasPrefix(items[0].Label, "Offline") {
+		t.Errorf("tray state %q, want Offline", items[0].Label)
+	}
+	if err := c.SetDisplayName("Ada Tray"); err != nil {
+		t.Fatal(err)
+	}
+	u.Refresh()
+	if want := "Offline — 1 change waiting"; items[0].Label != want {
+		t.Errorf("tray state after an edit %q, want %q", items[0].Label, want)
 	}
 }
