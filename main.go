@@ -16,6 +16,7 @@ import (
 	"github.com/dialnexa/account/app"
 	"github.com/dialnexa/account/assets"
 	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/core/oskeychain"
 )
 
 func main() {
@@ -38,7 +39,7 @@ func main() {
 	w := a.NewWindow("DialNexa Account")
 	var ui *app.UI
 	host, _ := os.Hostname() // unnamed if the OS will not say
-	client, err := core.NewClient(core.Config{Server: *server, Store: st, Desktop: true, DeviceName: host, OnChange: func() { ui.Refresh() }})
+	client, err := core.NewClient(core.Config{Server: *server, Store: st, Desktop: true, DeviceName: host, Keychain: oskeychain.Keychain{}, OnChange: func() { ui.Refresh() }})
 	if err != nil {
 		fail(err)
 	}

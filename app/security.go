@@ -18,6 +18,7 @@ type securityScreen struct {
 	u        *UI
 	content  fyne.CanvasObject
 	offline  *widget.Label
+	keychain *widget.Label // the token is not in the OS keychain
 	password *passwordCard
 	twoF     *twoFactorCard
 	activity *widget.Label
@@ -27,12 +28,15 @@ func newSecurityScreen(u *UI) *securityScreen {
 	s := &securityScreen{u: u}
 	s.offline = warnLabel()
 	s.offline.SetText("You are offline. Security settings need a connection to DialNexa; they will be available when you are back online.")
+	s.keychain = warnLabel()
+	s.keychain.Hidden = true
 	s.password = newPasswordCard(u)
 	s.twoF = newTwoFactorCard(u)
 	s.activity = widget.NewLabel("")
 	s.activity.Wrapping = fyne.TextWrapWord
 	s.content = container.NewVScroll(container.NewVBox(
 		s.offline,
+		s.keychain,
 		s.password.card,
 		s.twoF.card,
 		u.sessions.content,
@@ -43,6 +47,8 @@ func newSecurityScreen(u *UI) *securityScreen {
 
 func (s *securityScreen) render(snap core.Snapshot) {
 	s.offline.Hidden = snap.Online()
+	s.keychain.SetText(snap.KeychainNotice)
+	s.keychain.Hidden = snap.KeychainNotice == ""
 	s.password.render(snap)
 	s.twoF.render(snap)
 	s.u.sessions.render(snap)

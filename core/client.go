@@ -56,6 +56,10 @@ type Config struct {
 	// DeviceName names this computer in the session list and in security
 	// alerts (the desktop app: the host name).
 	DeviceName string
+	// Keychain, when set (the desktop app), keeps the session token in the
+	// OS's credential store instead of Store; where it refuses, the token
+	// stays in Store and the snapshot says so.
+	Keychain Keychain
 	// Log receives what the user need not see (default slog.Default()).
 	Log *slog.Logger
 }
@@ -68,6 +72,8 @@ type Client struct {
 	http    Doer
 	replica *Replica
 	jitter  *mrand.Rand
+	// keychain holds the token when Config.Keychain is set.
+	keychain *keychainStore
 
 	mu     gosync.Mutex
 	conn   ConnState
@@ -121,7 +127,12 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	c := &Client{cfg: cfg, base: base, http: cfg.HTTP, jitter: mrand.New(mrand.NewChaCha8(seed)), wake: make(chan struct{}, 1)}
-	c.replica, err = openReplica(cfg.Store, c.newID, cfg.Now)
+	store := cfg.Store
+	if cfg.Keychain != nil {
+		c.keychain = withKeychain(store, cfg.Keychain)
+		store = c.keychain
+	}
+	c.replica, err = openReplica(store, c.newID, cfg.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -149,6 +160,9 @@ func (c *Client) Snapshot() Snapshot {
 	c.mu.Unlock()
 	s.Email, s.SessionID = meta.Email, meta.SessionID
 	s.HasView, s.View, s.Version, s.Pending = ok, v, version, pending
+	if c.keychain != nil && c.keychain.Fallback() && meta.SessionID != "" {
+		s.KeychainNotice = KeychainFallbackNotice
+	}
 	for _, a := range v.Alerts {
 		if a.SessionID != meta.SessionID { // not about this very device
 			s.Alerts = append(s.Alerts, Alert(a))

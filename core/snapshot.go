@@ -62,6 +62,9 @@ type Snapshot struct {
 	PendingName bool
 	// PendingPrefs is set while notification settings wait to sync.
 	PendingPrefs bool
+	// KeychainNotice says the session token could not be put in the OS
+	// keychain and is kept in the app's data file ("" when all is well).
+	KeychainNotice string
 	// Notice is a message the user must see: why they were signed out, or
 	// why a change was rolled back.
 	Notice string

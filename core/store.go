@@ -33,6 +33,9 @@ type Meta struct {
 	// Token is the desktop app's bearer token. The browser panel never
 	// stores one: its session is an HttpOnly cookie.
 	Token string `json:"token,omitempty"`
+	// TokenInKeychain says the token is in the OS keychain (and written
+	// here empty).
+	TokenInKeychain bool `json:"tokenInKeychain,omitempty"`
 	// Notice is why the client was last signed out, shown on sign-in.
 	Notice string `json:"notice,omitempty"`
 }

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 packages=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev chromium xvfb imagemagick xdotool
-  x11-utils oathtool zbar-tools fonts-dejavu-core curl postgresql nginx)
+  x11-utils oathtool zbar-tools fonts-dejavu-core curl postgresql nginx dbus gnome-keyring)
 [ "${1:-}" = "--run" ] && packages=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev
   libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev curl)
 

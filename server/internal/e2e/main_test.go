@@ -64,5 +64,9 @@ func leakOptions() []goleak.Option {
 	return []goleak.Option{
 		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
 		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+		// The D-Bus session connection go-keyring opens is process-wide
+		// (godbus's shared SessionBus), kept open by design.
+		goleak.IgnoreTopFunction("github.com/godbus/dbus/v5.newConn.func1"),
+		goleak.IgnoreAnyFunction("github.com/godbus/dbus/v5.(*Conn).inWorker"),
 	}
 }

@@ -1,0 +1,108 @@
+package core
+
+import (
+	"errors"
+	gosync "sync"
+)
+
+// Keychain is the operating system's credential store (Secret Service on
+// Linux, Keychain on macOS, Credential Manager on Windows). The desktop
+// app keeps its session token there rather than in its data file.
+type Keychain interface {
+	Get(service, user string) (string, error)
+	Set(service, user, secret string) error
+	Delete(service, user string) error
+}
+
+// ErrNoSecret is what a Keychain returns for a secret it does not hold.
+var ErrNoSecret = errors.New("no such secret in the keychain")
+
+// keychainService names the app's entries in the keychain.
+const keychainService = "DialNexa Account"
+
+// Notices about where the session token is kept.
+const (
+	// KeychainFallbackNotice: the token stays in the app's data file.
+	KeychainFallbackNotice = "The system keychain is not available, so this device's session is kept in the app's data file, readable by your user account."
+	keychainGoneNotice     = "Your saved sign-in is no longer in the system keychain; sign in again."
+)
+
+// keychainStore keeps a Store's session token in a Keychain: the token
+// written to the inner store is empty (Meta.TokenInKeychain says where it
+// is) and filled in again on Load. When the keychain refuses the token,
+// it is kept in the inner store and Fallback says so.
+type keychainStore struct {
+	Store
+	kc Keychain
+
+	mu       gosync.Mutex
+	user     string // the installation's client id, the entry's name
+	fallback bool
+}
+
+func withKeychain(st Store, kc Keychain) *keychainStore { return &keychainStore{Store: st, kc: kc} }
+
+func (s *keychainStore) Load() (State, error) {
+	st, err := s.Store.Load()
+	if err != nil {
+		return st, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.user = st.Meta.ClientID
+	if !st.Meta.TokenInKeychain {
+		if st.Meta.Token != "" {
+			// Kept in the file by an earlier version, or when the
+			// keychain failed: moved on the next commit of the meta.
+			s.fallback = false
+		}
+		return st, nil
+	}
+	tok, err := s.kc.Get(keychainService, s.user)
+	if err != nil || tok == "" {
+		// The entry is gone (the keychain was reset, or the file moved to
+		// another machine): signed out, and told why.
+		st.Meta.SessionID, st.Meta.AccountID, st.Meta.Token, st.Meta.TokenInKeychain = "", "", "", false
+		st.Meta.Notice = keychainGoneNotice
+		return st, nil
+	}
+	st.Meta.Token = tok
+	return st, nil
+}
+
+func (s *keychainStore) Commit(c Change) error {
+	if c.Meta == nil {
+		return s.Store.Commit(c)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := *c.Meta
+	if m.ClientID != "" {
+		s.user = m.ClientID
+	}
+	switch {
+	case m.Token != "":
+		if err := s.kc.Set(keychainService, s.user, m.Token); err != nil {
+			s.fallback = true // kept in the file, as before
+			m.TokenInKeychain = false
+		} else {
+			s.fallback = false
+			m.Token, m.TokenInKeychain = "", true
+		}
+	default:
+		// Signed out: no token anywhere.
+		m.TokenInKeychain = false
+		if err := s.kc.Delete(keychainService, s.user); err != nil && !errors.Is(err, ErrNoSecret) {
+			s.fallback = true
+		}
+	}
+	c.Meta = &m
+	return s.Store.Commit(c)
+}
+
+// Fallback reports whether the token had to stay in the data file.
+func (s *keychainStore) Fallback() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fallback
+}
