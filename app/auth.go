@@ -16,7 +16,7 @@ const (
 	modeForgot
 )
 
-// authScreen is sign-in, with switches to sign-up and to "Forgot password?".
+// authScreen is sign-in, with switches to sign-up and to core.TextForgotPassword.
 // When the account has two-factor authentication, sign-in asks for a code.
 type authScreen struct {
 	u        *UI
@@ -50,7 +50,7 @@ func labelled(name string, e *widget.Entry) fyne.CanvasObject {
 
 func newAuthScreen(u *UI) *authScreen {
 	a := &authScreen{u: u}
-	a.title = widget.NewLabelWithStyle("Sign in to DialNexa", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	a.title = widget.NewLabelWithStyle(core.TextSignInTitle, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	a.notice = warnLabel()
 	a.email = widget.NewEntry()
 	a.email.SetPlaceHolder("Email")
@@ -74,7 +74,7 @@ func newAuthScreen(u *UI) *authScreen {
 			a.setMode(modeSignIn)
 		}
 	})
-	a.forgot = widget.NewButton("Forgot password?", func() { a.setMode(modeForgot) })
+	a.forgot = widget.NewButton(core.TextForgotPassword, func() { a.setMode(modeForgot) })
 	a.forgot.Importance = widget.LowImportance
 	a.password.OnSubmitted = func(string) { a.doSubmit() }
 	a.code.OnSubmitted = func(string) { a.doSubmit() }
@@ -113,7 +113,7 @@ func (a *authScreen) layout() {
 		objs = append(objs, widget.NewLabel("Enter your account's email address. We will send a link to set a new password; it works for 1 hour."),
 			a.emailField, a.errLabel, a.info, a.submit, a.toggle)
 	default:
-		a.title.SetText("Sign in to DialNexa")
+		a.title.SetText(core.TextSignInTitle)
 		a.submit.SetText("Sign in")
 		a.toggle.SetText("Create an account")
 		a.password.SetPlaceHolder("Password")
@@ -154,8 +154,8 @@ func (a *authScreen) doSubmit() {
 		return
 	}
 	email, pw, name, confirm, code, mode := a.email.Text, a.password.Text, a.name.Text, a.confirm.Text, a.code.Text, a.mode
-	if mode == modeSignUp && pw != confirm {
-		a.errLabel.SetText("The two passwords do not match.")
+	if msg := core.CheckSignUpConfirmation(pw, confirm); mode == modeSignUp && msg != "" {
+		a.errLabel.SetText(msg)
 		return
 	}
 	a.busy = true

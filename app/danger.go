@@ -26,16 +26,16 @@ type dangerScreen struct {
 
 func newDangerScreen(u *UI) *dangerScreen {
 	d := &dangerScreen{u: u, blocked: container.NewVBox()}
-	d.summary = widget.NewLabel("Account deletion is permanent and cannot be undone.")
+	d.summary = widget.NewLabel(core.TextDeletionPermanent)
 	d.summary.Wrapping = fyne.TextWrapWord
-	d.load = widget.NewButton("Show what will be deleted", d.doPreview)
+	d.load = widget.NewButton(core.TextShowDeletion, d.doPreview)
 	d.email = widget.NewEntry()
-	d.email.SetPlaceHolder("Type your email address to confirm")
+	d.email.SetPlaceHolder(core.TextTypeEmail)
 	d.password = widget.NewPasswordEntry()
-	d.password.SetPlaceHolder("Your password")
+	d.password.SetPlaceHolder(core.TextYourPassword)
 	d.code = widget.NewEntry()
-	d.code.SetPlaceHolder("2FA code or backup code")
-	d.del = widget.NewButton("Delete my account", d.doDelete)
+	d.code.SetPlaceHolder(core.TextCodeOrBackup)
+	d.del = widget.NewButton(core.TextDeleteAccount, d.doDelete)
 	d.del.Importance = widget.DangerImportance
 	d.errText = errorLabel()
 	d.content = container.NewVScroll(widget.NewCard("Danger Zone", "Delete your DialNexa account",

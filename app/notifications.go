@@ -30,7 +30,7 @@ type notificationsScreen struct {
 func newNotificationsScreen(u *UI) *notificationsScreen {
 	n := &notificationsScreen{u: u, checks: map[string]*widget.Check{}}
 	n.pending = warnLabel()
-	n.pending.SetText("Waiting to sync")
+	n.pending.SetText(core.TextWaitingToSync)
 	n.errText = errorLabel()
 	rows := []fyne.CanvasObject{}
 	for _, t := range account.NotificationTypes {

@@ -39,7 +39,7 @@ func newProfileScreen(u *UI) *profileScreen {
 	p.email = widget.NewLabel("")
 	p.current = widget.NewLabel("")
 	p.current.Truncation = fyne.TextTruncateEllipsis
-	p.pending = widget.NewLabel("Waiting to sync")
+	p.pending = widget.NewLabel(core.TextWaitingToSync)
 	p.pending.Importance = widget.WarningImportance
 	p.pending.Hide()
 	p.name = widget.NewEntry()

@@ -27,7 +27,7 @@ type securityScreen struct {
 func newSecurityScreen(u *UI) *securityScreen {
 	s := &securityScreen{u: u}
 	s.offline = warnLabel()
-	s.offline.SetText("You are offline. Security settings need a connection to DialNexa; they will be available when you are back online.")
+	s.offline.SetText(core.TextSecurityOffline)
 	s.keychain = warnLabel()
 	s.keychain.Hidden = true
 	s.password = newPasswordCard(u)
@@ -40,7 +40,7 @@ func newSecurityScreen(u *UI) *securityScreen {
 		s.password.card,
 		s.twoF.card,
 		u.sessions.content,
-		widget.NewCard("Security activity", "Sign-ins, new devices, password and two-factor changes, newest first.", s.activity),
+		widget.NewCard("Security activity", core.TextActivityHint, s.activity),
 	))
 	return s
 }
@@ -85,7 +85,7 @@ func newPasswordCard(u *UI) *passwordCard {
 	p.done = widget.NewLabel("")
 	p.save = widget.NewButton("Change password", p.doSave)
 	p.save.Importance = widget.HighImportance
-	p.card = widget.NewCard("Password", "Your other devices stay signed in unless you choose otherwise.",
+	p.card = widget.NewCard("Password", core.TextPasswordHint,
 		container.NewVBox(p.current, p.next, p.confirm, p.signOutOthers, p.errLabel, p.done, p.save))
 	return p
 }
@@ -101,8 +101,8 @@ func (p *passwordCard) render(s core.Snapshot) {
 func (p *passwordCard) doSave() {
 	cur, next, others := p.current.Text, p.next.Text, p.signOutOthers.Checked
 	p.done.SetText("")
-	if next != p.confirm.Text {
-		p.errLabel.SetText("The two new passwords do not match.")
+	if msg := core.CheckNewPasswordConfirmation(next, p.confirm.Text); msg != "" {
+		p.errLabel.SetText(msg)
 		return
 	}
 	p.errLabel.SetText("")

@@ -19,7 +19,7 @@ type sessionsScreen struct {
 	errLabel *widget.Label
 	offline  *widget.Label
 	others   *widget.Button
-	// othersReason says why "Revoke all other sessions" is off.
+	// othersReason says why core.TextRevokeOthers is off.
 	othersReason *widget.Label
 	// revoke holds the revoke buttons by session id (for tests).
 	revoke map[string]*widget.Button
@@ -34,7 +34,7 @@ func newSessionsScreen(u *UI) *sessionsScreen {
 	ss.offline.Importance = widget.WarningImportance
 	hint := widget.NewLabel("If you see a session you don't recognize, revoke it and change your password.")
 	hint.Wrapping = fyne.TextWrapWord
-	ss.others = widget.NewButton("Revoke all other sessions", ss.doRevokeOthers)
+	ss.others = widget.NewButton(core.TextRevokeOthers, ss.doRevokeOthers)
 	ss.others.Importance = widget.DangerImportance
 	ss.othersReason = widget.NewLabel("")
 	ss.othersReason.Importance = widget.LowImportance

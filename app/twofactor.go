@@ -1,7 +1,6 @@
 package app
 
 import (
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -66,11 +65,11 @@ func newTwoFactorCard(u *UI) *twoFactorCard {
 	t.confirm.Importance = widget.HighImportance
 	t.codes = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	t.saveBtn = widget.NewButton("Save backup codes to a file…", func() {
-		t.u.SaveFile("dialnexa-backup-codes.txt", []byte(backupCodesText(t.shownSet)))
+		t.u.SaveFile(core.BackupCodesFileName, []byte(core.BackupCodesText(t.shownSet)))
 	})
 	t.doneBtn = widget.NewButton("I have saved them", func() { t.shownSet = nil; t.step = ""; t.u.render() })
 	t.password = widget.NewPasswordEntry()
-	t.password.SetPlaceHolder("Your password")
+	t.password.SetPlaceHolder(core.TextYourPassword)
 	t.hint = widget.NewLabel(core.StepUpHint)
 	t.hint.Wrapping = fyne.TextWrapWord
 	t.code = widget.NewEntry()
@@ -83,19 +82,15 @@ func newTwoFactorCard(u *UI) *twoFactorCard {
 	return t
 }
 
-func backupCodesText(codes []string) string {
-	return "DialNexa backup codes\nEach code works once. Keep them somewhere safe.\n\n" + strings.Join(codes, "\n") + "\n"
-}
-
 func (t *twoFactorCard) render(s core.Snapshot) {
 	tf := s.View.TwoFactor
 	if tf.Enabled {
-		t.status.SetText("On. Sign-in asks for a code from your authenticator app.")
+		t.status.SetText(core.TextTwoFactorOn)
 	} else {
-		t.status.SetText("Off.")
+		t.status.SetText(core.TextTwoFactorOff)
 	}
 	t.warn.Hidden = !(tf.Enabled && tf.BackupCodesLeft <= account.FewBackupCodes)
-	t.warn.SetText("Only " + strconv.Itoa(tf.BackupCodesLeft) + " backup codes left: generate a new set.")
+	t.warn.SetText(core.FewBackupCodesText(tf.BackupCodesLeft))
 	objs := []fyne.CanvasObject{t.status, t.warn}
 	var pw []fyne.CanvasObject
 	if !t.u.c.StepUpOpen() {

@@ -30,8 +30,8 @@ type workspacesScreen struct {
 func newWorkspacesScreen(u *UI) *workspacesScreen {
 	w := &workspacesScreen{u: u, list: container.NewVBox()}
 	w.name = widget.NewEntry()
-	w.name.SetPlaceHolder("New workspace name")
-	w.create = widget.NewButton("Create workspace", func() {
+	w.name.SetPlaceHolder(core.TextNewWorkspaceName)
+	w.create = widget.NewButton(core.TextCreateWorkspace, func() {
 		name := w.name.Text
 		w.run(func() (string, error) {
 			ctx, cancel := w.u.ctx()
@@ -112,7 +112,7 @@ func (w *workspacesScreen) card(ws account.Workspace, s core.Snapshot) fyne.Canv
 		rows = append(rows, widget.NewLabel(fmt.Sprintf("%s%s — %s · %s", m.DisplayName, me, m.Email, m.Role)))
 	}
 	id := ws.ID
-	if ws.Role == "owner" || ws.Role == "admin" {
+	if core.ManagesWorkspace(ws.Role) {
 		email := widget.NewEntry()
 		email.SetPlaceHolder("Email to invite")
 		role := widget.NewSelect([]string{"member", "admin"}, nil)
@@ -126,7 +126,7 @@ func (w *workspacesScreen) card(ws account.Workspace, s core.Snapshot) fyne.Canv
 			}, func() { email.SetText("") })
 		})), email))
 	}
-	if ws.Role == "owner" || ws.Role == "admin" {
+	if core.ManagesWorkspace(ws.Role) {
 		rows = append(rows, w.pending(ws)...)
 		rows = append(rows, widget.NewButton("Audit log", func() { w.showAudit(ws) }))
 	}

@@ -40,3 +40,21 @@ func TestSavedTextSaysWhereTheEditIs(t *testing.T) {
 		t.Errorf("offline, waiting: %q", got)
 	}
 }
+
+func TestSharedRules(t *testing.T) {
+	if CheckSignUpConfirmation("a b c 1!", "a b c 1!") != "" || CheckSignUpConfirmation("a", "b") == "" {
+		t.Error("sign-up confirmation")
+	}
+	if CheckNewPasswordConfirmation("x", "x") != "" || CheckNewPasswordConfirmation("x", "y") != "The two new passwords do not match." {
+		t.Error("new password confirmation")
+	}
+	if got := BackupCodesText([]string{"aaaa-bbbb", "cccc-dddd"}); got != "DialNexa backup codes\nEach code works once. Keep them somewhere safe.\n\naaaa-bbbb\ncccc-dddd\n" {
+		t.Errorf("backup codes file: %q", got)
+	}
+	if !ManagesWorkspace("owner") || !ManagesWorkspace("admin") || ManagesWorkspace("member") {
+		t.Error("ManagesWorkspace")
+	}
+	if FewBackupCodesText(2) != "Only 2 backup codes left: generate a new set." {
+		t.Error(FewBackupCodesText(2))
+	}
+}

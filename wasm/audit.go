@@ -64,7 +64,7 @@ func (a *auditLog) load(before uint64) {
 func (a *auditLog) render(s core.Snapshot) {
 	visible := false
 	for _, ws := range s.View.Workspaces {
-		visible = visible || (ws.ID == a.workspace && (ws.Role == "owner" || ws.Role == "admin"))
+		visible = visible || (ws.ID == a.workspace && (core.ManagesWorkspace(ws.Role)))
 	}
 	if !visible {
 		a.workspace = ""

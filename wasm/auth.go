@@ -32,7 +32,7 @@ type authView struct {
 
 func newAuthView(p *panel) *authView {
 	a := &authView{p: p}
-	a.title = el("h1", nil, txt("Sign in to DialNexa"))
+	a.title = el("h1", nil, txt(core.TextSignInTitle))
 	a.notice = el("p", attrs{"id": "auth-notice", "class": "notice", "role": "status"})
 	a.intro = el("p", attrs{"class": "hint"}, txt("Enter your account's email address. We will send a link to set a new password; it works for 1 hour."))
 	a.email = el("input", attrs{"id": "email", "type": "email", "autocomplete": "username", "required": ""})
@@ -47,7 +47,7 @@ func newAuthView(p *panel) *authView {
 	a.err = el("p", attrs{"id": "auth-error", "class": "error", "role": "alert"})
 	a.info = el("p", attrs{"id": "auth-info", "class": "notice", "role": "status"})
 	a.submit = el("button", attrs{"id": "auth-submit", "type": "submit", "class": "primary"}, txt("Sign in"))
-	a.forgot = el("button", attrs{"id": "auth-forgot", "type": "button", "class": "link"}, txt("Forgot password?"))
+	a.forgot = el("button", attrs{"id": "auth-forgot", "type": "button", "class": "link"}, txt(core.TextForgotPassword))
 	a.toggle = el("button", attrs{"id": "auth-toggle", "type": "button", "class": "link"}, txt("Create an account"))
 	form := el("form", attrs{"id": "auth-form", "novalidate": ""},
 		a.title, a.notice, a.intro,
@@ -94,7 +94,7 @@ func (a *authView) layout() {
 		setText(a.submit, "Send reset link")
 		setText(a.toggle, "Back to sign-in")
 	default:
-		setText(a.title, "Sign in to DialNexa")
+		setText(a.title, core.TextSignInTitle)
 		setText(a.submit, "Sign in")
 		setText(a.toggle, "Create an account")
 		a.password.Set("autocomplete", "current-password")
@@ -123,8 +123,8 @@ func (a *authView) doSubmit() {
 		return
 	}
 	email, pw := value(a.email), value(a.password)
-	if a.mode == modeSignUp && pw != value(a.confirm) {
-		setText(a.err, "The two passwords do not match.")
+	if msg := core.CheckSignUpConfirmation(pw, value(a.confirm)); a.mode == modeSignUp && msg != "" {
+		setText(a.err, msg)
 		return
 	}
 	a.busy = true

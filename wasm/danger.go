@@ -19,18 +19,18 @@ type dangerView struct {
 
 func newDangerView(p *panel) *dangerView {
 	v := &dangerView{p: p}
-	v.summary = el("p", attrs{"id": "danger-summary"}, txt("Account deletion is permanent and cannot be undone."))
-	v.previewBtn = el("button", attrs{"id": "danger-preview", "type": "button"}, txt("Show what will be deleted"))
+	v.summary = el("p", attrs{"id": "danger-summary"}, txt(core.TextDeletionPermanent))
+	v.previewBtn = el("button", attrs{"id": "danger-preview", "type": "button"}, txt(core.TextShowDeletion))
 	v.email = el("input", attrs{"id": "danger-email", "type": "email", "autocomplete": "off"})
 	v.pw = el("input", attrs{"id": "danger-password", "type": "password", "autocomplete": "current-password"})
 	v.code = el("input", attrs{"id": "danger-code", "type": "text", "autocomplete": "one-time-code"})
-	v.codeRow = el("label", nil, txt("2FA code or backup code"), v.code)
-	v.del = el("button", attrs{"id": "danger-delete", "type": "submit", "class": "danger"}, txt("Delete my account"))
+	v.codeRow = el("label", nil, txt(core.TextCodeOrBackup), v.code)
+	v.del = el("button", attrs{"id": "danger-delete", "type": "submit", "class": "danger"}, txt(core.TextDeleteAccount))
 	v.err = el("p", attrs{"id": "danger-error", "class": "error", "role": "alert"})
 	v.list = el("ul", attrs{"id": "danger-blocked"})
 	form := el("form", attrs{"id": "danger-form", "novalidate": ""},
-		el("label", nil, txt("Type your email address to confirm"), v.email),
-		el("label", nil, txt("Your password"), v.pw), v.codeRow, v.err, v.list, v.del)
+		el("label", nil, txt(core.TextTypeEmail), v.email),
+		el("label", nil, txt(core.TextYourPassword), v.pw), v.codeRow, v.err, v.list, v.del)
 	v.root = el("section", attrs{"id": "danger", "class": "danger-zone", "aria-labelledby": "danger-h"},
 		el("h2", attrs{"id": "danger-h"}, txt("Danger Zone")), v.summary, v.previewBtn, form)
 	on(v.previewBtn, "click", v.doPreview)

@@ -21,7 +21,7 @@ type notificationsView struct {
 
 func newNotificationsView(p *panel) *notificationsView {
 	v := &notificationsView{p: p, checks: map[string]js.Value{}}
-	v.pending = el("span", attrs{"id": "prefs-pending", "class": "badge pending"}, txt("Waiting to sync"))
+	v.pending = el("span", attrs{"id": "prefs-pending", "class": "badge pending"}, txt(core.TextWaitingToSync))
 	v.err = el("p", attrs{"id": "prefs-error", "class": "error", "role": "alert"})
 	tbody := el("tbody", nil)
 	for _, t := range account.NotificationTypes {

@@ -29,7 +29,7 @@ func newProfileView(p *panel) *profileView {
 	v := &profileView{p: p}
 	v.email = el("dd", attrs{"id": "profile-email"})
 	v.current = el("span", attrs{"id": "profile-name"})
-	v.pending = el("span", attrs{"id": "pending-badge", "class": "badge pending"}, txt("Waiting to sync"))
+	v.pending = el("span", attrs{"id": "pending-badge", "class": "badge pending"}, txt(core.TextWaitingToSync))
 	v.input = el("input", attrs{"id": "name-input", "type": "text", "aria-describedby": "name-error"})
 	v.save = el("button", attrs{"id": "name-save", "type": "submit", "class": "primary"}, txt("Save"))
 	v.err = el("p", attrs{"id": "name-error", "class": "error", "role": "alert"})

@@ -4,8 +4,6 @@ package main
 
 import (
 	"context"
-	"strconv"
-	"strings"
 	"syscall/js"
 	"time"
 
@@ -35,7 +33,7 @@ type securityView struct {
 
 func newSecurityView(p *panel) *securityView {
 	v := &securityView{p: p}
-	v.offline = el("p", attrs{"id": "security-offline", "class": "notice"}, txt("You are offline. Security settings need a connection to DialNexa; they will be available when you are back online."))
+	v.offline = el("p", attrs{"id": "security-offline", "class": "notice"}, txt(core.TextSecurityOffline))
 
 	v.cur = el("input", attrs{"id": "pw-current", "type": "password", "autocomplete": "current-password"})
 	v.next = el("input", attrs{"id": "pw-new", "type": "password", "autocomplete": "new-password"})
@@ -46,7 +44,7 @@ func newSecurityView(p *panel) *securityView {
 	v.pwDone = el("p", attrs{"id": "pw-done", "class": "notice", "role": "status"})
 	pwForm := el("form", attrs{"id": "pw-form", "novalidate": ""},
 		el("h3", nil, txt("Password")),
-		el("p", attrs{"class": "hint"}, txt("Your other devices stay signed in unless you choose otherwise.")),
+		el("p", attrs{"class": "hint"}, txt(core.TextPasswordHint)),
 		el("label", nil, txt("Current password"), v.cur),
 		el("label", nil, txt("New password (8+ characters, a number and a special character)"), v.next),
 		el("label", nil, txt("Confirm new password"), v.confirm),
@@ -75,7 +73,7 @@ func newSecurityView(p *panel) *securityView {
 	v.tfManageCode = el("input", attrs{"id": "tf-manage-code", "type": "text", "autocomplete": "one-time-code"})
 	v.tfRegen = el("button", attrs{"id": "tf-regenerate", "type": "button"}, txt("Generate new backup codes"))
 	v.tfOff = el("button", attrs{"id": "tf-disable", "type": "button", "class": "danger"}, txt("Disable 2FA"))
-	v.tfPwBox = el("label", attrs{"id": "tf-password-box"}, txt("Your password"), v.tfPw)
+	v.tfPwBox = el("label", attrs{"id": "tf-password-box"}, txt(core.TextYourPassword), v.tfPw)
 	v.tfHint = el("p", attrs{"id": "tf-hint", "class": "hint"}, txt(core.StepUpHint))
 	v.tfManage = el("div", attrs{"id": "tf-manage"},
 		el("p", nil, txt("To turn it off or get new backup codes, confirm with a code from your authenticator app or a backup code:")),
@@ -94,7 +92,7 @@ func newSecurityView(p *panel) *securityView {
 	v.root = el("div", nil, v.offline, pwForm,
 		el("div", attrs{"id": "two-factor"}, el("h3", nil, txt("Two-factor authentication")), v.tfBody))
 	v.activityBox = el("div", attrs{"id": "activity-box"}, el("h3", nil, txt("Security activity")),
-		el("p", attrs{"class": "hint"}, txt("Sign-ins, new devices, password and two-factor changes, newest first.")), v.activity)
+		el("p", attrs{"class": "hint"}, txt(core.TextActivityHint)), v.activity)
 	return v
 }
 
@@ -107,11 +105,11 @@ func (v *securityView) render(s core.Snapshot) {
 	}
 	tf := s.View.TwoFactor
 	if tf.Enabled {
-		setText(v.tfStatus, "On. Sign-in asks for a code from your authenticator app.")
+		setText(v.tfStatus, core.TextTwoFactorOn)
 	} else {
-		setText(v.tfStatus, "Off. Strongly recommended for every account.")
+		setText(v.tfStatus, core.TextTwoFactorOff)
 	}
-	setText(v.tfWarn, "Only "+strconv.Itoa(tf.BackupCodesLeft)+" backup codes left: generate a new set.")
+	setText(v.tfWarn, core.FewBackupCodesText(tf.BackupCodesLeft))
 	show(v.tfWarn, tf.Enabled && tf.BackupCodesLeft <= account.FewBackupCodes)
 	show(v.tfCodes, v.step == "codes")
 	show(v.tfSetup, v.step == "setup" && !tf.Enabled)
@@ -136,8 +134,8 @@ func ctx30() (context.Context, context.CancelFunc) {
 
 func (v *securityView) doChangePassword() {
 	setText(v.pwDone, "")
-	if value(v.next) != value(v.confirm) {
-		setText(v.pwErr, "The two new passwords do not match.")
+	if msg := core.CheckNewPasswordConfirmation(value(v.next), value(v.confirm)); msg != "" {
+		setText(v.pwErr, msg)
 		return
 	}
 	setText(v.pwErr, "")
@@ -197,10 +195,10 @@ func (v *securityView) showCodes(codes []string) {
 
 // doDownload saves the backup codes as a text file through the browser.
 func (v *securityView) doDownload() {
-	text := "DialNexa backup codes\nEach code works once. Keep them somewhere safe.\n\n" + strings.Join(v.codes, "\n") + "\n"
+	text := core.BackupCodesText(v.codes)
 	blob := js.Global().Get("Blob").New(js.Global().Get("Array").New(text), map[string]any{"type": "text/plain"})
 	url := js.Global().Get("URL").Call("createObjectURL", blob)
-	a := el("a", attrs{"href": url.String(), "download": "dialnexa-backup-codes.txt"})
+	a := el("a", attrs{"href": url.String(), "download": core.BackupCodesFileName})
 	document.Get("body").Call("append", a)
 	a.Call("click")
 	a.Call("remove")

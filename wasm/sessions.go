@@ -23,7 +23,7 @@ func newSessionsView(p *panel) *sessionsView {
 	v.list = el("ul", attrs{"id": "sessions", "class": "sessions"})
 	v.err = el("p", attrs{"id": "sessions-error", "class": "error", "role": "alert"})
 	v.offln = el("p", attrs{"id": "sessions-offline", "class": "notice"}, txt("You are offline: revoking a session needs a connection."))
-	v.others = el("button", attrs{"id": "revoke-others", "type": "button", "class": "danger"}, txt("Revoke all other sessions"))
+	v.others = el("button", attrs{"id": "revoke-others", "type": "button", "class": "danger"}, txt(core.TextRevokeOthers))
 	on(v.others, "click", func() {
 		setText(v.err, "")
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -24,8 +24,8 @@ func newWorkspacesView(p *panel) *workspacesView {
 	v.err = el("p", attrs{"id": "workspaces-error", "class": "error", "role": "alert"})
 	v.info = el("p", attrs{"id": "workspaces-info", "class": "notice", "role": "status"})
 	v.name = el("input", attrs{"id": "workspace-name", "type": "text"})
-	v.createBtn = el("button", attrs{"id": "workspace-create", "type": "submit"}, txt("Create workspace"))
-	create := el("form", attrs{"class": "inline", "novalidate": ""}, el("label", nil, txt("New workspace name"), v.name), v.createBtn)
+	v.createBtn = el("button", attrs{"id": "workspace-create", "type": "submit"}, txt(core.TextCreateWorkspace))
+	create := el("form", attrs{"class": "inline", "novalidate": ""}, el("label", nil, txt(core.TextNewWorkspaceName), v.name), v.createBtn)
 	on(create, "submit", func() {
 		v.run(func() (string, error) {
 			ctx, cancel := ctx30()
@@ -96,7 +96,7 @@ func (v *workspacesView) card(ws account.Workspace, me string, online bool) js.V
 	card := el("div", attrs{"class": "workspace", "data-id": ws.ID},
 		el("h3", nil, txt(ws.Name)), el("p", attrs{"class": "role"}, txt("Your role: "+ws.Role)), members)
 	id := ws.ID
-	if ws.Role == "owner" || ws.Role == "admin" {
+	if core.ManagesWorkspace(ws.Role) {
 		email := el("input", attrs{"type": "email", "class": "invite-email", "aria-label": "Email to invite"})
 		role := el("select", attrs{"class": "invite-role", "aria-label": "Role"},
 			el("option", attrs{"value": "member"}, txt("member")), el("option", attrs{"value": "admin"}, txt("admin")))

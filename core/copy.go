@@ -1,0 +1,61 @@
+package core
+
+import (
+	"strconv"
+	"strings"
+)
+
+// The words both clients show, and the small rules behind them, in one
+// place: the desktop app and the browser panel lay them out, each in its
+// own toolkit, and say the same thing.
+const (
+	TextSignInTitle    = "Sign in to DialNexa"
+	TextForgotPassword = "Forgot password?"
+	TextWaitingToSync  = "Waiting to sync"
+
+	TextSecurityOffline   = "You are offline. Security settings need a connection to DialNexa; they will be available when you are back online."
+	TextPasswordHint      = "Your other devices stay signed in unless you choose otherwise."
+	TextActivityHint      = "Sign-ins, new devices, password and two-factor changes, newest first."
+	TextRevokeOthers      = "Revoke all other sessions"
+	TextTwoFactorOn       = "On. Sign-in asks for a code from your authenticator app."
+	TextTwoFactorOff      = "Off. Strongly recommended for every account."
+	TextYourPassword      = "Your password"
+	TextCodeOrBackup      = "2FA code or backup code"
+	BackupCodesFileName   = "dialnexa-backup-codes.txt"
+	TextDeletionPermanent = "Account deletion is permanent and cannot be undone."
+	TextShowDeletion      = "Show what will be deleted"
+	TextTypeEmail         = "Type your email address to confirm"
+	TextDeleteAccount     = "Delete my account"
+	TextNewWorkspaceName  = "New workspace name"
+	TextCreateWorkspace   = "Create workspace"
+)
+
+// FewBackupCodesText warns that few backup codes are left.
+func FewBackupCodesText(left int) string {
+	return "Only " + strconv.Itoa(left) + " backup codes left: generate a new set."
+}
+
+// BackupCodesText is the file of backup codes the user saves.
+func BackupCodesText(codes []string) string {
+	return "DialNexa backup codes\nEach code works once. Keep them somewhere safe.\n\n" + strings.Join(codes, "\n") + "\n"
+}
+
+// CheckSignUpConfirmation and CheckNewPasswordConfirmation say why a
+// password and its confirmation cannot be used ("" when they match).
+func CheckSignUpConfirmation(password, confirm string) string {
+	if password != confirm {
+		return "The two passwords do not match."
+	}
+	return ""
+}
+
+func CheckNewPasswordConfirmation(next, confirm string) string {
+	if next != confirm {
+		return "The two new passwords do not match."
+	}
+	return ""
+}
+
+// ManagesWorkspace reports whether a role may invite, change roles and
+// read the audit log.
+func ManagesWorkspace(role string) bool { return role == "owner" || role == "admin" }
