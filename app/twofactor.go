@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
 )
 
 // twoFactorCard is Two-Factor Authentication: enable (scan, confirm a
@@ -44,7 +43,7 @@ type twoFactorCard struct {
 	regenerate *widget.Button
 
 	errLabel *widget.Label
-	step     string // "", "setup", "codes"
+	step     core.TwoFactorStep
 }
 
 func newTwoFactorCard(u *UI) *twoFactorCard {
@@ -67,7 +66,7 @@ func newTwoFactorCard(u *UI) *twoFactorCard {
 	t.saveBtn = widget.NewButton("Save backup codes to a file…", func() {
 		t.u.SaveFile(core.BackupCodesFileName, []byte(core.BackupCodesText(t.shownSet)))
 	})
-	t.doneBtn = widget.NewButton("I have saved them", func() { t.shownSet = nil; t.step = ""; t.u.render() })
+	t.doneBtn = widget.NewButton("I have saved them", func() { t.shownSet = nil; t.step = core.TwoFactorIdle; t.u.render() })
 	t.password = widget.NewPasswordEntry()
 	t.password.SetPlaceHolder(core.TextYourPassword)
 	t.hint = widget.NewLabel(core.StepUpHint)
@@ -83,29 +82,23 @@ func newTwoFactorCard(u *UI) *twoFactorCard {
 }
 
 func (t *twoFactorCard) render(s core.Snapshot) {
-	tf := s.View.TwoFactor
-	if tf.Enabled {
-		t.status.SetText(core.TextTwoFactorOn)
-	} else {
-		t.status.SetText(core.TextTwoFactorOff)
-	}
-	t.warn.Hidden = !(tf.Enabled && tf.BackupCodesLeft <= account.FewBackupCodes)
-	t.warn.SetText(core.FewBackupCodesText(tf.BackupCodesLeft))
+	v := s.TwoFactor(t.step, t.u.c.StepUpOpen())
+	t.status.SetText(v.Status)
+	t.warn.SetText(v.Warning)
+	t.warn.Hidden = v.Warning == ""
 	objs := []fyne.CanvasObject{t.status, t.warn}
 	var pw []fyne.CanvasObject
-	if !t.u.c.StepUpOpen() {
+	if v.AskPassword {
 		pw = []fyne.CanvasObject{t.password}
 	}
-	switch {
-	case t.step == "codes":
-		objs = append(objs, widget.NewLabel("Your backup codes. Each works once if you lose your authenticator. They will not be shown again:"),
-			t.codes, container.NewHBox(t.saveBtn, t.doneBtn))
-	case t.step == "setup" && !tf.Enabled:
-		objs = append(objs, widget.NewLabel("Scan this QR code with an authenticator app (Google Authenticator, Authy, 1Password…), or type the key:"),
-			container.NewHBox(t.qr), t.secret)
+	switch v.Panel {
+	case core.PanelCodes:
+		objs = append(objs, widget.NewLabel(core.TextTwoFactorCodes), t.codes, container.NewHBox(t.saveBtn, t.doneBtn))
+	case core.PanelSetup:
+		objs = append(objs, widget.NewLabel(core.TextTwoFactorScan), container.NewHBox(t.qr), t.secret)
 		objs = append(append(objs, pw...), t.setupCode, t.confirm)
-	case tf.Enabled:
-		objs = append(objs, widget.NewLabel("To turn it off or get new backup codes, confirm with a code from your authenticator app or a backup code:"), t.hint)
+	case core.PanelManage:
+		objs = append(objs, widget.NewLabel(core.TextTwoFactorManage), t.hint)
 		objs = append(append(objs, pw...), t.code, container.NewHBox(t.regenerate, t.disable))
 	default:
 		objs = append(append(append(objs, t.hint), pw...), t.enable)
@@ -113,7 +106,7 @@ func (t *twoFactorCard) render(s core.Snapshot) {
 	objs = append(objs, t.errLabel)
 	t.body.Objects = objs
 	for _, b := range []*widget.Button{t.enable, t.confirm, t.disable, t.regenerate} {
-		if s.Online() {
+		if v.Actions.Enabled {
 			b.Enable()
 		} else {
 			b.Disable()
@@ -148,7 +141,7 @@ func (t *twoFactorCard) doSetup() {
 			t.qr.Refresh()
 			t.secret.SetText(su.Secret)
 			t.setupCode.SetText("")
-			t.step = "setup"
+			t.step = core.TwoFactorSettingUp
 		})
 		return nil
 	})
@@ -171,7 +164,7 @@ func (t *twoFactorCard) doEnable() {
 func (t *twoFactorCard) showCodes(codes []string) {
 	t.shownSet = codes
 	t.codes.SetText(strings.Join(codes, "\n"))
-	t.step = "codes"
+	t.step = core.TwoFactorShowingCodes
 }
 
 func (t *twoFactorCard) doDisable() {
@@ -182,7 +175,7 @@ func (t *twoFactorCard) doDisable() {
 		if err := t.u.c.DisableTwoFactor(ctx, pw, code); err != nil {
 			return err
 		}
-		fyne.Do(func() { t.password.SetText(""); t.code.SetText(""); t.step = "" })
+		fyne.Do(func() { t.password.SetText(""); t.code.SetText(""); t.step = core.TwoFactorIdle })
 		return nil
 	})
 }

@@ -58,3 +58,24 @@ func TestSharedRules(t *testing.T) {
 		t.Error(FewBackupCodesText(2))
 	}
 }
+
+func TestTwoFactorCard(t *testing.T) {
+	off := Snapshot{Conn: Online}
+	if v := off.TwoFactor(TwoFactorIdle, false); v.Panel != PanelEnable || !v.AskPassword || v.Status != TextTwoFactorOff || !v.Hint || !v.Actions.Enabled {
+		t.Errorf("off, idle: %+v", v)
+	}
+	if v := off.TwoFactor(TwoFactorSettingUp, true); v.Panel != PanelSetup || v.AskPassword || v.Hint {
+		t.Errorf("setting up within a step-up window: %+v", v)
+	}
+	on := Snapshot{Conn: Offline, View: account.View{TwoFactor: account.TwoFactor{Enabled: true, BackupCodesLeft: 2}}}
+	v := on.TwoFactor(TwoFactorIdle, false)
+	if v.Panel != PanelManage || v.Status != TextTwoFactorOn || v.Warning == "" || v.Actions.Enabled || v.Actions.Reason == "" {
+		t.Errorf("on, offline, 2 codes left: %+v", v)
+	}
+	if v := on.TwoFactor(TwoFactorShowingCodes, false); v.Panel != PanelCodes || v.AskPassword {
+		t.Errorf("showing codes: %+v", v)
+	}
+	if v := on.TwoFactor(TwoFactorSettingUp, false); v.Panel != PanelManage {
+		t.Errorf("a setup step once it is on: %+v", v)
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
 )
 
 // securityView is Settings → Account → Security: password, two-factor
@@ -28,7 +27,7 @@ type securityView struct {
 	tfManageCode, tfOff, tfRegen js.Value
 	tfErr, tfPwBox, tfHint       js.Value
 	codes                        []string
-	step                         string
+	step                         core.TwoFactorStep
 }
 
 func newSecurityView(p *panel) *securityView {
@@ -60,14 +59,14 @@ func newSecurityView(p *panel) *securityView {
 	v.tfCode = el("input", attrs{"id": "tf-code", "type": "text", "inputmode": "numeric", "autocomplete": "one-time-code"})
 	v.tfConfirm = el("button", attrs{"id": "tf-confirm", "type": "button", "class": "primary"}, txt("Confirm and turn on"))
 	v.tfSetup = el("div", attrs{"id": "tf-setup"},
-		el("p", nil, txt("Scan this QR code with an authenticator app (Google Authenticator, Authy, 1Password…), or type the key:")),
+		el("p", nil, txt(core.TextTwoFactorScan)),
 		v.tfQR, el("p", nil, v.tfSecret),
 		el("label", nil, txt("6-digit code from the app"), v.tfCode), v.tfConfirm)
 	v.tfCodeList = el("ol", attrs{"id": "tf-codes", "class": "codes"})
 	v.tfDownload = el("button", attrs{"id": "tf-download", "type": "button"}, txt("Download backup codes"))
 	v.tfDone = el("button", attrs{"id": "tf-done", "type": "button"}, txt("I have saved them"))
 	v.tfCodes = el("div", attrs{"id": "tf-codes-box"},
-		el("p", nil, txt("Your backup codes. Each works once if you lose your authenticator. They will not be shown again:")),
+		el("p", nil, txt(core.TextTwoFactorCodes)),
 		v.tfCodeList, v.tfDownload, txt(" "), v.tfDone)
 	v.tfPw = el("input", attrs{"id": "tf-password", "type": "password", "autocomplete": "current-password"})
 	v.tfManageCode = el("input", attrs{"id": "tf-manage-code", "type": "text", "autocomplete": "one-time-code"})
@@ -76,7 +75,7 @@ func newSecurityView(p *panel) *securityView {
 	v.tfPwBox = el("label", attrs{"id": "tf-password-box"}, txt(core.TextYourPassword), v.tfPw)
 	v.tfHint = el("p", attrs{"id": "tf-hint", "class": "hint"}, txt(core.StepUpHint))
 	v.tfManage = el("div", attrs{"id": "tf-manage"},
-		el("p", nil, txt("To turn it off or get new backup codes, confirm with a code from your authenticator app or a backup code:")),
+		el("p", nil, txt(core.TextTwoFactorManage)),
 		el("label", nil, txt("6-digit code or a backup code"), v.tfManageCode),
 		v.tfRegen, txt(" "), v.tfOff)
 	v.tfErr = el("p", attrs{"id": "tf-error", "class": "error", "role": "alert"})
@@ -84,7 +83,7 @@ func newSecurityView(p *panel) *securityView {
 	on(v.tfEnable, "click", v.doSetup)
 	on(v.tfConfirm, "click", v.doEnable)
 	on(v.tfDownload, "click", v.doDownload)
-	on(v.tfDone, "click", func() { v.codes, v.step = nil, ""; v.p.refresh() })
+	on(v.tfDone, "click", func() { v.codes, v.step = nil, core.TwoFactorIdle; v.p.refresh() })
 	on(v.tfOff, "click", v.doDisable)
 	on(v.tfRegen, "click", v.doRegenerate)
 
@@ -100,23 +99,20 @@ func (v *securityView) render(s core.Snapshot) {
 	online := s.Online()
 	show(v.offline, !online)
 	server := s.ServerAction()
-	for _, b := range []js.Value{v.pwSave, v.tfEnable, v.tfConfirm, v.tfOff, v.tfRegen} {
-		setEnabled(b, server.Enabled, server.Reason)
+	setEnabled(v.pwSave, server.Enabled, server.Reason)
+	tf := s.TwoFactor(v.step, v.p.c.StepUpOpen())
+	for _, b := range []js.Value{v.tfEnable, v.tfConfirm, v.tfOff, v.tfRegen} {
+		setEnabled(b, tf.Actions.Enabled, tf.Actions.Reason)
 	}
-	tf := s.View.TwoFactor
-	if tf.Enabled {
-		setText(v.tfStatus, core.TextTwoFactorOn)
-	} else {
-		setText(v.tfStatus, core.TextTwoFactorOff)
-	}
-	setText(v.tfWarn, core.FewBackupCodesText(tf.BackupCodesLeft))
-	show(v.tfWarn, tf.Enabled && tf.BackupCodesLeft <= account.FewBackupCodes)
-	show(v.tfCodes, v.step == "codes")
-	show(v.tfSetup, v.step == "setup" && !tf.Enabled)
-	show(v.tfManage, v.step == "" && tf.Enabled)
-	show(v.tfEnable, v.step == "" && !tf.Enabled)
-	show(v.tfHint, v.step == "")
-	show(v.tfPwBox, v.step != "codes" && !v.p.c.StepUpOpen())
+	setText(v.tfStatus, tf.Status)
+	setText(v.tfWarn, tf.Warning)
+	show(v.tfWarn, tf.Warning != "")
+	show(v.tfCodes, tf.Panel == core.PanelCodes)
+	show(v.tfSetup, tf.Panel == core.PanelSetup)
+	show(v.tfManage, tf.Panel == core.PanelManage)
+	show(v.tfEnable, tf.Panel == core.PanelEnable)
+	show(v.tfHint, tf.Hint)
+	show(v.tfPwBox, tf.AskPassword)
 
 	items := make([]js.Value, 0, len(s.View.Activity))
 	for _, a := range s.View.Activity {
@@ -166,7 +162,7 @@ func (v *securityView) doSetup() {
 	v.tfQR.Set("src", "data:image/png;base64,"+base64Std(su.QRPNG))
 	setText(v.tfSecret, su.Secret)
 	v.tfCode.Set("value", "")
-	v.step = "setup"
+	v.step = core.TwoFactorSettingUp
 	v.p.refresh()
 }
 
@@ -184,7 +180,7 @@ func (v *securityView) doEnable() {
 }
 
 func (v *securityView) showCodes(codes []string) {
-	v.codes, v.step = codes, "codes"
+	v.codes, v.step = codes, core.TwoFactorShowingCodes
 	items := make([]js.Value, len(codes))
 	for i, c := range codes {
 		items[i] = el("li", nil, el("code", nil, txt(c)))
