@@ -1,14 +1,11 @@
 package app
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
 )
 
 // sessionsScreen is Settings → Account → Security → Active Sessions.
@@ -55,26 +52,25 @@ func (ss *sessionsScreen) render(s core.Snapshot) {
 	}
 	ss.revoke = map[string]*widget.Button{}
 	rows := make([]fyne.CanvasObject, 0, len(s.View.Sessions))
-	for _, sess := range s.View.Sessions {
-		rows = append(rows, ss.row(sess, sess.ID == s.SessionID, online))
+	for _, r := range s.SessionRows() {
+		rows = append(rows, ss.row(r))
 	}
 	ss.list.Objects = rows
 	ss.list.Refresh()
 }
 
-func (ss *sessionsScreen) row(sess account.Session, this, online bool) fyne.CanvasObject {
-	title := sess.Device
-	if this {
+func (ss *sessionsScreen) row(r core.SessionRow) fyne.CanvasObject {
+	title := r.Device
+	if r.ThisDevice {
 		title += " (this device)"
 	}
-	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: this})
-	detail := widget.NewLabel(fmt.Sprintf("%s · %s · signed in %s · last active %s",
-		sess.DeviceKind, sess.Location, core.FormatTime(sess.Created), core.FormatTime(sess.LastActive)))
+	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: r.ThisDevice})
+	detail := widget.NewLabel(r.Detail(core.FormatTime, core.FormatTime))
 	detail.Wrapping = fyne.TextWrapWord
-	id := sess.ID
+	id := r.ID
 	btn := widget.NewButton("Revoke", func() { ss.doRevoke(id) })
 	btn.Importance = widget.DangerImportance
-	if !online {
+	if !r.Revoke.Enabled {
 		btn.Disable()
 	}
 	ss.revoke[id] = btn

@@ -4,12 +4,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"syscall/js"
 	"time"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
 )
 
 // sessionsView is Settings → Account → Security → Active Sessions.
@@ -44,23 +42,22 @@ func (v *sessionsView) render(s core.Snapshot) {
 	others := s.RevokeOthers()
 	setEnabled(v.others, others.Enabled, others.Reason)
 	items := make([]js.Value, 0, len(s.View.Sessions))
-	for _, sess := range s.View.Sessions {
-		items = append(items, v.item(sess, sess.ID == s.SessionID, online))
+	for _, r := range s.SessionRows() {
+		items = append(items, v.item(r))
 	}
 	replaceChildren(v.list, items...)
 }
 
-func (v *sessionsView) item(sess account.Session, this, online bool) js.Value {
-	head := el("div", attrs{"class": "device"}, el("strong", nil, txt(sess.Device)))
-	if this {
+func (v *sessionsView) item(r core.SessionRow) js.Value {
+	head := el("div", attrs{"class": "device"}, el("strong", nil, txt(r.Device)))
+	if r.ThisDevice {
 		head.Call("append", el("span", attrs{"class": "badge this-device"}, txt("This device")))
 	}
-	li := el("li", attrs{"data-session-id": sess.ID}, head)
-	li.Call("append", el("div", attrs{"class": "detail"}, txt(fmt.Sprintf("%s · %s · signed in %s · last active %s",
-		sess.DeviceKind, sess.Location, fmtTime(sess.Created), fmtAgo(sess.LastActive)))))
+	li := el("li", attrs{"data-session-id": r.ID}, head)
+	li.Call("append", el("div", attrs{"class": "detail"}, txt(r.Detail(fmtTime, fmtAgo))))
 	btn := el("button", attrs{"type": "button", "class": "danger revoke"}, txt("Revoke"))
-	setEnabled(btn, online, "Revoking needs a connection to the server.")
-	id := sess.ID
+	setEnabled(btn, r.Revoke.Enabled, r.Revoke.Reason)
+	id := r.ID
 	on(btn, "click", func() {
 		setText(v.err, "")
 		setDisabled(btn, true)
