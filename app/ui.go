@@ -126,13 +126,12 @@ func New(win fyne.Window, c Controller) *UI {
 	u.workspaces = newWorkspacesScreen(u)
 	u.danger = newDangerScreen(u)
 	u.bell = newBell(u)
-	u.tabs = container.NewAppTabs(
-		container.NewTabItem("Profile", u.profile.content),
-		container.NewTabItem("Security", u.security.content),
-		container.NewTabItem("Notifications", u.notifications.content),
-		container.NewTabItem("Workspaces", u.workspaces.content),
-		container.NewTabItem("Danger Zone", u.danger.content),
-	)
+	content := map[string]fyne.CanvasObject{"profile": u.profile.content, "security": u.security.content,
+		"notifications": u.notifications.content, "workspaces": u.workspaces.content, "danger": u.danger.content}
+	u.tabs = container.NewAppTabs()
+	for _, sc := range core.Screens {
+		u.tabs.Append(container.NewTabItem(sc.Name, content[sc.Route]))
+	}
 	// Ctrl+1 … Ctrl+5 (Cmd on macOS) open the tabs.
 	for i := range u.tabs.Items {
 		win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(strconv.Itoa(i + 1)), Modifier: fyne.KeyModifierShortcutDefault},

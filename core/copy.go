@@ -59,3 +59,13 @@ func CheckNewPasswordConfirmation(next, confirm string) string {
 // ManagesWorkspace reports whether a role may invite, change roles and
 // read the audit log.
 func ManagesWorkspace(role string) bool { return role == "owner" || role == "admin" }
+
+// Screen is one of the settings screens: the panel's route and the name
+// both clients show (the panel's nav, the desktop app's tabs).
+type Screen struct{ Route, Name string }
+
+// Screens are the settings screens in order.
+var Screens = []Screen{
+	{"profile", "Profile"}, {"security", "Security"}, {"notifications", "Notifications"},
+	{"workspaces", "Workspaces"}, {"danger", "Danger Zone"},
+}

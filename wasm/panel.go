@@ -36,12 +36,6 @@ type panel struct {
 	current  string
 }
 
-// screens are the panel's routes and their names, in the nav's order.
-var screens = []struct{ route, label string }{
-	{"profile", "Profile"}, {"security", "Security"}, {"notifications", "Notifications"},
-	{"workspaces", "Workspaces"}, {"danger", "Danger Zone"},
-}
-
 func newPanel(root js.Value, c *core.Client) *panel {
 	p := &panel{c: c, root: root}
 	p.auth = newAuthView(p)
@@ -72,14 +66,14 @@ func newPanel(root js.Value, c *core.Client) *panel {
 		"notifications": p.notifs.root, "workspaces": p.wss.root, "danger": p.danger.root}
 	p.links = map[string]js.Value{}
 	nav := el("nav", attrs{"aria-label": "Account settings"})
-	for _, sc := range screens {
-		a := el("a", attrs{"href": "#/" + sc.route, "id": "nav-" + sc.route}, txt(sc.label))
-		p.links[sc.route] = a
+	for _, sc := range core.Screens {
+		a := el("a", attrs{"href": "#/" + sc.Route, "id": "nav-" + sc.Route}, txt(sc.Name))
+		p.links[sc.Route] = a
 		nav.Call("append", a)
 	}
 	main := el("main", nil)
-	for _, sc := range screens {
-		main.Call("append", p.sections[sc.route])
+	for _, sc := range core.Screens {
+		main.Call("append", p.sections[sc.Route])
 	}
 	p.settings = el("div", attrs{"id": "settings"}, header, el("div", attrs{"class": "notice-row"}, p.notice, dismiss), nav, main)
 	js.Global().Call("addEventListener", "hashchange", js.FuncOf(func(js.Value, []js.Value) any {
@@ -103,11 +97,11 @@ func (p *panel) route(moved bool) {
 	for name, sec := range p.sections {
 		show(sec, name == r)
 	}
-	for _, sc := range screens {
-		a := p.links[sc.route]
-		if sc.route == r {
+	for _, sc := range core.Screens {
+		a := p.links[sc.Route]
+		if sc.Route == r {
 			a.Call("setAttribute", "aria-current", "page")
-			document.Set("title", sc.label+" · DialNexa Account")
+			document.Set("title", sc.Name+" · DialNexa Account")
 		} else {
 			a.Call("removeAttribute", "aria-current")
 		}
