@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
 	"testing"
 
@@ -43,6 +44,33 @@ func TestPanelScreensAndAlertDialog(t *testing.T) {
 		poll(`!document.getElementById("security").hidden`),
 	)
 
+	// A picture dropped on the picture area is uploaded, with progress.
+	within(t, ctx, "drop a picture",
+		screen("profile"),
+		evalAsync(`new Promise(ok => {
+			const c = document.createElement("canvas");
+			c.width = c.height = 256;
+			const g = c.getContext("2d");
+			g.fillStyle = "#3a6"; g.fillRect(0, 0, 256, 256);
+			c.toBlob(b => {
+				const dt = new DataTransfer();
+				dt.items.add(new File([b], "drop.png", {type: "image/png"}));
+				document.getElementById("avatar-drop").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+				ok(true);
+			}, "image/png");
+		})`),
+		textIs("avatar-status", "Picture updated."),
+		visible("avatar-img"),
+	)
+	// Dark mode follows the system's preference.
+	light := pageBackground(t, ctx)
+	within(t, ctx, "prefer dark", func(c context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		return chromedp.Void{}, tg.Call(c, "Emulation.setEmulatedMedia", map[string]any{"features": []map[string]string{{"name": "prefers-color-scheme", "value": "dark"}}}, nil)
+	})
+	if dark := pageBackground(t, ctx); dark == light || dark != "rgb(18, 21, 28)" {
+		t.Errorf("background light %s, dark %s; want the dark theme's rgb(18, 21, 28)", light, dark)
+	}
+
 	_, intruder := apiSignIn(t, ts, "screens@example.com", goodPassword, "", "intruder-1")
 	within(t, ctx, "the alert opens on the safe choice; Tab stays inside",
 		visible("alert"),
@@ -66,4 +94,14 @@ func TestPanelScreensAndAlertDialog(t *testing.T) {
 	if a := call(t, ts, "GET", "/v1/me", second.Token, nil); a.status != http.StatusOK {
 		t.Fatalf("Escape on the alert revoked the session: %d", a.status)
 	}
+}
+
+// pageBackground is the page's computed background colour.
+func pageBackground(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	c, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
