@@ -44,7 +44,7 @@ func newProfileScreen(u *UI) *profileScreen {
 	p.pending.Hide()
 	p.name = widget.NewEntry()
 	p.name.SetPlaceHolder("2–50 characters")
-	p.name.OnChanged = func(string) { p.edited = true; p.errLabel.SetText("") }
+	p.name.OnChanged = func(string) { p.edited = true; p.errLabel.SetText(""); p.errLabel.Hide() }
 	p.name.OnSubmitted = func(string) { p.doSave() }
 	p.save = widget.NewButton("Save", p.doSave)
 	p.save.Importance = widget.HighImportance
@@ -142,6 +142,8 @@ func (p *profileScreen) reset() {
 }
 
 func (p *profileScreen) render(s core.Snapshot) {
+	// An empty error line takes no room.
+	p.errLabel.Hidden = p.errLabel.Text == ""
 	p.email.SetText(s.Email)
 	if s.HasView {
 		p.email.SetText(s.View.Profile.Email)
@@ -182,6 +184,7 @@ func (p *profileScreen) render(s core.Snapshot) {
 func (p *profileScreen) doSave() {
 	if err := p.u.c.SetDisplayName(p.name.Text); err != nil {
 		p.errLabel.SetText(core.UserMessage(err))
+		p.errLabel.Show()
 		return
 	}
 	p.errLabel.SetText("")
