@@ -53,11 +53,12 @@ func (v *avatarView) show(png []byte, initials string) {
 		v.shownPNG = nil
 	} else if !bytes.Equal(png, v.shownPNG) {
 		if img := circle(png); img != nil {
+			// The initials go before the picture comes: never both.
+			v.disc.Hide()
+			v.initials.Hide()
 			v.picture.Image = img
 			v.picture.Refresh()
 			v.picture.Show()
-			v.disc.Hide()
-			v.initials.Hide()
 			v.shownPNG = png
 		}
 	}
