@@ -72,13 +72,22 @@ func TestDesktopWindowUnderXvfb(t *testing.T) {
 		return err == nil && len(strings.TrimSpace(string(out))) > 0
 	})
 	waitFor(t, "the desktop app to connect", func() bool { return ts.api.Connections() == 1 })
-	// The first frames may still be blank: take screenshots until one
-	// shows the drawn window (a hang guard, not a speed assertion).
+	// The first frames may still be blank, and the first drawn one may
+	// predate the welcome: take screenshots until one shows the drawn
+	// window and the next, a moment later, is the same (a hang guard, not
+	// a speed assertion).
 	shot := filepath.Join(t.TempDir(), "desktop.png")
 	colours := 0
+	var last []byte
 	deadline := time.Now().Add(20 * time.Second)
-	for colours < 20 && time.Now().Before(deadline) {
+	for time.Now().Before(deadline) {
 		colours = screenshotColours(t, disp, shot)
+		frame, _ := os.ReadFile(shot)
+		if colours >= 20 && bytes.Equal(frame, last) {
+			break
+		}
+		last = frame
+		time.Sleep(300 * time.Millisecond)
 	}
 	if colours < 20 {
 		t.Errorf("screenshot has %d colours: the window drew nothing (app output:\n%s)", colours, logs.String())
