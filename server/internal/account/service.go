@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
+	gosync "sync"
 	"time"
 
 	"github.com/dialnexa/account/server/internal/auth"
@@ -71,6 +72,11 @@ type Service struct {
 	// jobs holds work answered before it is done (forgotten-password
 	// mails), run by Run.
 	jobs chan func()
+	// touched are sessions' last activities waiting to be written by Run;
+	// touchWake tells Run there are some.
+	touchMu   gosync.Mutex
+	touched   map[string]time.Time
+	touchWake chan struct{}
 }
 
 // New returns a Service over cfg.Store.
@@ -108,6 +114,8 @@ func New(cfg Config) (*Service, error) {
 		dashboard: cmp.Or(strings.TrimSuffix(cfg.DashboardOrigin, "/"), DefaultDashboard),
 		geo:       cfg.Geo,
 		jobs:      make(chan func(), 256),
+		touched:   map[string]time.Time{},
+		touchWake: make(chan struct{}, 1),
 	}
 	var err error
 	if s.dummy, err = s.hasher.Hash(context.Background(), "dummy password for timing 1!"); err != nil {
@@ -117,15 +125,21 @@ func New(cfg Config) (*Service, error) {
 }
 
 // Run runs the work commands answer before it is done (mail for
-// forgotten passwords) until ctx ends. (Jobs over every account are run
+// forgotten passwords, sessions' last activity) until ctx ends. (Jobs over every account are run
 // by a jobs.Runner, calling Step.)
 func (s *Service) Run(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
+			// What was recorded is written before the node stops.
+			fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			s.flushTouches(fctx)
+			cancel()
 			return
 		case job := <-s.jobs:
 			job()
+		case <-s.touchWake:
+			s.flushTouches(ctx)
 		}
 	}
 }

@@ -33,21 +33,58 @@ func (s *Service) Authenticate(ctx context.Context, token string) (store.Session
 		return store.Session{}, err
 	}
 	if now := s.now(); now.Sub(ss.LastActive) >= touchEvery {
-		// Batched: many clients reconnecting at once share commits.
-		err := s.store.Batch(ctx, func(tx store.Tx) error {
-			cur, err := tx.Session(ss.ID)
-			if err != nil {
-				return err
-			}
-			cur.LastActive = now
-			return tx.PutSession(cur)
-		})
-		if err != nil && !isNotFound(err) {
-			s.log.Warn("record session activity", "session", ss.ID, "err", err)
-		}
+		s.touch(ss.ID, now)
 		ss.LastActive = now
 	}
 	return ss, nil
+}
+
+// touch records that a session was used at a time. The write happens off
+// the request's path (Run flushes them, many sessions in one
+// transaction): a request, a revocation above all, never waits for its
+// own last-activity write.
+func (s *Service) touch(id string, at time.Time) {
+	s.touchMu.Lock()
+	if at.After(s.touched[id]) {
+		s.touched[id] = at
+	}
+	s.touchMu.Unlock()
+	select {
+	case s.touchWake <- struct{}{}:
+	default:
+	}
+}
+
+// flushTouches writes the recorded last activities in one transaction.
+func (s *Service) flushTouches(ctx context.Context) {
+	s.touchMu.Lock()
+	batch := s.touched
+	s.touched = map[string]time.Time{}
+	s.touchMu.Unlock()
+	if len(batch) == 0 {
+		return
+	}
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		for id, at := range batch {
+			cur, err := tx.Session(id)
+			if isNotFound(err) {
+				continue // ended meanwhile
+			}
+			if err != nil {
+				return err
+			}
+			if at.After(cur.LastActive) {
+				cur.LastActive = at
+				if err := tx.PutSession(cur); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Warn("record session activity", "sessions", len(batch), "err", err)
+	}
 }
 
 // SignOut ends the caller's own session.

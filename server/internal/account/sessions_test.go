@@ -1,7 +1,9 @@
 package account_test
 
 import (
+	"context"
 	"errors"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -161,4 +163,40 @@ func activity(t *testing.T, e *env, accountID string) []store.Activity {
 		t.Fatal(err)
 	}
 	return acts
+}
+
+// A session's last activity is recorded at most once a minute, written by
+// Run off the request's path, and never moved back.
+func TestLastActivityIsWrittenOffThePath(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var bg gosync.WaitGroup
+	bg.Go(func() { e.svc.Run(ctx) })
+	defer func() { cancel(); bg.Wait() }()
+	ns, err := e.svc.SignUp(e.ctx, origin, account.SignUp{Email: "touch@example.com", Password: password, DisplayName: "Tess Touch", DeviceID: "device-t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := e.session(ns)
+	start := reload(t, e, ss).LastActive
+	e.clock.Advance(90 * time.Second)
+	got, err := e.svc.Authenticate(e.ctx, ns.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.LastActive.Equal(e.clock.Now()) {
+		t.Errorf("the request sees last activity %v, want now %v", got.LastActive, e.clock.Now())
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !reload(t, e, ss).LastActive.Equal(e.clock.Now()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("last activity stored %v, want %v (was %v)", reload(t, e, ss).LastActive, e.clock.Now(), start)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Within the minute: nothing more is recorded.
+	e.clock.Advance(10 * time.Second)
+	if got, _ := e.svc.Authenticate(e.ctx, ns.Token); got.LastActive.Equal(e.clock.Now()) {
+		t.Error("last activity recorded again within the minute")
+	}
 }
