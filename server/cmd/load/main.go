@@ -39,6 +39,7 @@ func main() {
 	seedAccounts := flag.Int("seed", 0, "first write this many accounts straight into the store, then also time a broadcast and the monthly summaries over them (needs -store postgres…)")
 	nodes := flag.Int("nodes", 1, "server processes sharing the store (needs -store postgres…); an account's devices are spread over them")
 	avatarUploads := flag.Int("avatars", 0, "instead: upload the largest accepted picture this many times at once and report the server's peak memory")
+	hold := flag.Duration("hold", 0, "after connecting, hold the sockets (heartbeating every 15 s, as the apps do) this long, reporting memory per connection every minute: the steady state")
 	flag.Parse()
 	if *devices < 2 || *clients < *devices {
 		log.Fatal("load: need at least 2 devices per account and as many clients as devices")
@@ -119,6 +120,7 @@ func main() {
 	fmt.Printf("each connect → welcome (64 at a time): %s\n", r.welcomes)
 	fmt.Printf("server resident memory (all nodes): %.1f MB before, %.1f MB after → %.1f KB per connection\n",
 		float64(before)/1e6, float64(after)/1e6, float64(after-before)/float64(len(r.devs))/1024)
+	r.holdSteady(ctx, *hold, before)
 
 	fan := r.fanOut(ctx, *samples)
 	fmt.Printf("\nfan-out (change on one device → all its account's other devices): %s\n", fan)
@@ -245,4 +247,28 @@ func (s *server) stop() {
 func (s *server) rss() int64 {
 	time.Sleep(2 * time.Second)
 	return s.status("VmRSS:")
+}
+
+// holdSteady keeps the sockets open and heartbeating for d, printing the
+// servers' memory per connection after each minute (and at the end).
+func (r *run) holdSteady(ctx context.Context, d time.Duration, before int64) {
+	if d <= 0 {
+		return
+	}
+	start := time.Now()
+	for elapsed := time.Duration(0); elapsed < d; {
+		step := min(time.Minute, d-elapsed)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(step):
+		}
+		elapsed = time.Since(start).Round(time.Second)
+		var now int64
+		for _, n := range r.nodes {
+			now += n.rss()
+		}
+		fmt.Printf("steady state after %v of heartbeats: %.1f MB → %.1f KB per connection\n",
+			elapsed, float64(now)/1e6, float64(now-before)/float64(len(r.devs))/1024)
+	}
 }
