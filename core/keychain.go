@@ -30,14 +30,18 @@ const (
 // keychainStore keeps a Store's session token in a Keychain: the token
 // written to the inner store is empty (Meta.TokenInKeychain says where it
 // is) and filled in again on Load. When the keychain refuses the token,
-// it is kept in the inner store and Fallback says so.
+// it is kept in the inner store and Fallback says so. The meta is
+// committed often (every edit numbers a mutation): the keychain is only
+// asked when the token changes.
 type keychainStore struct {
 	Store
 	kc Keychain
 
-	mu       gosync.Mutex
-	user     string // the installation's client id, the entry's name
-	fallback bool
+	mu   gosync.Mutex
+	user string // the installation's client id, the entry's name
+	// held is the token the keychain holds for this installation ("" for
+	// none); filed is one the keychain refused, kept in the file.
+	held, filed string
 }
 
 func withKeychain(st Store, kc Keychain) *keychainStore { return &keychainStore{Store: st, kc: kc} }
@@ -51,11 +55,8 @@ func (s *keychainStore) Load() (State, error) {
 	defer s.mu.Unlock()
 	s.user = st.Meta.ClientID
 	if !st.Meta.TokenInKeychain {
-		if st.Meta.Token != "" {
-			// Kept in the file by an earlier version, or when the
-			// keychain failed: moved on the next commit of the meta.
-			s.fallback = false
-		}
+		// A token in the file (an earlier version's, or one the keychain
+		// refused) moves to the keychain on the next commit of the meta.
 		return st, nil
 	}
 	tok, err := s.kc.Get(keychainService, s.user)
@@ -66,7 +67,7 @@ func (s *keychainStore) Load() (State, error) {
 		st.Meta.Notice = keychainGoneNotice
 		return st, nil
 	}
-	st.Meta.Token = tok
+	st.Meta.Token, s.held = tok, tok
 	return st, nil
 }
 
@@ -81,28 +82,43 @@ func (s *keychainStore) Commit(c Change) error {
 		s.user = m.ClientID
 	}
 	switch {
+	case m.Token != "" && m.Token == s.held:
+		m.Token, m.TokenInKeychain = "", true
+	case m.Token != "" && m.Token == s.filed:
+		m.TokenInKeychain = false // refused once: stays in the file
 	case m.Token != "":
+		s.forget()
 		if err := s.kc.Set(keychainService, s.user, m.Token); err != nil {
-			s.fallback = true // kept in the file, as before
+			s.filed = m.Token
 			m.TokenInKeychain = false
 		} else {
-			s.fallback = false
+			s.held = m.Token
 			m.Token, m.TokenInKeychain = "", true
 		}
 	default:
 		// Signed out: no token anywhere.
 		m.TokenInKeychain = false
-		if err := s.kc.Delete(keychainService, s.user); err != nil && !errors.Is(err, ErrNoSecret) {
-			s.fallback = true
-		}
+		s.forget()
 	}
 	c.Meta = &m
 	return s.Store.Commit(c)
+}
+
+// forget removes the token the keychain holds, if any.
+func (s *keychainStore) forget() {
+	s.filed = ""
+	if s.held == "" {
+		return
+	}
+	s.held = ""
+	// An entry the keychain fails to delete is overwritten by the next
+	// sign-in.
+	s.kc.Delete(keychainService, s.user)
 }
 
 // Fallback reports whether the token had to stay in the data file.
 func (s *keychainStore) Fallback() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.fallback
+	return s.filed != ""
 }

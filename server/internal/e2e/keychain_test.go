@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,16 +16,31 @@ import (
 	"github.com/dialnexa/account/core/oskeychain"
 )
 
+// countingKeychain is the OS keychain, counting what is stored in it.
+type countingKeychain struct {
+	oskeychain.Keychain
+	sets atomic.Int32
+}
+
+func (k *countingKeychain) Set(service, user, secret string) error {
+	k.sets.Add(1)
+	return k.Keychain.Set(service, user, secret)
+}
+
 // keychainClient opens a desktop client whose token goes to the OS
 // keychain, as the app does.
 func keychainClient(t *testing.T, ts *testServer, path string) *testClient {
+	return keychainClientWith(t, ts, path, oskeychain.Keychain{})
+}
+
+func keychainClientWith(t *testing.T, ts *testServer, path string, kc core.Keychain) *testClient {
 	t.Helper()
 	st, err := core.OpenStore(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c, err := core.NewClient(core.Config{Server: ts.url(), Store: st, Desktop: true, Heartbeat: time.Second, MaxBackoff: 300 * time.Millisecond,
-		Keychain: oskeychain.Keychain{}})
+		Keychain: kc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,10 +73,22 @@ func TestTokenInTheSecretService(t *testing.T) {
 	}
 	ts := startServer(t)
 	path := filepath.Join(t.TempDir(), "account.db")
-	c := keychainClient(t, ts, path)
+	kc := &countingKeychain{}
+	c := keychainClientWith(t, ts, path, kc)
 	signUp(t, c, "keychain@example.com", "Kee Chain")
 	c.run()
 	waitFor(t, "online", online(c))
+	// Edits commit the meta (their numbers), the token stays the same: the
+	// keychain is written once.
+	for _, name := range []string{"Kee Chain Two", "Kee Chain Three"} {
+		if err := c.SetDisplayName(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the edits synced", func() bool { s := c.Snapshot(); return s.Pending == 0 && s.View.Profile.DisplayName == "Kee Chain Three" })
+	if n := kc.sets.Load(); n != 1 {
+		t.Errorf("the keychain was written %d times for one token, want once", n)
+	}
 	if s := c.Snapshot(); s.KeychainNotice != "" {
 		t.Fatalf("with a Secret Service: notice %q", s.KeychainNotice)
 	}
