@@ -127,7 +127,7 @@ func TestServedForOperators(t *testing.T) {
 
 	// A sync socket over TLS (HTTP/1.1, as websockets are), a refused
 	// reset request, and a bearer sign-in.
-	var in struct{ Token string }
+	var in struct{ Token, SessionID string }
 	resp, err = h2.Post(base+"/v1/signin", "application/json", strings.NewReader(`{"email":"ops@example.com","password":"`+goodPassword+`","bearer":true}`))
 	if err != nil {
 		t.Fatal(err)
@@ -158,19 +158,33 @@ func TestServedForOperators(t *testing.T) {
 		resp.Body.Close()
 	}
 
+	// The socket's session revoked: the socket is told and closed, and the
+	// revocation is timed.
+	del, _ := http.NewRequest("DELETE", base+"/v1/sessions/"+in.SessionID, nil)
+	del.Header.Set("Authorization", "Bearer "+in.Token)
+	if resp, err := h2.Do(del); err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("revoke the socket's session: %v %v", resp, err)
+	}
+	for {
+		if _, err := conn.Recv(ctx); err != nil {
+			break
+		}
+	}
+
 	// Metrics count what happened.
 	_, metrics := get(t, plain, ops+"/metrics")
 	for _, want := range []string{
 		`dialnexa_http_requests_total{method="POST",route="POST /v1/signup",status="201"} 1`,
 		`dialnexa_http_requests_total{method="POST",route="POST /v1/password/forgot",status="429"} 1`,
 		`dialnexa_rate_limit_refusals_total{where="http"} 1`,
-		`dialnexa_sync_connections 1`,
+		`dialnexa_sync_connections 0`,
 		`dialnexa_sync_messages_total{direction="in",type="hello"} 1`,
 		`dialnexa_sync_messages_total{direction="out",type="welcome"} 1`,
 		`dialnexa_store_transaction_seconds_count{kind="update",outcome="ok"}`,
 		`dialnexa_password_hash_wait_seconds_count`,
 		`dialnexa_outbox_mails`, `dialnexa_outbox_oldest_age_seconds`,
-		`dialnexa_sync_revocation_seconds_bucket`, `dialnexa_mail_failures_total 0`,
+		`dialnexa_sync_revocation_seconds_count 1`, `dialnexa_sync_messages_total{direction="out",type="revoked"} 1`,
+		`dialnexa_mail_failures_total 0`,
 		`go_goroutines`, `process_resident_memory_bytes`,
 	} {
 		if !strings.Contains(metrics, want) {

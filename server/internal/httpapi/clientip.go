@@ -65,12 +65,19 @@ func (p Proxies) Trusts(r *http.Request) bool {
 // r comes from one, the TCP peer otherwise (or when the header names no
 // such address).
 func (p Proxies) ClientIP(r *http.Request) string {
-	if p.Trusts(r) {
-		if ip := p.strat.ClientIP(r.Header, r.RemoteAddr); ip != "" {
-			return ip
-		}
+	ip, _ := p.client(r)
+	return ip
+}
+
+// client is ClientIP, and whether r came through a trusted proxy.
+func (p Proxies) client(r *http.Request) (string, bool) {
+	if !p.Trusts(r) {
+		return peerIP(r), false
 	}
-	return peerIP(r)
+	if ip := p.strat.ClientIP(r.Header, r.RemoteAddr); ip != "" {
+		return ip, true
+	}
+	return peerIP(r), true
 }
 
 // peerIP is the address of r's TCP peer, without the port.

@@ -40,8 +40,9 @@ var requestIDs = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
 func (s *Server) observe(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		q := &request{clientIP: s.cfg.Proxies.ClientIP(r)}
-		if id := r.Header.Get("X-Request-Id"); id != "" && s.cfg.Proxies.Trusts(r) && requestIDs.MatchString(id) {
+		ip, proxied := s.cfg.Proxies.client(r)
+		q := &request{clientIP: ip}
+		if id := r.Header.Get("X-Request-Id"); id != "" && proxied && requestIDs.MatchString(id) {
 			q.id = id
 		} else {
 			q.id = rand.Text()[:16]
@@ -63,15 +64,16 @@ func (s *Server) observe(h http.Handler) http.Handler {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			level = slog.LevelDebug
 		}
+		took := time.Since(start)
 		attrs := []slog.Attr{
 			slog.String("request_id", q.id), slog.String("method", r.Method), slog.String("route", route),
-			slog.Int("status", status), slog.Duration("duration", time.Since(start)), slog.String("client", q.clientIP),
+			slog.Int("status", status), slog.Duration("duration", took), slog.String("client", q.clientIP),
 		}
 		if q.account != "" {
 			attrs = append(attrs, slog.String("account", q.account))
 		}
 		s.log.LogAttrs(r.Context(), level, "request", attrs...)
-		s.cfg.Metrics.Request(route, r.Method, status, time.Since(start))
+		s.cfg.Metrics.Request(route, r.Method, status, took)
 	})
 }
 

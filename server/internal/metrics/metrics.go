@@ -108,10 +108,10 @@ func (m *Metrics) Request(route, method string, status int, d time.Duration) {
 	m.requestSeconds.WithLabelValues(route).Observe(d.Seconds())
 }
 
-// Message counts one sync message in or out ("in", "out") of a type.
-func (m *Metrics) Message(direction, typ string) {
-	if m != nil {
-		m.messages.WithLabelValues(direction, typ).Inc()
+// Messages counts n sync messages in or out ("in", "out") of a type.
+func (m *Metrics) Messages(direction, typ string, n int) {
+	if m != nil && n > 0 {
+		m.messages.WithLabelValues(direction, typ).Add(float64(n))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/wire"
 )
 
 // The methods below apply another node's changes to this node's sockets,
@@ -15,12 +16,12 @@ func (s *Server) PushView(accountID string) { s.pushView(accountID) }
 
 // RevokeSession closes the session's sockets here with reason.
 func (s *Server) RevokeSession(sessionID, reason string) {
-	s.hub.RevokeSessionThen(sessionID, reason, s.since(time.Now(), s.cfg.Metrics.Revoked))
+	s.sent(wire.TypeRevoked, s.hub.RevokeSessionThen(sessionID, reason, s.since(time.Now(), s.cfg.Metrics.Revoked)))
 }
 
 // RevokeAccount closes every socket of the account here with reason.
 func (s *Server) RevokeAccount(accountID, reason string) {
-	s.hub.RevokeAccountThen(accountID, reason, s.since(time.Now(), s.cfg.Metrics.Revoked))
+	s.sent(wire.TypeRevoked, s.hub.RevokeAccountThen(accountID, reason, s.since(time.Now(), s.cfg.Metrics.Revoked)))
 }
 
 // DeliverEvent sends the account's event seq to its sockets here, soon.

@@ -127,10 +127,10 @@ func (s *Server) spawn(fn func()) bool {
 func (s *Server) Apply(fx *account.Effects) {
 	start := time.Now()
 	for _, r := range fx.Accounts {
-		s.hub.RevokeAccountThen(r.ID, r.Reason, s.since(start, s.cfg.Metrics.Revoked))
+		s.sent(wire.TypeRevoked, s.hub.RevokeAccountThen(r.ID, r.Reason, s.since(start, s.cfg.Metrics.Revoked)))
 	}
 	for _, r := range fx.Sessions {
-		s.hub.RevokeSessionThen(r.ID, r.Reason, s.since(start, s.cfg.Metrics.Revoked))
+		s.sent(wire.TypeRevoked, s.hub.RevokeSessionThen(r.ID, r.Reason, s.since(start, s.cfg.Metrics.Revoked)))
 	}
 	seen := map[string]bool{}
 	for _, id := range fx.Views {
@@ -161,11 +161,7 @@ func (s *Server) since(start time.Time, observe func(time.Duration)) func() {
 }
 
 // sent counts n messages of a type sent.
-func (s *Server) sent(typ string, n int) {
-	for range n {
-		s.cfg.Metrics.Message("out", typ)
-	}
-}
+func (s *Server) sent(typ string, n int) { s.cfg.Metrics.Messages("out", typ, n) }
 
 // pushView sends the account's current view to all its connected clients,
 // soon and without waiting. Pushes for one account are coalesced: while one

@@ -50,7 +50,7 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 	cancel()
 	hello, ok := msg.(*wire.Hello)
 	if err == nil {
-		s.cfg.Metrics.Message("in", wire.TypeOf(msg))
+		s.cfg.Metrics.Messages("in", wire.TypeOf(msg), 1)
 	}
 	if err != nil || !ok {
 		conn.Send(ctx, wire.Errorf(wire.CodeBadMessage, "The first message must be hello."))
@@ -92,7 +92,7 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 		msg, err := conn.Recv(rctx)
 		cancel()
 		if err == nil {
-			s.cfg.Metrics.Message("in", wire.TypeOf(msg))
+			s.cfg.Metrics.Messages("in", wire.TypeOf(msg), 1)
 		}
 		if p.Revoked() {
 			// Nothing a revoked socket sends is acted on or answered (not
@@ -184,7 +184,7 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 
 // send queues msg to p, counting it.
 func (s *Server) send(p *hub.Peer, msg any) {
-	s.cfg.Metrics.Message("out", wire.TypeOf(msg))
+	s.sent(wire.TypeOf(msg), 1)
 	p.Send(msg)
 }
 
