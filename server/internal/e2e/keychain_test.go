@@ -85,7 +85,10 @@ func TestTokenInTheSecretService(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, "the edits synced", func() bool { s := c.Snapshot(); return s.Pending == 0 && s.View.Profile.DisplayName == "Kee Chain Three" })
+	waitFor(t, "the edits synced", func() bool {
+		s := c.Snapshot()
+		return s.Pending == 0 && s.View.Profile.DisplayName == "Kee Chain Three"
+	})
 	if n := kc.sets.Load(); n != 1 {
 		t.Errorf("the keychain was written %d times for one token, want once", n)
 	}
