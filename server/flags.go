@@ -6,7 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -75,7 +77,27 @@ func parseFlags(args []string) (*config, error) {
 		}
 		c.origin = scheme + c.addr
 	}
+	// A trailing slash is no part of an origin.
+	c.origin, c.dashboard = strings.TrimSuffix(c.origin, "/"), strings.TrimSuffix(c.dashboard, "/")
+	for _, o := range []struct{ flag, value string }{{"-public-origin", c.origin}, {"-dashboard-origin", c.dashboard}} {
+		if err := checkOrigin(o.flag, o.value); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
+}
+
+// checkOrigin refuses an origin that links and origin checks cannot use:
+// it must be http(s)://host[:port], with no path ("" is the default).
+func checkOrigin(flag, origin string) error {
+	if origin == "" {
+		return nil
+	}
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return fmt.Errorf("%s %q: want https://host or https://host:port, such as https://account.example.com", flag, origin)
+	}
+	return nil
 }
 
 // logger builds the server's logger from -log-format and -log-level.
@@ -102,7 +124,7 @@ func (c *config) trusted() (httpapi.Proxies, error) {
 // mailer is the mail transport: SMTP when -smtp is given, files otherwise.
 func (c *config) mailer(log *slog.Logger) (mail.Transport, error) {
 	if c.smtpAddr == "" {
-		return &mail.Files{Dir: c.data + string(os.PathSeparator) + "mail", From: c.from, Log: log, LogLinks: c.dev}, nil
+		return &mail.Files{Dir: filepath.Join(c.data, "mail"), From: c.from, Log: log, LogLinks: c.dev}, nil
 	}
 	host, port, err := net.SplitHostPort(c.smtpAddr)
 	if err != nil {

@@ -64,6 +64,9 @@ func TestFlagErrorsSayWhatIsWanted(t *testing.T) {
 		{[]string{"-log-level", "loud", "-data", t.TempDir()}, "want debug, info, warn or error"},
 		{[]string{"-trusted-proxies", "10.0.0.0/33", "-data", t.TempDir()}, "-trusted-proxies"},
 		{[]string{"-smtp", "mail.example.com:465", "-smtp-security", "ssl", "-data", t.TempDir()}, "-smtp-security"},
+		{[]string{"-public-origin", "account.example.com"}, "-public-origin \"account.example.com\": want https://host"},
+		{[]string{"-public-origin", "https://account.example.com/settings"}, "-public-origin"},
+		{[]string{"-dashboard-origin", "ftp://app.example.com"}, "-dashboard-origin"},
 	} {
 		err := run(c.args)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
