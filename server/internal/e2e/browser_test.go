@@ -160,3 +160,24 @@ func screen(route string) chromedp.Action[chromedp.Void] {
 		return visible(route)(ctx, t)
 	}
 }
+
+// panelSignIn opens the panel at base, signs in and waits until it is
+// online.
+func panelSignIn(base, email, password string) chromedp.Action[chromedp.Void] {
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(base + "/"),
+		chromedp.WaitVisible(`#auth-form`),
+		chromedp.SendKeys(`#email`, email),
+		chromedp.SendKeys(`#password`, password),
+		chromedp.Click(`#auth-submit`),
+		textIs("status", "Online"),
+	}
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for _, s := range steps {
+			if _, err := s(ctx, t); err != nil {
+				return chromedp.Void{}, err
+			}
+		}
+		return chromedp.Void{}, nil
+	}
+}

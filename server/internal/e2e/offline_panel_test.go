@@ -23,13 +23,8 @@ func TestPanelOpensOffline(t *testing.T) {
 
 	ctx := newBrowser(t)
 	within(t, ctx, "sign in; the service worker takes the page",
-		chromedp.Navigate(ts.url()+"/"),
-		chromedp.WaitVisible(`#auth-form`),
-		chromedp.SendKeys(`#email`, "offline@example.com"),
-		chromedp.SendKeys(`#password`, goodPassword),
-		chromedp.Click(`#auth-submit`),
+		panelSignIn(ts.url(), "offline@example.com", goodPassword),
 		textIs("profile-name", "Off Line"),
-		textIs("status", "Online"),
 		poll(`navigator.serviceWorker.controller !== null`),
 	)
 

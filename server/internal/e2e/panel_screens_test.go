@@ -19,12 +19,7 @@ func TestPanelScreensAndAlertDialog(t *testing.T) {
 	apiSignUp(t, ts, "screens@example.com", goodPassword, "Scree Ns", "d1")
 	ctx := newBrowser(t)
 	within(t, ctx, "sign in: the profile screen",
-		chromedp.Navigate(ts.url()+"/"),
-		chromedp.WaitVisible(`#auth-form`),
-		chromedp.SendKeys(`#email`, "screens@example.com"),
-		chromedp.SendKeys(`#password`, goodPassword),
-		chromedp.Click(`#auth-submit`),
-		textIs("status", "Online"),
+		panelSignIn(ts.url(), "screens@example.com", goodPassword),
 		visible("profile"),
 		poll(`document.getElementById("security").hidden && document.getElementById("danger").hidden`),
 		poll(`document.getElementById("nav-profile").getAttribute("aria-current") === "page" && document.title.startsWith("Profile")`),
