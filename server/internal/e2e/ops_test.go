@@ -171,8 +171,15 @@ func TestServedForOperators(t *testing.T) {
 		}
 	}
 
-	// Metrics count what happened.
-	_, metrics := get(t, plain, ops+"/metrics")
+	// Metrics count what happened (the server lets go of the closed socket
+	// just after the client sees it close).
+	var metrics string
+	if err := waitUntil(10*time.Second, func() bool {
+		_, metrics = get(t, plain, ops+"/metrics")
+		return strings.Contains(metrics, "dialnexa_sync_connections 0")
+	}); err != nil {
+		t.Errorf("the revoked socket is still counted as connected")
+	}
 	for _, want := range []string{
 		`dialnexa_http_requests_total{method="POST",route="POST /v1/signup",status="201"} 1`,
 		`dialnexa_http_requests_total{method="POST",route="POST /v1/password/forgot",status="429"} 1`,
