@@ -112,7 +112,7 @@ func (s *Service) Step(ctx context.Context, j store.Job) (store.Job, error) {
 // abandon finishes a job that cannot be done, saying why in the log.
 func (s *Service) abandon(ctx context.Context, j store.Job, why error) (store.Job, error) {
 	s.log.Error("job abandoned", "job", j.ID, "err", why)
-	j.Finished = s.now()
+	j.Finished, j.Cursor = s.now(), ""
 	return j, s.store.Update(ctx, func(tx store.Tx) error { return tx.PutJob(j) })
 }
 
@@ -153,7 +153,8 @@ func (s *Service) eachAccount(ctx context.Context, j store.Job, fn func(tx txn, 
 			out.Cursor, out.Accounts, out.Count = id, out.Accounts+1, out.Count+n
 		}
 		if len(ids) < jobBatch {
-			out.Finished = s.now()
+			// Finished: its position, an account's id, is not kept.
+			out.Finished, out.Cursor = s.now(), ""
 		}
 		return tx.PutJob(out)
 	})

@@ -166,6 +166,9 @@ func TestJobResumes(t *testing.T) {
 	if j, err = other.Step(context.Background(), stale); err != nil || j.Accounts != 250 || j.Finished.IsZero() {
 		t.Fatalf("resumed: %+v, %v", j, err)
 	}
+	if j.Cursor != "" {
+		t.Errorf("the finished job keeps the position %q, an account's id", j.Cursor)
+	}
 	counts := notified(t, st, model.NotifPlatformStatus)
 	if len(counts) != 250 {
 		t.Fatalf("%d accounts notified, want 250", len(counts))

@@ -377,5 +377,37 @@ func (t boltTx) DeleteAccount(a Account, reason string, at time.Time) ([]string,
 			return nil, err
 		}
 	}
-	return ended, nil
+	return ended, t.moveJobCursors(a.ID)
+}
+
+// moveJobCursors moves the jobs whose position names the deleted account
+// id (see moveCursor).
+func (t boltTx) moveJobCursors(id string) error {
+	var prev []byte
+	c := t.b(bAccounts).Cursor()
+	if k, _ := c.Seek([]byte(id)); k != nil {
+		prev, _ = c.Prev()
+	} else {
+		prev, _ = c.Last()
+	}
+	var moved []Job
+	err := t.b(bJobs).ForEach(func(_, v []byte) error {
+		var j Job
+		if err := json.Unmarshal(v, &j); err != nil {
+			return err
+		}
+		if moveCursor(&j, id, string(prev)) {
+			moved = append(moved, j)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, j := range moved {
+		if err := t.PutJob(j); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -301,7 +301,31 @@ func (t *pgTx) DeleteAccount(a Account, reason string, at time.Time) ([]string, 
 			return nil, err
 		}
 	}
-	return ended, t.exec("DELETE FROM accounts WHERE id = $1", a.ID)
+	if err := t.exec("DELETE FROM accounts WHERE id = $1", a.ID); err != nil {
+		return nil, err
+	}
+	return ended, t.moveJobCursors(a.ID)
+}
+
+// moveJobCursors moves the jobs whose position names the deleted account
+// id (see moveCursor).
+func (t *pgTx) moveJobCursors(id string) error {
+	jobs, err := docs[Job](t, "SELECT doc FROM jobs WHERE doc->>'cursor' = $1 OR starts_with(doc->>'cursor', $1 || '/') FOR UPDATE", id)
+	if err != nil || len(jobs) == 0 {
+		return err
+	}
+	var prev string
+	if err := t.tx.QueryRow(t.ctx, "SELECT coalesce(max(id), '') FROM accounts WHERE id < $1", id).Scan(&prev); err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		if moveCursor(&j, id, prev) {
+			if err := t.PutJob(j); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // forgetInAudit makes the audit entries naming a (by id or address) name

@@ -155,3 +155,78 @@ func testDeleteAccount(t *testing.T, st store.Store) {
 	// The address is free again.
 	update(t, st, func(tx store.Tx) error { return tx.CreateAccount(newAccount("d")) })
 }
+
+// A job's position never keeps a deleted account's id: an unfinished job
+// over every account resumes after the account before it (skipping
+// nobody), a finished job keeps no position, and a job positioned
+// elsewhere is left alone.
+func testDeleteAccountMovesJobs(t *testing.T, st store.Store) {
+	create(t, st, "a1", "a2", "a3", "b1")
+	jobs := []store.Job{
+		{ID: "on-a2", Kind: "k", Cursor: "a2", Created: t0},
+		{ID: "in-a2", Kind: "k", Cursor: "a2/ag/x", Created: t0.Add(time.Second)},
+		{ID: "done-a2", Kind: "k", Cursor: "a2", Created: t0.Add(2 * time.Second), Finished: t0.Add(time.Minute)},
+		{ID: "on-a3", Kind: "k", Cursor: "a3", Created: t0.Add(3 * time.Second)},
+		{ID: "on-a20", Kind: "k", Cursor: "a20", Created: t0.Add(4 * time.Second)},
+	}
+	update(t, st, func(tx store.Tx) error {
+		for _, j := range jobs {
+			if _, err := tx.AddJob(j); err != nil {
+				return err
+			}
+			if err := tx.PutJob(j); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	del := func(id string) {
+		update(t, st, func(tx store.Tx) error {
+			a, err := tx.Account(id)
+			if err != nil {
+				return err
+			}
+			_, err = tx.DeleteAccount(a, "deleted", t0.Add(time.Hour))
+			return err
+		})
+	}
+	del("a2")
+	del("a1") // now the first: a job after it starts from the beginning
+	want := map[string]string{"on-a2": "", "in-a2": "", "done-a2": "", "on-a3": "a3", "on-a20": "a20"}
+	view(t, st, func(tx store.Tx) error {
+		for id, cursor := range want {
+			j, err := tx.Job(id)
+			if err != nil {
+				return err
+			}
+			if j.Cursor != cursor {
+				t.Errorf("job %s at %q after the deletions, want %q", id, j.Cursor, cursor)
+			}
+		}
+		if ids, _ := tx.AccountIDsAfter("", 10); !slices.Equal(ids, []string{"a3", "b1"}) {
+			t.Errorf("accounts left %v", ids)
+		}
+		return nil
+	})
+	// With an account before it, the position moves to that account.
+	update(t, st, func(tx store.Tx) error {
+		if err := tx.PutJob(store.Job{ID: "on-a3", Kind: "k", Cursor: "a3", Created: t0.Add(3 * time.Second)}); err != nil {
+			return err
+		}
+		return tx.CreateAccount(newAccount("a0"))
+	})
+	del("a3")
+	view(t, st, func(tx store.Tx) error {
+		j, err := tx.Job("on-a3")
+		if err != nil {
+			return err
+		}
+		if j.Cursor != "a0" {
+			t.Errorf("job on a3 at %q after its deletion, want a0", j.Cursor)
+		}
+		if ids, _ := tx.AccountIDsAfter(j.Cursor, 10); !slices.Equal(ids, []string{"b1"}) {
+			t.Errorf("the job would resume with %v, want [b1]", ids)
+		}
+		return nil
+	})
+}

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"TrimFeeds", testTrimFeeds},
 		{"Avatars", testAvatars},
 		{"DeleteAccount", testDeleteAccount},
+		{"DeleteAccountMovesJobs", testDeleteAccountMovesJobs},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
