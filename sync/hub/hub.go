@@ -79,13 +79,16 @@ func (c *countdown) finish() {
 
 // Peer is one connected client. Its messages are written in order by one
 // goroutine, started when there is something to write and gone when the
-// queue is empty, so an idle connection costs no goroutine of its own.
+// queue is empty, so an idle connection costs no goroutine of its own and
+// keeps a queue only as long as its longest burst.
 type Peer struct {
 	AccountID string
 	SessionID string
 	hub       *Hub
 	conn      *transport.Conn
-	out       chan frame
+	mu        gosync.Mutex // guards queue and writing
+	queue     []frame
+	writing   bool
 	done      chan struct{}
 	once      gosync.Once
 	// closed is closed once the hub has closed the socket (after the
@@ -93,13 +96,12 @@ type Peer struct {
 	closed    chan struct{}
 	closeOnce gosync.Once
 	revoked   atomic.Bool
-	writing   atomic.Bool
 }
 
 // Join registers conn for the account and session and starts its writer.
 // Call Leave when the connection's reader returns.
 func (h *Hub) Join(conn *transport.Conn, accountID, sessionID string) *Peer {
-	p := &Peer{AccountID: accountID, SessionID: sessionID, hub: h, conn: conn, out: make(chan frame, queueLen), done: make(chan struct{}), closed: make(chan struct{})}
+	p := &Peer{AccountID: accountID, SessionID: sessionID, hub: h, conn: conn, done: make(chan struct{}), closed: make(chan struct{})}
 	h.mu.Lock()
 	add(h.byAccount, accountID, p)
 	add(h.bySession, sessionID, p)
@@ -160,18 +162,57 @@ func (p *Peer) Send(msg any) {
 }
 
 func (p *Peer) enqueue(f frame) {
-	select {
-	case <-p.done:
-		f.sent.finish()
-		return
-	case p.out <- f:
-	default:
+	if !p.push(f) {
 		f.sent.finish()
 		p.stop()
 		p.hub.closeWith(p, 1008, "too slow to keep up; reconnect")
-		return
 	}
-	p.kick()
+}
+
+// push queues f and starts the writer unless it runs. It reports false,
+// queuing nothing, when the queue is full; a frame for a peer that is done
+// is counted through at once.
+func (p *Peer) push(f frame) bool {
+	select {
+	case <-p.done:
+		f.sent.finish()
+		return true
+	default:
+	}
+	p.mu.Lock()
+	if len(p.queue) >= queueLen {
+		p.mu.Unlock()
+		return false
+	}
+	p.queue = append(p.queue, f)
+	start := !p.writing
+	p.writing = true
+	p.mu.Unlock()
+	if start && !p.hub.spawn(p.write) {
+		p.mu.Lock()
+		p.writing = false
+		p.mu.Unlock()
+	}
+	return true
+}
+
+// next takes the next queued frame, or reports false (and that the writer
+// stops) when there is none.
+func (p *Peer) next() (frame, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.queue) == 0 {
+		p.writing = false
+		if cap(p.queue) > 4 {
+			p.queue = nil // a burst is over: let its queue go
+		}
+		return frame{}, false
+	}
+	f := p.queue[0]
+	n := copy(p.queue, p.queue[1:])
+	p.queue[n] = frame{}
+	p.queue = p.queue[:n]
+	return f, true
 }
 
 // spawn runs fn on a goroutine CloseAll waits for; once the hub is
@@ -184,13 +225,6 @@ func (h *Hub) spawn(fn func()) bool {
 	}
 	h.live.Go(fn)
 	return true
-}
-
-// kick starts the writer unless it runs.
-func (p *Peer) kick() {
-	if p.writing.CompareAndSwap(false, true) && !p.hub.spawn(p.write) {
-		p.writing.Store(false)
-	}
 }
 
 // Revoked reports whether the peer's session was revoked; from then on the
@@ -220,21 +254,17 @@ func (h *Hub) closeWith(p *Peer, code int, reason string) {
 	}
 }
 
-// write drains the queue, then exits; a frame queued just as it decides to
-// exit is picked up by it or by the next kick.
+// write drains the queue, then exits.
 func (p *Peer) write() {
 	for {
-		var f frame
 		select {
 		case <-p.done:
+			p.drop()
 			return
-		case f = <-p.out:
 		default:
-			p.writing.Store(false)
-			// Queued between the empty check and the store: take it.
-			if len(p.out) > 0 && p.writing.CompareAndSwap(false, true) {
-				continue
-			}
+		}
+		f, ok := p.next()
+		if !ok {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
@@ -248,6 +278,7 @@ func (p *Peer) write() {
 			p.stop()
 			p.finish()
 			f.sent.finish()
+			p.drop()
 			return
 		}
 		f.sent.finish()
@@ -255,9 +286,17 @@ func (p *Peer) write() {
 			p.conn.CloseNow()
 			p.stop()
 			p.finish()
+			p.drop()
 			return
 		}
 	}
+}
+
+// drop lets go of what is still queued for a peer that is done.
+func (p *Peer) drop() {
+	p.mu.Lock()
+	p.queue, p.writing = nil, false
+	p.mu.Unlock()
 }
 
 // SendAccount pushes msg to every connected client of the account.
@@ -306,11 +345,7 @@ func (h *Hub) revoke(ps []*Peer, reason string, done func()) int {
 	closed := newCountdown(len(ps), done)
 	for _, p := range ps {
 		p.revoked.Store(true)
-		f := frame{b: b, close: true, sent: closed}
-		select {
-		case p.out <- f:
-			p.kick()
-		default:
+		if !p.push(frame{b: b, close: true, sent: closed}) {
 			// The queue is full: close at once with the revocation code;
 			// the client learns the reason on its next connect.
 			p.stop()

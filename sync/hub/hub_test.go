@@ -154,7 +154,8 @@ func TestSlowPeerIsDroppedWithoutDelayingOthers(t *testing.T) {
 func fillQueue(t *testing.T, p *Peer) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for i := uint64(1); len(p.out) < cap(p.out); i++ {
+	queued := func() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p.queue) }
+	for i := uint64(1); queued() < queueLen; i++ {
 		if time.Now().After(deadline) {
 			t.Fatal("the queue never filled")
 		}

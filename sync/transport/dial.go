@@ -23,7 +23,7 @@ func Dial(ctx context.Context, url string, header http.Header, client *http.Clie
 // Accept upgrades an HTTP request to a websocket. Only the request's own
 // host is an allowed Origin unless originPatterns adds others.
 func Accept(w http.ResponseWriter, r *http.Request, originPatterns []string) (*Conn, error) {
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: originPatterns})
+	ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{OriginPatterns: originPatterns})
 	if err != nil {
 		return nil, err
 	}

@@ -163,3 +163,26 @@ func TestCloseStatus(t *testing.T) {
 		t.Errorf("CloseStatus of a network error = %d, want -1", got)
 	}
 }
+
+// The server's small socket buffers carry messages of every size, either
+// way: a heartbeat, one just past each buffer, and one as large as the
+// protocol allows.
+func TestMessagesOfEverySize(t *testing.T) {
+	server, client := pair(t)
+	for _, n := range []int{0, 500, 1000, 5000, wire.MaxMessageBytes - 200} {
+		if err := server.Send(context.Background(), wire.Revoked{Reason: strings.Repeat("x", n)}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := recv(t, client)
+		if got, ok := m.(*wire.Revoked); err != nil || !ok || len(got.Reason) != n {
+			t.Fatalf("client got %T %v for a reason of %d", m, err, n)
+		}
+		if err := client.Send(context.Background(), wire.Push{Mutations: []wire.Mutation{{ID: 1, Name: "n", Args: []byte(`"` + strings.Repeat("y", n) + `"`)}}}); err != nil {
+			t.Fatal(err)
+		}
+		m, err = recv(t, server)
+		if got, ok := m.(*wire.Push); err != nil || !ok || len(got.Mutations[0].Args) != n+2 {
+			t.Fatalf("server got %T %v for arguments of %d", m, err, n)
+		}
+	}
+}
