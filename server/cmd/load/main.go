@@ -39,6 +39,7 @@ func main() {
 	seedAccounts := flag.Int("seed", 0, "first write this many accounts straight into the store, then also time a broadcast and the monthly summaries over them (needs -store postgres…)")
 	nodes := flag.Int("nodes", 1, "server processes sharing the store (needs -store postgres…); an account's devices are spread over them")
 	avatarUploads := flag.Int("avatars", 0, "instead: upload the largest accepted picture this many times at once and report the server's peak memory")
+	profiles := flag.String("profiles", "", "write the servers' heap and goroutine profiles into this directory once the sockets are held (after -hold)")
 	hold := flag.Duration("hold", 0, "after connecting, hold the sockets (heartbeating every 15 s, as the apps do) this long, reporting memory per connection every minute: the steady state")
 	flag.Parse()
 	if *devices < 2 || *clients < *devices {
@@ -120,7 +121,13 @@ func main() {
 	fmt.Printf("each connect → welcome (64 at a time): %s\n", r.welcomes)
 	fmt.Printf("server resident memory (all nodes): %.1f MB before, %.1f MB after → %.1f KB per connection\n",
 		float64(before)/1e6, float64(after)/1e6, float64(after-before)/float64(len(r.devs))/1024)
+	r.breakdown()
 	r.holdSteady(ctx, *hold, before)
+	if *profiles != "" {
+		if err := r.saveProfiles(*profiles); err != nil {
+			log.Fatal(err)
+		}
+	}
 
 	fan := r.fanOut(ctx, *samples)
 	fmt.Printf("\nfan-out (change on one device → all its account's other devices): %s\n", fan)
@@ -192,6 +199,7 @@ func buildServer() string {
 // server is the server process under test.
 type server struct {
 	bin, dir, addr, token string
+	admin                 string // the admin listener: metrics, pprof
 	storeArgs             []string
 	cmd                   *exec.Cmd
 }
@@ -206,13 +214,13 @@ func freePort() string {
 }
 
 func startServer(bin, dir string, storeArgs []string) *server {
-	s := &server{bin: bin, dir: dir, addr: freePort(), token: "load-service-token-0123456789abcdef", storeArgs: storeArgs}
+	s := &server{bin: bin, dir: dir, addr: freePort(), admin: freePort(), token: "load-service-token-0123456789abcdef", storeArgs: storeArgs}
 	s.start()
 	return s
 }
 
 func (s *server) start() {
-	s.cmd = exec.Command(s.bin, append([]string{"-addr", s.addr, "-data", s.dir, "-panel", ""}, s.storeArgs...)...)
+	s.cmd = exec.Command(s.bin, append([]string{"-addr", s.addr, "-admin-addr", s.admin, "-data", s.dir, "-panel", ""}, s.storeArgs...)...)
 	s.cmd.Env = append(os.Environ(), "DIALNEXA_SERVICE_TOKEN="+s.token)
 	logf, _ := os.Create(filepath.Join(s.dir, "server.log"))
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
@@ -270,5 +278,6 @@ func (r *run) holdSteady(ctx context.Context, d time.Duration, before int64) {
 		}
 		fmt.Printf("steady state after %v of heartbeats: %.1f MB → %.1f KB per connection\n",
 			elapsed, float64(now)/1e6, float64(now-before)/float64(len(r.devs))/1024)
+		r.breakdown()
 	}
 }

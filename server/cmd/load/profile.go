@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// runtimeFigures are what a node's Go runtime holds, from its metrics.
+type runtimeFigures struct {
+	heapInuse, stackInuse, goroutines float64
+}
+
+// runtime reads the node's Go heap and stacks in use and its goroutines
+// from its admin metrics.
+func (s *server) runtime() (runtimeFigures, error) {
+	resp, err := http.Get("http://" + s.admin + "/metrics")
+	if err != nil {
+		return runtimeFigures{}, err
+	}
+	defer resp.Body.Close()
+	var f runtimeFigures
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		name, value, ok := strings.Cut(sc.Text(), " ")
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			continue
+		}
+		switch name {
+		case "go_memstats_heap_inuse_bytes":
+			f.heapInuse = v
+		case "go_memstats_stack_inuse_bytes":
+			f.stackInuse = v
+		case "go_goroutines":
+			f.goroutines = v
+		}
+	}
+	return f, sc.Err()
+}
+
+// breakdown prints what the nodes' runtimes hold per connection.
+func (r *run) breakdown() {
+	var sum runtimeFigures
+	for _, n := range r.nodes {
+		f, err := n.runtime()
+		if err != nil {
+			fmt.Printf("  (runtime figures unavailable: %v)\n", err)
+			return
+		}
+		sum.heapInuse += f.heapInuse
+		sum.stackInuse += f.stackInuse
+		sum.goroutines += f.goroutines
+	}
+	conns := float64(len(r.devs))
+	fmt.Printf("  of which Go heap in use %.1f KB, goroutine stacks %.1f KB per connection; %.2f goroutines per connection\n",
+		sum.heapInuse/conns/1024, sum.stackInuse/conns/1024, sum.goroutines/conns)
+}
+
+// saveProfiles writes every node's heap (after a GC) and goroutine
+// profiles into dir, for go tool pprof.
+func (r *run) saveProfiles(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for i, n := range r.nodes {
+		for _, p := range []struct{ name, path string }{
+			{"heap", "/debug/pprof/heap?gc=1"},
+			{"goroutine", "/debug/pprof/goroutine"},
+		} {
+			file := filepath.Join(dir, fmt.Sprintf("node%d-%s.pb.gz", i, p.name))
+			if err := fetch("http://"+n.admin+p.path, file); err != nil {
+				return err
+			}
+			fmt.Printf("  %s profile: %s\n", p.name, file)
+		}
+	}
+	return nil
+}
+
+func fetch(url, file string) error {
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
