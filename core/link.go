@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	gosync "sync"
 	"time"
@@ -51,8 +52,15 @@ func (l *link) handle(msg any) error {
 	case *wire.Welcome:
 		return l.welcome(m)
 	case *wire.View:
+		raw := m.View
+		if m.Patch != nil {
+			var err error
+			if raw, err = l.patched(m.Base, m.Version, m.Patch, m.ViewHash); err != nil || raw == nil {
+				return err
+			}
+		}
 		l.gotView = true
-		if err := l.applyView(m.Version, m.View, false); err != nil {
+		if err := l.applyView(m.Version, raw, false); err != nil {
 			return err
 		}
 		if l.ackWait != nil && c.replica.Version() >= l.ackWait.Version {
@@ -99,9 +107,24 @@ func (l *link) welcome(m *wire.Welcome) error {
 	}
 	// The welcome is authoritative (even over a cached view with a higher
 	// version, as after a server restore), unless a newer view already
-	// arrived on this connection.
-	if err := l.applyView(m.Version, m.View, !l.gotView); err != nil {
-		return err
+	// arrived on this connection. Without a view or a patch it says the
+	// cached view is current.
+	raw := m.View
+	if m.Patch != nil {
+		var err error
+		if raw, err = l.patched(m.Base, m.Version, m.Patch, m.ViewHash); err != nil {
+			return err
+		}
+	} else if raw == nil && m.Version != l.c.replica.Version() && !l.gotView {
+		// Told the view is current when it is not: ask for it.
+		if err := l.conn.Send(l.ctx, wire.Resync{}); err != nil {
+			return err
+		}
+	}
+	if raw != nil {
+		if err := l.applyView(m.Version, raw, !l.gotView); err != nil {
+			return err
+		}
 	}
 	if err := c.replica.Ack(l.session, m.LastMutationID); err != nil {
 		return err
@@ -197,6 +220,27 @@ func (l *link) flush() error {
 	}
 	l.c.updateConn()
 	return nil
+}
+
+// patched returns the view a patch from version base makes, or nil (and
+// asks for the whole view) when the confirmed view is not at base or the
+// patch does not fit it; a client already past version ignores it.
+func (l *link) patched(base, version uint64, patch json.RawMessage, hash string) (json.RawMessage, error) {
+	v, held, ok := l.c.replica.Confirmed()
+	if ok && held >= version {
+		return nil, nil
+	}
+	if ok && held == base {
+		raw, err := patchView(v, patch, hash)
+		if err == nil {
+			return raw, nil
+		}
+		if !errors.Is(err, errPatch) {
+			return nil, err
+		}
+		l.c.cfg.Log.Warn("sync: a view patch did not fit; asking for the whole view", "err", err)
+	}
+	return nil, l.conn.Send(l.ctx, wire.Resync{})
 }
 
 func (l *link) applyView(version uint64, raw json.RawMessage, force bool) error {

@@ -261,6 +261,17 @@ func (r *Replica) SetAvatar(session string, a Avatar) error {
 	return r.commit(Change{Avatar: &a})
 }
 
+// Confirmed returns the view last confirmed by the server and its version
+// (ok false when there is none).
+func (r *Replica) Confirmed() (v account.View, version uint64, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.state.Confirmed == nil {
+		return account.View{}, 0, false
+	}
+	return r.state.Confirmed.View.Clone(), r.state.Confirmed.Version, true
+}
+
 // Version returns the confirmed view's version (0 when there is none).
 func (r *Replica) Version() uint64 {
 	r.mu.Lock()

@@ -1,6 +1,10 @@
 package account
 
-import "time"
+import (
+	"maps"
+	"slices"
+	"time"
+)
 
 // View is everything a signed-in client shows about its account. The server
 // builds it; clients keep the last confirmed copy in their local store and
@@ -124,19 +128,38 @@ type Session struct {
 	LastActive time.Time `json:"lastActive"`
 }
 
-// Clone returns a deep copy of v, so a rebase never aliases the confirmed view.
+// Clone returns a deep copy of v, so a rebase never aliases the confirmed
+// view. The copy is normalized (see Normalize).
 func (v View) Clone() View {
 	c := v
-	c.Sessions = append([]Session(nil), v.Sessions...)
-	c.Activity = append([]Activity(nil), v.Activity...)
-	c.Inbox = append([]Notification(nil), v.Inbox...)
-	c.Workspaces = append([]Workspace(nil), v.Workspaces...)
-	c.Alerts = append([]Alert(nil), v.Alerts...)
-	if v.EmailPrefs != nil {
-		c.EmailPrefs = make(map[string]bool, len(v.EmailPrefs))
-		for k, b := range v.EmailPrefs {
-			c.EmailPrefs[k] = b
-		}
+	c.Sessions = slices.Clone(v.Sessions)
+	c.Activity = slices.Clone(v.Activity)
+	c.Inbox = slices.Clone(v.Inbox)
+	c.Alerts = slices.Clone(v.Alerts)
+	c.Workspaces = slices.Clone(v.Workspaces)
+	for i, w := range c.Workspaces {
+		c.Workspaces[i].Members = slices.Clone(w.Members)
+		c.Workspaces[i].Invitations = slices.Clone(w.Invitations)
 	}
+	c.EmailPrefs = maps.Clone(v.EmailPrefs)
+	c.Normalize()
 	return c
+}
+
+// Normalize gives v the one JSON form the server sends: its lists are
+// empty, never null. Patches apply to, and are checked against, that form.
+func (v *View) Normalize() {
+	nonNil(&v.Sessions)
+	nonNil(&v.Activity)
+	nonNil(&v.Inbox)
+	nonNil(&v.Workspaces)
+	for i := range v.Workspaces {
+		nonNil(&v.Workspaces[i].Members)
+	}
+}
+
+func nonNil[T any](s *[]T) {
+	if *s == nil {
+		*s = []T{}
+	}
 }

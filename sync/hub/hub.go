@@ -96,7 +96,32 @@ type Peer struct {
 	closed    chan struct{}
 	closeOnce gosync.Once
 	revoked   atomic.Bool
+	// view is the version of the account's view last queued to the peer;
+	// patches says the peer's client applies patches (see Patches).
+	view    atomic.Uint64
+	patches atomic.Bool
 }
+
+// View returns the version of the account's view last queued to the peer
+// (0: none yet).
+func (p *Peer) View() uint64 { return p.view.Load() }
+
+// SetView records that the view at version was queued to the peer (a
+// lower version than one queued before changes nothing).
+func (p *Peer) SetView(version uint64) {
+	for {
+		cur := p.view.Load()
+		if version <= cur || p.view.CompareAndSwap(cur, version) {
+			return
+		}
+	}
+}
+
+// Patches reports whether the peer's client takes view patches.
+func (p *Peer) Patches() bool { return p.patches.Load() }
+
+// SetPatches records whether the peer's client takes view patches.
+func (p *Peer) SetPatches(yes bool) { p.patches.Store(yes) }
 
 // Join registers conn for the account and session and starts its writer.
 // Call Leave when the connection's reader returns.
@@ -317,6 +342,27 @@ func (h *Hub) SendAccountThen(accountID string, msg any, done func()) int {
 		p.enqueue(frame{b: b, sent: sent})
 	}
 	return len(ps)
+}
+
+// SendAccountEach queues to every connected client of the account the
+// message encode returns for it (already encoded; nil sends nothing), and
+// returns how many it was queued to; done as in SendAccountThen. encode is
+// called once per peer, in this goroutine.
+func (h *Hub) SendAccountEach(accountID string, encode func(p *Peer) []byte, done func()) int {
+	ps := h.peers(h.byAccount, accountID)
+	bs := make([][]byte, 0, len(ps))
+	to := ps[:0]
+	for _, p := range ps {
+		if b := encode(p); b != nil {
+			bs = append(bs, b)
+			to = append(to, p)
+		}
+	}
+	sent := newCountdown(len(to), done)
+	for i, p := range to {
+		p.enqueue(frame{b: bs[i], sent: sent})
+	}
+	return len(to)
 }
 
 // RevokeSession tells every socket of the session that it is over and

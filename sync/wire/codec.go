@@ -139,6 +139,8 @@ func newOf(t string) any {
 		return new(Ping)
 	case TypePong:
 		return new(Pong)
+	case TypeResync:
+		return new(Resync)
 	}
 	return nil
 }
@@ -174,6 +176,8 @@ func typeOf(msg any) (string, error) {
 		return TypePing, nil
 	case Pong, *Pong:
 		return TypePong, nil
+	case Resync, *Resync:
+		return TypeResync, nil
 	}
 	return "", fmt.Errorf("encode: %T is not a wire message", msg)
 }

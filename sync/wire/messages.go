@@ -14,14 +14,17 @@ const (
 	// client with another version drops its cache and resyncs.
 	SchemaVersion = 1
 	// ProtocolVersion is the version of the sync protocol this package
-	// speaks. Version 2 applies a client's mutations strictly in order and
-	// answers every dropped push; version 1 is the first release (a hello
-	// without protocolVersion).
-	ProtocolVersion = 2
-	// MinProtocolVersion is the oldest version a server serves: the current
-	// one and the one before it. An older client is refused with
-	// CodeUpdateRequired.
-	MinProtocolVersion = ProtocolVersion - 1
+	// speaks. Version 3 sends view changes as patches against the view a
+	// client holds, and a welcome without the view to a client whose view
+	// is current; version 2 applies a client's mutations strictly in order
+	// and answers every dropped push; version 1 is the first release (a
+	// hello without protocolVersion).
+	ProtocolVersion = 3
+	// MinProtocolVersion is the oldest version a server serves. An older
+	// client is refused with CodeUpdateRequired.
+	MinProtocolVersion = 1
+	// DeltaProtocolVersion is the first version that receives patches.
+	DeltaProtocolVersion = 3
 )
 
 // CloseRevoked is the websocket close status that tells a client its session
@@ -40,6 +43,7 @@ const (
 	TypeError   = "error"
 	TypePing    = "ping"
 	TypePong    = "pong"
+	TypeResync  = "resync"
 )
 
 // Hello opens a sync session: the client says who it is and what it has.
@@ -57,11 +61,19 @@ type Hello struct {
 	LastEventSeq    uint64 `json:"lastEventSeq"`
 }
 
-// Welcome answers Hello with the current view and the last mutation of this
-// client the server has applied (so the client can drop those from its queue).
+// Welcome answers Hello with the account's view at Version and the last
+// mutation of this client the server has applied (so the client can drop
+// those from its queue). The view comes in one of three forms: View, the
+// whole view; Patch, an RFC 6902 JSON Patch against the view the client
+// said it holds (Base, the hello's version), giving the view whose digest
+// is ViewHash; or neither, when the client's view is current (Version is
+// the hello's). Patches and the short form go only to protocol 3 clients.
 type Welcome struct {
 	Version        uint64          `json:"version"`
-	View           json.RawMessage `json:"view"`
+	View           json.RawMessage `json:"view,omitempty"`
+	Base           uint64          `json:"base,omitempty"`
+	Patch          json.RawMessage `json:"patch,omitempty"`
+	ViewHash       string          `json:"viewHash,omitempty"`
 	LastMutationID uint64          `json:"lastMutationId"`
 	SessionID      string          `json:"sessionId"`
 	// EventSeq is the account's latest event; events after the client's
@@ -98,11 +110,22 @@ type PushAck struct {
 	Version        uint64   `json:"version,omitempty"`
 }
 
-// View is the account's state after a change, pushed by the server.
+// View is the account's state after a change, pushed by the server: the
+// whole view, or (to protocol 3 clients) Patch, an RFC 6902 JSON Patch
+// that turns the view at version Base into the view at Version, whose
+// digest is ViewHash. A client that does not hold Base, or whose result
+// has another digest, sends Resync and gets the whole view.
 type View struct {
-	Version uint64          `json:"version"`
-	View    json.RawMessage `json:"view"`
+	Version  uint64          `json:"version"`
+	View     json.RawMessage `json:"view,omitempty"`
+	Base     uint64          `json:"base,omitempty"`
+	Patch    json.RawMessage `json:"patch,omitempty"`
+	ViewHash string          `json:"viewHash,omitempty"`
 }
+
+// Resync asks for the whole view (protocol 3): the client could not apply
+// a patch.
+type Resync struct{}
 
 // Event kinds.
 const (

@@ -166,7 +166,8 @@ func bumpTeammates(tx txn, accountID string) error {
 // Welcome reads what a client connecting with hello is sent first: the
 // welcome (view, versions, last mutation id of its client id) and, to a
 // client with a cache, the events it missed, in one transaction so they
-// agree. A session that has ended gets *store.EndedError, one whose
+// agree. A client that speaks patches and holds the current version gets
+// no view (nothing is built). A session that has ended gets *store.EndedError, one whose
 // account is gone store.ErrNotFound.
 func (s *Service) Welcome(ctx context.Context, ss store.Session, hello *wire.Hello) (wire.Welcome, []store.Event, error) {
 	var (
@@ -183,13 +184,15 @@ func (s *Service) Welcome(ctx context.Context, ss store.Session, hello *wire.Hel
 		if err != nil {
 			return err
 		}
-		v, err := buildView(tx, a, s.now())
-		if err != nil {
-			return err
-		}
 		w = wire.Welcome{Version: a.Version, SessionID: ss.ID, EventSeq: a.EventSeq}
-		if w.View, err = json.Marshal(v); err != nil {
-			return err
+		if !viewCurrent(hello, a.Version) {
+			v, err := buildView(tx, a, s.now())
+			if err != nil {
+				return err
+			}
+			if w.View, err = json.Marshal(v); err != nil {
+				return err
+			}
 		}
 		if w.LastMutationID, err = tx.LastMutationID(a.ID, hello.ClientID); err != nil {
 			return err
@@ -203,4 +206,12 @@ func (s *Service) Welcome(ctx context.Context, ss store.Session, hello *wire.Hel
 		return err
 	})
 	return w, events, err
+}
+
+// viewCurrent reports whether the client saying hello holds the account's
+// view at version and can be told so instead of being sent it. (A
+// session's last activity is written without a new version: it reaches a
+// client with the account's next change, connected or not.)
+func viewCurrent(hello *wire.Hello, version uint64) bool {
+	return hello.ProtocolVersion >= wire.DeltaProtocolVersion && hello.Version > 0 && hello.Version == version
 }

@@ -105,6 +105,7 @@ func buildView(tx store.Tx, a store.Account, now time.Time) (model.View, error) 
 		}
 		v.Workspaces = append(v.Workspaces, wv)
 	}
+	v.Normalize()
 	return v, nil
 }
 

@@ -61,6 +61,8 @@ type Server struct {
 	// must follow it (see pushView).
 	pushMu  gosync.Mutex
 	pushing map[string]int
+	// views are the views this node sent, to patch from.
+	views *sentViews
 
 	// life ends when the server closes: sockets stop reading. lifeMu
 	// guards closing and the Adds of bg, the goroutines Close waits for
@@ -89,7 +91,7 @@ func New(cfg Config) *Server {
 	if cfg.MinProtocolVersion <= 0 {
 		cfg.MinProtocolVersion = wire.MinProtocolVersion
 	}
-	s := &Server{cfg: cfg, accounts: cfg.Accounts, hub: hub.New(cfg.Log), log: cfg.Log, pushing: map[string]int{}}
+	s := &Server{cfg: cfg, accounts: cfg.Accounts, hub: hub.New(cfg.Log), log: cfg.Log, pushing: map[string]int{}, views: newSentViews()}
 	s.life, s.stopLife = context.WithCancel(context.Background())
 	return s
 }
@@ -164,7 +166,8 @@ func (s *Server) since(start time.Time, observe func(time.Duration)) func() {
 func (s *Server) sent(typ string, n int) { s.cfg.Metrics.Messages("out", typ, n) }
 
 // pushView sends the account's current view to all its connected clients,
-// soon and without waiting. Pushes for one account are coalesced: while one
+// soon and without waiting: as a patch against the version a client holds
+// when this node sent that version and the client takes patches. Pushes for one account are coalesced: while one
 // is being built, any number of further changes cause one more push, which
 // reads the state after all of them. Views carry their version, so clients
 // ignore one older than what they have.
@@ -190,7 +193,12 @@ func (s *Server) pushLoop(accountID string) {
 			start := time.Now()
 			msg, err := s.accounts.ViewMessage(s.life, accountID)
 			if err == nil {
-				s.sent(wire.TypeOf(msg), s.hub.SendAccountThen(accountID, msg, s.since(start, s.cfg.Metrics.Pushed)))
+				f := &viewFor{s: s, accountID: accountID, msg: msg, patched: map[uint64][]byte{}}
+				s.sent(wire.TypeView, s.hub.SendAccountEach(accountID, f.encode, s.since(start, s.cfg.Metrics.Pushed)))
+				s.views.put(accountID, msg.Version, msg.View)
+				if !s.hub.Connected(accountID) {
+					s.views.drop(accountID) // its last socket left meanwhile
+				}
 			} else if !errors.Is(err, store.ErrNotFound) {
 				s.log.Error("build view to push", "account", accountID, "err", err)
 			}

@@ -78,7 +78,13 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 	}
 
 	p := s.hub.Join(conn, ss.AccountID, ss.ID)
-	defer s.hub.Leave(p)
+	p.SetPatches(hello.ProtocolVersion >= wire.DeltaProtocolVersion)
+	defer func() {
+		s.hub.Leave(p)
+		if !s.hub.Connected(ss.AccountID) {
+			s.views.drop(ss.AccountID)
+		}
+	}()
 	if !onFreshStack(func() bool { return s.welcome(p, ss, hello) }) {
 		s.awaitClose(p)
 		return
@@ -136,6 +142,8 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 			s.send(p, wire.Pong{})
 		case *wire.Push:
 			onFreshStack(func() bool { s.push(p, ss, hello.ClientID, m); return true })
+		case *wire.Resync:
+			onFreshStack(func() bool { s.resync(p); return true })
 		default:
 			s.send(p, wire.Errorf(wire.CodeBadMessage, "A client may not send that message."))
 		}
@@ -182,6 +190,20 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 	s.accounts.Publish(fx)
 }
 
+// resync sends p's client the whole view (it could not apply a patch).
+func (s *Server) resync(p *hub.Peer) {
+	msg, err := s.accounts.ViewMessage(context.Background(), p.AccountID)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			s.log.Error("build view to resync", "account", p.AccountID, "err", err)
+			s.send(p, errInternal())
+		}
+		return
+	}
+	s.send(p, msg)
+	p.SetView(msg.Version)
+}
+
 // send queues msg to p, counting it.
 func (s *Server) send(p *hub.Peer, msg any) {
 	s.sent(wire.TypeOf(msg), 1)
@@ -193,7 +215,9 @@ func errInternal() *wire.Error {
 }
 
 // welcome sends the welcome and, to a client with a cache, the events it
-// missed. It reports false when the connection should end.
+// missed. A client that takes patches and holds a version this node sent
+// gets the view as a patch against it. It reports false when the
+// connection should end.
 func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello) bool {
 	// Joined before reading the state: a change committed after this point
 	// is pushed to p, one committed before is in the welcome. A revocation
@@ -213,7 +237,17 @@ func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello) bool 
 		s.log.Error("build welcome", "session", ss.ID, "err", err)
 		return false
 	}
+	if w.View != nil {
+		view := w.View
+		if b := s.views.get(ss.AccountID, hello.Version); b != nil && p.Patches() && hello.Version < w.Version {
+			if d := patch(b, view); d != nil {
+				w.View, w.Base, w.Patch, w.ViewHash = nil, hello.Version, d, wire.ViewHash(view)
+			}
+		}
+		s.views.put(ss.AccountID, w.Version, view)
+	}
 	s.send(p, w)
+	p.SetView(w.Version)
 	for _, e := range events {
 		s.send(p, wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
 	}
