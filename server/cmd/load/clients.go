@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	jsonpatch "github.com/evanphx/json-patch/v5"
+
 	"github.com/dialnexa/account/sync/transport"
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -29,11 +31,15 @@ type dev struct {
 	conn     *transport.Conn
 	beating  atomic.Pointer[transport.Conn] // the socket heartbeats go to
 	welcomed chan wire.Welcome
-	views    chan stamped
-	acks     chan uint64
-	revoked  chan time.Time
-	closed   chan time.Time
-	gone     atomic.Bool
+	// view is the account's view as this device holds it (JSON), at
+	// version; patches are applied to it as the apps do.
+	view    []byte
+	version uint64
+	views   chan stamped
+	acks    chan uint64
+	revoked chan time.Time
+	closed  chan time.Time
+	gone    atomic.Bool
 }
 
 type stamped struct {
@@ -212,17 +218,22 @@ func (d *dev) read() {
 			d.closed <- now
 			return
 		}
+		received.add(m)
 		switch m := m.(type) {
 		case *wire.Welcome:
+			d.hold(m.Version, m.View, m.Base, m.Patch)
 			select {
 			case d.welcomed <- *m:
 			default:
 			}
 		case *wire.View:
+			if !d.hold(m.Version, m.View, m.Base, m.Patch) {
+				continue
+			}
 			var v struct {
 				Profile struct{ DisplayName string }
 			}
-			json.Unmarshal(m.View, &v)
+			json.Unmarshal(d.view, &v)
 			select {
 			case d.views <- stamped{v.Profile.DisplayName, now}:
 			default:
@@ -236,6 +247,34 @@ func (d *dev) read() {
 			d.revoked <- now
 		}
 	}
+}
+
+// hold takes the view a welcome or view message carries (whole, as a
+// patch, or neither: the one held is current) and reports whether the
+// device now holds a newer view; a patch that does not fit asks for the
+// whole view.
+func (d *dev) hold(version uint64, view []byte, base uint64, patch []byte) bool {
+	switch {
+	case view != nil:
+		d.view, d.version = view, version
+		return true
+	case patch != nil && d.version == base && d.view != nil:
+		p, err := jsonpatch.DecodePatch(patch)
+		if err == nil {
+			if out, err := p.Apply(d.view); err == nil {
+				d.view, d.version = out, version
+				return true
+			}
+		}
+	case patch == nil:
+		return false // the welcome says the view held is current
+	case d.version >= version:
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	d.conn.Send(ctx, wire.Resync{})
+	cancel()
+	return false
 }
 
 // heartbeat is the clients' application heartbeat (core.Config.Heartbeat's
@@ -345,4 +384,50 @@ func (l latencies) String() string {
 	slices.Sort(s)
 	q := func(p float64) time.Duration { return s[min(len(s)-1, int(p*float64(len(s))))] }
 	return fmt.Sprintf("p50 %v, p99 %v, max %v (%d samples)", q(0.5).Round(10*time.Microsecond), q(0.99).Round(10*time.Microsecond), s[len(s)-1].Round(10*time.Microsecond), len(s))
+}
+
+// traffic counts the views and welcomes the devices received, and their
+// bytes as the server encodes them.
+type traffic struct {
+	views, viewBytes, welcomes, welcomeBytes atomic.Int64
+}
+
+var received traffic
+
+func (t *traffic) add(m any) {
+	switch m.(type) {
+	case *wire.View, *wire.Welcome:
+	default:
+		return
+	}
+	b, err := wire.Encode(m)
+	if err != nil {
+		return
+	}
+	if _, ok := m.(*wire.View); ok {
+		t.views.Add(1)
+		t.viewBytes.Add(int64(len(b)))
+	} else {
+		t.welcomes.Add(1)
+		t.welcomeBytes.Add(int64(len(b)))
+	}
+}
+
+// reset starts counting afresh.
+func (t *traffic) reset() {
+	t.views.Store(0)
+	t.viewBytes.Store(0)
+	t.welcomes.Store(0)
+	t.welcomeBytes.Store(0)
+}
+
+func (t *traffic) String() string {
+	per := func(b, n int64) float64 {
+		if n == 0 {
+			return 0
+		}
+		return float64(b) / float64(n)
+	}
+	return fmt.Sprintf("%d views of %.0f bytes on average, %d welcomes of %.0f bytes on average",
+		t.views.Load(), per(t.viewBytes.Load(), t.views.Load()), t.welcomes.Load(), per(t.welcomeBytes.Load(), t.welcomes.Load()))
 }

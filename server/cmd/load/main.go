@@ -129,8 +129,11 @@ func main() {
 		}
 	}
 
+	fmt.Printf("received while connecting: %s\n", &received)
+	received.reset()
 	fan := r.fanOut(ctx, *samples)
 	fmt.Printf("\nfan-out (change on one device → all its account's other devices): %s\n", fan)
+	fmt.Printf("received during the fan-out samples: %s\n", &received)
 
 	thr, n := r.throughput(ctx, *mutations, 1)
 	fmt.Printf("\ndurable mutations, one per push (live edits): %d applied and acknowledged at %.0f per second (fsync on, group commit)\n", n, thr)
@@ -147,6 +150,7 @@ func main() {
 		fmt.Printf("monthly summaries (%d accounts due) as a job: done in %v; GET /v1/me meanwhile: %s\n", *seedAccounts, took.Round(time.Millisecond), lat)
 	}
 
+	received.reset()
 	storm, lost := r.reconnectStorm(ctx)
 	fmt.Printf("\nreconnect storm: %d clients resynced in %v after the restart; pending changes lost: %d\n", r.live(), storm.Round(time.Millisecond), lost)
 	if lost > 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"sync/atomic"
 	"syscall"
@@ -146,9 +147,13 @@ func (r *run) revocations(ctx context.Context, samples int) latencies {
 }
 
 // reconnectStorm restarts the server while every client has one change
-// pending; all reconnect at once, push it, and must see it acknowledged.
-// Then the server is killed with SIGKILL and restarted, and every client's
-// change must still be recorded (its welcome's last mutation id).
+// pending. Each client, once its socket closes, reconnects as the apps do
+// (stormBackoff: after 0.25–0.5 s, then 0.5–1 s, 1–2 s, … while the
+// server is down) with the view version it holds, pushes its change, and
+// must see it acknowledged. The time reported runs from the moment the
+// server listens again until the last client's change was acknowledged.
+// Then the server is killed with SIGKILL and restarted, and every
+// client's change must still be recorded (its welcome's last mutation id).
 func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 	live := make([]*dev, 0, len(r.devs))
 	for _, d := range r.devs {
@@ -156,37 +161,51 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 			live = append(live, d)
 		}
 	}
+	done := make(chan error, 1)
+	pending := make([]uint64, len(live))
+	go func() {
+		done <- parallel(len(live), len(live), func(i int) error {
+			d := live[i]
+			select {
+			case <-d.closed:
+			case <-time.After(30 * time.Second):
+			}
+			for attempt := 0; ; attempt++ {
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(stormBackoff(attempt)):
+				}
+				err := r.connect(ctx, d, d.version)
+				if err == nil {
+					break
+				}
+				if attempt == 12 {
+					return err
+				}
+			}
+			id, err := d.push(ctx, fmt.Sprintf("Storm %d", i))
+			if err != nil {
+				return err
+			}
+			pending[i] = id
+			return d.waitAck(ctx, id)
+		})
+	}()
 	for _, n := range r.nodes {
 		n.stop()
-	}
-	for _, d := range live {
-		select {
-		case <-d.closed:
-		case <-time.After(10 * time.Second):
-		}
 	}
 	for _, n := range r.nodes {
 		n.start()
 	}
-	start := time.Now()
+	up := time.Now()
+	err := <-done
+	elapsed := time.Since(up)
 	lost := 0
-	pending := make([]uint64, len(live))
-	err := parallel(len(live), len(live), func(i int) error {
-		d := live[i]
-		if err := r.connect(ctx, d, 1); err != nil {
-			return err
-		}
-		id, err := d.push(ctx, fmt.Sprintf("Storm %d", i))
-		if err != nil {
-			return err
-		}
-		pending[i] = id
-		return d.waitAck(ctx, id)
-	})
-	elapsed := time.Since(start)
 	if err != nil {
 		fmt.Println("  storm:", err)
 	}
+	fmt.Printf("  received in the storm: %s\n", &received)
 	// Durability: kill -9 and check every change is still recorded.
 	for _, n := range r.nodes {
 		n.cmd.Process.Signal(syscall.SIGKILL)
@@ -204,7 +223,7 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 	var missing atomic.Int64
 	parallel(len(live), 256, func(i int) error {
 		d := live[i]
-		w, err := r.connectWelcome(ctx, d, 1)
+		w, err := r.connectWelcome(ctx, d, d.version)
 		if err != nil || w.LastMutationID < pending[i] || pending[i] == 0 {
 			missing.Add(1)
 		}
@@ -214,4 +233,16 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 		return nil
 	})
 	return elapsed, lost + int(missing.Load())
+}
+
+// stormBackoff is the apps' reconnect delay before attempt n (core's
+// Client.backoff with its default 30 s cap): exponential from half a
+// second, with jitter over its upper half.
+func stormBackoff(n int) time.Duration {
+	d := 500 * time.Millisecond
+	for i := 0; i < n && d < 30*time.Second; i++ {
+		d *= 2
+	}
+	d = min(d, 30*time.Second)
+	return d/2 + rand.N(d/2+1)
 }
