@@ -186,6 +186,9 @@ func (p *Peer) Send(msg any) {
 	p.enqueue(frame{b: b})
 }
 
+// SendRaw is Send for an already encoded message.
+func (p *Peer) SendRaw(b []byte) { p.enqueue(frame{b: b}) }
+
 func (p *Peer) enqueue(f frame) {
 	if !p.push(f) {
 		f.sent.finish()

@@ -43,6 +43,20 @@ func (c *Conn) SendRaw(ctx context.Context, b []byte) error {
 	return c.ws.Write(ctx, websocket.MessageText, b)
 }
 
+// RecvRaw reads the next message without decoding it (a server decodes
+// it with wire.Decode, where it chooses). A binary message returns a
+// *wire.Error and leaves the connection usable.
+func (c *Conn) RecvRaw(ctx context.Context) ([]byte, error) {
+	typ, b, err := c.ws.Read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if typ != websocket.MessageText {
+		return nil, wire.Errorf(wire.CodeBadMessage, "binary messages are not part of the protocol")
+	}
+	return b, nil
+}
+
 // Recv reads and decodes the next message; a client's Conn skips messages
 // of unknown types. A message that does not decode
 // returns a *wire.Error and leaves the connection usable; any other error

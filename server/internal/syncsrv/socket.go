@@ -1,6 +1,7 @@
 package syncsrv
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -46,7 +47,7 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 	ctx := context.Background()
 
 	hctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	msg, err := conn.Recv(hctx)
+	msg, err := recv(hctx, conn)
 	cancel()
 	hello, ok := msg.(*wire.Hello)
 	if err == nil {
@@ -93,10 +94,14 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 	lim := rate.NewLimiter(rate.Limit(s.cfg.MessageRate), s.cfg.MessageBurst)
 	var warned time.Time
 	dropped := 0
+	// A socket silent for a heartbeat period is closed: one timer per
+	// socket, moved on by every message (a context per read would
+	// allocate a timer and a context for every heartbeat).
+	silent := time.AfterFunc(s.cfg.Heartbeat, func() { conn.CloseNow() })
+	defer silent.Stop()
 	for {
-		rctx, cancel := context.WithTimeout(ctx, s.cfg.Heartbeat)
-		msg, err := conn.Recv(rctx)
-		cancel()
+		msg, err := recv(ctx, conn)
+		silent.Reset(s.cfg.Heartbeat)
 		if err == nil {
 			s.cfg.Metrics.Messages("in", wire.TypeOf(msg), 1)
 		}
@@ -139,7 +144,8 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 		dropped = 0
 		switch m := msg.(type) {
 		case *wire.Ping:
-			s.send(p, wire.Pong{})
+			s.sent(wire.TypePong, 1)
+			p.SendRaw(pong)
 		case *wire.Push:
 			onFreshStack(func() bool { s.push(p, ss, hello.ClientID, m); return true })
 		case *wire.Resync:
@@ -148,6 +154,28 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 			s.send(p, wire.Errorf(wire.CodeBadMessage, "A client may not send that message."))
 		}
 	}
+}
+
+// ping and pong are the heartbeat as the clients encode it and its answer.
+var (
+	ping = mustEncode(wire.Ping{})
+	pong = mustEncode(wire.Pong{})
+)
+
+// recv reads the socket's next message. The goroutine waiting on a socket
+// lives as long as it does, and its stack only grows: a heartbeat is
+// recognized by its bytes, anything else decoded on a fresh stack.
+func recv(ctx context.Context, conn *transport.Conn) (any, error) {
+	b, err := conn.RecvRaw(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if bytes.Equal(b, ping) {
+		return &wire.Ping{}, nil
+	}
+	var msg any
+	onFreshStack(func() bool { msg, err = wire.Decode(b); return true })
+	return msg, err
 }
 
 // awaitClose waits, for a revoked peer, until the hub has closed its socket
