@@ -16,11 +16,11 @@ import (
 
 // deltaSocket is a raw sync socket speaking a given protocol version.
 type deltaSocket struct {
-	t  *testing.T
+	t  testing.TB
 	ws *websocket.Conn
 }
 
-func dialProtocol(t *testing.T, ts *testServer, token string, protocol int, clientID string, version uint64) (*deltaSocket, *wire.Welcome) {
+func dialProtocol(t testing.TB, ts *testServer, token string, protocol int, clientID string, version uint64) (*deltaSocket, *wire.Welcome) {
 	t.Helper()
 	ws, _, err := websocket.Dial(context.Background(), "ws://"+ts.addr+"/v1/sync", &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
 	if err != nil {

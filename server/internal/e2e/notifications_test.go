@@ -19,7 +19,7 @@ import (
 )
 
 // event reports a service event through the internal endpoint.
-func event(t *testing.T, ts *testServer, body map[string]any) apiAnswer {
+func event(t testing.TB, ts *testServer, body map[string]any) apiAnswer {
 	t.Helper()
 	return call(t, ts, "POST", "/internal/v1/events", ts.token, body)
 }

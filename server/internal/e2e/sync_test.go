@@ -77,7 +77,7 @@ func TestPendingChangeSurvivesReopenOffline(t *testing.T) {
 }
 
 // dialRaw opens a sync socket with a bearer token and says hello.
-func dialRaw(t *testing.T, ts *testServer, token, clientID string) *websocket.Conn {
+func dialRaw(t testing.TB, ts *testServer, token, clientID string) *websocket.Conn {
 	t.Helper()
 	ctx := context.Background()
 	ws, _, err := websocket.Dial(ctx, "ws://"+ts.addr+"/v1/sync", &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
@@ -92,7 +92,7 @@ func dialRaw(t *testing.T, ts *testServer, token, clientID string) *websocket.Co
 	return ws
 }
 
-func send(t *testing.T, ws *websocket.Conn, msg any) {
+func send(t testing.TB, ws *websocket.Conn, msg any) {
 	t.Helper()
 	b, err := wire.Encode(msg)
 	if err != nil {
@@ -104,7 +104,7 @@ func send(t *testing.T, ws *websocket.Conn, msg any) {
 }
 
 // recvType reads messages until one of type T arrives.
-func recvType[T any](t *testing.T, ws *websocket.Conn) (T, bool) {
+func recvType[T any](t testing.TB, ws *websocket.Conn) (T, bool) {
 	t.Helper()
 	var zero T
 	for range 20 {
