@@ -64,6 +64,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	gcPercent := tuneGC(os.Getenv)
 	proxies, err := c.trusted()
 	if err != nil {
 		return err
@@ -131,7 +132,7 @@ func run(args []string) error {
 		log.Info("operator endpoints ready", "url", "http://"+aln.Addr().String()+"/metrics")
 	}
 	log.Info("DialNexa Account server ready", "url", scheme+ln.Addr().String()+"/", "version", buildinfo.Version, "panel", from,
-		"store", where, "public_origin", c.origin, "trusted_proxies", c.proxies)
+		"store", where, "public_origin", c.origin, "trusted_proxies", c.proxies, "gc_percent", gcPercent)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -72,5 +73,20 @@ func TestFlagErrorsSayWhatIsWanted(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("run(%q) = %v; want an error containing %q", c.args, err, c.want)
 		}
+	}
+}
+
+// The server collects garbage at 50% unless GOGC says otherwise.
+func TestTuneGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	if got := tuneGC(func(string) string { return "" }); got != 50 {
+		t.Errorf("without GOGC: %d, want 50", got)
+	}
+	if got := debug.SetGCPercent(80); got != 50 {
+		t.Errorf("runtime at %d%%, want 50", got)
+	}
+	// GOGC is read by the runtime at start; tuneGC leaves what it set.
+	if got := tuneGC(func(k string) string { return map[string]string{"GOGC": "80"}[k] }); got != 80 {
+		t.Errorf("with GOGC=80: %d, want the runtime's 80", got)
 	}
 }

@@ -7,6 +7,7 @@ package hub
 import (
 	"context"
 	"log/slog"
+	"slices"
 	gosync "sync"
 	"sync/atomic"
 	"time"
@@ -27,9 +28,11 @@ const writeTimeout = 10 * time.Second
 // It owns the goroutines that write to peers and close them; CloseAll
 // waits for every one of them.
 type Hub struct {
-	mu        gosync.Mutex
-	byAccount map[string]map[*Peer]struct{}
-	bySession map[string]map[*Peer]struct{}
+	mu gosync.Mutex
+	// The peers of each account and of each session (a few each: a
+	// slice costs less than a set per key).
+	byAccount map[string][]*Peer
+	bySession map[string][]*Peer
 	log       *slog.Logger
 
 	// life guards closing and the Adds of live: no goroutine starts once
@@ -44,7 +47,7 @@ func New(log *slog.Logger) *Hub {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Hub{byAccount: map[string]map[*Peer]struct{}{}, bySession: map[string]map[*Peer]struct{}{}, log: log}
+	return &Hub{byAccount: map[string][]*Peer{}, bySession: map[string][]*Peer{}, log: log}
 }
 
 // frame is one queued message; close marks the revocation notice, after
@@ -157,10 +160,7 @@ func (h *Hub) Sessions() map[string]string {
 	defer h.mu.Unlock()
 	out := make(map[string]string, len(h.bySession))
 	for id, ps := range h.bySession {
-		for p := range ps {
-			out[id] = p.AccountID
-			break
-		}
+		out[id] = ps[0].AccountID
 	}
 	return out
 }
@@ -405,31 +405,20 @@ func (h *Hub) revoke(ps []*Peer, reason string, done func()) int {
 	return len(ps)
 }
 
-func (h *Hub) peers(m map[string]map[*Peer]struct{}, key string) []*Peer {
+func (h *Hub) peers(m map[string][]*Peer, key string) []*Peer {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	ps := make([]*Peer, 0, len(m[key]))
-	for p := range m[key] {
-		ps = append(ps, p)
-	}
-	return ps
+	return slices.Clone(m[key])
 }
 
-func add(m map[string]map[*Peer]struct{}, k string, p *Peer) {
-	s := m[k]
-	if s == nil {
-		s = map[*Peer]struct{}{}
-		m[k] = s
-	}
-	s[p] = struct{}{}
-}
+func add(m map[string][]*Peer, k string, p *Peer) { m[k] = append(m[k], p) }
 
-func remove(m map[string]map[*Peer]struct{}, k string, p *Peer) {
-	if s := m[k]; s != nil {
-		delete(s, p)
-		if len(s) == 0 {
-			delete(m, k)
-		}
+func remove(m map[string][]*Peer, k string, p *Peer) {
+	ps := slices.DeleteFunc(m[k], func(q *Peer) bool { return q == p })
+	if len(ps) == 0 {
+		delete(m, k)
+	} else {
+		m[k] = ps
 	}
 }
 
@@ -444,9 +433,7 @@ func (h *Hub) CloseAll(code int, reason string) {
 	h.mu.Lock()
 	var ps []*Peer
 	for _, s := range h.bySession {
-		for p := range s {
-			ps = append(ps, p)
-		}
+		ps = append(ps, s...)
 	}
 	h.mu.Unlock()
 	var wg gosync.WaitGroup

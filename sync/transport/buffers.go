@@ -12,11 +12,12 @@ import (
 // was upgraded with for its whole life: net/http's are 4 KiB each way.
 // These are smaller: a frame header and a client's heartbeat fit in the
 // reader at once (a larger payload is read straight into the message), and
-// the pongs, events and revocations the server sends fit in the writer in
-// one write (a larger view is written through, in one more write).
+// the pongs, revocations, events and most view patches the server sends
+// fit in the writer, one write each (a larger message is written through,
+// in one more write).
 const (
 	readBufferSize  = 512
-	writeBufferSize = 1024
+	writeBufferSize = 512
 )
 
 // smallBuffers is a ResponseWriter whose Hijack swaps the connection's

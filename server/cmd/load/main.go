@@ -40,6 +40,7 @@ func main() {
 	nodes := flag.Int("nodes", 1, "server processes sharing the store (needs -store postgres…); an account's devices are spread over them")
 	avatarUploads := flag.Int("avatars", 0, "instead: upload the largest accepted picture this many times at once and report the server's peak memory")
 	profiles := flag.String("profiles", "", "write the servers' heap and goroutine profiles into this directory once the sockets are held (after -hold)")
+	seedSessions := flag.Bool("seed-sessions", false, "write the accounts and sessions straight into the store instead of signing them in (argon2id, about 27 a second here): for runs that measure the sockets")
 	hold := flag.Duration("hold", 0, "after connecting, hold the sockets (heartbeating every 15 s, as the apps do) this long, reporting memory per connection every minute: the steady state")
 	flag.Parse()
 	if *devices < 2 || *clients < *devices {
@@ -67,6 +68,11 @@ func main() {
 		seed(storeArgs, dir, *seedAccounts)
 	}
 	r := &run{}
+	accounts := *clients / *devices
+	if *seedSessions {
+		fmt.Printf("seeding %d accounts × %d devices…\n", accounts, *devices)
+		r.seedSessions(storeArgs, filepath.Join(dir, "node0"), accounts, *devices)
+	}
 	for i := range *nodes {
 		ndir := filepath.Join(dir, fmt.Sprintf("node%d", i))
 		if err := os.MkdirAll(ndir, 0o700); err != nil {
@@ -87,16 +93,17 @@ func main() {
 		return
 	}
 
-	accounts := *clients / *devices
-	fmt.Printf("signing in %d accounts × %d devices (argon2id for each sign-in)…\n", accounts, *devices)
 	t0 := time.Now()
-	if err := r.signIn(ctx, accounts, *devices); err != nil {
-		log.Fatal(err)
+	if !*seedSessions {
+		fmt.Printf("signing in %d accounts × %d devices (argon2id for each sign-in)…\n", accounts, *devices)
+		if err := r.signIn(ctx, accounts, *devices); err != nil {
+			log.Fatal(err)
+		}
+		took := time.Since(t0)
+		fmt.Printf("  %d sessions in %v: %.0f sign-ups and sign-ins per second (argon2id-bound), store %s\n",
+			len(r.devs), took.Round(time.Millisecond), float64(len(r.devs))/took.Seconds(), *storeFlag)
+		fmt.Printf("  each sign-up or sign-in (8 at a time): %s\n", r.signIns)
 	}
-	took := time.Since(t0)
-	fmt.Printf("  %d sessions in %v: %.0f sign-ups and sign-ins per second (argon2id-bound), store %s\n",
-		len(r.devs), took.Round(time.Millisecond), float64(len(r.devs))/took.Seconds(), *storeFlag)
-	fmt.Printf("  each sign-up or sign-in (8 at a time): %s\n", r.signIns)
 
 	// Fresh server processes for the memory figure: the sign-ins' argon2id
 	// work (19 MiB each) would otherwise stay in their heaps.

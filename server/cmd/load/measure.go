@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	gosync "sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -163,6 +164,10 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 	}
 	done := make(chan error, 1)
 	pending := make([]uint64, len(live))
+	var upAt atomic.Int64 // when the servers listen again (unix ns)
+	var mu gosync.Mutex
+	var resynced, welcomed latencies
+	tries := map[int]int{}
 	go func() {
 		done <- parallel(len(live), len(live), func(i int) error {
 			d := live[i]
@@ -170,14 +175,19 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 			case <-d.closed:
 			case <-time.After(30 * time.Second):
 			}
-			for attempt := 0; ; attempt++ {
+			attempt := 0
+			for ; ; attempt++ {
 				select {
 				case <-ctx.Done():
 					return ctx.Err()
 				case <-time.After(stormBackoff(attempt)):
 				}
+				t0 := time.Now()
 				err := r.connect(ctx, d, d.version)
 				if err == nil {
+					mu.Lock()
+					welcomed = append(welcomed, time.Since(t0))
+					mu.Unlock()
 					break
 				}
 				if attempt == 12 {
@@ -189,7 +199,14 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 				return err
 			}
 			pending[i] = id
-			return d.waitAck(ctx, id)
+			if err := d.waitAck(ctx, id); err != nil {
+				return err
+			}
+			mu.Lock()
+			resynced = append(resynced, time.Since(time.Unix(0, upAt.Load())))
+			tries[attempt+1]++
+			mu.Unlock()
+			return nil
 		})
 	}()
 	for _, n := range r.nodes {
@@ -199,8 +216,12 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 		n.start()
 	}
 	up := time.Now()
+	upAt.Store(up.UnixNano())
 	err := <-done
 	elapsed := time.Since(up)
+	fmt.Printf("  each client, from the restart to its change acknowledged: %s\n", resynced)
+	fmt.Printf("  each successful connect → welcome: %s\n", welcomed)
+	fmt.Printf("  connection attempts per client: %v\n", tries)
 	lost := 0
 	if err != nil {
 		fmt.Println("  storm:", err)
