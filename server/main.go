@@ -152,11 +152,11 @@ func run(args []string) error {
 	case <-ctx.Done():
 		log.Info("shutting down: closing sync sockets (1012) and finishing requests")
 	}
-	// Stop the background work, drain the sockets (1012: clients come
-	// back with backoff), finish the requests in flight, then wait for
-	// every goroutine.
+	// Stop the background work; stop listening and finish the requests
+	// in flight; then drain the sockets (1012: clients come back with
+	// backoff — to the next server, not to this one still listening);
+	// then wait for every goroutine.
 	stop()
-	srv.Close()
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for _, hs := range servers {
@@ -166,6 +166,7 @@ func run(args []string) error {
 			err = e
 		}
 	}
+	srv.Close()
 	bg.Wait()
 	log.Info("stopped")
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {

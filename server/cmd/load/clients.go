@@ -201,6 +201,8 @@ func (r *run) connectWelcome(ctx context.Context, d *dev, version uint64) (wire.
 	select {
 	case w := <-d.welcomed:
 		return w, nil
+	case <-d.closed:
+		return wire.Welcome{}, fmt.Errorf("%s: the socket closed before the welcome", d.clientID)
 	case <-dctx.Done():
 		return wire.Welcome{}, fmt.Errorf("no welcome for %s", d.clientID)
 	}

@@ -168,6 +168,7 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 	var mu gosync.Mutex
 	var resynced, welcomed latencies
 	tries := map[int]int{}
+	var slowest stormClient
 	go func() {
 		done <- parallel(len(live), len(live), func(i int) error {
 			d := live[i]
@@ -175,7 +176,9 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 			case <-d.closed:
 			case <-time.After(30 * time.Second):
 			}
+			closedAt := time.Now()
 			attempt := 0
+			var welcomedAt time.Time
 			for ; ; attempt++ {
 				select {
 				case <-ctx.Done():
@@ -185,8 +188,9 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 				t0 := time.Now()
 				err := r.connect(ctx, d, d.version)
 				if err == nil {
+					welcomedAt = time.Now()
 					mu.Lock()
-					welcomed = append(welcomed, time.Since(t0))
+					welcomed = append(welcomed, welcomedAt.Sub(t0))
 					mu.Unlock()
 					break
 				}
@@ -203,8 +207,12 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 				return err
 			}
 			mu.Lock()
-			resynced = append(resynced, time.Since(time.Unix(0, upAt.Load())))
+			took := time.Since(time.Unix(0, upAt.Load()))
+			resynced = append(resynced, took)
 			tries[attempt+1]++
+			if took > slowest.took {
+				slowest = stormClient{took, closedAt.Sub(time.Unix(0, upAt.Load())), welcomedAt.Sub(time.Unix(0, upAt.Load())), attempt + 1}
+			}
 			mu.Unlock()
 			return nil
 		})
@@ -212,16 +220,18 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 	for _, n := range r.nodes {
 		n.stop()
 	}
+	up := time.Now() // the new processes start now
+	upAt.Store(up.UnixNano())
 	for _, n := range r.nodes {
 		n.start()
 	}
-	up := time.Now()
-	upAt.Store(up.UnixNano())
 	err := <-done
 	elapsed := time.Since(up)
 	fmt.Printf("  each client, from the restart to its change acknowledged: %s\n", resynced)
 	fmt.Printf("  each successful connect → welcome: %s\n", welcomed)
 	fmt.Printf("  connection attempts per client: %v\n", tries)
+	fmt.Printf("  the last client: closed %v, welcomed %v, acknowledged %v after the restart, %d attempts\n",
+		slowest.closed.Round(time.Millisecond), slowest.welcomed.Round(time.Millisecond), slowest.took.Round(time.Millisecond), slowest.attempts)
 	lost := 0
 	if err != nil {
 		fmt.Println("  storm:", err)
@@ -266,4 +276,12 @@ func stormBackoff(n int) time.Duration {
 	}
 	d = min(d, 30*time.Second)
 	return d/2 + rand.N(d/2+1)
+}
+
+// stormClient is when one client's socket closed, its welcome came and
+// its change was acknowledged, from the restart, and in how many
+// connection attempts.
+type stormClient struct {
+	took, closed, welcomed time.Duration
+	attempts               int
 }
