@@ -54,6 +54,8 @@ type run struct {
 	// signIns and welcomes are how long each sign-in request and each
 	// socket's connect-to-welcome took.
 	signIns, welcomes latencies
+	// profiles is where profiles go ("": none).
+	profiles string
 	mu                gosync.Mutex
 	clients           map[int]*http.Client
 }

@@ -67,7 +67,7 @@ func main() {
 		}
 		seed(storeArgs, dir, *seedAccounts)
 	}
-	r := &run{}
+	r := &run{profiles: *profiles}
 	accounts := *clients / *devices
 	if *seedSessions {
 		fmt.Printf("seeding %d accounts × %d devices…\n", accounts, *devices)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"path/filepath"
 	gosync "sync"
 	"sync/atomic"
 	"syscall"
@@ -225,8 +226,21 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 	for _, n := range r.nodes {
 		n.start()
 	}
+	var profiled gosync.WaitGroup
+	if r.profiles != "" {
+		// What the first node spends the storm on.
+		profiled.Go(func() {
+			file := filepath.Join(r.profiles, "node0-storm-cpu.pb.gz")
+			if err := fetch("http://"+r.nodes[0].admin+"/debug/pprof/profile?seconds=5", file); err != nil {
+				fmt.Println("  storm CPU profile:", err)
+				return
+			}
+			fmt.Printf("  storm CPU profile (first 5 s): %s\n", file)
+		})
+	}
 	err := <-done
 	elapsed := time.Since(up)
+	profiled.Wait()
 	fmt.Printf("  each client, from the restart to its change acknowledged: %s\n", resynced)
 	fmt.Printf("  each successful connect → welcome: %s\n", welcomed)
 	fmt.Printf("  connection attempts per client: %v\n", tries)
