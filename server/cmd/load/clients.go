@@ -56,8 +56,8 @@ type run struct {
 	signIns, welcomes latencies
 	// profiles is where profiles go ("": none).
 	profiles string
-	mu                gosync.Mutex
-	clients           map[int]*http.Client
+	mu       gosync.Mutex
+	clients  map[int]*http.Client
 }
 
 // addrs is how many loopback source addresses clients spread over
