@@ -56,8 +56,10 @@ type run struct {
 	signIns, welcomes latencies
 	// profiles is where profiles go ("": none).
 	profiles string
-	mu       gosync.Mutex
-	clients  map[int]*http.Client
+	// total is how many devices hold sockets in all, helpers' included.
+	total   int
+	mu      gosync.Mutex
+	clients map[int]*http.Client
 }
 
 // addrs is how many loopback source addresses clients spread over
@@ -197,7 +199,7 @@ func (r *run) connectWelcome(ctx context.Context, d *dev, version uint64) (wire.
 	d.conn = conn
 	d.beating.Store(conn)
 	go d.read()
-	if err := conn.Send(dctx, wire.Hello{ProtocolVersion: wire.ProtocolVersion, AppVersion: "load", ClientID: d.clientID, SchemaVersion: wire.SchemaVersion, Version: version, LastMutationID: d.lastID}); err != nil {
+	if err := conn.Send(dctx, wire.Hello{ProtocolVersion: protocol, AppVersion: "load", ClientID: d.clientID, SchemaVersion: wire.SchemaVersion, Version: version, LastMutationID: d.lastID}); err != nil {
 		return wire.Welcome{}, err
 	}
 	select {
@@ -389,6 +391,9 @@ func (l latencies) String() string {
 	q := func(p float64) time.Duration { return s[min(len(s)-1, int(p*float64(len(s))))] }
 	return fmt.Sprintf("p50 %v, p99 %v, max %v (%d samples)", q(0.5).Round(10*time.Microsecond), q(0.99).Round(10*time.Microsecond), s[len(s)-1].Round(10*time.Microsecond), len(s))
 }
+
+// protocol is the sync protocol the devices speak (-protocol).
+var protocol = wire.ProtocolVersion
 
 // traffic counts the views and welcomes the devices received, and their
 // bytes as the server encodes them.

@@ -41,8 +41,15 @@ func main() {
 	avatarUploads := flag.Int("avatars", 0, "instead: upload the largest accepted picture this many times at once and report the server's peak memory")
 	profiles := flag.String("profiles", "", "write the servers' heap and goroutine profiles into this directory once the sockets are held (after -hold)")
 	seedSessions := flag.Bool("seed-sessions", false, "write the accounts and sessions straight into the store instead of signing them in (argon2id, about 27 a second here): for runs that measure the sockets")
+	flag.IntVar(&protocol, "protocol", protocol, "the sync protocol the devices speak (2: whole views, for comparing)")
+	perProcess := flag.Int("per-process", 9000, "sockets per client process: more are held by helper processes (a process may hold at most 20,000 open files here)")
+	helperFile := flag.String("helper", "", "internal: run as a helper process holding the devices in this file")
 	hold := flag.Duration("hold", 0, "after connecting, hold the sockets (heartbeating every 15 s, as the apps do) this long, reporting memory per connection every minute: the steady state")
 	flag.Parse()
+	if *helperFile != "" {
+		helperMain(*helperFile)
+		return
+	}
 	if *devices < 2 || *clients < *devices {
 		log.Fatal("load: need at least 2 devices per account and as many clients as devices")
 	}
@@ -118,16 +125,19 @@ func main() {
 	stopHeartbeats := r.startHeartbeats(ctx)
 	defer stopHeartbeats()
 	t0 = time.Now()
+	r.total = len(r.devs)
+	stopHelpers := r.spread(ctx, dir, *perProcess, *devices)
+	defer stopHelpers()
 	if err := r.connectAll(ctx); err != nil {
 		log.Fatal(err)
 	}
 	for _, n := range r.nodes {
 		after += n.rss()
 	}
-	fmt.Printf("\nconnections held: %d over %d node(s) (connected in %v)\n", len(r.devs), len(r.nodes), time.Since(t0).Round(time.Millisecond))
+	fmt.Printf("\nconnections held: %d over %d node(s) (connected in %v)\n", r.total, len(r.nodes), time.Since(t0).Round(time.Millisecond))
 	fmt.Printf("each connect → welcome (64 at a time): %s\n", r.welcomes)
 	fmt.Printf("server resident memory (all nodes): %.1f MB before, %.1f MB after → %.1f KB per connection\n",
-		float64(before)/1e6, float64(after)/1e6, float64(after-before)/float64(len(r.devs))/1024)
+		float64(before)/1e6, float64(after)/1e6, float64(after-before)/float64(r.total)/1024)
 	r.breakdown()
 	r.holdSteady(ctx, *hold, before)
 	if *profiles != "" {
@@ -148,11 +158,11 @@ func main() {
 	fmt.Printf("durable mutations, queued and flushed (up to 100 per push): %d applied and acknowledged at %.0f per second\n", n, thr)
 
 	rev := r.revocations(ctx, *samples)
-	fmt.Printf("\nrevocation (DELETE → revoked notice and socket closed), %d connected: %s\n", len(r.devs), rev)
+	fmt.Printf("\nrevocation (DELETE → revoked notice and socket closed), %d connected: %s\n", r.total, rev)
 
 	if *seedAccounts > 0 {
 		took, lat := r.timeBroadcast(ctx)
-		fmt.Printf("\nbroadcast to every account (%d) as a job: done in %v; GET /v1/me meanwhile: %s\n", *seedAccounts+len(r.devs)/(*devices), took.Round(time.Millisecond), lat)
+		fmt.Printf("\nbroadcast to every account (%d) as a job: done in %v; GET /v1/me meanwhile: %s\n", *seedAccounts+r.total/(*devices), took.Round(time.Millisecond), lat)
 		took, lat = r.timeSummaries(ctx, storeArgs)
 		fmt.Printf("monthly summaries (%d accounts due) as a job: done in %v; GET /v1/me meanwhile: %s\n", *seedAccounts, took.Round(time.Millisecond), lat)
 	}
@@ -288,7 +298,7 @@ func (r *run) holdSteady(ctx context.Context, d time.Duration, before int64) {
 			now += n.rss()
 		}
 		fmt.Printf("steady state after %v of heartbeats: %.1f MB → %.1f KB per connection\n",
-			elapsed, float64(now)/1e6, float64(now-before)/float64(len(r.devs))/1024)
+			elapsed, float64(now)/1e6, float64(now-before)/float64(r.total)/1024)
 		r.breakdown()
 	}
 }

@@ -60,7 +60,7 @@ func (r *run) breakdown() {
 		sum.stackInuse += f.stackInuse
 		sum.goroutines += f.goroutines
 	}
-	conns := float64(len(r.devs))
+	conns := float64(r.total)
 	fmt.Printf("  of which Go heap in use %.1f KB, goroutine stacks %.1f KB per connection; %.2f goroutines per connection\n",
 		sum.heapInuse/conns/1024, sum.stackInuse/conns/1024, sum.goroutines/conns)
 }
