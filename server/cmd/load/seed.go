@@ -26,21 +26,8 @@ const seedPassword = "violet kettle 42?"
 // marked done, so none starts with the servers: timeSummaries runs one.
 func seed(storeArgs []string, dir string, n int) {
 	ctx := context.Background()
-	var st store.Store
-	var err error
-	if len(storeArgs) == 2 {
-		st, err = store.OpenPostgres(ctx, storeArgs[1])
-	} else {
-		st, err = store.OpenBolt(dir)
-	}
-	if err != nil {
-		log.Fatal(err)
-	}
+	st, hash := openSeeding(storeArgs, dir)
 	defer st.Close()
-	hash, err := auth.NewHasher(1, rand.Reader, nil).Hash(ctx, seedPassword)
-	if err != nil {
-		log.Fatal(err)
-	}
 	created := time.Now().AddDate(0, -2, 0)
 	t0 := time.Now()
 	const batch = 2000
@@ -64,7 +51,7 @@ func seed(storeArgs []string, dir string, n int) {
 		}
 	}
 	now := time.Now()
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		for _, j := range account.Scheduled(now) {
 			j.Finished = now
 			if _, err := tx.AddJob(j); err != nil {
@@ -146,21 +133,8 @@ func (r *run) timeJob(ctx context.Context, id string, start time.Time) (time.Dur
 // that; this is for the runs that measure the sockets).
 func (r *run) seedSessions(storeArgs []string, boltDir string, accounts, devices int) {
 	ctx := context.Background()
-	var st store.Store
-	var err error
-	if len(storeArgs) == 2 {
-		st, err = store.OpenPostgres(ctx, storeArgs[1])
-	} else if err = os.MkdirAll(boltDir, 0o700); err == nil {
-		st, err = store.OpenBolt(boltDir)
-	}
-	if err != nil {
-		log.Fatal(err)
-	}
+	st, hash := openSeeding(storeArgs, boltDir)
 	defer st.Close()
-	hash, err := auth.NewHasher(1, rand.Reader, nil).Hash(ctx, seedPassword)
-	if err != nil {
-		log.Fatal(err)
-	}
 	now := time.Now()
 	r.devs = make([]*dev, accounts*devices)
 	const batch = 500
@@ -193,4 +167,27 @@ func (r *run) seedSessions(storeArgs []string, boltDir string, accounts, devices
 	}
 	fmt.Printf("  %d accounts and %d sessions written straight into the store in %v (sign-ins not measured: drop -seed-sessions for that)\n",
 		accounts, len(r.devs), time.Since(now).Round(time.Millisecond))
+}
+
+// openSeeding opens the run's store (PostgreSQL, or the bbolt file in
+// boltDir) for writing into it before the servers start, and returns the
+// password hash every seeded account gets.
+func openSeeding(storeArgs []string, boltDir string) (store.Store, string) {
+	ctx := context.Background()
+	var st store.Store
+	var err error
+	if len(storeArgs) == 2 {
+		st, err = store.OpenPostgres(ctx, storeArgs[1])
+	} else if err = os.MkdirAll(boltDir, 0o700); err == nil {
+		st, err = store.OpenBolt(boltDir)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	hash, err := auth.NewHasher(1, rand.Reader, nil).Hash(ctx, seedPassword)
+	if err != nil {
+		st.Close()
+		log.Fatal(err)
+	}
+	return st, hash
 }
