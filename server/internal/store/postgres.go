@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -27,6 +28,11 @@ type Postgres struct {
 	pool *pgxpool.Pool
 }
 
+// defaultMaxConns is how many connections a node opens to PostgreSQL at
+// most, unless the address says (pool_max_conns): three nodes stay well
+// under PostgreSQL's default of 100.
+const defaultMaxConns = 20
+
 // OpenPostgres connects to the database at url (postgres://…), applies the
 // embedded schema migrations that are missing (one node at a time, under
 // an advisory lock) and refuses a database whose schema is newer than this
@@ -35,6 +41,12 @@ func OpenPostgres(ctx context.Context, url string) (*Postgres, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("database address: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns=") {
+		// pgxpool's default (the number of CPUs, at least 4) queues a
+		// node's requests behind a handful of commits waiting on the
+		// disk; the address's pool_max_conns overrides this.
+		cfg.MaxConns = defaultMaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

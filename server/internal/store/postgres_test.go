@@ -67,3 +67,18 @@ func TestPostgresUnreachable(t *testing.T) {
 		t.Fatalf("unreachable database: %v", err)
 	}
 }
+
+// A node opens up to 20 connections unless the address says otherwise.
+func TestPostgresPoolSize(t *testing.T) {
+	url := cluster.NewDatabase(t)
+	if got := store.MaxConns(openPostgres(t, url)); got != 20 {
+		t.Errorf("default pool: %d connections, want 20", got)
+	}
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	if got := store.MaxConns(openPostgres(t, url+sep+"pool_max_conns=7")); got != 7 {
+		t.Errorf("pool_max_conns=7: %d connections", got)
+	}
+}
