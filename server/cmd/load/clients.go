@@ -200,14 +200,17 @@ func (r *run) connectWelcome(ctx context.Context, d *dev, version uint64) (wire.
 	d.beating.Store(conn)
 	go d.read()
 	if err := conn.Send(dctx, wire.Hello{ProtocolVersion: protocol, AppVersion: "load", ClientID: d.clientID, SchemaVersion: wire.SchemaVersion, Version: version, LastMutationID: d.lastID}); err != nil {
+		conn.CloseNow()
 		return wire.Welcome{}, err
 	}
 	select {
 	case w := <-d.welcomed:
 		return w, nil
 	case <-d.closed:
+		conn.CloseNow()
 		return wire.Welcome{}, fmt.Errorf("%s: the socket closed before the welcome", d.clientID)
 	case <-dctx.Done():
+		conn.CloseNow()
 		return wire.Welcome{}, fmt.Errorf("no welcome for %s", d.clientID)
 	}
 }
