@@ -46,7 +46,8 @@ var (
 // Bolt is the embedded store: one bbolt file, every transaction fsync'd.
 // It is safe for concurrent use; write transactions are serialized.
 type Bolt struct {
-	db *bolt.DB
+	db     *bolt.DB
+	commit *groupCommit
 }
 
 // OpenBolt opens (creating if needed) the store in dir. It waits at most a
@@ -64,9 +65,7 @@ func OpenBolt(dir string) (*Bolt, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	// Group commit: concurrent pushes wait at most 2 ms to share a commit.
-	db.MaxBatchDelay = 2 * time.Millisecond
-	return &Bolt{db: db}, nil
+	return &Bolt{db: db, commit: &groupCommit{db: db}}, nil
 }
 
 // Close closes the file.
@@ -100,13 +99,14 @@ func (s *Bolt) Update(ctx context.Context, fn func(Tx) error) error {
 }
 
 // Batch is Update grouped with concurrent Batch calls into one durable
-// commit (group commit). fn may run more than once: it must not have side
-// effects outside the transaction beyond resetting what it returns.
+// commit (group commit, see groupCommit: no waiting when nothing else is
+// committing). fn may run more than once: it must not have side effects
+// outside the transaction beyond resetting what it returns.
 func (s *Bolt) Batch(ctx context.Context, fn func(Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.Batch(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+	return s.commit.do(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
 }
 
 // View runs fn in a read-only transaction; its writes fail.

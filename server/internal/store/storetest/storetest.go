@@ -303,22 +303,37 @@ func testNoLostUpdate(t *testing.T, st store.Store) {
 
 func testBatch(t *testing.T, st store.Store) {
 	create(t, st, "b")
+	// Concurrent calls, every fifth of which fails after writing: each
+	// failure is its own (and writes nothing), every other call lands.
+	refused := errors.New("refused")
 	var wg sync.WaitGroup
-	for i := range 20 {
+	for i := range 200 {
 		wg.Go(func() {
 			err := st.Batch(context.Background(), func(tx store.Tx) error {
-				return tx.SetLastMutationID("b", fmt.Sprintf("client-%d", i), uint64(i+1))
+				if err := tx.SetLastMutationID("b", fmt.Sprintf("client-%d", i), uint64(i+1)); err != nil {
+					return err
+				}
+				if i%5 == 0 {
+					return fmt.Errorf("call %d: %w", i, refused)
+				}
+				return nil
 			})
-			if err != nil {
+			if i%5 == 0 && !errors.Is(err, refused) {
+				t.Errorf("batch %d: %v, want its own refusal", i, err)
+			} else if i%5 != 0 && err != nil {
 				t.Errorf("batch %d: %v", i, err)
 			}
 		})
 	}
 	wg.Wait()
 	view(t, st, func(tx store.Tx) error {
-		for i := range 20 {
-			if id, err := tx.LastMutationID("b", fmt.Sprintf("client-%d", i)); err != nil || id != uint64(i+1) {
-				t.Errorf("client-%d: %d, %v", i, id, err)
+		for i := range 200 {
+			want := uint64(i + 1)
+			if i%5 == 0 {
+				want = 0
+			}
+			if id, err := tx.LastMutationID("b", fmt.Sprintf("client-%d", i)); err != nil || id != want {
+				t.Errorf("client-%d: %d, %v; want %d", i, id, err, want)
 			}
 		}
 		return nil
