@@ -107,7 +107,7 @@ func TestClientResendsDroppedPushes(t *testing.T) {
 	}
 }
 
-// The server serves the current and the previous protocol version and
+// The server serves every protocol version from the first release and
 // tells an older client, with a stable code, to update.
 func TestProtocolVersions(t *testing.T) {
 	ts := startServer(t)

@@ -58,7 +58,7 @@ type Config struct {
 	MessageRate  float64
 	MessageBurst int
 	// MinProtocolVersion is the oldest sync protocol served (default
-	// wire.MinProtocolVersion, the current one and the one before it);
+	// wire.MinProtocolVersion: every version from the first release);
 	// raising it makes older apps say they must be updated.
 	MinProtocolVersion int
 	// PublicOrigin is where users reach the server (https://account.example.com);
