@@ -167,10 +167,11 @@ func (s *Server) sent(typ string, n int) { s.cfg.Metrics.Messages("out", typ, n)
 
 // pushView sends the account's current view to all its connected clients,
 // soon and without waiting: as a patch against the version a client holds
-// when this node sent that version and the client takes patches. Pushes for one account are coalesced: while one
-// is being built, any number of further changes cause one more push, which
-// reads the state after all of them. Views carry their version, so clients
-// ignore one older than what they have.
+// when this node sent that version and the client takes patches. Pushes
+// for one account are coalesced: while one is being built, any number of
+// further changes cause one more push, which reads the state after all of
+// them. Views carry their version, so clients ignore one older than what
+// they have.
 func (s *Server) pushView(accountID string) {
 	s.pushMu.Lock()
 	state := s.pushing[accountID]
