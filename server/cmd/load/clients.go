@@ -218,7 +218,7 @@ func (r *run) connectWelcome(ctx context.Context, d *dev, version uint64) (wire.
 // read keeps the device's socket drained, stamping what arrives.
 func (d *dev) read() {
 	for {
-		m, err := d.conn.Recv(context.Background())
+		b, err := d.conn.RecvRaw(context.Background())
 		now := time.Now()
 		if err != nil {
 			if transport.IsProtocolError(err) {
@@ -227,7 +227,11 @@ func (d *dev) read() {
 			d.closed <- now
 			return
 		}
-		received.add(m)
+		m, _, err := wire.DecodeLenient(b)
+		if err != nil || m == nil {
+			continue
+		}
+		received.add(m, len(b))
 		switch m := m.(type) {
 		case *wire.Welcome:
 			d.hold(m.Version, m.View, m.Base, m.Patch)
@@ -399,29 +403,21 @@ func (l latencies) String() string {
 var protocol = wire.ProtocolVersion
 
 // traffic counts the views and welcomes the devices received, and their
-// bytes as the server encodes them.
+// bytes as they arrived.
 type traffic struct {
 	views, viewBytes, welcomes, welcomeBytes atomic.Int64
 }
 
 var received traffic
 
-func (t *traffic) add(m any) {
+func (t *traffic) add(m any, size int) {
 	switch m.(type) {
-	case *wire.View, *wire.Welcome:
-	default:
-		return
-	}
-	b, err := wire.Encode(m)
-	if err != nil {
-		return
-	}
-	if _, ok := m.(*wire.View); ok {
+	case *wire.View:
 		t.views.Add(1)
-		t.viewBytes.Add(int64(len(b)))
-	} else {
+		t.viewBytes.Add(int64(size))
+	case *wire.Welcome:
 		t.welcomes.Add(1)
-		t.welcomeBytes.Add(int64(len(b)))
+		t.welcomeBytes.Add(int64(size))
 	}
 }
 

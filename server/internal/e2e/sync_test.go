@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"testing"
 
 	"github.com/coder/websocket"
@@ -76,20 +75,12 @@ func TestPendingChangeSurvivesReopenOffline(t *testing.T) {
 	}
 }
 
-// dialRaw opens a sync socket with a bearer token and says hello.
+// dialRaw opens a sync socket with a bearer token and says hello as a
+// first-release client (protocol 1, nothing cached).
 func dialRaw(t testing.TB, ts *testServer, token, clientID string) *websocket.Conn {
 	t.Helper()
-	ctx := context.Background()
-	ws, _, err := websocket.Dial(ctx, "ws://"+ts.addr+"/v1/sync", &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	t.Cleanup(func() { ws.CloseNow() })
-	send(t, ws, wire.Hello{ClientID: clientID, SchemaVersion: wire.SchemaVersion})
-	if _, ok := recvType[*wire.Welcome](t, ws); !ok {
-		t.Fatal("no welcome")
-	}
-	return ws
+	s, _ := dialProtocol(t, ts, token, 0, clientID, 0)
+	return s.ws
 }
 
 func send(t testing.TB, ws *websocket.Conn, msg any) {
