@@ -304,8 +304,10 @@ func (p *Peer) write() {
 		if f.close {
 			p.conn.Close(wire.CloseRevoked, "session revoked")
 			p.stop()
-			p.finish()
+			// Counted through before the socket is said to be closed: the
+			// server lets go of it (and stops counting it) on Closed.
 			f.sent.finish()
+			p.finish()
 			p.drop()
 			return
 		}
