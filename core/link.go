@@ -42,7 +42,18 @@ type link struct {
 	// ackWait holds acknowledged mutations whose view has not arrived yet:
 	// they stay on top of the view until it does.
 	ackWait *wire.PushAck
+	// resync is where a request for the whole view stands: until a view
+	// arrives, one the server dropped (rate limit, fault) is asked again.
+	resync resyncState
 }
+
+type resyncState uint8
+
+const (
+	resyncNone resyncState = iota
+	resyncDue              // to be sent once pushes are no longer held
+	resyncSent             // sent, not answered yet
+)
 
 type sentPush struct{ first, last uint64 }
 
@@ -53,6 +64,9 @@ func (l *link) handle(msg any) error {
 		return l.welcome(m)
 	case *wire.View:
 		raw := m.View
+		// The whole view asked for replaces the one held at its version
+		// too (what the client holds there is what did not fit).
+		force := m.Patch == nil && l.resync != resyncNone && m.Version >= c.replica.Version()
 		if m.Patch != nil {
 			var err error
 			if raw, err = l.patched(m.Base, m.Version, m.Patch, m.ViewHash); err != nil || raw == nil {
@@ -60,7 +74,7 @@ func (l *link) handle(msg any) error {
 			}
 		}
 		l.gotView = true
-		if err := l.applyView(m.Version, raw, false); err != nil {
+		if err := l.applyView(m.Version, raw, force); err != nil {
 			return err
 		}
 		if l.ackWait != nil && c.replica.Version() >= l.ackWait.Version {
@@ -117,7 +131,7 @@ func (l *link) welcome(m *wire.Welcome) error {
 		}
 	} else if raw == nil && m.Version != l.c.replica.Version() && !l.gotView {
 		// Told the view is current when it is not: ask for it.
-		if err := l.conn.Send(l.ctx, wire.Resync{}); err != nil {
+		if err := l.askWhole(); err != nil {
 			return err
 		}
 	}
@@ -187,8 +201,11 @@ func (l *link) serverError(m *wire.Error) error {
 	case wire.CodeUpdateRequired:
 		return errOutdated
 	case wire.CodeRateLimited, wire.CodeInternal:
-		if l.sent == nil {
+		if l.sent == nil && l.resync != resyncSent {
 			return nil
+		}
+		if l.resync == resyncSent {
+			l.resync = resyncDue
 		}
 		l.sent, l.pingAfterPush = nil, false
 		wait := time.Duration(m.RetryAfterMs) * time.Millisecond
@@ -202,8 +219,15 @@ func (l *link) serverError(m *wire.Error) error {
 	return nil
 }
 
-// flush sends the next push unless one is in flight or pushes are held.
+// flush sends a due request for the whole view and the next push, unless
+// one is in flight or they are held.
 func (l *link) flush() error {
+	if l.resync == resyncDue && !time.Now().Before(l.hold) {
+		if err := l.conn.Send(l.ctx, wire.Resync{}); err != nil {
+			return err
+		}
+		l.resync = resyncSent
+	}
 	if l.welcomed && l.sent == nil && !time.Now().Before(l.hold) {
 		ms := l.c.replica.Pending(l.acked)
 		if len(ms) > 0 {
@@ -240,7 +264,24 @@ func (l *link) patched(base, version uint64, patch json.RawMessage, hash string)
 		}
 		l.c.cfg.Log.Warn("sync: a view patch did not fit; asking for the whole view", "err", err)
 	}
-	return nil, l.conn.Send(l.ctx, wire.Resync{})
+	return nil, l.askWhole()
+}
+
+// askWhole asks the server for the whole view, now or, while messages are
+// held, when the hold ends; a request already unanswered is not repeated.
+func (l *link) askWhole() error {
+	if l.resync != resyncNone {
+		return nil
+	}
+	l.resync = resyncDue
+	if time.Now().Before(l.hold) {
+		return nil // the retry timer sends it
+	}
+	if err := l.conn.Send(l.ctx, wire.Resync{}); err != nil {
+		return err
+	}
+	l.resync = resyncSent
+	return nil
 }
 
 func (l *link) applyView(version uint64, raw json.RawMessage, force bool) error {
@@ -251,6 +292,9 @@ func (l *link) applyView(version uint64, raw json.RawMessage, force bool) error 
 	changed, err := l.c.replica.Confirm(l.session, version, v, force)
 	if err != nil {
 		return err
+	}
+	if version >= l.c.replica.Version() {
+		l.resync = resyncNone // in step again
 	}
 	if changed {
 		l.c.cfg.OnChange()

@@ -213,20 +213,24 @@ func newClient(t testing.TB, ts *testServer) *testClient {
 	return openClient(t, ts, path)
 }
 
-func openClient(t testing.TB, ts *testServer, path string) *testClient {
+func openClient(t testing.TB, ts *testServer, path string, tune ...func(*core.Config)) *testClient {
 	t.Helper()
-	return openClientAt(t, ts.url(), path)
+	return openClientAt(t, ts.url(), path, tune...)
 }
 
 // openClientAt opens a desktop client of the server at url on the store
-// file at path.
-func openClientAt(t testing.TB, url, path string) *testClient {
+// file at path; tune, if any, changes its configuration first.
+func openClientAt(t testing.TB, url, path string, tune ...func(*core.Config)) *testClient {
 	t.Helper()
 	st, err := core.OpenStore(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := core.NewClient(core.Config{Server: url, Store: st, Desktop: true, Heartbeat: time.Second, MaxBackoff: 300 * time.Millisecond})
+	cfg := core.Config{Server: url, Store: st, Desktop: true, Heartbeat: time.Second, MaxBackoff: 300 * time.Millisecond}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	c, err := core.NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

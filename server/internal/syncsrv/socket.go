@@ -121,19 +121,18 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 			return
 		}
 		if !lim.Allow() {
-			// Dropped. A dropped push is always answered, with when to
-			// send it again (the client resends from its last
-			// acknowledged change); other messages are warned about at
-			// most once a second. A client that keeps flooding is
-			// disconnected.
+			// Dropped. A dropped push or resync is always answered, with
+			// when to send it again (the client resends from its last
+			// acknowledged change, or asks for the view again); other
+			// messages are warned about at most once a second. A client
+			// that keeps flooding is disconnected.
 			dropped++
 			s.cfg.Metrics.Refused("socket")
 			if dropped > 10*s.cfg.MessageBurst {
 				conn.Close(1008, "too many messages")
 				return
 			}
-			_, isPush := msg.(*wire.Push)
-			if isPush || time.Since(warned) > time.Second {
+			if mustAnswer(msg) || time.Since(warned) > time.Second {
 				warned = time.Now()
 				e := wire.Errorf(wire.CodeRateLimited, "Too many messages; slow down.")
 				e.RetryAfterMs = retryAfter(lim).Milliseconds()
@@ -154,6 +153,16 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 			s.send(p, wire.Errorf(wire.CodeBadMessage, "A client may not send that message."))
 		}
 	}
+}
+
+// mustAnswer reports whether a dropped msg is answered every time: the
+// client waits for what it asks for and asks again only when told.
+func mustAnswer(msg any) bool {
+	switch msg.(type) {
+	case *wire.Push, *wire.Resync:
+		return true
+	}
+	return false
 }
 
 // ping and pong are the heartbeat as the clients encode it and its answer.
