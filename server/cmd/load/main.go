@@ -148,17 +148,29 @@ func main() {
 
 	fmt.Printf("received while connecting: %s\n", &received)
 	received.reset()
-	fan := r.fanOut(ctx, *samples)
-	fmt.Printf("\nfan-out (change on one device → all its account's other devices): %s\n", fan)
-	fmt.Printf("received during the fan-out samples: %s\n", &received)
+	stopProfile := r.profileCPU("latency", 10*time.Second)
+	r.serverSide("dialnexa_sync_push_seconds", "view pushes", func() {
+		fan := r.fanOut(ctx, *samples)
+		fmt.Printf("\nfan-out (change on one device → all its account's other devices): %s\n", fan)
+		fmt.Printf("received during the fan-out samples: %s\n", &received)
+	})
+	stopProfile()
+
+	r.serverSide("dialnexa_sync_push_seconds", "view pushes", func() {
+		every, took, missed := r.allAtOnce(ctx)
+		fmt.Printf("\none change on every account at once (%d accounts in this process): all on every other device in %v, %d missed; per account: %s\n",
+			len(every)+missed, took.Round(time.Millisecond), missed, every)
+	})
 
 	thr, n := r.throughput(ctx, *mutations, 1)
 	fmt.Printf("\ndurable mutations, one per push (live edits): %d applied and acknowledged at %.0f per second (fsync on, group commit)\n", n, thr)
 	thr, n = r.throughput(ctx, *mutations*5, 100)
 	fmt.Printf("durable mutations, queued and flushed (up to 100 per push): %d applied and acknowledged at %.0f per second\n", n, thr)
 
-	rev := r.revocations(ctx, *samples)
-	fmt.Printf("\nrevocation (DELETE → revoked notice and socket closed), %d connected: %s\n", r.total, rev)
+	r.serverSide("dialnexa_sync_revocation_seconds", "revocations", func() {
+		rev := r.revocations(ctx, *samples)
+		fmt.Printf("\nrevocation (DELETE → revoked notice and socket closed), %d connected: %s\n", r.total, rev)
+	})
 
 	if *seedAccounts > 0 {
 		took, lat := r.timeBroadcast(ctx)

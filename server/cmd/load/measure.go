@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"path/filepath"
 	gosync "sync"
 	"sync/atomic"
 	"syscall"
@@ -49,27 +48,88 @@ func (r *run) fanOut(ctx context.Context, samples int) latencies {
 		if err != nil {
 			continue
 		}
-		var last time.Time
-		ok := true
-		for _, d := range ds[1:] {
-			got := false
-			for !got {
-				select {
-				case v := <-d.views:
-					if v.name == name {
-						got, last = true, maxTime(last, v.at)
-					}
-				case <-time.After(10 * time.Second):
-					ok, got = false, true
-				}
-			}
-		}
+		last, ok := arrived(ds[1:], name)
 		ds[0].waitAck(ctx, id)
 		if ok {
 			out = append(out, last.Sub(start))
 		}
 	}
 	return out
+}
+
+// arrived waits until every device in ds has a view with the display name
+// name and returns when the last one had it; false if one did not within
+// 10 s.
+func arrived(ds []*dev, name string) (time.Time, bool) {
+	var last time.Time
+	timeout := time.After(10 * time.Second)
+	for _, d := range ds {
+		for got := false; !got; {
+			select {
+			case v := <-d.views:
+				if v.name == name {
+					got, last = true, maxTime(last, v.at)
+				}
+			case <-timeout:
+				return last, false
+			}
+		}
+	}
+	return last, true
+}
+
+// allAtOnce has one device of every account this process holds push a
+// change at the same moment, and times, for each account, from its push
+// to the change on all its other devices; it also returns the time from
+// the first push to the last arrival, and how many accounts missed it.
+func (r *run) allAtOnce(ctx context.Context) (latencies, time.Duration, int) {
+	byAccount := map[int][]*dev{}
+	var order []int
+	for _, d := range r.devs {
+		if d.gone.Load() {
+			continue
+		}
+		if _, ok := byAccount[d.account]; !ok {
+			order = append(order, d.account)
+		}
+		byAccount[d.account] = append(byAccount[d.account], d)
+	}
+	for _, d := range r.devs {
+		drain(d.views)
+	}
+	var (
+		mu     gosync.Mutex
+		out    latencies
+		last   time.Time
+		missed int
+		wg     gosync.WaitGroup
+		start  = make(chan struct{})
+	)
+	for i, a := range order {
+		ds := byAccount[a]
+		wg.Go(func() {
+			name := fmt.Sprintf("Everyone %d", i)
+			<-start // every account's push leaves together
+			sent := time.Now()
+			id, err := ds[0].push(ctx, name)
+			at, ok := arrived(ds[1:], name)
+			if err == nil {
+				ds[0].waitAck(ctx, id)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil || !ok {
+				missed++
+				return
+			}
+			out = append(out, at.Sub(sent))
+			last = maxTime(last, at)
+		})
+	}
+	t0 := time.Now()
+	close(start)
+	wg.Wait()
+	return out, last.Sub(t0), missed
 }
 
 func maxTime(a, b time.Time) time.Time {
@@ -226,21 +286,10 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 	for _, n := range r.nodes {
 		n.start()
 	}
-	var profiled gosync.WaitGroup
-	if r.profiles != "" {
-		// What the first node spends the storm on.
-		profiled.Go(func() {
-			file := filepath.Join(r.profiles, "node0-storm-cpu.pb.gz")
-			if err := fetch("http://"+r.nodes[0].admin+"/debug/pprof/profile?seconds=5", file); err != nil {
-				fmt.Println("  storm CPU profile:", err)
-				return
-			}
-			fmt.Printf("  storm CPU profile (first 5 s): %s\n", file)
-		})
-	}
+	profiled := r.profileCPU("storm", 5*time.Second) // what the first node spends the storm on
 	err := <-done
 	elapsed := time.Since(up)
-	profiled.Wait()
+	profiled()
 	fmt.Printf("  each client, from the restart to its change acknowledged: %s\n", resynced)
 	fmt.Printf("  each successful connect → welcome: %s\n", welcomed)
 	fmt.Printf("  connection attempts per client: %v\n", tries)

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	gosync "sync"
+	"time"
 )
 
 // runtimeFigures are what a node's Go runtime holds, from its metrics.
@@ -84,6 +86,29 @@ func (r *run) saveProfiles(dir string) error {
 		}
 	}
 	return nil
+}
+
+// profileCPU starts a CPU profile of the first node for at most d, saved
+// as node0-NAME-cpu.pb.gz in the -profiles directory (none without it);
+// the function it returns waits for it.
+func (r *run) profileCPU(name string, d time.Duration) func() {
+	if r.profiles == "" {
+		return func() {}
+	}
+	if err := os.MkdirAll(r.profiles, 0o755); err != nil {
+		fmt.Println("  CPU profile:", err)
+		return func() {}
+	}
+	var wg gosync.WaitGroup
+	wg.Go(func() {
+		file := filepath.Join(r.profiles, "node0-"+name+"-cpu.pb.gz")
+		if err := fetch(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", r.nodes[0].admin, int(d.Seconds())), file); err != nil {
+			fmt.Println("  CPU profile:", err)
+			return
+		}
+		fmt.Printf("  %s CPU profile (first %v): %s\n", name, d, file)
+	})
+	return wg.Wait
 }
 
 func fetch(url, file string) error {
