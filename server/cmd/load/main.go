@@ -148,7 +148,7 @@ func main() {
 
 	fmt.Printf("received while connecting: %s\n", &received)
 	received.reset()
-	stopProfile := r.profileCPU("latency", 10*time.Second)
+	stopProfile := r.profileCPU("fanout", 5*time.Second)
 	r.serverSide("dialnexa_sync_push_seconds", "view pushes", func() {
 		fan := r.fanOut(ctx, *samples)
 		fmt.Printf("\nfan-out (change on one device → all its account's other devices): %s\n", fan)
@@ -156,11 +156,13 @@ func main() {
 	})
 	stopProfile()
 
+	stopProfile = r.profileCPU("everyone", 3*time.Second)
 	r.serverSide("dialnexa_sync_push_seconds", "view pushes", func() {
 		every, took, missed := r.allAtOnce(ctx)
 		fmt.Printf("\none change on every account at once (%d accounts in this process): all on every other device in %v, %d missed; per account: %s\n",
 			len(every)+missed, took.Round(time.Millisecond), missed, every)
 	})
+	stopProfile()
 
 	thr, n := r.throughput(ctx, *mutations, 1)
 	fmt.Printf("\ndurable mutations, one per push (live edits): %d applied and acknowledged at %.0f per second (fsync on, group commit)\n", n, thr)
