@@ -10,10 +10,12 @@ import (
 // builds it; clients keep the last confirmed copy in their local store and
 // show it with their pending mutations applied on top.
 type View struct {
-	Profile   Profile    `json:"profile"`
-	Sessions  []Session  `json:"sessions"`
-	TwoFactor TwoFactor  `json:"twoFactor"`
-	Activity  []Activity `json:"activity"`
+	Profile   Profile   `json:"profile"`
+	Sessions  []Session `json:"sessions"`
+	TwoFactor TwoFactor `json:"twoFactor"`
+	// Passkeys are the account's passkeys, oldest first.
+	Passkeys []Passkey  `json:"passkeys,omitempty"`
+	Activity []Activity `json:"activity"`
 	// EmailPrefs holds the per-type email settings that differ from the
 	// defaults (see EmailEnabled).
 	EmailPrefs map[string]bool `json:"emailPrefs,omitempty"`
@@ -74,6 +76,21 @@ type TwoFactor struct {
 	BackupCodesLeft int  `json:"backupCodesLeft"`
 }
 
+// Passkey is one of the account's passkeys (WebAuthn credentials): it signs
+// in without a password, or serves as the second factor.
+type Passkey struct {
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	Created  time.Time `json:"created"`
+	LastUsed time.Time `json:"lastUsed,omitzero"`
+	// Suspect says its signature counter went back (a copy of the
+	// authenticator may exist): it no longer signs in.
+	Suspect bool `json:"suspect,omitempty"`
+}
+
+// MaxPasskeys is how many passkeys an account may have.
+const MaxPasskeys = 20
+
 // FewBackupCodes is the count at or below which clients warn that backup
 // codes are running out.
 const FewBackupCodes = 3
@@ -103,6 +120,9 @@ const (
 	ActSessionRevoked  = "session_revoked"
 	ActSignInThrottled = "sign_in_throttled"
 	ActEmailChanged    = "email_changed"
+	ActPasskeyAdded    = "passkey_added"
+	ActPasskeyRemoved  = "passkey_removed"
+	ActPasskeySuspect  = "passkey_suspect"
 )
 
 // ActivityLimit is how many recent entries the view carries.
@@ -133,6 +153,7 @@ type Session struct {
 func (v View) Clone() View {
 	c := v
 	c.Sessions = slices.Clone(v.Sessions)
+	c.Passkeys = slices.Clone(v.Passkeys)
 	c.Activity = slices.Clone(v.Activity)
 	c.Inbox = slices.Clone(v.Inbox)
 	c.Alerts = slices.Clone(v.Alerts)

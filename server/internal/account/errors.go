@@ -33,6 +33,9 @@ type Error struct {
 	// Blocking lists the workspaces that keep an account from being
 	// deleted.
 	Blocking []model.BlockingWorkspace
+	// Passkey, with a second-factor refusal, is the ceremony a passkey
+	// answers instead of a code.
+	Passkey *PasskeyCeremony
 }
 
 func (e *Error) Error() string { return e.Wire.Message }

@@ -12,6 +12,8 @@ import (
 	gosync "sync"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
+
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/geo"
 	"github.com/dialnexa/account/server/internal/store"
@@ -64,6 +66,8 @@ type Service struct {
 	log      *slog.Logger
 	hasher   *auth.Hasher
 	origin   string
+	// rp is the WebAuthn relying party of the public origin.
+	rp *webauthn.WebAuthn
 	// dashboard is the DialNexa dashboard's origin.
 	dashboard string
 	geo       *geo.Locator
@@ -118,6 +122,9 @@ func New(cfg Config) (*Service, error) {
 		touchWake: make(chan struct{}, 1),
 	}
 	var err error
+	if s.rp, err = newRelyingParty(cfg.PublicOrigin); err != nil {
+		return nil, err
+	}
 	if s.dummy, err = s.hasher.Hash(context.Background(), "dummy password for timing 1!"); err != nil {
 		return nil, err
 	}

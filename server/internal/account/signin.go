@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/go-webauthn/webauthn/webauthn"
+
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/device"
@@ -26,7 +28,10 @@ type SignUp struct {
 type SignIn struct {
 	Email, Password string
 	// Code is the second factor: a 6-digit TOTP code or a backup code.
-	Code     string
+	Code string
+	// Passkey is the second factor as a passkey's answer to the
+	// ceremony the second-factor refusal carried.
+	Passkey  *PasskeyAnswer
 	DeviceID string
 	Device   device.Info
 }
@@ -129,11 +134,21 @@ func (s *Service) SignIn(ctx context.Context, o Origin, req SignIn) (NewSession,
 		return NewSession{}, errBadCredentials
 	}
 	ns := newSession{device: req.Device, deviceID: req.DeviceID}
-	if a.TwoFactor.Enabled {
-		if strings.TrimSpace(req.Code) == "" {
-			return NewSession{}, refuse(Unauthenticated, wire.CodeSecondFactor, "Enter the 6-digit code from your authenticator app, or one of your backup codes.")
+	if hasSecondFactor(&a) {
+		switch {
+		case req.Passkey != nil && usablePasskeys(&a) > 0:
+			cred, err := s.passkeySecondFactor(ctx, &a, *req.Passkey)
+			if err != nil {
+				s.recordFailure(a.ID)
+				s.log.Info("sign-in failed", "reason", "passkey refused", "account", a.ID, "client", o.IP)
+				return NewSession{}, err
+			}
+			ns.passkey = cred
+		case strings.TrimSpace(req.Code) != "" && a.TwoFactor.Enabled:
+			ns.code = req.Code
+		default:
+			return NewSession{}, s.askSecondFactor(ctx, &a)
 		}
-		ns.code = req.Code
 	}
 	out, err := s.startSession(ctx, o, a.ID, ns)
 	if e, ok := err.(*Error); ok && e.Kind == Unauthenticated {
@@ -149,6 +164,9 @@ type newSession struct {
 	signUp   bool
 	// code is the second factor to check in the same transaction (2FA on).
 	code string
+	// passkey is a passkey that verified, as the second factor or alone:
+	// its counter and last use are saved in the same transaction.
+	passkey *webauthn.Credential
 }
 
 // startSession creates a session for the account. In one transaction it
@@ -182,6 +200,11 @@ func (s *Service) startSession(ctx context.Context, o Origin, accountID string, 
 				return err
 			}
 			tx.wakeMail() // a low backup-code count may have queued a mail
+		}
+		if ns.passkey != nil {
+			if err := usedPasskey(&a, ns.passkey, now); err != nil {
+				return err
+			}
 		}
 		a.Failures = 0
 		if err := tx.PutSession(ss); err != nil {

@@ -54,6 +54,9 @@ func buildView(tx store.Tx, a store.Account, now time.Time) (model.View, error) 
 		})
 	}
 	v.TwoFactor = model.TwoFactor{Enabled: a.TwoFactor.Enabled, BackupCodesLeft: len(a.TwoFactor.BackupCodes)}
+	for _, p := range a.Passkeys {
+		v.Passkeys = append(v.Passkeys, model.Passkey{ID: p.ID, Name: p.Name, Created: p.Created, LastUsed: p.LastUsed, Suspect: p.Suspect})
+	}
 	acts, err := tx.Activity(a.ID, model.ActivityLimit)
 	if err != nil {
 		return model.View{}, err

@@ -24,10 +24,13 @@ type signInRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
 	// Code is the second factor: a 6-digit TOTP code or a backup code.
-	Code     string      `json:"code"`
-	DeviceID string      `json:"deviceId"`
-	Device   device.Info `json:"device"`
-	Bearer   bool        `json:"bearer"`
+	Code string `json:"code"`
+	// Passkey is the second factor as a passkey's answer to the ceremony
+	// the second-factor refusal carried.
+	Passkey  *account.PasskeyAnswer `json:"passkey,omitempty"`
+	DeviceID string                 `json:"deviceId"`
+	Device   device.Info            `json:"device"`
+	Bearer   bool                   `json:"bearer"`
 }
 
 type signedIn struct {
@@ -55,7 +58,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ns, err := s.accounts.SignIn(r.Context(), origin(r), account.SignIn{
-		Email: req.Email, Password: req.Password, Code: req.Code, DeviceID: req.DeviceID, Device: req.Device,
+		Email: req.Email, Password: req.Password, Code: req.Code, Passkey: req.Passkey, DeviceID: req.DeviceID, Device: req.Device,
 	})
 	s.started(w, r, "sign in", ns, err, req.Bearer, http.StatusOK)
 }

@@ -76,6 +76,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, what string, err e
 	if !ok {
 		status = http.StatusBadRequest
 	}
+	if e.Passkey != nil {
+		writeJSON(w, status, map[string]any{"error": e.Wire, "passkey": e.Passkey})
+		return
+	}
 	if e.Blocking != nil {
 		writeJSON(w, status, map[string]any{"error": e.Wire, "workspaces": e.Blocking})
 		return

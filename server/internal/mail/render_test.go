@@ -26,6 +26,7 @@ func TestRenderEveryTemplate(t *testing.T) {
 		"invitation":         {base(map[string]any{"Inviter": "Bob", "Workspace": "Sales", "Role": "admin", "Link": "https://x/invite#token=t"}), "", []string{"Bob", "Sales", "https://x/invite#token=t"}},
 		"new-device":         {base(map[string]any{"Device": "Chrome on Linux", "Location": "Berlin", "Address": "203.0.113.x"}), "New sign-in", []string{"Chrome on Linux", "203.0.113.x"}},
 		"notification":       {base(map[string]any{"Title": "Low wallet balance", "Body": "Top up.", "TypeName": "Low wallet balance", "Link": "https://x/wallet"}), "", []string{"Top up."}},
+		"passkey-changed":    {base(map[string]any{"Added": true, "Passkey": "Work laptop"}), "passkey was added", []string{"Work laptop"}},
 		"password-changed":   {base(map[string]any{"Device": "Chrome on Linux", "SignedOutOthers": true}), "", []string{"Chrome on Linux"}},
 		"password-reset":     {base(map[string]any{"Link": "https://x/reset#token=t"}), "", []string{"https://x/reset#token=t"}},
 		"password-was-reset": {base(nil), "", []string{"ada@example.com"}},

@@ -45,6 +45,9 @@ type Account struct {
 	LastFailure time.Time `json:"lastFailure"`
 
 	TwoFactor TwoFactor `json:"twoFactor"`
+	// Passkeys are the account's WebAuthn credentials, oldest first: each
+	// signs in without a password or serves as the second factor.
+	Passkeys []Passkey `json:"passkeys,omitempty"`
 	// Avatar is a short hash of the profile picture; empty when none.
 	Avatar string `json:"avatar,omitempty"`
 
@@ -216,6 +219,22 @@ type TwoFactor struct {
 	PendingExpires time.Time `json:"pendingExpires,omitzero"`
 	// BackupCodes are hashes of the unused backup codes.
 	BackupCodes []string `json:"backupCodes,omitempty"`
+}
+
+// Passkey is one WebAuthn credential of an account.
+type Passkey struct {
+	// ID is the credential id, base64url without padding.
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	Created  time.Time `json:"created"`
+	LastUsed time.Time `json:"lastUsed,omitzero"`
+	// Credential is the verified credential (public key, sign count,
+	// flags) as the WebAuthn library encodes it.
+	Credential json.RawMessage `json:"credential"`
+	// Suspect is set when the credential's signature counter went back:
+	// a copy of the authenticator may exist. A suspect passkey signs in no
+	// more; the user removes it and adds it again.
+	Suspect bool `json:"suspect,omitempty"`
 }
 
 // Session is one signed-in device. Only the hash of its token is stored.
