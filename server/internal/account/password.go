@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
+
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/store"
@@ -129,8 +131,10 @@ func (s *Service) mailResetLink(email string) {
 // ResetPassword asks to set a new password with a link sent by mail.
 type ResetPassword struct {
 	Token, New string
-	// Code is the second factor, needed when 2FA is on.
-	Code string
+	// Code is the second factor, needed when 2FA is on; Passkey answers
+	// the ceremony the second-factor refusal carried instead.
+	Code    string
+	Passkey *PasskeyAnswer
 }
 
 // ResetPassword sets a new password with a valid, unexpired, unused link
@@ -161,17 +165,28 @@ func (s *Service) ResetPassword(ctx context.Context, o Origin, req ResetPassword
 	if err := model.CheckNewPassword(req.New, a.Email, a.DisplayName); err != nil {
 		return invalid("%s", err)
 	}
-	if a.TwoFactor.Enabled && strings.TrimSpace(req.Code) == "" {
-		return refuse(Unauthenticated, wire.CodeSecondFactor, "Two-factor authentication is on: enter the 6-digit code from your authenticator app, or a backup code.")
+	usePasskey := req.Passkey != nil && usablePasskeys(&a) > 0
+	if hasSecondFactor(&a) && !usePasskey && (strings.TrimSpace(req.Code) == "" || !a.TwoFactor.Enabled) {
+		if usablePasskeys(&a) == 0 {
+			return refuse(Unauthenticated, wire.CodeSecondFactor, "Two-factor authentication is on: enter the 6-digit code from your authenticator app, or a backup code.")
+		}
+		return s.askSecondFactor(ctx, &a) // a reset never bypasses a passkey either
 	}
 	release, err := s.claimAttempt(ctx, a.Email, attemptBusy)
 	if err != nil {
 		return err
 	}
 	defer release()
-	if a.TwoFactor.Enabled {
+	var passkey *webauthn.Credential
+	if hasSecondFactor(&a) {
 		if e := s.throttled(a.Failures, a.LastFailure); e != nil {
 			return e
+		}
+		if usePasskey {
+			if passkey, err = s.passkeySecondFactor(ctx, &a, *req.Passkey); err != nil {
+				s.recordFailure(a.ID)
+				return err
+			}
 		}
 	}
 	pwHash, err := s.hasher.Hash(ctx, req.New)
@@ -188,7 +203,12 @@ func (s *Service) ResetPassword(ctx context.Context, o Origin, req ResetPassword
 		if err != nil {
 			return err
 		}
-		if err := s.checkSecondFactor(tx, &a, req.Code, now); err != nil {
+		if passkey != nil {
+			err = usedPasskey(&a, passkey, now)
+		} else {
+			err = s.checkSecondFactor(tx, &a, req.Code, now)
+		}
+		if err != nil {
 			return err
 		}
 		if err := tx.DeleteToken(hash); err != nil {

@@ -229,3 +229,29 @@ func TestDeletedAccountsPasskeysStopWorking(t *testing.T) {
 		t.Fatalf("a deleted account's passkey: %d %s, want refused", a.status, a.body)
 	}
 }
+
+// A password reset never bypasses a passkey: the link alone gets the
+// second-factor refusal with a passkey ceremony, and the passkey's answer
+// completes the reset.
+func TestPasswordResetAsksForThePasskey(t *testing.T) {
+	ts := startServer(t)
+	owner := apiSignUp(t, ts, "reset-keys@example.com", goodPassword, "Reset Keys", "laptop")
+	key := newSoftKey(owner.AccountID)
+	addPasskey(t, ts, owner.Token, "Laptop", key)
+	token := resetLink(t, ts, "reset-keys@example.com", 1)
+	const newPassword = "brand new lantern 42?"
+	a := call(t, ts, "POST", "/v1/password/reset", "", map[string]any{"token": token, "newPassword": newPassword})
+	var refusal struct{ Passkey *ceremony }
+	a.decode(t, &refusal)
+	if a.code() != wire.CodeSecondFactor || refusal.Passkey == nil {
+		t.Fatalf("reset with only the link: %d %s, want second_factor with a passkey ceremony", a.status, a.body)
+	}
+	a = call(t, ts, "POST", "/v1/password/reset", "", map[string]any{"token": token, "newPassword": newPassword,
+		"passkey": map[string]any{"ceremony": refusal.Passkey.ID, "credential": key.sign(t, *refusal.Passkey, passkeySite, 1)}})
+	if a.status != http.StatusOK {
+		t.Fatalf("reset with the passkey: %d %s", a.status, a.body)
+	}
+	if a, _ := apiSignIn(t, ts, "reset-keys@example.com", newPassword, "", "laptop"); a.code() != wire.CodeSecondFactor {
+		t.Fatalf("sign-in with the new password: %d %s, want the passkey asked for", a.status, a.body)
+	}
+}

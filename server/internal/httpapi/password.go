@@ -49,6 +49,8 @@ type resetRequest struct {
 	Token       string `json:"token"`
 	NewPassword string `json:"newPassword"`
 	Code        string `json:"code"`
+	// Passkey answers the ceremony the second-factor refusal carried.
+	Passkey *account.PasskeyAnswer `json:"passkey,omitempty"`
 }
 
 // resetPassword is POST /v1/password/reset.
@@ -57,7 +59,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	if err := s.accounts.ResetPassword(r.Context(), origin(r), account.ResetPassword{Token: req.Token, New: req.NewPassword, Code: req.Code}); err != nil {
+	if err := s.accounts.ResetPassword(r.Context(), origin(r), account.ResetPassword{Token: req.Token, New: req.NewPassword, Code: req.Code, Passkey: req.Passkey}); err != nil {
 		s.fail(w, r, "reset password", err)
 		return
 	}
