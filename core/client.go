@@ -381,9 +381,14 @@ func (c *Client) send(ctx context.Context, method, path, token string, header ma
 // apiError reads the error of a failed API answer.
 func apiError(status int, body []byte) error {
 	var eb struct {
-		Error *wire.Error `json:"error"`
+		Error   *wire.Error      `json:"error"`
+		Passkey *PasskeyCeremony `json:"passkey"`
+		Codes   bool             `json:"codes"`
 	}
 	if json.Unmarshal(body, &eb) == nil && eb.Error != nil {
+		if eb.Passkey != nil {
+			return &PasskeyRequired{Err: eb.Error, Ceremony: *eb.Passkey, Codes: eb.Codes}
+		}
 		return eb.Error
 	}
 	return wire.Errorf(wire.CodeInternal, "The server answered with status %d.", status)

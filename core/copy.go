@@ -20,6 +20,7 @@ const (
 	TextTwoFactorOn       = "On. Sign-in asks for a code from your authenticator app."
 	TextTwoFactorOff      = "Off. Strongly recommended for every account."
 	TextYourPassword      = "Your password"
+	TextPasskeysHint      = "A passkey signs you in with your fingerprint, face or screen lock instead of your password, and confirms a password sign-in as the second factor. It works only on this site, so it cannot be phished."
 	TextCodeOrBackup      = "2FA code or backup code"
 	BackupCodesFileName   = "dialnexa-backup-codes.txt"
 	TextDeletionPermanent = "Account deletion is permanent and cannot be undone."

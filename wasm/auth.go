@@ -26,8 +26,12 @@ type authView struct {
 	name, pwRow, password, confirmRow   js.Value
 	confirm, codeRow, code, err, info   js.Value
 	submit, toggle, forgot, intro       js.Value
+	passkey, factorKey                  js.Value
 	mode                                authMode
 	needCode, busy                      bool
+	// challenge is the passkey ceremony a password sign-in was asked to
+	// complete as its second factor (nil: none).
+	challenge *core.PasskeyRequired
 }
 
 func newAuthView(p *panel) *authView {
@@ -49,10 +53,12 @@ func newAuthView(p *panel) *authView {
 	a.submit = el("button", attrs{"id": "auth-submit", "type": "submit", "class": "primary"}, txt("Sign in"))
 	a.forgot = el("button", attrs{"id": "auth-forgot", "type": "button", "class": "link"}, txt(core.TextForgotPassword))
 	a.toggle = el("button", attrs{"id": "auth-toggle", "type": "button", "class": "link"}, txt("Create an account"))
+	a.passkey = el("button", attrs{"id": "auth-passkey", "type": "button"}, txt("Sign in with a passkey"))
+	a.factorKey = el("button", attrs{"id": "auth-factor-passkey", "type": "button", "class": "primary"}, txt("Use your passkey"))
 	form := el("form", attrs{"id": "auth-form", "novalidate": ""},
 		a.title, a.notice, a.intro,
 		el("label", nil, txt("Email"), a.email),
-		a.nameRow, a.pwRow, a.confirmRow, a.codeRow, a.err, a.info, a.submit, a.forgot, a.toggle)
+		a.nameRow, a.pwRow, a.confirmRow, a.factorKey, a.codeRow, a.err, a.info, a.submit, a.passkey, a.forgot, a.toggle)
 	a.root = el("main", attrs{"class": "auth"}, form)
 	on(form, "submit", a.doSubmit)
 	on(a.toggle, "click", func() {
@@ -63,12 +69,14 @@ func newAuthView(p *panel) *authView {
 		}
 	})
 	on(a.forgot, "click", func() { a.setMode(modeForgot) })
+	on(a.passkey, "click", a.doPasskey)
+	on(a.factorKey, "click", a.doFactorPasskey)
 	a.layout()
 	return a
 }
 
 func (a *authView) setMode(m authMode) {
-	a.mode, a.needCode = m, false
+	a.mode, a.needCode, a.challenge = m, false, nil
 	setText(a.err, "")
 	setText(a.info, "")
 	a.code.Set("value", "")
@@ -80,7 +88,9 @@ func (a *authView) layout() {
 	show(a.nameRow, a.mode == modeSignUp)
 	show(a.confirmRow, a.mode == modeSignUp)
 	show(a.pwRow, a.mode != modeForgot)
-	show(a.codeRow, a.mode == modeSignIn && a.needCode)
+	show(a.codeRow, a.mode == modeSignIn && a.needCode && (a.challenge == nil || a.challenge.Codes))
+	show(a.factorKey, a.mode == modeSignIn && a.challenge != nil)
+	show(a.passkey, a.mode == modeSignIn && !a.needCode)
 	show(a.forgot, a.mode == modeSignIn)
 	show(a.info, a.mode == modeForgot)
 	switch a.mode {
@@ -113,7 +123,7 @@ func (a *authView) reset() {
 	a.password.Set("value", "")
 	a.confirm.Set("value", "")
 	a.code.Set("value", "")
-	a.needCode = false
+	a.needCode, a.challenge = false, nil
 	setText(a.err, "")
 	a.layout()
 }
@@ -144,10 +154,72 @@ func (a *authView) doSubmit() {
 		err = a.p.c.SignIn(ctx, email, pw, value(a.code))
 		if core.NeedsSecondFactor(err) {
 			a.needCode = true
+			if c, ok := core.PasskeyChallenge(err); ok {
+				a.challenge = c
+			}
 			a.layout()
-			a.code.Call("focus")
+			if a.challenge != nil {
+				a.factorKey.Call("focus")
+			} else {
+				a.code.Call("focus")
+			}
 		}
 	}
+	a.busy = false
+	setText(a.err, core.UserMessage(err))
+	a.p.refresh()
+}
+
+// doPasskey signs in with a passkey alone: no email, no password.
+func (a *authView) doPasskey() {
+	a.withBusy(func(ctx context.Context) error {
+		c, err := a.p.c.PasskeySignInOptions(ctx)
+		if err != nil {
+			return err
+		}
+		cred, err := usePasskey(c)
+		if err != nil {
+			return err
+		}
+		return a.p.c.SignInWithPasskey(ctx, c.ID, cred)
+	})
+}
+
+// doFactorPasskey completes a password sign-in with the passkey the
+// server asked for.
+func (a *authView) doFactorPasskey() {
+	c := a.challenge
+	if c == nil {
+		return
+	}
+	a.withBusy(func(ctx context.Context) error {
+		cred, err := usePasskey(c.Ceremony)
+		if err != nil {
+			return err
+		}
+		err = a.p.c.SignInWithPasskeyFactor(ctx, value(a.email), value(a.password), c.Ceremony.ID, cred)
+		if err != nil {
+			// Each request is used once: ask for a new one (the password
+			// was right) so the user can try again.
+			if next, ok := core.PasskeyChallenge(a.p.c.SignIn(ctx, value(a.email), value(a.password), "")); ok {
+				a.challenge = next
+			}
+		}
+		return err
+	})
+}
+
+// withBusy runs fn as the form's one action, showing its error.
+func (a *authView) withBusy(fn func(ctx context.Context) error) {
+	if a.busy {
+		return
+	}
+	a.busy = true
+	setText(a.err, "")
+	setDisabled(a.submit, true)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute) // the user may take a while at the authenticator
+	defer cancel()
+	err := fn(ctx)
 	a.busy = false
 	setText(a.err, core.UserMessage(err))
 	a.p.refresh()

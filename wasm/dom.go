@@ -73,28 +73,41 @@ func blobURL(data []byte, typ string) string {
 
 // readFile reads a File from an <input type=file>; call it from a goroutine.
 func readFile(f js.Value) ([]byte, error) {
-	done := make(chan struct{})
-	var (
-		data []byte
-		ferr error
-	)
+	buf, err := await(f.Call("arrayBuffer"))
+	if err != nil {
+		return nil, err
+	}
+	arr := js.Global().Get("Uint8Array").New(buf)
+	data := make([]byte, arr.Length())
+	js.CopyBytesToGo(data, arr)
+	return data, nil
+}
+
+// await waits for a promise and returns its value, or its rejection (as
+// the error's text: "NotAllowedError: …").
+func await(p js.Value) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	done := make(chan result, 1)
 	then := js.FuncOf(func(this js.Value, args []js.Value) any {
-		arr := js.Global().Get("Uint8Array").New(args[0])
-		data = make([]byte, arr.Length())
-		js.CopyBytesToGo(data, arr)
-		close(done)
+		done <- result{v: args[0]}
 		return nil
 	})
 	fail := js.FuncOf(func(this js.Value, args []js.Value) any {
-		ferr = errors.New(args[0].Call("toString").String())
-		close(done)
+		msg := "failed"
+		if len(args) > 0 && args[0].Truthy() {
+			msg = args[0].Call("toString").String()
+		}
+		done <- result{err: errors.New(msg)}
 		return nil
 	})
 	defer then.Release()
 	defer fail.Release()
-	f.Call("arrayBuffer").Call("then", then, fail)
-	<-done
-	return data, ferr
+	p.Call("then", then, fail)
+	r := <-done
+	return r.v, r.err
 }
 
 // setEnabled enables or disables a button; a disabled one says why (its

@@ -28,10 +28,11 @@ type securityView struct {
 	tfErr, tfPwBox, tfHint       js.Value
 	codes                        []string
 	step                         core.TwoFactorStep
+	passkeys                     *passkeysView
 }
 
 func newSecurityView(p *panel) *securityView {
-	v := &securityView{p: p}
+	v := &securityView{p: p, passkeys: newPasskeysView(p)}
 	v.offline = el("p", attrs{"id": "security-offline", "class": "notice"}, txt(core.TextSecurityOffline))
 
 	v.cur = el("input", attrs{"id": "pw-current", "type": "password", "autocomplete": "current-password"})
@@ -89,7 +90,8 @@ func newSecurityView(p *panel) *securityView {
 
 	v.activity = el("ol", attrs{"id": "activity", "class": "activity"})
 	v.root = el("div", nil, v.offline, pwForm,
-		el("div", attrs{"id": "two-factor"}, el("h3", nil, txt("Two-factor authentication")), v.tfBody))
+		el("div", attrs{"id": "two-factor"}, el("h3", nil, txt("Two-factor authentication")), v.tfBody),
+		v.passkeys.root)
 	v.activityBox = el("div", attrs{"id": "activity-box"}, el("h3", nil, txt("Security activity")),
 		el("p", attrs{"class": "hint"}, txt(core.TextActivityHint)), v.activity)
 	return v
@@ -113,6 +115,7 @@ func (v *securityView) render(s core.Snapshot) {
 	show(v.tfEnable, tf.Panel == core.PanelEnable)
 	show(v.tfHint, tf.Hint)
 	show(v.tfPwBox, tf.AskPassword)
+	v.passkeys.render(s)
 
 	items := make([]js.Value, 0, len(s.View.Activity))
 	for _, a := range s.View.Activity {

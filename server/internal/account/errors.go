@@ -36,6 +36,9 @@ type Error struct {
 	// Passkey, with a second-factor refusal, is the ceremony a passkey
 	// answers instead of a code.
 	Passkey *PasskeyCeremony
+	// Codes, with Passkey, says an authenticator app's code (or a backup
+	// code) is accepted too.
+	Codes bool
 }
 
 func (e *Error) Error() string { return e.Wire.Message }

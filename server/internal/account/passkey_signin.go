@@ -100,7 +100,7 @@ func (s *Service) askSecondFactor(ctx context.Context, a *store.Account) error {
 		msg = "Confirm with your passkey, or enter the 6-digit code from your authenticator app or one of your backup codes."
 	}
 	e := refuse(Unauthenticated, wire.CodeSecondFactor, "%s", msg)
-	e.Passkey = &c
+	e.Passkey, e.Codes = &c, a.TwoFactor.Enabled
 	return e
 }
 

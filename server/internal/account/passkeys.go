@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
@@ -193,22 +192,12 @@ func (s *Service) PasskeyOptions(ctx context.Context, ss store.Session, password
 	return s.saveCeremony(ctx, ceremonyAdd, a.ID, creation, sd)
 }
 
-// NormalizePasskeyName trims a passkey's name and checks it: 1 to 64
-// characters.
-func NormalizePasskeyName(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || utf8.RuneCountInString(name) > 64 {
-		return "", invalid("Name the passkey (up to 64 characters), so you can tell your passkeys apart.")
-	}
-	return name, nil
-}
-
 // AddPasskey finishes adding a passkey named name with the browser's
 // answer to the ceremony PasskeyOptions started.
 func (s *Service) AddPasskey(ctx context.Context, ss store.Session, name string, ans PasskeyAnswer) (model.Passkey, error) {
-	name, err := NormalizePasskeyName(name)
+	name, err := model.NormalizePasskeyName(name)
 	if err != nil {
-		return model.Passkey{}, err
+		return model.Passkey{}, invalid("%s", err)
 	}
 	parsed, err := protocol.ParseCredentialCreationResponseBytes(ans.Credential)
 	if err != nil {
@@ -260,9 +249,9 @@ func (s *Service) AddPasskey(ctx context.Context, ss store.Session, name string,
 
 // RenamePasskey renames one of the account's passkeys.
 func (s *Service) RenamePasskey(ctx context.Context, ss store.Session, id, name string) error {
-	name, err := NormalizePasskeyName(name)
+	name, err := model.NormalizePasskeyName(name)
 	if err != nil {
-		return err
+		return invalid("%s", err)
 	}
 	return s.change(ctx, func(tx txn) error {
 		a, err := tx.Account(ss.AccountID)

@@ -77,7 +77,13 @@ func startServerWithPanel(t testing.TB, panel string) *testServer {
 // startServerTuned starts a server whose configuration tune adjusts.
 func startServerTuned(t testing.TB, panel string, tune func(*node.Config)) *testServer {
 	t.Helper()
-	ts := &testServer{t: t, dir: t.TempDir(), addr: "127.0.0.1:0", clock: newClock(), panel: panel, inbox: startInbox(t), token: "test-service-token-0123456789abcdef", tune: tune}
+	return startServerAt(t, "127.0.0.1:0", panel, tune)
+}
+
+// startServerAt starts a server listening on addr.
+func startServerAt(t testing.TB, addr, panel string, tune func(*node.Config)) *testServer {
+	t.Helper()
+	ts := &testServer{t: t, dir: t.TempDir(), addr: addr, clock: newClock(), panel: panel, inbox: startInbox(t), token: "test-service-token-0123456789abcdef", tune: tune}
 	ts.start()
 	t.Cleanup(ts.stop)
 	return ts

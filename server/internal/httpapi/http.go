@@ -77,7 +77,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, what string, err e
 		status = http.StatusBadRequest
 	}
 	if e.Passkey != nil {
-		writeJSON(w, status, map[string]any{"error": e.Wire, "passkey": e.Passkey})
+		writeJSON(w, status, map[string]any{"error": e.Wire, "passkey": e.Passkey, "codes": e.Codes})
 		return
 	}
 	if e.Blocking != nil {
