@@ -85,7 +85,8 @@ func cloneBack(t *testing.T, ctx context.Context, id webauthn.AuthenticatorID) {
 
 // Passkeys in the panel, in Chromium with a virtual authenticator against
 // the real server: add one (the password asked again), rename it, sign in
-// with it alone, use it as the second factor after the password, see a
+// with it alone, use it as the second factor after the password and on
+// the password-reset page, see a
 // copy refused (its signature counter going back), remove it after the
 // warning that it was the only second factor; and from another origin the
 // browser refuses to use it.
@@ -138,20 +139,35 @@ func TestPanelPasskeys(t *testing.T) {
 		textIs("status", "Online"),
 	)
 
+	// The reset page asks for the passkey too.
+	link := resetLink(t, ts, "panel-keys@example.com", 1)
+	const newPassword = "fresh lantern key 81?"
+	within(t, ctx, "reset the password with the passkey",
+		chromedp.Navigate(base+"/reset#token="+link),
+		chromedp.WaitVisible(`#reset-form`),
+		chromedp.SendKeys(`#new-password`, newPassword),
+		chromedp.SendKeys(`#confirm-password`, newPassword),
+		chromedp.Click(`#reset-submit`),
+		visible("reset-passkey"),
+		poll(`document.getElementById("code-row").hidden`),
+		chromedp.Click(`#reset-passkey`),
+		visible("reset-done"),
+	)
+
 	cloneBack(t, ctx, auth)
 	within(t, ctx, "a copy of the passkey is refused",
-		chromedp.Click(`#signout`),
+		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(`#auth-form`),
 		chromedp.Click(`#auth-passkey`),
 		poll(`document.getElementById("auth-error").textContent.includes("copy of it may exist")`),
 	)
 	within(t, ctx, "remove it after the warning",
-		panelSignIn(base, "panel-keys@example.com", goodPassword), // a flagged passkey is no second factor
+		panelSignIn(base, "panel-keys@example.com", newPassword), // a flagged passkey is no second factor
 		screen("security"),
 		poll(`document.querySelector("#pk-list li.suspect") !== null`),
 		chromedp.Click(`#pk-remove-0`),
 		poll(`document.getElementById("pk-confirm-text").textContent.includes("only second factor")`),
-		chromedp.SendKeys(`#pk-password`, goodPassword),
+		chromedp.SendKeys(`#pk-password`, newPassword),
 		chromedp.Click(`#pk-confirm-remove`),
 		textIs("pk-none", "No passkeys yet."),
 		poll(`document.querySelector('#activity li[data-kind="passkey_removed"]') !== null`),
