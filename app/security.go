@@ -21,6 +21,7 @@ type securityScreen struct {
 	keychain *widget.Label // the token is not in the OS keychain
 	password *passwordCard
 	twoF     *twoFactorCard
+	passkeys *passkeysCard
 	activity *widget.Label
 }
 
@@ -32,6 +33,7 @@ func newSecurityScreen(u *UI) *securityScreen {
 	s.keychain.Hidden = true
 	s.password = newPasswordCard(u)
 	s.twoF = newTwoFactorCard(u)
+	s.passkeys = newPasskeysCard(u)
 	s.activity = widget.NewLabel("")
 	s.activity.Wrapping = fyne.TextWrapWord
 	s.content = container.NewVScroll(container.NewVBox(
@@ -39,6 +41,7 @@ func newSecurityScreen(u *UI) *securityScreen {
 		s.keychain,
 		s.password.card,
 		s.twoF.card,
+		s.passkeys.card,
 		u.sessions.content,
 		widget.NewCard("Security activity", core.TextActivityHint, s.activity),
 	))
@@ -51,6 +54,7 @@ func (s *securityScreen) render(snap core.Snapshot) {
 	s.keychain.Hidden = snap.KeychainNotice == ""
 	s.password.render(snap)
 	s.twoF.render(snap)
+	s.passkeys.render(snap)
 	s.u.sessions.render(snap)
 	var b strings.Builder
 	for _, a := range snap.View.Activity {

@@ -84,7 +84,7 @@ func (v *passkeysView) render(s core.Snapshot) {
 		}
 		items = append(items, el("li", attrs{"class": cls, "data-passkey": pk.Name},
 			el("strong", attrs{"class": "pk-name"}, txt(pk.Name)),
-			el("span", attrs{"class": "pk-summary"}, txt(" "+core.PasskeySummary(pk, fmtTime))),
+			el("span", attrs{"class": "pk-summary"}, txt(core.PasskeySummary(pk, fmtTime))),
 			el("div", attrs{"class": "pk-actions"}, input, rename, txt(" "), remove)))
 	}
 	if len(items) == 0 {
