@@ -133,8 +133,7 @@ func (s *Service) passkeySecondFactor(ctx context.Context, a *store.Account, ans
 // usedPasskey records, inside a sign-in's transaction, that cred signed
 // in: its signature counter and the time.
 func usedPasskey(a *store.Account, cred *webauthn.Credential, now time.Time) error {
-	id := passkeyID(cred.ID)
-	i := slices.IndexFunc(a.Passkeys, func(p store.Passkey) bool { return p.ID == id })
+	i := passkeyIndex(a, passkeyID(cred.ID))
 	if i < 0 || a.Passkeys[i].Suspect {
 		return errPasskeyRefused // removed or flagged meanwhile
 	}
@@ -158,7 +157,7 @@ func (s *Service) suspectPasskey(ctx context.Context, accountID string, cred *we
 		if err != nil {
 			return err
 		}
-		i := slices.IndexFunc(a.Passkeys, func(p store.Passkey) bool { return p.ID == id })
+		i := passkeyIndex(&a, id)
 		if i < 0 || a.Passkeys[i].Suspect {
 			return nil
 		}

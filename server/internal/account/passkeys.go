@@ -224,7 +224,7 @@ func (s *Service) AddPasskey(ctx context.Context, ss store.Session, name string,
 			return refuse(Invalid, wire.CodeBadCredentials, "The passkey was not accepted (%s). Try again from this site.", protocolReason(err))
 		}
 		id := passkeyID(cred.ID)
-		if slices.ContainsFunc(a.Passkeys, func(p store.Passkey) bool { return p.ID == id }) {
+		if passkeyIndex(&a, id) >= 0 {
 			return refuse(Conflict, wire.CodeConflict, "This passkey is already on your account.")
 		}
 		if len(a.Passkeys) >= model.MaxPasskeys {
@@ -253,18 +253,9 @@ func (s *Service) RenamePasskey(ctx context.Context, ss store.Session, id, name 
 	if err != nil {
 		return invalid("%s", err)
 	}
-	return s.change(ctx, func(tx txn) error {
-		a, err := tx.Account(ss.AccountID)
-		if err != nil {
-			return err
-		}
-		i := slices.IndexFunc(a.Passkeys, func(p store.Passkey) bool { return p.ID == id })
-		if i < 0 {
-			return notFound("That passkey is not on your account (it may have been removed on another device).")
-		}
-		a.Passkeys = slices.Clone(a.Passkeys)
+	return s.changePasskey(ctx, ss.AccountID, id, func(tx txn, a *store.Account, i int) error {
 		a.Passkeys[i].Name = name
-		return tx.save(&a)
+		return nil
 	})
 }
 
@@ -277,25 +268,39 @@ func (s *Service) RemovePasskey(ctx context.Context, ss store.Session, id, passw
 	}
 	defer release()
 	now := s.now()
+	return s.changePasskey(ctx, ss.AccountID, id, func(tx txn, a *store.Account, i int) error {
+		name := a.Passkeys[i].Name
+		a.Passkeys = slices.Delete(a.Passkeys, i, i+1)
+		if err := tx.AddActivity(a, model.ActPasskeyRemoved, fmt.Sprintf("Passkey “%s” removed from %s.", name, ss.Device), now); err != nil {
+			return err
+		}
+		return s.queueMail(tx, a.Email, "passkey-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(now), "Added": false, "Passkey": name})
+	})
+}
+
+// changePasskey runs fn on the account's passkey id (its index i in a
+// copy of the list fn may change) and saves the account.
+func (s *Service) changePasskey(ctx context.Context, accountID, id string, fn func(tx txn, a *store.Account, i int) error) error {
 	return s.change(ctx, func(tx txn) error {
-		a, err := tx.Account(ss.AccountID)
+		a, err := tx.Account(accountID)
 		if err != nil {
 			return err
 		}
-		i := slices.IndexFunc(a.Passkeys, func(p store.Passkey) bool { return p.ID == id })
+		i := passkeyIndex(&a, id)
 		if i < 0 {
 			return notFound("That passkey is not on your account (it may have been removed on another device).")
 		}
-		name := a.Passkeys[i].Name
-		a.Passkeys = slices.Delete(slices.Clone(a.Passkeys), i, i+1)
-		if err := tx.AddActivity(&a, model.ActPasskeyRemoved, fmt.Sprintf("Passkey “%s” removed from %s.", name, ss.Device), now); err != nil {
-			return err
-		}
-		if err := s.queueMail(tx, a.Email, "passkey-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(now), "Added": false, "Passkey": name}); err != nil {
+		a.Passkeys = slices.Clone(a.Passkeys)
+		if err := fn(tx, &a, i); err != nil {
 			return err
 		}
 		return tx.save(&a)
 	})
+}
+
+// passkeyIndex is the index of the account's passkey id, or -1.
+func passkeyIndex(a *store.Account, id string) int {
+	return slices.IndexFunc(a.Passkeys, func(p store.Passkey) bool { return p.ID == id })
 }
 
 // protocolReason is what a refused WebAuthn answer tells the user.
