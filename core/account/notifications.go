@@ -14,6 +14,10 @@ const (
 	NotifSecurityAlert     = "security_alert"
 )
 
+// NotifDataExport announces that "download my data" is ready: in-app only,
+// not one of the types whose email can be set.
+const NotifDataExport = "data_export"
+
 // NotificationType describes one kind of notification.
 type NotificationType struct {
 	ID      string

@@ -28,6 +28,19 @@ type View struct {
 	// Alerts are the security alerts no device has answered yet, oldest
 	// first.
 	Alerts []Alert `json:"alerts,omitempty"`
+	// Export is the last "download my data" request, while it is being
+	// prepared or can be downloaded.
+	Export *Export `json:"export,omitempty"`
+}
+
+// Export is a "download my data" archive: being prepared (Ready zero) or
+// ready to download until Expires.
+type Export struct {
+	ID        string    `json:"id"`
+	Requested time.Time `json:"requested"`
+	Ready     time.Time `json:"ready,omitzero"`
+	Expires   time.Time `json:"expires,omitzero"`
+	Size      int       `json:"size,omitempty"`
 }
 
 // Alert is a "Was this you?" about a sign-in from a new device, until one
@@ -154,6 +167,10 @@ func (v View) Clone() View {
 	c := v
 	c.Sessions = slices.Clone(v.Sessions)
 	c.Passkeys = slices.Clone(v.Passkeys)
+	if v.Export != nil {
+		e := *v.Export
+		c.Export = &e
+	}
 	c.Activity = slices.Clone(v.Activity)
 	c.Inbox = slices.Clone(v.Inbox)
 	c.Alerts = slices.Clone(v.Alerts)

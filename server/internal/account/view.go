@@ -54,6 +54,10 @@ func buildView(tx store.Tx, a store.Account, now time.Time) (model.View, error) 
 		})
 	}
 	v.TwoFactor = model.TwoFactor{Enabled: a.TwoFactor.Enabled, BackupCodesLeft: len(a.TwoFactor.BackupCodes)}
+	if e := a.Export; e != nil && (e.Ready.IsZero() || now.Before(e.Expires)) {
+		x := exportView(e)
+		v.Export = &x
+	}
 	for _, p := range a.Passkeys {
 		v.Passkeys = append(v.Passkeys, model.Passkey{ID: p.ID, Name: p.Name, Created: p.Created, LastUsed: p.LastUsed, Suspect: p.Suspect})
 	}

@@ -126,6 +126,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/invitations/accept", s.authed(s.acceptInvitation))
 	mux.HandleFunc("GET /v1/account/deletion", s.authed(s.deletionPreview))
 	mux.HandleFunc("POST /v1/account/delete", s.authed(s.deleteAccount))
+	mux.HandleFunc("POST /v1/account/export", s.authed(s.requestExport))
+	mux.HandleFunc("GET /v1/account/export/{id}", s.authed(s.downloadExport))
 	mux.HandleFunc("GET /v1/sync", s.authed(s.cfg.Sockets.ServeSocket))
 	notFound := func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, errNotFound("No such API endpoint: %s %s.", r.Method, r.URL.Path))

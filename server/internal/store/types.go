@@ -69,6 +69,18 @@ type Account struct {
 	// Alerts are the security alerts not yet answered, oldest first (at
 	// most MaxOpenAlerts): answered on any device, gone from all.
 	Alerts []OpenAlert `json:"alerts,omitempty"`
+	// Export is the last "download my data" request: the archive itself
+	// is a Token of kind "export" under the hash of its id.
+	Export *Export `json:"export,omitempty"`
+}
+
+// Export is a prepared (or preparing) archive of an account's data.
+type Export struct {
+	ID        string    `json:"id"`
+	Requested time.Time `json:"requested"`
+	Ready     time.Time `json:"ready,omitzero"`
+	Expires   time.Time `json:"expires,omitzero"`
+	Size      int       `json:"size,omitempty"`
 }
 
 // MaxOpenAlerts bounds an account's unanswered alerts; the oldest go.
