@@ -22,10 +22,11 @@ type dangerScreen struct {
 	del      *widget.Button
 	errText  *widget.Label
 	blocked  *fyne.Container
+	export   *exportCard
 }
 
 func newDangerScreen(u *UI) *dangerScreen {
-	d := &dangerScreen{u: u, blocked: container.NewVBox()}
+	d := &dangerScreen{u: u, blocked: container.NewVBox(), export: newExportCard(u)}
 	d.summary = widget.NewLabel(core.TextDeletionPermanent)
 	d.summary.Wrapping = fyne.TextWrapWord
 	d.load = widget.NewButton(core.TextShowDeletion, d.doPreview)
@@ -38,12 +39,13 @@ func newDangerScreen(u *UI) *dangerScreen {
 	d.del = widget.NewButton(core.TextDeleteAccount, d.doDelete)
 	d.del.Importance = widget.DangerImportance
 	d.errText = errorLabel()
-	d.content = container.NewVScroll(widget.NewCard("Danger Zone", "Delete your DialNexa account",
-		container.NewVBox(d.summary, d.load, d.email, d.password, d.code, d.errText, d.blocked, d.del)))
+	d.content = container.NewVScroll(container.NewVBox(d.export.card, widget.NewCard("Danger Zone", "Delete your DialNexa account",
+		container.NewVBox(d.summary, d.load, d.email, d.password, d.code, d.errText, d.blocked, d.del))))
 	return d
 }
 
 func (d *dangerScreen) render(s core.Snapshot) {
+	d.export.render(s)
 	d.code.Hidden = !s.View.TwoFactor.Enabled
 	for _, b := range []*widget.Button{d.del, d.load} {
 		if s.Online() {

@@ -21,6 +21,7 @@ const (
 	TextTwoFactorOff        = "Off. Strongly recommended for every account."
 	TextYourPassword        = "Your password"
 	TextAddPasskeyInBrowser = "To add one, open the Security screen of the DialNexa panel in your browser: the passkey is made there, with your computer's or phone's authenticator."
+	TextExportHint          = "Take your data with you: a zip with everything your account holds (profile, notification settings and inbox, sessions, security activity, workspaces, and what other DialNexa services reported) as data.json, and a readable summary. Large accounts take a moment; it appears in the bell when it is ready."
 	TextPasskeysHint        = "A passkey signs you in with your fingerprint, face or screen lock instead of your password, and confirms a password sign-in as the second factor. It works only on this site, so it cannot be phished."
 	TextCodeOrBackup        = "2FA code or backup code"
 	BackupCodesFileName     = "dialnexa-backup-codes.txt"

@@ -29,7 +29,11 @@ go build -o build/dialnexa-server ./server
 
 # -dev: the mail files' log lines carry their links (reset links included),
 # so a local run needs no mail server.
-build/dialnexa-server -dev -addr "$addr" -data "${DIALNEXA_DATA:-data}" -panel build/panel &
+# Passkeys need a domain name for the server (never an IP address): on
+# this machine the panel is at localhost.
+origin=${DIALNEXA_PUBLIC_ORIGIN:-http://localhost:${addr##*:}}
+case $addr in 127.*|localhost:*) ;; *) origin=${DIALNEXA_PUBLIC_ORIGIN:-http://$addr} ;; esac
+build/dialnexa-server -dev -addr "$addr" -public-origin "$origin" -data "${DIALNEXA_DATA:-data}" -panel build/panel &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
 ready=""
@@ -49,7 +53,7 @@ if [ -z "$ready" ]; then
   echo "run: the server on $addr did not answer within 10 seconds" >&2
   exit 1
 fi
-echo "run: the browser panel is at http://$addr/"
+echo "run: the browser panel is at $origin/"
 
 if [ -n "$display" ]; then
   echo "run: opening the desktop app (close its window to stop everything)"

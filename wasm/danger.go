@@ -10,11 +10,14 @@ import (
 	"github.com/dialnexa/account/core"
 )
 
-// dangerView is Settings → Account → Danger Zone: delete the account.
+// dangerView is Settings → Account → Danger Zone: download my data, then
+// delete the account.
 type dangerView struct {
 	p                                      *panel
 	root, summary, previewBtn, email, pw   js.Value
 	codeRow, code, del, err, blocked, list js.Value
+	exportPw, exportPwBox, exportBtn       js.Value
+	exportStatus, exportLink, exportErr    js.Value
 }
 
 func newDangerView(p *panel) *dangerView {
@@ -31,14 +34,35 @@ func newDangerView(p *panel) *dangerView {
 	form := el("form", attrs{"id": "danger-form", "novalidate": ""},
 		el("label", nil, txt(core.TextTypeEmail), v.email),
 		el("label", nil, txt(core.TextYourPassword), v.pw), v.codeRow, v.err, v.list, v.del)
+	v.exportPw = el("input", attrs{"id": "export-password", "type": "password", "autocomplete": "current-password"})
+	v.exportPwBox = el("label", nil, txt(core.TextYourPassword), v.exportPw)
+	v.exportBtn = el("button", attrs{"id": "export-request", "type": "button"}, txt("Prepare my data"))
+	v.exportStatus = el("p", attrs{"id": "export-status", "role": "status"})
+	v.exportLink = el("a", attrs{"id": "export-download", "class": "button", "download": core.ExportFileName}, txt("Download my data"))
+	v.exportErr = el("p", attrs{"id": "export-error", "class": "error", "role": "alert"})
+	export := el("div", attrs{"id": "export"},
+		el("h3", nil, txt("Download my data")),
+		el("p", attrs{"class": "hint"}, txt(core.TextExportHint)),
+		v.exportPwBox, v.exportBtn, v.exportStatus, v.exportLink, v.exportErr)
 	v.root = el("section", attrs{"id": "danger", "class": "danger-zone", "aria-labelledby": "danger-h"},
-		el("h2", attrs{"id": "danger-h"}, txt("Danger Zone")), v.summary, v.previewBtn, form)
+		el("h2", attrs{"id": "danger-h"}, txt("Danger Zone")), export,
+		el("h3", nil, txt(core.TextDeleteAccount)), v.summary, v.previewBtn, form)
 	on(v.previewBtn, "click", v.doPreview)
+	on(v.exportBtn, "click", v.doExport)
 	on(form, "submit", v.doDelete)
 	return v
 }
 
 func (v *dangerView) render(s core.Snapshot) {
+	status, ready := core.ExportStatus(s.View.Export, fmtTime)
+	setText(v.exportStatus, status)
+	show(v.exportLink, ready)
+	if ready {
+		v.exportLink.Set("href", core.ExportPath(s.View.Export.ID))
+	}
+	show(v.exportPwBox, !v.p.c.StepUpOpen())
+	action := s.ServerAction()
+	setEnabled(v.exportBtn, action.Enabled, action.Reason)
 	show(v.codeRow, s.View.TwoFactor.Enabled)
 	setDisabled(v.del, !s.Online())
 	setDisabled(v.previewBtn, !s.Online())
@@ -82,4 +106,16 @@ func (v *dangerView) showBlocked(ws []core.BlockingWorkspace) {
 		items = append(items, el("li", nil, el("strong", nil, txt(w.Name)), txt(" ("+strconv.Itoa(w.Members)+" members) — "), a))
 	}
 	replaceChildren(v.list, items...)
+}
+
+func (v *dangerView) doExport() {
+	setText(v.exportErr, "")
+	ctx, cancel := ctx30()
+	defer cancel()
+	if err := v.p.c.RequestExport(ctx, value(v.exportPw)); err != nil {
+		setText(v.exportErr, core.UserMessage(err))
+		return
+	}
+	v.exportPw.Set("value", "")
+	v.p.refresh()
 }

@@ -33,6 +33,9 @@ var (
 // PasskeySignInOptions starts a sign-in with a passkey: the options for
 // navigator.credentials.get, for any passkey of this site (no email).
 func (s *Service) PasskeySignInOptions(ctx context.Context, o Origin) (PasskeyCeremony, error) {
+	if s.rp == nil {
+		return PasskeyCeremony{}, errNoPasskeys
+	}
 	if err := s.limit(ctx, "signin-ip", o.IP, 1, 20); err != nil {
 		return PasskeyCeremony{}, err
 	}
@@ -46,6 +49,9 @@ func (s *Service) PasskeySignInOptions(ctx context.Context, o Origin) (PasskeyCe
 // SignInWithPasskey checks a passkey's answer to the ceremony
 // PasskeySignInOptions started and starts a session for its account.
 func (s *Service) SignInWithPasskey(ctx context.Context, o Origin, req PasskeySignIn) (NewSession, error) {
+	if s.rp == nil {
+		return NewSession{}, errNoPasskeys
+	}
 	if err := s.limit(ctx, "signin-ip", o.IP, 1, 20); err != nil {
 		return NewSession{}, err
 	}
@@ -80,7 +86,7 @@ func (s *Service) SignInWithPasskey(ctx context.Context, o Origin, req PasskeySi
 // factor: it says which the account has and, with passkeys, carries a
 // ceremony for one of them.
 func (s *Service) askSecondFactor(ctx context.Context, a *store.Account) error {
-	if usablePasskeys(a) == 0 {
+	if usablePasskeys(a) == 0 || s.rp == nil {
 		return refuse(Unauthenticated, wire.CodeSecondFactor, "Enter the 6-digit code from your authenticator app, or one of your backup codes.")
 	}
 	u, err := userOf(a)
@@ -107,6 +113,9 @@ func (s *Service) askSecondFactor(ctx context.Context, a *store.Account) error {
 // passkeySecondFactor checks a passkey's answer as the second factor of a
 // password sign-in to a.
 func (s *Service) passkeySecondFactor(ctx context.Context, a *store.Account, ans PasskeyAnswer) (*webauthn.Credential, error) {
+	if s.rp == nil {
+		return nil, errNoPasskeys
+	}
 	parsed, err := protocol.ParseCredentialRequestResponseBytes(ans.Credential)
 	if err != nil {
 		return nil, invalid("The browser's answer could not be read as a passkey; try again.")

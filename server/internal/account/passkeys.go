@@ -134,6 +134,8 @@ func (s *Service) saveCeremony(ctx context.Context, kind, accountID string, opti
 	return PasskeyCeremony{ID: id, Options: opts}, err
 }
 
+var errNoPasskeys = refuse(Invalid, wire.CodeInvalidArgument, "Passkeys are not available on this server: it must be reached by a domain name (its public origin), not an IP address.")
+
 var errCeremony = refuse(Invalid, wire.CodeExpired, "That passkey request has expired or was already used; start again.")
 
 // takeCeremony reads and removes (whatever comes of it: each is used
@@ -168,6 +170,9 @@ func (s *Service) takeCeremony(ctx context.Context, id, kind, accountID string) 
 // PasskeyOptions starts adding a passkey (the password, or an open
 // step-up window): the options for navigator.credentials.create.
 func (s *Service) PasskeyOptions(ctx context.Context, ss store.Session, password string) (PasskeyCeremony, error) {
+	if s.rp == nil {
+		return PasskeyCeremony{}, errNoPasskeys
+	}
 	a, release, err := s.stepUp(ctx, ss, password)
 	if err != nil {
 		return PasskeyCeremony{}, err
@@ -195,6 +200,9 @@ func (s *Service) PasskeyOptions(ctx context.Context, ss store.Session, password
 // AddPasskey finishes adding a passkey named name with the browser's
 // answer to the ceremony PasskeyOptions started.
 func (s *Service) AddPasskey(ctx context.Context, ss store.Session, name string, ans PasskeyAnswer) (model.Passkey, error) {
+	if s.rp == nil {
+		return model.Passkey{}, errNoPasskeys
+	}
 	name, err := model.NormalizePasskeyName(name)
 	if err != nil {
 		return model.Passkey{}, invalid("%s", err)

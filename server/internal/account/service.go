@@ -123,7 +123,10 @@ func New(cfg Config) (*Service, error) {
 	}
 	var err error
 	if s.rp, err = newRelyingParty(cfg.PublicOrigin); err != nil {
-		return nil, err
+		// An address without a domain (a development server on an IP
+		// address) cannot be a WebAuthn relying party: no passkeys.
+		cfg.Log.Warn("passkeys are off: the public origin cannot be a WebAuthn relying party", "origin", cfg.PublicOrigin, "err", err)
+		s.rp = nil
 	}
 	if s.dummy, err = s.hasher.Hash(context.Background(), "dummy password for timing 1!"); err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"github.com/descope/virtualwebauthn"
 
 	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/node"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -253,5 +254,18 @@ func TestPasswordResetAsksForThePasskey(t *testing.T) {
 	}
 	if a, _ := apiSignIn(t, ts, "reset-keys@example.com", newPassword, "", "laptop"); a.code() != wire.CodeSecondFactor {
 		t.Fatalf("sign-in with the new password: %d %s, want the passkey asked for", a.status, a.body)
+	}
+}
+
+// A server reached by an IP address cannot be a WebAuthn relying party: it
+// runs, and says passkeys are not available there.
+func TestNoPasskeysOnAnIPAddress(t *testing.T) {
+	ts := startServerTuned(t, "", func(c *node.Config) { c.PublicOrigin = "http://127.0.0.1:8080" })
+	owner := apiSignUp(t, ts, "ip-keys@example.com", goodPassword, "Ip Keys", "laptop")
+	for _, path := range []string{"/v1/signin/passkey/options", "/v1/passkeys/options"} {
+		a := call(t, ts, "POST", path, owner.Token, map[string]string{"password": goodPassword})
+		if a.status != http.StatusBadRequest || !strings.Contains(a.body, "domain name") {
+			t.Errorf("%s on an IP origin: %d %s", path, a.status, a.body)
+		}
 	}
 }

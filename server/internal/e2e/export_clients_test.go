@@ -1,0 +1,64 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"github.com/chromedp/chromedp"
+
+	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/core/account"
+)
+
+// "Download my data" on the desktop Danger Zone: prepared with the
+// password, announced in the bell, saved as the zip whose data.json is the
+// account's.
+func TestDesktopDownloadMyData(t *testing.T) {
+	ts := startServer(t)
+	c := newClient(t, ts)
+	signUp(t, c, "fyne-export@example.com", "Fyne Export")
+	c.run()
+	w, ui := desktopUI(t, c)
+	var saved []byte
+	var savedAs string
+	ui.SaveFile = func(name string, data []byte) { savedAs, saved = name, data }
+	waitFor(t, "online", func() bool { ui.Refresh(); return labelWith(w, "Online") != nil })
+	selectTab(w, "Danger Zone")
+	test.Type(entry(w, core.TextYourPassword), goodPassword)
+	test.Tap(button(w, "Prepare my data"))
+	waitFor(t, "ready", func() bool {
+		ui.Refresh()
+		return labelWith(w, "Your data is ready") != nil && button(w, "Download my data") != nil
+	})
+	if in := c.Snapshot().View.Inbox; len(in) == 0 || in[0].Type != account.NotifDataExport {
+		t.Errorf("the bell does not announce the export: %+v", in)
+	}
+	writeShot(t, shotDir(t), "desktop-download-my-data.png", w.Canvas().Capture())
+	test.Tap(button(w, "Download my data"))
+	waitFor(t, "saved", func() bool { return saved != nil })
+	if savedAs != core.ExportFileName || !strings.Contains(string(archiveFile(t, saved, "data.json")), "fyne-export@example.com") {
+		t.Fatalf("saved %q: not the account's archive", savedAs)
+	}
+}
+
+// "Download my data" on the panel's Danger Zone: prepared with the
+// password, then a link that downloads the zip with the session's cookie.
+func TestPanelDownloadMyData(t *testing.T) {
+	ts := startServerWithPanel(t, builtPanel(t))
+	apiSignUp(t, ts, "panel-export@example.com", goodPassword, "Panel Export", "laptop")
+	ctx := newBrowser(t)
+	within(t, ctx, "prepare the data",
+		panelSignIn(ts.url(), "panel-export@example.com", goodPassword),
+		screen("danger"),
+		chromedp.SendKeys(`#export-password`, goodPassword),
+		chromedp.Click(`#export-request`),
+		visible("export-download"),
+		poll(`document.getElementById("export-status").textContent.startsWith("Your data is ready")`),
+	)
+	saveScreenshot(t, ctx, "panel-download-my-data.png")
+	kind, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.getElementById("export-download").href).then(r => r.status + " " + r.headers.get("content-type") + " " + r.headers.get("content-disposition"))`, chromedp.EvalAwaitPromise))
+	if err != nil || !strings.HasPrefix(kind, "200 application/zip attachment") {
+		t.Fatalf("the download link gives %q (%v)", kind, err)
+	}
+}
