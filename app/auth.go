@@ -37,6 +37,7 @@ type authScreen struct {
 	mode     authMode
 	needCode bool
 	busy     bool
+	browser  *browserSignIn
 	// The fields with their labels above them.
 	emailField, nameField, passwordField, confirmField, codeField fyne.CanvasObject
 }
@@ -83,6 +84,7 @@ func newAuthScreen(u *UI) *authScreen {
 	a.passwordField = labelled("Password", a.password)
 	a.confirmField = labelled("Confirm password", a.confirm)
 	a.codeField = labelled("Two-factor code", a.code)
+	a.browser = newBrowserSignIn(a)
 	a.form = container.NewVBox()
 	a.content = container.New(columnLayout{maxWidth: 440}, a.form)
 	a.layout()
@@ -121,7 +123,7 @@ func (a *authScreen) layout() {
 		if a.needCode {
 			objs = append(objs, a.codeField)
 		}
-		objs = append(objs, a.errLabel, a.submit, a.forgot, a.toggle)
+		objs = append(objs, a.errLabel, a.submit, a.browser.button, a.browser.box, a.forgot, a.toggle)
 	}
 	a.form.Objects = objs
 	a.form.Refresh()

@@ -25,7 +25,7 @@ func newExportCard(u *UI) *exportCard {
 	hint := widget.NewLabel(core.TextExportHint)
 	hint.Wrapping = fyne.TextWrapWord
 	e.password = widget.NewPasswordEntry()
-	e.password.SetPlaceHolder(core.TextYourPassword)
+	e.password.SetPlaceHolder(core.TextExportPassword)
 	e.prepare = widget.NewButton("Prepare my data", e.doPrepare)
 	e.download = widget.NewButton("Download my data", e.doDownload)
 	e.download.Importance = widget.HighImportance

@@ -34,6 +34,8 @@ type Controller interface {
 	StepUpOpen() bool
 	DisableTwoFactor(ctx context.Context, password, code string) error
 	RegenerateBackupCodes(ctx context.Context, password, code string) ([]string, error)
+	StartBrowserSignIn(ctx context.Context) (core.BrowserSignIn, error)
+	FinishBrowserSignIn(ctx context.Context, b core.BrowserSignIn) error
 	RequestExport(ctx context.Context, password string) error
 	DownloadExport(ctx context.Context, id string) ([]byte, error)
 	RenamePasskey(ctx context.Context, id, name string) error

@@ -250,22 +250,33 @@ type sessionResponse struct {
 }
 
 func (c *Client) startSession(ctx context.Context, path string, req map[string]any) error {
+	c.describeDevice(req)
+	var resp sessionResponse
+	if err := c.call(ctx, "POST", path, "", req, &resp); err != nil {
+		return err
+	}
+	email, _ := req["email"].(string)
+	return c.adoptSession(resp, email)
+}
+
+// describeDevice adds this device's id and, on the desktop, what it is
+// and that the token is wanted in the answer.
+func (c *Client) describeDevice(req map[string]any) {
 	req["deviceId"] = c.replica.Meta().DeviceID
 	if c.cfg.Desktop {
 		req["bearer"] = true
 		req["device"] = map[string]string{"kind": "desktop", "os": runtime.GOOS, "name": c.cfg.DeviceName}
 	}
-	var resp sessionResponse
-	if err := c.call(ctx, "POST", path, "", req, &resp); err != nil {
-		return err
-	}
+}
+
+// adoptSession makes a session the server started this device's.
+func (c *Client) adoptSession(resp sessionResponse, email string) error {
 	if c.replica.Meta().AccountID != resp.AccountID {
 		// Another account's cache must not show through.
 		if err := c.replica.Wipe(""); err != nil {
 			return err
 		}
 	}
-	email, _ := req["email"].(string)
 	email, _ = account.NormalizeEmail(email)
 	err := c.replica.UpdateMeta(func(m *Meta) error {
 		if m.AccountID != "" && m.AccountID != resp.AccountID {

@@ -35,7 +35,7 @@ func newDangerView(p *panel) *dangerView {
 		el("label", nil, txt(core.TextTypeEmail), v.email),
 		el("label", nil, txt(core.TextYourPassword), v.pw), v.codeRow, v.err, v.list, v.del)
 	v.exportPw = el("input", attrs{"id": "export-password", "type": "password", "autocomplete": "current-password"})
-	v.exportPwBox = el("label", nil, txt(core.TextYourPassword), v.exportPw)
+	v.exportPwBox = el("label", nil, txt(core.TextExportPassword), v.exportPw)
 	v.exportBtn = el("button", attrs{"id": "export-request", "type": "button"}, txt("Prepare my data"))
 	v.exportStatus = el("p", attrs{"id": "export-status", "role": "status"})
 	v.exportLink = el("a", attrs{"id": "export-download", "class": "button", "download": core.ExportFileName}, txt("Download my data"))

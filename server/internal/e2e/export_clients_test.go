@@ -25,7 +25,7 @@ func TestDesktopDownloadMyData(t *testing.T) {
 	ui.SaveFile = func(name string, data []byte) { savedAs, saved = name, data }
 	waitFor(t, "online", func() bool { ui.Refresh(); return labelWith(w, "Online") != nil })
 	selectTab(w, "Danger Zone")
-	test.Type(entry(w, core.TextYourPassword), goodPassword)
+	test.Type(entry(w, core.TextExportPassword), goodPassword)
 	test.Tap(button(w, "Prepare my data"))
 	waitFor(t, "ready", func() bool {
 		ui.Refresh()

@@ -1,0 +1,227 @@
+package account
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/auth"
+	"github.com/dialnexa/account/server/internal/device"
+	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/wire"
+)
+
+// A desktop app signs in through the browser (for passkeys), in the manner
+// of OAuth's device flow: it asks for a request and gets a secret to poll
+// with and a short code; the user opens the panel's /link page with the
+// code, signs in there and approves; the app's next poll gets a session of
+// its own. The code is shown in both places so the user can check they
+// match.
+
+// browserRequestLifetime is how long a request waits for the browser.
+const browserRequestLifetime = 10 * time.Minute
+
+const (
+	tokenBrowserRequest = "browser-signin"      // under the hash of the app's secret
+	tokenBrowserCode    = "browser-signin-code" // under the hash of "code:" + the code
+)
+
+// codeAlphabet has no letters that read alike (0/O, 1/I/L, 5/S, 8/B).
+const codeAlphabet = "ACDEFGHJKMNPQRTUVWXYZ2345679"
+
+// BrowserRequest is a desktop app's request to sign in through the
+// browser: the secret it polls with (shown to nobody else), the code the
+// user checks, and until when.
+type BrowserRequest struct {
+	Secret  string    `json:"request"`
+	Code    string    `json:"code"`
+	Expires time.Time `json:"expires"`
+}
+
+// browserState is a request as stored.
+type browserState struct {
+	Code      string      `json:"code"`
+	DeviceID  string      `json:"deviceId"`
+	Device    device.Info `json:"device"`
+	IP        string      `json:"ip"`
+	UserAgent string      `json:"userAgent"`
+	// Approved names the account that approved it; Denied, that it was
+	// refused.
+	Approved string `json:"approved,omitempty"`
+	Denied   bool   `json:"denied,omitempty"`
+}
+
+// BrowserApproval is what the approving page shows about a request.
+type BrowserApproval struct {
+	Code     string    `json:"code"`
+	Device   string    `json:"device"`
+	Location string    `json:"location"`
+	Address  string    `json:"address"`
+	Expires  time.Time `json:"expires"`
+}
+
+// newUserCode returns a code like "KXQ7-MWTD" (about 38 bits).
+func newUserCode(r io.Reader) (string, error) {
+	b := make([]byte, 8)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return "", err
+	}
+	var sb strings.Builder
+	for i, c := range b {
+		if i == 4 {
+			sb.WriteByte('-')
+		}
+		sb.WriteByte(codeAlphabet[int(c)%len(codeAlphabet)])
+	}
+	return sb.String(), nil
+}
+
+// normalizeCode accepts a code as the user may type it.
+func normalizeCode(code string) string {
+	code = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(code), " ", ""))
+	if len(code) == 8 && !strings.Contains(code, "-") {
+		code = code[:4] + "-" + code[4:]
+	}
+	return code
+}
+
+// StartBrowserSignIn opens a request for a desktop app to sign in through
+// the browser.
+func (s *Service) StartBrowserSignIn(ctx context.Context, o Origin, deviceID string, info device.Info) (BrowserRequest, error) {
+	if err := s.limit(ctx, "signin-ip", o.IP, 1, 20); err != nil {
+		return BrowserRequest{}, err
+	}
+	secret, err := auth.NewToken(s.rand)
+	if err != nil {
+		return BrowserRequest{}, err
+	}
+	code, err := newUserCode(s.rand)
+	if err != nil {
+		return BrowserRequest{}, err
+	}
+	state, err := json.Marshal(browserState{Code: code, DeviceID: deviceID, Device: info, IP: o.IP, UserAgent: o.UserAgent})
+	if err != nil {
+		return BrowserRequest{}, err
+	}
+	expires := s.now().Add(browserRequestLifetime)
+	h := auth.HashToken(secret)
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		if err := tx.PutToken(h, store.Token{Kind: tokenBrowserRequest, Expires: expires, Data: string(state)}); err != nil {
+			return err
+		}
+		return tx.PutToken(auth.HashToken("code:"+code), store.Token{Kind: tokenBrowserCode, Expires: expires, Data: h})
+	})
+	return BrowserRequest{Secret: secret, Code: code, Expires: expires}, err
+}
+
+var errNoRequest = refuse(NotFound, wire.CodeExpired, "There is no sign-in request with this code, or it has expired. Start again in the DialNexa app.")
+
+// browserRequest reads the request the code names, inside tx.
+func (s *Service) browserRequest(tx store.Tx, code string) (string, store.Token, browserState, error) {
+	c, err := liveToken(tx, auth.HashToken("code:"+normalizeCode(code)), tokenBrowserCode, s.now())
+	if err != nil {
+		return "", store.Token{}, browserState{}, errNoRequest
+	}
+	t, err := liveToken(tx, c.Data, tokenBrowserRequest, s.now())
+	if err != nil {
+		return "", store.Token{}, browserState{}, errNoRequest
+	}
+	var st browserState
+	err = json.Unmarshal([]byte(t.Data), &st)
+	return c.Data, t, st, err
+}
+
+// BrowserRequestFor describes the request with code to the signed-in
+// user who is asked to approve it.
+func (s *Service) BrowserRequestFor(ctx context.Context, ss store.Session, code string) (BrowserApproval, error) {
+	var out BrowserApproval
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		_, t, st, err := s.browserRequest(tx, code)
+		if err != nil {
+			return err
+		}
+		if st.Approved != "" || st.Denied {
+			return errNoRequest
+		}
+		_, desc := device.Describe(st.UserAgent, st.Device)
+		out = BrowserApproval{Code: st.Code, Device: desc, Location: s.geo.Locate(st.IP), Address: device.MaskAddress(st.IP), Expires: t.Expires}
+		return nil
+	})
+	return out, err
+}
+
+// AnswerBrowserRequest approves (or denies) the request with code for the
+// caller's account. Approving needs a session signed in or stepped up in
+// the last few minutes, or the password.
+func (s *Service) AnswerBrowserRequest(ctx context.Context, ss store.Session, code, password string, approve bool) error {
+	if approve && s.now().Sub(ss.Created) > model.StepUpWindow {
+		_, release, err := s.stepUp(ctx, ss, password)
+		if err != nil {
+			return err
+		}
+		release()
+	}
+	return s.store.Update(ctx, func(tx store.Tx) error {
+		h, t, st, err := s.browserRequest(tx, code)
+		if err != nil {
+			return err
+		}
+		if st.Approved != "" || st.Denied {
+			return errNoRequest
+		}
+		if approve {
+			st.Approved = ss.AccountID
+		} else {
+			st.Denied = true
+		}
+		b, err := json.Marshal(st)
+		if err != nil {
+			return err
+		}
+		t.Data = string(b)
+		return tx.PutToken(h, t)
+	})
+}
+
+// Pending is the answer to a poll while the user has not answered.
+var errPending = refuse(Conflict, wire.CodeConflict, "Waiting for you to approve the sign-in in the browser.")
+
+// PollBrowserSignIn returns the app's new session once the request is
+// approved (once: the request is then gone), errPending before, and a
+// refusal when it was denied or has expired.
+func (s *Service) PollBrowserSignIn(ctx context.Context, secret string) (NewSession, error) {
+	h := auth.HashToken(strings.TrimSpace(secret))
+	var st browserState
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		t, err := liveToken(tx, h, tokenBrowserRequest, s.now())
+		if err != nil {
+			return errNoRequest
+		}
+		if err := json.Unmarshal([]byte(t.Data), &st); err != nil {
+			return err
+		}
+		if st.Approved == "" && !st.Denied {
+			return errPending
+		}
+		if err := tx.DeleteToken(h); err != nil {
+			return err
+		}
+		return tx.DeleteToken(auth.HashToken("code:" + st.Code))
+	})
+	if err != nil {
+		return NewSession{}, err
+	}
+	if st.Denied {
+		return NewSession{}, refuse(Forbidden, wire.CodeBadCredentials, "The sign-in was denied in the browser.")
+	}
+	o := Origin{IP: st.IP, UserAgent: st.UserAgent}
+	ns, err := s.startSession(ctx, o, st.Approved, newSession{device: st.Device, deviceID: st.DeviceID})
+	if err != nil {
+		return NewSession{}, fmt.Errorf("start the app's session: %w", err)
+	}
+	return ns, nil
+}
