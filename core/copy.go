@@ -15,7 +15,7 @@ const (
 
 	TextSecurityOffline      = "You are offline. Security settings need a connection to DialNexa; they will be available when you are back online."
 	TextPasswordHint         = "Your other devices stay signed in unless you choose otherwise."
-	TextActivityHint         = "Sign-ins, new devices, password and two-factor changes, newest first."
+	TextActivityHint         = "Sign-ins, new devices, password, two-factor and passkey changes, newest first."
 	TextRevokeOthers         = "Revoke all other sessions"
 	TextTwoFactorOn          = "On. Sign-in asks for a code from your authenticator app."
 	TextTwoFactorOff         = "Off. Strongly recommended for every account."
