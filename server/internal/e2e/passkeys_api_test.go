@@ -1,6 +1,10 @@
 package e2e
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -35,10 +39,35 @@ type softKey struct {
 func newSoftKey(accountID string) *softKey {
 	k := &softKey{
 		auth: virtualwebauthn.NewAuthenticatorWithOptions(virtualwebauthn.AuthenticatorOptions{UserHandle: []byte(accountID)}),
-		cred: virtualwebauthn.NewCredential(virtualwebauthn.KeyTypeEC2),
+		cred: virtualwebauthn.NewCredentialWithImportedKey(virtualwebauthn.KeyTypeEC2, fullLengthP256Key()),
 	}
 	k.auth.AddCredential(k.cred)
 	return k
+}
+
+// fullLengthP256Key returns a new P-256 key (PKCS #8) whose coordinates
+// both take 32 bytes: the software authenticator writes them without
+// their leading zero bytes (one key in 128 has one), which a correct
+// relying party refuses as malformed.
+func fullLengthP256Key() []byte {
+	for {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			panic(err)
+		}
+		point, err := k.PublicKey.Bytes() // 0x04, X, Y: 32 bytes each
+		if err != nil {
+			panic(err)
+		}
+		if point[1] == 0 || point[33] == 0 {
+			continue
+		}
+		der, err := x509.MarshalPKCS8PrivateKey(k)
+		if err != nil {
+			panic(err)
+		}
+		return der
+	}
 }
 
 // register answers an add-passkey ceremony from site.
