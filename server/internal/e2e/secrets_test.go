@@ -50,7 +50,7 @@ func (s *secretScan) add(v, what string) {
 // secretKeys are the JSON members that carry secrets in requests and
 // answers.
 var secretKeys = map[string]bool{"password": true, "currentPassword": true, "newPassword": true, "code": true,
-	"token": true, "secret": true, "uri": true, "backupCodes": true}
+	"token": true, "secret": true, "uri": true, "backupCodes": true, "request": true, "ceremony": true}
 
 // addJSON records the secrets in a JSON document.
 func (s *secretScan) addJSON(b []byte) {
