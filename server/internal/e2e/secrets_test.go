@@ -165,6 +165,14 @@ var longDigits = regexp.MustCompile(`\d{8,}`)
 func (s *secretScan) check() (found []string, lines, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// A short secret (a 6-digit code) counts only as a word of its own: in
+	// a longer identifier (a hex account id holding "123456") it is chance.
+	word := map[string]*regexp.Regexp{}
+	for secret := range s.secrets {
+		if len(secret) < 12 {
+			word[secret] = regexp.MustCompile(`(^|[^A-Za-z0-9])` + regexp.QuoteMeta(secret) + `([^A-Za-z0-9]|$)`)
+		}
+	}
 	sc := bufio.NewScanner(bytes.NewReader(s.logs.Bytes()))
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	for sc.Scan() {
@@ -181,7 +189,7 @@ func (s *secretScan) check() (found []string, lines, n int) {
 		}
 		line = longDigits.ReplaceAllString(line, "#")
 		for secret, what := range s.secrets {
-			if strings.Contains(line, secret) {
+			if strings.Contains(line, secret) && (word[secret] == nil || word[secret].MatchString(line)) {
 				msg := line
 				if i := strings.Index(msg, "msg="); i >= 0 {
 					msg = msg[i:min(len(msg), i+60)]
@@ -194,7 +202,8 @@ func (s *secretScan) check() (found []string, lines, n int) {
 }
 
 // The scan finds a secret written at any level, and ignores digits of
-// timestamps, durations and temporary directories.
+// timestamps, durations and temporary directories, and a code inside a
+// longer identifier.
 func TestSecretScanFindsASecret(t *testing.T) {
 	s := newSecretScan()
 	s.addJSON([]byte(`{"email":"a@example.com","password":"violet kettle 42?","code":"123456","backupCodes":["abcd-efgh-ij"]}`))
@@ -202,8 +211,9 @@ func TestSecretScanFindsASecret(t *testing.T) {
 	fmt.Fprintln(s, `{"time":"2026-11-28T12:00:00.123456Z","level":"DEBUG","msg":"x","duration":123456,"retry_in":60123456000}`)
 	fmt.Fprintln(s, `time=2026-11-28T12:00:00.123456Z level=INFO msg=request duration=1.123456ms`)
 	fmt.Fprintln(s, `time=2026-11-28T12:00:00Z level=INFO msg="DialNexa Account server ready" store=/tmp/TestConvergence3412345621/001/dialnexa.db`)
-	if found, lines, n := s.check(); len(found) != 0 || lines != 3 || n != 4 {
-		t.Fatalf("clean logs: found %q in %d lines for %d secrets; want nothing in 3 lines for 4 secrets", found, lines, n)
+	fmt.Fprintln(s, `{"time":"2026-11-28T12:00:00Z","level":"INFO","msg":"request","account":"9f3ea1234560bc7d0e1f2a3b4c5d6e7f"}`)
+	if found, lines, n := s.check(); len(found) != 0 || lines != 4 || n != 4 {
+		t.Fatalf("clean logs: found %q in %d lines for %d secrets; want nothing in 4 lines for 4 secrets", found, lines, n)
 	}
 	fmt.Fprintln(s, `{"time":"2026-11-28T12:00:00Z","level":"DEBUG","msg":"sign-in","body":"{\"password\":\"violet kettle 42?\"}"}`)
 	fmt.Fprintln(s, `time=2026-11-28T12:00:00Z level=INFO msg="mail written" link=https://x/reset#token=q1w2e3r4t5y6u7i8`)
