@@ -84,7 +84,7 @@ func (b *browserSignIn) wait(req core.BrowserSignIn) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	b.cancel = cancel
 	u := b.a.u
-	go func() {
+	u.waiting.Go(func() {
 		defer cancel()
 		err := u.c.FinishBrowserSignIn(ctx, req)
 		fyne.Do(func() {
@@ -100,7 +100,7 @@ func (b *browserSignIn) wait(req core.BrowserSignIn) {
 			}
 			u.render()
 		})
-	}()
+	})
 }
 
 // end stops waiting and shows the button again.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	gosync "sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -68,6 +69,9 @@ type UI struct {
 	c   Controller
 	// async runs blocking actions; tests make it synchronous.
 	async func(func())
+	// waiting holds the work that outlives an action (waiting for a
+	// browser sign-in to be approved); Wait waits for it.
+	waiting gosync.WaitGroup
 	// SaveFile offers data to the user as a file (backup codes). By
 	// default it shows the system's save dialog.
 	SaveFile func(name string, data []byte)
@@ -191,6 +195,10 @@ func (u *UI) SetForeground(fg bool) {
 func (u *UI) Refresh() { fyne.Do(u.render) }
 
 // ctx bounds one user action.
+// Wait returns once the work the UI started in the background (waiting
+// for a browser sign-in to be approved, denied or cancelled) has ended.
+func (u *UI) Wait() { u.waiting.Wait() }
+
 func (u *UI) ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 30*time.Second)
 }

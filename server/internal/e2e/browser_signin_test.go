@@ -73,6 +73,9 @@ func TestDesktopSignsInThroughTheBrowser(t *testing.T) {
 		visible("link-done"),
 	)
 	saveScreenshot(t, ctx, "panel-approve-app-sign-in.png")
+	// The app's wait ends on its own goroutine, which updates the screen:
+	// the test touches the screen again only after it.
+	ui.Wait()
 	c.run()
 	if !waitUntilOK(30*time.Second, func() bool { ui.Refresh(); return online(c)() }) {
 		l := find(w, func(l *widget.Label) bool { return l.Importance == widget.DangerImportance && l.Text != "" })
