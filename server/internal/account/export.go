@@ -91,10 +91,13 @@ func (s *Service) RequestExport(ctx context.Context, ss store.Session, password 
 		return model.Export{}, err
 	}
 	accountID := ss.AccountID
+	// Built by Run, which owns the service's background work; a full queue
+	// makes the request wait for room rather than start a goroutine nobody
+	// waits for.
 	select {
 	case s.jobs <- func() { s.buildExport(accountID, id) }:
-	default:
-		go s.buildExport(accountID, id) // the queue is full: still owned by the caller's request
+	case <-ctx.Done():
+		return out, ctx.Err() // a later request may replace it after exportStale
 	}
 	return out, nil
 }
