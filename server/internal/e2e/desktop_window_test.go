@@ -1,38 +1,60 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
-	"fmt"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
 
-// startXvfb starts a virtual X display and returns its DISPLAY value.
+// startXvfb starts a virtual X display and returns its DISPLAY value. Xvfb
+// picks a free display number itself (-displayfd) and is stopped with
+// SIGTERM, so it removes its lock file and socket: a display left behind by
+// an earlier run never makes this one fail.
 func startXvfb(t *testing.T) string {
 	t.Helper()
-	for n := 90 + os.Getpid()%50; n < 200; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		disp := fmt.Sprintf(":%d", n)
-		cmd := exec.Command("Xvfb", disp, "-screen", "0", "1100x760x24", "-nolisten", "tcp")
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("start Xvfb: %v", err)
-		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		waitFor(t, "Xvfb socket", func() bool {
-			_, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n))
-			return err == nil
-		})
-		return disp
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no free X display number")
-	return ""
+	defer r.Close()
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1100x760x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		t.Fatalf("start Xvfb: %v", err)
+	}
+	w.Close()
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	})
+	// Xvfb writes the display number once it accepts connections; the pipe
+	// ends without one if it fails to start.
+	line, err := bufio.NewReader(r).ReadString('\n')
+	n := strings.TrimSpace(line)
+	if _, convErr := strconv.Atoi(n); convErr != nil {
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("Xvfb gave no display number (%v): %s", err, logs.String())
+	}
+	return ":" + n
 }
 
 // TestDesktopWindowUnderXvfb builds the real desktop app, opens it in a
