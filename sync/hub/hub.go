@@ -34,6 +34,10 @@ type Hub struct {
 	byAccount map[string][]*Peer
 	bySession map[string][]*Peer
 	log       *slog.Logger
+	// revocations counts the revocations applied; recent remembers the
+	// latest (see recent.go).
+	revocations uint64
+	recent      [recentLen]recent
 
 	// life guards closing and the Adds of live: no goroutine starts once
 	// CloseAll has begun waiting.
@@ -129,12 +133,21 @@ func (p *Peer) SetPatches(yes bool) { p.patches.Store(yes) }
 // Join registers conn for the account and session and starts its writer.
 // Call Leave when the connection's reader returns.
 func (h *Hub) Join(conn *transport.Conn, accountID, sessionID string) *Peer {
-	p := &Peer{AccountID: accountID, SessionID: sessionID, hub: h, conn: conn, done: make(chan struct{}), closed: make(chan struct{})}
+	p := h.newPeer(conn, accountID, sessionID)
 	h.mu.Lock()
-	add(h.byAccount, accountID, p)
-	add(h.bySession, sessionID, p)
+	h.add(p)
 	h.mu.Unlock()
 	return p
+}
+
+func (h *Hub) newPeer(conn *transport.Conn, accountID, sessionID string) *Peer {
+	return &Peer{AccountID: accountID, SessionID: sessionID, hub: h, conn: conn, done: make(chan struct{}), closed: make(chan struct{})}
+}
+
+// add registers p; h.mu is held.
+func (h *Hub) add(p *Peer) {
+	add(h.byAccount, p.AccountID, p)
+	add(h.bySession, p.SessionID, p)
 }
 
 // Leave unregisters p and stops its writer.
@@ -377,7 +390,7 @@ func (h *Hub) RevokeSession(sessionID, reason string) { h.RevokeSessionThen(sess
 // RevokeSessionThen is RevokeSession; done, if not nil, is called once the
 // sockets are closed (see SendAccountThen). It returns how many there were.
 func (h *Hub) RevokeSessionThen(sessionID, reason string, done func()) int {
-	return h.revoke(h.peers(h.bySession, sessionID), reason, done)
+	return h.revoke(h.revoked(h.bySession, sessionID, recent{session: sessionID, reason: reason}), reason, done)
 }
 
 // RevokeAccount ends every socket of the account (after deletion).
@@ -385,7 +398,16 @@ func (h *Hub) RevokeAccount(accountID, reason string) { h.RevokeAccountThen(acco
 
 // RevokeAccountThen is RevokeAccount with done as in RevokeSessionThen.
 func (h *Hub) RevokeAccountThen(accountID, reason string, done func()) int {
-	return h.revoke(h.peers(h.byAccount, accountID), reason, done)
+	return h.revoke(h.revoked(h.byAccount, accountID, recent{account: accountID, reason: reason}), reason, done)
+}
+
+// revoked remembers r and returns the peers under key, at one moment: a
+// peer joining after it finds r (JoinSince).
+func (h *Hub) revoked(m map[string][]*Peer, key string, r recent) []*Peer {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.remember(r)
+	return slices.Clone(m[key])
 }
 
 func (h *Hub) revoke(ps []*Peer, reason string, done func()) int {

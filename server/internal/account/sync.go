@@ -167,18 +167,21 @@ func bumpTeammates(tx txn, accountID string) error {
 // welcome (view, versions, last mutation id of its client id) and, to a
 // client with a cache, the events it missed, in one transaction so they
 // agree. A client that speaks patches and holds the current version gets
-// no view (nothing is built). A session that has ended gets *store.EndedError, one whose
-// account is gone store.ErrNotFound.
-func (s *Service) Welcome(ctx context.Context, ss store.Session, hello *wire.Hello) (wire.Welcome, []store.Event, error) {
+// no view (nothing is built). With checkSession the session is read again:
+// one that has ended gets *store.EndedError, one whose account is gone
+// store.ErrNotFound (as does any session whose account is gone).
+func (s *Service) Welcome(ctx context.Context, ss store.Session, hello *wire.Hello, checkSession bool) (wire.Welcome, []store.Event, error) {
 	var (
 		w      wire.Welcome
 		events []store.Event
 	)
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		// The session may have ended since the socket was upgraded (while
-		// it waited for hello).
-		if _, err := tx.SessionByToken(ss.TokenHash); err != nil {
-			return err
+		// it waited for hello), unless the caller knows it has not.
+		if checkSession {
+			if _, err := tx.SessionByToken(ss.TokenHash); err != nil {
+				return err
+			}
 		}
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {

@@ -22,7 +22,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/sync/wire"
 )
 
 // Three server processes on one PostgreSQL database, one device of the
@@ -65,6 +68,33 @@ func TestThreeNodes(t *testing.T) {
 	signIn(t, onA2, "marie@example.com")
 	onA2.run()
 	waitFor(t, "the new device on node A online", online(onA2))
+
+	// SECURITY: a socket upgraded on node A whose session is revoked
+	// through node B before its hello. Node A hears of the revocation
+	// first (the account's other device there sees the session list
+	// shrink; a revocation is applied before the view it changes), and
+	// the socket, whose session node A does not read again, gets no
+	// welcome.
+	var late session
+	if err := postTo(c, "/v1/signin", map[string]any{"email": "marie@example.com", "password": goodPassword, "bearer": true, "deviceId": "late-box"}, http.StatusOK, "", &late); err != nil {
+		t.Fatal(err)
+	}
+	ws, _, err := websocket.Dial(context.Background(), "ws://"+a.addr+"/v1/sync", &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + late.Token}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	waitFor(t, "the device on node A to list the late session", func() bool { return hasSession(onA2, late.SessionID) })
+	if err := onB.RevokeSession(context.Background(), late.SessionID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "node A to hear of the revocation", func() bool { return !hasSession(onA2, late.SessionID) })
+	send(t, ws, wire.Hello{ProtocolVersion: wire.ProtocolVersion, ClientID: "late", SchemaVersion: wire.SchemaVersion})
+	if msgs, status := readUntilClose(t, ws); status != wire.CloseRevoked || len(msgs) != 1 {
+		t.Fatalf("a socket revoked on another node before its hello got %#v and close %d, want only the revocation and close %d", msgs, status, wire.CloseRevoked)
+	} else if r, ok := msgs[0].(*wire.Revoked); !ok || r.Reason == "" {
+		t.Fatalf("got %#v, want the revocation with its reason", msgs[0])
+	}
 	if err := postTo(c, "/v1/password/forgot", map[string]string{"email": "marie@example.com"}, http.StatusAccepted, "", nil); err != nil {
 		t.Fatal(err)
 	}

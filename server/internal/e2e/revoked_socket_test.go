@@ -93,3 +93,27 @@ func TestRevokedSocketAnswersNoPing(t *testing.T) {
 		t.Fatalf("got %#v and close %d, want revoked and close %d", msgs, status, wire.CloseRevoked)
 	}
 }
+
+// SECURITY: a socket upgraded before its account is deleted and saying
+// hello after gets no welcome either: it is told why and closed.
+func TestSocketOfADeletedAccountGetsNoWelcome(t *testing.T) {
+	ts := startServer(t)
+	owner := apiSignUp(t, ts, "gone@example.com", pw, "Gone Soon", "laptop")
+	_, other := apiSignIn(t, ts, "gone@example.com", pw, "", "phone")
+	ws, _, err := websocket.Dial(context.Background(), "ws://"+ts.addr+"/v1/sync", &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + other.Token}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	if a := call(t, ts, "POST", "/v1/account/delete", owner.Token, map[string]string{"email": "gone@example.com", "password": pw}); a.status != http.StatusNoContent {
+		t.Fatalf("delete: %d %s", a.status, a.body)
+	}
+	send(t, ws, wire.Hello{ProtocolVersion: wire.ProtocolVersion, ClientID: "phone", SchemaVersion: wire.SchemaVersion})
+	msgs, status := readUntilClose(t, ws)
+	if status != wire.CloseRevoked || len(msgs) != 1 {
+		t.Fatalf("got %#v and close %d, want only the revocation and close %d", msgs, status, wire.CloseRevoked)
+	}
+	if r, ok := msgs[0].(*wire.Revoked); !ok || r.Reason == "" {
+		t.Errorf("got %#v, want the revocation with its reason", msgs[0])
+	}
+}

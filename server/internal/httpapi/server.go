@@ -21,7 +21,11 @@ import (
 
 // Sockets is the sync endpoint, served to authenticated sessions.
 type Sockets interface {
-	ServeSocket(w http.ResponseWriter, r *http.Request, ss store.Session)
+	// Mark is taken before the socket's session is read and passed to
+	// ServeSocket: revocations after it reach the socket without its
+	// session being read again.
+	Mark() uint64
+	ServeSocket(w http.ResponseWriter, r *http.Request, ss store.Session, mark uint64)
 	// Count is the number of connected sockets.
 	Count() int
 }
@@ -133,7 +137,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/account/delete", s.authed(s.deleteAccount))
 	mux.HandleFunc("POST /v1/account/export", s.authed(s.requestExport))
 	mux.HandleFunc("GET /v1/account/export/{id}", s.authed(s.downloadExport))
-	mux.HandleFunc("GET /v1/sync", s.authed(s.cfg.Sockets.ServeSocket))
+	mux.HandleFunc("GET /v1/sync", s.socket)
 	notFound := func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, errNotFound("No such API endpoint: %s %s.", r.Method, r.URL.Path))
 	}

@@ -60,6 +60,15 @@ func (s *Server) authed(h func(http.ResponseWriter, *http.Request, store.Session
 	}
 }
 
+// socket authenticates a sync socket's upgrade and hands it to Sockets,
+// with the mark taken before its session is read.
+func (s *Server) socket(w http.ResponseWriter, r *http.Request) {
+	mark := s.cfg.Sockets.Mark()
+	s.authed(func(w http.ResponseWriter, r *http.Request, ss store.Session) {
+		s.cfg.Sockets.ServeSocket(w, r, ss, mark)
+	})(w, r)
+}
+
 // internal wraps an endpoint for operators and other DialNexa services: it
 // needs the service token as a bearer token.
 func (s *Server) internal(h http.HandlerFunc) http.HandlerFunc {

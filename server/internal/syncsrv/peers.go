@@ -14,6 +14,10 @@ import (
 // PushView sends the account's current view to its sockets here, soon.
 func (s *Server) PushView(accountID string) { s.pushView(accountID) }
 
+// Mark is the position in this node's revocations to take before reading
+// the session of a socket about to be served (ServeSocket).
+func (s *Server) Mark() uint64 { return s.hub.Mark() }
+
 // RevokeSession closes the session's sockets here with reason.
 func (s *Server) RevokeSession(sessionID, reason string) {
 	s.sent(wire.TypeRevoked, s.hub.RevokeSessionThen(sessionID, reason, s.since(time.Now(), s.cfg.Metrics.Revoked)))
@@ -46,6 +50,9 @@ func (s *Server) DeliverEvent(accountID string, seq uint64) {
 // missed: a socket whose session has ended is closed, every other gets
 // its account's current view.
 func (s *Server) Resync() {
+	// A socket whose session was read before now and that joins after
+	// the snapshot below reads its session again.
+	s.hub.Forget()
 	s.spawn(func() {
 		for sessionID, accountID := range s.hub.Sessions() {
 			live, err := s.accounts.SessionLive(s.life, sessionID)

@@ -19,7 +19,7 @@ import (
 // ServeSocket serves GET /v1/sync for the authenticated session ss:
 // upgrade (same-origin only), read hello, answer welcome, then serve pushes
 // and heartbeats until the socket closes or the session is revoked.
-func (s *Server) ServeSocket(w http.ResponseWriter, r *http.Request, ss store.Session) {
+func (s *Server) ServeSocket(w http.ResponseWriter, r *http.Request, ss store.Session, mark uint64) {
 	conn, err := transport.Accept(w, r, s.cfg.OriginPatterns)
 	if err != nil {
 		// Accept has written the refusal (for example a foreign Origin).
@@ -29,7 +29,7 @@ func (s *Server) ServeSocket(w http.ResponseWriter, r *http.Request, ss store.Se
 	// The upgraded connection outlives this handler. It is served by a
 	// goroutine of its own, which starts with a small stack instead of
 	// keeping net/http's deep one for the connection's whole life.
-	if !s.spawn(func() { s.serveSocket(conn, ss) }) {
+	if !s.spawn(func() { s.serveSocket(conn, ss, mark) }) {
 		conn.Close(1012, "server restarting")
 	}
 }
@@ -38,7 +38,7 @@ func (s *Server) ServeSocket(w http.ResponseWriter, r *http.Request, ss store.Se
 // heartbeats until the socket closes or the session is revoked. The work
 // for each message runs on a short-lived goroutine (onFreshStack), so this
 // long-lived one stays small.
-func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
+func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64) {
 	defer conn.CloseNow()
 	// Closing the server closes the socket, even before its hello. (Reads
 	// use contexts of their own: derived from the server's, every read
@@ -78,7 +78,7 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 		return
 	}
 
-	p := s.hub.Join(conn, ss.AccountID, ss.ID)
+	p, verdict, reason := s.hub.JoinSince(conn, ss.AccountID, ss.ID, mark)
 	p.SetPatches(hello.ProtocolVersion >= wire.DeltaProtocolVersion)
 	defer func() {
 		s.hub.Leave(p)
@@ -86,7 +86,14 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session) {
 			s.views.drop(ss.AccountID)
 		}
 	}()
-	if !onFreshStack(func() bool { return s.welcome(p, ss, hello) }) {
+	if verdict == hub.Revoked {
+		// Revoked since its session was read: closed without reading it
+		// again.
+		s.hub.RevokeSession(ss.ID, reason)
+		s.awaitClose(p)
+		return
+	}
+	if !onFreshStack(func() bool { return s.welcome(p, ss, hello, verdict == hub.Unknown) }) {
 		s.awaitClose(p)
 		return
 	}
@@ -255,12 +262,14 @@ func errInternal() *wire.Error {
 // missed. A client that takes patches and holds a version this node sent
 // gets the view as a patch against it. It reports false when the
 // connection should end.
-func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello) bool {
+func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello, checkSession bool) bool {
 	// Joined before reading the state: a change committed after this point
 	// is pushed to p, one committed before is in the welcome. A revocation
-	// committed after the read finds the peer in the hub, one committed
-	// before it is seen by the read.
-	w, events, err := s.accounts.Welcome(s.life, ss, hello)
+	// committed after the session was read (at the upgrade) was either
+	// applied to the hub before the join, which JoinSince said, or finds
+	// the peer in the hub; only when the hub cannot tell (checkSession) is
+	// the session read again.
+	w, events, err := s.accounts.Welcome(s.life, ss, hello, checkSession)
 	var ended *store.EndedError
 	switch {
 	case errors.As(err, &ended):

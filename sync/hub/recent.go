@@ -1,0 +1,91 @@
+package hub
+
+import "github.com/dialnexa/account/sync/transport"
+
+// The hub remembers its most recent revocations, so a socket whose session
+// was read before one and that joins after it learns of it without
+// reading its session again: a reconnect costs one session lookup.
+//
+// A caller takes a Mark before it reads the session, then joins with
+// JoinSince. A revocation applied to the hub before the join is in its
+// memory (newer than the mark, since it was committed after the read);
+// one applied after the join finds the peer. Both happen under the hub's
+// lock, so there is no moment between them.
+
+// recentLen is how many revocations the hub remembers. A socket whose mark
+// is older than that many revocations cannot tell, and reads its session
+// again.
+const recentLen = 1024
+
+// Verdict is what the hub knows of a session that joined after a Mark.
+type Verdict int
+
+const (
+	// Clear: no revocation of the session or its account since the mark.
+	Clear Verdict = iota
+	// Revoked: the session or its account was revoked since the mark.
+	Revoked
+	// Unknown: too many revocations since the mark, or the hub may have
+	// missed some (Forget): read the session to know.
+	Unknown
+)
+
+// recent is one remembered revocation: of a session, of an account, or
+// (forget) of anything the hub may have missed.
+type recent struct {
+	session, account string
+	reason           string
+	forget           bool
+}
+
+// Mark returns the hub's position in its revocations, to pass to
+// JoinSince. Take it before reading the session the socket authenticates.
+func (h *Hub) Mark() uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.revocations
+}
+
+// Forget records that revocations may have been missed (another node's
+// notifications were lost): a socket joining with an older mark gets
+// Unknown and reads its session.
+func (h *Hub) Forget() {
+	h.mu.Lock()
+	h.remember(recent{forget: true})
+	h.mu.Unlock()
+}
+
+// remember records r; h.mu is held.
+func (h *Hub) remember(r recent) {
+	h.revocations++
+	h.recent[h.revocations%recentLen] = r
+}
+
+// JoinSince is Join for a socket whose session was read after mark; it
+// also says whether the session or its account was revoked since (with
+// the reason), or whether the hub cannot tell. A peer is joined whatever
+// the verdict: the caller revokes a revoked one (RevokeSession) and reads
+// the session of an unknown one, as it would for a session read after the
+// join.
+func (h *Hub) JoinSince(conn *transport.Conn, accountID, sessionID string, mark uint64) (*Peer, Verdict, string) {
+	p := h.newPeer(conn, accountID, sessionID)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.add(p)
+	if h.revocations-mark >= recentLen {
+		return p, Unknown, ""
+	}
+	verdict, reason := Clear, ""
+	for seq := mark + 1; seq <= h.revocations; seq++ {
+		r := h.recent[seq%recentLen]
+		switch {
+		case r.forget:
+			if verdict == Clear {
+				verdict = Unknown
+			}
+		case r.session == sessionID || r.account == accountID:
+			return p, Revoked, r.reason
+		}
+	}
+	return p, verdict, reason
+}

@@ -1,0 +1,73 @@
+//go:build !js
+
+package hub
+
+import (
+	"fmt"
+	"testing"
+)
+
+// joinVerdict joins a peer without a socket (it is only looked up, never
+// written to) and leaves again, returning what the hub said.
+func joinVerdict(h *Hub, account, session string, mark uint64) (Verdict, string) {
+	p, v, reason := h.JoinSince(nil, account, session, mark)
+	h.Leave(p)
+	return v, reason
+}
+
+// A socket whose session was read before a revocation and that joins after
+// it learns of the revocation from the hub; one of another session or
+// account does not; a socket that cannot be told (too many revocations
+// since, or revocations possibly missed) is told so.
+func TestJoinSinceKnowsTheRevocationsSinceTheMark(t *testing.T) {
+	h := New(nil)
+	mark := h.Mark()
+	if v, _ := joinVerdict(h, "acct1", "sess1", mark); v != Clear {
+		t.Fatalf("nothing revoked: verdict %v, want Clear", v)
+	}
+
+	h.RevokeSession("sess1", "You revoked this session.")
+	if v, reason := joinVerdict(h, "acct1", "sess1", mark); v != Revoked || reason != "You revoked this session." {
+		t.Errorf("session revoked after the mark: %v %q, want Revoked with its reason", v, reason)
+	}
+	if v, _ := joinVerdict(h, "acct1", "sess2", mark); v != Clear {
+		t.Errorf("another session of the account: %v, want Clear", v)
+	}
+	if v, _ := joinVerdict(h, "acct1", "sess1", h.Mark()); v != Clear {
+		t.Errorf("session read after its revocation (the read sees it): %v, want Clear", v)
+	}
+
+	mark = h.Mark()
+	h.RevokeAccount("acct2", "This account was deleted.")
+	if v, reason := joinVerdict(h, "acct2", "sess9", mark); v != Revoked || reason != "This account was deleted." {
+		t.Errorf("account deleted after the mark: %v %q, want Revoked with its reason", v, reason)
+	}
+	if v, _ := joinVerdict(h, "acct1", "sess2", mark); v != Clear {
+		t.Errorf("another account: %v, want Clear", v)
+	}
+
+	mark = h.Mark()
+	h.Forget()
+	h.RevokeSession("sess3", "Signed out.")
+	if v, _ := joinVerdict(h, "acct1", "sess2", mark); v != Unknown {
+		t.Errorf("revocations may have been missed since the mark: %v, want Unknown", v)
+	}
+	if v, _ := joinVerdict(h, "acct3", "sess3", mark); v != Revoked {
+		t.Errorf("a revocation known after a forgotten stretch: %v, want Revoked", v)
+	}
+	if v, _ := joinVerdict(h, "acct1", "sess2", h.Mark()); v != Clear {
+		t.Errorf("marked after the forgotten stretch: %v, want Clear", v)
+	}
+
+	mark = h.Mark()
+	for i := range recentLen - 1 {
+		h.RevokeSession(fmt.Sprintf("other%d", i), "Signed out.")
+	}
+	if v, _ := joinVerdict(h, "acct1", "sess2", mark); v != Clear {
+		t.Errorf("%d revocations of others since the mark: %v, want Clear", recentLen-1, v)
+	}
+	h.RevokeSession("one-more", "Signed out.")
+	if v, _ := joinVerdict(h, "acct1", "sess2", mark); v != Unknown {
+		t.Errorf("%d revocations since the mark, more than the hub remembers: %v, want Unknown", recentLen, v)
+	}
+}
