@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-webauthn/webauthn/protocol"
@@ -86,8 +87,15 @@ func (s *Service) SignInWithPasskey(ctx context.Context, o Origin, req PasskeySi
 // factor: it says which the account has and, with passkeys, carries a
 // ceremony for one of them.
 func (s *Service) askSecondFactor(ctx context.Context, a *store.Account) error {
-	if usablePasskeys(a) == 0 || s.rp == nil {
+	switch {
+	case usablePasskeys(a) == 0:
 		return refuse(Unauthenticated, wire.CodeSecondFactor, "Enter the 6-digit code from your authenticator app, or one of your backup codes.")
+	case s.rp == nil && a.TwoFactor.Enabled:
+		return refuse(Unauthenticated, wire.CodeSecondFactor, "Passkeys are not available at this server's address: enter the 6-digit code from your authenticator app, or one of your backup codes.")
+	case s.rp == nil:
+		// The account's only second factor is a passkey, which works only
+		// at the server's domain name: refused, never skipped.
+		return refuse(Unauthenticated, wire.CodeSecondFactor, "This account's second factor is a passkey, and passkeys work only at this server's domain name, not at an IP address: sign in there, or ask your administrator to serve it there.")
 	}
 	u, err := userOf(a)
 	if err != nil {
@@ -108,6 +116,35 @@ func (s *Service) askSecondFactor(ctx context.Context, a *store.Account) error {
 	e := refuse(Unauthenticated, wire.CodeSecondFactor, "%s", msg)
 	e.Passkey, e.Codes = &c, a.TwoFactor.Enabled
 	return e
+}
+
+// secondFactor is how a password sign-in or reset proves the account's
+// second factor, if it has one: a passkey's answer (checked here; a
+// refusal counts as a failed attempt), or a code (returned, for the
+// caller to check in its transaction), or, with neither usable, the
+// refusal that asks for one (see askSecondFactor).
+func (s *Service) secondFactor(ctx context.Context, a *store.Account, passkey *PasskeyAnswer, code string) (*webauthn.Credential, string, error) {
+	switch {
+	case !hasSecondFactor(a):
+		return nil, "", nil
+	case passkey != nil && usablePasskeys(a) > 0:
+		cred, err := s.passkeySecondFactor(ctx, a, *passkey)
+		if err != nil {
+			s.recordFailure(a.ID)
+			return nil, "", err
+		}
+		return cred, "", nil
+	case strings.TrimSpace(code) != "" && a.TwoFactor.Enabled:
+		return nil, code, nil
+	}
+	return nil, "", s.askSecondFactor(ctx, a)
+}
+
+// isSecondFactorAsked reports whether err is secondFactor asking for the
+// second factor (not refusing one).
+func isSecondFactorAsked(err error) bool {
+	e, ok := err.(*Error)
+	return ok && e.Wire != nil && e.Wire.Code == wire.CodeSecondFactor
 }
 
 // passkeySecondFactor checks a passkey's answer as the second factor of a

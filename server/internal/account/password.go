@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-webauthn/webauthn/webauthn"
-
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/store"
@@ -165,29 +163,20 @@ func (s *Service) ResetPassword(ctx context.Context, o Origin, req ResetPassword
 	if err := model.CheckNewPassword(req.New, a.Email, a.DisplayName); err != nil {
 		return invalid("%s", err)
 	}
-	usePasskey := req.Passkey != nil && usablePasskeys(&a) > 0
-	if hasSecondFactor(&a) && !usePasskey && (strings.TrimSpace(req.Code) == "" || !a.TwoFactor.Enabled) {
-		if usablePasskeys(&a) == 0 {
-			return refuse(Unauthenticated, wire.CodeSecondFactor, "Two-factor authentication is on: enter the 6-digit code from your authenticator app, or a backup code.")
-		}
-		return s.askSecondFactor(ctx, &a) // a reset never bypasses a passkey either
-	}
 	release, err := s.claimAttempt(ctx, a.Email, attemptBusy)
 	if err != nil {
 		return err
 	}
 	defer release()
-	var passkey *webauthn.Credential
 	if hasSecondFactor(&a) {
 		if e := s.throttled(a.Failures, a.LastFailure); e != nil {
 			return e
 		}
-		if usePasskey {
-			if passkey, err = s.passkeySecondFactor(ctx, &a, *req.Passkey); err != nil {
-				s.recordFailure(a.ID)
-				return err
-			}
-		}
+	}
+	// A reset never bypasses the second factor, a passkey's either.
+	passkey, code, err := s.secondFactor(ctx, &a, req.Passkey, req.Code)
+	if err != nil {
+		return err
 	}
 	pwHash, err := s.hasher.Hash(ctx, req.New)
 	if err != nil {
@@ -206,7 +195,7 @@ func (s *Service) ResetPassword(ctx context.Context, o Origin, req ResetPassword
 		if passkey != nil {
 			err = usedPasskey(&a, passkey, now)
 		} else {
-			err = s.checkSecondFactor(tx, &a, req.Code, now)
+			err = s.checkSecondFactor(tx, &a, code, now)
 		}
 		if err != nil {
 			return err

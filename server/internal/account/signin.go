@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/go-webauthn/webauthn/webauthn"
 
@@ -134,21 +133,11 @@ func (s *Service) SignIn(ctx context.Context, o Origin, req SignIn) (NewSession,
 		return NewSession{}, errBadCredentials
 	}
 	ns := newSession{device: req.Device, deviceID: req.DeviceID}
-	if hasSecondFactor(&a) {
-		switch {
-		case req.Passkey != nil && usablePasskeys(&a) > 0:
-			cred, err := s.passkeySecondFactor(ctx, &a, *req.Passkey)
-			if err != nil {
-				s.recordFailure(a.ID)
-				s.log.Info("sign-in failed", "reason", "passkey refused", "account", a.ID, "client", o.IP)
-				return NewSession{}, err
-			}
-			ns.passkey = cred
-		case strings.TrimSpace(req.Code) != "" && a.TwoFactor.Enabled:
-			ns.code = req.Code
-		default:
-			return NewSession{}, s.askSecondFactor(ctx, &a)
+	if ns.passkey, ns.code, err = s.secondFactor(ctx, &a, req.Passkey, req.Code); err != nil {
+		if req.Passkey != nil && !isSecondFactorAsked(err) {
+			s.log.Info("sign-in failed", "reason", "passkey refused", "account", a.ID, "client", o.IP)
 		}
+		return NewSession{}, err
 	}
 	out, err := s.startSession(ctx, o, a.ID, ns)
 	if e, ok := err.(*Error); ok && e.Kind == Unauthenticated {

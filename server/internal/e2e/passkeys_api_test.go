@@ -298,3 +298,40 @@ func TestNoPasskeysOnAnIPAddress(t *testing.T) {
 		}
 	}
 }
+
+// An account whose only second factor is a passkey, on a server that is
+// then reached by an IP address (where no passkey can answer): a password
+// sign-in and a password reset are refused, saying why, never let through
+// on the password alone; at the domain again, the passkey works.
+func TestPasskeyOnlyAccountOnAnIPAddress(t *testing.T) {
+	ts := startServer(t)
+	owner := apiSignUp(t, ts, "moved-keys@example.com", goodPassword, "Moved Keys", "laptop")
+	key := newSoftKey(owner.AccountID)
+	addPasskey(t, ts, owner.Token, "Laptop", key)
+
+	ts.stop()
+	ts.tune = func(c *node.Config) { c.PublicOrigin = "http://127.0.0.1:8080" }
+	ts.start()
+	if a, s := apiSignIn(t, ts, "moved-keys@example.com", goodPassword, "", "laptop"); a.code() != wire.CodeSecondFactor || s.Token != "" || !strings.Contains(a.body, "IP address") {
+		t.Fatalf("password sign-in at an IP address: %d %s, want the second factor asked for, saying passkeys need the domain", a.status, a.body)
+	}
+	token := resetLink(t, ts, "moved-keys@example.com", 1)
+	if a := call(t, ts, "POST", "/v1/password/reset", "", map[string]any{"token": token, "newPassword": "brand new lantern 42?"}); a.code() != wire.CodeSecondFactor {
+		t.Fatalf("reset at an IP address: %d %s, want the second factor asked for", a.status, a.body)
+	}
+
+	ts.stop()
+	ts.tune = nil
+	ts.start()
+	a, _ := apiSignIn(t, ts, "moved-keys@example.com", goodPassword, "", "laptop")
+	var refusal struct{ Passkey *ceremony }
+	a.decode(t, &refusal)
+	if a.code() != wire.CodeSecondFactor || refusal.Passkey == nil {
+		t.Fatalf("password sign-in at the domain: %d %s, want a passkey ceremony", a.status, a.body)
+	}
+	a = call(t, ts, "POST", "/v1/signin", "", map[string]any{"email": "moved-keys@example.com", "password": goodPassword, "bearer": true, "deviceId": "laptop",
+		"passkey": map[string]any{"ceremony": refusal.Passkey.ID, "credential": key.sign(t, *refusal.Passkey, passkeySite, 1)}})
+	if a.status != http.StatusOK {
+		t.Fatalf("sign-in with the passkey at the domain: %d %s", a.status, a.body)
+	}
+}
