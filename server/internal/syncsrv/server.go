@@ -63,6 +63,8 @@ type Server struct {
 	pushing map[string]int
 	// views are the views this node sent, to patch from.
 	views *sentViews
+	// stacks runs the sockets' work (see stacks.go).
+	stacks *stacks
 
 	// life ends when the server closes: sockets stop reading. lifeMu
 	// guards closing and the Adds of bg, the goroutines Close waits for
@@ -91,7 +93,7 @@ func New(cfg Config) *Server {
 	if cfg.MinProtocolVersion <= 0 {
 		cfg.MinProtocolVersion = wire.MinProtocolVersion
 	}
-	s := &Server{cfg: cfg, accounts: cfg.Accounts, hub: hub.New(cfg.Log), log: cfg.Log, pushing: map[string]int{}, views: newSentViews()}
+	s := &Server{cfg: cfg, accounts: cfg.Accounts, hub: hub.New(cfg.Log), log: cfg.Log, pushing: map[string]int{}, views: newSentViews(), stacks: newStacks()}
 	s.life, s.stopLife = context.WithCancel(context.Background())
 	return s
 }
@@ -109,6 +111,7 @@ func (s *Server) Close() {
 	s.hub.CloseAll(1012, "server restarting")
 	s.stopLife()
 	s.bg.Wait()
+	s.stacks.stop()
 }
 
 // spawn runs fn on a goroutine Close waits for; once the server is closing

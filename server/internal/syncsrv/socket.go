@@ -36,7 +36,7 @@ func (s *Server) ServeSocket(w http.ResponseWriter, r *http.Request, ss store.Se
 
 // serveSocket reads hello, answers welcome, then serves pushes and
 // heartbeats until the socket closes or the session is revoked. The work
-// for each message runs on a short-lived goroutine (onFreshStack), so this
+// for each message runs on another goroutine (stacks), so this
 // long-lived one stays small.
 func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64) {
 	defer conn.CloseNow()
@@ -47,7 +47,7 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64
 	ctx := context.Background()
 
 	hctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	msg, err := recv(hctx, conn)
+	msg, err := s.recv(hctx, conn)
 	cancel()
 	hello, ok := msg.(*wire.Hello)
 	if err == nil {
@@ -93,7 +93,7 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64
 		s.awaitClose(p)
 		return
 	}
-	if !onFreshStack(func() bool { return s.welcome(p, ss, hello, verdict == hub.Unknown) }) {
+	if !s.stacks.run(func() bool { return s.welcome(p, ss, hello, verdict == hub.Unknown) }) {
 		s.awaitClose(p)
 		return
 	}
@@ -107,7 +107,7 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64
 	silent := time.AfterFunc(s.cfg.Heartbeat, func() { conn.CloseNow() })
 	defer silent.Stop()
 	for {
-		msg, err := recv(ctx, conn)
+		msg, err := s.recv(ctx, conn)
 		silent.Reset(s.cfg.Heartbeat)
 		if err == nil {
 			s.cfg.Metrics.Messages("in", wire.TypeOf(msg), 1)
@@ -153,9 +153,9 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64
 			s.sent(wire.TypePong, 1)
 			p.SendRaw(pong)
 		case *wire.Push:
-			onFreshStack(func() bool { s.push(p, ss, hello.ClientID, m); return true })
+			s.stacks.run(func() bool { s.push(p, ss, hello.ClientID, m); return true })
 		case *wire.Resync:
-			onFreshStack(func() bool { s.resync(p); return true })
+			s.stacks.run(func() bool { s.resync(p); return true })
 		default:
 			s.send(p, wire.Errorf(wire.CodeBadMessage, "A client may not send that message."))
 		}
@@ -181,7 +181,7 @@ var (
 // recv reads the socket's next message. The goroutine waiting on a socket
 // lives as long as it does, and its stack only grows: a heartbeat is
 // recognized by its bytes, anything else decoded on a fresh stack.
-func recv(ctx context.Context, conn *transport.Conn) (any, error) {
+func (s *Server) recv(ctx context.Context, conn *transport.Conn) (any, error) {
 	b, err := conn.RecvRaw(ctx)
 	if err != nil {
 		return nil, err
@@ -190,7 +190,7 @@ func recv(ctx context.Context, conn *transport.Conn) (any, error) {
 		return &wire.Ping{}, nil
 	}
 	var msg any
-	onFreshStack(func() bool { msg, err = wire.Decode(b); return true })
+	s.stacks.run(func() bool { msg, err = wire.Decode(b); return true })
 	return msg, err
 }
 
@@ -298,13 +298,4 @@ func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello, check
 		s.send(p, wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
 	}
 	return true
-}
-
-// onFreshStack runs fn on a new goroutine and waits for it: a goroutine's
-// stack only grows, so a connection's long-lived goroutine would otherwise
-// keep the stack its deepest work (JSON, transactions) once needed.
-func onFreshStack(fn func() bool) bool {
-	done := make(chan bool, 1)
-	go func() { done <- fn() }()
-	return <-done
 }

@@ -1,0 +1,53 @@
+package syncsrv
+
+import (
+	"runtime"
+	gosync "sync"
+)
+
+// stacks runs a socket's work (decoding a message, a welcome, a push) off
+// the socket's own goroutine, so that goroutine, which lives as long as
+// the socket and mostly waits on a read, keeps a small stack: a
+// goroutine's stack grows to its deepest work and is kept.
+//
+// The work goes to a few long-lived workers whose stacks have already
+// grown to what it needs: a new goroutine starts at the runtime's average
+// stack size (a few KiB with thousands of idle sockets) and would pay for
+// growing it, frame by frame, on every message. When every worker is busy
+// (work waiting on a commit), the work gets a goroutine of its own.
+type stacks struct {
+	work chan func()
+	wg   gosync.WaitGroup
+}
+
+// newStacks starts the workers; stop ends them.
+func newStacks() *stacks {
+	st := &stacks{work: make(chan func())}
+	for range 16 * runtime.GOMAXPROCS(0) {
+		st.wg.Go(func() {
+			for fn := range st.work {
+				fn()
+			}
+		})
+	}
+	return st
+}
+
+// run runs fn on a worker (or a goroutine of its own) and returns its
+// result. It must not be called once stop has begun.
+func (st *stacks) run(fn func() bool) bool {
+	done := make(chan bool, 1)
+	job := func() { done <- fn() }
+	select {
+	case st.work <- job:
+	default:
+		go job() // waited for below
+	}
+	return <-done
+}
+
+// stop ends the workers once they are idle.
+func (st *stacks) stop() {
+	close(st.work)
+	st.wg.Wait()
+}
