@@ -57,7 +57,9 @@ type run struct {
 	// profiles is where profiles go ("": none).
 	profiles string
 	// total is how many devices hold sockets in all, helpers' included.
-	total   int
+	total int
+	// helpers are the helper processes' ids.
+	helpers []int
 	mu      gosync.Mutex
 	clients map[int]*http.Client
 }

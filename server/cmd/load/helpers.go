@@ -91,6 +91,7 @@ func (r *run) spread(ctx context.Context, dir string, perProcess, devices int) (
 			h.ready <- fmt.Errorf("helper %s ended before it was ready", file)
 		}()
 		hs = append(hs, h)
+		r.helpers = append(r.helpers, h.cmd.Process.Pid)
 	}
 	r.total = len(r.devs)
 	r.devs = r.devs[:perProcess]

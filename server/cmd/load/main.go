@@ -128,13 +128,16 @@ func main() {
 	r.total = len(r.devs)
 	stopHelpers := r.spread(ctx, dir, *perProcess, *devices)
 	defer stopHelpers()
+	cpuBefore := r.cpu()
 	if err := r.connectAll(ctx); err != nil {
 		log.Fatal(err)
 	}
+	connecting := r.cpu().since(cpuBefore)
 	for _, n := range r.nodes {
 		after += n.rss()
 	}
 	fmt.Printf("\nconnections held: %d over %d node(s) (connected in %v)\n", r.total, len(r.nodes), time.Since(t0).Round(time.Millisecond))
+	fmt.Printf("  while this process connected its %d: %s\n", len(r.devs), connecting)
 	fmt.Printf("each connect → welcome (64 at a time): %s\n", r.welcomes)
 	fmt.Printf("server resident memory (all nodes): %.1f MB before, %.1f MB after → %.1f KB per connection\n",
 		float64(before)/1e6, float64(after)/1e6, float64(after-before)/float64(r.total)/1024)
@@ -158,9 +161,11 @@ func main() {
 
 	stopProfile = r.profileCPU("everyone", 3*time.Second)
 	r.serverSide("dialnexa_sync_push_seconds", "view pushes", func() {
+		before := r.cpu()
 		every, took, missed := r.allAtOnce(ctx)
 		fmt.Printf("\none change on every account at once (%d accounts in this process): all on every other device in %v, %d missed; per account: %s\n",
 			len(every)+missed, took.Round(time.Millisecond), missed, every)
+		fmt.Printf("  meanwhile %s\n", r.cpu().since(before))
 	})
 	stopProfile()
 

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
+	"strconv"
+	"strings"
 	gosync "sync"
 	"sync/atomic"
 	"syscall"
@@ -230,6 +233,8 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 	var resynced, welcomed latencies
 	tries := map[int]int{}
 	var slowest stormClient
+	var lastWelcome time.Duration
+	overflowsBefore := listenOverflows()
 	go func() {
 		done <- parallel(len(live), len(live), func(i int) error {
 			d := live[i]
@@ -252,6 +257,7 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 					welcomedAt = time.Now()
 					mu.Lock()
 					welcomed = append(welcomed, welcomedAt.Sub(t0))
+					lastWelcome = max(lastWelcome, welcomedAt.Sub(time.Unix(0, upAt.Load())))
 					mu.Unlock()
 					break
 				}
@@ -287,12 +293,19 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 		n.start()
 	}
 	profiled := r.profileCPU("storm", 5*time.Second) // what the first node spends the storm on
+	cpuAtStart := r.cpu()
+	cpuAtStart.nodes = 0 // the new processes' time counts from their start
 	err := <-done
 	elapsed := time.Since(up)
+	fmt.Printf("  from the restart until the last change was acknowledged, %s\n", r.cpu().since(cpuAtStart))
 	profiled()
 	fmt.Printf("  each client, from the restart to its change acknowledged: %s\n", resynced)
 	fmt.Printf("  each successful connect → welcome: %s\n", welcomed)
 	fmt.Printf("  connection attempts per client: %v\n", tries)
+	fmt.Printf("  every client welcomed (reconnected) %v after the restart\n", lastWelcome.Round(time.Millisecond))
+	if before, after := overflowsBefore, listenOverflows(); before >= 0 && after >= 0 {
+		fmt.Printf("  connections the kernel dropped from full listen queues meanwhile (TcpExt ListenOverflows; the queue holds net.core.somaxconn): %d\n", after-before)
+	}
 	fmt.Printf("  the last client: closed %v, welcomed %v, acknowledged %v after the restart, %d attempts\n",
 		slowest.closed.Round(time.Millisecond), slowest.welcomed.Round(time.Millisecond), slowest.took.Round(time.Millisecond), slowest.attempts)
 	lost := 0
@@ -349,4 +362,32 @@ func stormBackoff(n int) time.Duration {
 type stormClient struct {
 	took, closed, welcomed time.Duration
 	attempts               int
+}
+
+// listenOverflows reads how many times this machine's kernel found a
+// listen queue full (a connection's handshake completed but nobody had
+// accepted the ones before: the client's first data is dropped and the
+// handshake is retried after 1 s, 3 s, ...), or -1 if it cannot tell.
+func listenOverflows() int64 {
+	b, err := os.ReadFile("/proc/net/netstat")
+	if err != nil {
+		return -1
+	}
+	lines := strings.Split(string(b), "\n")
+	for i := 0; i+1 < len(lines); i += 2 {
+		names, values := strings.Fields(lines[i]), strings.Fields(lines[i+1])
+		if len(names) == 0 || names[0] != "TcpExt:" || len(values) != len(names) {
+			continue
+		}
+		for j, name := range names {
+			if name == "ListenOverflows" {
+				n, err := strconv.ParseInt(values[j], 10, 64)
+				if err != nil {
+					return -1
+				}
+				return n
+			}
+		}
+	}
+	return -1
 }

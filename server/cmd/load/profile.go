@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	gosync "sync"
+	"syscall"
 	"time"
 )
 
@@ -102,7 +104,15 @@ func (r *run) profileCPU(name string, d time.Duration) func() {
 	var wg gosync.WaitGroup
 	wg.Go(func() {
 		file := filepath.Join(r.profiles, "node0-"+name+"-cpu.pb.gz")
-		if err := fetch(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", r.nodes[0].admin, int(d.Seconds())), file); err != nil {
+		url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", r.nodes[0].admin, int(d.Seconds()))
+		err := fetch(url, file)
+		// A node just started may listen for users before its admin
+		// listener is up.
+		for try := 0; errors.Is(err, syscall.ECONNREFUSED) && try < 40; try++ {
+			time.Sleep(25 * time.Millisecond)
+			err = fetch(url, file)
+		}
+		if err != nil {
 			fmt.Println("  CPU profile:", err)
 			return
 		}
