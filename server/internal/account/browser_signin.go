@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -64,18 +65,31 @@ type BrowserApproval struct {
 	Expires  time.Time `json:"expires"`
 }
 
-// newUserCode returns a code like "KXQ7-MWTD" (about 38 bits).
+// newUserCode returns a code like "KXQ7-MWTD" (about 38 bits), each
+// letter drawn uniformly from codeAlphabet: random bytes at or above the
+// largest multiple of its length are skipped, since they would favour its
+// first letters.
 func newUserCode(r io.Reader) (string, error) {
-	b := make([]byte, 8)
-	if _, err := io.ReadFull(r, b); err != nil {
-		return "", err
-	}
+	const usable = 256 - 256%len(codeAlphabet)
 	var sb strings.Builder
-	for i, c := range b {
-		if i == 4 {
-			sb.WriteByte('-')
+	buf := make([]byte, 16)
+	for n, round := 0, 0; n < 8; round++ {
+		if round == 16 {
+			return "", errors.New("the random source gives no usable bytes")
 		}
-		sb.WriteByte(codeAlphabet[int(c)%len(codeAlphabet)])
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return "", err
+		}
+		for _, c := range buf {
+			if n == 8 || int(c) >= usable {
+				continue
+			}
+			if n == 4 {
+				sb.WriteByte('-')
+			}
+			sb.WriteByte(codeAlphabet[int(c)%len(codeAlphabet)])
+			n++
+		}
 	}
 	return sb.String(), nil
 }
