@@ -25,6 +25,7 @@ func TestHostPrefixedCookieOverTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer srv.Close()
 	hs := httptest.NewTLSServer(srv.Handler())
 	defer hs.Close()
 	body := `{"email":"tls@example.com","password":"violet kettle 42?","displayName":"Tls User"}`

@@ -13,6 +13,7 @@ import (
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/hub"
 	"github.com/dialnexa/account/sync/transport"
+	"github.com/dialnexa/account/sync/viewpatch"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -286,7 +287,7 @@ func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello, check
 	if w.View != nil {
 		view := w.View
 		if b := s.views.get(ss.AccountID, hello.Version); b != nil && p.Patches() && hello.Version < w.Version {
-			if d := patch(b, view); d != nil {
+			if d := viewpatch.Make(b, view); d != nil {
 				w.View, w.Base, w.Patch, w.ViewHash = nil, hello.Version, d, wire.ViewHash(view)
 			}
 		}

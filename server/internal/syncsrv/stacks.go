@@ -16,13 +16,16 @@ import (
 // growing it, frame by frame, on every message. When every worker is busy
 // (work waiting on a commit), the work gets a goroutine of its own.
 type stacks struct {
-	work chan func()
-	wg   gosync.WaitGroup
+	start gosync.Once
+	work  chan func()
+	wg    gosync.WaitGroup
 }
 
-// newStacks starts the workers; stop ends them.
-func newStacks() *stacks {
-	st := &stacks{work: make(chan func())}
+// newStacks returns the workers, started by the first run and ended by
+// stop (a server that never serves a socket starts none).
+func newStacks() *stacks { return &stacks{work: make(chan func())} }
+
+func (st *stacks) startWorkers() {
 	for range 16 * runtime.GOMAXPROCS(0) {
 		st.wg.Go(func() {
 			for fn := range st.work {
@@ -30,12 +33,12 @@ func newStacks() *stacks {
 			}
 		})
 	}
-	return st
 }
 
 // run runs fn on a worker (or a goroutine of its own) and returns its
 // result. It must not be called once stop has begun.
 func (st *stacks) run(fn func() bool) bool {
+	st.start.Do(st.startWorkers)
 	done := make(chan bool, 1)
 	job := func() { done <- fn() }
 	select {
@@ -48,6 +51,7 @@ func (st *stacks) run(fn func() bool) bool {
 
 // stop ends the workers once they are idle.
 func (st *stacks) stop() {
+	st.start.Do(func() {}) // none start after this
 	close(st.work)
 	st.wg.Wait()
 }

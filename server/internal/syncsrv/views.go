@@ -1,12 +1,10 @@
 package syncsrv
 
 import (
-	"encoding/json"
 	gosync "sync"
 
-	"github.com/wI2L/jsondiff"
-
 	"github.com/dialnexa/account/sync/hub"
+	"github.com/dialnexa/account/sync/viewpatch"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -64,20 +62,6 @@ func (v *sentViews) drop(accountID string) {
 	v.mu.Unlock()
 }
 
-// patch returns the RFC 6902 patch that turns base into target, or nil
-// when it would not be smaller than target itself.
-func patch(base, target []byte) []byte {
-	p, err := jsondiff.CompareJSON(base, target, jsondiff.LCS(), jsondiff.Rationalize())
-	if err != nil {
-		return nil
-	}
-	b, err := json.Marshal(p)
-	if err != nil || len(b) >= len(target) {
-		return nil
-	}
-	return b
-}
-
 // viewFor is how a view reaches each socket of an account: the whole
 // view, encoded once, or a patch against the version a socket holds,
 // encoded once per such version.
@@ -119,7 +103,7 @@ func (f *viewFor) patchFrom(base uint64) []byte {
 	if old == nil {
 		return nil
 	}
-	d := patch(old, f.msg.View)
+	d := viewpatch.Make(old, f.msg.View)
 	if d == nil {
 		return nil
 	}
