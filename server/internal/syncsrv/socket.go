@@ -181,7 +181,7 @@ var (
 
 // recv reads the socket's next message. The goroutine waiting on a socket
 // lives as long as it does, and its stack only grows: a heartbeat is
-// recognized by its bytes, anything else decoded on a fresh stack.
+// recognized by its bytes, anything else decoded on a worker's stack.
 func (s *Server) recv(ctx context.Context, conn *transport.Conn) (any, error) {
 	b, err := conn.RecvRaw(ctx)
 	if err != nil {
