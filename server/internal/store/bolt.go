@@ -152,7 +152,7 @@ func newestBefore[T any](b *bolt.Bucket, owner string, before uint64, limit int)
 	}
 	for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Prev() {
 		var x T
-		if err := json.Unmarshal(v, &x); err != nil {
+		if err := decodeRecord(v, &x); err != nil {
 			return nil, err
 		}
 		out = append(out, x)
@@ -179,7 +179,7 @@ func getJSON(b *bolt.Bucket, key []byte, v any) error {
 	if data == nil {
 		return ErrNotFound
 	}
-	if err := json.Unmarshal(data, v); err != nil {
+	if err := decodeRecord(data, v); err != nil {
 		return fmt.Errorf("decode %q: %w", key, err)
 	}
 	return nil

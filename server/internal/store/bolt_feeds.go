@@ -6,7 +6,6 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"slices"
 	"time"
 )
@@ -29,7 +28,7 @@ func (t boltTx) MarkRead(a *Account, from, to uint64) error {
 	var changed []Notification
 	for k, v := c.Seek(seqKey(a.ID, from)); k != nil && bytes.Compare(k, end) <= 0; k, v = c.Next() {
 		var n Notification
-		if err := json.Unmarshal(v, &n); err != nil {
+		if err := decodeRecord(v, &n); err != nil {
 			return err
 		}
 		if !n.Read {
@@ -139,7 +138,7 @@ func (t boltTx) Resources(accountID string) ([]Resource, error) {
 	c := t.b(bResources).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		var r Resource
-		if err := json.Unmarshal(v, &r); err != nil {
+		if err := decodeRecord(v, &r); err != nil {
 			return nil, err
 		}
 		out = append(out, r)

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"slices"
 	"time"
 )
@@ -72,7 +71,7 @@ func (t boltTx) PendingJobs(limit int) ([]Job, error) {
 	var out []Job
 	err := t.b(bJobs).ForEach(func(_, v []byte) error {
 		var j Job
-		if err := json.Unmarshal(v, &j); err != nil {
+		if err := decodeRecord(v, &j); err != nil {
 			return err
 		}
 		if j.Finished.IsZero() {

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -47,7 +46,7 @@ func prune(b *bolt.Bucket, prefix []byte, from string, limit int, old func(k, v 
 func olderJSON[T any](before time.Time, at func(T) time.Time) func(_, v []byte) (bool, error) {
 	return func(_, v []byte) (bool, error) {
 		var r T
-		if err := json.Unmarshal(v, &r); err != nil {
+		if err := decodeRecord(v, &r); err != nil {
 			return false, err
 		}
 		return at(r).Before(before), nil
@@ -74,19 +73,19 @@ func (t boltTx) PruneGuards(before time.Time, from string, limit int) (string, i
 		switch {
 		case bytes.HasPrefix(k, []byte("b/")):
 			var b Bucket
-			if err := json.Unmarshal(v, &b); err != nil {
+			if err := decodeRecord(v, &b); err != nil {
 				return false, err
 			}
 			at = b.At
 		case bytes.HasPrefix(k, []byte("f/")):
 			var f Failures
-			if err := json.Unmarshal(v, &f); err != nil {
+			if err := decodeRecord(v, &f); err != nil {
 				return false, err
 			}
 			at = f.Last
 		default:
 			var l lease
-			if err := json.Unmarshal(v, &l); err != nil {
+			if err := decodeRecord(v, &l); err != nil {
 				return false, err
 			}
 			at = l.Until
@@ -126,7 +125,7 @@ func (t boltTx) TrimFeeds(a *Account, keep int) (int, error) {
 			}
 			if b == t.b(bNotifications) {
 				var no Notification
-				if err := json.Unmarshal(v, &no); err != nil {
+				if err := decodeRecord(v, &no); err != nil {
 					return n, err
 				}
 				if !no.Read {

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -70,7 +69,7 @@ func (t boltTx) SessionByToken(hash string) (Session, error) {
 	if id == nil {
 		if b := t.b(bEnded).Get([]byte(hash)); b != nil {
 			e := new(EndedError)
-			if err := json.Unmarshal(b, e); err != nil {
+			if err := decodeRecord(b, e); err != nil {
 				return Session{}, err
 			}
 			return Session{}, e
@@ -147,7 +146,7 @@ func (t boltTx) EventsAfter(accountID string, seq uint64, limit int) ([]Event, e
 	c := t.b(bEvents).Cursor()
 	for k, v := c.Seek(seqKey(accountID, seq+1)); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Next() {
 		var e Event
-		if err := json.Unmarshal(v, &e); err != nil {
+		if err := decodeRecord(v, &e); err != nil {
 			return nil, err
 		}
 		out = append(out, e)
@@ -304,7 +303,7 @@ func indexOutbox(tx *bolt.Tx) error {
 	}
 	return tx.Bucket(bOutbox).ForEach(func(_, v []byte) error {
 		var m Mail
-		if err := json.Unmarshal(v, &m); err != nil {
+		if err := decodeRecord(v, &m); err != nil {
 			return err
 		}
 		return due.Put(dueKey(m), nil)
@@ -359,7 +358,7 @@ func (t boltTx) DeleteAccount(a Account, reason string, at time.Time) ([]string,
 	var tokens [][]byte
 	err = t.b(bSecrets).ForEach(func(k, v []byte) error {
 		var tok Token
-		if json.Unmarshal(v, &tok) == nil && tok.AccountID == a.ID {
+		if decodeRecord(v, &tok) == nil && tok.AccountID == a.ID {
 			tokens = append(tokens, k)
 		}
 		return nil
@@ -393,7 +392,7 @@ func (t boltTx) moveJobCursors(id string) error {
 	var moved []Job
 	err := t.b(bJobs).ForEach(func(_, v []byte) error {
 		var j Job
-		if err := json.Unmarshal(v, &j); err != nil {
+		if err := decodeRecord(v, &j); err != nil {
 			return err
 		}
 		if moveCursor(&j, id, string(prev)) {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -187,7 +186,7 @@ func (t *pgTx) doc(v any, sql string, args ...any) error {
 		}
 		return err
 	}
-	return json.Unmarshal(b, v)
+	return decodeRecord(b, v)
 }
 
 // docs reads every row's JSON document, in order, with T made by each.
@@ -202,7 +201,7 @@ func docs[T any](t *pgTx, sql string, args ...any) ([]T, error) {
 		if err := r.Scan(&b); err != nil {
 			return v, err
 		}
-		return v, json.Unmarshal(b, &v)
+		return v, decodeRecord(b, &v)
 	})
 }
 
