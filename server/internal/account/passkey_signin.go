@@ -60,7 +60,7 @@ func (s *Service) SignInWithPasskey(ctx context.Context, o Origin, req PasskeySi
 	if err != nil {
 		return NewSession{}, invalid("The browser's answer could not be read as a passkey; try again.")
 	}
-	sd, _, err := s.takeCeremony(ctx, req.Answer.Ceremony, ceremonySignIn, "")
+	sd, err := s.takeCeremony(ctx, req.Answer.Ceremony, ceremonySignIn, "")
 	if err != nil {
 		return NewSession{}, err
 	}
@@ -157,7 +157,7 @@ func (s *Service) passkeySecondFactor(ctx context.Context, a *store.Account, ans
 	if err != nil {
 		return nil, invalid("The browser's answer could not be read as a passkey; try again.")
 	}
-	sd, _, err := s.takeCeremony(ctx, ans.Ceremony, ceremonySecondFactor, a.ID)
+	sd, err := s.takeCeremony(ctx, ans.Ceremony, ceremonySecondFactor, a.ID)
 	if err != nil {
 		return nil, err
 	}

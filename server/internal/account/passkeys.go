@@ -138,33 +138,37 @@ var errNoPasskeys = refuse(Invalid, wire.CodeInvalidArgument, "Passkeys are not 
 
 var errCeremony = refuse(Invalid, wire.CodeExpired, "That passkey request has expired or was already used; start again.")
 
-// takeCeremony reads and removes (whatever comes of it: each is used
-// once) the ceremony of kind with id; accountID, when not empty, must be
-// the one it was started for.
-func (s *Service) takeCeremony(ctx context.Context, id, kind, accountID string) (webauthn.SessionData, string, error) {
+// takeCeremony reads and removes (each is used once, whatever comes of
+// it) the live ceremony id of the kind, for accountID when not empty. An
+// id that names anything else (another kind of token, another account's
+// ceremony) gets errCeremony and is left alone.
+func (s *Service) takeCeremony(ctx context.Context, id, kind, accountID string) (webauthn.SessionData, error) {
 	var t store.Token
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		h := auth.HashToken(id)
 		var err error
-		if t, err = tx.Token(h); err != nil {
+		if t, err = liveToken(tx, h, kind, s.now()); err != nil {
 			return err
+		}
+		if accountID != "" && t.AccountID != accountID {
+			return store.ErrNotFound
 		}
 		return tx.DeleteToken(h)
 	})
-	if isNotFound(err) || err == nil && (t.Kind != kind || accountID != "" && t.AccountID != accountID || !s.now().Before(t.Expires)) {
-		return webauthn.SessionData{}, "", errCeremony
+	if isNotFound(err) {
+		return webauthn.SessionData{}, errCeremony
 	}
 	if err != nil {
-		return webauthn.SessionData{}, "", err
+		return webauthn.SessionData{}, err
 	}
 	var sd webauthn.SessionData
 	if err := json.Unmarshal([]byte(t.Data), &sd); err != nil {
-		return sd, "", err
+		return sd, err
 	}
 	// The library checks expiry against the real clock; the ceremony's
 	// lifetime was checked above against the service's.
 	sd.Expires = time.Time{}
-	return sd, t.AccountID, nil
+	return sd, nil
 }
 
 // PasskeyOptions starts adding a passkey (the password, or an open
@@ -211,7 +215,7 @@ func (s *Service) AddPasskey(ctx context.Context, ss store.Session, name string,
 	if err != nil {
 		return model.Passkey{}, invalid("The browser's answer could not be read as a passkey; try again.")
 	}
-	sd, _, err := s.takeCeremony(ctx, ans.Ceremony, ceremonyAdd, ss.AccountID)
+	sd, err := s.takeCeremony(ctx, ans.Ceremony, ceremonyAdd, ss.AccountID)
 	if err != nil {
 		return model.Passkey{}, err
 	}

@@ -335,3 +335,24 @@ func TestPasskeyOnlyAccountOnAnIPAddress(t *testing.T) {
 		t.Fatalf("sign-in with the passkey at the domain: %d %s", a.status, a.body)
 	}
 }
+
+// A ceremony id that names something else, here a password reset link's
+// token, is refused as a passkey request and leaves that thing alone: the
+// link still works.
+func TestCeremonyIDOfAnotherKindIsLeftAlone(t *testing.T) {
+	ts := startServer(t)
+	owner := apiSignUp(t, ts, "other-kind@example.com", goodPassword, "Other Kind", "laptop")
+	key := newSoftKey(owner.AccountID)
+	addPasskey(t, ts, owner.Token, "Laptop", key)
+	token := resetLink(t, ts, "other-kind@example.com", 1)
+	var c ceremony
+	call(t, ts, "POST", "/v1/signin/passkey/options", "", map[string]any{}).decode(t, &c)
+	a := call(t, ts, "POST", "/v1/signin/passkey", "", map[string]any{"ceremony": token, "credential": key.sign(t, c, passkeySite, 1), "bearer": true})
+	if a.code() != wire.CodeExpired {
+		t.Fatalf("a reset token as a passkey ceremony: %d %s, want the expired-request refusal", a.status, a.body)
+	}
+	a = call(t, ts, "POST", "/v1/password/reset", "", map[string]any{"token": token, "newPassword": "brand new lantern 42?"})
+	if a.code() != wire.CodeSecondFactor {
+		t.Fatalf("the reset link after its token was offered as a ceremony: %d %s, want it still live (asking for the passkey)", a.status, a.body)
+	}
+}
