@@ -28,7 +28,7 @@ func (c *Client) DownloadExport(ctx context.Context, id string) ([]byte, error) 
 	if err := c.requireOnline(); err != nil {
 		return nil, err
 	}
-	_, data, err := c.send(ctx, "GET", "/v1/account/export/"+url.PathEscape(id), c.token(), map[string]string{}, nil)
+	_, data, err := c.send(ctx, "GET", ExportPath(id), c.token(), map[string]string{}, nil)
 	return data, err
 }
 

@@ -150,8 +150,9 @@ func (s *Service) browserRequest(tx store.Tx, code string) (string, store.Token,
 }
 
 // BrowserRequestFor describes the request with code to the signed-in
-// user who is asked to approve it.
-func (s *Service) BrowserRequestFor(ctx context.Context, ss store.Session, code string) (BrowserApproval, error) {
+// user who is asked to approve it (any account may: approving signs the
+// app in to the approver's).
+func (s *Service) BrowserRequestFor(ctx context.Context, code string) (BrowserApproval, error) {
 	var out BrowserApproval
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		_, t, st, err := s.browserRequest(tx, code)

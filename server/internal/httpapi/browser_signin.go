@@ -45,8 +45,8 @@ func (s *Server) startBrowserSignIn(w http.ResponseWriter, r *http.Request) {
 
 // browserRequest is GET /v1/signin/browser/{code}: what the approving page
 // shows.
-func (s *Server) browserRequest(w http.ResponseWriter, r *http.Request, ss store.Session) {
-	out, err := s.accounts.BrowserRequestFor(r.Context(), ss, r.PathValue("code"))
+func (s *Server) browserRequest(w http.ResponseWriter, r *http.Request, _ store.Session) {
+	out, err := s.accounts.BrowserRequestFor(r.Context(), r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, "read a browser sign-in", err)
 		return
