@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"strconv"
-	"strings"
-	"syscall"
 	"time"
+
+	"github.com/prometheus/procfs"
 )
 
 // cpuTimes is the processor time used so far by the nodes and by the load
@@ -28,10 +27,7 @@ func (r *run) cpu() cpuTimes {
 			t.nodes += procCPU(n.cmd.Process.Pid)
 		}
 	}
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-		t.clients += time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
+	t.clients += procCPU(os.Getpid())
 	for _, pid := range r.helpers {
 		t.clients += procCPU(pid)
 	}
@@ -46,27 +42,31 @@ func (t cpuTimes) since(b cpuTimes) string {
 }
 
 // procCPU is the user and system time a process has used (0 if it cannot
-// be read), from /proc/PID/stat.
+// be read).
 func procCPU(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	p, err := procfs.NewProc(pid)
 	if err != nil {
 		return 0
 	}
-	// The fields after the command name (which may hold spaces), from
-	// the third: utime and stime are the 14th and 15th, in clock ticks.
-	_, rest, ok := strings.Cut(string(b), ") ")
-	if !ok {
+	st, err := p.Stat()
+	if err != nil {
 		return 0
 	}
-	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0
+	return time.Duration(st.CPUTime() * float64(time.Second))
+}
+
+// listenOverflows reads how many times this machine's kernel found a
+// listen queue full (a connection's handshake completed but nobody had
+// accepted the ones before: the client's first data is dropped and the
+// handshake is retried after 1 s, 3 s, ...), or -1 if it cannot tell.
+func listenOverflows() int64 {
+	p, err := procfs.Self()
+	if err != nil {
+		return -1
 	}
-	u, err1 := strconv.ParseInt(f[11], 10, 64)
-	s, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0
+	ns, err := p.Netstat()
+	if err != nil || ns.ListenOverflows == nil {
+		return -1
 	}
-	const tick = 10 * time.Millisecond // USER_HZ is 100 on Linux
-	return time.Duration(u+s) * tick
+	return int64(*ns.ListenOverflows)
 }

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os"
-	"strconv"
-	"strings"
 	gosync "sync"
 	"sync/atomic"
 	"syscall"
@@ -362,32 +359,4 @@ func stormBackoff(n int) time.Duration {
 type stormClient struct {
 	took, closed, welcomed time.Duration
 	attempts               int
-}
-
-// listenOverflows reads how many times this machine's kernel found a
-// listen queue full (a connection's handshake completed but nobody had
-// accepted the ones before: the client's first data is dropped and the
-// handshake is retried after 1 s, 3 s, ...), or -1 if it cannot tell.
-func listenOverflows() int64 {
-	b, err := os.ReadFile("/proc/net/netstat")
-	if err != nil {
-		return -1
-	}
-	lines := strings.Split(string(b), "\n")
-	for i := 0; i+1 < len(lines); i += 2 {
-		names, values := strings.Fields(lines[i]), strings.Fields(lines[i+1])
-		if len(names) == 0 || names[0] != "TcpExt:" || len(values) != len(names) {
-			continue
-		}
-		for j, name := range names {
-			if name == "ListenOverflows" {
-				n, err := strconv.ParseInt(values[j], 10, 64)
-				if err != nil {
-					return -1
-				}
-				return n
-			}
-		}
-	}
-	return -1
 }
