@@ -119,6 +119,16 @@ func addPasskey(t *testing.T, ts *testServer, token, name string, k *softKey) {
 	}
 }
 
+// signUpWithPasskey signs up an account (on a laptop) and adds a passkey
+// named Laptop to it.
+func signUpWithPasskey(t *testing.T, ts *testServer, email, name string) (session, *softKey) {
+	t.Helper()
+	owner := apiSignUp(t, ts, email, goodPassword, name, "laptop")
+	key := newSoftKey(owner.AccountID)
+	addPasskey(t, ts, owner.Token, "Laptop", key)
+	return owner, key
+}
+
 func passkeySignIn(t *testing.T, ts *testServer, k *softKey, site virtualwebauthn.RelyingParty, counter uint32) apiAnswer {
 	t.Helper()
 	var c ceremony
@@ -246,9 +256,7 @@ func TestPasskeysThroughTheAPI(t *testing.T) {
 // Deleting the account removes its passkeys: one no longer signs in.
 func TestDeletedAccountsPasskeysStopWorking(t *testing.T) {
 	ts := startServer(t)
-	owner := apiSignUp(t, ts, "gone-keys@example.com", goodPassword, "Gone Keys", "laptop")
-	key := newSoftKey(owner.AccountID)
-	addPasskey(t, ts, owner.Token, "Laptop", key)
+	owner, key := signUpWithPasskey(t, ts, "gone-keys@example.com", "Gone Keys")
 	if a := passkeySignIn(t, ts, key, passkeySite, 1); a.status != http.StatusOK {
 		t.Fatalf("passkey sign-in: %d %s", a.status, a.body)
 	}
@@ -265,9 +273,7 @@ func TestDeletedAccountsPasskeysStopWorking(t *testing.T) {
 // completes the reset.
 func TestPasswordResetAsksForThePasskey(t *testing.T) {
 	ts := startServer(t)
-	owner := apiSignUp(t, ts, "reset-keys@example.com", goodPassword, "Reset Keys", "laptop")
-	key := newSoftKey(owner.AccountID)
-	addPasskey(t, ts, owner.Token, "Laptop", key)
+	_, key := signUpWithPasskey(t, ts, "reset-keys@example.com", "Reset Keys")
 	token := resetLink(t, ts, "reset-keys@example.com", 1)
 	const newPassword = "brand new lantern 42?"
 	a := call(t, ts, "POST", "/v1/password/reset", "", map[string]any{"token": token, "newPassword": newPassword})
@@ -305,9 +311,7 @@ func TestNoPasskeysOnAnIPAddress(t *testing.T) {
 // on the password alone; at the domain again, the passkey works.
 func TestPasskeyOnlyAccountOnAnIPAddress(t *testing.T) {
 	ts := startServer(t)
-	owner := apiSignUp(t, ts, "moved-keys@example.com", goodPassword, "Moved Keys", "laptop")
-	key := newSoftKey(owner.AccountID)
-	addPasskey(t, ts, owner.Token, "Laptop", key)
+	_, key := signUpWithPasskey(t, ts, "moved-keys@example.com", "Moved Keys")
 
 	ts.stop()
 	ts.tune = func(c *node.Config) { c.PublicOrigin = "http://127.0.0.1:8080" }
@@ -341,9 +345,7 @@ func TestPasskeyOnlyAccountOnAnIPAddress(t *testing.T) {
 // link still works.
 func TestCeremonyIDOfAnotherKindIsLeftAlone(t *testing.T) {
 	ts := startServer(t)
-	owner := apiSignUp(t, ts, "other-kind@example.com", goodPassword, "Other Kind", "laptop")
-	key := newSoftKey(owner.AccountID)
-	addPasskey(t, ts, owner.Token, "Laptop", key)
+	_, key := signUpWithPasskey(t, ts, "other-kind@example.com", "Other Kind")
 	token := resetLink(t, ts, "other-kind@example.com", 1)
 	var c ceremony
 	call(t, ts, "POST", "/v1/signin/passkey/options", "", map[string]any{}).decode(t, &c)
