@@ -242,6 +242,12 @@ func (l *link) flush() error {
 			l.sent, l.pingAfterPush = &sentPush{first: ms[0].ID, last: ms[n-1].ID}, false
 		}
 	}
+	if !l.welcomed {
+		// Still connecting (Syncing): nothing of the server's is here to
+		// call current, so only the count of waiting changes moved.
+		l.c.cfg.OnChange()
+		return nil
+	}
 	l.c.updateConn()
 	return nil
 }
