@@ -50,10 +50,11 @@ type browserState struct {
 	Device    device.Info `json:"device"`
 	IP        string      `json:"ip"`
 	UserAgent string      `json:"userAgent"`
-	// Approved names the account that approved it; Denied, that it was
-	// refused.
-	Approved string `json:"approved,omitempty"`
-	Denied   bool   `json:"denied,omitempty"`
+	// Approved names the account that approved it and ApprovedBy the
+	// session that did; Denied, that it was refused.
+	Approved   string `json:"approved,omitempty"`
+	ApprovedBy string `json:"approvedBy,omitempty"`
+	Denied     bool   `json:"denied,omitempty"`
 }
 
 // BrowserApproval is what the approving page shows about a request.
@@ -189,7 +190,15 @@ func (s *Service) AnswerBrowserRequest(ctx context.Context, ss store.Session, co
 			return errNoRequest
 		}
 		if approve {
-			st.Approved = ss.AccountID
+			// The approval is bound to the approver's credentials and
+			// session: a credential change (endLinks) or the end of the
+			// approving session before the app collects it ends it.
+			a, err := tx.Account(ss.AccountID)
+			if err != nil {
+				return err
+			}
+			st.Approved, st.ApprovedBy = a.ID, ss.ID
+			t.AccountID, t.Epoch = a.ID, a.LinkEpoch
 		} else {
 			st.Denied = true
 		}
@@ -205,27 +214,37 @@ func (s *Service) AnswerBrowserRequest(ctx context.Context, ss store.Session, co
 // Pending is the answer to a poll while the user has not answered.
 var errPending = refuse(Conflict, wire.CodeConflict, "Waiting for you to approve the sign-in in the browser.")
 
+// errApprovalEnded answers a poll whose approval no longer holds: the
+// account was deleted, one of its credentials changed, or the approving
+// session ended before the app collected its session.
+var errApprovalEnded = refuse(NotFound, wire.CodeExpired, "The approval of this sign-in no longer holds: the account's password or sign-in methods changed, or the session that approved it ended. Start again in the DialNexa app.")
+
 // PollBrowserSignIn returns the app's new session once the request is
 // approved (once: the request is then gone), errPending before, and a
-// refusal when it was denied or has expired.
+// refusal when it was denied, has expired, or its approval no longer
+// holds (errApprovalEnded). The approval is checked and used up in the
+// transaction that creates the session.
 func (s *Service) PollBrowserSignIn(ctx context.Context, secret string) (NewSession, error) {
 	h := auth.HashToken(strings.TrimSpace(secret))
 	var st browserState
 	err := s.store.Update(ctx, func(tx store.Tx) error {
-		t, err := liveToken(tx, h, tokenBrowserRequest, s.now())
-		if err != nil {
+		t, err := tx.Token(h)
+		if err != nil || t.Kind != tokenBrowserRequest || s.now().After(t.Expires) {
 			return errNoRequest
+		}
+		if _, err := liveToken(tx, h, tokenBrowserRequest, s.now()); err != nil {
+			return errApprovalEnded
 		}
 		if err := json.Unmarshal([]byte(t.Data), &st); err != nil {
 			return err
 		}
-		if st.Approved == "" && !st.Denied {
+		switch {
+		case st.Denied:
+			return deleteBrowserRequest(tx, h, st.Code)
+		case st.Approved == "":
 			return errPending
 		}
-		if err := tx.DeleteToken(h); err != nil {
-			return err
-		}
-		return tx.DeleteToken(auth.HashToken("code:" + st.Code))
+		return nil
 	})
 	if err != nil {
 		return NewSession{}, err
@@ -233,10 +252,41 @@ func (s *Service) PollBrowserSignIn(ctx context.Context, secret string) (NewSess
 	if st.Denied {
 		return NewSession{}, refuse(Forbidden, wire.CodeBadCredentials, "The sign-in was denied in the browser.")
 	}
+	claim := func(tx txn) error {
+		t, err := liveToken(tx, h, tokenBrowserRequest, s.now())
+		if err != nil {
+			return errApprovalEnded
+		}
+		var now browserState
+		if err := json.Unmarshal([]byte(t.Data), &now); err != nil {
+			return err
+		}
+		if now.Approved != st.Approved {
+			return errNoRequest
+		}
+		if _, err := tx.Session(now.ApprovedBy); err != nil {
+			if isNotFound(err) {
+				return errApprovalEnded
+			}
+			return err
+		}
+		return deleteBrowserRequest(tx, h, now.Code)
+	}
 	o := Origin{IP: st.IP, UserAgent: st.UserAgent}
-	ns, err := s.startSession(ctx, o, st.Approved, newSession{device: st.Device, deviceID: st.DeviceID})
+	ns, err := s.startSession(ctx, o, st.Approved, newSession{device: st.Device, deviceID: st.DeviceID, claim: claim})
+	if isNotFound(err) {
+		return NewSession{}, errApprovalEnded
+	}
 	if err != nil {
 		return NewSession{}, fmt.Errorf("start the app's session: %w", err)
 	}
 	return ns, nil
+}
+
+// deleteBrowserRequest removes a request and its code.
+func deleteBrowserRequest(tx store.Tx, h, code string) error {
+	if err := tx.DeleteToken(h); err != nil {
+		return err
+	}
+	return tx.DeleteToken(auth.HashToken("code:" + code))
 }

@@ -156,6 +156,10 @@ type newSession struct {
 	// passkey is a passkey that verified, as the second factor or alone:
 	// its counter and last use are saved in the same transaction.
 	passkey *webauthn.Credential
+	// claim, when set, runs first in the session's transaction: what
+	// entitles the caller to the session (a browser sign-in's approval) is
+	// checked and used up in the same commit as the session is created.
+	claim func(tx txn) error
 }
 
 // startSession creates a session for the account. In one transaction it
@@ -180,6 +184,11 @@ func (s *Service) startSession(ctx context.Context, o Origin, accountID string, 
 		ss.DeviceHash = auth.HashToken(accountID + "/" + ns.deviceID)
 	}
 	err = s.change(ctx, func(tx txn) error {
+		if ns.claim != nil {
+			if err := ns.claim(tx); err != nil {
+				return err
+			}
+		}
 		a, err := tx.Account(accountID)
 		if err != nil {
 			return err

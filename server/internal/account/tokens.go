@@ -18,15 +18,17 @@ const (
 
 // liveToken returns the link token with the hash if it is of the kind and
 // has not expired (it works until its expiry instant, inclusive) and, for
-// reset and email-change links, no credential of the account changed since
-// it was issued; otherwise store.ErrNotFound, the same for unknown, used,
-// expired and superseded links.
+// tokens bound to the account's credentials (reset and email-change links,
+// an approved browser sign-in), the account still exists and no credential
+// of it changed since the token was issued or approved; otherwise
+// store.ErrNotFound, the same for unknown, used, expired and superseded
+// tokens.
 func liveToken(tx store.Tx, hash, kind string, now time.Time) (store.Token, error) {
 	t, err := tx.Token(hash)
 	if err != nil || t.Kind != kind || now.After(t.Expires) {
 		return store.Token{}, store.ErrNotFound
 	}
-	if kind == tokenReset || kind == tokenEmail {
+	if boundToCredentials(t) {
 		a, err := tx.Account(t.AccountID)
 		if err != nil || a.LinkEpoch != t.Epoch {
 			return store.Token{}, store.ErrNotFound
@@ -35,8 +37,22 @@ func liveToken(tx store.Tx, hash, kind string, now time.Time) (store.Token, erro
 	return t, nil
 }
 
-// endLinks makes every outstanding reset and email-change link of a stop
-// working: call it, in the same transaction, with every credential change.
+// boundToCredentials tells whether a token dies with a credential change
+// of its account: reset and email-change links from their issue, a
+// browser sign-in from its approval (Epoch is then the approver's).
+func boundToCredentials(t store.Token) bool {
+	switch t.Kind {
+	case tokenReset, tokenEmail:
+		return true
+	case tokenBrowserRequest:
+		return t.AccountID != ""
+	}
+	return false
+}
+
+// endLinks makes every outstanding reset and email-change link and every
+// approved, not yet collected browser sign-in of a stop working: call it,
+// in the same transaction, with every credential change.
 func endLinks(a *store.Account) { a.LinkEpoch++ }
 
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

@@ -306,7 +306,7 @@ type Token struct {
 	Expires   time.Time `json:"expires"`
 	Data      string    `json:"data,omitempty"`
 	// Epoch is the account's LinkEpoch when the link was issued (reset and
-	// email-change links only).
+	// email-change links) or the browser sign-in approved.
 	Epoch uint64 `json:"epoch,omitempty"`
 }
 
