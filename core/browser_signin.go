@@ -35,19 +35,21 @@ func (c *Client) StartBrowserSignIn(ctx context.Context) (BrowserSignIn, error) 
 // denied it, or it expired, or ctx ends) and then signs this device in
 // with a session of its own.
 func (c *Client) FinishBrowserSignIn(ctx context.Context, b BrowserSignIn) error {
+	every := browserPollEvery
 	for {
 		var resp sessionResponse
 		err := c.call(ctx, "POST", "/v1/signin/browser/poll", "", map[string]string{"request": b.Request}, &resp)
-		var we *wire.Error
-		switch {
-		case err == nil:
+		if err == nil {
 			return c.adoptSession(resp, "")
-		case errors.As(err, &we) && we.Code == wire.CodeConflict, errors.Is(err, ErrOffline):
-			// Not answered yet (or the network blinked): ask again.
-		default:
+		}
+		wait, again := nextBrowserPoll(every, err)
+		if !again {
 			return err
 		}
-		t := time.NewTimer(browserPollEvery)
+		if we := (*wire.Error)(nil); errors.As(err, &we) && we.Code == wire.CodeSlowDown {
+			every = wait // for this and every later poll
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -55,4 +57,25 @@ func (c *Client) FinishBrowserSignIn(ctx context.Context, b BrowserSignIn) error
 		case <-t.C:
 		}
 	}
+}
+
+// nextBrowserPoll says, after a poll answered err, whether to poll again
+// and after how long: every while the request waits for the browser (or
+// the network blinked); 5 seconds more from now on when the server says
+// to slow down (RFC 8628); a minute when the address polled too much.
+func nextBrowserPoll(every time.Duration, err error) (time.Duration, bool) {
+	var we *wire.Error
+	switch {
+	case errors.Is(err, ErrOffline):
+		return every, true
+	case !errors.As(err, &we):
+		return 0, false
+	case we.Code == wire.CodeConflict:
+		return every, true
+	case we.Code == wire.CodeSlowDown:
+		return every + 5*time.Second, true
+	case we.Code == wire.CodeRateLimited:
+		return max(every, time.Minute), true
+	}
+	return 0, false
 }

@@ -28,6 +28,7 @@ const (
 	CodeExpired         Code = 16 // a link or code that has expired or was used
 	CodeUpdateRequired  Code = 17 // the client speaks a protocol version the server no longer serves
 	CodeStepUp          Code = 18 // the action needs the password entered again
+	CodeSlowDown        Code = 19 // polling faster than asked: wait longer between polls (RFC 8628)
 )
 
 var codeNames = map[Code]string{
@@ -50,6 +51,7 @@ var codeNames = map[Code]string{
 	CodeExpired:         "expired",
 	CodeUpdateRequired:  "update_required",
 	CodeStepUp:          "step_up_required",
+	CodeSlowDown:        "slow_down",
 }
 
 // String returns the code's stable name, such as "invalid_argument".

@@ -150,10 +150,40 @@ func (s *Service) browserRequest(tx store.Tx, code string) (string, store.Token,
 	return c.Data, t, st, err
 }
 
+// Codes are about 38 bits and live 10 minutes: looking them up and
+// answering them is limited per account and per address, so nobody can
+// try enough to find someone else's (and sign that app in to their own
+// account). A person looks up and answers one or two.
+func (s *Service) limitCodeUse(ctx context.Context, ss store.Session, o Origin) error {
+	return s.limitAll(ctx,
+		rate{"browser-code-account", ss.AccountID, 0.1, 10},
+		rate{"browser-code-ip", o.IP, 0.5, 20})
+}
+
+// Polls are limited per address (every app behind it, every secret) and
+// per request: an app polling faster than every 2 seconds is told to
+// slow down, as RFC 8628 says.
+const (
+	pollPerSecond      = 2
+	pollBurst          = 30
+	requestPollsPerSec = 0.5
+	requestPollBurst   = 3
+	slowDownBy         = 5 // seconds
+)
+
+var errSlowDown = func() *Error {
+	e := refuse(Throttled, wire.CodeSlowDown, "Polling too often; wait %d seconds longer between polls.", slowDownBy)
+	e.RetryAfter = slowDownBy
+	return e
+}()
+
 // BrowserRequestFor describes the request with code to the signed-in
 // user who is asked to approve it (any account may: approving signs the
 // app in to the approver's).
-func (s *Service) BrowserRequestFor(ctx context.Context, code string) (BrowserApproval, error) {
+func (s *Service) BrowserRequestFor(ctx context.Context, ss store.Session, o Origin, code string) (BrowserApproval, error) {
+	if err := s.limitCodeUse(ctx, ss, o); err != nil {
+		return BrowserApproval{}, err
+	}
 	var out BrowserApproval
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		_, t, st, err := s.browserRequest(tx, code)
@@ -173,7 +203,10 @@ func (s *Service) BrowserRequestFor(ctx context.Context, code string) (BrowserAp
 // AnswerBrowserRequest approves (or denies) the request with code for the
 // caller's account. Approving needs a session signed in or stepped up in
 // the last few minutes, or the password.
-func (s *Service) AnswerBrowserRequest(ctx context.Context, ss store.Session, code, password string, approve bool) error {
+func (s *Service) AnswerBrowserRequest(ctx context.Context, ss store.Session, o Origin, code, password string, approve bool) error {
+	if err := s.limitCodeUse(ctx, ss, o); err != nil {
+		return err
+	}
 	if approve && s.now().Sub(ss.Created) > model.StepUpWindow {
 		_, release, err := s.stepUp(ctx, ss, password)
 		if err != nil {
@@ -224,16 +257,31 @@ var errApprovalEnded = refuse(NotFound, wire.CodeExpired, "The approval of this 
 // refusal when it was denied, has expired, or its approval no longer
 // holds (errApprovalEnded). The approval is checked and used up in the
 // transaction that creates the session.
-func (s *Service) PollBrowserSignIn(ctx context.Context, secret string) (NewSession, error) {
+func (s *Service) PollBrowserSignIn(ctx context.Context, o Origin, secret string) (NewSession, error) {
+	if err := s.limitAll(ctx, rate{"browser-poll-ip", o.IP, pollPerSecond, pollBurst}); err != nil {
+		return NewSession{}, err
+	}
 	h := auth.HashToken(strings.TrimSpace(secret))
 	var st browserState
+	// The transaction commits whatever the answer, so the request's poll
+	// counts; refused tells the answer.
+	var refused error
 	err := s.store.Update(ctx, func(tx store.Tx) error {
+		refused = nil
 		t, err := tx.Token(h)
 		if err != nil || t.Kind != tokenBrowserRequest || s.now().After(t.Expires) {
-			return errNoRequest
+			refused = errNoRequest
+			return nil
+		}
+		if wait, err := s.take(tx, "browser-poll", h, requestPollsPerSec, requestPollBurst); err != nil {
+			return err
+		} else if wait > 0 {
+			refused = errSlowDown
+			return nil
 		}
 		if _, err := liveToken(tx, h, tokenBrowserRequest, s.now()); err != nil {
-			return errApprovalEnded
+			refused = errApprovalEnded
+			return nil
 		}
 		if err := json.Unmarshal([]byte(t.Data), &st); err != nil {
 			return err
@@ -242,10 +290,13 @@ func (s *Service) PollBrowserSignIn(ctx context.Context, secret string) (NewSess
 		case st.Denied:
 			return deleteBrowserRequest(tx, h, st.Code)
 		case st.Approved == "":
-			return errPending
+			refused = errPending
 		}
 		return nil
 	})
+	if err == nil {
+		err = refused
+	}
 	if err != nil {
 		return NewSession{}, err
 	}
@@ -272,8 +323,9 @@ func (s *Service) PollBrowserSignIn(ctx context.Context, secret string) (NewSess
 		}
 		return deleteBrowserRequest(tx, h, now.Code)
 	}
-	o := Origin{IP: st.IP, UserAgent: st.UserAgent}
-	ns, err := s.startSession(ctx, o, st.Approved, newSession{device: st.Device, deviceID: st.DeviceID, claim: claim})
+	// The session is the app's: the address and agent it started from.
+	app := Origin{IP: st.IP, UserAgent: st.UserAgent}
+	ns, err := s.startSession(ctx, app, st.Approved, newSession{device: st.Device, deviceID: st.DeviceID, claim: claim})
 	if isNotFound(err) {
 		return NewSession{}, errApprovalEnded
 	}

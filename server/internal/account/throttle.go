@@ -102,6 +102,36 @@ func (s *Service) limit(ctx context.Context, kind, subject string, r float64, bu
 	return err
 }
 
+// rate is one limit an event counts against: kind and subject name its
+// bucket, refilled at perSecond up to burst.
+type rate struct {
+	kind, subject string
+	perSecond     float64
+	burst         int
+}
+
+// limitAll counts one event against every limit, in one transaction so
+// every node counts it, and refuses with tooMany when any is spent (the
+// others still count it: a caller over one limit pays on all).
+func (s *Service) limitAll(ctx context.Context, limits ...rate) error {
+	over := false
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		over = false
+		for _, l := range limits {
+			wait, err := s.take(tx, l.kind, l.subject, l.perSecond, l.burst)
+			if err != nil {
+				return err
+			}
+			over = over || wait > 0
+		}
+		return nil
+	})
+	if err == nil && over {
+		return tooMany()
+	}
+	return err
+}
+
 // claimAttempt takes the lease of one sign-in attempt for an email address
 // (an account's, or one with no account), so parallel guesses, on any
 // node, cannot all slip past one throttle check. It returns a release func

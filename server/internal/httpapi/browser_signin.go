@@ -45,8 +45,8 @@ func (s *Server) startBrowserSignIn(w http.ResponseWriter, r *http.Request) {
 
 // browserRequest is GET /v1/signin/browser/{code}: what the approving page
 // shows.
-func (s *Server) browserRequest(w http.ResponseWriter, r *http.Request, _ store.Session) {
-	out, err := s.accounts.BrowserRequestFor(r.Context(), r.PathValue("code"))
+func (s *Server) browserRequest(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	out, err := s.accounts.BrowserRequestFor(r.Context(), ss, origin(r), r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, "read a browser sign-in", err)
 		return
@@ -69,7 +69,7 @@ func (s *Server) answerBrowserSignIn(w http.ResponseWriter, r *http.Request, ss 
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	if err := s.accounts.AnswerBrowserRequest(r.Context(), ss, r.PathValue("code"), req.Password, approve); err != nil {
+	if err := s.accounts.AnswerBrowserRequest(r.Context(), ss, origin(r), r.PathValue("code"), req.Password, approve); err != nil {
 		s.fail(w, r, "answer a browser sign-in", err)
 		return
 	}
@@ -83,6 +83,6 @@ func (s *Server) pollBrowserSignIn(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	ns, err := s.accounts.PollBrowserSignIn(r.Context(), req.Request)
+	ns, err := s.accounts.PollBrowserSignIn(r.Context(), origin(r), req.Request)
 	s.started(w, r, "finish a browser sign-in", ns, err, true, http.StatusOK)
 }
