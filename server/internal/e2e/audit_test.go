@@ -280,3 +280,36 @@ func TestWorkspaceAuditLog(t *testing.T) {
 func nameOf(t *testing.T, ts *testServer, token string) string {
 	return view(t, ts, token).Profile.DisplayName
 }
+
+// PRIVACY: an address invited, which joined, changed its email and then
+// deleted its account, leaves no address behind in the audit log: the
+// invitation named the account from the move on, and the deletion made it
+// "a deleted account".
+func TestAuditLogForgetsADeletedAccountsEarlierAddress(t *testing.T) {
+	ts := startServer(t)
+	o := apiSignUp(t, ts, "owen@example.com", pw, "Owen", "d1")
+	u := apiSignUp(t, ts, "u62-early@example.com", pw, "Uma", "d2")
+	tm := newTeam(t, ts, o, "Dialers")
+	tm.join(u, tm.invite(o.Token, "u62-early@example.com", "admin", 1))
+	verify := emailLink(t, ts, u.Token, "u62-later@example.com", pw)
+	if r := call(t, ts, "POST", "/v1/email/verify", "", map[string]string{"token": verify}); r.status != http.StatusOK {
+		t.Fatalf("verify the new email: %d %s", r.status, r.body)
+	}
+	summaries := func() string {
+		var got []string
+		for _, e := range tm.wholeAudit(o.Token) {
+			got = append(got, e.Summary)
+		}
+		return strings.Join(got, "\n")
+	}
+	if got := summaries(); !strings.Contains(got, "Owen invited Uma as admin.") || strings.Contains(got, "u62") {
+		t.Errorf("after the email change the invitation names the account, not its earlier address:\n%s", got)
+	}
+	if r := call(t, ts, "POST", "/v1/account/delete", u.Token, map[string]string{"email": "u62-later@example.com", "password": pw}); r.status != http.StatusNoContent {
+		t.Fatalf("delete the account: %d %s", r.status, r.body)
+	}
+	got := summaries()
+	if strings.Contains(got, "u62") || strings.Contains(got, "Uma") || !strings.Contains(got, "Owen invited a deleted account as admin.") {
+		t.Errorf("after the deletion the audit log still names the account:\n%s", got)
+	}
+}

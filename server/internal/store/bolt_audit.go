@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -22,6 +23,41 @@ func (t boltTx) AddAudit(e AuditEntry) (AuditEntry, error) {
 		}
 	}
 	return e, t.b(bAuditTime).Put(append(u64(uint64(e.At.UnixNano())), u64(seq)...), []byte(e.WorkspaceID))
+}
+
+// bindAuditAddress binds the entries naming the address email to the
+// account id (see AuditEntry), moving them in the subjects index.
+func (t boltTx) bindAuditAddress(email, id string) error {
+	prefix := pair(email, "")
+	var keys [][]byte
+	c := t.b(bAuditBy).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		seq := binary.BigEndian.Uint64(k[len(prefix):])
+		key := seqKey(string(v), seq)
+		var e AuditEntry
+		if err := getJSON(t.b(bAudit), key, &e); errors.Is(err, ErrNotFound) {
+			keys = append(keys, k)
+			continue
+		} else if err != nil {
+			return err
+		}
+		if !e.bind(email, id) {
+			continue
+		}
+		keys = append(keys, k)
+		if err := putJSON(t.b(bAudit), key, e); err != nil {
+			return err
+		}
+		if err := t.b(bAuditBy).Put(seqKey(id, seq), slices.Clone(v)); err != nil {
+			return err
+		}
+	}
+	for _, k := range keys {
+		if err := t.b(bAuditBy).Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // forgetInAudit rewrites the audit entries naming a deleted account (by

@@ -55,6 +55,9 @@ func (t boltTx) ChangeEmail(a *Account, email string) error {
 	if err := t.b(bEmails).Put([]byte(email), []byte(a.ID)); err != nil {
 		return err
 	}
+	if err := t.bindAuditAddress(a.Email, a.ID); err != nil {
+		return err
+	}
 	a.Email = email
 	return putJSON(t.b(bAccounts), []byte(a.ID), a)
 }

@@ -262,6 +262,9 @@ func (t *pgTx) ChangeEmail(a *Account, email string) error {
 		}
 		return err
 	}
+	if err := t.bindAuditAddress(a.Email, a.ID); err != nil {
+		return err
+	}
 	a.Email = email
 	return nil
 }
@@ -334,6 +337,30 @@ func (t *pgTx) moveJobCursors(id string) error {
 			if err := t.PutJob(j); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// bindAuditAddress binds the entries naming the address email to the
+// account id (see AuditEntry), moving them in audit_subjects.
+func (t *pgTx) bindAuditAddress(email, id string) error {
+	entries, err := docs[AuditEntry](t, "SELECT doc FROM audit WHERE seq IN (SELECT seq FROM audit_subjects WHERE subject = $1) ORDER BY seq FOR UPDATE", email)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !e.bind(email, id) {
+			continue
+		}
+		if err := t.exec("UPDATE audit SET doc = $2 WHERE seq = $1", e.Seq, e); err != nil {
+			return err
+		}
+		if err := t.exec("UPDATE audit_subjects SET subject = $2 WHERE subject = $1 AND seq = $3 AND NOT EXISTS (SELECT 1 FROM audit_subjects WHERE subject = $2 AND seq = $3)", email, id, int64(e.Seq)); err != nil {
+			return err
+		}
+		if err := t.exec("DELETE FROM audit_subjects WHERE subject = $1 AND seq = $2", email, int64(e.Seq)); err != nil {
+			return err
 		}
 	}
 	return nil

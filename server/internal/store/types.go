@@ -125,8 +125,12 @@ type Invitation struct {
 	TokenHash string    `json:"tokenHash"`
 }
 
-// AuditEntry is one action in a workspace's audit log. Names and
-// addresses are recorded as they were, for when the account is gone.
+// AuditEntry is one action in a workspace's audit log. Accounts are named
+// by id (their names are read when the log is); an invited address is
+// named as itself until an account that held it moves to another address,
+// when its entries are bound to the account's id (ChangeEmail), so that
+// deleting the account forgets every address it had. The names recorded
+// stand in only for accounts that are gone.
 type AuditEntry struct {
 	Seq         uint64    `json:"seq"`
 	WorkspaceID string    `json:"workspaceId"`
@@ -152,6 +156,17 @@ func (e AuditEntry) subjects() []string {
 		}
 	}
 	return out
+}
+
+// bind makes the entry name the account id where it named the address
+// email (an invitation to the address the account held), so that it
+// follows the account and is forgotten with it.
+func (e *AuditEntry) bind(email, id string) bool {
+	if e.TargetEmail != email || e.TargetID != "" {
+		return false
+	}
+	e.TargetID, e.TargetEmail = id, ""
+	return true
 }
 
 // forget makes the entry name "a deleted account" wherever it named a

@@ -156,6 +156,63 @@ func testDeleteAccount(t *testing.T, st store.Store) {
 	update(t, st, func(tx store.Tx) error { return tx.CreateAccount(newAccount("d")) })
 }
 
+// An invitation to an address the account held, recorded before it moved
+// to another address, is bound to the account by the move (it names the
+// account by id, no longer the old address) and is forgotten with it; an
+// invitation to an address it never held keeps its address.
+func testDeleteAccountForgetsEarlierAddresses(t *testing.T, st store.Store) {
+	create(t, st, "d", "k")
+	update(t, st, func(tx store.Tx) error {
+		for _, to := range []string{"d@example.com", "d@example.com", "someone@example.com"} {
+			if _, err := tx.AddAudit(store.AuditEntry{WorkspaceID: "w", At: t0, Action: "invitation_sent", ActorID: "k", ActorName: "Name k", TargetEmail: to, Detail: "admin"}); err != nil {
+				return err
+			}
+		}
+		a, err := tx.Account("d")
+		if err != nil {
+			return err
+		}
+		return tx.ChangeEmail(&a, "d-moved@example.com")
+	})
+	view(t, st, func(tx store.Tx) error {
+		es, err := tx.Audit("w", 0, 10)
+		if err != nil || len(es) != 3 {
+			t.Fatalf("audit: %+v, %v", es, err)
+		}
+		if es[0].TargetEmail != "someone@example.com" || es[0].TargetID != "" {
+			t.Errorf("an invitation to another address after the move: %+v", es[0])
+		}
+		for _, e := range es[1:] {
+			if e.TargetID != "d" || e.TargetEmail != "" || e.ActorID != "k" || e.Detail != "admin" {
+				t.Errorf("an invitation to the account's earlier address after the move: %+v, want it bound to the account", e)
+			}
+		}
+		return nil
+	})
+	update(t, st, func(tx store.Tx) error {
+		a, err := tx.Account("d")
+		if err != nil {
+			return err
+		}
+		_, err = tx.DeleteAccount(a, "Your account was deleted.", t0.Add(time.Hour))
+		return err
+	})
+	view(t, st, func(tx store.Tx) error {
+		es, _ := tx.Audit("w", 0, 10)
+		for _, e := range es {
+			for _, f := range []string{e.TargetID, e.TargetEmail, e.TargetName} {
+				if strings.Contains(f, "d@example.com") || strings.Contains(f, "d-moved") || f == "d" || f == "Name d" {
+					t.Errorf("an audit entry still names the deleted account: %+v", e)
+				}
+			}
+		}
+		if len(es) != 3 || es[0].TargetEmail != "someone@example.com" || es[1].TargetName != store.DeletedAccountName || es[2].TargetName != store.DeletedAccountName {
+			t.Errorf("audit after the deletion: %+v", es)
+		}
+		return nil
+	})
+}
+
 // A job's position never keeps a deleted account's id: an unfinished job
 // over every account resumes after the account before it (skipping
 // nobody), a finished job keeps no position, and a job positioned

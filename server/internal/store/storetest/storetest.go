@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"TrimFeeds", testTrimFeeds},
 		{"Avatars", testAvatars},
 		{"DeleteAccount", testDeleteAccount},
+		{"DeleteAccountForgetsEarlierAddresses", testDeleteAccountForgetsEarlierAddresses},
 		{"DeleteAccountMovesJobs", testDeleteAccountMovesJobs},
 	}
 	for _, tc := range tests {
