@@ -54,6 +54,10 @@ func (c *Client) PasskeyOptions(ctx context.Context, password string) (PasskeyCe
 // AddPasskey finishes adding a passkey named name with the browser's
 // answer (PublicKeyCredential.toJSON) to the ceremony.
 func (c *Client) AddPasskey(ctx context.Context, name, ceremony string, credential json.RawMessage) error {
+	name, err := account.NormalizePasskeyName(name)
+	if err != nil {
+		return err
+	}
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -62,6 +66,10 @@ func (c *Client) AddPasskey(ctx context.Context, name, ceremony string, credenti
 
 // RenamePasskey renames one of the account's passkeys.
 func (c *Client) RenamePasskey(ctx context.Context, id, name string) error {
+	name, err := account.NormalizePasskeyName(name)
+	if err != nil {
+		return err
+	}
 	if err := c.requireOnline(); err != nil {
 		return err
 	}

@@ -14,6 +14,10 @@ import (
 
 // CreateWorkspace creates a workspace owned by this account (online only).
 func (c *Client) CreateWorkspace(ctx context.Context, name string) error {
+	name, err := account.WorkspaceNameLabel.Normalize(name)
+	if err != nil {
+		return err
+	}
 	if err := c.requireOnline(); err != nil {
 		return err
 	}

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/rivo/uniseg"
 )
 
 // Limits of the fields a user types, from the product documentation.
@@ -46,42 +44,10 @@ func invalid(field, format string, args ...any) error {
 }
 
 // NormalizeDisplayName trims surrounding space from name and checks it: 2 to
-// 50 characters (counted as Unicode code points, not bytes), with no control,
-// invisible or text-direction characters. It returns the name to store.
-func NormalizeDisplayName(name string) (string, error) {
-	if !utf8.ValidString(name) {
-		return "", invalid("displayName", "Display name is not valid text.")
-	}
-	name = strings.TrimFunc(name, unicode.IsSpace)
-	for _, r := range name {
-		switch {
-		case isBidiControl(r):
-			return "", invalid("displayName", "Display name cannot contain text-direction control characters.")
-		case isInvisible(r):
-			return "", invalid("displayName", "Display name cannot contain invisible characters.")
-		case unicode.IsControl(r) || (unicode.IsSpace(r) && r != ' '):
-			return "", invalid("displayName", "Display name cannot contain line breaks, tabs or control characters.")
-		}
-	}
-	// Characters as people see them: one family emoji or one accented
-	// letter written with a combining mark is one character (a grapheme
-	// cluster), however many code points it is made of.
-	n := 0
-	for g := uniseg.NewGraphemes(name); g.Next(); n++ {
-		if len(g.Runes()) > maxRunesPerCharacter {
-			return "", invalid("displayName", "Display name has a character built from more than %d parts; remove the stacked marks.", maxRunesPerCharacter)
-		}
-	}
-	switch {
-	case n == 0:
-		return "", invalid("displayName", "Display name cannot be empty.")
-	case n < DisplayNameMin:
-		return "", invalid("displayName", "Display name must be at least %d characters.", DisplayNameMin)
-	case n > DisplayNameMax:
-		return "", invalid("displayName", "Display name must be at most %d characters (it has %d).", DisplayNameMax, n)
-	}
-	return name, nil
-}
+// 50 characters (counted as people see them), with no control, invisible or
+// text-direction characters (DisplayNameLabel). It returns the name to
+// store.
+func NormalizeDisplayName(name string) (string, error) { return DisplayNameLabel.Normalize(name) }
 
 func isBidiControl(r rune) bool {
 	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C

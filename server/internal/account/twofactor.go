@@ -8,7 +8,6 @@ import (
 
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/auth"
-	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -223,9 +222,9 @@ func (s *Service) SupportDisableTwoFactor(ctx context.Context, address, note str
 	if err != nil {
 		return "", invalid("%s", err)
 	}
-	note = device.Printable(note, 200)
-	if len(note) < 5 {
-		return "", invalid("Say how the owner's identity was verified (a ticket number, for example).")
+	note, err = model.SupportNoteLabel.Normalize(note)
+	if err != nil {
+		return "", ruleError(err)
 	}
 	now := s.now()
 	var id string

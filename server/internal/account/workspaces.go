@@ -2,9 +2,7 @@ package account
 
 import (
 	"context"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/auth"
@@ -26,16 +24,11 @@ var (
 	owners   = []string{store.RoleOwner}
 )
 
-// workspaceName checks a workspace name: 2 to 60 characters, trimmed.
+// workspaceName checks a workspace name under the rule of every label:
+// 2 to 60 characters, trimmed, nothing invisible or controlling.
 func workspaceName(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if n := utf8.RuneCountInString(s); n < 2 || n > 60 {
-		return "", invalid("A workspace name has 2 to 60 characters.")
-	}
-	if _, err := model.NormalizeDisplayName(s + "xx"); err != nil && !strings.Contains(err.Error(), "at most") {
-		return "", invalid("A workspace name cannot contain control or invisible characters.")
-	}
-	return s, nil
+	name, err := model.WorkspaceNameLabel.Normalize(s)
+	return name, ruleError(err)
 }
 
 // CreateWorkspace creates a workspace owned by the caller and returns its id.

@@ -6,10 +6,10 @@ package device
 import (
 	"fmt"
 	"net/netip"
-	"strings"
-	"unicode"
 
 	"github.com/mileusna/useragent"
+
+	model "github.com/dialnexa/account/core/account"
 )
 
 // Info is how the desktop app identifies itself at sign-in. Browsers
@@ -69,20 +69,10 @@ func MaskAddress(addr string) string {
 	return fmt.Sprintf("%x:%x:%x:x", uint16(b[0])<<8|uint16(b[1]), uint16(b[2])<<8|uint16(b[3]), uint16(b[4])<<8|uint16(b[5]))
 }
 
-// Printable keeps printable characters of s, at most n of them.
-func Printable(s string, n int) string {
-	var b strings.Builder
-	for _, r := range s {
-		if n == 0 {
-			break
-		}
-		if unicode.IsPrint(r) {
-			b.WriteRune(r)
-			n--
-		}
-	}
-	return strings.TrimSpace(b.String())
-}
+// Printable is s as a label a program wrote (a device's or a browser's
+// name): only what a person can read, on one line, at most n characters
+// (account.Clean, the rule every label follows).
+func Printable(s string, n int) string { return model.Clean(s, n) }
 
 func orUnknown(s string) string {
 	if s == "" {

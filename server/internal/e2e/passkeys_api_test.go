@@ -156,6 +156,10 @@ func TestPasskeysThroughTheAPI(t *testing.T) {
 	if a := call(t, ts, "POST", "/v1/passkeys", owner.Token, map[string]any{"name": "  ", "ceremony": c.ID, "credential": answer}); a.status != http.StatusBadRequest || !strings.Contains(a.body, "Name the passkey") {
 		t.Fatalf("unnamed passkey: %d %s", a.status, a.body)
 	}
+	forged := "Laptop\u202e\r\n\r\nUrgent: confirm your account at http://evil.example/"
+	if a := call(t, ts, "POST", "/v1/passkeys", owner.Token, map[string]any{"name": forged, "ceremony": c.ID, "credential": answer}); a.status != http.StatusBadRequest || !strings.Contains(a.body, "Passkey name cannot contain") {
+		t.Fatalf("a passkey name that forges mail lines: %d %s", a.status, a.body)
+	}
 	if a := call(t, ts, "POST", "/v1/passkeys", owner.Token, map[string]any{"name": "Work laptop", "ceremony": c.ID, "credential": answer}); a.status != http.StatusCreated {
 		t.Fatalf("add passkey: %d %s", a.status, a.body)
 	}
@@ -236,6 +240,9 @@ func TestPasskeysThroughTheAPI(t *testing.T) {
 	}
 	if v := view(t, ts, owner.Token); v.Passkeys[0].Name != "Old laptop" {
 		t.Errorf("renamed passkey: %+v", v.Passkeys)
+	}
+	if a := call(t, ts, "PATCH", "/v1/passkeys/"+id, owner.Token, map[string]string{"name": "\u0000\u0007\u200b"}); a.status != http.StatusBadRequest || !strings.Contains(a.body, "control characters") {
+		t.Fatalf("rename to control characters: %d %s", a.status, a.body)
 	}
 	if a := call(t, ts, "POST", "/v1/passkeys/"+id+"/remove", owner.Token, map[string]string{"password": "not my password 1"}); a.status != http.StatusForbidden {
 		t.Fatalf("remove with a wrong password: %d %s", a.status, a.body)
