@@ -242,6 +242,15 @@ func (s *Service) AddPasskey(ctx context.Context, ss store.Session, name string,
 		if len(a.Passkeys) >= model.MaxPasskeys {
 			return refuse(Conflict, wire.CodeConflict, "An account can have at most %d passkeys: remove one first.", model.MaxPasskeys)
 		}
+		// WebAuthn §7.1 step 22: a credential id registered to any other
+		// account is refused (a second registration of one credential is
+		// an attempt to take over its sign-ins, or a broken authenticator).
+		if err := tx.ClaimPasskey(id, a.ID); errors.Is(err, store.ErrPasskeyTaken) {
+			s.log.Warn("passkey refused", "account", a.ID, "reason", "credential id registered to another account")
+			return refuse(Conflict, wire.CodeConflict, "This passkey is already registered to another account. Remove it there first, or create a new passkey for this account.")
+		} else if err != nil {
+			return err
+		}
 		raw, err := json.Marshal(cred)
 		if err != nil {
 			return err
@@ -282,6 +291,9 @@ func (s *Service) RemovePasskey(ctx context.Context, ss store.Session, id, passw
 	now := s.now()
 	return s.changePasskey(ctx, ss.AccountID, id, func(tx txn, a *store.Account, i int) error {
 		name := a.Passkeys[i].Name
+		if err := tx.ReleasePasskey(a.Passkeys[i].ID); err != nil {
+			return err
+		}
 		a.Passkeys = slices.Delete(a.Passkeys, i, i+1)
 		if err := tx.AddActivity(a, model.ActPasskeyRemoved, fmt.Sprintf("Passkey “%s” removed from %s.", name, ss.Device), now); err != nil {
 			return err

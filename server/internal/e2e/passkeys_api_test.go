@@ -365,3 +365,36 @@ func TestCeremonyIDOfAnotherKindIsLeftAlone(t *testing.T) {
 		t.Fatalf("the reset link after its token was offered as a ceremony: %d %s, want it still live (asking for the passkey)", a.status, a.body)
 	}
 }
+
+// SECURITY (WebAuthn §7.1, step 22): a credential id already registered
+// to one account is refused to another, with a clear reason and nothing
+// stored; the holder's passkey keeps signing in; once the holder removes
+// it, the other account may register it.
+func TestPasskeyOfAnotherAccountIsRefused(t *testing.T) {
+	ts := startServer(t)
+	holder, key := signUpWithPasskey(t, ts, "holder@example.com", "Holder")
+	taker := apiSignUp(t, ts, "taker@example.com", goodPassword, "Taker", "laptop")
+	register := func() apiAnswer {
+		t.Helper()
+		var c ceremony
+		call(t, ts, "POST", "/v1/passkeys/options", taker.Token, map[string]string{"password": goodPassword}).decode(t, &c)
+		// The same authenticator credential, its id the holder's.
+		return call(t, ts, "POST", "/v1/passkeys", taker.Token, map[string]any{"name": "Copied", "ceremony": c.ID, "credential": key.register(t, c, passkeySite)})
+	}
+	if a := register(); a.status != http.StatusConflict || !strings.Contains(a.body, "already registered to another account") {
+		t.Fatalf("a credential id of another account: %d %s, want 409 saying so", a.status, a.body)
+	}
+	if v := view(t, ts, taker.Token); len(v.Passkeys) != 0 || hasActivity(v, account.ActPasskeyAdded) {
+		t.Fatalf("the refused passkey was stored: %+v", v.Passkeys)
+	}
+	if a := passkeySignIn(t, ts, key, passkeySite, 1); a.status != http.StatusOK {
+		t.Fatalf("the holder's passkey after the refused copy: %d %s", a.status, a.body)
+	}
+	id := view(t, ts, holder.Token).Passkeys[0].ID
+	if a := call(t, ts, "POST", "/v1/passkeys/"+id+"/remove", holder.Token, map[string]string{"password": goodPassword}); a.status != http.StatusNoContent {
+		t.Fatalf("remove: %d %s", a.status, a.body)
+	}
+	if a := register(); a.status != http.StatusCreated {
+		t.Fatalf("the credential after its holder removed it: %d %s", a.status, a.body)
+	}
+}

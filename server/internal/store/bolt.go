@@ -38,7 +38,8 @@ var (
 	bAudit           = []byte("audit")            // workspace id/seq → AuditEntry
 	bAuditTime       = []byte("audit_time")       // time (unix ns)/seq → workspace id, for retention
 	bAuditBy         = []byte("audit_by")         // account id or email/seq → workspace id, to forget a deleted account
-	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bOutboxDue, bGuards, bJobs, bAvatars, bNotifications, bCalls, bWorkspaces, bMemberships, bResources, bAudit, bAuditTime, bAuditBy}
+	bPasskeys        = []byte("passkeys")         // WebAuthn credential id → account id
+	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bOutboxDue, bGuards, bJobs, bAvatars, bNotifications, bCalls, bWorkspaces, bMemberships, bResources, bAudit, bAuditTime, bAuditBy, bPasskeys}
 	// accountPrefixed are the buckets whose keys start with "account id/".
 	accountPrefixed = [][]byte{bAccountSessions, bClients, bEvents, bActivity, bDevices, bNotifications, bCalls, bMemberships, bResources}
 )

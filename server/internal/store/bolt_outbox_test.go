@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -107,4 +109,49 @@ func TestBoltSchemaVersion(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// A store written before the passkey index was kept gets it on opening:
+// its accounts' passkeys are claimed by them.
+func TestBoltIndexesOlderPasskeys(t *testing.T) {
+	dir := t.TempDir()
+	st, err := OpenBolt(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	err = st.Update(context.Background(), func(tx Tx) error {
+		a := Account{ID: "p1", Email: "p1@example.com", DisplayName: "P1", Created: now,
+			Passkeys: []Passkey{{ID: "cred-old", Name: "Laptop", Created: now}}}
+		return tx.CreateAccount(a)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As the older version left it: no index, schema 1.
+	err = st.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bPasskeys); err != nil {
+			return err
+		}
+		if _, err := tx.CreateBucket(bPasskeys); err != nil {
+			return err
+		}
+		return tx.Bucket(bMeta).Put(kSchema, binary.BigEndian.AppendUint64(nil, 1))
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err = OpenBolt(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	err = st.Update(context.Background(), func(tx Tx) error { return tx.ClaimPasskey("cred-old", "p2") })
+	if !errors.Is(err, ErrPasskeyTaken) {
+		t.Fatalf("an older account's passkey claimed by another after the upgrade: %v, want ErrPasskeyTaken", err)
+	}
+	if v, _ := st.SchemaVersion(); v != BoltSchemaVersion {
+		t.Fatalf("migrated store records schema %d, want %d", v, BoltSchemaVersion)
+	}
 }

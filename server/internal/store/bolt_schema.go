@@ -25,6 +25,8 @@ var (
 	}{
 		// 1: the outbox's due order, for stores written before it was kept.
 		{"index the outbox by due time", indexOutbox},
+		// 2: the passkeys' credential ids, one account each.
+		{"index the passkeys by credential id", indexPasskeys},
 	}
 )
 

@@ -62,6 +62,38 @@ func (t boltTx) ChangeEmail(a *Account, email string) error {
 	return putJSON(t.b(bAccounts), []byte(a.ID), a)
 }
 
+func (t boltTx) ClaimPasskey(credentialID, accountID string) error {
+	switch holder := t.b(bPasskeys).Get([]byte(credentialID)); {
+	case holder == nil:
+		return t.b(bPasskeys).Put([]byte(credentialID), []byte(accountID))
+	case string(holder) != accountID:
+		return ErrPasskeyTaken
+	}
+	return nil
+}
+
+func (t boltTx) ReleasePasskey(credentialID string) error {
+	return t.b(bPasskeys).Delete([]byte(credentialID))
+}
+
+// indexPasskeys fills the credential index from the accounts, for stores
+// written before it was kept.
+func indexPasskeys(tx *bolt.Tx) error {
+	idx := tx.Bucket(bPasskeys)
+	return tx.Bucket(bAccounts).ForEach(func(_, v []byte) error {
+		var a Account
+		if err := decodeRecord(v, &a); err != nil {
+			return err
+		}
+		for _, p := range a.Passkeys {
+			if err := idx.Put([]byte(p.ID), []byte(a.ID)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 func (t boltTx) Session(id string) (Session, error) {
 	var s Session
 	return s, getJSON(t.b(bSessions), []byte(id), &s)
@@ -356,6 +388,11 @@ func (t boltTx) DeleteAccount(a Account, reason string, at time.Time) ([]string,
 	}
 	if err := t.forgetInAudit(a); err != nil {
 		return nil, err
+	}
+	for _, p := range a.Passkeys {
+		if err := t.ReleasePasskey(p.ID); err != nil {
+			return nil, err
+		}
 	}
 	// Link tokens (reset, email change, invitations sent by it).
 	var tokens [][]byte

@@ -269,6 +269,30 @@ func (t *pgTx) ChangeEmail(a *Account, email string) error {
 	return nil
 }
 
+func (t *pgTx) ClaimPasskey(credentialID, accountID string) error {
+	// Inserted, or already the account's: one row back. Another account's
+	// (committed, or committing concurrently: the insert waits for it):
+	// none.
+	var n int
+	err := t.tx.QueryRow(t.ctx, `WITH claimed AS (
+		INSERT INTO passkey_credentials (credential_id, account_id) VALUES ($1, $2)
+		ON CONFLICT (credential_id) DO UPDATE SET account_id = EXCLUDED.account_id
+		WHERE passkey_credentials.account_id = EXCLUDED.account_id
+		RETURNING 1)
+		SELECT count(*) FROM claimed`, credentialID, accountID).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrPasskeyTaken
+	}
+	return nil
+}
+
+func (t *pgTx) ReleasePasskey(credentialID string) error {
+	return t.exec("DELETE FROM passkey_credentials WHERE credential_id = $1", credentialID)
+}
+
 func (t *pgTx) AccountIDsAfter(after string, limit int) ([]string, error) {
 	rows, err := t.tx.Query(t.ctx, "SELECT id FROM accounts WHERE id > $1 ORDER BY id LIMIT $2", after, limit)
 	if err != nil {
@@ -310,7 +334,7 @@ func (t *pgTx) DeleteAccount(a Account, reason string, at time.Time) ([]string, 
 	if err := t.forgetInAudit(a); err != nil {
 		return nil, err
 	}
-	for _, table := range []string{"client_mutations", "devices", "links", "events", "activity", "notifications", "calls", "resources", "avatars", "memberships"} {
+	for _, table := range []string{"client_mutations", "devices", "links", "events", "activity", "notifications", "calls", "resources", "avatars", "memberships", "passkey_credentials"} {
 		if err := t.exec("DELETE FROM "+table+" WHERE account_id = $1", a.ID); err != nil {
 			return nil, err
 		}

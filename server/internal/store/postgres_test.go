@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"strings"
 	"testing"
@@ -80,5 +81,37 @@ func TestPostgresPoolSize(t *testing.T) {
 	}
 	if got := store.MaxConns(openPostgres(t, url+sep+"pool_max_conns=7")); got != 7 {
 		t.Errorf("pool_max_conns=7: %d connections", got)
+	}
+}
+
+// A database migrated before the passkey index was kept gets it, filled
+// from its accounts' passkeys.
+func TestPostgresIndexesOlderPasskeys(t *testing.T) {
+	url := cluster.NewDatabase(t)
+	st := openPostgres(t, url)
+	ctx := context.Background()
+	err := st.Update(ctx, func(tx store.Tx) error {
+		return tx.CreateAccount(store.Account{ID: "p1", Email: "p1@example.com", DisplayName: "P1",
+			Passkeys: []store.Passkey{{ID: "cred-old", Name: "Laptop"}, {ID: "cred-older", Name: "Phone"}}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	// As the older version left it.
+	if _, err := conn.Exec(ctx, "DROP TABLE passkey_credentials; DELETE FROM goose_db_version WHERE version_id = 3"); err != nil {
+		t.Fatal(err)
+	}
+	st = openPostgres(t, url)
+	for _, id := range []string{"cred-old", "cred-older"} {
+		err := st.Update(ctx, func(tx store.Tx) error { return tx.ClaimPasskey(id, "p2") })
+		if !errors.Is(err, store.ErrPasskeyTaken) {
+			t.Errorf("%s of an older account claimed by another after the upgrade: %v, want ErrPasskeyTaken", id, err)
+		}
 	}
 }

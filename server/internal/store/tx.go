@@ -47,6 +47,13 @@ type Accounts interface {
 	// ChangeEmail moves the account to a new address; ErrEmailTaken if
 	// another account holds it. The old address stops signing in.
 	ChangeEmail(a *Account, email string) error
+	// ClaimPasskey records that the WebAuthn credential id (a passkey's
+	// ID) belongs to the account; ErrPasskeyTaken if another account's
+	// holds it. A credential id is registered to one account at most.
+	ClaimPasskey(credentialID, accountID string) error
+	// ReleasePasskey forgets the credential id (its passkey was removed).
+	// DeleteAccount releases the account's own.
+	ReleasePasskey(credentialID string) error
 	// AccountIDsAfter returns up to limit account ids greater than after,
 	// in order (after "": from the first).
 	AccountIDsAfter(after string, limit int) ([]string, error)

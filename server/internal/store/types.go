@@ -10,6 +10,9 @@ import (
 var (
 	ErrNotFound   = errors.New("not found")
 	ErrEmailTaken = errors.New("email address already registered")
+	// ErrPasskeyTaken: a WebAuthn credential id registered to another
+	// account.
+	ErrPasskeyTaken = errors.New("passkey already registered to another account")
 )
 
 // EndedError is returned for a session token that was valid once: the

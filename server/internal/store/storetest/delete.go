@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -154,6 +155,55 @@ func testDeleteAccount(t *testing.T, st store.Store) {
 	})
 	// The address is free again.
 	update(t, st, func(tx store.Tx) error { return tx.CreateAccount(newAccount("d")) })
+}
+
+// A passkey's credential id belongs to one account: claimed again by it,
+// refused to another, free again once released or once its account is
+// deleted; a refused claim leaves the holder's claim in place.
+func testPasskeys(t *testing.T, st store.Store) {
+	create(t, st, "p1", "p2")
+	update(t, st, func(tx store.Tx) error {
+		for _, id := range []string{"cred-a", "cred-b"} {
+			if err := tx.ClaimPasskey(id, "p1"); err != nil {
+				return err
+			}
+		}
+		return tx.ClaimPasskey("cred-a", "p1") // again: still its own
+	})
+	err := st.Update(context.Background(), func(tx store.Tx) error { return tx.ClaimPasskey("cred-a", "p2") })
+	if !errors.Is(err, store.ErrPasskeyTaken) {
+		t.Fatalf("another account claims a credential id: %v, want ErrPasskeyTaken", err)
+	}
+	update(t, st, func(tx store.Tx) error {
+		if err := tx.ClaimPasskey("cred-a", "p1"); err != nil {
+			t.Errorf("the holder after a refused claim: %v", err)
+		}
+		if err := tx.ReleasePasskey("cred-b"); err != nil {
+			return err
+		}
+		return tx.ClaimPasskey("cred-b", "p2")
+	})
+	update(t, st, func(tx store.Tx) error {
+		a, err := tx.Account("p1")
+		if err != nil {
+			return err
+		}
+		a.Passkeys = []store.Passkey{{ID: "cred-a", Name: "Laptop", Created: t0}}
+		if err := tx.PutAccount(a); err != nil {
+			return err
+		}
+		_, err = tx.DeleteAccount(a, "Your account was deleted.", t0)
+		return err
+	})
+	update(t, st, func(tx store.Tx) error {
+		if err := tx.ClaimPasskey("cred-a", "p2"); err != nil {
+			t.Errorf("a deleted account's credential id: %v, want it free", err)
+		}
+		if err := tx.ClaimPasskey("cred-b", "p1"); !errors.Is(err, store.ErrPasskeyTaken) {
+			t.Errorf("a released credential claimed by another: %v, want it taken", err)
+		}
+		return nil
+	})
 }
 
 // An invitation to an address the account held, recorded before it moved

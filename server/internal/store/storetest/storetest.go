@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	}{
 		{"Accounts", testAccounts},
 		{"ChangeEmail", testChangeEmail},
+		{"Passkeys", testPasskeys},
 		{"Transactions", testTransactions},
 		{"NoLostUpdate", testNoLostUpdate},
 		{"Batch", testBatch},
