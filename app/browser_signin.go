@@ -38,7 +38,7 @@ func newBrowserSignIn(a *authScreen) *browserSignIn {
 	hint.Wrapping = fyne.TextWrapWord
 	b.reopen = widget.NewButton("Open the browser again", func() {
 		if b.link != nil {
-			b.a.u.OpenURL(b.link)
+			b.opened(b.a.u.OpenURL(b.link))
 		}
 	})
 	b.stop = widget.NewButton("Cancel", b.end)
@@ -70,10 +70,17 @@ func (b *browserSignIn) start() {
 			b.code.SetText(req.Code)
 			b.box.Show()
 			b.button.Hide()
-			u.OpenURL(link)
+			b.opened(u.OpenURL(link))
 			b.wait(req)
 		})
 	})
+}
+
+// opened tells, when the browser could not be opened, where to go instead.
+func (b *browserSignIn) opened(err error) {
+	if err != nil {
+		b.a.errLabel.SetText("The browser could not be opened (" + err.Error() + "): open " + b.link.String() + " in a browser yourself.")
+	}
 }
 
 // wait polls for the approval on a goroutine of its own (it lasts until

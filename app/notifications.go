@@ -76,7 +76,9 @@ type bell struct {
 	popup   *widget.PopUp
 	list    *fyne.Container
 	markAll *widget.Button
-	shown   bool
+	// err says why the last action on the list failed.
+	err   *widget.Label
+	shown bool
 }
 
 func newBell(u *UI) *bell {
@@ -84,16 +86,30 @@ func newBell(u *UI) *bell {
 	icon := theme.NewThemedResource(fyne.NewStaticResource("bell.svg", assets.Bell))
 	b.button = widget.NewButtonWithIcon("", icon, b.toggle)
 	b.list = container.NewVBox()
-	b.markAll = widget.NewButton("Mark all read", func() {
-		b.u.c.MarkAllNotificationsRead()
-		b.u.render()
-	})
+	b.err = widget.NewLabel("")
+	b.err.Importance = widget.DangerImportance
+	b.err.Wrapping = fyne.TextWrapWord
+	b.err.Hide()
+	b.markAll = widget.NewButton("Mark all read", func() { b.did(b.u.c.MarkAllNotificationsRead()) })
 	closeBtn := widget.NewButton("Close", b.toggle)
-	head := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Notifications", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), container.NewHBox(b.markAll, closeBtn))
+	head := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabelWithStyle("Notifications", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), container.NewHBox(b.markAll, closeBtn)), b.err)
 	scroll := container.NewVScroll(b.list)
 	scroll.SetMinSize(fyne.NewSize(480, 360))
 	b.popup = widget.NewModalPopUp(container.NewBorder(head, nil, nil, nil, scroll), u.win.Canvas())
 	return b
+}
+
+// did shows what an action on the list did: nothing when it worked (the
+// list shows it), the reason when it failed.
+func (b *bell) did(err error) {
+	if err != nil {
+		b.err.SetText(core.UserMessage(err))
+		b.err.Show()
+	} else {
+		b.err.SetText("")
+		b.err.Hide()
+	}
+	b.u.render()
 }
 
 func (b *bell) toggle() {
@@ -139,16 +155,20 @@ func (b *bell) row(n account.Notification) fyne.CanvasObject {
 	if link := core.NotificationLink(n.Link); link != "" {
 		id := n.ID
 		actions = append(actions, widget.NewButton("Open", func() {
-			b.u.c.MarkNotificationRead(id)
-			if u, err := url.Parse(link); err == nil {
-				b.u.OpenURL(u)
+			u, err := url.Parse(link)
+			if err == nil {
+				err = b.u.OpenURL(u)
 			}
-			b.u.render()
+			if err != nil {
+				b.did(fmt.Errorf("the link could not be opened (%w): %s", err, link))
+				return
+			}
+			b.did(b.u.c.MarkNotificationRead(id))
 		}))
 	}
 	if !n.Read {
 		id := n.ID
-		actions = append(actions, widget.NewButton("Mark read", func() { b.u.c.MarkNotificationRead(id); b.u.render() }))
+		actions = append(actions, widget.NewButton("Mark read", func() { b.did(b.u.c.MarkNotificationRead(id)) }))
 	}
 	return container.NewBorder(nil, widget.NewSeparator(), nil, container.NewHBox(actions...), container.NewVBox(title, body))
 }

@@ -24,7 +24,7 @@ type Controller interface {
 	SignIn(ctx context.Context, email, password, code string) error
 	SignUp(ctx context.Context, email, password, displayName string) error
 	ForgotPassword(ctx context.Context, email string) (string, error)
-	SignOut(ctx context.Context) error
+	SignOut(ctx context.Context)
 	SetDisplayName(name string) error
 	ChangeEmail(ctx context.Context, newEmail, password string) (string, error)
 	UploadAvatar(ctx context.Context, data []byte) error
@@ -79,7 +79,7 @@ type UI struct {
 	// done with its content. By default it shows the system's open dialog.
 	OpenFile func(done func(data []byte, err error))
 	// OpenURL opens a link (a notification's) in the browser.
-	OpenURL func(*url.URL)
+	OpenURL func(*url.URL) error
 	// Notify shows an OS notification (a security alert while the window
 	// is in the background). By default fyne.App.SendNotification.
 	Notify func(title, body string)
@@ -126,7 +126,7 @@ func New(win fyne.Window, c Controller) *UI {
 	u.alert = newAlertPopup(u)
 	u.SaveFile = u.saveWithDialog
 	u.OpenFile = u.openWithDialog
-	u.OpenURL = func(l *url.URL) { fyne.CurrentApp().OpenURL(l) }
+	u.OpenURL = fyne.CurrentApp().OpenURL
 	u.Notify = func(title, body string) { fyne.CurrentApp().SendNotification(fyne.NewNotification(title, body)) }
 	u.foreground = true
 	lc := fyne.CurrentApp().Lifecycle()

@@ -40,7 +40,7 @@ func (c *Client) FinishBrowserSignIn(ctx context.Context, b BrowserSignIn) error
 		var resp sessionResponse
 		err := c.call(ctx, "POST", "/v1/signin/browser/poll", "", map[string]string{"request": b.Request}, &resp)
 		if err == nil {
-			return c.adoptSession(resp, "")
+			return c.adoptSession(ctx, resp, "")
 		}
 		wait, again := nextBrowserPoll(every, err)
 		if !again {

@@ -129,7 +129,7 @@ func NewClient(cfg Config) (*Client, error) {
 	c := &Client{cfg: cfg, base: base, http: cfg.HTTP, jitter: mrand.New(mrand.NewChaCha8(seed)), wake: make(chan struct{}, 1)}
 	store := cfg.Store
 	if cfg.Keychain != nil {
-		c.keychain = withKeychain(store, cfg.Keychain)
+		c.keychain = withKeychain(store, cfg.Keychain, cfg.Log)
 		store = c.keychain
 	}
 	c.replica, err = openReplica(store, c.newID, cfg.Now)
@@ -202,7 +202,10 @@ func (c *Client) setNotice(n string) {
 // DismissNotice clears the current notice.
 func (c *Client) DismissNotice() {
 	c.setNotice("")
-	c.replica.UpdateMeta(func(m *Meta) error { m.Notice = ""; return nil })
+	if err := c.replica.UpdateMeta(func(m *Meta) error { m.Notice = ""; return nil }); err != nil {
+		// Dismissed on the screen; shown again at the next start.
+		c.cfg.Log.Warn("save the dismissed notice", "err", err)
+	}
 }
 
 func (c *Client) signal() {
@@ -256,7 +259,7 @@ func (c *Client) startSession(ctx context.Context, path string, req map[string]a
 		return err
 	}
 	email, _ := req["email"].(string)
-	return c.adoptSession(resp, email)
+	return c.adoptSession(ctx, resp, email)
 }
 
 // describeDevice adds this device's id and, on the desktop, what it is
@@ -269,8 +272,11 @@ func (c *Client) describeDevice(req map[string]any) {
 	}
 }
 
-// adoptSession makes a session the server started this device's.
-func (c *Client) adoptSession(resp sessionResponse, email string) error {
+// adoptSession makes a session the server started this device's. A
+// sign-out the server was not told of yet is told first (the server just
+// answered): the new session replaces the token it needs.
+func (c *Client) adoptSession(ctx context.Context, resp sessionResponse, email string) error {
+	c.tellSignOut(ctx)
 	if c.replica.Meta().AccountID != resp.AccountID {
 		// Another account's cache must not show through.
 		if err := c.replica.Wipe(""); err != nil {
@@ -283,7 +289,7 @@ func (c *Client) adoptSession(resp sessionResponse, email string) error {
 			// Another sign-in finished meanwhile with another account.
 			return errors.New("another sign-in is in progress on this device; try again")
 		}
-		m.AccountID, m.SessionID, m.Token, m.Notice = resp.AccountID, resp.SessionID, resp.Token, ""
+		m.AccountID, m.SessionID, m.Token, m.Notice, m.SignOutPending = resp.AccountID, resp.SessionID, resp.Token, "", false
 		if email != "" {
 			m.Email = email
 		}
@@ -300,17 +306,34 @@ func (c *Client) adoptSession(resp sessionResponse, email string) error {
 	return nil
 }
 
-// SignOut ends this device's session on the server and wipes local data.
-// Offline, it wipes local data anyway; the server session then lapses when
-// revoked from another device.
-func (c *Client) SignOut(ctx context.Context) error {
-	err := c.call(ctx, "POST", "/v1/signout", c.replica.Meta().Token, nil, nil)
-	var we *wire.Error
-	if err != nil && !errors.As(err, &we) && !errors.Is(err, ErrOffline) {
-		return err
+// SignOut signs this device out: its account data and session are wiped
+// at once, whatever the network does, and the server is told to end the
+// session now or, if it cannot be reached, as soon as it can (Run retries;
+// the session list shows it until then).
+func (c *Client) SignOut(ctx context.Context) {
+	c.signOutLocal("You signed out.", true)
+	c.tellSignOut(ctx)
+}
+
+// tellSignOut tells the server of a pending sign-out, if any, and reports
+// whether none is left pending: the server ended the session or already
+// had (any answer but a failure to reach it, a server error or a limit).
+func (c *Client) tellSignOut(ctx context.Context) bool {
+	m := c.replica.Meta()
+	if !m.SignOutPending {
+		return true
 	}
-	c.signOutLocal("You signed out.")
-	return nil
+	err := c.call(ctx, "POST", "/v1/signout", m.Token, nil, nil)
+	var we *wire.Error
+	if err != nil && (!errors.As(err, &we) || we.Code == wire.CodeInternal || we.Code == wire.CodeRateLimited) {
+		c.cfg.Log.Info("the server is not told of the sign-out yet; will retry", "err", err)
+		return false
+	}
+	if err := c.replica.ClearSignOut(m.Token); err != nil {
+		c.cfg.Log.Warn("forget the sign-out the server was told of", "err", err)
+		return false
+	}
+	return true
 }
 
 // RevokeSession ends one of the account's sessions (online only).
@@ -321,9 +344,14 @@ func (c *Client) RevokeSession(ctx context.Context, sessionID string) error {
 	return c.call(ctx, "DELETE", "/v1/sessions/"+url.PathEscape(sessionID), c.replica.Meta().Token, nil, nil)
 }
 
-// signOutLocal wipes the account's local data and shows notice at sign-in.
-func (c *Client) signOutLocal(notice string) {
-	if err := c.replica.Wipe(notice); err != nil {
+// signOutLocal wipes the account's local data and shows notice at
+// sign-in; byUser keeps the token until the server is told (SignOut).
+func (c *Client) signOutLocal(notice string, byUser bool) {
+	wipe := c.replica.Wipe
+	if byUser {
+		wipe = c.replica.WipeSigningOut
+	}
+	if err := wipe(notice); err != nil {
 		notice += " (Local data could not be fully erased: " + err.Error() + ")"
 	}
 	c.mu.Lock()

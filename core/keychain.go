@@ -2,6 +2,7 @@ package core
 
 import (
 	"errors"
+	"log/slog"
 	gosync "sync"
 )
 
@@ -35,7 +36,8 @@ const (
 // asked when the token changes.
 type keychainStore struct {
 	Store
-	kc Keychain
+	kc  Keychain
+	log *slog.Logger
 
 	mu   gosync.Mutex
 	user string // the installation's client id, the entry's name
@@ -44,7 +46,9 @@ type keychainStore struct {
 	held, filed string
 }
 
-func withKeychain(st Store, kc Keychain) *keychainStore { return &keychainStore{Store: st, kc: kc} }
+func withKeychain(st Store, kc Keychain, log *slog.Logger) *keychainStore {
+	return &keychainStore{Store: st, kc: kc, log: log}
+}
 
 func (s *keychainStore) Load() (State, error) {
 	st, err := s.Store.Load()
@@ -112,8 +116,11 @@ func (s *keychainStore) forget() {
 	}
 	s.held = ""
 	// An entry the keychain fails to delete is overwritten by the next
-	// sign-in.
-	s.kc.Delete(keychainService, s.user)
+	// sign-in; its session has ended (or is ended by the pending
+	// sign-out) either way.
+	if err := s.kc.Delete(keychainService, s.user); err != nil && !errors.Is(err, ErrNoSecret) {
+		s.log.Warn("remove the session token from the system keychain", "err", err)
+	}
 }
 
 // Fallback reports whether the token had to stay in the data file.

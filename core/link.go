@@ -86,7 +86,7 @@ func (l *link) handle(msg any) error {
 	case *wire.PushAck:
 		return l.pushAck(m)
 	case *wire.Revoked:
-		c.signOutLocal(m.Reason)
+		c.signOutLocal(m.Reason, false)
 		return errSignedOut
 	case *wire.Error:
 		return l.serverError(m)

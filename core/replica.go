@@ -234,12 +234,40 @@ func (r *Replica) Renumber(session string, last uint64) (bool, error) {
 
 // Wipe removes the account's data (view, queue, session and token), keeping
 // the device's identity, and records notice as the reason.
-func (r *Replica) Wipe(notice string) error {
+func (r *Replica) Wipe(notice string) error { return r.wipe(notice, false) }
+
+// WipeSigningOut is Wipe for the user's own sign-out: the session's token
+// is kept, with SignOutPending, until the server is told (ClearSignOut).
+func (r *Replica) WipeSigningOut(notice string) error { return r.wipe(notice, true) }
+
+func (r *Replica) wipe(notice string, signingOut bool) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	// The event position goes with the view: a client with no view starts
 	// from the next welcome's position.
-	m := Meta{Schema: SchemaVersion, ClientID: r.state.Meta.ClientID, DeviceID: r.state.Meta.DeviceID, LastMutationID: r.state.Meta.LastMutationID, Notice: notice}
+	old := r.state.Meta
+	m := Meta{Schema: SchemaVersion, ClientID: old.ClientID, DeviceID: old.DeviceID, LastMutationID: old.LastMutationID, Notice: notice}
+	switch {
+	case signingOut && old.SessionID != "":
+		m.Token, m.SignOutPending = old.Token, true
+	case old.SignOutPending && old.SessionID == "":
+		// An earlier sign-out not yet told stays to be told.
+		m.Token, m.SignOutPending = old.Token, true
+	}
+	return r.commit(Change{Wipe: true, Meta: &m})
+}
+
+// ClearSignOut forgets a pending sign-out's token once the server was
+// told, unless a session was adopted meanwhile.
+func (r *Replica) ClearSignOut(token string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m := r.state.Meta
+	if !m.SignOutPending || m.SessionID != "" || m.Token != token {
+		return nil
+	}
+	m.Token, m.SignOutPending = "", false
+	// As a wipe, so that no freed page of the store keeps the token.
 	return r.commit(Change{Wipe: true, Meta: &m})
 }
 

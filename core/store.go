@@ -38,6 +38,11 @@ type Meta struct {
 	TokenInKeychain bool `json:"tokenInKeychain,omitempty"`
 	// Notice is why the client was last signed out, shown on sign-in.
 	Notice string `json:"notice,omitempty"`
+	// SignOutPending says the user signed out (the account's data is
+	// already wiped) and the server has not been told yet: Token, when
+	// the desktop app has one, is kept only to tell it. The client tells
+	// it as soon as it can.
+	SignOutPending bool `json:"signOutPending,omitempty"`
 }
 
 // Confirmed is the last account view the server confirmed.

@@ -23,12 +23,20 @@ func (c *Client) Run(ctx context.Context) {
 	for ctx.Err() == nil {
 		if c.replica.Meta().SessionID == "" {
 			c.setConn(SignedOut)
+			var retry <-chan time.Time
+			if !c.tellSignOut(ctx) {
+				retry = time.After(c.backoff(attempt))
+				attempt++
+			} else {
+				attempt = 0
+			}
 			select {
 			case <-ctx.Done():
 				return
+			case <-retry:
 			case <-c.wake:
+				attempt = 0
 			}
-			attempt = 0
 			continue
 		}
 		c.setConn(Connecting)
@@ -244,10 +252,10 @@ func (c *Client) checkSession(ctx context.Context) bool {
 	}
 	switch we.Code {
 	case wire.CodeRevoked:
-		c.signOutLocal(we.Message)
+		c.signOutLocal(we.Message, false)
 		return true
 	case wire.CodeUnauthorized:
-		c.signOutLocal("Your session has ended; sign in again.")
+		c.signOutLocal("Your session has ended; sign in again.", false)
 		return true
 	}
 	return false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -110,13 +111,15 @@ func (c *Client) DeleteAccount(ctx context.Context, email, password, code string
 	var we *wire.Error
 	if errors.As(err, &we) && we.Code == wire.CodeConflict {
 		var body struct{ Workspaces []BlockingWorkspace }
-		json.Unmarshal(data, &body)
+		if err := json.Unmarshal(data, &body); err != nil {
+			return fmt.Errorf("read server answer: %w", err)
+		}
 		return &BlockedError{Message: we.Message, Workspaces: body.Workspaces}
 	}
 	if err != nil {
 		return err
 	}
-	c.signOutLocal("Your DialNexa account was deleted.")
+	c.signOutLocal("Your DialNexa account was deleted.", false)
 	return nil
 }
 

@@ -64,7 +64,7 @@ func (v *notificationsView) render(s core.Snapshot) {
 type bellView struct {
 	p                          *panel
 	root, button, count, panel js.Value
-	list, markAll              js.Value
+	list, markAll, err         js.Value
 }
 
 func newBellView(p *panel) *bellView {
@@ -73,16 +73,28 @@ func newBellView(p *panel) *bellView {
 	v.button = el("button", attrs{"id": "bell", "type": "button", "aria-haspopup": "true", "aria-expanded": "false", "aria-label": "Notifications"}, bellIcon(), v.count)
 	v.list = el("ul", attrs{"id": "inbox", "class": "inbox"})
 	v.markAll = el("button", attrs{"id": "mark-all-read", "type": "button", "class": "link"}, txt("Mark all read"))
+	v.err = el("p", attrs{"id": "bell-error", "class": "error", "role": "alert"})
 	v.panel = el("div", attrs{"id": "bell-panel", "class": "bell-panel", "hidden": ""},
-		el("div", attrs{"class": "bell-head"}, el("strong", nil, txt("Notifications")), v.markAll), v.list)
+		el("div", attrs{"class": "bell-head"}, el("strong", nil, txt("Notifications")), v.markAll), v.err, v.list)
 	v.root = el("div", attrs{"class": "bell-wrap"}, v.button, v.panel)
 	on(v.button, "click", func() {
 		open := v.panel.Get("hidden").Bool()
 		show(v.panel, open)
 		v.button.Call("setAttribute", "aria-expanded", strconv.FormatBool(open))
 	})
-	on(v.markAll, "click", func() { v.p.c.MarkAllNotificationsRead(); v.p.refresh() })
+	on(v.markAll, "click", func() { v.did(v.p.c.MarkAllNotificationsRead()) })
 	return v
+}
+
+// did shows what an action on the list did: nothing when it worked (the
+// list shows it), the reason when it failed.
+func (v *bellView) did(err error) {
+	msg := ""
+	if err != nil {
+		msg = core.UserMessage(err)
+	}
+	setText(v.err, msg)
+	v.p.refresh()
 }
 
 func (v *bellView) render(s core.Snapshot) {
@@ -111,12 +123,12 @@ func (v *bellView) item(n account.Notification) js.Value {
 	id := n.ID
 	if link := core.NotificationLink(n.Link); link != "" {
 		a := el("a", attrs{"href": link, "target": "_blank", "rel": "noopener noreferrer"}, txt("Open"))
-		on(a, "click", func() { v.p.c.MarkNotificationRead(id) })
+		on(a, "click", func() { v.did(v.p.c.MarkNotificationRead(id)) })
 		li.Call("append", a)
 	}
 	if !n.Read {
 		b := el("button", attrs{"type": "button", "class": "link mark-read"}, txt("Mark read"))
-		on(b, "click", func() { v.p.c.MarkNotificationRead(id); v.p.refresh() })
+		on(b, "click", func() { v.did(v.p.c.MarkNotificationRead(id)) })
 		li.Call("append", b)
 	}
 	return li

@@ -74,14 +74,6 @@ func (s *Service) VerifyEmail(ctx context.Context, o Origin, token, callerToken 
 	if err := s.limit(ctx, "verify", o.IP, 1, 20); err != nil {
 		return "", err
 	}
-	var caller string
-	if callerToken != "" {
-		s.store.View(ctx, func(tx store.Tx) error {
-			ss, err := tx.SessionByToken(auth.HashToken(callerToken))
-			caller = ss.AccountID
-			return err
-		})
-	}
 	hash := auth.HashToken(strings.TrimSpace(token))
 	now := s.now()
 	var a store.Account
@@ -90,8 +82,18 @@ func (s *Service) VerifyEmail(ctx context.Context, o Origin, token, callerToken 
 		if err != nil {
 			return err
 		}
-		if caller != "" && caller != t.AccountID {
-			return errOtherAccount
+		if callerToken != "" {
+			// A live session of another account may not use the link; a
+			// session that has ended is nobody's. A failure to tell fails
+			// the request.
+			ss, err := tx.SessionByToken(auth.HashToken(callerToken))
+			var ended *store.EndedError
+			switch {
+			case err == nil && ss.AccountID != t.AccountID:
+				return errOtherAccount
+			case err != nil && !isNotFound(err) && !errors.As(err, &ended):
+				return err
+			}
 		}
 		if a, err = tx.Account(t.AccountID); err != nil {
 			return err

@@ -116,10 +116,14 @@ func applyMutation(tx store.Tx, a *store.Account, m wire.Mutation) error {
 		var mr model.MarkRead
 		var all model.MarkAllRead
 		if m.Name == model.MutMarkRead {
-			json.Unmarshal(m.Args, &mr)
+			if err := json.Unmarshal(m.Args, &mr); err != nil {
+				return err
+			}
 			return tx.MarkRead(a, mr.ID, mr.ID)
 		}
-		json.Unmarshal(m.Args, &all)
+		if err := json.Unmarshal(m.Args, &all); err != nil {
+			return err
+		}
 		return tx.MarkRead(a, 1, all.UpTo)
 	case model.MutDismissAlert:
 		v := model.View{Alerts: make([]model.Alert, len(a.Alerts))}

@@ -43,7 +43,7 @@ func TestDesktopSignsInThroughTheBrowser(t *testing.T) {
 	c := newClient(t, ts)
 	w, ui := desktopUI(t, c)
 	opened := make(chan string, 1)
-	ui.OpenURL = func(u *url.URL) { opened <- u.String() }
+	ui.OpenURL = func(u *url.URL) error { opened <- u.String(); return nil }
 	test.Tap(button(w, core.TextBrowserSignIn))
 	var link string
 	select {

@@ -115,9 +115,7 @@ func TestTokenInTheSecretService(t *testing.T) {
 	waitFor(t, "online again after a restart", online(c))
 
 	// Signed out: the entry is gone.
-	if err := c.SignOut(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	c.SignOut(t.Context())
 	if _, err := keyring.Get("DialNexa Account", clientID); err != keyring.ErrNotFound {
 		t.Fatalf("after sign-out the keychain still answers: %v", err)
 	}

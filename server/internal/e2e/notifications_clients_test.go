@@ -65,7 +65,7 @@ func TestDesktopNotifications(t *testing.T) {
 		t.Fatal("notification missing from the bell's list")
 	}
 	var opened string
-	ui.OpenURL = func(u *url.URL) { opened = u.String() }
+	ui.OpenURL = func(u *url.URL) error { opened = u.String(); return nil }
 	test.Tap(button(w, "Open"))
 	if opened != "https://app.dialnexa.com/campaigns/spring" {
 		t.Errorf("Open went to %q", opened)

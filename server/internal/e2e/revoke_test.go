@@ -12,6 +12,7 @@ import (
 
 	"github.com/dialnexa/account/core"
 	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -157,11 +158,55 @@ func TestSignOutLeavesNoTrace(t *testing.T) {
 	if raw, _ := os.ReadFile(c.path); !bytes.Contains(raw, []byte("Leaving Person")) || !bytes.Contains(raw, []byte(account.NotifMonthlySummary)) {
 		t.Fatal("the store does not hold the account before signing out: the check below would prove nothing")
 	}
-	if err := c.SignOut(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	c.SignOut(context.Background())
 	if s := c.Snapshot(); s.Conn != core.SignedOut {
 		t.Fatalf("after sign-out: %s", s.Conn)
 	}
 	assertNoTrace(t, c.path, "leaving@example.com", "Leaving Person", tok, account.NotifMonthlySummary)
+}
+
+// SECURITY: signing out while the server cannot be reached still signs
+// out: the account's data is erased at once, and the session is ended on
+// the server as soon as it is back, also after the app restarted; once
+// told, the token is gone from the store file too.
+func TestSignOutOfflineEndsTheSessionWhenTheServerIsBack(t *testing.T) {
+	ts := startServer(t)
+	c := newClient(t, ts)
+	signUp(t, c, "away@example.com", "Away Person")
+	tok := tokenOf(t, c)
+	c.run()
+	waitFor(t, "online", online(c))
+	sid := c.Snapshot().SessionID
+	ts.stop()
+	waitFor(t, "the client sees the server gone", func() bool { return c.Snapshot().Conn != core.Online })
+
+	c.SignOut(t.Context())
+	if s := c.Snapshot(); s.Conn != core.SignedOut || s.View.Profile.Email != "" {
+		t.Fatalf("after signing out offline: %s, %+v", s.Conn, s.View.Profile)
+	}
+	if raw, _ := os.ReadFile(c.path); bytes.Contains(raw, []byte("Away Person")) {
+		t.Error("the account's data is still in the store file after signing out offline")
+	}
+
+	// The app is closed and opened again before the server is back.
+	path := c.path
+	c.close()
+	c = openClient(t, ts, path)
+	if s := c.Snapshot(); s.Conn != core.SignedOut {
+		t.Fatalf("reopened after signing out offline: %s", s.Conn)
+	}
+	ts.start()
+	if _, err := ts.session(sid); err != nil {
+		t.Fatalf("the server does not hold the session before being told: %v (the check below would prove nothing)", err)
+	}
+	c.run()
+	waitFor(t, "the server ended the session", func() bool {
+		_, err := ts.session(sid)
+		return errors.Is(err, store.ErrNotFound)
+	})
+	if a := call(t, ts, "GET", "/v1/me", tok, nil); a.status != http.StatusUnauthorized {
+		t.Errorf("the signed-out token after the server was told: %d", a.status)
+	}
+	c.close()
+	assertNoTrace(t, path, "away@example.com", "Away Person", tok)
 }

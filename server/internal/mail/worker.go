@@ -97,8 +97,12 @@ func (w *Worker) deliver(ctx context.Context) bool {
 		wait := min(firstRetry<<min(m.Attempts-1, 10), maxRetry)
 		m.Next = now.Add(wait)
 		if now.Sub(m.Created) > giveUp {
+			if derr := w.Store.Update(ctx, func(tx store.Tx) error { return tx.DeleteMail(m.ID) }); derr != nil {
+				// Still in the outbox: the next pass tries to drop it again.
+				w.Log.Error("mail undeliverable; dropping it failed", "id", m.ID, "to", m.To, "subject", m.Subject, "attempts", m.Attempts, "err", err, "drop_err", derr)
+				continue
+			}
 			w.Log.Error("mail undeliverable; dropped", "id", m.ID, "to", m.To, "subject", m.Subject, "attempts", m.Attempts, "err", err)
-			w.Store.Update(ctx, func(tx store.Tx) error { return tx.DeleteMail(m.ID) })
 			continue
 		}
 		w.Log.Warn("mail delivery failed; will retry", "id", m.ID, "to", m.To, "attempt", m.Attempts, "retry_in", wait, "err", err)
