@@ -93,9 +93,12 @@ type Peer struct {
 	SessionID string
 	hub       *Hub
 	conn      *transport.Conn
-	mu        gosync.Mutex // guards queue and writing
+	mu        gosync.Mutex // guards queue, writing and held
 	queue     []frame
 	writing   bool
+	// held: the peer's session is to be checked again (Forget) and
+	// nothing but a revocation is written to it until Release.
+	held bool
 	done      chan struct{}
 	once      gosync.Once
 	// closed is closed once the hub has closed the socket (after the
@@ -212,7 +215,8 @@ func (p *Peer) enqueue(f frame) {
 
 // push queues f and starts the writer unless it runs. It reports false,
 // queuing nothing, when the queue is full; a frame for a peer that is done
-// is counted through at once.
+// is counted through at once. For a held peer a revocation (close) goes
+// first, alone: what was queued before it is let go of.
 func (p *Peer) push(f frame) bool {
 	select {
 	case <-p.done:
@@ -221,30 +225,52 @@ func (p *Peer) push(f frame) bool {
 	default:
 	}
 	p.mu.Lock()
+	if f.close && p.held {
+		for _, q := range p.queue {
+			q.sent.finish()
+		}
+		clear(p.queue)
+		p.queue = p.queue[:0]
+	}
 	if len(p.queue) >= queueLen {
 		p.mu.Unlock()
 		return false
 	}
 	p.queue = append(p.queue, f)
-	start := !p.writing
-	p.writing = true
+	start := p.startWriter()
 	p.mu.Unlock()
-	if start && !p.hub.spawn(p.write) {
-		p.mu.Lock()
-		p.writing = false
-		p.mu.Unlock()
+	if start {
+		p.spawnWriter()
 	}
 	return true
 }
 
+// startWriter reports whether a writer must start for what is queued,
+// marking it started; p.mu is held.
+func (p *Peer) startWriter() bool {
+	if p.writing || len(p.queue) == 0 || (p.held && !p.queue[0].close) {
+		return false
+	}
+	p.writing = true
+	return true
+}
+
+func (p *Peer) spawnWriter() {
+	if !p.hub.spawn(p.write) {
+		p.mu.Lock()
+		p.writing = false
+		p.mu.Unlock()
+	}
+}
+
 // next takes the next queued frame, or reports false (and that the writer
-// stops) when there is none.
+// stops) when there is none or the peer is held.
 func (p *Peer) next() (frame, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.queue) == 0 {
+	if len(p.queue) == 0 || (p.held && !p.queue[0].close) {
 		p.writing = false
-		if cap(p.queue) > 4 {
+		if len(p.queue) == 0 && cap(p.queue) > 4 {
 			p.queue = nil // a burst is over: let its queue go
 		}
 		return frame{}, false

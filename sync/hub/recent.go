@@ -48,11 +48,48 @@ func (h *Hub) Mark() uint64 {
 
 // Forget records that revocations may have been missed (another node's
 // notifications were lost): a socket joining with an older mark gets
-// Unknown and reads its session.
-func (h *Hub) Forget() {
+// Unknown and reads its session. Every peer joined now is held: nothing
+// but a revocation is written to it (what is sent meanwhile waits in its
+// queue) until its session has been checked again and Release lets it
+// go, or it is revoked or disconnected. Forget returns the held peers'
+// sessions, each with its account.
+func (h *Hub) Forget() map[string]string {
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	h.remember(recent{forget: true})
-	h.mu.Unlock()
+	out := make(map[string]string, len(h.bySession))
+	for id, ps := range h.bySession {
+		out[id] = ps[0].AccountID
+		for _, p := range ps {
+			p.mu.Lock()
+			p.held = true
+			p.mu.Unlock()
+		}
+	}
+	return out
+}
+
+// Release lets the held peers of the session (Forget) go: what waits in
+// their queues is written, in order.
+func (h *Hub) Release(sessionID string) {
+	for _, p := range h.peers(h.bySession, sessionID) {
+		p.mu.Lock()
+		p.held = false
+		start := p.startWriter()
+		p.mu.Unlock()
+		if start {
+			p.spawnWriter()
+		}
+	}
+}
+
+// Disconnect closes the sockets of the session with code (not a
+// revocation: the client reconnects, and its session is read then).
+func (h *Hub) Disconnect(sessionID string, code int, reason string) {
+	for _, p := range h.peers(h.bySession, sessionID) {
+		p.stop()
+		h.closeWith(p, code, reason)
+	}
 }
 
 // remember records r; h.mu is held.

@@ -5,6 +5,9 @@ package hub
 import (
 	"fmt"
 	"testing"
+
+	"github.com/dialnexa/account/sync/transport"
+	"github.com/dialnexa/account/sync/wire"
 )
 
 // joinVerdict joins a peer without a socket (it is only looked up, never
@@ -69,5 +72,47 @@ func TestJoinSinceKnowsTheRevocationsSinceTheMark(t *testing.T) {
 	h.RevokeSession("one-more", "Signed out.")
 	if v, _ := joinVerdict(h, "acct1", "sess2", mark); v != Unknown {
 		t.Errorf("%d revocations since the mark, more than the hub remembers: %v, want Unknown", recentLen, v)
+	}
+}
+
+// After Forget every joined peer is held: what is sent to its account
+// waits; a revocation goes out alone, first (nothing sent while it was
+// held reaches a session that turned out to have ended); Release writes
+// what waited, in order; Disconnect closes without revoking.
+func TestForgetHoldsPeersUntilTheirSessionIsChecked(t *testing.T) {
+	r := newRig(t)
+	_, ended := r.dial("acct", "ended")
+	_, live := r.dial("acct", "live")
+	_, unknown := r.dial("acct", "unknown")
+	held := r.hub.Forget()
+	if len(held) != 3 || held["ended"] != "acct" || held["live"] != "acct" || held["unknown"] != "acct" {
+		t.Fatalf("held sessions: %v", held)
+	}
+	r.hub.SendAccount("acct", view(1, 1))
+	r.hub.SendAccount("acct", view(2, 1))
+
+	r.hub.RevokeSession("ended", "Your session has ended; sign in again.")
+	m, err := recv(t, ended)
+	if rv, ok := m.(*wire.Revoked); err != nil || !ok {
+		t.Fatalf("a held peer's first message after its revocation: %#v, %v; want only the revocation", m, err)
+	} else if rv.Reason != "Your session has ended; sign in again." {
+		t.Errorf("reason %q", rv.Reason)
+	}
+	if _, err := recv(t, ended); transport.CloseStatus(err) != wire.CloseRevoked {
+		t.Fatalf("then %v, want close %d", err, wire.CloseRevoked)
+	}
+
+	r.hub.Release("live")
+	r.hub.SendAccount("acct", view(3, 1))
+	for want := uint64(1); want <= 3; want++ {
+		m, err := recv(t, live)
+		if v, ok := m.(*wire.View); err != nil || !ok || v.Version != want {
+			t.Fatalf("released peer: %#v, %v; want view %d", m, err, want)
+		}
+	}
+
+	r.hub.Disconnect("unknown", 1012, "reconnect")
+	if _, err := recv(t, unknown); transport.CloseStatus(err) != 1012 {
+		t.Fatalf("a disconnected held peer: %v, want close 1012 (not a revocation)", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,6 +33,21 @@ type Postgres struct {
 	// ReconnectDelay is how long the listener waits before reconnecting
 	// after losing its connection (default 1s).
 	ReconnectDelay time.Duration
+	// AppName is the listener connection's application_name, so that
+	// operators (pg_stat_activity) can tell which node it is (default
+	// ListenerName for this process).
+	AppName string
+}
+
+// ListenerName is the application_name of this process's bus listener:
+// "dialnexa-bus HOST PID".
+func ListenerName() string {
+	host, _ := os.Hostname()
+	name := fmt.Sprintf("dialnexa-bus %s %d", host, os.Getpid())
+	if len(name) > 63 { // PostgreSQL's limit (NAMEDATALEN - 1)
+		name = name[:63]
+	}
+	return name
 }
 
 // NewPostgres returns the bus of the database at url for the node named
@@ -40,7 +56,7 @@ func NewPostgres(url, node string, log *slog.Logger) *Postgres {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Postgres{url: url, node: node, log: log, ReconnectDelay: time.Second}
+	return &Postgres{url: url, node: node, log: log, ReconnectDelay: time.Second, AppName: ListenerName()}
 }
 
 // Announce notifies the channel in tx, which must be a PostgreSQL store's.
@@ -68,7 +84,7 @@ func (p *Postgres) Announce(tx store.Tx, envs []Envelope) error {
 // after a reconnection it calls h.Resync.
 func (p *Postgres) Run(ctx context.Context, h Handler) error {
 	l := &pgxlisten.Listener{
-		Connect:        func(ctx context.Context) (*pgx.Conn, error) { return pgx.Connect(ctx, p.url) },
+		Connect:        p.connect,
 		LogError:       func(ctx context.Context, err error) { p.logError(ctx, err) },
 		ReconnectDelay: p.ReconnectDelay,
 	}
@@ -78,6 +94,18 @@ func (p *Postgres) Run(ctx context.Context, h Handler) error {
 		return nil
 	}
 	return err
+}
+
+// connect opens the listener's connection, named AppName.
+func (p *Postgres) connect(ctx context.Context) (*pgx.Conn, error) {
+	cfg, err := pgx.ParseConfig(p.url)
+	if err != nil {
+		return nil, err
+	}
+	if p.AppName != "" {
+		cfg.RuntimeParams["application_name"] = p.AppName
+	}
+	return pgx.ConnectConfig(ctx, cfg)
 }
 
 func (p *Postgres) logError(ctx context.Context, err error) {

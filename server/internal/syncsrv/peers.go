@@ -47,26 +47,36 @@ func (s *Server) DeliverEvent(accountID string, seq uint64) {
 }
 
 // Resync brings every socket here up to date after changes may have been
-// missed: a socket whose session has ended is closed, every other gets
-// its account's current view.
+// missed (the bus's connection was lost). Until its session has been
+// checked again, a socket gets nothing but its revocation: every socket
+// here is held at once (hub.Forget), every session is checked, the
+// ended ones are revoked, the live ones released, and only then does each
+// account with a live socket get its current view. A session that cannot
+// be checked has its sockets disconnected: the client reconnects, and its
+// session is read then.
 func (s *Server) Resync() {
 	// A socket whose session was read before now and that joins after
-	// the snapshot below reads its session again.
-	s.hub.Forget()
+	// this reads its session again.
+	held := s.hub.Forget()
 	s.spawn(func() {
-		for sessionID, accountID := range s.hub.Sessions() {
-			live, err := s.accounts.SessionLive(s.life, sessionID)
+		live := map[string]bool{}
+		for sessionID, accountID := range held {
+			ok, err := s.accounts.SessionLive(s.life, sessionID)
 			switch {
 			case err != nil:
 				if s.life.Err() == nil {
-					s.log.Error("resync: look up session", "session", sessionID, "err", err)
+					s.log.Error("resync: look up session; disconnecting its sockets", "session", sessionID, "err", err)
 				}
-				s.pushView(accountID)
-			case !live:
+				s.hub.Disconnect(sessionID, 1012, "reconnect")
+			case !ok:
 				s.hub.RevokeSession(sessionID, "Your session has ended; sign in again.")
 			default:
-				s.pushView(accountID)
+				s.hub.Release(sessionID)
+				live[accountID] = true
 			}
+		}
+		for accountID := range live {
+			s.pushView(accountID)
 		}
 	})
 }
