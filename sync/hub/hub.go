@@ -99,8 +99,8 @@ type Peer struct {
 	// held: the peer's session is to be checked again (Forget) and
 	// nothing but a revocation is written to it until Release.
 	held bool
-	done      chan struct{}
-	once      gosync.Once
+	done chan struct{}
+	once gosync.Once
 	// closed is closed once the hub has closed the socket (after the
 	// close frame, with its code, was sent or could not be).
 	closed    chan struct{}
