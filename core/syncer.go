@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -132,8 +133,13 @@ func (c *Client) connect(ctx context.Context) (synced bool, err error) {
 		ClientID: meta.ClientID, SchemaVersion: wire.SchemaVersion,
 		LastMutationID: meta.LastMutationID, LastEventSeq: meta.LastEventSeq,
 	}
-	if _, v, _, ok := c.replica.View(); ok {
-		hello.Version = v
+	if v, version, ok := c.replica.Confirmed(); ok {
+		hello.Version = version
+		// The digest of the view as the server sent it (re-encoded the
+		// way it encodes), so a patch is made against exactly this.
+		if b, err := json.Marshal(v); err == nil {
+			hello.ViewHash = wire.ViewHash(b)
+		}
 	}
 	l.cached = hello.Version > 0
 	if err := conn.Send(ctx, hello); err != nil {

@@ -106,22 +106,35 @@ type Peer struct {
 	closed    chan struct{}
 	closeOnce gosync.Once
 	revoked   atomic.Bool
-	// view is the version of the account's view last queued to the peer;
-	// patches says the peer's client applies patches (see Patches).
-	view    atomic.Uint64
+	// view is the account's view last queued to the peer; patches says
+	// the peer's client applies patches (see Patches).
+	view    atomic.Pointer[Held]
 	patches atomic.Bool
 }
 
-// View returns the version of the account's view last queued to the peer
-// (0: none yet).
-func (p *Peer) View() uint64 { return p.view.Load() }
+// Held is a view as a client holds it: its version, and the digest of its
+// content (wire.ViewHash; "" when unknown), since one version may be sent
+// with different content. Many peers share one Held.
+type Held struct {
+	Version uint64
+	Hash    string
+}
 
-// SetView records that the view at version was queued to the peer (a
-// lower version than one queued before changes nothing).
-func (p *Peer) SetView(version uint64) {
+// View returns the view last queued to the peer (the zero Held: none
+// yet).
+func (p *Peer) View() Held {
+	if h := p.view.Load(); h != nil {
+		return *h
+	}
+	return Held{}
+}
+
+// SetView records that the view h was queued to the peer (an older
+// version than one queued before changes nothing).
+func (p *Peer) SetView(h *Held) {
 	for {
 		cur := p.view.Load()
-		if version <= cur || p.view.CompareAndSwap(cur, version) {
+		if (cur != nil && h.Version < cur.Version) || p.view.CompareAndSwap(cur, h) {
 			return
 		}
 	}

@@ -57,8 +57,13 @@ type Hello struct {
 	ClientID        string `json:"clientId"`
 	SchemaVersion   int    `json:"schemaVersion"`
 	Version         uint64 `json:"version"`
-	LastMutationID  uint64 `json:"lastMutationId"`
-	LastEventSeq    uint64 `json:"lastEventSeq"`
+	// ViewHash is the digest (ViewHash) of the cached view as the client
+	// holds it: the same version may have been sent with other content
+	// (a session's last activity, an invitation that expired), and a
+	// patch applies only to the content it was made against.
+	ViewHash       string `json:"viewHash,omitempty"`
+	LastMutationID uint64 `json:"lastMutationId"`
+	LastEventSeq   uint64 `json:"lastEventSeq"`
 }
 
 // Welcome answers Hello with the account's view at Version and the last

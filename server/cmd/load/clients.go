@@ -15,6 +15,7 @@ import (
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 
+	"github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/sync/transport"
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -201,7 +202,11 @@ func (r *run) connectWelcome(ctx context.Context, d *dev, version uint64) (wire.
 	d.conn = conn
 	d.beating.Store(conn)
 	go d.read()
-	if err := conn.Send(dctx, wire.Hello{ProtocolVersion: protocol, AppVersion: "load", ClientID: d.clientID, SchemaVersion: wire.SchemaVersion, Version: version, LastMutationID: d.lastID}); err != nil {
+	hello := wire.Hello{ProtocolVersion: protocol, AppVersion: "load", ClientID: d.clientID, SchemaVersion: wire.SchemaVersion, Version: version, LastMutationID: d.lastID}
+	if version > 0 && version == d.version {
+		hello.ViewHash = viewHash(d.view)
+	}
+	if err := conn.Send(dctx, hello); err != nil {
 		conn.CloseNow()
 		return wire.Welcome{}, err
 	}
@@ -215,6 +220,21 @@ func (r *run) connectWelcome(ctx context.Context, d *dev, version uint64) (wire.
 		conn.CloseNow()
 		return wire.Welcome{}, fmt.Errorf("no welcome for %s", d.clientID)
 	}
+}
+
+// viewHash is the digest of a held view as the server encodes it (what a
+// real client says it holds), or "" when it cannot be read.
+func viewHash(b []byte) string {
+	var v account.View
+	if json.Unmarshal(b, &v) != nil {
+		return ""
+	}
+	v.Normalize()
+	c, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return wire.ViewHash(c)
 }
 
 // read keeps the device's socket drained, stamping what arrives.

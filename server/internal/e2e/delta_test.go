@@ -20,14 +20,18 @@ type deltaSocket struct {
 	ws *websocket.Conn
 }
 
-func dialProtocol(t testing.TB, ts *testServer, token string, protocol int, clientID string, version uint64) (*deltaSocket, *wire.Welcome) {
+func dialProtocol(t testing.TB, ts *testServer, token string, protocol int, clientID string, version uint64, held ...json.RawMessage) (*deltaSocket, *wire.Welcome) {
 	t.Helper()
 	ws, _, err := websocket.Dial(context.Background(), "ws://"+ts.addr+"/v1/sync", &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ws.CloseNow() })
-	send(t, ws, wire.Hello{ProtocolVersion: protocol, ClientID: clientID, SchemaVersion: wire.SchemaVersion, Version: version})
+	hello := wire.Hello{ProtocolVersion: protocol, ClientID: clientID, SchemaVersion: wire.SchemaVersion, Version: version}
+	if len(held) > 0 {
+		hello.ViewHash = wire.ViewHash(held[0]) // the view at version, as the server sent it
+	}
+	send(t, ws, hello)
 	w, ok := recvType[*wire.Welcome](t, ws)
 	if !ok {
 		t.Fatal("no welcome")
@@ -114,7 +118,7 @@ func TestViewPatches(t *testing.T) {
 	if w.View != nil || w.Patch != nil || w.Version != v3.Version {
 		t.Errorf("welcome to a current client: %+v, want neither view nor patch", w)
 	}
-	_, w = dialProtocol(t, ts, tok, 3, "patching", version)
+	_, w = dialProtocol(t, ts, tok, 3, "patching", version, held)
 	if w.Patch == nil || w.Base != version || w.Version != v3.Version {
 		t.Fatalf("welcome to a client a version behind: %+v, want a patch from %d", w, version)
 	}
@@ -124,6 +128,17 @@ func TestViewPatches(t *testing.T) {
 	_, w = dialProtocol(t, ts, tok, 2, "whole", v3.Version)
 	if w.View == nil {
 		t.Errorf("welcome to a current protocol 2 client: %+v, want the whole view", w)
+	}
+	// A patch is made only against the content the client says it holds
+	// (one version may have been built with other content): without its
+	// digest, or with another content's, the whole view.
+	_, w = dialProtocol(t, ts, tok, 3, "patching", version)
+	if w.View == nil || w.Patch != nil {
+		t.Errorf("welcome to a client a version behind that gives no digest: %+v, want the whole view", w)
+	}
+	_, w = dialProtocol(t, ts, tok, 3, "patching", version, json.RawMessage(`{"other":"content"}`))
+	if w.View == nil || w.Patch != nil {
+		t.Errorf("welcome to a client holding other content of a version: %+v, want the whole view", w)
 	}
 
 	// The node keeps the last two views it sent: after two more changes,
@@ -135,12 +150,13 @@ func TestViewPatches(t *testing.T) {
 			t.Fatal("no view after two more changes")
 		}
 	}
-	_, w = dialProtocol(t, ts, tok, 3, "patching", version)
+	_, w = dialProtocol(t, ts, tok, 3, "patching", version, held)
 	if w.View == nil || w.Patch != nil || !sameView(t, w.View, last.View) {
 		t.Errorf("welcome to a client at a version no longer kept: %+v, want the whole view", w)
 	}
 
 	send(t, s3.ws, wire.Resync{})
+	ts.resyncsSent++
 	for {
 		v, ok := recvType[*wire.View](t, s3.ws)
 		if !ok {

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/dialnexa/account/core"
 	"github.com/dialnexa/account/server/internal/bus"
 	"github.com/dialnexa/account/server/internal/mail"
+	"github.com/dialnexa/account/server/internal/metrics"
 	"github.com/dialnexa/account/server/internal/node"
 	"github.com/dialnexa/account/server/internal/store"
 )
@@ -40,6 +42,10 @@ type testServer struct {
 	bg gosync.WaitGroup
 	// tune, if set, adjusts the server's configuration at every start.
 	tune func(*node.Config)
+	// metrics are the running node's; resyncsSent counts the requests for
+	// a whole view a test sent on purpose (not a patch that did not fit).
+	metrics     *metrics.Metrics
+	resyncsSent float64
 }
 
 // clock is the injected clock: it stands still unless a test advances it,
@@ -165,6 +171,10 @@ func (ts *testServer) start() {
 	if ts.tune != nil {
 		ts.tune(&cfg)
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.New()
+	}
+	ts.metrics = cfg.Metrics
 	srv, err := node.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -200,6 +210,27 @@ func (ts *testServer) stop() {
 	ts.bg.Wait()
 	ts.st.Close()
 	ts.hs = nil
+	wholeViewsAsked.record(ts.t, ts.metrics.MessageCount("in", "resync")-ts.resyncsSent)
+	ts.resyncsSent = 0
+}
+
+// wholeViewsAsked counts, over the run, the clients' requests for a whole
+// view after a view patch did not fit what they held: the suite fails on
+// any (a patch is always made against exactly what a client holds).
+var wholeViewsAsked patchMisses
+
+type patchMisses struct {
+	mu    gosync.Mutex
+	tests []string
+}
+
+func (p *patchMisses) record(t testing.TB, n float64) {
+	if n <= 0 {
+		return
+	}
+	p.mu.Lock()
+	p.tests = append(p.tests, fmt.Sprintf("%s (%v)", t.Name(), n))
+	p.mu.Unlock()
 }
 
 func (ts *testServer) url() string { return "http://" + ts.addr }

@@ -40,6 +40,10 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, err)
 		}
 	}
+	if code == 0 && len(wholeViewsAsked.tests) > 0 {
+		fmt.Fprintf(os.Stderr, "clients asked for the whole view after a view patch did not fit, in:\n  %s\n", strings.Join(wholeViewsAsked.tests, "\n  "))
+		code = 1
+	}
 	if code == 0 {
 		found, lines, n := secrets.check()
 		fmt.Printf("searched %d server log lines for %d secrets the run used\n", lines, n)

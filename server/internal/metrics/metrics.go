@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // latency are the buckets of the latencies users feel, from 0.5 ms to 10 s.
@@ -113,6 +114,20 @@ func (m *Metrics) Messages(direction, typ string, n int) {
 	if m != nil && n > 0 {
 		m.messages.WithLabelValues(direction, typ).Add(float64(n))
 	}
+}
+
+// MessageCount returns how many sync messages of the type went in the
+// direction ("in", "out") so far (for example the clients' requests for a
+// whole view after a patch that did not fit: "in", "resync").
+func (m *Metrics) MessageCount(direction, typ string) float64 {
+	if m == nil {
+		return 0
+	}
+	var d dto.Metric
+	if err := m.messages.WithLabelValues(direction, typ).Write(&d); err != nil {
+		return 0
+	}
+	return d.GetCounter().GetValue()
 }
 
 // Pushed, FannedOut and Revoked record the latencies of the live paths.

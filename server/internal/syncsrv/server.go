@@ -197,9 +197,9 @@ func (s *Server) pushLoop(accountID string) {
 			start := time.Now()
 			msg, err := s.accounts.ViewMessage(s.life, accountID)
 			if err == nil {
-				f := &viewFor{s: s, accountID: accountID, msg: msg, patched: map[uint64][]byte{}}
+				f := newViewFor(s, accountID, msg)
 				s.sent(wire.TypeView, s.hub.SendAccountEach(accountID, f.encode, s.since(start, s.cfg.Metrics.Pushed)))
-				s.views.put(accountID, msg.Version, msg.View)
+				s.views.put(accountID, msg.Version, f.held.Hash, msg.View)
 				if !s.hub.Connected(accountID) {
 					s.views.drop(accountID) // its last socket left meanwhile
 				}

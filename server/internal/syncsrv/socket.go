@@ -246,7 +246,7 @@ func (s *Server) resync(p *hub.Peer) {
 		return
 	}
 	s.send(p, msg)
-	p.SetView(msg.Version)
+	p.SetView(&hub.Held{Version: msg.Version, Hash: wire.ViewHash(msg.View)})
 }
 
 // send queues msg to p, counting it.
@@ -284,17 +284,21 @@ func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello, check
 		s.log.Error("build welcome", "session", ss.ID, "err", err)
 		return false
 	}
+	// What the client holds after the welcome: the view sent, or (told
+	// its view is current) the one it said it holds.
+	held := &hub.Held{Version: w.Version, Hash: hello.ViewHash}
 	if w.View != nil {
 		view := w.View
-		if b := s.views.get(ss.AccountID, hello.Version); b != nil && p.Patches() && hello.Version < w.Version {
+		held.Hash = wire.ViewHash(view)
+		if b := s.views.get(ss.AccountID, hello.ViewHash); b != nil && p.Patches() && hello.Version < w.Version {
 			if d := viewpatch.Make(b, view); d != nil {
-				w.View, w.Base, w.Patch, w.ViewHash = nil, hello.Version, d, wire.ViewHash(view)
+				w.View, w.Base, w.Patch, w.ViewHash = nil, hello.Version, d, held.Hash
 			}
 		}
-		s.views.put(ss.AccountID, w.Version, view)
+		s.views.put(ss.AccountID, w.Version, held.Hash, view)
 	}
 	s.send(p, w)
-	p.SetView(w.Version)
+	p.SetView(held)
 	for _, e := range events {
 		s.send(p, wire.Event{Seq: e.Seq, Kind: e.Kind, Payload: e.Payload})
 	}

@@ -8,15 +8,18 @@ import (
 	"github.com/dialnexa/account/sync/wire"
 )
 
-// sentView is a view as this node sent it: its version and JSON.
+// sentView is a view as this node sent it: its version, digest and JSON.
 type sentView struct {
 	version uint64
+	hash    string
 	json    []byte
 }
 
 // sentViews keeps, for each account with a socket on this node, the last
-// two views it sent, so the next change can be sent as a patch against
-// what the clients hold. An account's entry goes with its last socket.
+// two views it sent (two versions, or two contents of one version), so
+// the next change can be sent as a patch against exactly what a client
+// holds, found by its digest. An account's entry goes with its last
+// socket.
 type sentViews struct {
 	mu gosync.Mutex
 	m  map[string][2]sentView
@@ -24,31 +27,35 @@ type sentViews struct {
 
 func newSentViews() *sentViews { return &sentViews{m: map[string][2]sentView{}} }
 
-// get returns the account's view at version as sent, or nil.
-func (v *sentViews) get(accountID string, version uint64) []byte {
+// get returns the account's view with the digest as sent, or nil.
+func (v *sentViews) get(accountID, hash string) []byte {
+	if hash == "" {
+		return nil
+	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	for _, s := range v.m[accountID] {
-		if s.version == version && s.json != nil {
+		if s.hash == hash && s.json != nil {
 			return s.json
 		}
 	}
 	return nil
 }
 
-// put records that the account's view at version was sent, keeping the
-// newest two.
-func (v *sentViews) put(accountID string, version uint64, b []byte) {
+// put records that the account's view at version, with the digest, was
+// sent, keeping the newest two (for one version, the content sent last
+// first).
+func (v *sentViews) put(accountID string, version uint64, hash string, b []byte) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	e := v.m[accountID]
 	switch {
-	case e[0].version == version || e[1].version == version:
+	case e[0].hash == hash || e[1].hash == hash:
 		return
-	case version > e[0].version:
-		e[0], e[1] = sentView{version, b}, e[0]
-	case version > e[1].version:
-		e[1] = sentView{version, b}
+	case version >= e[0].version:
+		e[0], e[1] = sentView{version, hash, b}, e[0]
+	case version >= e[1].version:
+		e[1] = sentView{version, hash, b}
 	default:
 		return
 	}
@@ -63,30 +70,34 @@ func (v *sentViews) drop(accountID string) {
 }
 
 // viewFor is how a view reaches each socket of an account: the whole
-// view, encoded once, or a patch against the version a socket holds,
-// encoded once per such version.
+// view, encoded once, or a patch against the content a socket holds,
+// encoded once per such content.
 type viewFor struct {
 	s         *Server
 	accountID string
 	msg       wire.View
+	held      *hub.Held // what a peer sent msg holds
 	full      []byte
-	hash      string
-	patched   map[uint64][]byte // base version → encoded patch message, or nil: none
+	patched   map[string][]byte // base digest → encoded patch message, or nil: none
+}
+
+func newViewFor(s *Server, accountID string, msg wire.View) *viewFor {
+	return &viewFor{s: s, accountID: accountID, msg: msg, held: &hub.Held{Version: msg.Version, Hash: wire.ViewHash(msg.View)}, patched: map[string][]byte{}}
 }
 
 // encode returns what p is sent (nil: nothing, it holds this version or a
 // newer one) and records that p holds the view.
 func (f *viewFor) encode(p *hub.Peer) []byte {
 	held := p.View()
-	if held >= f.msg.Version {
+	if held.Version >= f.msg.Version {
 		return nil
 	}
-	p.SetView(f.msg.Version)
-	if p.Patches() && held > 0 {
-		b, ok := f.patched[held]
+	p.SetView(f.held)
+	if p.Patches() && held.Hash != "" {
+		b, ok := f.patched[held.Hash]
 		if !ok {
 			b = f.patchFrom(held)
-			f.patched[held] = b
+			f.patched[held.Hash] = b
 		}
 		if b != nil {
 			return b
@@ -98,8 +109,8 @@ func (f *viewFor) encode(p *hub.Peer) []byte {
 	return f.full
 }
 
-func (f *viewFor) patchFrom(base uint64) []byte {
-	old := f.s.views.get(f.accountID, base)
+func (f *viewFor) patchFrom(base hub.Held) []byte {
+	old := f.s.views.get(f.accountID, base.Hash)
 	if old == nil {
 		return nil
 	}
@@ -107,10 +118,7 @@ func (f *viewFor) patchFrom(base uint64) []byte {
 	if d == nil {
 		return nil
 	}
-	if f.hash == "" {
-		f.hash = wire.ViewHash(f.msg.View)
-	}
-	return mustEncode(wire.View{Version: f.msg.Version, Base: base, Patch: d, ViewHash: f.hash})
+	return mustEncode(wire.View{Version: f.msg.Version, Base: base.Version, Patch: d, ViewHash: f.held.Hash})
 }
 
 func mustEncode(msg any) []byte {
