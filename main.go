@@ -8,7 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"strings"
+	"syscall"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -23,6 +26,20 @@ func main() {
 	server := flag.String("server", envOr("DIALNEXA_SERVER", "http://127.0.0.1:8080"), "sync server URL")
 	data := flag.String("data", os.Getenv("DIALNEXA_CLIENT_DATA"), "directory of the local store (default: the OS per-user config directory)")
 	flag.Parse()
+	englishForPlainLocale()
+	if err := haveDisplay(); err != nil {
+		fail(fmt.Errorf("%w; or use the browser panel at %s", err, *server))
+	}
+	// The windowing library panics when it cannot start (a display that
+	// goes away, a server that refuses the connection): one line instead.
+	defer func() {
+		if r := recover(); r != nil {
+			if msg := fmt.Sprint(r); strings.Contains(msg, "GLFW") || strings.Contains(msg, "X11") {
+				fail(fmt.Errorf("the window cannot be opened (%s): check that DISPLAY names a running display you may use", msg))
+			}
+			panic(r)
+		}
+	}()
 
 	path, err := storePath(*data)
 	if err != nil {
@@ -44,10 +61,24 @@ func main() {
 		fail(err)
 	}
 	ui = app.New(w, client)
-	ui.Tray(a, fyne.NewStaticResource("icon.png", assets.Icon))
+	if err := trayAvailable(); err != nil {
+		fmt.Fprintln(os.Stderr, "dialnexa-account: no system tray:", err)
+	} else {
+		ui.Tray(a, fyne.NewStaticResource("icon.png", assets.Icon))
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go client.Run(ctx)
+	// Interrupted or terminated (a logout, a service manager): quit as the
+	// window's close would, whenever it comes.
+	quit, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-quit.Done()
+		if ctx.Err() == nil {
+			fyne.Do(a.Quit)
+		}
+	}()
 	app.RememberSize(w, a.Preferences())
 	w.ShowAndRun()
 }
@@ -64,6 +95,23 @@ func storePath(dir string) (string, error) {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
 	return filepath.Join(dir, "account.db"), nil
+}
+
+// englishForPlainLocale names English where the locale is the plain C or
+// POSIX one, which names no language (the windowing toolkit logs an error
+// for it on every start, and falls back to English anyway). Only the
+// variable in effect for messages changes.
+func englishForPlainLocale() {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := os.Getenv(k)
+		if v == "" {
+			continue
+		}
+		if v == "C" || v == "POSIX" || strings.HasPrefix(v, "C.") {
+			os.Setenv(k, "en_US.UTF-8")
+		}
+		return
+	}
 }
 
 func envOr(k, def string) string {

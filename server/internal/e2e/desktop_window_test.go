@@ -3,12 +3,14 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"syscall"
 	"testing"
 	"time"
@@ -63,12 +65,7 @@ func startXvfb(t *testing.T) string {
 // a directory).
 func TestDesktopWindowUnderXvfb(t *testing.T) {
 	ts := startServer(t)
-	bin := filepath.Join(t.TempDir(), "dialnexa-account")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = "../../.."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build desktop app: %v\n%s", err, out)
-	}
+	bin := buildDesktopApp(t)
 
 	// Sign in once with the core client on the app's own store, as a
 	// previous run of the app would have.
@@ -118,6 +115,108 @@ func TestDesktopWindowUnderXvfb(t *testing.T) {
 		data, _ := os.ReadFile(shot)
 		os.WriteFile(filepath.Join(dir, "desktop-window-xvfb.png"), data, 0o644)
 	}
+}
+
+// buildDesktopApp builds the desktop app's binary into a temporary
+// directory.
+func buildDesktopApp(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "dialnexa-account")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = "../../.."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build desktop app: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// desktopEnv is the environment without a display, a D-Bus session or a
+// locale, plus extra.
+func desktopEnv(extra ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "LANG", "LC_ALL", "LC_MESSAGES":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, extra...)
+}
+
+// The desktop app where it cannot open a window says so in one line and
+// exits with a failure; where there is no D-Bus session (no system tray)
+// it runs without a tray and quits cleanly; with the plain C locale it
+// logs no locale errors.
+func TestDesktopAppWithoutADisplayOrADBusSession(t *testing.T) {
+	bin := buildDesktopApp(t)
+	app := exec.Command(bin, "-data", t.TempDir(), "-server", "http://127.0.0.1:9")
+	app.Env = desktopEnv("LANG=C")
+	out, err := app.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Errorf("without a display: %v, want exit status 1", err)
+	}
+	if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); len(lines) != 1 || !strings.Contains(lines[0], "no display") {
+		t.Errorf("without a display the app said:\n%s\nwant one line saying there is no display", out)
+	}
+
+	disp := startXvfb(t)
+	// The pointer out of the window's way: the toolkit can crash on a
+	// pointer event that races its own quit (fyne-io/fyne#5981), which is
+	// not what this test is about.
+	park := exec.Command("xdotool", "mousemove", "1099", "759")
+	park.Env = append(os.Environ(), "DISPLAY="+disp)
+	if out, err := park.CombinedOutput(); err != nil {
+		t.Fatalf("move the pointer: %v %s", err, out)
+	}
+	app = exec.Command(bin, "-data", t.TempDir(), "-server", "http://127.0.0.1:9")
+	app.Env = desktopEnv("DISPLAY="+disp, "LANG=C")
+	var logs syncBuffer
+	app.Stdout, app.Stderr = &logs, &logs
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	t.Cleanup(func() { app.Process.Kill() })
+	waitFor(t, "the desktop window", func() bool {
+		search := exec.Command("xdotool", "search", "--name", "DialNexa Account")
+		search.Env = append(os.Environ(), "DISPLAY="+disp)
+		out, err := search.Output()
+		return err == nil && len(strings.TrimSpace(string(out))) > 0
+	})
+	app.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("quitting without a D-Bus session: %v, want a clean exit; output:\n%s", err, logs.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the app did not quit on SIGTERM; output:\n%s", logs.String())
+	}
+	if got := logs.String(); strings.Contains(got, "panic") || strings.Contains(got, "locale") || !strings.Contains(got, "no system tray") {
+		t.Errorf("without a D-Bus session, with LANG=C, the app said:\n%s\nwant only that there is no system tray", got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer a process writes while the test reads.
+type syncBuffer struct {
+	mu  gosync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // screenshotColours takes a screenshot of display disp into path and counts
