@@ -37,16 +37,51 @@ func setText(e js.Value, s string) {
 
 func show(e js.Value, visible bool) { e.Set("hidden", !visible) }
 
-// on adds an event listener. The handler runs on its own goroutine, so it
-// may block on the network or on IndexedDB.
-func on(e js.Value, event string, fn func()) {
-	e.Call("addEventListener", event, js.FuncOf(func(this js.Value, args []js.Value) any {
+// on adds an event listener to an element built once (it lives as long as
+// the panel). The handler runs on its own goroutine, so it may block on
+// the network or on IndexedDB. An element a render builds again takes its
+// listeners from a handlers instead, which releases them with it.
+func on(e js.Value, event string, fn func()) { listen(e, event, fn) }
+
+// live counts the event listeners held (each a js.Func the Go side keeps
+// until it is released), for the panel's diagnostics.
+var live int
+
+func listen(e js.Value, event string, fn func()) js.Func {
+	f := js.FuncOf(func(this js.Value, args []js.Value) any {
 		if len(args) > 0 && event == "submit" {
 			args[0].Call("preventDefault")
 		}
 		go fn()
 		return nil
-	}))
+	})
+	e.Call("addEventListener", event, f)
+	live++
+	return f
+}
+
+// handlers owns the listeners of the elements one part of a screen builds
+// on every render (a list's rows): rebuilding the part releases the
+// listeners of the elements it replaces, so a tab left open for days holds
+// the listeners of what it shows, not of everything it ever showed.
+type handlers struct{ funcs []js.Func }
+
+// on is on for an element of this build.
+func (h *handlers) on(e js.Value, event string, fn func()) {
+	h.funcs = append(h.funcs, listen(e, event, fn))
+}
+
+// reset releases the listeners of the previous build. Call it when
+// building the part again, before its old elements are replaced in the
+// same render (no event is dispatched in between: the panel's goroutines
+// share the page's one thread).
+func (h *handlers) reset() {
+	for i, f := range h.funcs {
+		f.Release()
+		h.funcs[i] = js.Func{}
+	}
+	live -= len(h.funcs)
+	h.funcs = h.funcs[:0]
 }
 
 func value(e js.Value) string { return e.Get("value").String() }

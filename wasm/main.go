@@ -28,6 +28,12 @@ func main() {
 		return
 	}
 	p = newPanel(root, client)
+	// What the panel holds, for support (from the browser's console) and
+	// the tests: snapshots rendered and event listeners held (which stay
+	// bounded however long the tab stays open).
+	js.Global().Set("dialnexaDiagnostics", js.FuncOf(func(js.Value, []js.Value) any {
+		return map[string]any{"renders": p.renders, "listeners": live}
+	}))
 	p.refresh()
 	go client.Run(context.Background())
 	select {}

@@ -65,6 +65,7 @@ type bellView struct {
 	p                          *panel
 	root, button, count, panel js.Value
 	list, markAll, err         js.Value
+	rows                       handlers
 }
 
 func newBellView(p *panel) *bellView {
@@ -103,6 +104,7 @@ func (v *bellView) render(s core.Snapshot) {
 	show(v.count, n > 0)
 	v.button.Call("setAttribute", "aria-label", "Notifications, "+strconv.Itoa(n)+" unread")
 	setDisabled(v.markAll, n == 0)
+	v.rows.reset()
 	items := make([]js.Value, 0, len(s.View.Inbox))
 	for _, it := range s.View.Inbox {
 		items = append(items, v.item(it))
@@ -123,12 +125,12 @@ func (v *bellView) item(n account.Notification) js.Value {
 	id := n.ID
 	if link := core.NotificationLink(n.Link); link != "" {
 		a := el("a", attrs{"href": link, "target": "_blank", "rel": "noopener noreferrer"}, txt("Open"))
-		on(a, "click", func() { v.did(v.p.c.MarkNotificationRead(id)) })
+		v.rows.on(a, "click", func() { v.did(v.p.c.MarkNotificationRead(id)) })
 		li.Call("append", a)
 	}
 	if !n.Read {
 		b := el("button", attrs{"type": "button", "class": "link mark-read"}, txt("Mark read"))
-		on(b, "click", func() { v.did(v.p.c.MarkNotificationRead(id)) })
+		v.rows.on(b, "click", func() { v.did(v.p.c.MarkNotificationRead(id)) })
 		li.Call("append", b)
 	}
 	return li

@@ -34,6 +34,8 @@ type panel struct {
 	sections map[string]js.Value
 	links    map[string]js.Value
 	current  string
+	// renders counts the snapshots rendered (diagnostics).
+	renders int
 }
 
 func newPanel(root js.Value, c *core.Client) *panel {
@@ -118,6 +120,7 @@ func (p *panel) route(moved bool) {
 // refresh renders the current snapshot. Goroutines of a wasm program share
 // one thread, so it may be called from any of them.
 func (p *panel) refresh() {
+	p.renders++
 	s := p.c.Snapshot()
 	if !s.SignedIn() {
 		if p.shown != "auth" {

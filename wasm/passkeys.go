@@ -22,6 +22,7 @@ type passkeysView struct {
 	rendered               bool   // the list shows renderedFor
 	renderedFor            []account.Passkey
 	renameInputs, renameBt map[string]js.Value
+	rows                   handlers // the list's buttons
 }
 
 func newPasskeysView(p *panel) *passkeysView {
@@ -67,6 +68,7 @@ func (v *passkeysView) render(s core.Snapshot) {
 	}
 	v.rendered, v.renderedFor = true, append([]account.Passkey(nil), s.View.Passkeys...)
 	v.renameInputs, v.renameBt = map[string]js.Value{}, map[string]js.Value{}
+	v.rows.reset()
 	items := make([]js.Value, 0, len(s.View.Passkeys))
 	for i, pk := range s.View.Passkeys {
 		id := pk.ID
@@ -75,8 +77,8 @@ func (v *passkeysView) render(s core.Snapshot) {
 		rename := el("button", attrs{"id": "pk-rename-save-" + strconv.Itoa(i), "type": "button"}, txt("Rename"))
 		remove := el("button", attrs{"id": "pk-remove-" + strconv.Itoa(i), "type": "button", "class": "danger"}, txt("Remove"))
 		setEnabled(rename, server.Enabled, server.Reason)
-		on(rename, "click", func() { v.doRename(id, value(input)) })
-		on(remove, "click", func() { v.removing = id; setText(v.err, ""); v.p.refresh() })
+		v.rows.on(rename, "click", func() { v.doRename(id, value(input)) })
+		v.rows.on(remove, "click", func() { v.removing = id; setText(v.err, ""); v.p.refresh() })
 		v.renameInputs[id], v.renameBt[id] = input, rename
 		cls := "passkey"
 		if pk.Suspect {

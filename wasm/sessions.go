@@ -14,6 +14,7 @@ import (
 type sessionsView struct {
 	p                              *panel
 	root, list, err, offln, others js.Value
+	rows                           handlers
 }
 
 func newSessionsView(p *panel) *sessionsView {
@@ -41,6 +42,7 @@ func (v *sessionsView) render(s core.Snapshot) {
 	show(v.offln, !online)
 	others := s.RevokeOthers()
 	setEnabled(v.others, others.Enabled, others.Reason)
+	v.rows.reset()
 	items := make([]js.Value, 0, len(s.View.Sessions))
 	for _, r := range s.SessionRows() {
 		items = append(items, v.item(r))
@@ -58,7 +60,7 @@ func (v *sessionsView) item(r core.SessionRow) js.Value {
 	btn := el("button", attrs{"type": "button", "class": "danger revoke"}, txt("Revoke"))
 	setEnabled(btn, r.Revoke.Enabled, r.Revoke.Reason)
 	id := r.ID
-	on(btn, "click", func() {
+	v.rows.on(btn, "click", func() {
 		setText(v.err, "")
 		setDisabled(btn, true)
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

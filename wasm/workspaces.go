@@ -16,6 +16,7 @@ type workspacesView struct {
 	root, list, err, info, name, acceptIn js.Value
 	createBtn, acceptBtn                  js.Value
 	audit                                 *auditLog
+	cards                                 handlers // the workspace cards' controls
 }
 
 func newWorkspacesView(p *panel) *workspacesView {
@@ -63,6 +64,7 @@ func (v *workspacesView) render(s core.Snapshot) {
 	online := s.Online()
 	setDisabled(v.createBtn, !online)
 	setDisabled(v.acceptBtn, !online)
+	v.cards.reset()
 	cards := make([]js.Value, 0, len(s.View.Workspaces))
 	for _, ws := range s.View.Workspaces {
 		cards = append(cards, v.card(ws, s.View.Profile.AccountID, online))
@@ -103,7 +105,7 @@ func (v *workspacesView) card(ws account.Workspace, me string, online bool) js.V
 		btn := el("button", attrs{"type": "submit", "class": "invite"}, txt("Invite"))
 		setDisabled(btn, !online)
 		form := el("form", attrs{"class": "inline", "novalidate": ""}, email, role, btn)
-		on(form, "submit", func() {
+		v.cards.on(form, "submit", func() {
 			v.run(func() (string, error) {
 				ctx, cancel := ctx30()
 				defer cancel()
@@ -113,14 +115,14 @@ func (v *workspacesView) card(ws account.Workspace, me string, online bool) js.V
 		card.Call("append", form, v.pending(ws, online))
 		show := el("button", attrs{"type": "button", "class": "show-audit"}, txt("Audit log"))
 		setDisabled(show, !online)
-		on(show, "click", func() { v.audit.open(ws.ID, ws.Name) })
+		v.cards.on(show, "click", func() { v.audit.open(ws.ID, ws.Name) })
 		card.Call("append", show)
 	}
 	if ws.Role == "owner" {
 		if others > 0 {
 			btn := el("button", attrs{"type": "button", "class": "transfer"}, txt("Transfer ownership"))
 			setDisabled(btn, !online)
-			on(btn, "click", func() {
+			v.cards.on(btn, "click", func() {
 				to := value(transferTo)
 				if to == "" {
 					setText(v.err, "Choose the member who becomes the owner.")
@@ -136,7 +138,7 @@ func (v *workspacesView) card(ws account.Workspace, me string, online bool) js.V
 		}
 		del := el("button", attrs{"type": "button", "class": "danger delete-workspace"}, txt("Delete workspace"))
 		setDisabled(del, !online)
-		on(del, "click", func() {
+		v.cards.on(del, "click", func() {
 			v.run(func() (string, error) {
 				ctx, cancel := ctx30()
 				defer cancel()
@@ -147,7 +149,7 @@ func (v *workspacesView) card(ws account.Workspace, me string, online bool) js.V
 	} else {
 		leave := el("button", attrs{"type": "button", "class": "leave"}, txt("Leave workspace"))
 		setDisabled(leave, !online)
-		on(leave, "click", func() {
+		v.cards.on(leave, "click", func() {
 			v.run(func() (string, error) {
 				ctx, cancel := ctx30()
 				defer cancel()
@@ -168,7 +170,7 @@ func (v *workspacesView) roleButton(id string, m account.Member, online bool) js
 	btn := el("button", attrs{"type": "button", "class": "set-role", "data-role": to, "aria-label": text + ": " + m.DisplayName}, txt(text))
 	setDisabled(btn, !online)
 	who := m.AccountID
-	on(btn, "click", func() {
+	v.cards.on(btn, "click", func() {
 		v.run(func() (string, error) {
 			ctx, cancel := ctx30()
 			defer cancel()
@@ -189,7 +191,7 @@ func (v *workspacesView) pending(ws account.Workspace, online bool) js.Value {
 		btn := el("button", attrs{"type": "button", "class": "withdraw", "aria-label": "Withdraw the invitation of " + in.Email}, txt("Withdraw"))
 		setDisabled(btn, !online)
 		id, inv := ws.ID, in.ID
-		on(btn, "click", func() {
+		v.cards.on(btn, "click", func() {
 			v.run(func() (string, error) {
 				ctx, cancel := ctx30()
 				defer cancel()
