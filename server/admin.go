@@ -17,13 +17,14 @@ import (
 	"github.com/dialnexa/account/server/internal/store"
 )
 
-const adminUsage = `usage: server admin COMMAND [flags]
+const adminUsage = `Usage: %[1]s admin COMMAND [flags]   (%[1]s admin COMMAND -h: its flags)
 
 Commands:
   disable-2fa -email ADDRESS -note "how identity was verified"
       Turn off two-factor authentication for an account whose owner lost
       their authenticator and backup codes, after verifying their identity
-      outside the system. The change is recorded in the account's security
+      outside the system (the note: at least 5 characters, such as a
+      ticket number). The change is recorded in the account's security
       activity and the owner is told by mail.
 
   event -type TYPE [-email ADDRESS] [-fields JSON]
@@ -37,61 +38,105 @@ Commands:
   backup -out FILE
       Save a consistent copy of the running server's bbolt store to FILE
       (checked before it replaces FILE). To restore, stop the server and
-      put FILE in place of DATA/dialnexa.db. On PostgreSQL use pg_dump.
+      put FILE in place of DATA/dialnexa.db. The service token
+      (DATA/service.token) is not in it. On PostgreSQL use pg_dump.
 
   copy-store -from DIR -to postgres://…
       Copy the bbolt store in DIR into an empty PostgreSQL database, to move
       a deployment. Stop the server first; start it again with -store.
       Signed-in clients sync on without signing in again.
 
-Common flags:
-  -server URL        the running server (default http://127.0.0.1:8080)
-  -data DIR          the server's data directory, for its service token (default data)
+The commands that talk to the running server (all but copy-store) take
+  -server URL   the running server [$DIALNEXA_SERVER] (default http://127.0.0.1:8080)
+  -data DIR     the server's data directory, for its service token [$DIALNEXA_DATA] (default data)
+and use DIALNEXA_SERVICE_TOKEN instead of DATA/service.token when it is set.
 `
+
+// adminCommand is one operator command: its flags and what it does.
+type adminCommand struct {
+	fs  *flag.FlagSet
+	run func() error
+}
 
 // admin runs an operator command against a running server, authenticated
 // with the service token in the data directory.
 func admin(args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "help" {
-		fmt.Print(adminUsage)
+	usage := fmt.Sprintf(adminUsage, progName())
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return errors.New("admin needs a command")
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Print(usage)
 		return nil
 	}
-	cmd, args := args[0], args[1:]
-	fs := flag.NewFlagSet("admin "+cmd, flag.ContinueOnError)
-	server := fs.String("server", envOr("DIALNEXA_SERVER", "http://127.0.0.1:8080"), "the running server")
-	data := fs.String("data", envOr("DIALNEXA_DATA", "data"), "the server's data directory")
-	email := fs.String("email", "", "the account's email address")
-	note := fs.String("note", "", "how the owner's identity was verified")
-	typ := fs.String("type", "", "event type")
-	fields := fs.String("fields", "{}", "event fields as a JSON object")
-	from := fs.String("from", "", "copy-store: the data directory of the bbolt store")
-	out := fs.String("out", "", "backup: the file to write")
-	to := fs.String("to", envOr("DIALNEXA_DATABASE_URL", ""), "copy-store: the PostgreSQL database")
-	if err := fs.Parse(args); err != nil {
+	cmds := adminCommands()
+	c, ok := cmds[args[0]]
+	if !ok {
+		return fmt.Errorf("unknown admin command %q\n\n%s", args[0], usage)
+	}
+	if err := c.fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	switch cmd {
-	case "backup":
-		return backup(*server, *data, *out)
-	case "copy-store":
-		return copyStore(*from, *to)
-	case "disable-2fa":
+	if c.fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (flags start with -; see %s -h)", c.fs.Arg(0), c.fs.Name())
+	}
+	return c.run()
+}
+
+// adminCommands are the operator commands, each with its own flags.
+func adminCommands() map[string]adminCommand {
+	newFS := func(cmd string) *flag.FlagSet {
+		return flag.NewFlagSet(progName()+" admin "+cmd, flag.ContinueOnError)
+	}
+	remote := func(fs *flag.FlagSet) (server, data *string) {
+		e := envFlags{fs: fs}
+		server, data = new(string), new(string)
+		e.str(server, "server", "DIALNEXA_SERVER", "http://127.0.0.1:8080", "the running server")
+		e.str(data, "data", "DIALNEXA_DATA", "data", "the server's data directory, for its service token (DIALNEXA_SERVICE_TOKEN instead, when set)")
+		return server, data
+	}
+	cmds := map[string]adminCommand{}
+
+	fs := newFS("disable-2fa")
+	server, data := remote(fs)
+	email := fs.String("email", "", "the account's email address")
+	note := fs.String("note", "", "how the owner's identity was verified: at least 5 characters (a ticket number, for example)")
+	cmds["disable-2fa"] = adminCommand{fs, func() error {
 		if *email == "" || *note == "" {
-			return errors.New("disable-2fa needs -email and -note")
+			return errors.New("disable-2fa needs -email and -note (how the owner's identity was verified: at least 5 characters, such as a ticket number)")
 		}
 		return adminCall(*server, *data, "/internal/v1/support/disable-2fa", map[string]string{"email": *email, "note": *note})
-	case "event":
+	}}
+
+	fs = newFS("event")
+	eServer, eData := remote(fs)
+	typ := fs.String("type", "", "event type")
+	eEmail := fs.String("email", "", "the account's email address (platform_status: none, for every account)")
+	fields := fs.String("fields", "{}", "event fields as a JSON object")
+	cmds["event"] = adminCommand{fs, func() error {
 		body := map[string]any{}
 		if err := json.Unmarshal([]byte(*fields), &body); err != nil {
 			return fmt.Errorf("-fields must be a JSON object: %w", err)
 		}
 		body["type"] = *typ
-		if *email != "" {
-			body["email"] = *email
+		if *eEmail != "" {
+			body["email"] = *eEmail
 		}
-		return adminCall(*server, *data, "/internal/v1/events", body)
-	}
-	return fmt.Errorf("unknown admin command %q\n\n%s", cmd, adminUsage)
+		return adminCall(*eServer, *eData, "/internal/v1/events", body)
+	}}
+
+	fs = newFS("backup")
+	bServer, bData := remote(fs)
+	out := fs.String("out", "", "the file to write")
+	cmds["backup"] = adminCommand{fs, func() error { return backup(*bServer, *bData, *out) }}
+
+	fs = newFS("copy-store")
+	from := fs.String("from", "", "the data directory of the bbolt store")
+	to := new(string)
+	(&envFlags{fs: fs}).str(to, "to", "DIALNEXA_DATABASE_URL", "", "the PostgreSQL database")
+	cmds["copy-store"] = adminCommand{fs, func() error { return copyStore(*from, *to) }}
+	return cmds
 }
 
 // adminToken is the service token: DIALNEXA_SERVICE_TOKEN, or the one in

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,5 +32,45 @@ func TestSystemdUnit(t *testing.T) {
 	os.WriteFile(path, []byte(strings.ReplaceAll(string(unit), "/usr/local/bin/dialnexa-server", self)), 0o644)
 	if out, err := exec.Command(analyze, "verify", path).CombinedOutput(); err != nil || len(strings.TrimSpace(string(out))) > 0 {
 		t.Fatalf("systemd-analyze verify: %v\n%s", err, out)
+	}
+}
+
+// The example settings file names every variable the server reads, each
+// a real one (a typo there would be silently ignored by the server).
+func TestExampleEnvironmentFile(t *testing.T) {
+	b, err := os.ReadFile("../deploy/server.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inFile := map[string]bool{}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimPrefix(strings.TrimSpace(line), "#")
+		if name, _, ok := strings.Cut(line, "="); ok && strings.HasPrefix(name, "DIALNEXA_") && !strings.Contains(name, " ") {
+			inFile[name] = true
+		}
+	}
+	known := map[string]bool{"DIALNEXA_SMTP_PASSWORD": true, "DIALNEXA_SERVICE_TOKEN": true}
+	fs, err := serverFlags(&config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs.VisitAll(func(f *flag.Flag) {
+		if _, rest, ok := strings.Cut(f.Usage, "[$"); ok {
+			known[strings.TrimSuffix(rest, "]")] = true
+		}
+	})
+	// Set by the unit itself.
+	for _, v := range []string{"DIALNEXA_DATA", "DIALNEXA_ADDR", "DIALNEXA_ADMIN_ADDR", "DIALNEXA_LOG_FORMAT"} {
+		inFile[v] = true
+	}
+	for v := range known {
+		if !inFile[v] {
+			t.Errorf("%s is not in deploy/server.env.example", v)
+		}
+	}
+	for v := range inFile {
+		if !known[v] {
+			t.Errorf("deploy/server.env.example sets %s, which the server does not read", v)
+		}
 	}
 }

@@ -1,16 +1,19 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dialnexa/account/server/internal/httpapi"
 	"github.com/dialnexa/account/server/internal/mail"
@@ -34,33 +37,60 @@ type config struct {
 
 func parseFlags(args []string) (*config, error) {
 	c := &config{}
-	fs := flag.NewFlagSet("server", flag.ContinueOnError)
-	fs.StringVar(&c.addr, "addr", envOr("DIALNEXA_ADDR", "127.0.0.1:8080"), "listen address")
-	fs.StringVar(&c.adminAddr, "admin-addr", os.Getenv("DIALNEXA_ADMIN_ADDR"), "listen address for operators: /metrics (Prometheus), /debug/pprof/, /readyz, /version; keep it off the public network (default: none)")
-	fs.StringVar(&c.data, "data", envOr("DIALNEXA_DATA", "data"), "data directory (holds the bbolt store unless -store is set, mail files and the service token)")
-	fs.StringVar(&c.dbURL, "store", os.Getenv("DIALNEXA_DATABASE_URL"), "PostgreSQL database (postgres://user:password@host:5432/db) instead of the bbolt store in -data")
-	fs.StringVar(&c.panel, "panel", os.Getenv("DIALNEXA_PANEL"), "directory of a built browser panel to serve (default: the one built into this binary, else build/panel)")
-	fs.StringVar(&c.origin, "public-origin", os.Getenv("DIALNEXA_PUBLIC_ORIGIN"), "where users reach the server, such as https://account.example.com: links in mails, origin checks, and (https) the __Host- cookie and HSTS (default http://ADDR, or https://ADDR with -tls-cert)")
-	fs.StringVar(&c.dashboard, "dashboard-origin", os.Getenv("DIALNEXA_DASHBOARD_ORIGIN"), "the DialNexa dashboard that notification mails link to (default https://app.dialnexa.com)")
-	fs.StringVar(&c.tlsCert, "tls-cert", os.Getenv("DIALNEXA_TLS_CERT"), "PEM certificate chain: serve HTTPS (and HTTP/2) directly; reread when the file changes")
-	fs.StringVar(&c.tlsKey, "tls-key", os.Getenv("DIALNEXA_TLS_KEY"), "PEM private key of -tls-cert")
-	fs.StringVar(&c.proxies, "trusted-proxies", os.Getenv("DIALNEXA_TRUSTED_PROXIES"), "reverse proxies (addresses or CIDR ranges, comma-separated) whose -proxy-header gives the client's address")
-	fs.StringVar(&c.proxyHeader, "proxy-header", envOr("DIALNEXA_PROXY_HEADER", "X-Forwarded-For"), "the header the trusted proxies set: X-Forwarded-For or Forwarded")
-	fs.StringVar(&c.smtpAddr, "smtp", os.Getenv("DIALNEXA_SMTP"), "SMTP server host:port for mail (default: write .eml files under DATA/mail)")
-	fs.StringVar(&c.smtpUser, "smtp-user", os.Getenv("DIALNEXA_SMTP_USER"), "SMTP user name (the password is read from DIALNEXA_SMTP_PASSWORD)")
-	fs.StringVar(&c.smtpSecurity, "smtp-security", os.Getenv("DIALNEXA_SMTP_SECURITY"), "starttls, tls (implicit TLS) or none (default: tls on port 465, starttls elsewhere)")
-	fs.BoolVar(&c.smtpInsecure, "smtp-insecure", false, "same as -smtp-security none: an SMTP relay on loopback without TLS")
-	fs.StringVar(&c.from, "mail-from", envOr("DIALNEXA_MAIL_FROM", "DialNexa <no-reply@dialnexa.com>"), "sender of the mails")
-	fs.StringVar(&c.geo, "geoip", os.Getenv("DIALNEXA_GEOIP"), "optional MaxMind GeoLite2/GeoIP2 City database for session locations")
-	fs.StringVar(&c.logFormat, "log-format", envOr("DIALNEXA_LOG_FORMAT", "text"), "log format: text or json")
-	fs.StringVar(&c.logLevel, "log-level", envOr("DIALNEXA_LOG_LEVEL", "info"), "least important log level written: debug, info, warn or error")
-	fs.BoolVar(&c.dev, "dev", false, "development mode: the mail files' log lines carry their links (reset links are credentials: never in production)")
-	fs.BoolVar(&c.version, "version", false, "print the version and exit")
-	fs.Float64Var(&c.msgRate, "message-rate", 20, "messages a second one sync socket may send (bursts of -message-burst); the rest are dropped and the client told when to retry")
-	fs.IntVar(&c.msgBurst, "message-burst", 40, "burst of messages one sync socket may send")
+	fs, err := serverFlags(c)
+	if err != nil {
+		return nil, err
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	return c.parsed(fs)
+}
+
+// serverFlags is the server's command line, its defaults from DIALNEXA_*
+// variables; an error when one of them does not parse.
+func serverFlags(c *config) (*flag.FlagSet, error) {
+	fs := flag.NewFlagSet(progName(), flag.ContinueOnError)
+	e := envFlags{fs: fs}
+	e.str(&c.addr, "addr", "DIALNEXA_ADDR", "127.0.0.1:8080", "listen address")
+	e.str(&c.adminAddr, "admin-addr", "DIALNEXA_ADMIN_ADDR", "", "listen address for operators: /metrics (Prometheus), /debug/pprof/, /healthz, /readyz, /version; keep it off the public network (default: none)")
+	e.str(&c.data, "data", "DIALNEXA_DATA", "data", "data directory (holds the bbolt store unless -store is set, mail files and the service token)")
+	e.str(&c.dbURL, "store", "DIALNEXA_DATABASE_URL", "", "PostgreSQL database (postgres://user:password@host:5432/db) instead of the bbolt store in -data")
+	e.str(&c.panel, "panel", "DIALNEXA_PANEL", "", "directory of a built browser panel to serve (default: the one built into this binary, else build/panel)")
+	e.str(&c.origin, "public-origin", "DIALNEXA_PUBLIC_ORIGIN", "", "where users reach the server, such as https://account.example.com: links in mails, origin checks, passkeys, and (https) the __Host- cookie and HSTS (default: http://localhost:PORT on a loopback -addr, https://ADDR with -tls-cert, else http://ADDR; required with -trusted-proxies)")
+	e.str(&c.dashboard, "dashboard-origin", "DIALNEXA_DASHBOARD_ORIGIN", "", "the DialNexa dashboard that notification mails link to (default https://app.dialnexa.com)")
+	e.str(&c.tlsCert, "tls-cert", "DIALNEXA_TLS_CERT", "", "PEM certificate chain: serve HTTPS (and HTTP/2) directly; reread when the file changes")
+	e.str(&c.tlsKey, "tls-key", "DIALNEXA_TLS_KEY", "", "PEM private key of -tls-cert")
+	e.str(&c.proxies, "trusted-proxies", "DIALNEXA_TRUSTED_PROXIES", "", "reverse proxies (addresses or CIDR ranges, comma-separated) whose -proxy-header gives the client's address")
+	e.str(&c.proxyHeader, "proxy-header", "DIALNEXA_PROXY_HEADER", "X-Forwarded-For", "the header the trusted proxies set: X-Forwarded-For or Forwarded")
+	e.str(&c.smtpAddr, "smtp", "DIALNEXA_SMTP", "", "SMTP server host:port for mail (default: write .eml files under DATA/mail); the password is read from DIALNEXA_SMTP_PASSWORD")
+	e.str(&c.smtpUser, "smtp-user", "DIALNEXA_SMTP_USER", "", "SMTP user name")
+	e.str(&c.smtpSecurity, "smtp-security", "DIALNEXA_SMTP_SECURITY", "", "starttls, tls (implicit TLS) or none (default: tls on port 465, starttls elsewhere)")
+	e.boolean(&c.smtpInsecure, "smtp-insecure", "DIALNEXA_SMTP_INSECURE", "same as -smtp-security none: an SMTP relay on loopback without TLS")
+	e.str(&c.from, "mail-from", "DIALNEXA_MAIL_FROM", "DialNexa <no-reply@dialnexa.com>", "sender of the mails")
+	e.str(&c.geo, "geoip", "DIALNEXA_GEOIP", "", "optional MaxMind GeoLite2/GeoIP2 City database for session locations")
+	e.str(&c.logFormat, "log-format", "DIALNEXA_LOG_FORMAT", "text", "log format: text or json (durations in milliseconds, as KEY_ms)")
+	e.str(&c.logLevel, "log-level", "DIALNEXA_LOG_LEVEL", "info", "least important log level written: debug, info, warn or error")
+	e.boolean(&c.dev, "dev", "DIALNEXA_DEV", "development mode: the mail files' log lines carry their links (reset links are credentials: never in production)")
+	fs.BoolVar(&c.version, "version", false, "print the version and exit")
+	e.float(&c.msgRate, "message-rate", "DIALNEXA_MESSAGE_RATE", 20, "messages a second one sync socket may send (bursts of -message-burst); the rest are dropped and the client told when to retry")
+	e.integer(&c.msgBurst, "message-burst", "DIALNEXA_MESSAGE_BURST", 40, "burst of messages one sync socket may send")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n       %s admin COMMAND [flags]   (operator commands: %s admin -h)\n\nFlags, each also read from the environment variable in brackets:\n", fs.Name(), fs.Name(), fs.Name())
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), `
+Environment only:
+  DIALNEXA_SMTP_PASSWORD   the SMTP password of -smtp-user
+  DIALNEXA_SERVICE_TOKEN   the token other services and admin commands use on /internal/
+                           (default: the one in DATA/service.token, created on first start)
+  GOGC                     the garbage collector's target (default 50)
+`)
+	}
+	return fs, e.err
+}
+
+// parsed checks and completes the configuration after parsing.
+func (c *config) parsed(fs *flag.FlagSet) (*config, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (flags start with -; see -h)", fs.Arg(0))
 	}
@@ -71,11 +101,10 @@ func parseFlags(args []string) (*config, error) {
 		c.smtpSecurity = "none"
 	}
 	if c.origin == "" {
-		scheme := "http://"
-		if c.tlsCert != "" {
-			scheme = "https://"
+		if c.proxies != "" {
+			return nil, errors.New("-trusted-proxies is set, so users reach the server through a proxy, but not where: set -public-origin (DIALNEXA_PUBLIC_ORIGIN) to the address they use, such as https://account.example.com (links in mails and origin checks are built from it)")
 		}
-		c.origin = scheme + c.addr
+		c.origin = defaultOrigin(c.addr, c.tlsCert != "")
 	}
 	// A trailing slash is no part of an origin.
 	c.origin, c.dashboard = strings.TrimSuffix(c.origin, "/"), strings.TrimSuffix(c.dashboard, "/")
@@ -86,6 +115,67 @@ func parseFlags(args []string) (*config, error) {
 	}
 	return c, nil
 }
+
+// defaultOrigin is the public origin when none is given: the listen
+// address, named localhost when it is a loopback one (browsers treat
+// localhost as secure, so passkeys work there; they never do at an IP
+// address).
+func defaultOrigin(addr string, tls bool) string {
+	if tls {
+		return "https://" + addr
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		if ip, perr := netip.ParseAddr(host); (perr == nil && ip.IsLoopback()) || host == "localhost" {
+			return "http://localhost:" + port
+		}
+	}
+	return "http://" + addr
+}
+
+// envFlags registers flags whose defaults come from environment
+// variables, named in their usage; a variable that does not parse is an
+// error, kept for after registration.
+type envFlags struct {
+	fs  *flag.FlagSet
+	err error
+}
+
+func (e *envFlags) usage(text, env string) string { return text + " [$" + env + "]" }
+
+func (e *envFlags) str(p *string, name, env, def, usage string) {
+	e.fs.StringVar(p, name, envOr(env, def), e.usage(usage, env))
+}
+
+func (e *envFlags) boolean(p *bool, name, env, usage string) {
+	e.parse(env, "true or false", func(v string) (err error) { *p, err = strconv.ParseBool(v); return })
+	e.fs.BoolVar(p, name, *p, e.usage(usage, env))
+}
+
+func (e *envFlags) float(p *float64, name, env string, def float64, usage string) {
+	*p = def
+	e.parse(env, "a number", func(v string) (err error) { *p, err = strconv.ParseFloat(v, 64); return })
+	e.fs.Float64Var(p, name, *p, e.usage(usage, env))
+}
+
+func (e *envFlags) integer(p *int, name, env string, def int, usage string) {
+	*p = def
+	e.parse(env, "a whole number", func(v string) (err error) { *p, err = strconv.Atoi(v); return })
+	e.fs.IntVar(p, name, *p, e.usage(usage, env))
+}
+
+// parse reads env with set when it is given.
+func (e *envFlags) parse(env, want string, set func(string) error) {
+	if v := os.Getenv(env); v != "" {
+		if err := set(v); err != nil && e.err == nil {
+			e.err = fmt.Errorf("%s=%q: want %s", env, v, want)
+		}
+	}
+}
+
+// progName is the name the program was invoked by, for its usage and
+// errors.
+func progName() string { return filepath.Base(os.Args[0]) }
 
 // checkOrigin refuses an origin that links and origin checks cannot use:
 // it must be http(s)://host[:port], with no path ("" is the default).
@@ -111,9 +201,20 @@ func (c *config) logger(w io.Writer) (*slog.Logger, error) {
 	case "text":
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	case "json":
+		opts.ReplaceAttr = durationsInMilliseconds
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
 	return nil, fmt.Errorf("-log-format %q: want text or json", c.logFormat)
+}
+
+// durationsInMilliseconds writes a duration in a JSON log as KEY_ms, a
+// number of milliseconds ("took_ms": 12.5), instead of a bare number of
+// nanoseconds whose unit a reader cannot see.
+func durationsInMilliseconds(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.Float64(a.Key+"_ms", float64(a.Value.Duration())/float64(time.Millisecond))
+	}
+	return a
 }
 
 // trusted reads -trusted-proxies and -proxy-header.

@@ -18,7 +18,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -46,7 +45,7 @@ func main() {
 		return // -h: the usage was asked for and printed
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "server:", err)
+		fmt.Fprintf(os.Stderr, "%s: %v\n", progName(), err)
 		os.Exit(1)
 	}
 }
@@ -210,22 +209,32 @@ func openStore(dbURL, dir string) (store.Store, string, error) {
 		st, err := store.OpenBolt(dir)
 		return st, filepath.Join(dir, "dialnexa.db"), err
 	}
-	u, err := url.Parse(dbURL)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+	scheme, _, _ := strings.Cut(dbURL, "://")
+	if scheme != "postgres" && scheme != "postgresql" {
 		return nil, "", fmt.Errorf("-store %q: want a PostgreSQL address, postgres://user:password@host:5432/database", redact(dbURL))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	st, err := store.OpenPostgres(ctx, dbURL)
-	return st, u.Redacted(), err
+	return st, redact(dbURL), err
 }
 
-// redact hides what may be a password in a malformed address.
+// redact is a database address as given, with its password (if any)
+// masked, and nothing else changed: "postgres://app:xxxxx@db/account".
 func redact(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return s
 	}
-	return "(unreadable address)"
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return s
+	}
+	user, _, hasPassword := strings.Cut(rest[:at], ":")
+	if !hasPassword {
+		return s
+	}
+	return scheme + "://" + user + ":xxxxx@" + rest[at+1:]
 }
 
 // serviceToken reads the token operators and other services use on the

@@ -33,7 +33,7 @@ var (
 	WorkspaceNameLabel = Label{Field: "workspaceName", Name: "Workspace name", Min: 2, Max: 60, Empty: "A workspace name has 2 to 60 characters."}
 	// SupportNoteLabel is support's note of how an owner's identity was
 	// verified before turning off their second factor.
-	SupportNoteLabel = Label{Field: "note", Name: "The note", Min: 5, Max: 200, Empty: "Say how the owner's identity was verified (a ticket number, for example)."}
+	SupportNoteLabel = Label{Field: "note", Name: "The note", Min: 5, Max: 200, Empty: "Say how the owner's identity was verified, in at least 5 characters (a ticket number, for example)."}
 )
 
 // Normalize trims s and checks it against the label's rule, returning the

@@ -192,6 +192,9 @@ func TestServedForOperators(t *testing.T) {
 		`dialnexa_outbox_mails`, `dialnexa_outbox_oldest_age_seconds`,
 		`dialnexa_sync_revocation_seconds_count 1`, `dialnexa_sync_messages_total{direction="out",type="revoked"} 1`,
 		`dialnexa_mail_failures_total 0`,
+		// Series alerts are written on exist from the start, at zero.
+		`dialnexa_sync_messages_total{direction="in",type="resync"} 0`,
+		`dialnexa_rate_limit_refusals_total{where="socket"} 0`,
 		`go_goroutines`, `process_resident_memory_bytes`,
 	} {
 		if !strings.Contains(metrics, want) {
@@ -212,6 +215,23 @@ func TestServedForOperators(t *testing.T) {
 		if resp, body := get(t, c, u); resp.StatusCode != 200 || !strings.Contains(body, `"ready"`) {
 			t.Errorf("%s: %d %s", u, resp.StatusCode, body)
 		}
+	}
+	// /healthz answers the same on both listeners.
+	var healths []map[string]any
+	for _, u := range []string{ops + "/healthz", base + "/healthz"} {
+		c := plain
+		if strings.HasPrefix(u, "https") {
+			c = h2
+		}
+		resp, body := get(t, c, u)
+		var h map[string]any
+		if err := json.Unmarshal([]byte(body), &h); err != nil || resp.StatusCode != 200 || h["status"] != "ok" {
+			t.Errorf("%s: %d %s, want 200 and JSON with status ok", u, resp.StatusCode, body)
+		}
+		healths = append(healths, h)
+	}
+	if len(healths) == 2 && fmt.Sprint(healths[0]) != fmt.Sprint(healths[1]) {
+		t.Errorf("/healthz answers %v on the operators' listener and %v on the public one", healths[0], healths[1])
 	}
 	if resp, _ := get(t, h2, base+"/metrics"); resp.StatusCode == 200 {
 		t.Error("/metrics is served to users; it belongs on -admin-addr")
@@ -240,7 +260,10 @@ func TestServedForOperators(t *testing.T) {
 		case l["msg"] == "DialNexa Account server ready":
 			started = true
 		case l["msg"] == "request" && l["route"] == "POST /v1/signup":
-			signup = l["status"] == float64(201) && l["request_id"] != "" && l["account"] != nil && l["duration"] != nil && l["client"] == "127.0.0.1"
+			signup = l["status"] == float64(201) && l["request_id"] != "" && l["account"] != nil && l["client"] == "127.0.0.1"
+			if ms, ok := l["duration_ms"].(float64); !ok || ms <= 0 || l["duration"] != nil {
+				t.Errorf("the request's duration is logged as %v / %v, want duration_ms, a number of milliseconds", l["duration_ms"], l["duration"])
+			}
 		case l["msg"] == "stopped":
 			stoppedLine = true
 		}

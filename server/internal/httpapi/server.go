@@ -83,7 +83,7 @@ func New(cfg Config) *Server {
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /healthz", s.Healthz)
 	if s.cfg.Ready != nil {
 		mux.HandleFunc("GET /readyz", s.cfg.Ready)
 	}
@@ -175,6 +175,8 @@ func (s *Server) securityHeaders(h http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+// Healthz answers that the process serves, and how many sync sockets it
+// holds: the same on the public and the operators' listener.
+func (s *Server) Healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "connections": s.cfg.Sockets.Count()})
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/dialnexa/account/sync/wire"
 )
 
 // latency are the buckets of the latencies users feel, from 0.5 ms to 10 s.
@@ -77,6 +79,17 @@ func New() *Metrics {
 		}, []string{"where"}),
 	}
 	reg.MustRegister(m.requests, m.requestSeconds, m.messages, m.push, m.fanout, m.revocation, m.storeTx, m.mailSent, m.mailFailures, m.hashWait, m.refusals)
+	// The series alerts are written on exist from the start, at zero (an
+	// alert on a rate sees no series until the first message otherwise).
+	for _, t := range []string{wire.TypeHello, wire.TypePush, wire.TypePing, wire.TypeResync} {
+		m.messages.WithLabelValues("in", t)
+	}
+	for _, t := range []string{wire.TypeWelcome, wire.TypePushAck, wire.TypeView, wire.TypeEvent, wire.TypeRevoked, wire.TypeError, wire.TypePong} {
+		m.messages.WithLabelValues("out", t)
+	}
+	for _, where := range []string{"http", "socket"} {
+		m.refusals.WithLabelValues(where)
+	}
 	return m
 }
 
