@@ -74,3 +74,46 @@ func TestExampleEnvironmentFile(t *testing.T) {
 		}
 	}
 }
+
+// The README's layout table names every package of the tree, and it asks
+// for the Go version go.mod requires.
+func TestREADMEMatchesTheTree(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	mod, err := os.ReadFile("../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(mod), "\n") {
+		if v, ok := strings.CutPrefix(line, "go "); ok && !strings.Contains(readme, "Go "+v+" or newer") {
+			t.Errorf("the README does not ask for Go %s or newer, which go.mod requires", v)
+		}
+	}
+	_, layout, _ := strings.Cut(readme, "## Layout")
+	layout, _, _ = strings.Cut(layout, "\n## ")
+	err = filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel("..", path)
+		if strings.HasPrefix(d.Name(), ".") && rel != "." || rel == "build" || rel == "dist" || rel == "data" {
+			return filepath.SkipDir
+		}
+		if rel == "." {
+			return nil
+		}
+		if gos, _ := filepath.Glob(filepath.Join(path, "*.go")); len(gos) == 0 {
+			return nil
+		}
+		if !strings.Contains(layout, "`"+rel+"`") && !strings.Contains(layout, "`"+rel+"/`") && !strings.Contains(layout, "`"+d.Name()+"`") {
+			t.Errorf("the README's layout does not name %s", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
