@@ -81,13 +81,9 @@ func TestBackupAndRestore(t *testing.T) {
 	if err := d.c.SetDisplayName("After Restore"); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for !(synced() && name() == "After Restore") {
-		if time.Now().After(deadline) {
-			s := d.c.Snapshot()
-			t.Fatalf("DEBUG conn %v pending %d name %q version %d notice %q\n%s", s.Conn, s.Pending, name(), s.Version, s.Notice, srv.out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := waitUntil(20*time.Second, func() bool { return synced() && name() == "After Restore" }); err != nil {
+		s := d.c.Snapshot()
+		t.Fatalf("the edit after the restore did not sync: connection %v, %d pending, name %q, version %d, notice %q; server output:\n%s", s.Conn, s.Pending, name(), s.Version, s.Notice, srv.out.String())
 	}
 	srv.stop(syscall.SIGTERM)
 	st, err := store.OpenBolt(dirB)

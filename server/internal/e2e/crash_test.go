@@ -41,7 +41,9 @@ func TestServerCrashKeepsAcknowledgedWrites(t *testing.T) {
 		ln, _ := net.Listen("tcp", "127.0.0.1:0")
 		addr := ln.Addr().String()
 		ln.Close()
-		cmd := exec.Command(bin, append([]string{"-addr", addr, "-panel", ""}, stArgs...)...)
+		// The pushing client sends one push per acknowledgement: room for
+		// all of them.
+		cmd := exec.Command(bin, append([]string{"-addr", addr, "-panel", "", "-message-rate", "10000", "-message-burst", "10000"}, stArgs...)...)
 		cmd.Env = append(os.Environ(), "DIALNEXA_SERVICE_TOKEN=crash-test-token-0123456789abcdef")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -57,6 +59,7 @@ func TestServerCrashKeepsAcknowledgedWrites(t *testing.T) {
 		var wg gosync.WaitGroup
 		for w := range 3 {
 			wg.Go(func() { // sign-ups
+				pushing := false
 				for i := 0; ctx.Err() == nil; i++ {
 					email := fmt.Sprintf("crash-%d-%d-%d@example.com", round, w, i)
 					body := fmt.Sprintf(`{"email":%q,"password":"violet kettle 42?","displayName":"Crash Test","bearer":true}`, email)
@@ -73,7 +76,9 @@ func TestServerCrashKeepsAcknowledgedWrites(t *testing.T) {
 					mu.Lock()
 					emails = append(emails, email)
 					mu.Unlock()
-					if w == 0 && i == 0 {
+					if w == 0 && !pushing {
+						// The round's first account also pushes changes.
+						pushing = true
 						wg.Go(func() {
 							pushUntilKilled(ctx, addr, out.Token, out.AccountID, fmt.Sprintf("crash-client-%d", round), &mu, lastAck, owner)
 						})
@@ -81,7 +86,20 @@ func TestServerCrashKeepsAcknowledgedWrites(t *testing.T) {
 				}
 			})
 		}
-		time.Sleep(time.Duration(300+rng.IntN(1200)) * time.Millisecond)
+		// Killed at a random point of the load: after a random number of
+		// writes acknowledged (sign-ups and pushes; sign-ups are limited
+		// per address, pushes are not).
+		acknowledged := func() int {
+			mu.Lock()
+			defer mu.Unlock()
+			n := len(emails)
+			for _, id := range lastAck {
+				n += int(id)
+			}
+			return n
+		}
+		target := acknowledged() + 5 + rng.IntN(200)
+		waitFor(t, fmt.Sprintf("%d acknowledged writes", target), func() bool { return acknowledged() >= target })
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		stop()
@@ -108,8 +126,9 @@ func TestServerCrashKeepsAcknowledgedWrites(t *testing.T) {
 			}
 			return nil
 		})
-		t.Logf("round %d: %d sign-ups and %d pushes acknowledged so far, all present", round, len(emails), len(lastAck))
+		signUps, clients := len(emails), len(lastAck)
 		mu.Unlock()
+		t.Logf("round %d: %d writes acknowledged so far (%d sign-ups, the rest pushes of %d clients), all present", round, acknowledged(), signUps, clients)
 		st.Close()
 	}
 	if len(emails) == 0 {
@@ -154,6 +173,5 @@ func pushUntilKilled(ctx context.Context, addr, token, accountID, client string,
 				}
 			}
 		}
-		time.Sleep(55 * time.Millisecond) // stay under the per-socket rate limit
 	}
 }

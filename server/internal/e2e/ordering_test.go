@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/jonboulle/clockwork"
 
 	"github.com/dialnexa/account/core"
 	"github.com/dialnexa/account/server/internal/node"
@@ -23,7 +24,8 @@ func nameMutation(id uint64, name string) wire.Mutation {
 // time; the next push, which starts after the lost one, is not applied
 // past the gap: the ack says where the server stands.
 func TestDroppedPushStopsTheNextAtTheGap(t *testing.T) {
-	ts := startServerTuned(t, "", func(c *node.Config) { c.MessageRate, c.MessageBurst = 2, 1 })
+	sockets := clockwork.NewFakeClock()
+	ts := startServerTuned(t, "", func(c *node.Config) { c.MessageRate, c.MessageBurst, c.SocketClock = 2, 1, sockets })
 	a := newClient(t, ts)
 	signUp(t, a, "gap@example.com", "Gap Tester")
 	ws := dialRaw(t, ts, tokenOf(t, a), "gap-client")
@@ -34,7 +36,7 @@ func TestDroppedPushStopsTheNextAtTheGap(t *testing.T) {
 	if !ok || e.Code != wire.CodeRateLimited || e.RetryAfterMs <= 0 {
 		t.Fatalf("dropped push answered %+v, want rate_limited with a retry time", e)
 	}
-	time.Sleep(time.Duration(e.RetryAfterMs) * time.Millisecond) // honour the server's retry-after
+	sockets.Advance(time.Duration(e.RetryAfterMs) * time.Millisecond) // the server's retry-after passes
 	send(t, ws, wire.Push{Mutations: []wire.Mutation{nameMutation(2, "Second Name")}})
 	ack, _ := recvType[*wire.PushAck](t, ws)
 	if ack.LastMutationID != 0 || len(ack.Results) != 0 || ack.Version != 0 {
@@ -45,7 +47,7 @@ func TestDroppedPushStopsTheNextAtTheGap(t *testing.T) {
 	}
 
 	// Resent from where the server stands, both apply, in order.
-	time.Sleep(time.Second) // refill the limiter (2 a second)
+	sockets.Advance(time.Second) // the limiter refills (2 a second)
 	send(t, ws, wire.Push{Mutations: []wire.Mutation{nameMutation(1, "First Name"), nameMutation(2, "Second Name")}})
 	ack, _ = recvType[*wire.PushAck](t, ws)
 	if ack.LastMutationID != 2 || len(ack.Results) != 2 || ack.Version == 0 {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+
 	"github.com/dialnexa/account/core"
 	"github.com/dialnexa/account/server/internal/metrics"
 	"github.com/dialnexa/account/server/internal/node"
@@ -18,7 +20,8 @@ import (
 // A resync the rate limit drops is answered, like a dropped push, with
 // rate_limited and when to ask again; asked again then, it gets the view.
 func TestDroppedResyncIsAnswered(t *testing.T) {
-	ts := startServerTuned(t, "", func(c *node.Config) { c.MessageRate, c.MessageBurst = 2, 1 })
+	sockets := clockwork.NewFakeClock()
+	ts := startServerTuned(t, "", func(c *node.Config) { c.MessageRate, c.MessageBurst, c.SocketClock = 2, 1, sockets })
 	a := newClient(t, ts)
 	signUp(t, a, "resync-raw@example.com", "Resync Raw")
 	s, w := dialProtocol(t, ts, tokenOf(t, a), 3, "resync-raw", 0)
@@ -44,7 +47,7 @@ func TestDroppedResyncIsAnswered(t *testing.T) {
 		}
 		refusals++
 	}
-	time.Sleep(time.Duration(e.RetryAfterMs) * time.Millisecond) // honour the server's retry-after
+	sockets.Advance(time.Duration(e.RetryAfterMs) * time.Millisecond) // the server's retry-after passes
 	send(t, s.ws, wire.Resync{})
 	ts.resyncsSent++
 	v, ok := recvType[*wire.View](t, s.ws)

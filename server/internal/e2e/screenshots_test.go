@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -161,7 +160,7 @@ func TestScreenshots(t *testing.T) {
 	shot("bell", `#bell-panel`)
 	within(t, ctx, "close the bell", chromedp.Click(`#bell`))
 	apiSignIn(t, ts, "grace@example.com", pw, "", "yet-another-device")
-	within(t, ctx, "alert", visible("alert"))
-	time.Sleep(100 * time.Millisecond)
+	// Shown, with the focus on its safe choice (the last thing it does).
+	within(t, ctx, "alert", visible("alert"), poll(`document.querySelector("#alert .dialog").contains(document.activeElement)`))
 	shot("security-alert", `#alert .dialog`)
 }

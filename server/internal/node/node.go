@@ -17,6 +17,8 @@ import (
 	gosync "sync"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/bus"
 	"github.com/dialnexa/account/server/internal/geo"
@@ -35,6 +37,9 @@ type Config struct {
 	Store store.Store
 	// Now is the clock (injected in tests).
 	Now func() time.Time
+	// SocketClock times the sync sockets' heartbeats and message limits
+	// (default the real clock; see syncsrv.Config.Clock).
+	SocketClock clockwork.Clock
 	// Rand is the source of tokens, ids and salts (crypto/rand by default).
 	Rand io.Reader
 	Log  *slog.Logger
@@ -161,7 +166,7 @@ func New(cfg Config) (*Server, error) {
 	n.sockets = syncsrv.New(syncsrv.Config{
 		Accounts: n.accounts, Log: cfg.Log, Heartbeat: cfg.Heartbeat,
 		MessageRate: cfg.MessageRate, MessageBurst: cfg.MessageBurst, MinProtocolVersion: cfg.MinProtocolVersion,
-		OriginPatterns: originPatterns(cfg.PublicOrigin), Metrics: cfg.Metrics,
+		OriginPatterns: originPatterns(cfg.PublicOrigin), Metrics: cfg.Metrics, Clock: cfg.SocketClock,
 	})
 	cfg.Metrics.GaugeFunc("dialnexa_sync_connections", "Sync sockets connected to this node.", func() float64 { return float64(n.sockets.Count()) })
 	n.http = httpapi.New(httpapi.Config{

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"log/slog"
 	gosync "sync"
+
+	"github.com/jonboulle/clockwork"
 	"time"
 
 	"github.com/dialnexa/account/server/internal/account"
@@ -47,6 +49,11 @@ type Config struct {
 	// Metrics records messages and the latencies of the live paths (nil:
 	// none).
 	Metrics *metrics.Metrics
+	// Clock times the sockets: heartbeats and message limits (default the
+	// real one). It is not the domain's clock: a test moves days of the
+	// account's time without silencing every socket, and a socket's
+	// timing without moving the account's.
+	Clock clockwork.Clock
 }
 
 // Server serves sync sockets. Create it with New; it is safe for
@@ -92,6 +99,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MinProtocolVersion <= 0 {
 		cfg.MinProtocolVersion = wire.MinProtocolVersion
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clockwork.NewRealClock()
 	}
 	s := &Server{cfg: cfg, accounts: cfg.Accounts, hub: hub.New(cfg.Log), log: cfg.Log, pushing: map[string]int{}, views: newSentViews(), stacks: newStacks()}
 	s.life, s.stopLife = context.WithCancel(context.Background())

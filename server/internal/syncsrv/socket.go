@@ -105,7 +105,8 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64
 	// A socket silent for a heartbeat period is closed: one timer per
 	// socket, moved on by every message (a context per read would
 	// allocate a timer and a context for every heartbeat).
-	silent := time.AfterFunc(s.cfg.Heartbeat, func() { conn.CloseNow() })
+	clock := s.cfg.Clock
+	silent := clock.AfterFunc(s.cfg.Heartbeat, func() { conn.CloseNow() })
 	defer silent.Stop()
 	for {
 		msg, err := s.recv(ctx, conn)
@@ -128,7 +129,7 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64
 			}
 			return
 		}
-		if !lim.Allow() {
+		if !lim.AllowN(clock.Now(), 1) {
 			// Dropped. A dropped push or resync is always answered, with
 			// when to send it again (the client resends from its last
 			// acknowledged change, or asks for the view again); other
@@ -140,10 +141,10 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64
 				conn.Close(1008, "too many messages")
 				return
 			}
-			if mustAnswer(msg) || time.Since(warned) > time.Second {
-				warned = time.Now()
+			if now := clock.Now(); mustAnswer(msg) || now.Sub(warned) > time.Second {
+				warned = now
 				e := wire.Errorf(wire.CodeRateLimited, "Too many messages; slow down.")
-				e.RetryAfterMs = retryAfter(lim).Milliseconds()
+				e.RetryAfterMs = retryAfter(lim, now).Milliseconds()
 				s.send(p, e)
 			}
 			continue
@@ -209,10 +210,10 @@ func (s *Server) awaitClose(p *hub.Peer) {
 
 // retryAfter is how long until lim allows one more message, rounded up
 // to the next whole millisecond (what the wire carries).
-func retryAfter(lim *rate.Limiter) time.Duration {
-	r := lim.Reserve()
-	defer r.Cancel()
-	return max(r.Delay().Truncate(time.Millisecond)+time.Millisecond, 10*time.Millisecond)
+func retryAfter(lim *rate.Limiter, now time.Time) time.Duration {
+	r := lim.ReserveN(now, 1)
+	defer r.CancelAt(now)
+	return max(r.DelayFrom(now).Truncate(time.Millisecond)+time.Millisecond, 10*time.Millisecond)
 }
 
 // push applies a client's push and answers it; the new view follows the
