@@ -76,7 +76,13 @@ func main() {
 	go func() {
 		<-quit.Done()
 		if ctx.Err() == nil {
-			fyne.Do(a.Quit)
+			// The driver stops without closing the window first: a window
+			// closing while the pointer moves over it crashes the toolkit
+			// (fyne-io/fyne#5981). Its size is kept as a close would.
+			fyne.Do(func() {
+				app.SaveSize(w, a.Preferences())
+				a.Driver().Quit()
+			})
 		}
 	}()
 	app.RememberSize(w, a.Preferences())

@@ -269,13 +269,17 @@ func RememberSize(win fyne.Window, prefs fyne.Preferences) {
 	w := prefs.FloatWithFallback("window.width", float64(WindowSize.Width))
 	h := prefs.FloatWithFallback("window.height", float64(WindowSize.Height))
 	win.Resize(fyne.NewSize(float32(max(w, 480)), float32(max(h, 400))))
-	win.SetOnClosed(func() {
-		size := win.Canvas().Size()
-		if size.Width > 0 && size.Height > 0 {
-			prefs.SetFloat("window.width", float64(size.Width))
-			prefs.SetFloat("window.height", float64(size.Height))
-		}
-	})
+	win.SetOnClosed(func() { SaveSize(win, prefs) })
+}
+
+// SaveSize remembers the window's size for the next start (RememberSize
+// does when the window closes).
+func SaveSize(win fyne.Window, prefs fyne.Preferences) {
+	size := win.Canvas().Size()
+	if size.Width > 0 && size.Height > 0 {
+		prefs.SetFloat("window.width", float64(size.Width))
+		prefs.SetFloat("window.height", float64(size.Height))
+	}
 }
 
 // connectionLook is the icon and colour of a connection state: green and

@@ -163,14 +163,6 @@ func TestDesktopAppWithoutADisplayOrADBusSession(t *testing.T) {
 	}
 
 	disp := startXvfb(t)
-	// The pointer out of the window's way: the toolkit can crash on a
-	// pointer event that races its own quit (fyne-io/fyne#5981), which is
-	// not what this test is about.
-	park := exec.Command("xdotool", "mousemove", "1099", "759")
-	park.Env = append(os.Environ(), "DISPLAY="+disp)
-	if out, err := park.CombinedOutput(); err != nil {
-		t.Fatalf("move the pointer: %v %s", err, out)
-	}
 	app = exec.Command(bin, "-data", t.TempDir(), "-server", "http://127.0.0.1:9")
 	app.Env = desktopEnv("DISPLAY="+disp, "LANG=C")
 	var logs syncBuffer
