@@ -144,6 +144,10 @@ func TestStoredSecretsAreHashes(t *testing.T) {
 	call(t, ts, "POST", "/v1/password/forgot", "", map[string]string{"email": "one@example.com"})
 	reset := ts.inbox.waitFor(t, "one@example.com", "Reset your DialNexa password").link(t)
 	resetTok := reset[strings.Index(reset, "token=")+len("token="):]
+	// The mail with the link waits in the outbox only until it is sent:
+	// the worker removes it after the SMTP server took it, a moment after
+	// the inbox has it.
+	waitFor(t, "the reset mail out of the outbox", func() bool { return len(outbox(t, ts)) == 0 })
 	ts.st.Dump(func(bucket, k, v []byte) {
 		for _, secret := range []string{s1.Token, s2.Token, resetTok, pw} {
 			if bytes.Contains(k, []byte(secret)) || bytes.Contains(v, []byte(secret)) {
