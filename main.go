@@ -23,8 +23,8 @@ import (
 )
 
 func main() {
-	server := flag.String("server", envOr("DIALNEXA_SERVER", "http://127.0.0.1:8080"), "sync server URL")
-	data := flag.String("data", os.Getenv("DIALNEXA_CLIENT_DATA"), "directory of the local store (default: the OS per-user config directory)")
+	server := flag.String("server", envOr("DIALNEXA_SERVER", "http://127.0.0.1:8080"), "sync server URL [$DIALNEXA_SERVER]")
+	data := flag.String("data", os.Getenv("DIALNEXA_CLIENT_DATA"), "directory of the local store (default: the OS per-user config directory) [$DIALNEXA_CLIENT_DATA]")
 	flag.Parse()
 	englishForPlainLocale()
 	if err := haveDisplay(); err != nil {

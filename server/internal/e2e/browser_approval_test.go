@@ -20,19 +20,9 @@ import (
 // created.
 func TestApprovedBrowserSignInEndsWithTheApproval(t *testing.T) {
 	ts := startServer(t)
-	start := func() core.BrowserSignIn {
-		t.Helper()
-		var b core.BrowserSignIn
-		a := call(t, ts, "POST", "/v1/signin/browser", "", map[string]any{"deviceId": "app-1", "device": map[string]string{"kind": "desktop", "os": "linux", "name": "host"}})
-		if a.status != http.StatusCreated {
-			t.Fatalf("start: %d %s", a.status, a.body)
-		}
-		a.decode(t, &b)
-		return b
-	}
 	approve := func(token string) core.BrowserSignIn {
 		t.Helper()
-		b := start()
+		b := startBrowserSignIn(t, ts)
 		if a := call(t, ts, "POST", "/v1/signin/browser/"+b.Code+"/approve", token, map[string]string{"password": pw}); a.status != http.StatusNoContent {
 			t.Fatalf("approve: %d %s", a.status, a.body)
 		}
@@ -154,8 +144,7 @@ func TestBrowserSignInIsLimited(t *testing.T) {
 
 	// A real request polled faster than every 2 seconds is told to slow
 	// down; at the pace asked for it is not.
-	var b core.BrowserSignIn
-	call(t, ts, "POST", "/v1/signin/browser", "", map[string]any{"deviceId": "app-1"}).decode(t, &b)
+	b := startBrowserSignIn(t, ts)
 	for i := range 3 {
 		if a := poll(b.Request); a.status != http.StatusConflict {
 			t.Fatalf("poll %d of a waiting request: %d %s", i+1, a.status, a.body)

@@ -106,15 +106,7 @@ func TestDesktopSignsInThroughTheBrowser(t *testing.T) {
 func TestBrowserSignInRequests(t *testing.T) {
 	ts := startServer(t)
 	owner := apiSignUp(t, ts, "requests@example.com", goodPassword, "Requests", "laptop")
-	start := func() core.BrowserSignIn {
-		var b core.BrowserSignIn
-		a := call(t, ts, "POST", "/v1/signin/browser", "", map[string]any{"deviceId": "app-1", "device": map[string]string{"kind": "desktop", "os": "linux", "name": "host"}})
-		if a.status != http.StatusCreated {
-			t.Fatalf("start: %d %s", a.status, a.body)
-		}
-		a.decode(t, &b)
-		return b
-	}
+	start := func() core.BrowserSignIn { return startBrowserSignIn(t, ts) }
 	poll := func(b core.BrowserSignIn) apiAnswer {
 		return call(t, ts, "POST", "/v1/signin/browser/poll", "", map[string]string{"request": b.Request})
 	}
@@ -153,6 +145,19 @@ func TestBrowserSignInRequests(t *testing.T) {
 	if a := call(t, ts, "POST", "/v1/signin/browser/"+e.Code+"/approve", owner.Token, map[string]string{"password": goodPassword}); a.code() != wire.CodeExpired {
 		t.Fatalf("approve an expired request: %d %s", a.status, a.body)
 	}
+}
+
+// startBrowserSignIn starts a desktop app's sign-in through the browser,
+// as the app does.
+func startBrowserSignIn(t *testing.T, ts *testServer) core.BrowserSignIn {
+	t.Helper()
+	var b core.BrowserSignIn
+	a := call(t, ts, "POST", "/v1/signin/browser", "", map[string]any{"deviceId": "app-1", "device": map[string]string{"kind": "desktop", "os": "linux", "name": "host"}})
+	if a.status != http.StatusCreated {
+		t.Fatalf("start a browser sign-in: %d %s", a.status, a.body)
+	}
+	a.decode(t, &b)
+	return b
 }
 
 // saveWindowShot keeps the desktop window as a screenshot (checked not

@@ -220,22 +220,27 @@ func startNodes(t *testing.T, n int) []*procServer {
 	return nodes
 }
 
-// balancer is a load balancer in front of nodes: each request (and each
-// websocket) goes to the next node in turn that it has not been told is
-// down, as a balancer with health checks does.
+// balancer is a load balancer in front of nodes: each request goes to the
+// next node in turn that it has not been told is down, as a balancer with
+// health checks does; websockets take turns of their own, so that however
+// the clients' requests interleave, n sockets spread over the nodes.
 type balancer struct {
-	nodes []*procServer
-	mu    gosync.Mutex
-	down  map[*procServer]bool
-	next  int
+	nodes            []*procServer
+	mu               gosync.Mutex
+	down             map[*procServer]bool
+	next, nextSocket int
 }
 
-func (lb *balancer) pick() *procServer {
+func (lb *balancer) pick(socket bool) *procServer {
 	lb.mu.Lock()
 	defer lb.mu.Unlock()
+	next := &lb.next
+	if socket {
+		next = &lb.nextSocket
+	}
 	for range lb.nodes {
-		n := lb.nodes[lb.next%len(lb.nodes)]
-		lb.next++
+		n := lb.nodes[*next%len(lb.nodes)]
+		*next++
 		if !lb.down[n] {
 			return n
 		}
@@ -253,7 +258,8 @@ func startBalancer(t *testing.T, nodes []*procServer) (*balancer, string) {
 	lb := &balancer{nodes: nodes, down: map[*procServer]bool{}}
 	proxy := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
-			pr.SetURL(&url.URL{Scheme: "http", Host: lb.pick().addr})
+			socket := strings.EqualFold(pr.In.Header.Get("Upgrade"), "websocket")
+			pr.SetURL(&url.URL{Scheme: "http", Host: lb.pick(socket).addr})
 		},
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
