@@ -258,18 +258,22 @@ var errApprovalEnded = refuse(NotFound, wire.CodeExpired, "The approval of this 
 // holds (errApprovalEnded). The approval is checked and used up in the
 // transaction that creates the session.
 func (s *Service) PollBrowserSignIn(ctx context.Context, o Origin, secret string) (NewSession, error) {
-	if err := s.limitAll(ctx, rate{"browser-poll-ip", o.IP, pollPerSecond, pollBurst}); err != nil {
-		return NewSession{}, err
-	}
 	h := auth.HashToken(strings.TrimSpace(secret))
 	var st browserState
-	// The transaction commits whatever the answer, so the request's poll
-	// counts; refused tells the answer.
+	// One transaction, committed whatever the answer, so that the poll
+	// counts against its address and its request; refused tells the
+	// answer.
 	var refused error
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		refused = nil
-		t, err := tx.Token(h)
-		if err != nil || t.Kind != tokenBrowserRequest || s.now().After(t.Expires) {
+		if wait, err := s.take(tx, "browser-poll-ip", o.IP, pollPerSecond, pollBurst); err != nil {
+			return err
+		} else if wait > 0 {
+			refused = tooMany()
+			return nil
+		}
+		t, err := unexpiredToken(tx, h, tokenBrowserRequest, s.now())
+		if err != nil {
 			refused = errNoRequest
 			return nil
 		}
@@ -279,7 +283,7 @@ func (s *Service) PollBrowserSignIn(ctx context.Context, o Origin, secret string
 			refused = errSlowDown
 			return nil
 		}
-		if _, err := liveToken(tx, h, tokenBrowserRequest, s.now()); err != nil {
+		if !credentialsCurrent(tx, t) {
 			refused = errApprovalEnded
 			return nil
 		}

@@ -95,11 +95,7 @@ func (s *Service) take(tx store.Tx, kind, subject string, r float64, burst int) 
 
 // limit is wait that refuses with tooMany when the event does not fit.
 func (s *Service) limit(ctx context.Context, kind, subject string, r float64, burst int) error {
-	wait, err := s.wait(ctx, kind, subject, r, burst)
-	if err == nil && wait > 0 {
-		return tooMany()
-	}
-	return err
+	return s.limitAll(ctx, rate{kind, subject, r, burst})
 }
 
 // rate is one limit an event counts against: kind and subject name its

@@ -24,17 +24,33 @@ const (
 // store.ErrNotFound, the same for unknown, used, expired and superseded
 // tokens.
 func liveToken(tx store.Tx, hash, kind string, now time.Time) (store.Token, error) {
+	t, err := unexpiredToken(tx, hash, kind, now)
+	if err != nil || !credentialsCurrent(tx, t) {
+		return store.Token{}, store.ErrNotFound
+	}
+	return t, nil
+}
+
+// unexpiredToken is the token with the hash if it is of the kind and has
+// not expired; store.ErrNotFound otherwise. liveToken also checks the
+// account's credentials.
+func unexpiredToken(tx store.Tx, hash, kind string, now time.Time) (store.Token, error) {
 	t, err := tx.Token(hash)
 	if err != nil || t.Kind != kind || now.After(t.Expires) {
 		return store.Token{}, store.ErrNotFound
 	}
-	if boundToCredentials(t) {
-		a, err := tx.Account(t.AccountID)
-		if err != nil || a.LinkEpoch != t.Epoch {
-			return store.Token{}, store.ErrNotFound
-		}
-	}
 	return t, nil
+}
+
+// credentialsCurrent reports whether a token bound to its account's
+// credentials still is: the account exists and none of its credentials
+// changed since the token was issued or approved. Other tokens always are.
+func credentialsCurrent(tx store.Tx, t store.Token) bool {
+	if !boundToCredentials(t) {
+		return true
+	}
+	a, err := tx.Account(t.AccountID)
+	return err == nil && a.LinkEpoch == t.Epoch
 }
 
 // boundToCredentials tells whether a token dies with a credential change
