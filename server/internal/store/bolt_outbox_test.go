@@ -32,7 +32,7 @@ func TestBoltIndexesAnOlderOutbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	// As the older version left it: mail, no due order, no schema version.
-	err = st.db.Update(func(tx *bolt.Tx) error {
+	st = reopenAsOlder(t, st, dir, func(tx *bolt.Tx) error {
 		if err := tx.DeleteBucket(bOutboxDue); err != nil {
 			return err
 		}
@@ -42,15 +42,6 @@ func TestBoltIndexesAnOlderOutbox(t *testing.T) {
 		_, err := tx.CreateBucket(bOutboxDue)
 		return err
 	})
-	st.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	st, err = OpenBolt(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer st.Close()
 	var due []Mail
 	if err := st.View(context.Background(), func(tx Tx) (err error) { due, err = tx.DueMail(now, 10); return }); err != nil {
@@ -129,7 +120,7 @@ func TestBoltIndexesOlderPasskeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	// As the older version left it: no index, schema 1.
-	err = st.db.Update(func(tx *bolt.Tx) error {
+	st = reopenAsOlder(t, st, dir, func(tx *bolt.Tx) error {
 		if err := tx.DeleteBucket(bPasskeys); err != nil {
 			return err
 		}
@@ -138,14 +129,6 @@ func TestBoltIndexesOlderPasskeys(t *testing.T) {
 		}
 		return tx.Bucket(bMeta).Put(kSchema, binary.BigEndian.AppendUint64(nil, 1))
 	})
-	st.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err = OpenBolt(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer st.Close()
 	err = st.Update(context.Background(), func(tx Tx) error { return tx.ClaimPasskey("cred-old", "p2") })
 	if !errors.Is(err, ErrPasskeyTaken) {
@@ -154,4 +137,20 @@ func TestBoltIndexesOlderPasskeys(t *testing.T) {
 	if v, _ := st.SchemaVersion(); v != BoltSchemaVersion {
 		t.Fatalf("migrated store records schema %d, want %d", v, BoltSchemaVersion)
 	}
+}
+
+// reopenAsOlder rewrites the store in dir as an older version left it
+// (older), closes it and opens it again, applying the migrations.
+func reopenAsOlder(t *testing.T, st *Bolt, dir string, older func(*bolt.Tx) error) *Bolt {
+	t.Helper()
+	err := st.db.Update(older)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err = OpenBolt(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
