@@ -40,10 +40,16 @@ type Postgres struct {
 }
 
 // ListenerName is the application_name of this process's bus listener:
-// "dialnexa-bus HOST PID".
+// "dialnexa-bus HOST PID" (ListenerNameOf).
 func ListenerName() string {
 	host, _ := os.Hostname()
-	name := fmt.Sprintf("dialnexa-bus %s %d", host, os.Getpid())
+	return ListenerNameOf(host, os.Getpid())
+}
+
+// ListenerNameOf is the application_name of the bus listener of the
+// server process pid on host, as pg_stat_activity shows it.
+func ListenerNameOf(host string, pid int) string {
+	name := fmt.Sprintf("dialnexa-bus %s %d", host, pid)
 	if len(name) > 63 { // PostgreSQL's limit (NAMEDATALEN - 1)
 		name = name[:63]
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/dialnexa/account/server/internal/bus"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -61,6 +62,7 @@ func TestListenerReconnectRevokesBeforeItPushes(t *testing.T) {
 
 	// Node A stops; its listener's connection is ended.
 	pid := a.cmd.Process.Pid
+	host, _ := os.Hostname()
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +80,7 @@ func TestListenerReconnectRevokesBeforeItPushes(t *testing.T) {
 	}
 	defer conn.Close(context.Background())
 	var killed int
-	if err := conn.QueryRow(context.Background(), "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", listenerName(pid)).Scan(&killed); err != nil || killed != 1 {
+	if err := conn.QueryRow(context.Background(), "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", bus.ListenerNameOf(host, pid)).Scan(&killed); err != nil || killed != 1 {
 		t.Fatalf("ended %d listener connections of node A (%v), want 1", killed, err)
 	}
 
@@ -109,17 +111,6 @@ func TestListenerReconnectRevokesBeforeItPushes(t *testing.T) {
 	waitFor(t, "the live device on node A to show the new name", func() bool {
 		return live.Snapshot().View.Profile.DisplayName == "Renamed While Away"
 	})
-}
-
-// listenerName is the bus listener's application_name of the node process
-// pid on this machine (bus.ListenerName).
-func listenerName(pid int) string {
-	host, _ := os.Hostname()
-	name := fmt.Sprintf("dialnexa-bus %s %d", host, pid)
-	if len(name) > 63 {
-		name = name[:63]
-	}
-	return name
 }
 
 // readToClose reads a socket until it closes and returns its last message,
