@@ -40,6 +40,8 @@ func (c *Client) FinishBrowserSignIn(ctx context.Context, b BrowserSignIn) error
 		var resp sessionResponse
 		err := c.call(ctx, "POST", "/v1/signin/browser/poll", "", map[string]string{"request": b.Request}, &resp)
 		if err == nil {
+			c.signing.Lock()
+			defer c.signing.Unlock()
 			return c.adoptSession(ctx, resp, "")
 		}
 		wait, again := nextBrowserPoll(every, err)

@@ -67,6 +67,11 @@ type Config struct {
 // Client is one signed-in (or signed-out) user of the account on this
 // device. Its methods are safe for concurrent use; Run drives the sync.
 type Client struct {
+	// signing serializes sign-ins and telling the server of a sign-out:
+	// in the browser both go by the session cookie, so a sign-out told
+	// while a sign-in is in flight could end the new session.
+	signing gosync.Mutex
+
 	cfg     Config
 	base    *url.URL
 	http    Doer
@@ -253,6 +258,11 @@ type sessionResponse struct {
 }
 
 func (c *Client) startSession(ctx context.Context, path string, req map[string]any) error {
+	c.signing.Lock()
+	defer c.signing.Unlock()
+	// A sign-out not told yet is told before signing in: in the browser
+	// the session is the cookie, which the sign-in replaces.
+	c.tellSignOutLocked(ctx)
 	c.describeDevice(req)
 	var resp sessionResponse
 	if err := c.call(ctx, "POST", path, "", req, &resp); err != nil {
@@ -273,10 +283,16 @@ func (c *Client) describeDevice(req map[string]any) {
 }
 
 // adoptSession makes a session the server started this device's. A
-// sign-out the server was not told of yet is told first (the server just
-// answered): the new session replaces the token it needs.
+// sign-out the server was not told of yet is told first when it has its
+// own token (the desktop app; the server just answered), since the new
+// session replaces that token. One by cookie (the browser) is not: the
+// cookie is the new session's now (startSession told it before).
+//
+// Call it with c.signing held.
 func (c *Client) adoptSession(ctx context.Context, resp sessionResponse, email string) error {
-	c.tellSignOut(ctx)
+	if m := c.replica.Meta(); m.SignOutPending && m.Token != "" {
+		c.tellSignOutLocked(ctx)
+	}
 	if c.replica.Meta().AccountID != resp.AccountID {
 		// Another account's cache must not show through.
 		if err := c.replica.Wipe(""); err != nil {
@@ -319,6 +335,13 @@ func (c *Client) SignOut(ctx context.Context) {
 // whether none is left pending: the server ended the session or already
 // had (any answer but a failure to reach it, a server error or a limit).
 func (c *Client) tellSignOut(ctx context.Context) bool {
+	c.signing.Lock()
+	defer c.signing.Unlock()
+	return c.tellSignOutLocked(ctx)
+}
+
+// tellSignOutLocked is tellSignOut with c.signing held.
+func (c *Client) tellSignOutLocked(ctx context.Context) bool {
 	m := c.replica.Meta()
 	if !m.SignOutPending {
 		return true
