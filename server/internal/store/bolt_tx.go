@@ -152,7 +152,19 @@ func (t boltTx) EndSession(id, reason string, at time.Time) error {
 			return err
 		}
 	}
-	return putJSON(t.b(bEnded), []byte(s.TokenHash), EndedError{Reason: reason, At: at})
+	if err := putJSON(t.b(bEnded), []byte(s.TokenHash), EndedError{Reason: reason, At: at}); err != nil {
+		return err
+	}
+	return endApp(t, s, at)
+}
+
+// endApp queues the back-channel logout owed when a session an
+// application signed in to ends.
+func endApp(o Outbox, s Session, at time.Time) error {
+	if s.AppID == "" {
+		return nil
+	}
+	return o.Enqueue(Mail{Created: at, Next: at, Logout: &AppLogout{AppID: s.AppID, SessionID: s.ID, AccountID: s.AccountID}})
 }
 
 func (t boltTx) LastMutationID(accountID, clientID string) (uint64, error) {

@@ -92,6 +92,8 @@ var copiers = []copier{
 	{bAccounts, func(t *pgTx, _, v []byte) error { return fromJSON(v, t.CreateAccount) }},
 	{bPasskeys, func(t *pgTx, k, v []byte) error { return t.ClaimPasskey(string(k), string(v)) }},
 	{bSessions, func(t *pgTx, _, v []byte) error { return fromJSON(v, t.PutSession) }},
+	{bApps, func(t *pgTx, _, v []byte) error { return fromJSON(v, t.PutApp) }},
+	{bSigningKeys, func(t *pgTx, _, v []byte) error { return fromJSON(v, t.PutSigningKey) }},
 	{bEnded, func(t *pgTx, k, v []byte) error {
 		return t.exec("INSERT INTO ended_sessions (token_hash, doc) VALUES ($1, $2)", string(k), string(v))
 	}},

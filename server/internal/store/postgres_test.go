@@ -103,8 +103,8 @@ func TestPostgresIndexesOlderPasskeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	// As the older version left it.
-	if _, err := conn.Exec(ctx, "DROP TABLE passkey_credentials; DELETE FROM goose_db_version WHERE version_id = 3"); err != nil {
+	// As the older version left it (without what later versions added).
+	if _, err := conn.Exec(ctx, "DROP TABLE passkey_credentials, apps, signing_keys; DELETE FROM goose_db_version WHERE version_id >= 3"); err != nil {
 		t.Fatal(err)
 	}
 	st = openPostgres(t, url)

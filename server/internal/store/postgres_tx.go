@@ -45,7 +45,10 @@ func (t *pgTx) EndSession(id, reason string, at time.Time) error {
 	if err := t.exec("DELETE FROM sessions WHERE id = $1", id); err != nil {
 		return err
 	}
-	return t.exec("INSERT INTO ended_sessions (token_hash, doc) VALUES ($1, $2) ON CONFLICT (token_hash) DO UPDATE SET doc = EXCLUDED.doc", s.TokenHash, doc)
+	if err := t.exec("INSERT INTO ended_sessions (token_hash, doc) VALUES ($1, $2) ON CONFLICT (token_hash) DO UPDATE SET doc = EXCLUDED.doc", s.TokenHash, doc); err != nil {
+		return err
+	}
+	return endApp(t, s, at)
 }
 
 func (t *pgTx) KnownDevice(accountID, deviceHash string) (bool, error) {

@@ -34,6 +34,7 @@ type Tx interface {
 	Outbox
 	Guards
 	Retention
+	Platform
 }
 
 // Accounts are the account records, their addresses and pictures.
@@ -81,7 +82,8 @@ type Sessions interface {
 	Sessions(accountID string) ([]Session, error)
 	PutSession(Session) error
 	// EndSession removes a live session, remembering why for a client that
-	// comes back with its token.
+	// comes back with its token. A session an application signed in to
+	// (AppID) queues the application's back-channel logout in the outbox.
 	EndSession(id, reason string, at time.Time) error
 
 	// KnownDevice reports whether the account has signed in from the

@@ -75,6 +75,9 @@ type Account struct {
 	// Export is the last "download my data" request: the archive itself
 	// is a Token of kind "export" under the hash of its id.
 	Export *Export `json:"export,omitempty"`
+	// Grants are the third-party applications (by client id) the user let
+	// sign them in through OpenID Connect: "Apps with access".
+	Grants map[string]Grant `json:"grants,omitempty"`
 }
 
 // Export is a prepared (or preparing) archive of an account's data.
@@ -283,6 +286,23 @@ type Session struct {
 	// SteppedUp is when the password was last entered again in this
 	// session for a takeover-grade action (account.StepUpWindow).
 	SteppedUp time.Time `json:"steppedUp,omitzero"`
+	// AuthTime is when the user last proved who they are for this
+	// session, and AMR how (OpenID Connect amr values: "pwd", "otp",
+	// "hwk", "mfa"). Zero for sessions older than their keeping: Created.
+	AuthTime time.Time `json:"authTime,omitzero"`
+	AMR      []string  `json:"amr,omitempty"`
+	// AppID is the application an OpenID Connect sign-in started this
+	// session for; empty for the panel and the desktop app. Ending such a
+	// session queues a back-channel logout to the application.
+	AppID string `json:"appId,omitempty"`
+}
+
+// Authenticated is when the user last proved who they are for the session.
+func (s Session) Authenticated() time.Time {
+	if s.AuthTime.IsZero() {
+		return s.Created
+	}
+	return s.AuthTime
 }
 
 // Mail is one message in the outbox, written in the transaction of the
@@ -297,6 +317,9 @@ type Mail struct {
 	Attempts int       `json:"attempts"`
 	Next     time.Time `json:"next"`
 	LastErr  string    `json:"lastErr,omitempty"`
+	// Logout, when set, makes this not a mail but a back-channel logout
+	// owed to an application (To, Subject and Text are empty).
+	Logout *AppLogout `json:"logout,omitempty"`
 }
 
 // Event is an in-app notification or security alert for an account's

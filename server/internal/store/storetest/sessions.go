@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -11,7 +12,8 @@ import (
 
 func session(id, account string, created time.Time) store.Session {
 	return store.Session{ID: id, AccountID: account, TokenHash: "tok-" + id, DeviceKind: "Desktop", Device: "Chrome on Linux",
-		Location: "Unknown", Address: "127.0.0.x", DeviceHash: "dev-" + id, Created: created, LastActive: created, SteppedUp: created}
+		Location: "Unknown", Address: "127.0.0.x", DeviceHash: "dev-" + id, Created: created, LastActive: created, SteppedUp: created,
+		AuthTime: created, AMR: []string{"pwd", "otp", "mfa"}}
 }
 
 func testSessions(t *testing.T, st store.Store) {
@@ -27,7 +29,7 @@ func testSessions(t *testing.T, st store.Store) {
 	})
 	view(t, st, func(tx store.Tx) error {
 		got, err := tx.Session("s1")
-		if err != nil || got != s1 {
+		if err != nil || !reflect.DeepEqual(got, s1) {
 			t.Errorf("Session round trip: %+v, %v", got, err)
 		}
 		got, err = tx.SessionByToken("tok-s2")

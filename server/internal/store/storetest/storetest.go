@@ -48,6 +48,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"DeleteAccount", testDeleteAccount},
 		{"DeleteAccountForgetsEarlierAddresses", testDeleteAccountForgetsEarlierAddresses},
 		{"DeleteAccountMovesJobs", testDeleteAccountMovesJobs},
+		{"Apps", testApps},
+		{"SigningKeys", testSigningKeys},
+		{"AppSessionsEndWithALogout", testAppSessionsEndWithALogout},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
