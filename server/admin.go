@@ -46,6 +46,25 @@ Commands:
       a deployment. Stop the server first; start it again with -store.
       Signed-in clients sync on without signing in again.
 
+  oidc-client add -id ID -name NAME -redirect-uri URI [-redirect-uri URI…]
+      [-public] [-first-party] [-native] [-backchannel-logout-uri URI]
+      [-post-logout-redirect-uri URI…]
+      Register an application that signs users in through OpenID Connect
+      (or update its registration). A confidential client (without
+      -public) gets a secret, printed once. First-party applications skip
+      the consent screen. See docs/OIDC.md.
+  oidc-client list | remove -id ID | rotate-secret -id ID
+      List the applications, remove one (it signs no one in and refreshes
+      no token from then on), or give a confidential one a new secret (the
+      old one stops working at once).
+
+  rotate-keys [-immediately]
+      Publish a new token-signing key now; it signs once every node and
+      cache has it (10 minutes), and the old key stays published until
+      what it signed has expired. -immediately (a key was exposed): the
+      new key signs at once and the old ones are withdrawn, so tokens they
+      signed stop verifying.
+
 The commands that talk to the running server (all but copy-store) take
   -server URL   the running server [$DIALNEXA_SERVER] (default http://127.0.0.1:8080)
   -data DIR     the server's data directory, for its service token [$DIALNEXA_DATA] (default data)
@@ -71,6 +90,9 @@ func admin(args []string) error {
 		return nil
 	}
 	cmds := adminCommands()
+	if args[0] == "oidc-client" && len(args) > 1 {
+		args = append([]string{"oidc-client " + args[1]}, args[2:]...)
+	}
 	c, ok := cmds[args[0]]
 	if !ok {
 		return fmt.Errorf("unknown admin command %q\n\n%s", args[0], usage)
@@ -136,6 +158,7 @@ func adminCommands() map[string]adminCommand {
 	to := new(string)
 	(&envFlags{fs: fs}).str(to, "to", "DIALNEXA_DATABASE_URL", "", "the PostgreSQL database")
 	cmds["copy-store"] = adminCommand{fs, func() error { return copyStore(*from, *to) }}
+	oidcCommands(cmds, newFS, remote)
 	return cmds
 }
 
@@ -164,40 +187,54 @@ func answerError(resp *http.Response) error {
 }
 
 func adminCall(server, data, path string, body any) error {
-	token, err := adminToken(data)
+	out, err := adminRequest(server, data, http.MethodPost, path, body)
 	if err != nil {
 		return err
 	}
-	b, _ := json.Marshal(body)
-	req, err := http.NewRequest(http.MethodPost, strings.TrimRight(server, "/")+path, bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
-	if err != nil {
-		return fmt.Errorf("reach the server at %s: %w", server, err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	var answer struct {
-		Message string
-		Error   *struct{ Message string }
-	}
+	var answer struct{ Message string }
 	json.Unmarshal(out, &answer)
-	if resp.StatusCode >= 300 {
-		if answer.Error != nil {
-			return errors.New(answer.Error.Message)
-		}
-		return fmt.Errorf("server answered %s", resp.Status)
-	}
 	if answer.Message != "" {
 		fmt.Println(answer.Message)
 	} else {
 		fmt.Println(strings.TrimSpace(string(out)))
 	}
 	return nil
+}
+
+// adminRequest sends an authenticated request to the running server and
+// returns its answer, or the server's refusal as an error.
+func adminRequest(server, data, method, path string, body any) ([]byte, error) {
+	token, err := adminToken(data)
+	if err != nil {
+		return nil, err
+	}
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, strings.TrimRight(server, "/")+path, rd)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("reach the server at %s: %w", server, err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode >= 300 {
+		var answer struct{ Error *struct{ Message string } }
+		if json.Unmarshal(out, &answer) == nil && answer.Error != nil {
+			return nil, errors.New(answer.Error.Message)
+		}
+		return nil, fmt.Errorf("server answered %s", resp.Status)
+	}
+	return out, nil
 }
 
 // copyStore copies a bbolt store into an empty PostgreSQL database.

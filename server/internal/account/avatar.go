@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 
 	"github.com/dialnexa/account/server/internal/store"
@@ -49,4 +50,23 @@ func (s *Service) RemoveAvatar(ctx context.Context, ss store.Session) error {
 		a.Avatar = ""
 		return tx.save(&a)
 	})
+}
+
+// Picture returns the account's picture when version is its current one
+// (the hash the OpenID Connect picture claim carries): a link to an
+// earlier picture, or a guessed one, finds nothing.
+func (s *Service) Picture(ctx context.Context, accountID, version string) ([]byte, error) {
+	var png []byte
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		a, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		if a.Avatar == "" || subtle.ConstantTimeCompare([]byte(a.Avatar), []byte(version)) != 1 {
+			return store.ErrNotFound
+		}
+		png, err = tx.Avatar(accountID)
+		return err
+	})
+	return png, err
 }

@@ -307,7 +307,7 @@ func (s *Service) PollBrowserSignIn(ctx context.Context, o Origin, secret string
 	if st.Denied {
 		return NewSession{}, refuse(Forbidden, wire.CodeBadCredentials, "The sign-in was denied in the browser.")
 	}
-	claim := func(tx txn) error {
+	claim := func(tx txn, ss *store.Session) error {
 		t, err := liveToken(tx, h, tokenBrowserRequest, s.now())
 		if err != nil {
 			return errApprovalEnded
@@ -319,12 +319,15 @@ func (s *Service) PollBrowserSignIn(ctx context.Context, o Origin, secret string
 		if now.Approved != st.Approved {
 			return errNoRequest
 		}
-		if _, err := tx.Session(now.ApprovedBy); err != nil {
+		approver, err := tx.Session(now.ApprovedBy)
+		if err != nil {
 			if isNotFound(err) {
 				return errApprovalEnded
 			}
 			return err
 		}
+		// The app's user proved who they are in the approving browser.
+		ss.AuthTime, ss.AMR = approver.Authenticated(), approver.AMR
 		return deleteBrowserRequest(tx, h, now.Code)
 	}
 	// The session is the app's: the address and agent it started from.

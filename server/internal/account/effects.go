@@ -57,14 +57,19 @@ type txn struct {
 // it gets the new view.
 func (t txn) pushView(accountID string) { t.fx.Views = append(t.fx.Views, accountID) }
 
-// revokeSession closes the session's sockets with reason.
+// revokeSession closes the session's sockets with reason. The outbox is
+// woken: a session an application signed in to owes it a back-channel
+// logout (queued by the store as the session ended).
 func (t txn) revokeSession(id, reason string) {
 	t.fx.Sessions = append(t.fx.Sessions, Revocation{id, reason})
+	t.fx.Mail = true
 }
 
-// revokeAccount closes every socket of the account with reason.
+// revokeAccount closes every socket of the account with reason (and wakes
+// the outbox, as revokeSession does).
 func (t txn) revokeAccount(id, reason string) {
 	t.fx.Accounts = append(t.fx.Accounts, Revocation{id, reason})
+	t.fx.Mail = true
 }
 
 // deliver sends an event to the account's connected clients.

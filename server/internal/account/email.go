@@ -102,6 +102,7 @@ func (s *Service) VerifyEmail(ctx context.Context, o Origin, token, callerToken 
 		if err := tx.ChangeEmail(&a, t.Data); err != nil {
 			return err
 		}
+		a.EmailVerified = true
 		if err := tx.DeleteToken(hash); err != nil {
 			return err
 		}

@@ -80,7 +80,7 @@ func (s *Service) SignInWithPasskey(ctx context.Context, o Origin, req PasskeySi
 	if cred.Authenticator.CloneWarning {
 		return NewSession{}, s.suspectPasskey(ctx, a.ID, cred, o)
 	}
-	return s.startSession(ctx, o, a.ID, newSession{device: req.Device, deviceID: req.DeviceID, passkey: cred})
+	return s.startSession(ctx, o, a.ID, newSession{device: req.Device, deviceID: req.DeviceID, passkey: cred, amr: []string{AMRHardwareKey}})
 }
 
 // askSecondFactor is the refusal of a password sign-in that needs a second

@@ -204,6 +204,7 @@ func (s *Service) ResetPassword(ctx context.Context, o Origin, req ResetPassword
 			return err
 		}
 		a.PasswordHash, a.Failures = pwHash, 0
+		a.EmailVerified = true // the link came to the address
 		if _, err = endSessionsExcept(tx, a.ID, "", reason, now); err != nil {
 			return err
 		}

@@ -73,7 +73,7 @@ func (s *Service) SignUp(ctx context.Context, o Origin, req SignUp) (NewSession,
 		}
 		return NewSession{}, err
 	}
-	return s.startSession(ctx, o, a.ID, newSession{device: req.Device, deviceID: req.DeviceID, signUp: true})
+	return s.startSession(ctx, o, a.ID, newSession{device: req.Device, deviceID: req.DeviceID, signUp: true, amr: []string{AMRPassword}})
 }
 
 // SignIn checks the password (and the second factor when 2FA is on) and
@@ -132,12 +132,18 @@ func (s *Service) SignIn(ctx context.Context, o Origin, req SignIn) (NewSession,
 		s.log.Info("sign-in failed", "reason", "wrong password", "account", a.ID, "client", o.IP, "failures", a.Failures+1)
 		return NewSession{}, errBadCredentials
 	}
-	ns := newSession{device: req.Device, deviceID: req.DeviceID}
+	ns := newSession{device: req.Device, deviceID: req.DeviceID, amr: []string{AMRPassword}}
 	if ns.passkey, ns.code, err = s.secondFactor(ctx, &a, req.Passkey, req.Code); err != nil {
 		if req.Passkey != nil && !isSecondFactorAsked(err) {
 			s.log.Info("sign-in failed", "reason", "passkey refused", "account", a.ID, "client", o.IP)
 		}
 		return NewSession{}, err
+	}
+	switch {
+	case ns.code != "":
+		ns.amr = append(ns.amr, AMROneTimeCode, AMRMultiFactor)
+	case ns.passkey != nil:
+		ns.amr = append(ns.amr, AMRHardwareKey, AMRMultiFactor)
 	}
 	out, err := s.startSession(ctx, o, a.ID, ns)
 	if e, ok := err.(*Error); ok && e.Kind == Unauthenticated {
@@ -156,11 +162,23 @@ type newSession struct {
 	// passkey is a passkey that verified, as the second factor or alone:
 	// its counter and last use are saved in the same transaction.
 	passkey *webauthn.Credential
+	// amr says how the user proved who they are (AMR values).
+	amr []string
 	// claim, when set, runs first in the session's transaction: what
 	// entitles the caller to the session (a browser sign-in's approval) is
-	// checked and used up in the same commit as the session is created.
-	claim func(tx txn) error
+	// checked and used up in the same commit as the session is created;
+	// it may complete the session (how its user was authenticated).
+	claim func(tx txn, ss *store.Session) error
 }
+
+// Authentication methods (OpenID Connect "amr" values, RFC 8176) a session
+// records.
+const (
+	AMRPassword    = "pwd"
+	AMROneTimeCode = "otp"
+	AMRHardwareKey = "hwk"
+	AMRMultiFactor = "mfa"
+)
 
 // startSession creates a session for the account. In one transaction it
 // checks the second factor (when given), resets the failure count, records
@@ -179,13 +197,14 @@ func (s *Service) startSession(ctx context.Context, o Origin, accountID string, 
 	kind, desc := device.Describe(o.UserAgent, ns.device)
 	now := s.now()
 	ss := store.Session{ID: id, AccountID: accountID, TokenHash: auth.HashToken(tok), DeviceKind: kind, Device: desc,
-		Location: s.geo.Locate(o.IP), Address: device.MaskAddress(o.IP), Created: now, LastActive: now}
+		Location: s.geo.Locate(o.IP), Address: device.MaskAddress(o.IP), Created: now, LastActive: now,
+		AuthTime: now, AMR: ns.amr}
 	if ns.deviceID != "" {
 		ss.DeviceHash = auth.HashToken(accountID + "/" + ns.deviceID)
 	}
 	err = s.change(ctx, func(tx txn) error {
 		if ns.claim != nil {
-			if err := ns.claim(tx); err != nil {
+			if err := ns.claim(tx, &ss); err != nil {
 				return err
 			}
 		}

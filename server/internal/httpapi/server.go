@@ -15,6 +15,7 @@ import (
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/avatar"
 	"github.com/dialnexa/account/server/internal/metrics"
+	"github.com/dialnexa/account/server/internal/oidc"
 	"github.com/dialnexa/account/server/internal/panel"
 	"github.com/dialnexa/account/server/internal/store"
 )
@@ -58,6 +59,8 @@ type Config struct {
 	// ServiceToken authenticates operators and other DialNexa services on
 	// /internal/ endpoints; empty disables them.
 	ServiceToken string
+	// OIDC is the OpenID Connect provider (nil: off).
+	OIDC *oidc.Provider
 }
 
 // Server is the HTTP API. Create it with New.
@@ -141,11 +144,17 @@ func (s *Server) Handler() http.Handler {
 	notFound := func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, errNotFound("No such API endpoint: %s %s.", r.Method, r.URL.Path))
 	}
+	s.routeOIDC(mux)
+	s.routeOIDCAdmin(mux)
 	mux.HandleFunc("/v1/", notFound)
 	mux.HandleFunc("/internal/", notFound)
 	mux.Handle("/", panel.Handler(s.cfg.Panel))
 
 	cop := http.NewCrossOriginProtection()
+	// The provider's endpoints are called across origins by design
+	// (applications' servers and single-page apps, with CORS); none acts
+	// on the panel's cookie.
+	cop.AddInsecureBypassPattern("/oidc/")
 	if s.cfg.PublicOrigin != "" {
 		// Behind a proxy that sets its own Host, the browser's Origin is
 		// the public one, not the Host the server sees.

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -146,4 +147,25 @@ func (s *SMTP) Send(ctx context.Context, m store.Mail) error {
 		return err
 	}
 	return c.DialAndSendWithContext(ctx, msg)
+}
+
+// Route delivers each outbox message by what it is: a mail through Mail
+// (nil: none is configured, the mail waits and is retried), a
+// back-channel logout through Logout.
+type Route struct {
+	Mail   Transport
+	Logout func(ctx context.Context, l store.AppLogout) error
+}
+
+// Send sends m the way its kind goes.
+func (r Route) Send(ctx context.Context, m store.Mail) error {
+	switch {
+	case m.Logout != nil && r.Logout != nil:
+		return r.Logout(ctx, *m.Logout)
+	case m.Logout != nil:
+		return nil // no provider: nobody to tell
+	case r.Mail == nil:
+		return errors.New("no mail transport is configured")
+	}
+	return r.Mail.Send(ctx, m)
 }

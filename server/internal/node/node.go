@@ -26,6 +26,7 @@ import (
 	"github.com/dialnexa/account/server/internal/jobs"
 	"github.com/dialnexa/account/server/internal/mail"
 	"github.com/dialnexa/account/server/internal/metrics"
+	"github.com/dialnexa/account/server/internal/oidc"
 	"github.com/dialnexa/account/server/internal/panel"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/server/internal/syncsrv"
@@ -74,7 +75,8 @@ type Config struct {
 	// DashboardOrigin is where the DialNexa dashboard is, for the links
 	// of notification mails (default account.DefaultDashboard).
 	DashboardOrigin string
-	// Mail delivers the outbox; nil keeps mails queued in the store.
+	// Mail delivers the outbox's mail; with nil, mails wait in the store
+	// (retried, dropped after two days) while back-channel logouts go out.
 	Mail mail.Transport
 	// MailPoll is how often the outbox is checked besides after each
 	// change (default 5s).
@@ -91,6 +93,9 @@ type Config struct {
 	// GeoIP is the path of an optional MaxMind City database for session
 	// locations; without one, locations are "Unknown".
 	GeoIP string
+	// KeyLead is how long a new OpenID Connect signing key is published
+	// before it signs (default oidc.DefaultKeyLead).
+	KeyLead time.Duration
 }
 
 // Server is one server node. Create it with New; it is safe for
@@ -100,6 +105,7 @@ type Server struct {
 	sockets  *syncsrv.Server
 	http     *httpapi.Server
 	mail     *mail.Worker
+	oidc     *oidc.Provider
 	jobs     *jobs.Runner
 	geo      *geo.Locator
 	bus      bus.Bus
@@ -144,12 +150,11 @@ func New(cfg Config) (*Server, error) {
 	if n.geo, err = geo.Open(cfg.GeoIP); err != nil {
 		return nil, fmt.Errorf("open GeoIP database: %w", err)
 	}
-	if cfg.Mail != nil {
-		n.mail = mail.NewWorker(cfg.Store, cfg.Mail, cfg.Now, cfg.Log)
-		n.mail.Sent, n.mail.Failed = cfg.Metrics.MailSent, cfg.Metrics.MailFailed
-		if cfg.MailPoll > 0 {
-			n.mail.Poll = cfg.MailPoll
-		}
+	route := &mail.Route{Mail: cfg.Mail}
+	n.mail = mail.NewWorker(cfg.Store, route, cfg.Now, cfg.Log)
+	n.mail.Sent, n.mail.Failed = cfg.Metrics.MailSent, cfg.Metrics.MailFailed
+	if cfg.MailPoll > 0 {
+		n.mail.Poll = cfg.MailPoll
 	}
 	n.accounts, err = account.New(account.Config{
 		Store: cfg.Store, Effects: account.ApplierFunc(n.apply), Announce: n.announce, Now: cfg.Now, Rand: cfg.Rand, Log: cfg.Log,
@@ -158,6 +163,16 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		n.geo.Close()
 		return nil, err
+	}
+	n.oidc, err = oidc.New(oidc.Config{Issuer: cfg.PublicOrigin, Store: cfg.Store, Accounts: n.accounts, Now: cfg.Now,
+		Rand: cfg.Rand, Log: cfg.Log, KeyLead: cfg.KeyLead})
+	if err != nil {
+		// A development server on a plain-http address that is not
+		// loopback cannot be an issuer: no OpenID Connect.
+		cfg.Log.Warn("OpenID Connect is off", "err", err)
+		n.oidc = nil
+	} else {
+		route.Logout = n.oidc.SendLogout
 	}
 	n.jobs = jobs.New(cfg.Store, n.accounts, rand.Text(), cfg.Now, cfg.Log)
 	if cfg.JobPoll > 0 {
@@ -172,6 +187,7 @@ func New(cfg Config) (*Server, error) {
 	n.http = httpapi.New(httpapi.Config{
 		Accounts: n.accounts, Sockets: n.sockets, Log: cfg.Log,
 		Panel: files, Backup: backup, Ready: n.readyz, Version: version, PublicOrigin: cfg.PublicOrigin, Proxies: cfg.Proxies, Metrics: cfg.Metrics, ServiceToken: cfg.ServiceToken,
+		OIDC: n.oidc,
 	})
 	return n, nil
 }
@@ -190,7 +206,7 @@ func originPatterns(origin string) []string {
 // sockets, then its mail worker.
 func (n *Server) apply(fx *account.Effects) {
 	n.sockets.Apply(fx)
-	if fx.Mail && n.mail != nil {
+	if fx.Mail {
 		n.mail.Wake()
 	}
 	if fx.Jobs {
@@ -204,9 +220,7 @@ func (n *Server) apply(fx *account.Effects) {
 func (n *Server) Run(ctx context.Context) {
 	var bg gosync.WaitGroup
 	defer bg.Wait()
-	if n.mail != nil {
-		bg.Go(func() { n.mail.Run(ctx) })
-	}
+	bg.Go(func() { n.mail.Run(ctx) })
 	bg.Go(func() { n.jobs.Run(ctx) })
 	bg.Go(func() {
 		if err := n.bus.Run(ctx, peers{n}); err != nil {

@@ -26,11 +26,15 @@ func (e *EndedError) Error() string { return "session ended: " + e.Reason }
 
 // Account is one user account.
 type Account struct {
-	ID           string    `json:"id"`
-	Email        string    `json:"email"`
-	PasswordHash string    `json:"passwordHash"`
-	DisplayName  string    `json:"displayName"`
-	Created      time.Time `json:"created"`
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	// EmailVerified is set once a link sent to Email was used (a verified
+	// address change, a password reset); an address given at sign-up is
+	// not verified.
+	EmailVerified bool      `json:"emailVerified,omitempty"`
+	PasswordHash  string    `json:"passwordHash"`
+	DisplayName   string    `json:"displayName"`
+	Created       time.Time `json:"created"`
 	// Version increases with every change to what the account's clients see.
 	Version uint64 `json:"version"`
 	// LinkEpoch increases with every credential change (password changed
