@@ -75,6 +75,11 @@ func newAuthView(p *panel) *authView {
 	return a
 }
 
+// forApp says the sign-in is for an application's.
+func (a *authView) forApp() {
+	a.title.Call("after", el("p", attrs{"id": "auth-for-app", "class": "hint"}, txt(core.TextContinueToApp)))
+}
+
 func (a *authView) setMode(m authMode) {
 	a.mode, a.needCode, a.challenge = m, false, nil
 	setText(a.err, "")

@@ -28,6 +28,14 @@ func main() {
 		return
 	}
 	p = newPanel(root, client)
+	p.next, p.fresh = core.ContinueTo(js.Global().Get("location").Get("search").String())
+	if p.next != "" {
+		p.auth.forApp()
+	}
+	if p.fresh && client.Snapshot().SignedIn() {
+		// The application wants the user to sign in again.
+		client.SignOut(context.Background())
+	}
 	// What the panel holds, for support (from the browser's console) and
 	// the tests: snapshots rendered and event listeners held (which stay
 	// bounded however long the tab stays open).

@@ -29,6 +29,10 @@ type panel struct {
 	danger   *dangerView
 	bell     *bellView
 	shown    string // "auth" or "settings"
+	// next is the application sign-in page to go back to once signed in
+	// (core.ContinueTo), fresh when it asked to sign in again.
+	next  string
+	fresh bool
 	// sections and links are the screens (one shown at a time, by the
 	// address's #/route) and their nav links.
 	sections map[string]js.Value
@@ -133,6 +137,12 @@ func (p *panel) refresh() {
 		return
 	}
 	if p.shown != "settings" {
+		// Signed in here, for an application: back to its sign-in page.
+		if p.next != "" && p.shown == "auth" {
+			js.Global().Get("location").Call("replace", p.next)
+			p.next = ""
+			return
+		}
 		p.profile.reset()
 		replaceChildren(p.root, p.settings)
 		p.shown = "settings"

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 
@@ -76,7 +77,7 @@ func (p *Provider) LogoutToken(ctx context.Context, l store.AppLogout) (string, 
 	if err != nil {
 		return "", err
 	}
-	now := p.now()
+	now := time.Now() // on the wall clock, as the op package times tokens
 	claims, err := json.Marshal(logoutClaims{Issuer: p.issuer, Subject: l.AccountID, Audience: l.AppID, IssuedAt: now.Unix(),
 		Expiry: now.Add(logoutTokenLifetime).Unix(), ID: jti, Session: l.SessionID,
 		Events: map[string]map[string]any{backchannelLogoutEvent: {}}})

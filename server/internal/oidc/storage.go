@@ -120,54 +120,64 @@ func (s storage) SaveAuthCode(ctx context.Context, id, code string) error {
 	})
 }
 
-// AuthRequestByCode uses a code up: the token endpoint presents it once.
-// A code presented again ends the session its first use started (RFC
-// 6749, section 4.1.2: its tokens are revoked).
+// AuthRequestByCode finds a code's request. The code is used up only
+// once the exchange has passed every check (startSession), so a client
+// that fails to authenticate (or retries with another method) does not
+// lose it. A code presented after it was used ends the session its first
+// use started (RFC 6749, section 4.1.2: its tokens are revoked).
 func (s storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
 	now := s.now()
 	var r *authRequest
-	var reused bool
-	err := s.p.st.Update(ctx, func(tx store.Tx) error {
-		reused = false
+	err := s.p.st.View(ctx, func(tx store.Tx) error {
 		t, err := tx.Token(key(kindCode, code))
 		if errors.Is(err, store.ErrNotFound) || (err == nil && t.Kind != kindCode) {
-			return oidc.ErrInvalidGrant().WithDescription("The code is unknown or expired.")
+			return errUnknownCode
 		}
 		if err != nil {
 			return err
 		}
 		if r, err = getRequest(tx, t.Data, now); err != nil {
-			return oidc.ErrInvalidGrant().WithDescription("The code is unknown or expired.")
+			return errUnknownCode
 		}
-		if r.Exchanged {
-			reused = true
-			return nil
-		}
-		if !now.Before(t.Expires) {
+		if !r.Exchanged && !now.Before(t.Expires) {
 			return oidc.ErrInvalidGrant().WithDescription("The code has expired: sign in again.")
 		}
-		r.Exchanged = true
-		return putRequest(tx, r)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if reused {
-		if r.SessionID != "" {
-			if err := s.p.accounts.EndAppSession(ctx, r.AccountID, r.SessionID, "A sign-in code was used twice; the session was ended to be safe.", "Session ended after a reused sign-in code"); err != nil && !isGone(err) {
-				return nil, err
-			}
-		}
-		return nil, oidc.ErrInvalidGrant().WithDescription("The code was already used; the tokens it gave were revoked.")
+	if r.Exchanged {
+		return nil, s.reused(ctx, r)
 	}
 	return r, nil
+}
+
+var errUnknownCode = oidc.ErrInvalidGrant().WithDescription("The code is unknown or expired.")
+
+// reused ends what a code's first use started, and says so.
+func (s storage) reused(ctx context.Context, r *authRequest) error {
+	if r.SessionID != "" {
+		err := s.p.accounts.EndAppSession(ctx, r.AccountID, r.SessionID, "A sign-in code was used twice; the session was ended to be safe.", "Session ended after a reused sign-in code")
+		if err != nil && !isGone(err) {
+			return err
+		}
+	}
+	return oidc.ErrInvalidGrant().WithDescription("The code was already used; the tokens it gave were revoked.")
 }
 
 // DeleteAuthRequest keeps the request until it expires: a second use of
 // its code must find what the first started.
 func (s storage) DeleteAuthRequest(context.Context, string) error { return nil }
 
-// startSession starts the account session of a code's tokens, once.
+// errCodeRace is a code used by a concurrent exchange meanwhile.
+type errCodeRace struct{ first *authRequest }
+
+func (e errCodeRace) Error() string { return "the code was used meanwhile" }
+
+// startSession uses the code up and starts the account session of its
+// tokens, in one transaction; a concurrent exchange of the same code that
+// got there first makes this one a reuse.
 func (s storage) startSession(ctx context.Context, r *authRequest) error {
 	if r.SessionID != "" {
 		return nil
@@ -180,18 +190,22 @@ func (s storage) startSession(ctx context.Context, r *authRequest) error {
 	ss, err := s.p.accounts.StartAppSession(ctx, appSignIn(app, r), func(tx store.Tx, ss store.Session) error {
 		cur, err := getRequest(tx, r.ID, now)
 		if err != nil {
-			return err
+			return errUnknownCode
 		}
-		if cur.SessionID != "" {
-			return oidc.ErrInvalidGrant().WithDescription("The code was already used.")
+		if cur.Exchanged {
+			return errCodeRace{cur}
 		}
-		cur.SessionID = ss.ID
+		cur.Exchanged, cur.SessionID = true, ss.ID
 		return putRequest(tx, cur)
 	})
+	var race errCodeRace
+	if errors.As(err, &race) {
+		return s.reused(ctx, race.first)
+	}
 	if err != nil {
 		return err
 	}
-	r.SessionID = ss.ID
+	r.Exchanged, r.SessionID = true, ss.ID
 	return nil
 }
 
@@ -211,7 +225,8 @@ func (s storage) CreateAccessToken(ctx context.Context, req op.TokenRequest) (st
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	return accessTokenID(b.sessionID(), random, req.GetScopes()), s.now().Add(AccessTokenLifetime), nil
+	// On the wall clock: the op package times tokens with it.
+	return accessTokenID(b.sessionID(), random, req.GetScopes()), time.Now().Add(AccessTokenLifetime), nil
 }
 
 // CreateAccessAndRefreshTokens makes an access token's id and a new
@@ -489,6 +504,9 @@ func (s storage) userinfo(ctx context.Context, u *oidc.UserInfo, subject, sid st
 	u.Subject = a.ID
 	if slices.Contains(scopes, oidc.ScopeEmail) {
 		u.Email, u.EmailVerified = a.Email, oidc.Bool(a.EmailVerified)
+		if !a.EmailVerified {
+			u.AppendClaims("email_verified", false) // said, not left out
+		}
 	}
 	if slices.Contains(scopes, oidc.ScopeProfile) {
 		u.Name = a.DisplayName

@@ -26,7 +26,8 @@ const panelMissing = `<!doctype html><meta charset="utf-8"><title>DialNexa Accou
 // build it), a directory or the copy built into the binary. The module is
 // served pre-compressed when a .gz copy sits beside it and the browser
 // accepts gzip. /reset, /verify-email and /invite are the pages the mails
-// link to; /link is where a desktop app's browser sign-in is approved.
+// link to; /link is where a desktop app's browser sign-in is approved;
+// /authorize is where an application's OpenID Connect sign-in passes.
 func Handler(files fs.FS) http.Handler {
 	shell, _ := fs.Sub(assets.Panel, "panel")
 	embedded := http.FileServerFS(shell)
@@ -44,7 +45,7 @@ func Handler(files fs.FS) http.Handler {
 		case "/index.html":
 			http.Redirect(w, r, "/", http.StatusMovedPermanently)
 			return
-		case "/reset", "/verify-email", "/invite", "/link":
+		case "/reset", "/verify-email", "/invite", "/link", "/authorize":
 			r = r.Clone(r.Context())
 			r.URL.Path = p + ".html"
 			p = r.URL.Path
