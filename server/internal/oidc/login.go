@@ -108,7 +108,10 @@ func (p *Provider) request(ctx context.Context, id string, ss *store.Session) (*
 // request: prompt=login and max_age accept one made after the request.
 func (p *Provider) fresh(r *authRequest, ss store.Session) bool {
 	at := ss.Authenticated()
-	return !at.Before(r.Created) || r.fresh(at, p.now())
+	if at.After(r.Created) {
+		return true
+	}
+	return !slices.Contains(r.Prompt, oidc.PromptLogin) && r.fresh(at, p.now())
 }
 
 func needsConsent(app store.App, a store.Account, r *authRequest) bool {
