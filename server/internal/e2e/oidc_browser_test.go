@@ -1,0 +1,103 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// An application signs users in through the server in Chromium: sent to
+// the sign-in page, the user signs in with the panel (password, then the
+// two-factor code), allows the third-party application, and lands back on
+// it signed in; prompt=none then signs in without a page, and in a browser
+// with no session answers login_required. A passkey signs in with "hwk".
+func TestOIDCBrowserSignIn(t *testing.T) {
+	ts, origin := startOIDCServer(t, true)
+	rp := newRelyingParty(t)
+	secret := registerApp(t, ts, map[string]any{"id": "grafana", "name": "Grafana", "redirectUris": []string{rp.redirectURI()},
+		"backchannelLogoutUri": rp.logoutURI()})
+	rp.connect(origin, "grafana", secret, "profile", "email")
+	s := apiSignUp(t, ts, "grace@example.com", pw, "Grace Hopper", "dev-grace")
+	totp, _ := enable2FA(t, ts, s.Token)
+
+	ctx := newBrowser(t)
+	within(t, ctx, "sign in with the panel for the application",
+		chromedp.Navigate(rp.authURL()),
+		pollAcross(`document.getElementById("auth-form") !== null`),
+		chromedp.WaitVisible(`#auth-form`),
+		textIs("auth-for-app", "Sign in to continue to the application."),
+		chromedp.SendKeys(`#email`, "grace@example.com"),
+		chromedp.SendKeys(`#password`, pw),
+		chromedp.Click(`#auth-submit`),
+		visible("code"),
+	)
+	ts.clock.Advance(30e9) // a code of its own time step
+	within(t, ctx, "the second factor, then consent",
+		chromedp.SendKeys(`#code`, oathtool(t, totp, ts.clock.Now())),
+		chromedp.Click(`#auth-submit`),
+		pollAcross(`location.pathname === "/authorize" && !document.getElementById("authorize-consent").hidden`),
+		textIs("authorize-app", "Grafana"),
+		poll(`[...document.querySelectorAll("#authorize-scopes li")].map(l => l.textContent).join("|") === "Who you are (your account id)|Your name and profile picture|Your email address"`),
+	)
+	saveScreenshot(t, ctx, "oidc-consent.png")
+	within(t, ctx, "allow", chromedp.Click(`#authorize-allow`), pollAcross(`document.getElementById("rp-done") !== null`))
+	res := rp.result()
+	if res.Error != "" {
+		t.Fatalf("the application's sign-in: %s", res.Error)
+	}
+	amr, _ := res.Claims["amr"].([]any)
+	if res.Claims["sub"] != s.AccountID || !slices.Equal(amr, []any{"pwd", "otp", "mfa"}) {
+		t.Errorf("claims after a two-factor sign-in: %v", res.Claims)
+	}
+
+	within(t, ctx, "prompt=none signs in without a page", chromedp.Navigate(rp.authURL("prompt", "none")),
+		pollAcross(`document.getElementById("rp-done") !== null`))
+	if res := rp.result(); res.Error != "" || res.Claims["sub"] != s.AccountID {
+		t.Errorf("prompt=none with a session: %+v", res)
+	}
+
+	other := newBrowser(t)
+	within(t, other, "prompt=none without a session", chromedp.Navigate(rp.authURL("prompt", "none")),
+		pollAcross(`document.body.innerText.includes("login_required")`))
+	if res := rp.result(); res.Error != "login_required" {
+		t.Errorf("prompt=none without a session: %+v", res)
+	}
+	// The session the application got ended from the panel's list ends
+	// it for the application too.
+	sid := res.Claims["sid"].(string)
+	within(t, ctx, "revoke the application's session in the panel",
+		chromedp.Navigate(origin+"/#/security"),
+		poll(`document.querySelector('[data-session-id="`+sid+`"] button.revoke') !== null`),
+		poll(`document.querySelector('[data-session-id="`+sid+`"]').textContent.includes("Grafana via")`),
+		chromedp.Click(`[data-session-id="`+sid+`"] button.revoke`),
+	)
+	if lt := rp.logout(); lt.Session != sid {
+		t.Errorf("revoked in the panel: logout for %s, want %s", lt.Session, sid)
+	}
+}
+
+// pollAcross waits for a JavaScript expression to become true on whatever
+// page the tab shows, through the navigations a sign-in makes.
+func pollAcross(expr string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			ok, err := chromedp.Evaluate[bool](`(() => { try { return !!(` + expr + `) } catch (e) { return false } })()`)(ctx, tg)
+			if err == nil && ok {
+				return chromedp.Void{}, nil
+			}
+			if time.Now().After(deadline) {
+				return chromedp.Void{}, fmt.Errorf("timed out waiting for %s (last error: %v)", expr, err)
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+}
