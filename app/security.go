@@ -22,6 +22,7 @@ type securityScreen struct {
 	password *passwordCard
 	twoF     *twoFactorCard
 	passkeys *passkeysCard
+	apps     *appsCard
 	activity *widget.Label
 }
 
@@ -34,6 +35,7 @@ func newSecurityScreen(u *UI) *securityScreen {
 	s.password = newPasswordCard(u)
 	s.twoF = newTwoFactorCard(u)
 	s.passkeys = newPasskeysCard(u)
+	s.apps = newAppsCard(u)
 	s.activity = widget.NewLabel("")
 	s.activity.Wrapping = fyne.TextWrapWord
 	s.content = container.NewVScroll(container.NewVBox(
@@ -43,6 +45,7 @@ func newSecurityScreen(u *UI) *securityScreen {
 		s.twoF.card,
 		s.passkeys.card,
 		u.sessions.content,
+		s.apps.card,
 		widget.NewCard("Security activity", core.TextActivityHint, s.activity),
 	))
 	return s
@@ -56,6 +59,7 @@ func (s *securityScreen) render(snap core.Snapshot) {
 	s.twoF.render(snap)
 	s.passkeys.render(snap)
 	s.u.sessions.render(snap)
+	s.apps.render(snap)
 	var b strings.Builder
 	for _, a := range snap.View.Activity {
 		fmt.Fprintf(&b, "%s — %s\n", core.FormatTime(a.At), a.Detail)

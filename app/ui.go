@@ -56,6 +56,7 @@ type Controller interface {
 	MarkNotificationRead(id uint64) error
 	MarkAllNotificationsRead() error
 	RevokeSession(ctx context.Context, sessionID string) error
+	RemoveApp(ctx context.Context, id string) error
 	RevokeOtherSessions(ctx context.Context) error
 	RevokeFromAlert(ctx context.Context, a core.Alert) error
 	DismissAlert(id uint64) error

@@ -23,6 +23,7 @@ type panel struct {
 	profile  *profileView
 	security *securityView
 	sessions *sessionsView
+	apps     *appsView
 	alert    *alertView
 	notifs   *notificationsView
 	wss      *workspacesView
@@ -58,6 +59,7 @@ func newPanel(root js.Value, c *core.Client) *panel {
 	on(dismiss, "click", func() { p.c.DismissNotice() })
 	p.profile = newProfileView(p)
 	p.sessions = newSessionsView(p)
+	p.apps = newAppsView(p)
 	p.security = newSecurityView(p)
 	p.alert = newAlertView(p)
 	p.notifs = newNotificationsView(p)
@@ -67,7 +69,7 @@ func newPanel(root js.Value, c *core.Client) *panel {
 	header := el("header", nil, el("h1", nil, txt("Settings → Account")), p.status, p.bell.root, signOut)
 	securitySection := el("section", attrs{"id": "security", "aria-labelledby": "security-h"},
 		el("h2", attrs{"id": "security-h"}, txt("Security")),
-		p.security.root, p.sessions.root, p.security.activityBox)
+		p.security.root, p.sessions.root, p.apps.root, p.security.activityBox)
 	p.sections = map[string]js.Value{"profile": p.profile.root, "security": securitySection,
 		"notifications": p.notifs.root, "workspaces": p.wss.root, "danger": p.danger.root}
 	p.links = map[string]js.Value{}
@@ -154,6 +156,7 @@ func (p *panel) refresh() {
 	p.profile.render(s)
 	p.security.render(s)
 	p.sessions.render(s)
+	p.apps.render(s)
 	p.notifs.render(s)
 	p.wss.render(s)
 	p.danger.render(s)

@@ -41,7 +41,7 @@
     }
     if (next.consent) {
       $("authorize-title").textContent = "Allow " + next.consent.app + "?";
-      status.textContent = "";
+      status.hidden = true;
       $("authorize-app").textContent = next.consent.app;
       const list = $("authorize-scopes");
       list.replaceChildren(...next.consent.scopes.map((s) => {

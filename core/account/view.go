@@ -31,6 +31,8 @@ type View struct {
 	// Export is the last "download my data" request, while it is being
 	// prepared or can be downloaded.
 	Export *Export `json:"export,omitempty"`
+	// Apps are the applications the user let sign them in, oldest first.
+	Apps []App `json:"apps,omitempty"`
 }
 
 // Export is a "download my data" archive: being prepared (Ready zero) or
@@ -174,6 +176,7 @@ func (v View) Clone() View {
 	c.Activity = slices.Clone(v.Activity)
 	c.Inbox = slices.Clone(v.Inbox)
 	c.Alerts = slices.Clone(v.Alerts)
+	c.Apps = slices.Clone(v.Apps)
 	c.Workspaces = slices.Clone(v.Workspaces)
 	for i, w := range c.Workspaces {
 		c.Workspaces[i].Members = slices.Clone(w.Members)

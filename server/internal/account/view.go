@@ -1,8 +1,11 @@
 package account
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
+	"slices"
 	"time"
 
 	model "github.com/dialnexa/account/core/account"
@@ -60,6 +63,9 @@ func buildView(tx store.Tx, a store.Account, now time.Time) (model.View, error) 
 	}
 	for _, p := range a.Passkeys {
 		v.Passkeys = append(v.Passkeys, model.Passkey{ID: p.ID, Name: p.Name, Created: p.Created, LastUsed: p.LastUsed, Suspect: p.Suspect})
+	}
+	if v.Apps, err = appsView(tx, a); err != nil {
+		return model.View{}, err
 	}
 	acts, err := tx.Activity(a.ID, model.ActivityLimit)
 	if err != nil {
@@ -136,4 +142,23 @@ func (s *Service) SessionLive(ctx context.Context, sessionID string) (bool, erro
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// appsView lists the applications the user let in, oldest first; one
+// whose registration was removed shows its client id.
+func appsView(tx store.Tx, a store.Account) ([]model.App, error) {
+	var out []model.App
+	for id, g := range a.Grants {
+		name := id
+		app, err := tx.App(id)
+		switch {
+		case err == nil:
+			name = app.Name
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		}
+		out = append(out, model.App{ID: id, Name: name, Sees: model.ScopeWords(g.Scopes), Granted: g.Granted})
+	}
+	slices.SortFunc(out, func(x, y model.App) int { return cmp.Or(x.Granted.Compare(y.Granted), cmp.Compare(x.ID, y.ID)) })
+	return out, nil
 }

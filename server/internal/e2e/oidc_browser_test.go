@@ -78,6 +78,15 @@ func TestOIDCBrowserSignIn(t *testing.T) {
 	if lt := rp.logout(); lt.Session != sid {
 		t.Errorf("revoked in the panel: logout for %s, want %s", lt.Session, sid)
 	}
+	// Apps with access: the prompt=none sign-in's session ends with it.
+	within(t, ctx, "remove the app in the panel",
+		poll(`(document.querySelector('#apps li[data-app-id="grafana"]')||{}).textContent?.includes("Can see: Who you are")`),
+		chromedp.Click(`#apps li[data-app-id="grafana"] button.revoke`),
+		poll(`!document.getElementById("apps-none").hidden`),
+	)
+	if lt := rp.logout(); lt.Session == sid || lt.Subject != s.AccountID {
+		t.Errorf("removing the app: logout %+v", lt)
+	}
 }
 
 // pollAcross waits for a JavaScript expression to become true on whatever
@@ -86,7 +95,7 @@ func pollAcross(expr string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			ok, err := chromedp.Evaluate[bool](`(() => { try { return !!(` + expr + `) } catch (e) { return false } })()`)(ctx, tg)
+			ok, err := chromedp.Evaluate[bool](`(() => { try { return !!(`+expr+`) } catch (e) { return false } })()`)(ctx, tg)
 			if err == nil && ok {
 				return chromedp.Void{}, nil
 			}

@@ -24,6 +24,17 @@ func (s *Server) routeOIDC(mux *http.ServeMux) {
 	mux.HandleFunc("GET /oidc/picture/{id}", s.oidcPicture)
 	mux.HandleFunc("POST /v1/oidc/requests/{id}", s.continueSignIn)
 	mux.HandleFunc("POST /v1/oidc/requests/{id}/consent", s.authed(s.consent))
+	mux.HandleFunc("DELETE /v1/apps/{id}", s.authed(s.removeGrantedApp))
+}
+
+// removeGrantedApp is DELETE /v1/apps/{id}: the user takes an
+// application's access away (Apps with access); its sessions end.
+func (s *Server) removeGrantedApp(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	if err := s.accounts.RemoveApp(r.Context(), ss, r.PathValue("id")); err != nil {
+		s.fail(w, r, "remove an app's access", err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // continueSignIn is POST /v1/oidc/requests/{id}: the sign-in page asks

@@ -9,6 +9,7 @@ import (
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
 
+	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/store"
 )
@@ -48,7 +49,7 @@ func (p *Provider) Continue(ctx context.Context, id string, ss *store.Session, o
 	case !p.fresh(r, *ss):
 		return p.ask(r, Next{SignIn: true, Fresh: true}, oidc.ErrLoginRequired())
 	case needsConsent(app, a, r):
-		return p.ask(r, Next{Consent: &Consent{App: app.Name, Scopes: scopeWords(r.Scopes)}}, consentRequired())
+		return p.ask(r, Next{Consent: &Consent{App: app.Name, Scopes: model.ScopeWords(r.Scopes)}}, consentRequired())
 	}
 	return p.complete(ctx, r, *ss, o)
 }
@@ -195,22 +196,4 @@ func (p *Provider) refusal(r *authRequest, e *oidc.Error) string {
 	q.Set("iss", p.issuer)
 	u.RawQuery = q.Encode()
 	return u.String()
-}
-
-// scopeWords says what the scopes let an application see.
-func scopeWords(scopes []string) []string {
-	var out []string
-	for _, s := range scopes {
-		switch s {
-		case oidc.ScopeOpenID:
-			out = append(out, "Who you are (your account id)")
-		case oidc.ScopeProfile:
-			out = append(out, "Your name and profile picture")
-		case oidc.ScopeEmail:
-			out = append(out, "Your email address")
-		case oidc.ScopeOfflineAccess:
-			out = append(out, "Stay signed in while you are away")
-		}
-	}
-	return out
 }

@@ -1,0 +1,73 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/dialnexa/account/core"
+)
+
+// appsCard is Security → Apps with access: the applications the user let
+// sign them in, each with Remove.
+type appsCard struct {
+	u        *UI
+	card     *widget.Card
+	list     *fyne.Container
+	none     *widget.Label
+	errLabel *widget.Label
+	// remove holds the Remove buttons by app id (for tests).
+	remove map[string]*widget.Button
+}
+
+func newAppsCard(u *UI) *appsCard {
+	c := &appsCard{u: u, list: container.NewVBox(), remove: map[string]*widget.Button{}}
+	c.none = widget.NewLabel(core.TextNoApps)
+	c.none.Wrapping = fyne.TextWrapWord
+	c.errLabel = widget.NewLabel("")
+	c.errLabel.Wrapping = fyne.TextWrapWord
+	c.errLabel.Importance = widget.DangerImportance
+	c.card = widget.NewCard("Apps with access", "", container.NewVBox(c.none, c.errLabel, c.list))
+	return c
+}
+
+func (c *appsCard) render(s core.Snapshot) {
+	rows := s.AppRows()
+	c.none.Hidden = len(rows) > 0
+	c.remove = map[string]*widget.Button{}
+	objs := make([]fyne.CanvasObject, 0, len(rows))
+	for _, r := range rows {
+		objs = append(objs, c.row(r))
+	}
+	c.list.Objects = objs
+	c.list.Refresh()
+}
+
+func (c *appsCard) row(r core.AppRow) fyne.CanvasObject {
+	head := widget.NewLabelWithStyle(r.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	detail := widget.NewLabel(r.Detail(core.FormatTime))
+	detail.Wrapping = fyne.TextWrapWord
+	id := r.ID
+	btn := widget.NewButton("Remove", func() { c.doRemove(id) })
+	btn.Importance = widget.DangerImportance
+	if !r.Remove.Enabled {
+		btn.Disable()
+	}
+	c.remove[id] = btn
+	return container.NewBorder(nil, nil, nil, btn, container.NewVBox(head, detail))
+}
+
+func (c *appsCard) doRemove(id string) {
+	c.errLabel.SetText("")
+	c.u.async(func() {
+		ctx, cancel := c.u.ctx()
+		defer cancel()
+		err := c.u.c.RemoveApp(ctx, id)
+		fyne.Do(func() {
+			if err != nil {
+				c.errLabel.SetText(core.UserMessage(err))
+			}
+			c.u.render()
+		})
+	})
+}

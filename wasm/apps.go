@@ -1,0 +1,60 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"syscall/js"
+	"time"
+
+	"github.com/dialnexa/account/core"
+)
+
+// appsView is Security → Apps with access: the applications the user let
+// sign them in, each with Remove.
+type appsView struct {
+	p                     *panel
+	root, list, err, none js.Value
+	rows                  handlers
+}
+
+func newAppsView(p *panel) *appsView {
+	v := &appsView{p: p}
+	v.list = el("ul", attrs{"id": "apps", "class": "sessions"})
+	v.err = el("p", attrs{"id": "apps-error", "class": "error", "role": "alert"})
+	v.none = el("p", attrs{"id": "apps-none", "class": "hint"}, txt(core.TextNoApps))
+	v.root = el("div", attrs{"id": "apps-box"}, el("h3", nil, txt("Apps with access")), v.none, v.err, v.list)
+	return v
+}
+
+func (v *appsView) render(s core.Snapshot) {
+	rows := s.AppRows()
+	show(v.none, len(rows) == 0)
+	v.rows.reset()
+	items := make([]js.Value, 0, len(rows))
+	for _, r := range rows {
+		items = append(items, v.item(r))
+	}
+	replaceChildren(v.list, items...)
+}
+
+func (v *appsView) item(r core.AppRow) js.Value {
+	li := el("li", attrs{"data-app-id": r.ID}, el("div", attrs{"class": "device"}, el("strong", nil, txt(r.Name))))
+	li.Call("append", el("div", attrs{"class": "detail"}, txt(r.Detail(fmtTime))))
+	btn := el("button", attrs{"type": "button", "class": "danger revoke", "aria-label": "Remove access for " + r.Name}, txt("Remove"))
+	setEnabled(btn, r.Remove.Enabled, r.Remove.Reason)
+	id := r.ID
+	v.rows.on(btn, "click", func() {
+		setText(v.err, "")
+		setDisabled(btn, true)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := v.p.c.RemoveApp(ctx, id); err != nil {
+			setText(v.err, core.UserMessage(err))
+			setDisabled(btn, false)
+		}
+		v.p.refresh()
+	})
+	li.Call("append", btn)
+	return li
+}
