@@ -194,7 +194,7 @@ func Rotate(ctx context.Context, st store.Store, now time.Time, rand io.Reader, 
 			return err
 		}
 		if force || immediately || due(keys, now, lead) {
-			if keys, err = rotateIn(tx, keys, now, rand, lead, immediately); err != nil {
+			if keys, err = rotateIn(tx, keys, now, rand, lead, force, immediately); err != nil {
 				return err
 			}
 		}
@@ -204,7 +204,7 @@ func Rotate(ctx context.Context, st store.Store, now time.Time, rand io.Reader, 
 	return out, err
 }
 
-func rotateIn(tx store.Tx, keys []store.SigningKey, now time.Time, rand io.Reader, lead time.Duration, immediately bool) ([]store.SigningKey, error) {
+func rotateIn(tx store.Tx, keys []store.SigningKey, now time.Time, rand io.Reader, lead time.Duration, force, immediately bool) ([]store.SigningKey, error) {
 	var kept []store.SigningKey
 	for _, k := range keys {
 		if !k.Retire.IsZero() && !k.Retire.After(now) {
@@ -216,9 +216,10 @@ func rotateIn(tx store.Tx, keys []store.SigningKey, now time.Time, rand io.Reade
 		kept = append(kept, k)
 	}
 	newest := len(kept) - 1
-	// A successor already published (not yet signing) is what a due
-	// rotation would make: only retired keys needed deleting.
-	if !immediately && newest >= 0 && kept[newest].Signs.After(now) {
+	// A successor already published (not yet signing) is what a rotation
+	// would make; a newest key not yet due needs none (only retired keys
+	// needed deleting).
+	if !immediately && newest >= 0 && (kept[newest].Signs.After(now) || (!force && kept[newest].Signs.Add(RotateEvery-lead).After(now))) {
 		return kept, nil
 	}
 	signs := now.Add(lead)
