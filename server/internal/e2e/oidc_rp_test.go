@@ -259,6 +259,14 @@ func (rp *relyingParty) logout() logoutToken {
 // URI's query (a code and the state, or an error).
 func httpAuthorize(t *testing.T, ts *testServer, authURL, token string) url.Values {
 	t.Helper()
+	return httpAuthorizeAt(t, ts.url(), authURL, token)
+}
+
+// httpAuthorizeAt is httpAuthorize with the sign-in page's requests sent
+// to the server at base (a node of several), and the authorization
+// endpoint's address as authURL says.
+func httpAuthorizeAt(t *testing.T, base, authURL, token string) url.Values {
+	t.Helper()
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	get := func(u string) *http.Response {
 		resp, err := noFollow.Get(u)
@@ -277,19 +285,22 @@ func httpAuthorize(t *testing.T, ts *testServer, authURL, token string) url.Valu
 	if loc.Path != "/authorize" {
 		return loc.Query()
 	}
-	a := call(t, ts, "POST", "/v1/oidc/requests/"+url.PathEscape(loc.Query().Get("id")), token, map[string]any{})
 	var next struct {
 		Redirect string
 		SignIn   bool
 		Consent  *struct{ App string }
 	}
-	a.decode(t, &next)
+	id := url.PathEscape(loc.Query().Get("id"))
+	if err := postJSON(base+"/v1/oidc/requests/"+id, token, map[string]any{}, &next); err != nil {
+		t.Fatal(err)
+	}
 	if next.Consent != nil {
-		a = call(t, ts, "POST", "/v1/oidc/requests/"+url.PathEscape(loc.Query().Get("id"))+"/consent", token, map[string]any{"allow": true})
-		a.decode(t, &next)
+		if err := postJSON(base+"/v1/oidc/requests/"+id+"/consent", token, map[string]any{"allow": true}, &next); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if next.Redirect == "" {
-		t.Fatalf("the sign-in page was not sent on: %d %s", a.status, a.body)
+		t.Fatalf("the sign-in page was not sent on: %+v", next)
 	}
 	u, err := url.Parse(next.Redirect)
 	if err != nil {
@@ -340,3 +351,23 @@ func (rp *relyingParty) refresh(token string) (*oauth2.Token, string) {
 }
 
 func jsonDecode(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }
+
+// postJSON posts body to u with a bearer token and decodes a 200 answer.
+func postJSON(u, token string, body, out any) error {
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", u, strings.NewReader(string(b)))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("POST %s: %s %s", u, resp.Status, data)
+	}
+	return json.Unmarshal(data, out)
+}
