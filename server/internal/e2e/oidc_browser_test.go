@@ -110,3 +110,36 @@ func pollAcross(expr string) chromedp.Action[chromedp.Void] {
 		}
 	}
 }
+
+// A passkey signs in for a first-party application: no consent screen,
+// and the ID token says "hwk".
+func TestOIDCBrowserPasskey(t *testing.T) {
+	ts, origin := startOIDCServer(t, true)
+	rp := newRelyingParty(t)
+	registerApp(t, ts, map[string]any{"id": "desk", "name": "DialNexa dashboard", "redirectUris": []string{rp.redirectURI()},
+		"public": true, "firstParty": true})
+	rp.connect(origin, "desk", "")
+	s := apiSignUp(t, ts, "keys@example.com", goodPassword, "Key Holder", "dev-keys")
+	ctx := newBrowser(t)
+	virtualAuthenticator(t, ctx)
+	within(t, ctx, "add a passkey in the panel",
+		panelSignIn(origin, "keys@example.com", goodPassword),
+		screen("security"),
+		chromedp.SendKeys(`#pk-name`, "This browser"),
+		chromedp.SendKeys(`#pk-password`, goodPassword),
+		chromedp.Click(`#pk-add`),
+		poll(`document.getElementById("pk-done").textContent.includes("added")`),
+		chromedp.Click(`#signout`),
+		chromedp.WaitVisible(`#auth-form`),
+	)
+	within(t, ctx, "sign in to the application with the passkey",
+		chromedp.Navigate(rp.authURL()),
+		pollAcross(`document.getElementById("auth-form") !== null && document.getElementById("auth-for-app") !== null`),
+		chromedp.Click(`#auth-passkey`),
+		pollAcross(`document.getElementById("rp-done") !== null`),
+	)
+	res := rp.result()
+	if amr, _ := res.Claims["amr"].([]any); res.Error != "" || res.Claims["sub"] != s.AccountID || !slices.Equal(amr, []any{"hwk"}) {
+		t.Errorf("a passkey sign-in: %+v", res)
+	}
+}
