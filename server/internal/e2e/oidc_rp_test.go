@@ -26,7 +26,7 @@ import (
 // issuer) is the address it listens on, http://localhost:PORT, so that a
 // relying party and Chromium reach every endpoint discovery names; with
 // the panel when panel is set.
-func startOIDCServer(t *testing.T, panel bool, tune ...func(*node.Config)) (*testServer, string) {
+func startOIDCServer(t testing.TB, panel bool, tune ...func(*node.Config)) (*testServer, string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -50,7 +50,7 @@ func startOIDCServer(t *testing.T, panel bool, tune ...func(*node.Config)) (*tes
 
 // registerApp registers an application through the operators' endpoint and
 // returns its client secret (empty for a public client).
-func registerApp(t *testing.T, ts *testServer, spec map[string]any) string {
+func registerApp(t testing.TB, ts *testServer, spec map[string]any) string {
 	t.Helper()
 	a := call(t, ts, "POST", "/internal/v1/oidc/apps", ts.token, spec)
 	if a.status != http.StatusOK {
@@ -66,7 +66,7 @@ func registerApp(t *testing.T, ts *testServer, spec map[string]any) string {
 // serves its redirect URI and its back-channel logout URI on a loopback
 // port of its own.
 type relyingParty struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *httptest.Server
 	issuer   string
 	provider *gooidc.Provider
@@ -108,7 +108,7 @@ type logoutToken struct {
 
 // newRelyingParty starts the application's server; register it with
 // rp.redirectURI() and rp.logoutURI(), then call rp.connect.
-func newRelyingParty(t *testing.T) *relyingParty {
+func newRelyingParty(t testing.TB) *relyingParty {
 	rp := &relyingParty{t: t, pending: map[string]pendingAuth{}, results: make(chan rpResult, 8), logouts: make(chan logoutToken, 16), refusals: make(chan string, 16)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /callback", rp.callback)
@@ -257,7 +257,7 @@ func (rp *relyingParty) logout() logoutToken {
 // httpAuthorize runs the authorization step without a browser, as the
 // sign-in page would for a session with token: it returns the redirect
 // URI's query (a code and the state, or an error).
-func httpAuthorize(t *testing.T, ts *testServer, authURL, token string) url.Values {
+func httpAuthorize(t testing.TB, ts *testServer, authURL, token string) url.Values {
 	t.Helper()
 	return httpAuthorizeAt(t, ts.url(), authURL, token)
 }
@@ -265,7 +265,7 @@ func httpAuthorize(t *testing.T, ts *testServer, authURL, token string) url.Valu
 // httpAuthorizeAt is httpAuthorize with the sign-in page's requests sent
 // to the server at base (a node of several), and the authorization
 // endpoint's address as authURL says.
-func httpAuthorizeAt(t *testing.T, base, authURL, token string) url.Values {
+func httpAuthorizeAt(t testing.TB, base, authURL, token string) url.Values {
 	t.Helper()
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	get := func(u string) *http.Response {

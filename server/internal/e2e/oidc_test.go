@@ -18,7 +18,7 @@ import (
 // oidcApp starts a server, an application registered with it (a
 // confidential third-party client with a back-channel logout URI) and an
 // account, signed in through the API.
-func oidcApp(t *testing.T) (*testServer, *relyingParty, session) {
+func oidcApp(t testing.TB) (*testServer, *relyingParty, session) {
 	t.Helper()
 	ts, origin := startOIDCServer(t, false)
 	rp := newRelyingParty(t)
@@ -30,7 +30,7 @@ func oidcApp(t *testing.T) (*testServer, *relyingParty, session) {
 
 // signInApp signs the account in to the application (without a browser)
 // and returns what the application got.
-func signInApp(t *testing.T, ts *testServer, rp *relyingParty, s session, extra ...string) rpResult {
+func signInApp(t testing.TB, ts *testServer, rp *relyingParty, s session, extra ...string) rpResult {
 	t.Helper()
 	res := rp.finish(httpAuthorize(t, ts, rp.authURL(extra...), s.Token))
 	if res.Error != "" {
