@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/sync/wire"
 )
 
 // AppSignIn is an application's sign-in through the OpenID Connect
@@ -134,3 +136,64 @@ func (s *Service) RemoveApp(ctx context.Context, ss store.Session, appID string)
 	}
 	return err
 }
+
+// HandOver gives a native application (the desktop app, signed in as an
+// OAuth client through the browser) a token of its own for the session
+// its sign-in started, once, so that it syncs with it as with any
+// session. The session then describes the device (a new one raises the
+// security alert a sign-in from it would).
+func (s *Service) HandOver(ctx context.Context, o Origin, accountID, sessionID, appID, deviceID string, dev device.Info) (NewSession, error) {
+	tok, err := auth.NewToken(s.rand)
+	if err != nil {
+		return NewSession{}, err
+	}
+	now := s.now()
+	err = s.change(ctx, func(tx txn) error {
+		ss, err := tx.Session(sessionID)
+		if err != nil || ss.AccountID != accountID || ss.AppID != appID || ss.HandedOver {
+			return errNoHandOver
+		}
+		a, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		ss.TokenHash, ss.HandedOver, ss.LastActive = auth.HashToken(tok), true, now
+		ss.DeviceKind, ss.Device = device.Describe(o.UserAgent, dev)
+		if deviceID != "" {
+			ss.DeviceHash = auth.HashToken(accountID + "/" + deviceID)
+			known, err := tx.KnownDevice(a.ID, ss.DeviceHash)
+			if err != nil {
+				return err
+			}
+			has, err := tx.HasDevices(a.ID)
+			if err != nil {
+				return err
+			}
+			if !known {
+				if err := tx.AddDevice(a.ID, ss.DeviceHash, now); err != nil {
+					return err
+				}
+			}
+			if !known && has {
+				e, err := s.raiseNewDevice(tx, &a, ss)
+				if err != nil {
+					return err
+				}
+				tx.deliver(a.ID, e)
+			}
+		}
+		if err := tx.PutSession(ss); err != nil {
+			return err
+		}
+		return tx.save(&a)
+	})
+	if errors.Is(err, errNoHandOver) {
+		return NewSession{}, refuse(Unauthenticated, wire.CodeUnauthorized, "This sign-in cannot be used here any more: sign in again.")
+	}
+	if err != nil {
+		return NewSession{}, err
+	}
+	return NewSession{AccountID: accountID, SessionID: sessionID, Token: tok}, nil
+}
+
+var errNoHandOver = errors.New("no session to hand over")

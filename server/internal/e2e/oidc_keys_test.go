@@ -33,7 +33,9 @@ func jwks(t *testing.T, ts *testServer) ([]string, string) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	var set struct{ Keys []struct{ Kid, Alg, Use string } }
+	var set struct {
+		Keys []struct{ Kid, Alg, Use string }
+	}
 	if err := json.Unmarshal(b, &set); err != nil {
 		t.Fatalf("JWKS %s: %v", b, err)
 	}

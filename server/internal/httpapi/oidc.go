@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/oidc"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/wire"
@@ -25,6 +26,28 @@ func (s *Server) routeOIDC(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/oidc/requests/{id}", s.continueSignIn)
 	mux.HandleFunc("POST /v1/oidc/requests/{id}/consent", s.authed(s.consent))
 	mux.HandleFunc("DELETE /v1/apps/{id}", s.authed(s.removeGrantedApp))
+	mux.HandleFunc("POST /v1/signin/oidc", s.desktopSignIn)
+}
+
+// desktopSignIn is POST /v1/signin/oidc: the desktop app, signed in
+// through the browser as a native OAuth client, gets the token of the
+// session its sign-in started.
+func (s *Server) desktopSignIn(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		AccessToken string      `json:"accessToken"`
+		DeviceID    string      `json:"deviceId"`
+		Device      device.Info `json:"device"`
+		Bearer      bool        `json:"bearer"`
+	}
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	ns, err := s.cfg.OIDC.DesktopSession(r.Context(), req.AccessToken, origin(r), req.DeviceID, req.Device)
+	if errors.Is(err, oidc.ErrNotDesktopToken) {
+		writeError(w, http.StatusUnauthorized, wire.Errorf(wire.CodeUnauthorized, "This sign-in cannot be used here any more: sign in again."))
+		return
+	}
+	s.started(w, r, "sign in the desktop app", ns, err, true, http.StatusOK)
 }
 
 // removeGrantedApp is DELETE /v1/apps/{id}: the user takes an

@@ -121,6 +121,9 @@ func Apps(ctx context.Context, st store.Store) ([]store.App, error) {
 }
 
 func checkSpec(s AppSpec) (store.App, error) {
+	if s.ID == DesktopClientID {
+		return store.App{}, appErr("%s is the desktop app's client id, built in", s.ID)
+	}
 	if n := len(s.ID); n < 3 || n > 64 || strings.Trim(s.ID, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != "" {
 		return store.App{}, appErr("the client id %q must be 3 to 64 letters, digits, '-', '_' or '.'", s.ID)
 	}

@@ -84,7 +84,7 @@ func (p *Provider) request(ctx context.Context, id string, ss *store.Session) (*
 		if r, err = getRequest(tx, id, p.now()); err != nil {
 			return err
 		}
-		if app, err = tx.App(r.ClientID); err != nil {
+		if app, err = appIn(tx, r.ClientID); err != nil {
 			return err
 		}
 		if ss != nil {

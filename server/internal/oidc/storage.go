@@ -396,7 +396,7 @@ func (s storage) KeySet(ctx context.Context) ([]op.Key, error) { return s.p.keys
 
 func (s storage) app(ctx context.Context, id string) (store.App, error) {
 	var a store.App
-	err := s.p.st.View(ctx, func(tx store.Tx) (err error) { a, err = tx.App(id); return })
+	err := s.p.st.View(ctx, func(tx store.Tx) (err error) { a, err = appIn(tx, id); return })
 	if errors.Is(err, store.ErrNotFound) {
 		return a, fmt.Errorf("no application is registered with client id %q", id)
 	}

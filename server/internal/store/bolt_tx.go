@@ -130,6 +130,14 @@ func (t boltTx) Sessions(accountID string) ([]Session, error) {
 }
 
 func (t boltTx) PutSession(s Session) error {
+	// A new token replaces the old one, which stops working.
+	if old, err := t.Session(s.ID); err == nil && old.TokenHash != s.TokenHash {
+		if err := t.b(bTokens).Delete([]byte(old.TokenHash)); err != nil {
+			return err
+		}
+	} else if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
 	if err := putJSON(t.b(bSessions), []byte(s.ID), s); err != nil {
 		return err
 	}

@@ -80,6 +80,8 @@ type Sessions interface {
 	SessionByToken(tokenHash string) (Session, error)
 	// Sessions returns the account's live sessions.
 	Sessions(accountID string) ([]Session, error)
+	// PutSession stores a new or changed session; a changed token
+	// replaces the old one, which stops working.
 	PutSession(Session) error
 	// EndSession removes a live session, remembering why for a client that
 	// comes back with its token. A session an application signed in to

@@ -299,6 +299,9 @@ type Session struct {
 	// session for; empty for the panel and the desktop app. Ending such a
 	// session queues a back-channel logout to the application.
 	AppID string `json:"appId,omitempty"`
+	// HandedOver is set once an application's session got a token of its
+	// own (the desktop app signing in as a native OAuth client).
+	HandedOver bool `json:"handedOver,omitempty"`
 }
 
 // Authenticated is when the user last proved who they are for the session.

@@ -55,6 +55,23 @@ func testSessions(t *testing.T, st store.Store) {
 		s.LastActive = t0.Add(time.Hour)
 		return tx.PutSession(s)
 	})
+	// A new token replaces the old one.
+	update(t, st, func(tx store.Tx) error {
+		s, err := tx.Session("s2")
+		if err != nil {
+			return err
+		}
+		s.TokenHash = "tok-s2-new"
+		return tx.PutSession(s)
+	})
+	view(t, st, func(tx store.Tx) error {
+		if got, err := tx.SessionByToken("tok-s2-new"); err != nil || got.ID != "s2" {
+			t.Errorf("the session by its new token: %+v, %v", got, err)
+		}
+		_, err := tx.SessionByToken("tok-s2")
+		mustNotFound(t, "a replaced token", err)
+		return nil
+	})
 	update(t, st, func(tx store.Tx) error { return tx.EndSession("s1", "Revoked from Chrome.", t0.Add(3*time.Hour)) })
 	view(t, st, func(tx store.Tx) error {
 		_, err := tx.Session("s1")
