@@ -123,7 +123,7 @@ func (a *authScreen) layout() {
 		if a.needCode {
 			objs = append(objs, a.codeField)
 		}
-		objs = append(objs, a.errLabel, a.submit, a.browser.button, a.browser.box, a.forgot, a.toggle)
+		objs = append(objs, a.errLabel, a.submit, a.browser.button, a.browser.useCode, a.browser.box, a.forgot, a.toggle)
 	}
 	a.form.Objects = objs
 	a.form.Refresh()

@@ -37,6 +37,8 @@ type Controller interface {
 	RegenerateBackupCodes(ctx context.Context, password, code string) ([]string, error)
 	StartBrowserSignIn(ctx context.Context) (core.BrowserSignIn, error)
 	FinishBrowserSignIn(ctx context.Context, b core.BrowserSignIn) error
+	StartNativeSignIn(ctx context.Context) (*core.NativeSignIn, error)
+	FinishNativeSignIn(ctx context.Context, n *core.NativeSignIn) error
 	RequestExport(ctx context.Context, password string) error
 	DownloadExport(ctx context.Context, id string) ([]byte, error)
 	RenamePasskey(ctx context.Context, id, name string) error

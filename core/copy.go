@@ -23,17 +23,26 @@ const (
 	TextAddPasskeyInBrowser  = "To add one, open the Security screen of the DialNexa panel in your browser: the passkey is made there, with your computer's or phone's authenticator."
 	TextBrowserSignIn        = "Sign in with your browser (passkey)"
 	TextBrowserSignInWaiting = "Your browser opened DialNexa. Sign in there (with your passkey, for example), check that it shows this code, and approve. This app then signs in by itself."
-	TextExportPassword       = "Password (asked again to prepare your data)"
-	TextExportHint           = "Take your data with you: a zip with everything your account holds (profile, notification settings and inbox, sessions, security activity, workspaces, and what other DialNexa services reported) as data.json, and a readable summary. Large accounts take a moment; it appears in the bell when it is ready."
-	TextPasskeysHint         = "A passkey signs you in with your fingerprint, face or screen lock instead of your password, and confirms a password sign-in as the second factor. It works only on this site, so it cannot be phished."
-	TextCodeOrBackup         = "2FA code or backup code"
-	BackupCodesFileName      = "dialnexa-backup-codes.txt"
-	TextDeletionPermanent    = "Account deletion is permanent and cannot be undone."
-	TextShowDeletion         = "Show what will be deleted"
-	TextTypeEmail            = "Type your email address to confirm"
-	TextDeleteAccount        = "Delete my account"
-	TextNewWorkspaceName     = "New workspace name"
-	TextCreateWorkspace      = "Create workspace"
+	// TextNativeSignInWaiting is shown while the system browser signs in
+	// for the app (the code comes back to it directly).
+	TextNativeSignInWaiting = "Your browser opened DialNexa. Sign in there (with your passkey, for example); this app then signs in by itself."
+	// TextCodeSignIn starts the sign-in with a code, for a computer where
+	// no browser can be opened.
+	TextCodeSignIn = "No browser on this computer? Sign in with a code"
+	// TextNoBrowser says why the code is shown: no browser could be opened
+	// here, so the sign-in happens on another device.
+	TextNoBrowser         = "No browser could be opened on this computer. Open this address on another device, sign in there, check that it shows this code, and approve:"
+	TextExportPassword    = "Password (asked again to prepare your data)"
+	TextExportHint        = "Take your data with you: a zip with everything your account holds (profile, notification settings and inbox, sessions, security activity, workspaces, and what other DialNexa services reported) as data.json, and a readable summary. Large accounts take a moment; it appears in the bell when it is ready."
+	TextPasskeysHint      = "A passkey signs you in with your fingerprint, face or screen lock instead of your password, and confirms a password sign-in as the second factor. It works only on this site, so it cannot be phished."
+	TextCodeOrBackup      = "2FA code or backup code"
+	BackupCodesFileName   = "dialnexa-backup-codes.txt"
+	TextDeletionPermanent = "Account deletion is permanent and cannot be undone."
+	TextShowDeletion      = "Show what will be deleted"
+	TextTypeEmail         = "Type your email address to confirm"
+	TextDeleteAccount     = "Delete my account"
+	TextNewWorkspaceName  = "New workspace name"
+	TextCreateWorkspace   = "Create workspace"
 )
 
 // FewBackupCodesText warns that few backup codes are left.

@@ -63,6 +63,9 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	// Libraries that log to the default logger (the OpenID Connect
+	// provider's refusals) log as the server does.
+	slog.SetDefault(log)
 	gcPercent := tuneGC(os.Getenv)
 	proxies, err := c.trusted()
 	if err != nil {

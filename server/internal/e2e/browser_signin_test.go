@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -13,19 +15,74 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/chromedp/chromedp"
 
+	"github.com/dialnexa/account/app"
 	"github.com/dialnexa/account/core"
 	"github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/sync/wire"
 )
 
-// The desktop app signs in through the browser: the real core client and
-// the app's screen (Fyne's driver) start the request and "open" the page,
-// Chromium (with a virtual authenticator holding the account's passkey)
-// signs in there without a password, shows the same code and approves;
-// the app then has a session of its own (its own device entry, not the
-// browser's), and the request cannot be used again.
+// The desktop app signs in through the browser as a native OAuth client:
+// the real core client and the app's screen (Fyne's driver) "open" the
+// system browser on the server's sign-in page, Chromium (with a virtual
+// authenticator holding the account's passkey) signs in there without a
+// password, and the code comes back to the app's loopback port; the app
+// then has a session of its own (its own device entry, not the
+// browser's).
 func TestDesktopSignsInThroughTheBrowser(t *testing.T) {
 	ts, base := startServerOnLocalhost(t)
+	ctx, c, w, ui := browserWithPasskey(t, ts, base)
+	opened := make(chan string, 1)
+	ui.OpenURL = func(u *url.URL) error { opened <- u.String(); return nil }
+	test.Tap(button(w, core.TextBrowserSignIn))
+	link := openedLink(t, w, opened)
+	if u, _ := url.Parse(link); u.Scheme+"://"+u.Host != base || u.Path != "/oidc/authorize" || labelWith(w, core.TextNativeSignInWaiting) == nil {
+		t.Fatalf("the app opened %s", link)
+	}
+	saveWindowShot(t, w, "desktop-sign-in-browser.png")
+	within(t, ctx, "sign in with the passkey",
+		chromedp.Navigate(link),
+		pollAcross(`document.getElementById("auth-form") !== null && document.getElementById("auth-for-app") !== null`),
+		chromedp.Click(`#auth-passkey`),
+		pollAcross(`document.body.innerText.includes("You are signed in to the DialNexa app")`),
+	)
+	signedInApp(t, c, w, ui)
+}
+
+// Where no browser can be opened on this computer, the app says so and
+// shows an address and a code to approve on another device.
+func TestDesktopSignsInWithACodeWithoutABrowser(t *testing.T) {
+	ts, base := startServerOnLocalhost(t)
+	ctx, c, w, ui := browserWithPasskey(t, ts, base)
+	ui.OpenURL = func(u *url.URL) error { return errors.New("no browser") }
+	test.Tap(button(w, core.TextBrowserSignIn))
+	var link string
+	waitFor(t, "the address and code shown", func() bool {
+		if l := labelWith(w, base+"/link#code="); l != nil {
+			link = l.Text
+		}
+		return link != "" && labelWith(w, core.TextNoBrowser) != nil
+	})
+	u, _ := url.Parse(link)
+	code := u.Fragment[len("code="):]
+	if labelWith(w, code) == nil {
+		t.Fatalf("the app shows %s but not its code", link)
+	}
+	within(t, ctx, "sign in on the other device with the passkey and approve",
+		chromedp.Navigate(link),
+		visible("link-signin"),
+		chromedp.Click(`#link-passkey`),
+		visible("link-ask"),
+		textIs("link-code", code),
+		chromedp.Click(`#link-approve`),
+		visible("link-done"),
+	)
+	saveScreenshot(t, ctx, "panel-approve-app-sign-in.png")
+	signedInApp(t, c, w, ui)
+}
+
+// browserWithPasskey signs up an account, adds a passkey to it in
+// Chromium (then signs the browser out) and opens the desktop app.
+func browserWithPasskey(t *testing.T, ts *testServer, base string) (context.Context, *testClient, fyne.Window, *app.UI) {
 	apiSignUp(t, ts, "via-browser@example.com", goodPassword, "Via Browser", "laptop")
 	ctx := newBrowser(t)
 	virtualAuthenticator(t, ctx)
@@ -39,15 +96,17 @@ func TestDesktopSignsInThroughTheBrowser(t *testing.T) {
 		chromedp.Click(`#signout`),
 		chromedp.WaitVisible(`#auth-form`),
 	)
-
 	c := newClient(t, ts)
 	w, ui := desktopUI(t, c)
-	opened := make(chan string, 1)
-	ui.OpenURL = func(u *url.URL) error { opened <- u.String(); return nil }
-	test.Tap(button(w, core.TextBrowserSignIn))
-	var link string
+	return ctx, c, w, ui
+}
+
+// openedLink waits for the app to open the browser.
+func openedLink(t *testing.T, w fyne.Window, opened chan string) string {
+	t.Helper()
 	select {
-	case link = <-opened:
+	case link := <-opened:
+		return link
 	case <-time.After(20 * time.Second):
 		l := find(w, func(l *widget.Label) bool { return l.Importance == widget.DangerImportance && l.Text != "" })
 		msg := ""
@@ -55,24 +114,14 @@ func TestDesktopSignsInThroughTheBrowser(t *testing.T) {
 			msg = l.Text
 		}
 		t.Fatalf("the app did not open the browser (%q)", msg)
+		return ""
 	}
-	u, _ := url.Parse(link)
-	code := u.Fragment[len("code="):]
-	if u.Scheme+"://"+u.Host != base || u.Path != "/link" || labelWith(w, code) == nil {
-		t.Fatalf("the app opened %s and shows no matching code", link)
-	}
-	saveWindowShot(t, w, "desktop-sign-in-browser.png")
+}
 
-	within(t, ctx, "sign in with the passkey and approve",
-		chromedp.Navigate(link),
-		visible("link-signin"),
-		chromedp.Click(`#link-passkey`),
-		visible("link-ask"),
-		textIs("link-code", code),
-		chromedp.Click(`#link-approve`),
-		visible("link-done"),
-	)
-	saveScreenshot(t, ctx, "panel-approve-app-sign-in.png")
+// signedInApp checks the app signed in with a desktop session of its own
+// beside the first device's and the browser's.
+func signedInApp(t *testing.T, c *testClient, w fyne.Window, ui *app.UI) {
+	t.Helper()
 	// The app's wait ends on its own goroutine, which updates the screen:
 	// the test touches the screen again only after it.
 	ui.Wait()

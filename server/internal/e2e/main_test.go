@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -21,6 +22,9 @@ var pgCluster *pgtest.Cluster
 // server, client, proxy and worker must be waited for by whoever started
 // it.
 func TestMain(m *testing.M) {
+	// What libraries log to the default logger (the OpenID Connect
+	// provider's refusals) is searched for secrets like the rest.
+	slog.SetDefault(slog.New(slog.NewJSONHandler(secrets, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	switch backend := os.Getenv("DIALNEXA_TEST_STORE"); backend {
 	case "", "bolt":
 	case "postgres":

@@ -40,7 +40,7 @@ var (
 	bAuditBy         = []byte("audit_by")         // account id or email/seq → workspace id, to forget a deleted account
 	bPasskeys        = []byte("passkeys")         // WebAuthn credential id → account id
 	bApps            = []byte("apps")             // OpenID Connect client id → App
-	bSigningKeys     = []byte("signing_keys")     // created (unix ns)/key id → SigningKey
+	bSigningKeys     = []byte("signing_keys")     // signs from (unix ns)/key id → SigningKey
 	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bOutboxDue, bGuards, bJobs, bAvatars, bNotifications, bCalls, bWorkspaces, bMemberships, bResources, bAudit, bAuditTime, bAuditBy, bPasskeys, bApps, bSigningKeys}
 	// accountPrefixed are the buckets whose keys start with "account id/".
 	accountPrefixed = [][]byte{bAccountSessions, bClients, bEvents, bActivity, bDevices, bNotifications, bCalls, bMemberships, bResources}

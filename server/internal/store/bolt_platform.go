@@ -27,8 +27,8 @@ func (t boltTx) PutApp(a App) error { return putJSON(t.b(bApps), []byte(a.ID), a
 
 func (t boltTx) DeleteApp(id string) error { return t.b(bApps).Delete([]byte(id)) }
 
-// keyKey orders the signing keys by creation.
-func keyKey(k SigningKey) []byte { return append(u64(nanos(k.Created)), []byte("/"+k.ID)...) }
+// keyKey orders the signing keys by when they sign.
+func keyKey(k SigningKey) []byte { return append(u64(nanos(k.Signs)), []byte("/"+k.ID)...) }
 
 func (t boltTx) SigningKeys() ([]SigningKey, error) {
 	var out []SigningKey

@@ -16,7 +16,8 @@ type Platform interface {
 	// an error.
 	DeleteApp(id string) error
 
-	// SigningKeys returns the signing keys, oldest first.
+	// SigningKeys returns the signing keys in the order they sign (by
+	// Signs, then id).
 	SigningKeys() ([]SigningKey, error)
 	PutSigningKey(SigningKey) error
 	DeleteSigningKey(id string) error

@@ -14,11 +14,11 @@ func (t *pgTx) PutApp(a App) error {
 func (t *pgTx) DeleteApp(id string) error { return t.exec("DELETE FROM apps WHERE id = $1", id) }
 
 func (t *pgTx) SigningKeys() ([]SigningKey, error) {
-	return docs[SigningKey](t, "SELECT doc FROM signing_keys ORDER BY created, id")
+	return docs[SigningKey](t, "SELECT doc FROM signing_keys ORDER BY signs, id")
 }
 
 func (t *pgTx) PutSigningKey(k SigningKey) error {
-	return t.exec("INSERT INTO signing_keys (id, created, doc) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET created = EXCLUDED.created, doc = EXCLUDED.doc", k.ID, k.Created, k)
+	return t.exec("INSERT INTO signing_keys (id, signs, doc) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET signs = EXCLUDED.signs, doc = EXCLUDED.doc", k.ID, k.Signs, k)
 }
 
 func (t *pgTx) DeleteSigningKey(id string) error {

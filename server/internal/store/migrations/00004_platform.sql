@@ -8,9 +8,9 @@ CREATE TABLE apps (
 );
 
 CREATE TABLE signing_keys (
-    id      text PRIMARY KEY,
-    created timestamptz NOT NULL,
-    doc     jsonb NOT NULL
+    id    text PRIMARY KEY,
+    signs timestamptz NOT NULL,
+    doc   jsonb NOT NULL
 );
 
 -- +goose Down

@@ -57,8 +57,11 @@ func testSigningKeys(t *testing.T, st store.Store) {
 	k1 := store.SigningKey{ID: "k1", Algorithm: "RS256", Private: []byte{1, 2, 3}, Created: t0.Add(time.Hour), Signs: t0.Add(time.Hour)}
 	k2 := store.SigningKey{ID: "k2", Algorithm: "RS256", Private: []byte{4, 5}, Created: t0.Add(2 * time.Hour), Signs: t0.Add(3 * time.Hour)}
 	k0 := store.SigningKey{ID: "k0", Algorithm: "RS256", Private: []byte{6}, Created: t0, Signs: t0, Retire: t0.Add(time.Hour)}
+	// k3 was published with k2 (as a rotation at one moment does) but
+	// signs later: the order is the signing order.
+	k3 := store.SigningKey{ID: "a3", Algorithm: "RS256", Private: []byte{7}, Created: t0.Add(2 * time.Hour), Signs: t0.Add(4 * time.Hour)}
 	update(t, st, func(tx store.Tx) error {
-		for _, k := range []store.SigningKey{k2, k1, k0} {
+		for _, k := range []store.SigningKey{k3, k2, k1, k0} {
 			if err := tx.PutSigningKey(k); err != nil {
 				return err
 			}
@@ -74,8 +77,8 @@ func testSigningKeys(t *testing.T, st store.Store) {
 	})
 	view(t, st, func(tx store.Tx) error {
 		keys, err := tx.SigningKeys()
-		if err != nil || !reflect.DeepEqual(keys, []store.SigningKey{k1, k2}) {
-			t.Errorf("SigningKeys, oldest first after an update and a deletion: %+v, %v", keys, err)
+		if err != nil || !reflect.DeepEqual(keys, []store.SigningKey{k1, k2, k3}) {
+			t.Errorf("SigningKeys, in signing order after an update and a deletion: %+v, %v", keys, err)
 		}
 		return nil
 	})
