@@ -164,13 +164,19 @@ func (s *Service) RevokeOthers(ctx context.Context, ss store.Session) (int, erro
 // be empty), inside tx, closing their sockets once committed, and returns
 // the ended ids.
 func endSessionsExcept(tx txn, accountID, keep, reason string, now time.Time) ([]string, error) {
+	return endSessionsWhere(tx, accountID, reason, now, func(o store.Session) bool { return o.ID != keep })
+}
+
+// endSessionsWhere ends the account's sessions end says to, as
+// endSessionsExcept does.
+func endSessionsWhere(tx txn, accountID, reason string, now time.Time, end func(store.Session) bool) ([]string, error) {
 	all, err := tx.Sessions(accountID)
 	if err != nil {
 		return nil, err
 	}
 	var ended []string
 	for _, o := range all {
-		if o.ID == keep {
+		if !end(o) {
 			continue
 		}
 		if err := tx.EndSession(o.ID, reason, now); err != nil {

@@ -238,6 +238,14 @@ func (s *Service) SupportDisableTwoFactor(ctx context.Context, address, note str
 			return refuse(Conflict, wire.CodeConflict, "Two-factor authentication is already off for that account.")
 		}
 		a.TwoFactor = store.TwoFactor{}
+		// Applications were told the user signed in with two factors
+		// (amr); their sessions end, so they sign in again under what
+		// the account has now. The account's own devices stay signed in
+		// (the owner is told by mail).
+		if _, err := endSessionsWhere(tx, a.ID, "Two-factor authentication was reset by DialNexa support: sign in to the app again.", now,
+			func(o store.Session) bool { return o.AppID != "" }); err != nil {
+			return err
+		}
 		if err := tx.AddActivity(&a, model.ActTwoFactorOff, "Two-factor authentication turned off by DialNexa support after identity verification ("+note+").", now); err != nil {
 			return err
 		}

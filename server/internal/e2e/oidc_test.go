@@ -153,6 +153,25 @@ func TestOIDCSessionEndsEverywhere(t *testing.T) {
 			call(t, ts, "POST", "/v1/password", s.Token, map[string]any{"currentPassword": "another horse 8!", "newPassword": goodPassword})
 			return s
 		}},
+		{"password reset", func(string) session {
+			link := resetLink(t, ts, "ada@example.com", 1)
+			if a := call(t, ts, "POST", "/v1/password/reset", "", map[string]any{"token": link, "newPassword": "reset horse 9!"}); a.status != http.StatusOK {
+				t.Fatalf("reset: %d %s", a.status, a.body)
+			}
+			_, again := apiSignIn(t, ts, "ada@example.com", "reset horse 9!", "", "dev-ada")
+			a := call(t, ts, "POST", "/v1/password", again.Token, map[string]any{"currentPassword": "reset horse 9!", "newPassword": goodPassword})
+			if a.status/100 != 2 {
+				t.Fatalf("change back: %d %s", a.status, a.body)
+			}
+			return again
+		}},
+		{"two-factor reset by support", func(string) session {
+			enable2FAWith(t, ts, s.Token, goodPassword)
+			if a := call(t, ts, "POST", "/internal/v1/support/disable-2fa", ts.token, map[string]any{"email": "ada@example.com", "note": "ticket 4521"}); a.status != http.StatusOK {
+				t.Fatalf("support reset: %d %s", a.status, a.body)
+			}
+			return s
+		}},
 	}
 	for _, e := range ends {
 		res := signInApp(t, ts, rp, s)

@@ -48,7 +48,13 @@ type setup struct {
 // secret and the backup codes.
 func enable2FA(t *testing.T, ts *testServer, token string) (string, []string) {
 	t.Helper()
-	a := call(t, ts, "POST", "/v1/2fa/setup", token, map[string]string{"password": pw})
+	return enable2FAWith(t, ts, token, pw)
+}
+
+// enable2FAWith turns 2FA on for an account whose password is password.
+func enable2FAWith(t *testing.T, ts *testServer, token, password string) (string, []string) {
+	t.Helper()
+	a := call(t, ts, "POST", "/v1/2fa/setup", token, map[string]string{"password": password})
 	if a.status != http.StatusOK {
 		t.Fatalf("setup: %d %s", a.status, a.body)
 	}

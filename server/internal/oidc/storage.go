@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -347,7 +348,10 @@ func (s storage) TerminateSessionFromRequest(ctx context.Context, r *op.EndSessi
 // RevokeToken (RFC 7009): a refresh token ends its session (the grant);
 // an access token is refused from now until it expires.
 func (s storage) RevokeToken(ctx context.Context, tokenOrID, userID, clientID string) *oidc.Error {
-	if userID == "" {
+	if refresh, ok := strings.CutPrefix(tokenOrID, refreshIDPrefix); ok || userID == "" {
+		if ok {
+			tokenOrID = refresh
+		}
 		var g refreshGrant
 		var t store.Token
 		err := s.p.st.View(ctx, func(tx store.Tx) (err error) { g, t, err = getRefresh(tx, tokenOrID, s.now()); return })
@@ -377,13 +381,17 @@ func (s storage) RevokeToken(ctx context.Context, tokenOrID, userID, clientID st
 	return nil
 }
 
+// refreshIDPrefix marks, for RevokeToken, a refresh token among token ids
+// (an access token's id never starts with it).
+const refreshIDPrefix = "refresh:"
+
 func (s storage) GetRefreshTokenInfo(ctx context.Context, _ string, token string) (string, string, error) {
 	var t store.Token
 	err := s.p.st.View(ctx, func(tx store.Tx) (err error) { _, t, err = getRefresh(tx, token, s.now()); return })
 	if err != nil {
 		return "", "", op.ErrInvalidRefreshToken
 	}
-	return t.AccountID, token, nil
+	return t.AccountID, refreshIDPrefix + token, nil
 }
 
 func (s storage) SigningKey(ctx context.Context) (op.SigningKey, error) { return s.p.keys.signing(ctx) }
