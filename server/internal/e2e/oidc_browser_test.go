@@ -143,3 +143,28 @@ func TestOIDCBrowserPasskey(t *testing.T) {
 		t.Errorf("a passkey sign-in: %+v", res)
 	}
 }
+
+// prompt=login with the panel signed in: the panel signs out and asks
+// for the password again, then the application gets its code.
+func TestOIDCBrowserSignInAgain(t *testing.T) {
+	ts, origin := startOIDCServer(t, true)
+	rp := newRelyingParty(t)
+	secret := registerApp(t, ts, map[string]any{"id": "dash", "name": "DialNexa dashboard", "redirectUris": []string{rp.redirectURI()}, "firstParty": true})
+	rp.connect(origin, "dash", secret)
+	s := apiSignUp(t, ts, "again@example.com", goodPassword, "Again", "dev-again")
+	ctx := newBrowser(t)
+	within(t, ctx, "signed in to the panel, the application asks for a fresh sign-in",
+		panelSignIn(origin, "again@example.com", goodPassword),
+		chromedp.Navigate(rp.authURL("prompt", "login")),
+		pollAcross(`document.getElementById("auth-form") !== null && document.getElementById("auth-for-app") !== null`),
+		chromedp.WaitVisible(`#auth-form`),
+		clearInput("email"),
+		chromedp.SendKeys(`#email`, "again@example.com"),
+		chromedp.SendKeys(`#password`, goodPassword),
+		chromedp.Click(`#auth-submit`),
+		pollAcross(`document.getElementById("rp-done") !== null`),
+	)
+	if res := rp.result(); res.Error != "" || res.Claims["sub"] != s.AccountID {
+		t.Errorf("prompt=login: %+v", res)
+	}
+}

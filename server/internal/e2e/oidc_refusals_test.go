@@ -216,10 +216,15 @@ func TestOIDCPrompts(t *testing.T) {
 	if n := ask("max_age", "3600"); n.Redirect == "" {
 		t.Errorf("max_age=3600: %+v, want a code", n)
 	}
-	// A sign-in after the request satisfies prompt=login.
+	// A sign-in after the request satisfies prompt=login (at the same
+	// instant too, once the older session was found too old).
 	resp, _ = getNoFollow(t, rp.authURL("prompt", "login"))
 	loc, _ = resp.Location()
-	ts.clock.Advance(time.Second)
+	var first struct{ SignIn, Fresh bool }
+	call(t, ts, "POST", "/v1/oidc/requests/"+loc.Query().Get("id"), s.Token, map[string]any{}).decode(t, &first)
+	if !first.Fresh {
+		t.Fatalf("prompt=login: %+v", first)
+	}
 	_, again := apiSignIn(t, ts, "ada@example.com", goodPassword, "", "dev-ada")
 	var n struct{ Redirect string }
 	call(t, ts, "POST", "/v1/oidc/requests/"+loc.Query().Get("id"), again.Token, map[string]any{}).decode(t, &n)

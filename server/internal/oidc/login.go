@@ -47,6 +47,9 @@ func (p *Provider) Continue(ctx context.Context, id string, ss *store.Session, o
 	case ss == nil:
 		return p.ask(r, Next{SignIn: true}, oidc.ErrLoginRequired())
 	case !p.fresh(r, *ss):
+		if err := p.markStale(ctx, r.ID, ss.ID); err != nil {
+			return Next{}, err
+		}
 		return p.ask(r, Next{SignIn: true, Fresh: true}, oidc.ErrLoginRequired())
 	case needsConsent(app, a, r):
 		return p.ask(r, Next{Consent: &Consent{App: app.Name, Scopes: model.ScopeWords(r.Scopes)}}, consentRequired())
@@ -61,6 +64,9 @@ func (p *Provider) Answer(ctx context.Context, id string, ss store.Session, o ac
 		return Next{}, err
 	}
 	if !p.fresh(r, ss) {
+		if err := p.markStale(ctx, r.ID, ss.ID); err != nil {
+			return Next{}, err
+		}
 		return Next{SignIn: true, Fresh: true}, nil
 	}
 	if !allow {
@@ -106,13 +112,31 @@ func (p *Provider) request(ctx context.Context, id string, ss *store.Session) (*
 }
 
 // fresh reports whether the session's authentication satisfies the
-// request: prompt=login and max_age accept one made after the request.
+// request: prompt=login and max_age accept one made after the request
+// (or, once a session was found too old, a sign-in since by another).
 func (p *Provider) fresh(r *authRequest, ss store.Session) bool {
 	at := ss.Authenticated()
-	if at.After(r.Created) {
+	if at.After(r.Created) || (r.Stale != "" && ss.ID != r.Stale && !at.Before(r.Created)) {
 		return true
 	}
 	return !slices.Contains(r.Prompt, oidc.PromptLogin) && r.fresh(at, p.now())
+}
+
+// markStale records the session the request found too old.
+func (p *Provider) markStale(ctx context.Context, id, sessionID string) error {
+	err := p.st.Update(ctx, func(tx store.Tx) error {
+		cur, err := getRequest(tx, id, p.now())
+		if err != nil {
+			return err
+		}
+		cur.Stale = sessionID
+		return putRequest(tx, cur)
+	})
+	var oe *oidc.Error
+	if errors.As(err, &oe) {
+		return ErrRequestEnded
+	}
+	return err
 }
 
 func needsConsent(app store.App, a store.Account, r *authRequest) bool {

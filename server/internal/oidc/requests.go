@@ -39,6 +39,11 @@ type authRequest struct {
 	LoginHint string    `json:"loginHint,omitempty"`
 	Created   time.Time `json:"created"`
 
+	// Stale is the browser's session found too old for the request
+	// (prompt=login, max_age): a session signed in after the request,
+	// other than it, is recent enough.
+	Stale string `json:"stale,omitempty"`
+
 	// Set when the sign-in completed in the browser.
 	AccountID string         `json:"accountId,omitempty"`
 	AuthTime  time.Time      `json:"authTime,omitzero"`
