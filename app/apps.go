@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -44,30 +46,11 @@ func (c *appsCard) render(s core.Snapshot) {
 }
 
 func (c *appsCard) row(r core.AppRow) fyne.CanvasObject {
-	head := widget.NewLabelWithStyle(r.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	detail := widget.NewLabel(r.Detail(core.FormatTime))
-	detail.Wrapping = fyne.TextWrapWord
 	id := r.ID
-	btn := widget.NewButton("Remove", func() { c.doRemove(id) })
-	btn.Importance = widget.DangerImportance
-	if !r.Remove.Enabled {
-		btn.Disable()
-	}
-	c.remove[id] = btn
-	return container.NewBorder(nil, nil, nil, btn, container.NewVBox(head, detail))
-}
-
-func (c *appsCard) doRemove(id string) {
-	c.errLabel.SetText("")
-	c.u.async(func() {
-		ctx, cancel := c.u.ctx()
-		defer cancel()
-		err := c.u.c.RemoveApp(ctx, id)
-		fyne.Do(func() {
-			if err != nil {
-				c.errLabel.SetText(core.UserMessage(err))
-			}
-			c.u.render()
-		})
+	head := widget.NewLabelWithStyle(r.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	row, btn := actionRow(head, r.Detail(core.FormatTime), "Remove", r.Remove, func() {
+		c.u.serverAction(c.errLabel, func(ctx context.Context) error { return c.u.c.RemoveApp(ctx, id) })
 	})
+	c.remove[id] = btn
+	return row
 }

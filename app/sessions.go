@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -65,31 +67,12 @@ func (ss *sessionsScreen) row(r core.SessionRow) fyne.CanvasObject {
 		title += " (this device)"
 	}
 	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: r.ThisDevice})
-	detail := widget.NewLabel(r.Detail(core.FormatTime, core.FormatTime))
-	detail.Wrapping = fyne.TextWrapWord
 	id := r.ID
-	btn := widget.NewButton("Revoke", func() { ss.doRevoke(id) })
-	btn.Importance = widget.DangerImportance
-	if !r.Revoke.Enabled {
-		btn.Disable()
-	}
-	ss.revoke[id] = btn
-	return container.NewBorder(nil, nil, nil, btn, container.NewVBox(head, detail))
-}
-
-func (ss *sessionsScreen) doRevoke(id string) {
-	ss.errLabel.SetText("")
-	ss.u.async(func() {
-		ctx, cancel := ss.u.ctx()
-		defer cancel()
-		err := ss.u.c.RevokeSession(ctx, id)
-		fyne.Do(func() {
-			if err != nil {
-				ss.errLabel.SetText(core.UserMessage(err))
-			}
-			ss.u.render()
-		})
+	row, btn := actionRow(head, r.Detail(core.FormatTime, core.FormatTime), "Revoke", r.Revoke, func() {
+		ss.u.serverAction(ss.errLabel, func(ctx context.Context) error { return ss.u.c.RevokeSession(ctx, id) })
 	})
+	ss.revoke[id] = btn
+	return row
 }
 
 func (ss *sessionsScreen) doRevokeOthers() {

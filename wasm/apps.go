@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"syscall/js"
-	"time"
 
 	"github.com/dialnexa/account/core"
 )
@@ -44,17 +43,7 @@ func (v *appsView) item(r core.AppRow) js.Value {
 	btn := el("button", attrs{"type": "button", "class": "danger revoke", "aria-label": "Remove access for " + r.Name}, txt("Remove"))
 	setEnabled(btn, r.Remove.Enabled, r.Remove.Reason)
 	id := r.ID
-	v.rows.on(btn, "click", func() {
-		setText(v.err, "")
-		setDisabled(btn, true)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := v.p.c.RemoveApp(ctx, id); err != nil {
-			setText(v.err, core.UserMessage(err))
-			setDisabled(btn, false)
-		}
-		v.p.refresh()
-	})
+	v.rows.action(v.p, btn, v.err, func(ctx context.Context) error { return v.p.c.RemoveApp(ctx, id) })
 	li.Call("append", btn)
 	return li
 }

@@ -3,9 +3,13 @@
 package main
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"syscall/js"
+	"time"
+
+	"github.com/dialnexa/account/core"
 )
 
 var document = js.Global().Get("document")
@@ -82,6 +86,23 @@ func (h *handlers) reset() {
 	}
 	live -= len(h.funcs)
 	h.funcs = h.funcs[:0]
+}
+
+// action makes btn (of this build) run fn against the server when pressed:
+// the button is disabled meanwhile; an error is shown in errEl and the
+// button enabled again; the panel is rendered after.
+func (h *handlers) action(p *panel, btn, errEl js.Value, fn func(ctx context.Context) error) {
+	h.on(btn, "click", func() {
+		setText(errEl, "")
+		setDisabled(btn, true)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := fn(ctx); err != nil {
+			setText(errEl, core.UserMessage(err))
+			setDisabled(btn, false)
+		}
+		p.refresh()
+	})
 }
 
 func value(e js.Value) string { return e.Get("value").String() }

@@ -60,17 +60,7 @@ func (v *sessionsView) item(r core.SessionRow) js.Value {
 	btn := el("button", attrs{"type": "button", "class": "danger revoke"}, txt("Revoke"))
 	setEnabled(btn, r.Revoke.Enabled, r.Revoke.Reason)
 	id := r.ID
-	v.rows.on(btn, "click", func() {
-		setText(v.err, "")
-		setDisabled(btn, true)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := v.p.c.RevokeSession(ctx, id); err != nil {
-			setText(v.err, core.UserMessage(err))
-			setDisabled(btn, false)
-		}
-		v.p.refresh()
-	})
+	v.rows.action(v.p, btn, v.err, func(ctx context.Context) error { return v.p.c.RevokeSession(ctx, id) })
 	li.Call("append", btn)
 	return li
 }

@@ -9,21 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/server/internal/store/pgtest"
 )
-
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 // cluster is a private PostgreSQL for the run (none with -short).
 var cluster *pgtest.Cluster
@@ -87,7 +77,7 @@ func publishedIDs(t *testing.T, r *keyRing) []string {
 func TestSigningKeysRotateWithOverlap(t *testing.T) { stores(t, testRotation) }
 
 func testRotation(t *testing.T, st store.Store) {
-	clock := &fakeClock{now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	ring := &keyRing{st: st, now: clock.Now, rand: rand.Reader, lead: DefaultKeyLead}
 	ctx := context.Background()
 
@@ -162,7 +152,7 @@ func testRotation(t *testing.T, st store.Store) {
 func TestNodesMakeOneFirstKey(t *testing.T) { stores(t, testOneFirstKey) }
 
 func testOneFirstKey(t *testing.T, st store.Store) {
-	clock := &fakeClock{now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	var wg sync.WaitGroup
 	got := make([]string, 4)
 	for i := range got {
