@@ -41,7 +41,8 @@ var (
 	bPasskeys        = []byte("passkeys")         // WebAuthn credential id → account id
 	bApps            = []byte("apps")             // OpenID Connect client id → App
 	bSigningKeys     = []byte("signing_keys")     // signs from (unix ns)/key id → SigningKey
-	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bOutboxDue, bGuards, bJobs, bAvatars, bNotifications, bCalls, bWorkspaces, bMemberships, bResources, bAudit, bAuditTime, bAuditBy, bPasskeys, bApps, bSigningKeys}
+	bChanges         = []byte("changes")          // seq → Change (the bucket's sequence numbers them)
+	allBuckets       = [][]byte{bAccounts, bEmails, bSessions, bTokens, bAccountSessions, bClients, bEnded, bEvents, bActivity, bSecrets, bDevices, bOutbox, bOutboxDue, bGuards, bJobs, bAvatars, bNotifications, bCalls, bWorkspaces, bMemberships, bResources, bAudit, bAuditTime, bAuditBy, bPasskeys, bApps, bSigningKeys, bChanges}
 	// accountPrefixed are the buckets whose keys start with "account id/".
 	accountPrefixed = [][]byte{bAccountSessions, bClients, bEvents, bActivity, bDevices, bNotifications, bCalls, bMemberships, bResources}
 )

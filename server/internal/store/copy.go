@@ -45,6 +45,11 @@ func CopyToPostgres(ctx context.Context, from *Bolt, to *Postgres) (CopyCounts, 
 					return fmt.Errorf("copy %s: %w", c.bucket, err)
 				}
 			}
+			// Followers of the changes log go on from the numbers they
+			// saw, pruned or not.
+			if b := btx.Bucket(bChanges); b != nil {
+				return t.exec("UPDATE change_seq SET n = greatest(n, $1) WHERE id = 1", int64(b.Sequence()))
+			}
 			return nil
 		})
 	})
@@ -94,6 +99,14 @@ var copiers = []copier{
 	{bSessions, func(t *pgTx, _, v []byte) error { return fromJSON(v, t.PutSession) }},
 	{bApps, func(t *pgTx, _, v []byte) error { return fromJSON(v, t.PutApp) }},
 	{bSigningKeys, func(t *pgTx, _, v []byte) error { return fromJSON(v, t.PutSigningKey) }},
+	{bChanges, func(t *pgTx, _, v []byte) error {
+		return fromJSON(v, func(c Change) error {
+			if err := t.exec("INSERT INTO changes (seq, at, doc) VALUES ($1, $2, $3)", int64(c.Seq), c.At, c); err != nil {
+				return err
+			}
+			return t.exec("UPDATE change_seq SET n = greatest(n, $1) WHERE id = 1", int64(c.Seq))
+		})
+	}},
 	{bEnded, func(t *pgTx, k, v []byte) error {
 		return t.exec("INSERT INTO ended_sessions (token_hash, doc) VALUES ($1, $2)", string(k), string(v))
 	}},

@@ -104,7 +104,7 @@ func TestPostgresIndexesOlderPasskeys(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	// As the older version left it (without what later versions added).
-	if _, err := conn.Exec(ctx, "DROP TABLE passkey_credentials, apps, signing_keys; DELETE FROM goose_db_version WHERE version_id >= 3"); err != nil {
+	if _, err := conn.Exec(ctx, "DROP TABLE passkey_credentials, apps, signing_keys, changes, change_seq; DELETE FROM goose_db_version WHERE version_id >= 3"); err != nil {
 		t.Fatal(err)
 	}
 	st = openPostgres(t, url)

@@ -35,6 +35,7 @@ type Tx interface {
 	Guards
 	Retention
 	Platform
+	Changes
 }
 
 // Accounts are the account records, their addresses and pictures.

@@ -51,6 +51,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Apps", testApps},
 		{"SigningKeys", testSigningKeys},
 		{"AppSessionsEndWithALogout", testAppSessionsEndWithALogout},
+		{"Changes", testChanges},
+		{"ChangesCommitInOrder", testChangesCommitInOrder},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
