@@ -122,9 +122,16 @@ func (s *Service) change(ctx context.Context, fn func(t txn) error) error {
 	return err
 }
 
-// announceIn tells the other nodes about the effects, inside tx.
+// announceIn records what the effects mean for services' session caches
+// in the changes log and tells the other nodes about them, inside tx.
 func (s *Service) announceIn(tx store.Tx, fx *Effects) error {
-	if s.announce == nil || fx.Empty() {
+	if fx.Empty() {
+		return nil
+	}
+	if err := s.recordChanges(tx, fx); err != nil {
+		return err
+	}
+	if s.announce == nil {
 		return nil
 	}
 	return s.announce(tx, fx)

@@ -61,6 +61,9 @@ type Config struct {
 	ServiceToken string
 	// OIDC is the OpenID Connect provider (nil: off).
 	OIDC *oidc.Provider
+	// Revocations serves the revocation stream to services (the caller
+	// checks the service token).
+	Revocations http.HandlerFunc
 }
 
 // Server is the HTTP API. Create it with New.
@@ -127,6 +130,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /internal/v1/resources", s.internal(s.serviceResources))
 	mux.HandleFunc("GET /internal/v1/jobs/{id...}", s.internal(s.job))
 	mux.HandleFunc("GET /internal/v1/backup", s.internal(s.backup))
+	mux.HandleFunc("POST /internal/v1/sessions/check", s.internal(s.checkSession))
+	if s.cfg.Revocations != nil {
+		mux.HandleFunc("GET /internal/v1/revocations", s.internal(s.cfg.Revocations))
+	}
 	mux.HandleFunc("POST /v1/workspaces", s.authed(s.createWorkspace))
 	mux.HandleFunc("POST /v1/workspaces/{id}/invitations", s.authed(s.invite))
 	mux.HandleFunc("POST /v1/workspaces/{id}/transfer", s.authed(s.transferOwnership))

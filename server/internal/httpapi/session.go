@@ -81,3 +81,21 @@ func (s *Server) internal(h http.HandlerFunc) http.HandlerFunc {
 		h(w, r)
 	}
 }
+
+// checkSession is POST /internal/v1/sessions/check {"tokenHash"} or
+// {"sessionId"}: a service checks a session (server/verify).
+func (s *Server) checkSession(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		TokenHash string `json:"tokenHash"`
+		SessionID string `json:"sessionId"`
+	}
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	facts, pos, err := s.accounts.CheckSession(r.Context(), req.TokenHash, req.SessionID)
+	if err != nil {
+		s.fail(w, r, "check a session", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"position": pos, "session": facts})
+}

@@ -28,6 +28,7 @@ import (
 	"github.com/dialnexa/account/server/internal/metrics"
 	"github.com/dialnexa/account/server/internal/oidc"
 	"github.com/dialnexa/account/server/internal/panel"
+	"github.com/dialnexa/account/server/internal/revocations"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/server/internal/syncsrv"
 )
@@ -106,6 +107,7 @@ type Server struct {
 	http     *httpapi.Server
 	mail     *mail.Worker
 	oidc     *oidc.Provider
+	revoked  *revocations.Hub
 	jobs     *jobs.Runner
 	geo      *geo.Locator
 	bus      bus.Bus
@@ -174,6 +176,7 @@ func New(cfg Config) (*Server, error) {
 	} else {
 		route.Logout = n.oidc.SendLogout
 	}
+	n.revoked = revocations.New(cfg.Store, cfg.Log)
 	n.jobs = jobs.New(cfg.Store, n.accounts, rand.Text(), cfg.Now, cfg.Log)
 	if cfg.JobPoll > 0 {
 		n.jobs.Poll = cfg.JobPoll
@@ -187,7 +190,7 @@ func New(cfg Config) (*Server, error) {
 	n.http = httpapi.New(httpapi.Config{
 		Accounts: n.accounts, Sockets: n.sockets, Log: cfg.Log,
 		Panel: files, Backup: backup, Ready: n.readyz, Version: version, PublicOrigin: cfg.PublicOrigin, Proxies: cfg.Proxies, Metrics: cfg.Metrics, ServiceToken: cfg.ServiceToken,
-		OIDC: n.oidc,
+		OIDC: n.oidc, Revocations: n.revoked.Serve,
 	})
 	return n, nil
 }
@@ -206,6 +209,9 @@ func originPatterns(origin string) []string {
 // sockets, then its mail worker.
 func (n *Server) apply(fx *account.Effects) {
 	n.sockets.Apply(fx)
+	if len(fx.Sessions) > 0 || len(fx.Accounts) > 0 || len(fx.Views) > 0 {
+		n.revoked.Poke()
+	}
 	if fx.Mail {
 		n.mail.Wake()
 	}
@@ -222,6 +228,7 @@ func (n *Server) Run(ctx context.Context) {
 	defer bg.Wait()
 	bg.Go(func() { n.mail.Run(ctx) })
 	bg.Go(func() { n.jobs.Run(ctx) })
+	bg.Go(func() { n.revoked.Run(ctx) })
 	bg.Go(func() {
 		if err := n.bus.Run(ctx, peers{n}); err != nil {
 			n.log.Error("bus stopped", "err", err)
@@ -247,5 +254,6 @@ func (n *Server) RunJobs(ctx context.Context) error { return n.jobs.Tick(ctx) }
 // does not close upgraded connections.
 func (n *Server) Close() {
 	n.sockets.Close()
+	n.revoked.Close()
 	n.geo.Close()
 }

@@ -47,10 +47,13 @@ func (p peers) Deliver(e bus.Envelope) {
 	switch e.Kind {
 	case bus.EndAccount:
 		s.RevokeAccount(e.ID, e.Reason)
+		p.n.revoked.Poke()
 	case bus.EndSession:
 		s.RevokeSession(e.ID, e.Reason)
+		p.n.revoked.Poke()
 	case bus.View:
 		s.PushView(e.ID)
+		p.n.revoked.Poke()
 	case bus.Event:
 		s.DeliverEvent(e.ID, e.Seq)
 	case bus.Mail:
@@ -62,4 +65,7 @@ func (p peers) Deliver(e bus.Envelope) {
 	}
 }
 
-func (p peers) Resync() { p.n.sockets.Resync() }
+func (p peers) Resync() {
+	p.n.revoked.Poke()
+	p.n.sockets.Resync()
+}

@@ -82,6 +82,10 @@ type Account struct {
 	// Grants are the third-party applications (by client id) the user let
 	// sign them in through OpenID Connect: "Apps with access".
 	Grants map[string]Grant `json:"grants,omitempty"`
+	// Facts is a digest of what a session check tells services about the
+	// account (email, name, two-factor, workspaces and roles): when it
+	// changes, the changes log says so.
+	Facts string `json:"facts,omitempty"`
 }
 
 // Export is a prepared (or preparing) archive of an account's data.
