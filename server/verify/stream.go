@@ -18,6 +18,9 @@ type streamMessage struct {
 	Kind  string `json:"kind"`
 	ID    string `json:"id"`
 	Reset bool   `json:"reset"`
+	// Until, in the hello: the cache is current once it has applied
+	// the changes up to it (the ones missed come after the hello).
+	Until uint64 `json:"until"`
 }
 
 // follow keeps one connection to the revocation stream until ctx ends,
@@ -51,7 +54,8 @@ func (c *Checker) stream(ctx context.Context) bool {
 		return false
 	}
 	defer conn.CloseNow()
-	hello := false
+	hello, caughtUp := false, false
+	var until uint64
 	for {
 		// A silent stream is a dead one: the server speaks every second.
 		rctx, cancel := context.WithTimeout(ctx, c.cfg.StaleAfter)
@@ -68,7 +72,7 @@ func (c *Checker) stream(ctx context.Context) bool {
 		c.mu.Lock()
 		switch m.Kind {
 		case "hello":
-			hello = true
+			hello, until = true, m.Until
 			if m.Reset {
 				c.cache.reset(m.Seq)
 			}
@@ -77,8 +81,9 @@ func (c *Checker) stream(ctx context.Context) bool {
 			c.cache.apply(change{Seq: m.Seq, Kind: m.Kind, ID: m.ID}, now)
 		}
 		c.expire(now)
+		caughtUp = caughtUp || (hello && c.cache.pos >= until)
 		c.mu.Unlock()
-		if hello {
+		if caughtUp {
 			c.heard.Store(now.UnixNano())
 		}
 	}

@@ -25,12 +25,17 @@ import (
 // Message is what the stream sends: a change (Seq, Kind, ID), or a
 // heartbeat with the newest position (Kind "position"); the first message
 // is Kind "hello" with Reset set when the follower's position was pruned
-// (it drops everything it cached).
+// (it drops everything it cached). The changes the follower missed come
+// after the hello.
 type Message struct {
 	Seq   uint64 `json:"seq"`
 	Kind  string `json:"kind"`
 	ID    string `json:"id,omitempty"`
 	Reset bool   `json:"reset,omitempty"`
+	// Until, in the hello, is the change the follower is caught up at
+	// once it has the ones sent before the next new one: until then what
+	// it holds may be older than the log.
+	Until uint64 `json:"until,omitempty"`
 }
 
 // Heartbeat is how often an idle stream says where it stands: a follower
@@ -247,6 +252,7 @@ func (h *Hub) join(ctx context.Context, f *follower, after uint64) (Message, err
 			// (a follower ahead of this node's reading ignores what it
 			// already has).
 			h.followers[f] = true
+			hello.Until = h.last
 			h.mu.Unlock()
 			return hello, nil
 		}
