@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	gosync "sync"
 	"syscall"
 	"testing"
@@ -156,4 +157,90 @@ func TestVerifyFailsClosed(t *testing.T) {
 	if n := ct.checks.Load() - before; n != 0 {
 		t.Errorf("after the stream came back, %d checks went to the server, want none", n)
 	}
+}
+
+// Three server processes on one PostgreSQL database; the checker follows
+// node A's stream. A revocation through node B, a deletion through node
+// C and a role change through node C reach it; the revoked and deleted
+// sessions are refused without asking the server.
+func TestVerifyAcrossThreeNodes(t *testing.T) {
+	nodes := startNodes(t, 3)
+	a, b, c := nodes[0], nodes[1], nodes[2]
+	var owner, member, gone, extra session
+	for _, x := range []struct {
+		s     *session
+		email string
+	}{{&owner, "owner@example.com"}, {&member, "member@example.com"}, {&gone, "gone@example.com"}} {
+		if err := postTo(b, "/v1/signup", map[string]any{"email": x.email, "password": goodPassword, "displayName": "Node Test",
+			"bearer": true, "deviceId": "d"}, http.StatusCreated, "", x.s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := postTo(c, "/v1/signin", map[string]any{"email": "owner@example.com", "password": goodPassword, "bearer": true, "deviceId": "d2"},
+		http.StatusOK, "", &extra); err != nil {
+		t.Fatal(err)
+	}
+	ct := &countingTransport{}
+	ch, err := verify.New(context.Background(), verify.Config{Server: "http://" + a.addr, ServiceToken: a.token, HTTPClient: &http.Client{Transport: ct}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ch.Close()
+	waitFor(t, "the stream", ch.Live)
+	ctx := context.Background()
+	for _, s := range []session{owner, member, gone, extra} {
+		if _, err := ch.Check(ctx, s.Token); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := ct.checks.Load()
+	// Revoked through B.
+	req, _ := http.NewRequest("DELETE", "http://"+b.addr+"/v1/sessions/"+extra.SessionID, nil)
+	req.Header.Set("Authorization", "Bearer "+owner.Token)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("revoke through B: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	// Deleted through C.
+	if err := postTo(c, "/v1/account/delete", map[string]any{"email": "gone@example.com", "password": goodPassword}, http.StatusNoContent, gone.Token, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the revocation through node B", func() bool { _, err := ch.Check(ctx, extra.Token); return errors.Is(err, verify.ErrEnded) })
+	waitFor(t, "the deletion through node C", func() bool { _, err := ch.Check(ctx, gone.Token); return errors.Is(err, verify.ErrEnded) })
+	if n := ct.checks.Load() - before; n != 0 {
+		t.Errorf("the revocation and deletion cost %d checks with the server, want none", n)
+	}
+	// A role change through C: the member is made an admin of the
+	// owner's workspace, seen at the next check.
+	var ws struct{ ID string }
+	if err := postTo(c, "/v1/workspaces", map[string]string{"name": "Nodes"}, http.StatusCreated, owner.Token, &ws); err != nil {
+		t.Fatal(err)
+	}
+	if err := postTo(c, "/v1/workspaces/"+ws.ID+"/invitations", map[string]string{"email": "member@example.com", "role": "member"}, http.StatusAccepted, owner.Token, nil); err != nil {
+		t.Fatal(err)
+	}
+	tok := waitForInviteToken(t, nodes, "member@example.com")
+	if err := postTo(b, "/v1/invitations/accept", map[string]string{"token": tok}, http.StatusOK, member.Token, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the membership seen", func() bool { s, err := ch.Check(ctx, member.Token); return err == nil && s.Role(ws.ID) == "member" })
+	req, _ = http.NewRequest("PUT", "http://"+c.addr+"/v1/workspaces/"+ws.ID+"/members/"+member.AccountID+"/role", strings.NewReader(`{"role":"admin"}`))
+	req.Header.Set("Authorization", "Bearer "+owner.Token)
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode/100 != 2 {
+		t.Fatalf("change the role through C: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	waitFor(t, "the role change seen", func() bool { s, err := ch.Check(ctx, member.Token); return err == nil && s.Role(ws.ID) == "admin" })
+}
+
+// waitForInviteToken waits for the invitation mail one of the nodes wrote
+// to email and returns its token.
+func waitForInviteToken(t *testing.T, nodes []*procServer, email string) string {
+	t.Helper()
+	var tok string
+	waitFor(t, "the invitation mail", func() bool { tok = mailedToken(nodes, "invited you"); return tok != "" })
+	return tok
 }
