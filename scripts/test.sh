@@ -28,7 +28,7 @@ go test -count=1 -timeout 10m -run '^$' -bench . -benchtime 1x ./...
 DIALNEXA_TEST_STORE=postgres go test -count=1 -timeout 20m ./server/internal/e2e
 # The client core, the sync packages and the store contract again under
 # the race detector.
-go test -race -count=1 -timeout 10m ./core ./sync/... ./server/internal/store/...
+go test -race -count=1 -timeout 10m ./core ./sync/... ./server/internal/store/... ./server/verify
 # Every fuzz target, briefly (seed corpora run in the plain test pass too).
 # Budgets are counts of inputs, a few seconds' worth each: a time budget
 # races the fuzzing coordinator's own deadline in Go 1.26 and fails with

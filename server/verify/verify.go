@@ -192,7 +192,7 @@ func (c *Checker) Check(ctx context.Context, credential string) (Session, error)
 	if isJWT(credential) {
 		return c.checkAccessToken(ctx, credential)
 	}
-	h := sha256.Sum256([]byte(credential))
+	h := tokenHash(credential)
 	if c.live() {
 		c.mu.RLock()
 		e, ok := c.cache.byHash[h]
@@ -210,6 +210,16 @@ func (c *Checker) Check(ctx context.Context, credential string) (Session, error)
 		}
 	}
 	return c.ask(ctx, checkRequest{TokenHash: hexOf(h)}, h)
+}
+
+// tokenHash is the SHA-256 of a token, without allocating for one of a
+// usual length.
+func tokenHash(token string) [32]byte {
+	var buf [128]byte
+	if len(token) <= len(buf) {
+		return sha256.Sum256(buf[:copy(buf[:], token)])
+	}
+	return sha256.Sum256([]byte(token))
 }
 
 // isJWT reports whether a credential has a JWT's shape (session tokens
