@@ -26,6 +26,9 @@ const (
 	// account, each (the view shows the newest 50 notifications and 50
 	// activity entries; a reconnecting client replays at most 100 events).
 	FeedKept = 200
+	// ChangesKept: the changes log services follow; one that comes back
+	// after longer is told to drop its cache.
+	ChangesKept = 24 * time.Hour
 	// Link tokens go once expired; audit entries after model.AuditRetention.
 )
 
@@ -33,7 +36,7 @@ const (
 const pruneBatch = 1000
 
 // retentionStages are the steps of a retention job, in order.
-var retentionStages = []string{"calls", "links", "ended", "guards", "jobs", "audit", "feeds"}
+var retentionStages = []string{"calls", "links", "ended", "guards", "jobs", "audit", "changes", "feeds"}
 
 // retain does the next batch of a retention job.
 func (s *Service) retain(ctx context.Context, j store.Job) (store.Job, error) {
@@ -66,6 +69,10 @@ func (s *Service) retain(ctx context.Context, j store.Job) (store.Job, error) {
 			next, n, err = tx.PruneJobs(now.Add(-JobsKept), out.Cursor, pruneBatch)
 		case "audit":
 			if n, err = tx.PruneAudit(now.Add(-model.AuditRetention), pruneBatch); n == pruneBatch {
+				next = "more"
+			}
+		case "changes":
+			if n, err = tx.PruneChanges(now.Add(-ChangesKept), pruneBatch); n == pruneBatch {
 				next = "more"
 			}
 		case "feeds":

@@ -2,11 +2,16 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/dialnexa/account/server/verify"
 )
@@ -122,4 +127,53 @@ func apiSignInSession(t *testing.T, ts *testServer, email string) session {
 		t.Fatalf("sign in: %d %s", a.status, a.body)
 	}
 	return s
+}
+
+// The changes log is kept a day: a follower that comes back after it was
+// pruned is told to drop its cache (reset) and starts from the newest
+// change; one within it gets what it missed.
+func TestRevocationStreamResetsAfterPruning(t *testing.T) {
+	ts := startServer(t)
+	s := apiSignUp(t, ts, "stream@example.com", goodPassword, "Stream", "d")
+	other := apiSignInSession(t, ts, "stream@example.com")
+	if a := call(t, ts, "DELETE", "/v1/sessions/"+other.SessionID, s.Token, nil); a.status != http.StatusNoContent {
+		t.Fatal(a.body)
+	}
+	first := streamHello(t, ts, 0)
+	if first.Reset || first.Until < 2 {
+		t.Fatalf("hello from the start: %+v", first)
+	}
+	ts.clock.Advance(25 * time.Hour)
+	if err := ts.api.RunJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if h := streamHello(t, ts, 0); !h.Reset || h.Seq < first.Until {
+		t.Errorf("hello after the log was pruned: %+v, want a reset at the newest change", h)
+	}
+}
+
+// streamHello opens the revocation stream after a position and returns
+// its hello.
+func streamHello(t *testing.T, ts *testServer, after uint64) (h struct {
+	Seq, Until uint64
+	Kind       string
+	Reset      bool
+}) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, "ws://"+ts.addr+"/internal/v1/revocations?after="+strconv.FormatUint(after, 10),
+		&websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + ts.token}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	_, b, err := ws.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &h); err != nil || h.Kind != "hello" {
+		t.Fatalf("first message %s: %v", b, err)
+	}
+	return h
 }
