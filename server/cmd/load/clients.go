@@ -28,6 +28,7 @@ type dev struct {
 	session  string
 	clientID string
 	lastID   uint64 // last mutation id used
+	checked  bool   // its session was revoked (the checkers phase)
 
 	conn     *transport.Conn
 	beating  atomic.Pointer[transport.Conn] // the socket heartbeats go to

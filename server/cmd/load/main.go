@@ -44,11 +44,20 @@ func main() {
 	flag.IntVar(&protocol, "protocol", protocol, "the sync protocol the devices speak (2: whole views, for comparing)")
 	perProcess := flag.Int("per-process", 9000, "sockets per client process: more are held by helper processes (a process may hold at most 20,000 open files here)")
 	helperFile := flag.String("helper", "", "internal: run as a helper process holding the devices in this file")
+	checkers := flag.Int("checkers", 0, "instead: run this many server/verify checker processes, each caching every session (-clients of them, seeded), and time revocation → refused by every checker over -samples revocations")
+	checkerFile := flag.String("checker", "", "internal: run as a checker process with the spec in this file")
 	hold := flag.Duration("hold", 0, "after connecting, hold the sockets (heartbeating every 15 s, as the apps do) this long, reporting memory per connection every minute: the steady state")
 	flag.Parse()
 	if *helperFile != "" {
 		helperMain(*helperFile)
 		return
+	}
+	if *checkerFile != "" {
+		checkerMain(*checkerFile)
+		return
+	}
+	if *checkers > 0 {
+		*seedSessions = true
 	}
 	if *devices < 2 || *clients < *devices {
 		log.Fatal("load: need at least 2 devices per account and as many clients as devices")
@@ -97,6 +106,10 @@ func main() {
 		if err := avatars(ctx, r, *avatarUploads); err != nil {
 			log.Fatal(err)
 		}
+		return
+	}
+	if *checkers > 0 {
+		r.checkers(ctx, dir, *checkers, *samples)
 		return
 	}
 

@@ -47,8 +47,8 @@ const page = 1000
 
 // queueLen bounds what waits for one follower; a follower that falls
 // that far behind is disconnected (it reconnects and catches up from the
-// store).
-const queueLen = 4096
+// store). Its slots are most of what a follower costs the node.
+const queueLen = 256
 
 // Hub is one node's revocation stream.
 type Hub struct {
