@@ -83,6 +83,47 @@ func TestVerifySessions(t *testing.T) {
 		t.Errorf("the revocation cost %d checks with the server, want none", n)
 	}
 
+	// Every other kind of end: revoke-others, a password change with
+	// sign-out, a password reset.
+	for _, end := range []struct {
+		name string
+		do   func()
+	}{
+		{"revoke-others", func() {
+			if a := call(t, ts, "POST", "/v1/sessions/revoke-others", s.Token, map[string]any{}); a.status != http.StatusOK {
+				t.Fatal(a.body)
+			}
+		}},
+		{"a password change with sign-out", func() {
+			a := call(t, ts, "POST", "/v1/password", s.Token, map[string]any{"currentPassword": goodPassword, "newPassword": "verify horse 8!", "signOutOthers": true})
+			if a.status/100 != 2 {
+				t.Fatal(a.body)
+			}
+			call(t, ts, "POST", "/v1/password", s.Token, map[string]any{"currentPassword": "verify horse 8!", "newPassword": goodPassword})
+		}},
+	} {
+		victim := apiSignInSession(t, ts, "ada@example.com")
+		if _, err := c.Check(ctx, victim.Token); err != nil {
+			t.Fatal(err)
+		}
+		before := calls.checks.Load()
+		end.do()
+		waitFor(t, end.name, func() bool { _, err := c.Check(ctx, victim.Token); return errors.Is(err, verify.ErrEnded) })
+		if n := calls.checks.Load() - before; n != 0 {
+			t.Errorf("%s cost %d checks with the server", end.name, n)
+		}
+	}
+	// A password reset ends every session, the checker's first included.
+	link := resetLink(t, ts, "ada@example.com", 1)
+	if a := call(t, ts, "POST", "/v1/password/reset", "", map[string]any{"token": link, "newPassword": goodPassword + "x"}); a.status != http.StatusOK {
+		t.Fatalf("reset: %d %s", a.status, a.body)
+	}
+	waitFor(t, "the reset", func() bool { _, err := c.Check(ctx, s.Token); return errors.Is(err, verify.ErrEnded) })
+	s = apiSignInSessionWith(t, ts, "ada@example.com", goodPassword+"x")
+	if a := call(t, ts, "POST", "/v1/password", s.Token, map[string]any{"currentPassword": goodPassword + "x", "newPassword": goodPassword}); a.status/100 != 2 {
+		t.Fatal(a.body)
+	}
+
 	// A role change is seen at the next check.
 	var ws struct{ ID string }
 	call(t, ts, "POST", "/v1/workspaces", s.Token, map[string]string{"name": "Calls"}).decode(t, &ws)
@@ -122,7 +163,12 @@ func TestVerifySessions(t *testing.T) {
 // apiSignInSession signs the account in again (goodPassword).
 func apiSignInSession(t *testing.T, ts *testServer, email string) session {
 	t.Helper()
-	a, s := apiSignIn(t, ts, email, goodPassword, "", "dev-"+email)
+	return apiSignInSessionWith(t, ts, email, goodPassword)
+}
+
+func apiSignInSessionWith(t *testing.T, ts *testServer, email, password string) session {
+	t.Helper()
+	a, s := apiSignIn(t, ts, email, password, "", "dev-"+email)
 	if a.status != http.StatusOK {
 		t.Fatalf("sign in: %d %s", a.status, a.body)
 	}
