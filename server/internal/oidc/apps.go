@@ -43,10 +43,7 @@ func appErr(format string, a ...any) error { return &AppError{fmt.Sprintf(format
 // ErrNoApp is an application that is not registered.
 var ErrNoApp = errors.New("no application is registered with that client id")
 
-// RegisterApp registers an application, or replaces the registration of
-// one with the same id (keeping its secret and creation time). It returns
-// a new confidential client's secret, shown this once.
-func RegisterApp(ctx context.Context, st store.Store, spec AppSpec, now time.Time, rand io.Reader) (store.App, string, error) {
+func registerApp(ctx context.Context, st store.Store, spec AppSpec, now time.Time, rand io.Reader) (store.App, string, error) {
 	app, err := checkSpec(spec)
 	if err != nil {
 		return store.App{}, "", err
@@ -76,9 +73,7 @@ func RegisterApp(ctx context.Context, st store.Store, spec AppSpec, now time.Tim
 	return app, secret, err
 }
 
-// RotateSecret gives a confidential application a new secret (the old one
-// stops working at once) and returns it.
-func RotateSecret(ctx context.Context, st store.Store, id string, rand io.Reader) (string, error) {
+func rotateSecret(ctx context.Context, st store.Store, id string, rand io.Reader) (string, error) {
 	secret, err := auth.NewToken(rand)
 	if err != nil {
 		return "", err
@@ -100,9 +95,7 @@ func RotateSecret(ctx context.Context, st store.Store, id string, rand io.Reader
 	return secret, err
 }
 
-// RemoveApp removes an application's registration: it can sign no one in
-// and refresh no token from then on.
-func RemoveApp(ctx context.Context, st store.Store, id string) error {
+func removeApp(ctx context.Context, st store.Store, id string) error {
 	return st.Update(ctx, func(tx store.Tx) error {
 		if _, err := tx.App(id); errors.Is(err, store.ErrNotFound) {
 			return ErrNoApp
@@ -113,8 +106,7 @@ func RemoveApp(ctx context.Context, st store.Store, id string) error {
 	})
 }
 
-// Apps lists the registered applications.
-func Apps(ctx context.Context, st store.Store) ([]store.App, error) {
+func listApps(ctx context.Context, st store.Store) ([]store.App, error) {
 	var out []store.App
 	err := st.View(ctx, func(tx store.Tx) (err error) { out, err = tx.Apps(); return })
 	return out, err

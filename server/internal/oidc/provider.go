@@ -135,16 +135,6 @@ func New(cfg Config) (*Provider, error) {
 	return p, nil
 }
 
-// Issuer is the provider's issuer identifier.
-func (p *Provider) Issuer() string { return p.issuer }
-
-// Start reads (and on a new store makes) the signing keys, so that the
-// first sign-in does not wait for a key.
-func (p *Provider) Start(ctx context.Context) error {
-	_, err := p.keys.signing(ctx)
-	return err
-}
-
 // Handler serves the provider's endpoints (discovery, JWKS, authorize,
 // token, userinfo, introspection, revocation, end session).
 func (p *Provider) Handler() http.Handler {
@@ -180,21 +170,25 @@ func appSignIn(app store.App, r *authRequest) account.AppSignIn {
 	return account.AppSignIn{App: app, AccountID: r.AccountID, AuthTime: r.AuthTime, AMR: r.AMR, Browser: r.Browser}
 }
 
-// RegisterApp registers (or updates) an application; see RegisterApp.
+// RegisterApp registers an application, or replaces the registration of
+// one with the same id (keeping its secret and creation time). It returns
+// a new confidential client's secret, shown this once.
 func (p *Provider) RegisterApp(ctx context.Context, spec AppSpec) (store.App, string, error) {
-	return RegisterApp(ctx, p.st, spec, p.now(), p.rand)
+	return registerApp(ctx, p.st, spec, p.now(), p.rand)
 }
 
-// RotateSecret gives a confidential application a new secret.
+// RotateSecret gives a confidential application a new secret (the old one
+// stops working at once) and returns it.
 func (p *Provider) RotateSecret(ctx context.Context, id string) (string, error) {
-	return RotateSecret(ctx, p.st, id, p.rand)
+	return rotateSecret(ctx, p.st, id, p.rand)
 }
 
-// RemoveApp removes an application's registration.
-func (p *Provider) RemoveApp(ctx context.Context, id string) error { return RemoveApp(ctx, p.st, id) }
+// RemoveApp removes an application's registration: it can sign no one in
+// and refresh no token from then on.
+func (p *Provider) RemoveApp(ctx context.Context, id string) error { return removeApp(ctx, p.st, id) }
 
 // Apps lists the registered applications.
-func (p *Provider) Apps(ctx context.Context) ([]store.App, error) { return Apps(ctx, p.st) }
+func (p *Provider) Apps(ctx context.Context) ([]store.App, error) { return listApps(ctx, p.st) }
 
 // KeyInfo is a signing key as operators see it (never its private part).
 type KeyInfo struct {
