@@ -3,6 +3,8 @@ package verify
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -18,7 +20,8 @@ type cache struct {
 	// the server gave at an earlier position was changed since.
 	recent []change
 	// byHash holds sessions checked by token, bySession by id (access
-	// tokens), byAccount both, to drop an account's at once.
+	// tokens), byAccount both by the account's key (accountKey), to drop
+	// an account's at once.
 	byHash    map[[32]byte]*entry
 	bySession map[string]*entry
 	byAccount map[string]map[*entry]struct{}
@@ -35,9 +38,17 @@ type cache struct {
 // token without asking the server.
 type entry struct {
 	session Session
+	key     string // accountKey(session.AccountID)
 	hash    [32]byte
 	byHash  bool
 	ended   time.Time // zero while live
+}
+
+// accountKey is how the stream names an account: a digest of its id (the
+// server's changes log keeps no account id).
+func accountKey(id string) string {
+	sum := sha256.Sum256([]byte("account/" + id))
+	return hex.EncodeToString(sum[:16])
 }
 
 // change is one change of the stream.
@@ -93,6 +104,8 @@ func (c *cache) end(e *entry, now time.Time) {
 	if e.ended.IsZero() {
 		e.ended = now
 		c.tombs++
+		// Nothing of the user is kept in a tombstone.
+		e.session = Session{AccountID: e.session.AccountID, SessionID: e.session.SessionID}
 	}
 }
 
@@ -132,10 +145,10 @@ func (c *cache) drop(e *entry) {
 	if c.bySession[e.session.SessionID] == e {
 		delete(c.bySession, e.session.SessionID)
 	}
-	if m := c.byAccount[e.session.AccountID]; m != nil {
+	if m := c.byAccount[e.key]; m != nil {
 		delete(m, e)
 		if len(m) == 0 {
-			delete(c.byAccount, e.session.AccountID)
+			delete(c.byAccount, e.key)
 		}
 	}
 }
@@ -148,7 +161,7 @@ func (c *cache) add(e *entry, pos uint64) {
 			return // the changes since are not all remembered
 		}
 		for _, ch := range c.recent {
-			if ch.Seq > pos && (ch.ID == e.session.SessionID || ch.ID == e.session.AccountID) {
+			if ch.Seq > pos && (ch.ID == e.session.SessionID || ch.ID == e.key) {
 				return
 			}
 		}
@@ -166,10 +179,10 @@ func (c *cache) add(e *entry, pos uint64) {
 		c.drop(old)
 	}
 	c.bySession[e.session.SessionID] = e
-	m := c.byAccount[e.session.AccountID]
+	m := c.byAccount[e.key]
 	if m == nil {
 		m = map[*entry]struct{}{}
-		c.byAccount[e.session.AccountID] = m
+		c.byAccount[e.key] = m
 	}
 	m[e] = struct{}{}
 }
@@ -240,7 +253,7 @@ func (c *Checker) ask(ctx context.Context, req checkRequest, h [32]byte) (Sessio
 	for i, w := range x.Workspaces {
 		s.Workspaces[i] = Workspace{ID: w.ID, Name: w.Name, Role: w.Role}
 	}
-	e := &entry{session: s, hash: h, byHash: req.TokenHash != ""}
+	e := &entry{session: s, key: accountKey(s.AccountID), hash: h, byHash: req.TokenHash != ""}
 	c.mu.Lock()
 	if c.live() {
 		c.cache.add(e, a.Position)

@@ -25,10 +25,12 @@ type Changes interface {
 const (
 	// ChangeSession: the session (ID) ended.
 	ChangeSession = "session"
-	// ChangeAccount: what a session of the account (ID) says about it
-	// changed (email, name, two-factor, workspaces and roles).
+	// ChangeAccount: what a session of the account says about it changed
+	// (email, name, two-factor, workspaces and roles). ID is the
+	// account's key, a digest of its id (the log keeps no account id).
 	ChangeAccount = "account"
-	// ChangeDeleted: the account (ID) was deleted; its sessions ended.
+	// ChangeDeleted: the account (ID, its key) was deleted; its sessions
+	// ended.
 	ChangeDeleted = "deleted"
 )
 
