@@ -65,7 +65,24 @@ func TestOIDCKeyRotation(t *testing.T) {
 	if resp, err := http.Get(ts.url() + "/.well-known/openid-configuration"); err != nil || resp.Header.Get("Cache-Control") != "public, max-age=300" {
 		t.Fatalf("discovery: %v %v", resp, err)
 	} else {
+		var doc map[string]any
+		json.NewDecoder(resp.Body).Decode(&doc)
 		resp.Body.Close()
+		// Every endpoint it names is served.
+		for k, v := range doc {
+			if u, ok := v.(string); ok && strings.HasSuffix(k, "_endpoint") || k == "jwks_uri" {
+				r, err := http.Get(strings.Replace(u, rp.issuer, ts.url(), 1))
+				if err != nil || r.StatusCode == http.StatusNotFound {
+					t.Errorf("discovery names %s %s, which answers %v %v", k, u, r, err)
+				}
+				if r != nil {
+					r.Body.Close()
+				}
+			}
+		}
+		if doc["code_challenge_methods_supported"] == nil {
+			t.Errorf("discovery: %v", doc)
+		}
 	}
 
 	a := call(t, ts, "POST", "/internal/v1/oidc/keys/rotate", ts.token, map[string]any{})

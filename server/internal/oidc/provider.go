@@ -11,12 +11,14 @@ package oidc
 import (
 	"context"
 	crand "crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"time"
 
@@ -121,6 +123,7 @@ func New(cfg Config) (*Provider, error) {
 	// decrypted, so the key need not be shared between nodes.
 	p.op, err = op.NewProvider(&op.Config{
 		CryptoKey:                         cryptoKey,
+		DefaultLogoutRedirectURI:          p.issuer + "/", // the panel
 		CodeMethodS256:                    true,
 		AuthMethodPost:                    true,
 		GrantTypeRefreshToken:             true,
@@ -140,13 +143,32 @@ func New(cfg Config) (*Provider, error) {
 func (p *Provider) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
-		case discoveryPath, keysPath:
+		case discoveryPath:
+			p.discovery(w, r)
+			return
+		case keysPath:
 			w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(keysMaxAge.Seconds())))
 		default:
 			w.Header().Set("Cache-Control", "no-store")
 		}
 		p.op.ServeHTTP(w, r)
 	})
+}
+
+// discovery serves the op package's discovery document without the
+// device authorization endpoint, which this provider does not serve.
+func (p *Provider) discovery(w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	p.op.ServeHTTP(rec, r)
+	var doc map[string]any
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &doc) != nil {
+		http.Error(w, "discovery is not available", http.StatusInternalServerError)
+		return
+	}
+	delete(doc, "device_authorization_endpoint")
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(keysMaxAge.Seconds())))
+	json.NewEncoder(w).Encode(doc)
 }
 
 // Paths are the paths Handler serves (a prefix ends with "/").
