@@ -48,7 +48,10 @@ func (c *Checker) stream(ctx context.Context) bool {
 	c.mu.RLock()
 	after := c.cache.pos
 	c.mu.RUnlock()
-	url := "ws" + c.cfg.Server[len("http"):] + "/internal/v1/revocations?after=" + strconv.FormatUint(after, 10)
+	url := "ws" + c.cfg.Server[len("http"):] + "/internal/v1/revocations"
+	if after > 0 {
+		url += "?after=" + strconv.FormatUint(after, 10)
+	} // else nothing is cached yet: from the newest change
 	conn, _, err := transport.Dial(ctx, url, http.Header{"Authorization": {"Bearer " + c.cfg.ServiceToken}}, c.cfg.HTTPClient)
 	if err != nil {
 		return false
@@ -73,8 +76,11 @@ func (c *Checker) stream(ctx context.Context) bool {
 		switch m.Kind {
 		case "hello":
 			hello, until = true, m.Until
-			if m.Reset {
+			switch {
+			case m.Reset:
 				c.cache.reset(m.Seq)
+			case c.cache.pos == 0:
+				c.cache.pos = m.Seq // the first stream: from its newest
 			}
 		case "position":
 		default:

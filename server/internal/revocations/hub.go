@@ -25,8 +25,8 @@ import (
 // Message is what the stream sends: a change (Seq, Kind, ID), or a
 // heartbeat with the newest position (Kind "position"); the first message
 // is Kind "hello" with Reset set when the follower's position was pruned
-// (it drops everything it cached). The changes the follower missed come
-// after the hello.
+// (it drops everything it cached); Seq is where the follower stands. The
+// changes the follower missed come after the hello.
 type Message struct {
 	Seq   uint64 `json:"seq"`
 	Kind  string `json:"kind"`
@@ -155,12 +155,16 @@ func (f *follower) send(b []byte) {
 }
 
 // Serve is GET /internal/v1/revocations?after=N (the caller checked the
-// service token): it sends the changes after N, then every new one.
+// service token): it sends the changes after N, then every new one;
+// without after, from the newest (a follower with nothing cached).
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request) {
-	after, err := strconv.ParseUint(r.URL.Query().Get("after"), 10, 64)
-	if err != nil && r.URL.Query().Get("after") != "" {
-		http.Error(w, "after must be a change number", http.StatusBadRequest)
-		return
+	after, fromNewest := uint64(0), !r.URL.Query().Has("after")
+	if !fromNewest {
+		var err error
+		if after, err = strconv.ParseUint(r.URL.Query().Get("after"), 10, 64); err != nil {
+			http.Error(w, "after must be a change number", http.StatusBadRequest)
+			return
+		}
 	}
 	select {
 	case <-h.closed:
@@ -190,7 +194,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request) {
 		}
 	})
 	f := &follower{queue: make(chan []byte, queueLen), slow: make(chan struct{})}
-	hello, err := h.join(ctx, f, after)
+	hello, err := h.join(ctx, f, after, fromNewest)
 	if err != nil {
 		h.log.Error("start a revocation stream", "err", err)
 		c.Close(1011, "try again")
@@ -235,41 +239,48 @@ var errTooFar = errors.New("the changes log grows faster than a follower catches
 
 // join registers f after queueing what it missed since after (or a
 // reset when that was pruned), and returns its hello.
-func (h *Hub) join(ctx context.Context, f *follower, after uint64) (Message, error) {
+func (h *Hub) join(ctx context.Context, f *follower, after uint64, fromNewest bool) (Message, error) {
 	var oldest, newest uint64
 	if err := h.st.View(ctx, func(tx store.Tx) (err error) { oldest, newest, err = tx.ChangeBounds(); return }); err != nil {
 		return Message{}, err
+	}
+	if fromNewest {
+		after = newest
 	}
 	hello := Message{Kind: "hello", Seq: after}
 	if after+1 < oldest || after > newest {
 		// Pruned (or a position from another store): start afresh.
 		hello.Reset, hello.Seq, after = true, newest, newest
 	}
+	// Queue what it missed, up to the newest committed; register once
+	// nothing the hub has sent lies beyond what was queued.
+	target := newest
 	for range 100 {
+		for after < target {
+			var cs []store.Change
+			if err := h.st.View(ctx, func(tx store.Tx) (err error) { cs, err = tx.ChangesAfter(after, page); return }); err != nil {
+				return Message{}, err
+			}
+			if len(cs) == 0 {
+				break
+			}
+			for _, c := range cs {
+				b, _ := json.Marshal(Message{Seq: c.Seq, Kind: c.Kind, ID: c.ID})
+				f.send(b)
+				after = c.Seq
+			}
+		}
 		h.mu.Lock()
 		if after >= h.last {
-			// Caught up with what the hub has sent: it sends the rest
-			// (a follower ahead of this node's reading ignores what it
+			// The hub sends what comes after (a follower ignores what it
 			// already has).
 			h.followers[f] = true
-			hello.Until = h.last
+			hello.Until = max(after, hello.Seq)
 			h.mu.Unlock()
 			return hello, nil
 		}
-		last := h.last
+		target = h.last
 		h.mu.Unlock()
-		var cs []store.Change
-		if err := h.st.View(ctx, func(tx store.Tx) (err error) { cs, err = tx.ChangesAfter(after, min(page, int(last-after))); return }); err != nil {
-			return Message{}, err
-		}
-		for _, c := range cs {
-			b, _ := json.Marshal(Message{Seq: c.Seq, Kind: c.Kind, ID: c.ID})
-			f.send(b)
-			after = c.Seq
-		}
-		if len(cs) == 0 {
-			break
-		}
 	}
 	return Message{}, errTooFar
 }
