@@ -118,12 +118,14 @@ func (r *run) checkers(ctx context.Context, dir string, n, samples int) {
 	}
 	fmt.Printf("revocation committed → refused by a checker (%d samples × %d checkers): %s\n", len(last), n, each)
 	fmt.Printf("revocation committed → refused by every checker: %s\n", last)
-	r.followerMemory(ctx, 1000)
 }
 
 // followerMemory measures the node's memory per connected stream: it
-// opens k bare followers of node 0's revocation stream.
+// restarts node 0 (a heap without the checks' garbage to reuse) and
+// opens k bare followers of its revocation stream.
 func (r *run) followerMemory(ctx context.Context, k int) {
+	r.srv.stop()
+	r.srv.start()
 	before := r.srv.rss()
 	var conns []*websocket.Conn
 	for range k {

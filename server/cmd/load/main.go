@@ -110,6 +110,7 @@ func main() {
 	}
 	if *checkers > 0 {
 		r.checkers(ctx, dir, *checkers, *samples)
+		r.followerMemory(ctx, 1000)
 		return
 	}
 

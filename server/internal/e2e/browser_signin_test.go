@@ -39,9 +39,11 @@ func TestDesktopSignsInThroughTheBrowser(t *testing.T) {
 		t.Fatalf("the app opened %s", link)
 	}
 	saveWindowShot(t, w, "desktop-sign-in-browser.png")
-	within(t, ctx, "sign in with the passkey",
+	within(t, ctx, "the browser at the server's sign-in",
 		chromedp.Navigate(link),
 		pollAcross(`document.getElementById("auth-form") !== null && document.getElementById("auth-for-app") !== null`),
+	)
+	within(t, ctx, "sign in with the passkey",
 		chromedp.Click(`#auth-passkey`),
 		pollAcross(`document.body.innerText.includes("You are signed in to the DialNexa app")`),
 	)

@@ -25,10 +25,12 @@ func TestOIDCBrowserSignIn(t *testing.T) {
 	totp, _ := enable2FA(t, ts, s.Token)
 
 	ctx := newBrowser(t)
-	within(t, ctx, "sign in with the panel for the application",
+	within(t, ctx, "the application sends the browser to the panel's sign-in",
 		chromedp.Navigate(rp.authURL()),
 		pollAcross(`document.getElementById("auth-form") !== null`),
 		chromedp.WaitVisible(`#auth-form`),
+	)
+	within(t, ctx, "sign in with the panel for the application",
 		textIs("auth-for-app", "Sign in to continue to the application."),
 		chromedp.SendKeys(`#email`, "grace@example.com"),
 		chromedp.SendKeys(`#password`, pw),
@@ -93,7 +95,7 @@ func TestOIDCBrowserSignIn(t *testing.T) {
 // page the tab shows, through the navigations a sign-in makes.
 func pollAcross(expr string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-		deadline := time.Now().Add(30 * time.Second)
+		deadline := time.Now().Add(50 * time.Second)
 		for {
 			ok, err := chromedp.Evaluate[bool](`(() => { try { return !!(`+expr+`) } catch (e) { return false } })()`)(ctx, tg)
 			if err == nil && ok {
@@ -132,12 +134,11 @@ func TestOIDCBrowserPasskey(t *testing.T) {
 		chromedp.Click(`#signout`),
 		chromedp.WaitVisible(`#auth-form`),
 	)
-	within(t, ctx, "sign in to the application with the passkey",
+	within(t, ctx, "the application sends the browser to the panel's sign-in",
 		chromedp.Navigate(rp.authURL()),
 		pollAcross(`document.getElementById("auth-form") !== null && document.getElementById("auth-for-app") !== null`),
-		chromedp.Click(`#auth-passkey`),
-		pollAcross(`document.getElementById("rp-done") !== null`),
 	)
+	within(t, ctx, "sign in with the passkey", chromedp.Click(`#auth-passkey`), pollAcross(`document.getElementById("rp-done") !== null`))
 	res := rp.result()
 	if amr, _ := res.Claims["amr"].([]any); res.Error != "" || res.Claims["sub"] != s.AccountID || !slices.Equal(amr, []any{"hwk"}) {
 		t.Errorf("a passkey sign-in: %+v", res)
@@ -153,11 +154,13 @@ func TestOIDCBrowserSignInAgain(t *testing.T) {
 	rp.connect(origin, "dash", secret)
 	s := apiSignUp(t, ts, "again@example.com", goodPassword, "Again", "dev-again")
 	ctx := newBrowser(t)
-	within(t, ctx, "signed in to the panel, the application asks for a fresh sign-in",
-		panelSignIn(origin, "again@example.com", goodPassword),
+	within(t, ctx, "signed in to the panel", panelSignIn(origin, "again@example.com", goodPassword))
+	within(t, ctx, "the application asks for a fresh sign-in",
 		chromedp.Navigate(rp.authURL("prompt", "login")),
 		pollAcross(`document.getElementById("auth-form") !== null && document.getElementById("auth-for-app") !== null`),
 		chromedp.WaitVisible(`#auth-form`),
+	)
+	within(t, ctx, "sign in again",
 		clearInput("email"),
 		chromedp.SendKeys(`#email`, "again@example.com"),
 		chromedp.SendKeys(`#password`, goodPassword),

@@ -42,9 +42,11 @@ func TestDesktopSignsInAsANativeClient(t *testing.T) {
 	go func() { done <- c.FinishNativeSignIn(ctx, n) }()
 
 	browser := newBrowser(t)
-	within(t, browser, "sign in in the system browser",
+	within(t, browser, "the system browser at the server's sign-in",
 		chromedp.Navigate(n.URL),
 		pollAcross(`document.getElementById("auth-form") !== null && document.getElementById("auth-for-app") !== null`),
+	)
+	within(t, browser, "sign in in the system browser",
 		chromedp.SendKeys(`#email`, "native@example.com"),
 		chromedp.SendKeys(`#password`, goodPassword),
 		chromedp.Click(`#auth-submit`),
