@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -74,7 +74,7 @@ type UI struct {
 	async func(func())
 	// waiting holds the work that outlives an action (waiting for a
 	// browser sign-in to be approved); Wait waits for it.
-	waiting gosync.WaitGroup
+	waiting sync.WaitGroup
 	// SaveFile offers data to the user as a file (backup codes). By
 	// default it shows the system's save dialog.
 	SaveFile func(name string, data []byte)

@@ -14,7 +14,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/dialnexa/account/core/account"
@@ -70,7 +70,7 @@ type Client struct {
 	// signing serializes sign-ins and telling the server of a sign-out:
 	// in the browser both go by the session cookie, so a sign-out told
 	// while a sign-in is in flight could end the new session.
-	signing gosync.Mutex
+	signing sync.Mutex
 
 	cfg     Config
 	base    *url.URL
@@ -80,7 +80,7 @@ type Client struct {
 	// keychain holds the token when Config.Keychain is set.
 	keychain *keychainStore
 
-	mu     gosync.Mutex
+	mu     sync.Mutex
 	conn   ConnState
 	notice string
 	// stepUp is this session's step-up window as far as this client knows.

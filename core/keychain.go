@@ -3,7 +3,7 @@ package core
 import (
 	"errors"
 	"log/slog"
-	gosync "sync"
+	"sync"
 )
 
 // Keychain is the operating system's credential store (Secret Service on
@@ -39,7 +39,7 @@ type keychainStore struct {
 	kc  Keychain
 	log *slog.Logger
 
-	mu   gosync.Mutex
+	mu   sync.Mutex
 	user string // the installation's client id, the entry's name
 	// held is the token the keychain holds for this installation ("" for
 	// none); filed is one the keychain refused, kept in the file.

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/dialnexa/account/core/account"
@@ -22,7 +22,7 @@ type link struct {
 	ctx     context.Context
 	conn    *transport.Conn
 	session string // every local write is refused once this is not the replica's
-	bg      gosync.WaitGroup
+	bg      sync.WaitGroup
 	// cached is set when the hello offered a cached view.
 	cached   bool
 	welcomed bool

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/dialnexa/account/core/account"
@@ -16,7 +16,7 @@ import (
 // every change from either side. Every change is committed to the Store
 // before it is visible. It is safe for concurrent use.
 type Replica struct {
-	mu    gosync.Mutex
+	mu    sync.Mutex
 	store Store
 	state State
 	now   func() time.Time

@@ -5,7 +5,7 @@ package core
 import (
 	"errors"
 	"path/filepath"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -127,7 +127,7 @@ func TestReplicaWritesForAnEndedSessionAreRefused(t *testing.T) {
 func TestReplicaUpdateMetaUnderOneLock(t *testing.T) {
 	r := newTestReplica(t)
 	const writers, each = 8, 25
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	for range writers {
 		wg.Go(func() {
 			for range each {

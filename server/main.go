@@ -22,7 +22,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
-	gosync "sync"
+	"sync"
 	"syscall"
 	"time"
 
@@ -138,7 +138,7 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var bg gosync.WaitGroup
+	var bg sync.WaitGroup
 	bg.Go(func() { srv.Run(ctx) })
 	errc := make(chan error, len(servers))
 	for i, hs := range servers {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	gosync "sync"
+	"sync"
 	"time"
 )
 
@@ -16,7 +16,7 @@ type certificate struct {
 	certFile, keyFile string
 	log               *slog.Logger
 
-	mu      gosync.Mutex
+	mu      sync.Mutex
 	cert    *tls.Certificate
 	mod     time.Time
 	checked time.Time

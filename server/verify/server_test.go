@@ -9,7 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -31,7 +31,7 @@ type accountServer struct {
 	st     store.Store
 	dir    string
 	cancel context.CancelFunc
-	bg     gosync.WaitGroup
+	bg     sync.WaitGroup
 }
 
 func startAccountServer() *accountServer {

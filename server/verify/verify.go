@@ -25,7 +25,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	gosync "sync"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -126,13 +126,13 @@ type Checker struct {
 	cfg  Config
 	keys *oidc.RemoteKeySet // nil without an issuer
 
-	mu    gosync.RWMutex
+	mu    sync.RWMutex
 	cache cache
 
 	// heard is when the stream last spoke (UnixNano on cfg.Now).
 	heard  atomic.Int64
 	cancel context.CancelFunc
-	done   gosync.WaitGroup
+	done   sync.WaitGroup
 }
 
 // New returns a Checker and starts following the revocation stream; Close

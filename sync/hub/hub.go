@@ -8,7 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
-	gosync "sync"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -28,7 +28,7 @@ const writeTimeout = 10 * time.Second
 // It owns the goroutines that write to peers and close them; CloseAll
 // waits for every one of them.
 type Hub struct {
-	mu gosync.Mutex
+	mu sync.Mutex
 	// The peers of each account and of each session (a few each: a
 	// slice costs less than a set per key).
 	byAccount map[string][]*Peer
@@ -41,9 +41,9 @@ type Hub struct {
 
 	// life guards closing and the Adds of live: no goroutine starts once
 	// CloseAll has begun waiting.
-	life    gosync.RWMutex
+	life    sync.RWMutex
 	closing bool
-	live    gosync.WaitGroup
+	live    sync.WaitGroup
 }
 
 // New returns an empty hub.
@@ -93,18 +93,18 @@ type Peer struct {
 	SessionID string
 	hub       *Hub
 	conn      *transport.Conn
-	mu        gosync.Mutex // guards queue, writing and held
+	mu        sync.Mutex // guards queue, writing and held
 	queue     []frame
 	writing   bool
 	// held: the peer's session is to be checked again (Forget) and
 	// nothing but a revocation is written to it until Release.
 	held bool
 	done chan struct{}
-	once gosync.Once
+	once sync.Once
 	// closed is closed once the hub has closed the socket (after the
 	// close frame, with its code, was sent or could not be).
 	closed    chan struct{}
-	closeOnce gosync.Once
+	closeOnce sync.Once
 	revoked   atomic.Bool
 	// view is the account's view last queued to the peer; patches says
 	// the peer's client applies patches (see Patches).
@@ -499,7 +499,7 @@ func (h *Hub) CloseAll(code int, reason string) {
 		ps = append(ps, s...)
 	}
 	h.mu.Unlock()
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	for _, p := range ps {
 		p.stop()
 		wg.Go(func() { p.conn.Close(code, reason); p.finish() })

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	gosync "sync"
+	"sync"
 	"syscall/js"
 
 	"github.com/dialnexa/account/sync/wire"
@@ -16,7 +16,7 @@ import (
 // js.FuncOf callback.
 type Conn struct {
 	ws    js.Value
-	mu    gosync.Mutex
+	mu    sync.Mutex
 	queue [][]byte
 	ready chan struct{} // signalled when queue grows or the socket closes
 	done  chan struct{}
@@ -43,7 +43,7 @@ func DialSync(ctx context.Context, url, bearer string) (*Conn, int, error) {
 	c := &Conn{ready: make(chan struct{}, 1), done: make(chan struct{}), ignored: func(string) {}}
 	c.ws = js.Global().Get("WebSocket").New(url)
 	opened := make(chan struct{})
-	var openOnce, doneOnce gosync.Once
+	var openOnce, doneOnce sync.Once
 	c.on("open", func(js.Value) { openOnce.Do(func() { close(opened) }) })
 	c.on("message", func(ev js.Value) {
 		data := ev.Get("data")

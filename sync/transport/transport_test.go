@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -96,7 +96,7 @@ func TestServerDecodesStrictly(t *testing.T) {
 // reported, and the messages it knows still arrive in order.
 func TestClientSkipsWhatANewerServerAdds(t *testing.T) {
 	server, client := pair(t)
-	var mu gosync.Mutex
+	var mu sync.Mutex
 	var ignored []string
 	client.OnIgnored(func(what string) { mu.Lock(); ignored = append(ignored, what); mu.Unlock() })
 	send(t, server, `{"type":"presence","data":{"devices":2}}`)
@@ -138,7 +138,7 @@ func TestBinaryAndOversizedMessages(t *testing.T) {
 	if _, err := recv(t, server); !errors.As(err, &we) || we.Code != wire.CodeBadMessage {
 		t.Fatalf("binary message: %v, want bad_message", err)
 	}
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	defer wg.Wait()
 	wg.Go(func() { raw.Write(ctx, websocket.MessageText, []byte(strings.Repeat(" ", wire.MaxMessageBytes+1))) })
 	if _, err := recv(t, server); err == nil || transport.IsProtocolError(err) {
@@ -152,7 +152,7 @@ func TestBinaryAndOversizedMessages(t *testing.T) {
 // CloseStatus tells a revocation from a network failure.
 func TestCloseStatus(t *testing.T) {
 	server, client := pair(t)
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	defer wg.Wait()
 	wg.Go(func() { server.Close(wire.CloseRevoked, "session revoked") })
 	_, err := recv(t, client)

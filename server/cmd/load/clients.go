@@ -9,7 +9,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
-	gosync "sync"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -62,7 +62,7 @@ type run struct {
 	total int
 	// helpers are the helper processes' ids.
 	helpers []int
-	mu      gosync.Mutex
+	mu      sync.Mutex
 	clients map[int]*http.Client
 }
 
@@ -128,8 +128,8 @@ func (r *run) postFrom(ctx context.Context, from int, method, path, token string
 func parallel(n, workers int, fn func(i int) error) error {
 	var (
 		next atomic.Int64
-		wg   gosync.WaitGroup
-		mu   gosync.Mutex
+		wg   sync.WaitGroup
+		mu   sync.Mutex
 		ferr error
 	)
 	for range workers {
@@ -322,7 +322,7 @@ const heartbeat = 15 * time.Second
 // called.
 func (r *run) startHeartbeats(ctx context.Context) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	wg.Go(func() {
 		const slots = 15
 		t := time.NewTicker(heartbeat / slots)

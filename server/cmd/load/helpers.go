@@ -11,7 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	gosync "sync"
+	"sync"
 	"time"
 )
 
@@ -140,7 +140,7 @@ func helperMain(file string) {
 	if err := r.connectAll(ctx); err != nil {
 		log.Fatal(err)
 	}
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	for _, d := range r.devs {
 		wg.Go(func() { r.keepConnected(ctx, d) })
 	}

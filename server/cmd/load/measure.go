@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	gosync "sync"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -98,11 +98,11 @@ func (r *run) allAtOnce(ctx context.Context) (latencies, time.Duration, int) {
 		drain(d.views)
 	}
 	var (
-		mu     gosync.Mutex
+		mu     sync.Mutex
 		out    latencies
 		last   time.Time
 		missed int
-		wg     gosync.WaitGroup
+		wg     sync.WaitGroup
 		start  = make(chan struct{})
 	)
 	for i, a := range order {
@@ -226,7 +226,7 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 	done := make(chan error, 1)
 	pending := make([]uint64, len(live))
 	var upAt atomic.Int64 // when the servers listen again (unix ns)
-	var mu gosync.Mutex
+	var mu sync.Mutex
 	var resynced, welcomed latencies
 	tries := map[int]int{}
 	var slowest stormClient

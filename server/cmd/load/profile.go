@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	gosync "sync"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -101,7 +101,7 @@ func (r *run) profileCPU(name string, d time.Duration) func() {
 		fmt.Println("  CPU profile:", err)
 		return func() {}
 	}
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	wg.Go(func() {
 		file := filepath.Join(r.profiles, "node0-"+name+"-cpu.pb.gz")
 		url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", r.nodes[0].admin, int(d.Seconds()))

@@ -17,7 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,7 +32,7 @@ import (
 
 // clock is the simulated time.
 type clock struct {
-	mu gosync.Mutex
+	mu sync.Mutex
 	t  time.Time
 }
 
@@ -113,7 +113,7 @@ func main() {
 	worker := mail.NewWorker(st, discard{}, c.Now, logger)
 	worker.Poll = 10 * time.Millisecond
 	wctx, stop := context.WithCancel(ctx)
-	var bg gosync.WaitGroup
+	var bg sync.WaitGroup
 	bg.Go(func() { worker.Run(wctx) })
 	bg.Go(func() { svc.Run(wctx) })
 	defer bg.Wait()

@@ -9,7 +9,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/go-webauthn/webauthn/webauthn"
@@ -78,7 +78,7 @@ type Service struct {
 	jobs chan func()
 	// touched are sessions' last activities waiting to be written by Run;
 	// touchWake tells Run there are some.
-	touchMu   gosync.Mutex
+	touchMu   sync.Mutex
 	touched   map[string]time.Time
 	touchWake chan struct{}
 }

@@ -3,7 +3,7 @@ package account_test
 import (
 	"context"
 	"errors"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -170,7 +170,7 @@ func activity(t *testing.T, e *env, accountID string) []store.Activity {
 func TestLastActivityIsWrittenOffThePath(t *testing.T) {
 	e := newEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	var bg gosync.WaitGroup
+	var bg sync.WaitGroup
 	bg.Go(func() { e.svc.Run(ctx) })
 	defer func() { cancel(); bg.Wait() }()
 	ns, err := e.svc.SignUp(e.ctx, origin, account.SignUp{Email: "touch@example.com", Password: password, DisplayName: "Tess Touch", DeviceID: "device-t"})

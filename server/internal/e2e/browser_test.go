@@ -5,7 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	panelOnce gosync.Once
+	panelOnce sync.Once
 	panelDir  string
 	panelErr  error
 )

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	gosync "sync"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -58,8 +58,8 @@ func TestConvergence(t *testing.T) {
 	}()
 	// Seeds mostly wait on fsyncs and sockets: several run at once.
 	var (
-		wg     gosync.WaitGroup
-		mu     gosync.Mutex
+		wg     sync.WaitGroup
+		mu     sync.Mutex
 		ran    int
 		failed []uint64
 		stats  runStats

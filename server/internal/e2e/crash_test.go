@@ -10,7 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	gosync "sync"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -32,7 +32,7 @@ func TestServerCrashKeepsAcknowledgedWrites(t *testing.T) {
 	bin := builtServer(t)
 	stArgs := storeArgs(t, t.TempDir())
 	var (
-		mu      gosync.Mutex
+		mu      sync.Mutex
 		emails  []string
 		lastAck = map[string]uint64{} // client id → last acknowledged mutation
 		owner   = map[string]string{} // client id → account id
@@ -56,7 +56,7 @@ func TestServerCrashKeepsAcknowledgedWrites(t *testing.T) {
 			return err == nil
 		})
 		ctx, stop := context.WithCancel(context.Background())
-		var wg gosync.WaitGroup
+		var wg sync.WaitGroup
 		for w := range 3 {
 			wg.Go(func() { // sign-ups
 				pushing := false
@@ -138,7 +138,7 @@ func TestServerCrashKeepsAcknowledgedWrites(t *testing.T) {
 
 // pushUntilKilled pushes display-name changes one after another, recording
 // each acknowledged mutation id.
-func pushUntilKilled(ctx context.Context, addr, token, accountID, client string, mu *gosync.Mutex, lastAck map[string]uint64, owner map[string]string) {
+func pushUntilKilled(ctx context.Context, addr, token, accountID, client string, mu *sync.Mutex, lastAck map[string]uint64, owner map[string]string) {
 	ws, _, err := websocket.Dial(ctx, "ws://"+addr+"/v1/sync", &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
 	if err != nil {
 		return

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	gosync "sync"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -195,7 +195,7 @@ func TestDesktopAppWithoutADisplayOrADBusSession(t *testing.T) {
 
 // syncBuffer is a bytes.Buffer a process writes while the test reads.
 type syncBuffer struct {
-	mu  gosync.Mutex
+	mu  sync.Mutex
 	buf bytes.Buffer
 }
 

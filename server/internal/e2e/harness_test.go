@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,7 +39,7 @@ type testServer struct {
 	token  string
 	cancel context.CancelFunc
 	// bg runs the server's background work and its HTTP server.
-	bg gosync.WaitGroup
+	bg sync.WaitGroup
 	// tune, if set, adjusts the server's configuration at every start.
 	tune func(*node.Config)
 	// metrics are the running node's; resyncsSent counts the requests for
@@ -51,7 +51,7 @@ type testServer struct {
 // clock is the injected clock: it stands still unless a test advances it,
 // so every expiry is tested exactly.
 type clock struct {
-	mu  gosync.Mutex
+	mu  sync.Mutex
 	now time.Time
 }
 
@@ -220,7 +220,7 @@ func (ts *testServer) stop() {
 var wholeViewsAsked patchMisses
 
 type patchMisses struct {
-	mu    gosync.Mutex
+	mu    sync.Mutex
 	tests []string
 }
 

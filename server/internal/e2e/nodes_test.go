@@ -17,7 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	gosync "sync"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -226,7 +226,7 @@ func startNodes(t *testing.T, n int) []*procServer {
 // the clients' requests interleave, n sockets spread over the nodes.
 type balancer struct {
 	nodes            []*procServer
-	mu               gosync.Mutex
+	mu               sync.Mutex
 	down             map[*procServer]bool
 	next, nextSocket int
 }
@@ -304,7 +304,7 @@ func TestNodeKilledWhileBusy(t *testing.T) {
 	})
 	onVictim := connections(victim)
 
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	for i, c := range clients {
 		wg.Go(func() {
 			for e := 1; e <= edits; e++ {

@@ -8,7 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -188,7 +188,7 @@ func TestNotificationsPreferencesAndTriggers(t *testing.T) {
 }
 
 var serverBin struct {
-	once gosync.Once
+	once sync.Once
 	path string
 	err  error
 	out  []byte

@@ -12,7 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,7 +74,7 @@ type relyingParty struct {
 	keys     *gooidc.RemoteKeySet
 	conf     oauth2.Config
 
-	mu       gosync.Mutex
+	mu       sync.Mutex
 	pending  map[string]pendingAuth // by state
 	results  chan rpResult
 	logouts  chan logoutToken

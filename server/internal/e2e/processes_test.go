@@ -11,7 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	gosync "sync"
+	"sync"
 	"syscall"
 	"time"
 
@@ -112,9 +112,9 @@ type cutProxy struct {
 	ln     net.Listener
 	addr   string
 	target string
-	mu     gosync.Mutex
+	mu     sync.Mutex
 	conns  map[net.Conn]struct{}
-	wg     gosync.WaitGroup
+	wg     sync.WaitGroup
 }
 
 func newCutProxy(target string) (*cutProxy, error) {

@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 )
 
@@ -21,7 +21,7 @@ import (
 var secrets = newSecretScan()
 
 type secretScan struct {
-	mu      gosync.Mutex
+	mu      sync.Mutex
 	logs    bytes.Buffer
 	secrets map[string]string // secret → what it is
 }

@@ -8,7 +8,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,7 +26,7 @@ type message struct {
 // inbox is a real SMTP server on a loopback port that keeps what it
 // receives.
 type inbox struct {
-	mu   gosync.Mutex
+	mu   sync.Mutex
 	msgs []message
 	addr string
 	srv  *smtp.Server

@@ -11,7 +11,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
-	gosync "sync"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,7 +23,7 @@ import (
 // (the revocation stream) can be cut and refused while requests pass.
 type streamProxy struct {
 	srv     *httptest.Server
-	mu      gosync.Mutex
+	mu      sync.Mutex
 	blocked bool
 	conns   map[net.Conn]bool
 }

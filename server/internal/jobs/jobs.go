@@ -9,7 +9,7 @@ package jobs
 import (
 	"context"
 	"log/slog"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/dialnexa/account/server/internal/store"
@@ -42,7 +42,7 @@ type Runner struct {
 	Lease time.Duration
 
 	wake chan struct{}
-	mu   gosync.Mutex // one Tick at a time
+	mu   sync.Mutex // one Tick at a time
 }
 
 // New returns a runner of work on st for the node named holder (unique

@@ -14,7 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -224,7 +224,7 @@ func (n *Server) apply(fx *account.Effects) {
 // service's queue, the bus listener) until ctx ends, and returns once all
 // of it has stopped.
 func (n *Server) Run(ctx context.Context) {
-	var bg gosync.WaitGroup
+	var bg sync.WaitGroup
 	defer bg.Wait()
 	bg.Go(func() { n.mail.Run(ctx) })
 	bg.Go(func() { n.jobs.Run(ctx) })

@@ -15,7 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/dialnexa/account/server/internal/store"
@@ -56,21 +56,21 @@ type Hub struct {
 	log  *slog.Logger
 	wake chan struct{}
 
-	mu        gosync.Mutex
+	mu        sync.Mutex
 	last      uint64 // the newest change sent on
 	followers map[*follower]bool
 	// closed ends every stream (the node shuts down); serving waits for
 	// them to end.
 	closed    chan struct{}
-	closeOnce gosync.Once
-	serving   gosync.WaitGroup
+	closeOnce sync.Once
+	serving   sync.WaitGroup
 }
 
 // follower is one connected service.
 type follower struct {
 	queue chan []byte
 	slow  chan struct{} // closed when it fell behind
-	once  gosync.Once
+	once  sync.Once
 }
 
 // New returns a hub over st; Run it.
@@ -182,7 +182,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	// The follower sends nothing; reading notices when it goes.
-	var reading gosync.WaitGroup
+	var reading sync.WaitGroup
 	defer reading.Wait()
 	defer cancel()
 	reading.Go(func() {

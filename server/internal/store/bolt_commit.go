@@ -2,7 +2,7 @@ package store
 
 import (
 	"fmt"
-	gosync "sync"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -14,7 +14,7 @@ import (
 // commit per round instead of one each.
 type groupCommit struct {
 	db      *bolt.DB
-	mu      gosync.Mutex
+	mu      sync.Mutex
 	pending []*batchCall // for the next round
 	leading bool         // a round is being committed
 }

@@ -8,10 +8,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	gosync "sync"
+	"sync"
+	"time"
 
 	"github.com/jonboulle/clockwork"
-	"time"
 
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/metrics"
@@ -66,7 +66,7 @@ type Server struct {
 
 	// pushing is, per account, 1 while a view push runs and 2 when another
 	// must follow it (see pushView).
-	pushMu  gosync.Mutex
+	pushMu  sync.Mutex
 	pushing map[string]int
 	// views are the views this node sent, to patch from.
 	views *sentViews
@@ -78,9 +78,9 @@ type Server struct {
 	// (sockets and view pushes).
 	life     context.Context
 	stopLife context.CancelFunc
-	lifeMu   gosync.RWMutex
+	lifeMu   sync.RWMutex
 	closing  bool
-	bg       gosync.WaitGroup
+	bg       sync.WaitGroup
 }
 
 // New returns a sync server for cfg.Accounts.

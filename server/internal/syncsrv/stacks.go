@@ -2,7 +2,7 @@ package syncsrv
 
 import (
 	"runtime"
-	gosync "sync"
+	"sync"
 )
 
 // stacks runs a socket's work (decoding a message, a welcome, a push) off
@@ -16,9 +16,9 @@ import (
 // growing it, frame by frame, on every message. When every worker is busy
 // (work waiting on a commit), the work gets a goroutine of its own.
 type stacks struct {
-	start gosync.Once
+	start sync.Once
 	work  chan func()
-	wg    gosync.WaitGroup
+	wg    sync.WaitGroup
 }
 
 // newStacks returns the workers, started by the first run and ended by

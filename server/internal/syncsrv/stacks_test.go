@@ -2,7 +2,7 @@ package syncsrv
 
 import (
 	"runtime"
-	gosync "sync"
+	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -16,10 +16,10 @@ func TestStacksRunEveryJobEvenWhenTheWorkersAreBusy(t *testing.T) {
 	st := newStacks()
 	n := 16*runtime.GOMAXPROCS(0) + 10
 	release := make(chan struct{})
-	var started gosync.WaitGroup
+	var started sync.WaitGroup
 	started.Add(n)
 	results := make(chan bool, n)
-	var callers gosync.WaitGroup
+	var callers sync.WaitGroup
 	for i := range n {
 		callers.Go(func() {
 			results <- st.run(func() bool {

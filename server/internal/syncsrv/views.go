@@ -1,7 +1,7 @@
 package syncsrv
 
 import (
-	gosync "sync"
+	"sync"
 
 	"github.com/dialnexa/account/sync/hub"
 	"github.com/dialnexa/account/sync/viewpatch"
@@ -21,7 +21,7 @@ type sentView struct {
 // holds, found by its digest. An account's entry goes with its last
 // socket.
 type sentViews struct {
-	mu gosync.Mutex
+	mu sync.Mutex
 	m  map[string][2]sentView
 }
 
