@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"fyne.io/fyne/v2"
@@ -66,14 +67,18 @@ func main() {
 	} else {
 		ui.Tray(a, fyne.NewStaticResource("icon.png", assets.Icon))
 	}
+	// The client's sync and the signal watcher end before the store
+	// closes (defers run last first).
+	var bg sync.WaitGroup
+	defer bg.Wait()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go client.Run(ctx)
+	bg.Go(func() { client.Run(ctx) })
 	// Interrupted or terminated (a logout, a service manager): quit as the
 	// window's close would, whenever it comes.
 	quit, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	go func() {
+	bg.Go(func() {
 		<-quit.Done()
 		if ctx.Err() == nil {
 			// The driver stops without closing the window first: a window
@@ -84,7 +89,7 @@ func main() {
 				a.Driver().Quit()
 			})
 		}
-	}()
+	})
 	app.RememberSize(w, a.Preferences())
 	w.ShowAndRun()
 }
