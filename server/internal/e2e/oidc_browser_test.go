@@ -81,8 +81,10 @@ func TestOIDCBrowserSignIn(t *testing.T) {
 		t.Errorf("revoked in the panel: logout for %s, want %s", lt.Session, sid)
 	}
 	// Apps with access: the prompt=none sign-in's session ends with it.
+	within(t, ctx, "the app listed in the panel",
+		poll(`(document.querySelector('#apps li[data-app-id="grafana"]')||{}).textContent?.includes("Can see: Who you are")`))
+	saveScreenshot(t, ctx, "panel-apps-with-access.png")
 	within(t, ctx, "remove the app in the panel",
-		poll(`(document.querySelector('#apps li[data-app-id="grafana"]')||{}).textContent?.includes("Can see: Who you are")`),
 		chromedp.Click(`#apps li[data-app-id="grafana"] button.revoke`),
 		poll(`!document.getElementById("apps-none").hidden`),
 	)
