@@ -117,10 +117,9 @@ func (s *Service) RemoveApp(ctx context.Context, ss store.Session, appID string)
 			if o.AppID != appID {
 				continue
 			}
-			if err := tx.EndSession(o.ID, reason, s.now()); err != nil {
+			if err := tx.endSession(o, reason, s.now()); err != nil {
 				return err
 			}
-			tx.revokeSession(o.ID, reason)
 			ended++
 		}
 		if !granted && ended == 0 {

@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/dialnexa/account/server/internal/store"
 )
@@ -57,16 +58,22 @@ type txn struct {
 // it gets the new view.
 func (t txn) pushView(accountID string) { t.fx.Views = append(t.fx.Views, accountID) }
 
-// revokeSession closes the session's sockets with reason. The outbox is
-// woken: a session an application signed in to owes it a back-channel
-// logout (queued by the store as the session ended).
-func (t txn) revokeSession(id, reason string) {
-	t.fx.Sessions = append(t.fx.Sessions, Revocation{id, reason})
-	t.fx.Mail = true
+// endSession ends a session with reason and closes its sockets. A
+// session an application signed in to owes it a back-channel logout
+// (queued by the store as the session ends): the outbox is woken.
+func (t txn) endSession(ss store.Session, reason string, at time.Time) error {
+	if err := t.EndSession(ss.ID, reason, at); err != nil {
+		return err
+	}
+	t.fx.Sessions = append(t.fx.Sessions, Revocation{ss.ID, reason})
+	if ss.AppID != "" {
+		t.fx.Mail = true
+	}
+	return nil
 }
 
-// revokeAccount closes every socket of the account with reason (and wakes
-// the outbox, as revokeSession does).
+// revokeAccount closes every socket of the account with reason, and wakes
+// the outbox (its applications' sessions owe logouts).
 func (t txn) revokeAccount(id, reason string) {
 	t.fx.Accounts = append(t.fx.Accounts, Revocation{id, reason})
 	t.fx.Mail = true

@@ -114,10 +114,9 @@ func (s *Service) endSession(ctx context.Context, accountID, sessionID, reason, 
 		if target.AccountID != accountID {
 			return store.ErrNotFound
 		}
-		if err := tx.EndSession(sessionID, reason, s.now()); err != nil {
+		if err := tx.endSession(target, reason, s.now()); err != nil {
 			return err
 		}
-		tx.revokeSession(sessionID, reason)
 		a, err := tx.Account(accountID)
 		if err != nil {
 			return err
@@ -179,10 +178,9 @@ func endSessionsWhere(tx txn, accountID, reason string, now time.Time, end func(
 		if !end(o) {
 			continue
 		}
-		if err := tx.EndSession(o.ID, reason, now); err != nil {
+		if err := tx.endSession(o, reason, now); err != nil {
 			return nil, err
 		}
-		tx.revokeSession(o.ID, reason)
 		ended = append(ended, o.ID)
 	}
 	return ended, nil
