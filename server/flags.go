@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dialnexa/account/server/internal/envflag"
 	"github.com/dialnexa/account/server/internal/httpapi"
 	"github.com/dialnexa/account/server/internal/mail"
 )
@@ -51,30 +52,30 @@ func parseFlags(args []string) (*config, error) {
 // variables; an error when one of them does not parse.
 func serverFlags(c *config) (*flag.FlagSet, error) {
 	fs := flag.NewFlagSet(progName(), flag.ContinueOnError)
-	e := envFlags{fs: fs}
-	e.str(&c.addr, "addr", "DIALNEXA_ADDR", "127.0.0.1:8080", "listen address")
-	e.str(&c.adminAddr, "admin-addr", "DIALNEXA_ADMIN_ADDR", "", "listen address for operators: /metrics (Prometheus), /debug/pprof/, /healthz, /readyz, /version; keep it off the public network (default: none)")
-	e.str(&c.data, "data", "DIALNEXA_DATA", "data", "data directory (holds the bbolt store unless -store is set, mail files and the service token)")
-	e.str(&c.dbURL, "store", "DIALNEXA_DATABASE_URL", "", "PostgreSQL database (postgres://user:password@host:5432/db) instead of the bbolt store in -data")
-	e.str(&c.panel, "panel", "DIALNEXA_PANEL", "", "directory of a built browser panel to serve (default: the one built into this binary, else build/panel)")
-	e.str(&c.origin, "public-origin", "DIALNEXA_PUBLIC_ORIGIN", "", "where users reach the server, such as https://account.example.com: links in mails, origin checks, passkeys, and (https) the __Host- cookie and HSTS (default: http://localhost:PORT on a loopback -addr, https://ADDR with -tls-cert, else http://ADDR; required with -trusted-proxies)")
-	e.str(&c.dashboard, "dashboard-origin", "DIALNEXA_DASHBOARD_ORIGIN", "", "the DialNexa dashboard that notification mails link to (default https://app.dialnexa.com)")
-	e.str(&c.tlsCert, "tls-cert", "DIALNEXA_TLS_CERT", "", "PEM certificate chain: serve HTTPS (and HTTP/2) directly; reread when the file changes")
-	e.str(&c.tlsKey, "tls-key", "DIALNEXA_TLS_KEY", "", "PEM private key of -tls-cert")
-	e.str(&c.proxies, "trusted-proxies", "DIALNEXA_TRUSTED_PROXIES", "", "reverse proxies (addresses or CIDR ranges, comma-separated) whose -proxy-header gives the client's address")
-	e.str(&c.proxyHeader, "proxy-header", "DIALNEXA_PROXY_HEADER", "X-Forwarded-For", "the header the trusted proxies set: X-Forwarded-For or Forwarded")
-	e.str(&c.smtpAddr, "smtp", "DIALNEXA_SMTP", "", "SMTP server host:port for mail (default: write .eml files under DATA/mail); the password is read from DIALNEXA_SMTP_PASSWORD")
-	e.str(&c.smtpUser, "smtp-user", "DIALNEXA_SMTP_USER", "", "SMTP user name")
-	e.str(&c.smtpSecurity, "smtp-security", "DIALNEXA_SMTP_SECURITY", "", "starttls, tls (implicit TLS) or none (default: tls on port 465, starttls elsewhere)")
-	e.boolean(&c.smtpInsecure, "smtp-insecure", "DIALNEXA_SMTP_INSECURE", "same as -smtp-security none: an SMTP relay on loopback without TLS")
-	e.str(&c.from, "mail-from", "DIALNEXA_MAIL_FROM", "DialNexa <no-reply@dialnexa.com>", "sender of the mails")
-	e.str(&c.geo, "geoip", "DIALNEXA_GEOIP", "", "optional MaxMind GeoLite2/GeoIP2 City database for session locations")
-	e.str(&c.logFormat, "log-format", "DIALNEXA_LOG_FORMAT", "text", "log format: text or json (durations in milliseconds, as KEY_ms)")
-	e.str(&c.logLevel, "log-level", "DIALNEXA_LOG_LEVEL", "info", "least important log level written: debug, info, warn or error")
-	e.boolean(&c.dev, "dev", "DIALNEXA_DEV", "development mode: the mail files' log lines carry their links (reset links are credentials: never in production)")
+	e := envflag.Set{FS: fs}
+	e.String(&c.addr, "addr", "DIALNEXA_ADDR", "127.0.0.1:8080", "listen address")
+	e.String(&c.adminAddr, "admin-addr", "DIALNEXA_ADMIN_ADDR", "", "listen address for operators: /metrics (Prometheus), /debug/pprof/, /healthz, /readyz, /version; keep it off the public network (default: none)")
+	e.String(&c.data, "data", "DIALNEXA_DATA", "data", "data directory (holds the bbolt store unless -store is set, mail files and the service token)")
+	e.String(&c.dbURL, "store", "DIALNEXA_DATABASE_URL", "", "PostgreSQL database (postgres://user:password@host:5432/db) instead of the bbolt store in -data")
+	e.String(&c.panel, "panel", "DIALNEXA_PANEL", "", "directory of a built browser panel to serve (default: the one built into this binary, else build/panel)")
+	e.String(&c.origin, "public-origin", "DIALNEXA_PUBLIC_ORIGIN", "", "where users reach the server, such as https://account.example.com: links in mails, origin checks, passkeys, and (https) the __Host- cookie and HSTS (default: http://localhost:PORT on a loopback -addr, https://ADDR with -tls-cert, else http://ADDR; required with -trusted-proxies)")
+	e.String(&c.dashboard, "dashboard-origin", "DIALNEXA_DASHBOARD_ORIGIN", "", "the DialNexa dashboard that notification mails link to (default https://app.dialnexa.com)")
+	e.String(&c.tlsCert, "tls-cert", "DIALNEXA_TLS_CERT", "", "PEM certificate chain: serve HTTPS (and HTTP/2) directly; reread when the file changes")
+	e.String(&c.tlsKey, "tls-key", "DIALNEXA_TLS_KEY", "", "PEM private key of -tls-cert")
+	e.String(&c.proxies, "trusted-proxies", "DIALNEXA_TRUSTED_PROXIES", "", "reverse proxies (addresses or CIDR ranges, comma-separated) whose -proxy-header gives the client's address")
+	e.String(&c.proxyHeader, "proxy-header", "DIALNEXA_PROXY_HEADER", "X-Forwarded-For", "the header the trusted proxies set: X-Forwarded-For or Forwarded")
+	e.String(&c.smtpAddr, "smtp", "DIALNEXA_SMTP", "", "SMTP server host:port for mail (default: write .eml files under DATA/mail); the password is read from DIALNEXA_SMTP_PASSWORD")
+	e.String(&c.smtpUser, "smtp-user", "DIALNEXA_SMTP_USER", "", "SMTP user name")
+	e.String(&c.smtpSecurity, "smtp-security", "DIALNEXA_SMTP_SECURITY", "", "starttls, tls (implicit TLS) or none (default: tls on port 465, starttls elsewhere)")
+	e.Bool(&c.smtpInsecure, "smtp-insecure", "DIALNEXA_SMTP_INSECURE", "same as -smtp-security none: an SMTP relay on loopback without TLS")
+	e.String(&c.from, "mail-from", "DIALNEXA_MAIL_FROM", "DialNexa <no-reply@dialnexa.com>", "sender of the mails")
+	e.String(&c.geo, "geoip", "DIALNEXA_GEOIP", "", "optional MaxMind GeoLite2/GeoIP2 City database for session locations")
+	e.String(&c.logFormat, "log-format", "DIALNEXA_LOG_FORMAT", "text", "log format: text or json (durations in milliseconds, as KEY_ms)")
+	e.String(&c.logLevel, "log-level", "DIALNEXA_LOG_LEVEL", "info", "least important log level written: debug, info, warn or error")
+	e.Bool(&c.dev, "dev", "DIALNEXA_DEV", "development mode: the mail files' log lines carry their links (reset links are credentials: never in production)")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
-	e.float(&c.msgRate, "message-rate", "DIALNEXA_MESSAGE_RATE", 20, "messages a second one sync socket may send (bursts of -message-burst); the rest are dropped and the client told when to retry")
-	e.integer(&c.msgBurst, "message-burst", "DIALNEXA_MESSAGE_BURST", 40, "burst of messages one sync socket may send")
+	e.Float(&c.msgRate, "message-rate", "DIALNEXA_MESSAGE_RATE", 20, "messages a second one sync socket may send (bursts of -message-burst); the rest are dropped and the client told when to retry")
+	e.Int(&c.msgBurst, "message-burst", "DIALNEXA_MESSAGE_BURST", 40, "burst of messages one sync socket may send")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n       %s admin COMMAND [flags]   (operator commands: %s admin -h)\n\nFlags, each also read from the environment variable in brackets:\n", fs.Name(), fs.Name(), fs.Name())
 		fs.PrintDefaults()
@@ -86,7 +87,7 @@ Environment only:
   GOGC                     the garbage collector's target (default 50)
 `)
 	}
-	return fs, e.err
+	return fs, e.Err
 }
 
 // parsed checks and completes the configuration after parsing.
@@ -131,46 +132,6 @@ func defaultOrigin(addr string, tls bool) string {
 		}
 	}
 	return "http://" + addr
-}
-
-// envFlags registers flags whose defaults come from environment
-// variables, named in their usage; a variable that does not parse is an
-// error, kept for after registration.
-type envFlags struct {
-	fs  *flag.FlagSet
-	err error
-}
-
-func (e *envFlags) usage(text, env string) string { return text + " [$" + env + "]" }
-
-func (e *envFlags) str(p *string, name, env, def, usage string) {
-	e.fs.StringVar(p, name, envOr(env, def), e.usage(usage, env))
-}
-
-func (e *envFlags) boolean(p *bool, name, env, usage string) {
-	e.parse(env, "true or false", func(v string) (err error) { *p, err = strconv.ParseBool(v); return })
-	e.fs.BoolVar(p, name, *p, e.usage(usage, env))
-}
-
-func (e *envFlags) float(p *float64, name, env string, def float64, usage string) {
-	*p = def
-	e.parse(env, "a number", func(v string) (err error) { *p, err = strconv.ParseFloat(v, 64); return })
-	e.fs.Float64Var(p, name, *p, e.usage(usage, env))
-}
-
-func (e *envFlags) integer(p *int, name, env string, def int, usage string) {
-	*p = def
-	e.parse(env, "a whole number", func(v string) (err error) { *p, err = strconv.Atoi(v); return })
-	e.fs.IntVar(p, name, *p, e.usage(usage, env))
-}
-
-// parse reads env with set when it is given.
-func (e *envFlags) parse(env, want string, set func(string) error) {
-	if v := os.Getenv(env); v != "" {
-		if err := set(v); err != nil && e.err == nil {
-			e.err = fmt.Errorf("%s=%q: want %s", env, v, want)
-		}
-	}
 }
 
 // progName is the name the program was invoked by, for its usage and
@@ -240,11 +201,4 @@ func (c *config) mailer(log *slog.Logger) (mail.Transport, error) {
 		return nil, err
 	}
 	return &mail.SMTP{Host: host, Port: p, Username: c.smtpUser, Password: os.Getenv("DIALNEXA_SMTP_PASSWORD"), Security: sec, From: c.from}, nil
-}
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
 }

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"flag"
 	"log/slog"
-	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dialnexa/account/server/internal/envflag"
+	"github.com/dialnexa/account/server/internal/store"
 )
 
 // Every flag but -version can be given in the environment, and -h says
@@ -18,8 +20,8 @@ func TestEveryFlagNamesItsEnvironmentVariable(t *testing.T) {
 	fs := flag.NewFlagSet("x", flag.ContinueOnError)
 	fs.SetOutput(&out)
 	c := &config{}
-	e := envFlags{fs: fs}
-	e.str(&c.addr, "addr", "DIALNEXA_ADDR", "127.0.0.1:8080", "listen address")
+	e := envflag.Set{FS: fs}
+	e.String(&c.addr, "addr", "DIALNEXA_ADDR", "127.0.0.1:8080", "listen address")
 	if !strings.Contains(fs.Lookup("addr").Usage, "[$DIALNEXA_ADDR]") {
 		t.Fatalf("usage %q does not name the variable", fs.Lookup("addr").Usage)
 	}
@@ -37,14 +39,6 @@ func TestEveryFlagNamesItsEnvironmentVariable(t *testing.T) {
 			t.Errorf("-%s names no environment variable: %q", f.Name, f.Usage)
 		}
 	})
-	for _, cmd := range []string{"backup", "disable-2fa", "event"} {
-		c := adminCommands()[cmd]
-		for _, name := range []string{"server", "data"} {
-			if f := c.fs.Lookup(name); f == nil || !strings.Contains(f.Usage, "[$DIALNEXA_") {
-				t.Errorf("admin %s -%s names no environment variable", cmd, name)
-			}
-		}
-	}
 }
 
 // A variable that does not parse is an error that names it.
@@ -91,21 +85,6 @@ func TestPublicOriginDefaults(t *testing.T) {
 	}
 }
 
-// admin with no command fails; each command's -h shows its own flags.
-func TestAdminCommands(t *testing.T) {
-	if err := admin(nil); err == nil {
-		t.Error("admin without a command succeeded")
-	}
-	var names []string
-	adminCommands()["backup"].fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
-	if !slices.Equal(names, []string{"data", "out", "server"}) {
-		t.Errorf("admin backup's flags: %v, want only data, out and server", names)
-	}
-	if err := admin([]string{"disable-2fa", "-email", "a@example.com"}); err == nil || !strings.Contains(err.Error(), "at least 5 characters") {
-		t.Errorf("disable-2fa without a note: %v, want the note's rule", err)
-	}
-}
-
 // A database address in a message is the one given, its password masked.
 func TestRedact(t *testing.T) {
 	for in, want := range map[string]string{
@@ -114,8 +93,8 @@ func TestRedact(t *testing.T) {
 		"host=db dbname=account":    "host=db dbname=account",
 		"mysql://root:p@ss@db/x":    "mysql://root:xxxxx@db/x",
 	} {
-		if got := redact(in); got != want {
-			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		if got := store.Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
 		}
 	}
 	if _, _, err := openStore("host=db dbname=account", t.TempDir()); err == nil || !strings.Contains(err.Error(), `"host=db dbname=account"`) {

@@ -26,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dialnexa/account/server/internal/admin"
 	"github.com/dialnexa/account/server/internal/buildinfo"
 	"github.com/dialnexa/account/server/internal/bus"
 	"github.com/dialnexa/account/server/internal/metrics"
@@ -37,7 +38,7 @@ import (
 func main() {
 	var err error
 	if len(os.Args) > 1 && os.Args[1] == "admin" {
-		err = admin(os.Args[2:])
+		err = admin.Run(os.Args[2:])
 	} else {
 		err = run(os.Args[1:])
 	}
@@ -214,30 +215,12 @@ func openStore(dbURL, dir string) (store.Store, string, error) {
 	}
 	scheme, _, _ := strings.Cut(dbURL, "://")
 	if scheme != "postgres" && scheme != "postgresql" {
-		return nil, "", fmt.Errorf("-store %q: want a PostgreSQL address, postgres://user:password@host:5432/database", redact(dbURL))
+		return nil, "", fmt.Errorf("-store %q: want a PostgreSQL address, postgres://user:password@host:5432/database", store.Redact(dbURL))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	st, err := store.OpenPostgres(ctx, dbURL)
-	return st, redact(dbURL), err
-}
-
-// redact is a database address as given, with its password (if any)
-// masked, and nothing else changed: "postgres://app:xxxxx@db/account".
-func redact(s string) string {
-	scheme, rest, ok := strings.Cut(s, "://")
-	if !ok {
-		return s
-	}
-	at := strings.LastIndex(rest, "@")
-	if at < 0 {
-		return s
-	}
-	user, _, hasPassword := strings.Cut(rest[:at], ":")
-	if !hasPassword {
-		return s
-	}
-	return scheme + "://" + user + ":xxxxx@" + rest[at+1:]
+	return st, store.Redact(dbURL), err
 }
 
 // serviceToken reads the token operators and other services use on the

@@ -39,9 +39,6 @@ func TestHelpIsNotAnError(t *testing.T) {
 			t.Errorf("run(%q) = %v, want flag.ErrHelp (exit 0)", args, err)
 		}
 	}
-	if err := admin([]string{"event", "-h"}); !errors.Is(err, flag.ErrHelp) {
-		t.Errorf("admin event -h = %v, want flag.ErrHelp (exit 0)", err)
-	}
 }
 
 // The server users reach bounds how long a client may take over its

@@ -1,4 +1,4 @@
-package main
+package admin
 
 import (
 	"bytes"
@@ -14,8 +14,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dialnexa/account/server/internal/envflag"
 	"github.com/dialnexa/account/server/internal/store"
 )
+
+// progName is the name the program was invoked by, for usage and errors.
+func progName() string { return filepath.Base(os.Args[0]) }
 
 const adminUsage = `Usage: %[1]s admin COMMAND [flags]   (%[1]s admin COMMAND -h: its flags)
 
@@ -77,9 +81,9 @@ type adminCommand struct {
 	run func() error
 }
 
-// admin runs an operator command against a running server, authenticated
-// with the service token in the data directory.
-func admin(args []string) error {
+// Run runs an operator command (args after "admin") against a running
+// server, authenticated with the service token in the data directory.
+func Run(args []string) error {
 	usage := fmt.Sprintf(adminUsage, progName())
 	if len(args) == 0 {
 		fmt.Fprint(os.Stderr, usage)
@@ -112,10 +116,10 @@ func adminCommands() map[string]adminCommand {
 		return flag.NewFlagSet(progName()+" admin "+cmd, flag.ContinueOnError)
 	}
 	remote := func(fs *flag.FlagSet) (server, data *string) {
-		e := envFlags{fs: fs}
+		e := envflag.Set{FS: fs}
 		server, data = new(string), new(string)
-		e.str(server, "server", "DIALNEXA_SERVER", "http://127.0.0.1:8080", "the running server")
-		e.str(data, "data", "DIALNEXA_DATA", "data", "the server's data directory, for its service token (DIALNEXA_SERVICE_TOKEN instead, when set)")
+		e.String(server, "server", "DIALNEXA_SERVER", "http://127.0.0.1:8080", "the running server")
+		e.String(data, "data", "DIALNEXA_DATA", "data", "the server's data directory, for its service token (DIALNEXA_SERVICE_TOKEN instead, when set)")
 		return server, data
 	}
 	cmds := map[string]adminCommand{}
@@ -156,7 +160,7 @@ func adminCommands() map[string]adminCommand {
 	fs = newFS("copy-store")
 	from := fs.String("from", "", "the data directory of the bbolt store")
 	to := new(string)
-	(&envFlags{fs: fs}).str(to, "to", "DIALNEXA_DATABASE_URL", "", "the PostgreSQL database")
+	(&envflag.Set{FS: fs}).String(to, "to", "DIALNEXA_DATABASE_URL", "", "the PostgreSQL database")
 	cmds["copy-store"] = adminCommand{fs, func() error { return copyStore(*from, *to) }}
 	oidcCommands(cmds, newFS, remote)
 	return cmds
@@ -262,6 +266,6 @@ func copyStore(from, to string) error {
 		return err
 	}
 	fmt.Printf("copied %d accounts, %d sessions, %d workspaces, %d queued mails and everything stored with them to %s\n",
-		counts["accounts"], counts["sessions"], counts["workspaces"], counts["outbox"], redact(to))
+		counts["accounts"], counts["sessions"], counts["workspaces"], counts["outbox"], store.Redact(to))
 	return nil
 }
