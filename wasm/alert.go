@@ -3,9 +3,7 @@
 package main
 
 import (
-	"context"
 	"syscall/js"
-	"time"
 
 	"github.com/dialnexa/account/core"
 )
@@ -30,7 +28,7 @@ func newAlertView(p *panel) *alertView {
 	me := el("button", attrs{"id": "alert-me", "type": "button", "class": "primary"}, txt("Yes, it was me"))
 	v.me = me
 	on(v.revoke, "click", func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := requestContext()
 		defer cancel()
 		setText(v.err, core.UserMessage(v.p.c.RevokeFromAlert(ctx, v.current)))
 		v.p.refresh()

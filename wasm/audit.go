@@ -41,7 +41,7 @@ func (a *auditLog) open(id, name string) {
 
 func (a *auditLog) load(before uint64) {
 	setText(a.status, "Loading…")
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	page, err := a.p.c.AuditLog(ctx, a.workspace, before)
 	if err != nil {

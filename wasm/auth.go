@@ -145,7 +145,7 @@ func (a *authView) doSubmit() {
 	a.busy = true
 	setText(a.err, "")
 	setDisabled(a.submit, true)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := requestContext()
 	defer cancel()
 	var err error
 	switch a.mode {

@@ -69,7 +69,7 @@ func (v *dangerView) render(s core.Snapshot) {
 }
 
 func (v *dangerView) doPreview() {
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	p, err := v.p.c.DeletionPreview(ctx)
 	if err != nil {
@@ -82,7 +82,7 @@ func (v *dangerView) doPreview() {
 
 func (v *dangerView) doDelete() {
 	setText(v.err, "")
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	err := v.p.c.DeleteAccount(ctx, value(v.email), value(v.pw), value(v.code))
 	var be *core.BlockedError
@@ -110,7 +110,7 @@ func (v *dangerView) showBlocked(ws []core.BlockingWorkspace) {
 
 func (v *dangerView) doExport() {
 	setText(v.exportErr, "")
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	if err := v.p.c.RequestExport(ctx, value(v.exportPw)); err != nil {
 		setText(v.exportErr, core.UserMessage(err))

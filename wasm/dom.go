@@ -88,6 +88,15 @@ func (h *handlers) reset() {
 	h.funcs = h.funcs[:0]
 }
 
+// requestTimeout bounds a request the panel makes to the server on the
+// user's behalf.
+const requestTimeout = 30 * time.Second
+
+// requestContext is the context of such a request.
+func requestContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), requestTimeout)
+}
+
 // action makes btn (of this build) run fn against the server when pressed:
 // the button is disabled meanwhile; an error is shown in errEl and the
 // button enabled again; the panel is rendered after.
@@ -95,7 +104,7 @@ func (h *handlers) action(p *panel, btn, errEl js.Value, fn func(ctx context.Con
 	h.on(btn, "click", func() {
 		setText(errEl, "")
 		setDisabled(btn, true)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := requestContext()
 		defer cancel()
 		if err := fn(ctx); err != nil {
 			setText(errEl, core.UserMessage(err))

@@ -3,10 +3,8 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"syscall/js"
-	"time"
 
 	"github.com/dialnexa/account/core"
 )
@@ -49,7 +47,7 @@ func newPanel(root js.Value, c *core.Client) *panel {
 	p.status = el("span", attrs{"id": "status", "class": "status", "role": "status", "aria-live": "polite"})
 	signOut := el("button", attrs{"id": "signout", "type": "button"}, txt("Sign out"))
 	on(signOut, "click", func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := requestContext()
 		defer cancel()
 		p.c.SignOut(ctx)
 		p.refresh()

@@ -115,7 +115,7 @@ func (v *passkeysView) doAdd() {
 		setText(v.err, err.Error())
 		return
 	}
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	c, err := v.p.c.PasskeyOptions(ctx, value(v.pw))
 	if err != nil {
@@ -128,7 +128,7 @@ func (v *passkeysView) doAdd() {
 		setText(v.err, err.Error())
 		return
 	}
-	ctx2, cancel2 := ctx30()
+	ctx2, cancel2 := requestContext()
 	defer cancel2()
 	if err := v.p.c.AddPasskey(ctx2, name, c.ID, cred); err != nil {
 		setText(v.err, core.UserMessage(err))
@@ -141,7 +141,7 @@ func (v *passkeysView) doAdd() {
 func (v *passkeysView) doRename(id, name string) {
 	setText(v.err, "")
 	setText(v.done, "")
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	if err := v.p.c.RenamePasskey(ctx, id, name); err != nil {
 		setText(v.err, core.UserMessage(err))
@@ -153,7 +153,7 @@ func (v *passkeysView) doRename(id, name string) {
 func (v *passkeysView) doRemove() {
 	setText(v.err, "")
 	setText(v.done, "")
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	if err := v.p.c.RemovePasskey(ctx, v.removing, value(v.pw)); err != nil {
 		setText(v.err, core.UserMessage(err))

@@ -104,7 +104,7 @@ func (v *profileView) upload(f js.Value) {
 	setText(v.picStatus, "Uploading…")
 	v.drop.Call("setAttribute", "aria-busy", "true")
 	setDisabled(v.file, true)
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	err = v.p.c.UploadAvatar(ctx, data)
 	v.drop.Call("removeAttribute", "aria-busy")
@@ -119,7 +119,7 @@ func (v *profileView) upload(f js.Value) {
 }
 
 func (v *profileView) doRemove() {
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	setText(v.picErr, core.UserMessage(v.p.c.RemoveAvatar(ctx)))
 }
@@ -127,7 +127,7 @@ func (v *profileView) doRemove() {
 func (v *profileView) doChangeEmail() {
 	setText(v.emailErr, "")
 	setText(v.emailInfo, "")
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	msg, err := v.p.c.ChangeEmail(ctx, value(v.newEmail), value(v.emailPw))
 	if err != nil {

@@ -3,9 +3,7 @@
 package main
 
 import (
-	"context"
 	"syscall/js"
-	"time"
 
 	"github.com/dialnexa/account/core"
 )
@@ -127,10 +125,6 @@ func (v *securityView) render(s core.Snapshot) {
 	replaceChildren(v.activity, items...)
 }
 
-func ctx30() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), 30*time.Second)
-}
-
 func (v *securityView) doChangePassword() {
 	setText(v.pwDone, "")
 	if msg := core.CheckNewPasswordConfirmation(value(v.next), value(v.confirm)); msg != "" {
@@ -138,7 +132,7 @@ func (v *securityView) doChangePassword() {
 		return
 	}
 	setText(v.pwErr, "")
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	err := v.p.c.ChangePassword(ctx, value(v.cur), value(v.next), v.others.Get("checked").Bool())
 	if err != nil {
@@ -154,7 +148,7 @@ func (v *securityView) doChangePassword() {
 
 func (v *securityView) doSetup() {
 	setText(v.tfErr, "")
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	su, err := v.p.c.SetUpTwoFactor(ctx, value(v.tfPw))
 	if err != nil {
@@ -171,7 +165,7 @@ func (v *securityView) doSetup() {
 
 func (v *securityView) doEnable() {
 	setText(v.tfErr, "")
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	codes, err := v.p.c.EnableTwoFactor(ctx, value(v.tfPw), value(v.tfCode))
 	if err != nil {
@@ -206,7 +200,7 @@ func (v *securityView) doDownload() {
 
 func (v *securityView) doDisable() {
 	setText(v.tfErr, "")
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	if err := v.p.c.DisableTwoFactor(ctx, value(v.tfPw), value(v.tfManageCode)); err != nil {
 		setText(v.tfErr, core.UserMessage(err))
@@ -219,7 +213,7 @@ func (v *securityView) doDisable() {
 
 func (v *securityView) doRegenerate() {
 	setText(v.tfErr, "")
-	ctx, cancel := ctx30()
+	ctx, cancel := requestContext()
 	defer cancel()
 	codes, err := v.p.c.RegenerateBackupCodes(ctx, value(v.tfPw), value(v.tfManageCode))
 	if err != nil {

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"syscall/js"
-	"time"
 
 	"github.com/dialnexa/account/core"
 )
@@ -25,7 +24,7 @@ func newSessionsView(p *panel) *sessionsView {
 	v.others = el("button", attrs{"id": "revoke-others", "type": "button", "class": "danger"}, txt(core.TextRevokeOthers))
 	on(v.others, "click", func() {
 		setText(v.err, "")
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := requestContext()
 		defer cancel()
 		setText(v.err, core.UserMessage(v.p.c.RevokeOtherSessions(ctx)))
 		v.p.refresh()

@@ -29,7 +29,7 @@ func newWorkspacesView(p *panel) *workspacesView {
 	create := el("form", attrs{"class": "inline", "novalidate": ""}, el("label", nil, txt(core.TextNewWorkspaceName), v.name), v.createBtn)
 	on(create, "submit", func() {
 		v.run(func() (string, error) {
-			ctx, cancel := ctx30()
+			ctx, cancel := requestContext()
 			defer cancel()
 			return "", v.p.c.CreateWorkspace(ctx, value(v.name))
 		})
@@ -40,7 +40,7 @@ func newWorkspacesView(p *panel) *workspacesView {
 	accept := el("form", attrs{"class": "inline", "novalidate": ""}, el("label", nil, txt("Invitation link from the mail"), v.acceptIn), v.acceptBtn)
 	on(accept, "submit", func() {
 		v.run(func() (string, error) {
-			ctx, cancel := ctx30()
+			ctx, cancel := requestContext()
 			defer cancel()
 			return v.p.c.AcceptInvitation(ctx, value(v.acceptIn))
 		})
@@ -107,7 +107,7 @@ func (v *workspacesView) card(ws account.Workspace, me string, online bool) js.V
 		form := el("form", attrs{"class": "inline", "novalidate": ""}, email, role, btn)
 		v.cards.on(form, "submit", func() {
 			v.run(func() (string, error) {
-				ctx, cancel := ctx30()
+				ctx, cancel := requestContext()
 				defer cancel()
 				return v.p.c.Invite(ctx, id, value(email), value(role))
 			})
@@ -129,7 +129,7 @@ func (v *workspacesView) card(ws account.Workspace, me string, online bool) js.V
 					return
 				}
 				v.run(func() (string, error) {
-					ctx, cancel := ctx30()
+					ctx, cancel := requestContext()
 					defer cancel()
 					return "", v.p.c.TransferOwnership(ctx, id, to)
 				})
@@ -140,7 +140,7 @@ func (v *workspacesView) card(ws account.Workspace, me string, online bool) js.V
 		setDisabled(del, !online)
 		v.cards.on(del, "click", func() {
 			v.run(func() (string, error) {
-				ctx, cancel := ctx30()
+				ctx, cancel := requestContext()
 				defer cancel()
 				return "", v.p.c.DeleteWorkspace(ctx, id)
 			})
@@ -151,7 +151,7 @@ func (v *workspacesView) card(ws account.Workspace, me string, online bool) js.V
 		setDisabled(leave, !online)
 		v.cards.on(leave, "click", func() {
 			v.run(func() (string, error) {
-				ctx, cancel := ctx30()
+				ctx, cancel := requestContext()
 				defer cancel()
 				return "", v.p.c.RemoveMember(ctx, id, me)
 			})
@@ -172,7 +172,7 @@ func (v *workspacesView) roleButton(id string, m account.Member, online bool) js
 	who := m.AccountID
 	v.cards.on(btn, "click", func() {
 		v.run(func() (string, error) {
-			ctx, cancel := ctx30()
+			ctx, cancel := requestContext()
 			defer cancel()
 			return "", v.p.c.SetRole(ctx, id, who, to)
 		})
@@ -193,7 +193,7 @@ func (v *workspacesView) pending(ws account.Workspace, online bool) js.Value {
 		id, inv := ws.ID, in.ID
 		v.cards.on(btn, "click", func() {
 			v.run(func() (string, error) {
-				ctx, cancel := ctx30()
+				ctx, cancel := requestContext()
 				defer cancel()
 				return "", v.p.c.WithdrawInvitation(ctx, id, inv)
 			})
