@@ -101,11 +101,8 @@ func (h *Hub) Count() int {
 }
 
 // Run reads the log when poked (and every Heartbeat, for what a lost
-// poke would hide) until ctx ends.
+// poke would hide) until ctx ends; a node nobody follows reads nothing.
 func (h *Hub) Run(ctx context.Context) {
-	if err := h.st.View(ctx, func(tx store.Tx) (err error) { _, h.last, err = tx.ChangeBounds(); return }); err != nil && ctx.Err() == nil {
-		h.log.Error("read the changes log", "err", err)
-	}
 	t := time.NewTicker(Heartbeat)
 	defer t.Stop()
 	for {
@@ -125,15 +122,18 @@ func (h *Hub) Run(ctx context.Context) {
 func (h *Hub) read(ctx context.Context) error {
 	for {
 		h.mu.Lock()
-		after := h.last
+		after, followed := h.last, len(h.followers) > 0
 		h.mu.Unlock()
+		if !followed {
+			return nil // the first follower to join sets where to go on
+		}
 		var cs []store.Change
 		if err := h.st.View(ctx, func(tx store.Tx) (err error) { cs, err = tx.ChangesAfter(after, page); return }); err != nil {
 			return err
 		}
 		h.mu.Lock()
 		for _, c := range cs {
-			b, _ := json.Marshal(Message{Seq: c.Seq, Kind: c.Kind, ID: c.ID})
+			b := message(c)
 			for f := range h.followers {
 				f.send(b)
 			}
@@ -144,6 +144,12 @@ func (h *Hub) read(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// message is a change as the stream sends it.
+func message(c store.Change) []byte {
+	b, _ := json.Marshal(Message{Seq: c.Seq, Kind: c.Kind, ID: c.ID})
+	return b
 }
 
 func (f *follower) send(b []byte) {
@@ -265,12 +271,14 @@ func (h *Hub) join(ctx context.Context, f *follower, after uint64, fromNewest bo
 				break
 			}
 			for _, c := range cs {
-				b, _ := json.Marshal(Message{Seq: c.Seq, Kind: c.Kind, ID: c.ID})
-				f.send(b)
+				f.send(message(c))
 				after = c.Seq
 			}
 		}
 		h.mu.Lock()
+		if len(h.followers) == 0 {
+			h.last = after // nobody else: the hub goes on from here
+		}
 		if after >= h.last {
 			// The hub sends what comes after (a follower ignores what it
 			// already has).
