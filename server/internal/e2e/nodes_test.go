@@ -155,8 +155,13 @@ func TestThreeNodes(t *testing.T) {
 // postTo sends a JSON request to a node (with a bearer token if one is
 // given), checks the status and decodes the answer into out if not nil.
 func postTo(n *procServer, path string, body any, want int, token string, out any) error {
+	return postURL("http://"+n.addr+path, body, want, token, out)
+}
+
+// postURL is postTo for any address.
+func postURL(u string, body any, want int, token string, out any) error {
 	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, "http://"+n.addr+path, bytes.NewReader(b))
+	req, _ := http.NewRequest(http.MethodPost, u, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -168,7 +173,7 @@ func postTo(n *procServer, path string, body any, want int, token string, out an
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != want {
-		return fmt.Errorf("POST %s: %d %s, want %d", path, resp.StatusCode, data, want)
+		return fmt.Errorf("POST %s: %d %s, want %d", u, resp.StatusCode, data, want)
 	}
 	if out != nil {
 		return json.Unmarshal(data, out)

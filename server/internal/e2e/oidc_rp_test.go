@@ -291,11 +291,11 @@ func httpAuthorizeAt(t testing.TB, base, authURL, token string) url.Values {
 		Consent  *struct{ App string }
 	}
 	id := url.PathEscape(loc.Query().Get("id"))
-	if err := postJSON(base+"/v1/oidc/requests/"+id, token, map[string]any{}, &next); err != nil {
+	if err := postURL(base+"/v1/oidc/requests/"+id, map[string]any{}, http.StatusOK, token, &next); err != nil {
 		t.Fatal(err)
 	}
 	if next.Consent != nil {
-		if err := postJSON(base+"/v1/oidc/requests/"+id+"/consent", token, map[string]any{"allow": true}, &next); err != nil {
+		if err := postURL(base+"/v1/oidc/requests/"+id+"/consent", map[string]any{"allow": true}, http.StatusOK, token, &next); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -351,23 +351,3 @@ func (rp *relyingParty) refresh(token string) (*oauth2.Token, string) {
 }
 
 func jsonDecode(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }
-
-// postJSON posts body to u with a bearer token and decodes a 200 answer.
-func postJSON(u, token string, body, out any) error {
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest("POST", u, strings.NewReader(string(b)))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("POST %s: %s %s", u, resp.Status, data)
-	}
-	return json.Unmarshal(data, out)
-}
