@@ -198,6 +198,24 @@ func TestRevocationStreamResetsAfterPruning(t *testing.T) {
 	}
 }
 
+// A position that is not a number is refused with the project's error
+// JSON, saying what to send.
+func TestRevocationStreamRefusesABadPosition(t *testing.T) {
+	ts := startServer(t)
+	req, _ := http.NewRequest("GET", ts.url()+"/internal/v1/revocations?after=yesterday", nil)
+	req.Header.Set("Authorization", "Bearer "+ts.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct{ Error struct{ Name, Message string } }
+	json.NewDecoder(resp.Body).Decode(&body)
+	if resp.StatusCode != http.StatusBadRequest || body.Error.Name != "invalid_argument" || !strings.Contains(body.Error.Message, "leave after out") {
+		t.Errorf("after=yesterday: %s %+v", resp.Status, body)
+	}
+}
+
 // streamHello opens the revocation stream after a position and returns
 // its hello.
 func streamHello(t *testing.T, ts *testServer, after uint64) (h struct {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/transport"
+	"github.com/dialnexa/account/sync/wire"
 )
 
 // Message is what the stream sends: a change (Seq, Kind, ID), or a
@@ -168,7 +169,10 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request) {
 	if !fromNewest {
 		var err error
 		if after, err = strconv.ParseUint(r.URL.Query().Get("after"), 10, 64); err != nil {
-			http.Error(w, "after must be a change number", http.StatusBadRequest)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			json.NewEncoder(w).Encode(map[string]any{"error": wire.Errorf(wire.CodeInvalidArgument,
+				"after=%q: give the number of the last change you applied, or leave after out to start from the newest.", r.URL.Query().Get("after"))})
 			return
 		}
 	}
