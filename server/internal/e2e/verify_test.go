@@ -209,7 +209,9 @@ func TestRevocationStreamRefusesABadPosition(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var body struct{ Error struct{ Name, Message string } }
+	var body struct {
+		Error struct{ Name, Message string }
+	}
 	json.NewDecoder(resp.Body).Decode(&body)
 	if resp.StatusCode != http.StatusBadRequest || body.Error.Name != "invalid_argument" || !strings.Contains(body.Error.Message, "leave after out") {
 		t.Errorf("after=yesterday: %s %+v", resp.Status, body)
