@@ -13,6 +13,7 @@ import (
 // a new device, with a one-click revoke.
 type alertPopup struct {
 	u       *UI
+	c       AlertActions
 	popup   *widget.PopUp
 	text    *widget.Label
 	revoke  *widget.Button
@@ -25,19 +26,19 @@ type alertPopup struct {
 }
 
 func newAlertPopup(u *UI) *alertPopup {
-	a := &alertPopup{u: u}
+	a := &alertPopup{u: u, c: u.c}
 	a.text = widget.NewLabel("")
 	a.text.Wrapping = fyne.TextWrapWord
 	a.errText = widget.NewLabel("")
 	a.errText.Importance = widget.DangerImportance
 	a.errText.Wrapping = fyne.TextWrapWord
 	a.errText.Hidden = true
-	a.revoke = widget.NewButton("No: revoke that session", func() {
+	a.revoke = widget.NewButton(core.TextAlertRevoke, func() {
 		alert := a.current
 		a.u.async(func() {
 			ctx, cancel := a.u.ctx()
 			defer cancel()
-			err := a.u.c.RevokeFromAlert(ctx, alert)
+			err := a.c.RevokeFromAlert(ctx, alert)
 			fyne.Do(func() {
 				a.setError(core.UserMessage(err))
 				a.u.render()
@@ -45,12 +46,12 @@ func newAlertPopup(u *UI) *alertPopup {
 		})
 	})
 	a.revoke.Importance = widget.DangerImportance
-	a.itWasMe = widget.NewButton("Yes, it was me", func() {
-		a.setError(core.UserMessage(a.u.c.DismissAlert(a.current.ID)))
+	a.itWasMe = widget.NewButton(core.TextAlertItWasMe, func() {
+		a.setError(core.UserMessage(a.c.DismissAlert(a.current.ID)))
 		a.u.render()
 	})
 	a.itWasMe.Importance = widget.HighImportance
-	title := widget.NewLabelWithStyle("Security alert", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(core.TextAlertTitle, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	// The safe answer first; the destructive one apart from it.
 	box := container.NewVBox(title, a.text, a.errText, container.NewHBox(a.itWasMe, layout.NewSpacer(), a.revoke))
 	a.popup = widget.NewModalPopUp(container.NewPadded(box), u.win.Canvas())
@@ -74,27 +75,24 @@ func (a *alertPopup) fit() {
 }
 
 func (a *alertPopup) render(s core.Snapshot) {
-	if len(s.Alerts) == 0 {
+	v := s.SecurityAlert()
+	if !v.Show {
 		if a.shown {
 			a.popup.Hide()
 			a.shown = false
 		}
 		return
 	}
-	if a.current.ID != s.Alerts[0].ID {
+	if a.current.ID != v.Alert.ID {
 		a.setError("")
 	}
-	a.current = s.Alerts[0]
-	a.text.SetText(a.current.Text())
-	if !s.Online() {
-		a.revoke.Disable()
-	} else {
-		a.revoke.Enable()
-	}
+	a.current = v.Alert
+	a.text.SetText(v.Text)
+	setControl(a.revoke, nil, v.Revoke)
 	if a.current.ID != a.notified && !a.u.foreground {
 		// The window is in the background: the OS says it too.
 		a.notified = a.current.ID
-		a.u.Notify("Security alert", a.current.Text())
+		a.u.Notify(core.TextAlertTitle, v.Text)
 	}
 	if !a.shown {
 		a.fit()

@@ -14,6 +14,7 @@ import (
 // sign them in, each with Remove.
 type appsCard struct {
 	u        *UI
+	c        SecurityActions
 	card     *widget.Card
 	list     *fyne.Container
 	none     *widget.Label
@@ -23,22 +24,21 @@ type appsCard struct {
 }
 
 func newAppsCard(u *UI) *appsCard {
-	c := &appsCard{u: u, list: container.NewVBox(), remove: map[string]*widget.Button{}}
-	c.none = widget.NewLabel(core.TextNoApps)
+	c := &appsCard{u: u, c: u.c, list: container.NewVBox(), remove: map[string]*widget.Button{}}
+	c.none = widget.NewLabel("")
 	c.none.Wrapping = fyne.TextWrapWord
-	c.errLabel = widget.NewLabel("")
-	c.errLabel.Wrapping = fyne.TextWrapWord
-	c.errLabel.Importance = widget.DangerImportance
+	c.errLabel = errorLabel()
 	c.card = widget.NewCard("Apps with access", "", container.NewVBox(c.none, c.errLabel, c.list))
 	return c
 }
 
 func (c *appsCard) render(s core.Snapshot) {
-	rows := s.AppRows()
-	c.none.Hidden = len(rows) > 0
+	v := s.Apps(core.DesktopDates)
+	c.none.SetText(v.Empty)
+	c.none.Hidden = v.Empty == ""
 	c.remove = map[string]*widget.Button{}
-	objs := make([]fyne.CanvasObject, 0, len(rows))
-	for _, r := range rows {
+	objs := make([]fyne.CanvasObject, 0, len(v.Rows))
+	for _, r := range v.Rows {
 		objs = append(objs, c.row(r))
 	}
 	c.list.Objects = objs
@@ -48,8 +48,8 @@ func (c *appsCard) render(s core.Snapshot) {
 func (c *appsCard) row(r core.AppRow) fyne.CanvasObject {
 	id := r.ID
 	head := widget.NewLabelWithStyle(r.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	row, btn := actionRow(head, r.Detail(core.FormatTime), "Remove", r.Remove, func() {
-		c.u.serverAction(c.errLabel, func(ctx context.Context) error { return c.u.c.RemoveApp(ctx, id) })
+	row, btn := actionRow(head, r.Detail, "Remove", r.Remove, func() {
+		c.u.serverAction(c.errLabel, func(ctx context.Context) error { return c.c.RemoveApp(ctx, id) })
 	})
 	c.remove[id] = btn
 	return row

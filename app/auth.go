@@ -8,18 +8,11 @@ import (
 	"github.com/dialnexa/account/core"
 )
 
-type authMode int
-
-const (
-	modeSignIn authMode = iota
-	modeSignUp
-	modeForgot
-)
-
 // authScreen is sign-in, with switches to sign-up and to core.TextForgotPassword.
 // When the account has two-factor authentication, sign-in asks for a code.
 type authScreen struct {
 	u        *UI
+	c        AuthActions
 	content  *fyne.Container
 	form     *fyne.Container
 	title    *widget.Label
@@ -34,12 +27,12 @@ type authScreen struct {
 	forgot   *widget.Button
 	errLabel *widget.Label
 	info     *widget.Label
-	mode     authMode
-	needCode bool
-	busy     bool
+	st       core.AuthState
+	snap     core.Snapshot // the last one rendered
 	browser  *browserSignIn
 	// The fields with their labels above them.
 	emailField, nameField, passwordField, confirmField, codeField fyne.CanvasObject
+	intro                                                         *widget.Label
 }
 
 // labelled puts a field's name above it, so it stays visible once the
@@ -50,40 +43,41 @@ func labelled(name string, e *widget.Entry) fyne.CanvasObject {
 }
 
 func newAuthScreen(u *UI) *authScreen {
-	a := &authScreen{u: u}
+	a := &authScreen{u: u, c: u.c}
 	a.title = widget.NewLabelWithStyle(core.TextSignInTitle, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	a.notice = warnLabel()
 	a.email = widget.NewEntry()
-	a.email.SetPlaceHolder("Email")
+	a.email.SetPlaceHolder(core.TextEmail)
 	a.name = widget.NewEntry()
-	a.name.SetPlaceHolder("Display name (2–50 characters)")
+	a.name.SetPlaceHolder(core.TextDisplayNameNew)
 	a.password = widget.NewPasswordEntry()
-	a.password.SetPlaceHolder("Password")
 	a.confirm = widget.NewPasswordEntry()
-	a.confirm.SetPlaceHolder("Confirm password")
+	a.confirm.SetPlaceHolder(core.TextConfirmPassword)
 	a.code = widget.NewEntry()
-	a.code.SetPlaceHolder("6-digit code from your authenticator app, or a backup code")
+	a.code.SetPlaceHolder(core.TextCodeField)
 	a.errLabel = errorLabel()
 	a.info = widget.NewLabel("")
 	a.info.Wrapping = fyne.TextWrapWord
-	a.submit = widget.NewButton("Sign in", a.doSubmit)
+	a.submit = widget.NewButton("", a.doSubmit)
 	a.submit.Importance = widget.HighImportance
-	a.toggle = widget.NewButton("Create an account", func() {
-		if a.mode == modeSignIn {
-			a.setMode(modeSignUp)
+	a.toggle = widget.NewButton("", func() {
+		if a.st.Mode == core.AuthSignIn {
+			a.setMode(core.AuthSignUp)
 		} else {
-			a.setMode(modeSignIn)
+			a.setMode(core.AuthSignIn)
 		}
 	})
-	a.forgot = widget.NewButton(core.TextForgotPassword, func() { a.setMode(modeForgot) })
+	a.forgot = widget.NewButton(core.TextForgotPassword, func() { a.setMode(core.AuthForgot) })
 	a.forgot.Importance = widget.LowImportance
 	a.password.OnSubmitted = func(string) { a.doSubmit() }
 	a.code.OnSubmitted = func(string) { a.doSubmit() }
-	a.emailField = labelled("Email", a.email)
-	a.nameField = labelled("Display name", a.name)
-	a.passwordField = labelled("Password", a.password)
-	a.confirmField = labelled("Confirm password", a.confirm)
-	a.codeField = labelled("Two-factor code", a.code)
+	a.emailField = labelled(core.TextEmail, a.email)
+	a.nameField = labelled(core.TextDisplayNameNew, a.name)
+	a.passwordField = labelled(core.TextPassword, a.password)
+	a.confirmField = labelled(core.TextConfirmPassword, a.confirm)
+	a.codeField = labelled(core.TextCodeField, a.code)
+	a.intro = widget.NewLabel("")
+	a.intro.Wrapping = fyne.TextWrapWord
 	a.browser = newBrowserSignIn(a)
 	a.form = container.NewVBox()
 	a.content = container.New(columnLayout{maxWidth: 440}, a.form)
@@ -91,78 +85,69 @@ func newAuthScreen(u *UI) *authScreen {
 	return a
 }
 
-func (a *authScreen) setMode(m authMode) {
-	a.mode, a.needCode = m, false
+func (a *authScreen) setMode(m core.AuthMode) {
+	a.st = core.AuthState{Mode: m}
 	a.errLabel.SetText("")
 	a.info.SetText("")
 	a.code.SetText("")
 	a.layout()
 }
 
+// layout puts the form of the current state together.
 func (a *authScreen) layout() {
-	objs := []fyne.CanvasObject{a.title, a.notice}
-	switch a.mode {
-	case modeSignUp:
-		a.title.SetText("Create your DialNexa account")
-		a.submit.SetText("Create account")
-		a.toggle.SetText("I have an account: sign in")
-		a.password.SetPlaceHolder("Password (8+ characters, a number and a special character)")
-		objs = append(objs, a.emailField, a.nameField, a.passwordField, a.confirmField, a.errLabel, a.submit, a.toggle)
-	case modeForgot:
-		a.title.SetText("Reset your password")
-		a.submit.SetText("Send reset link")
-		a.toggle.SetText("Back to sign-in")
-		objs = append(objs, widget.NewLabel("Enter your account's email address. We will send a link to set a new password; it works for 1 hour."),
-			a.emailField, a.errLabel, a.info, a.submit, a.toggle)
-	default:
-		a.title.SetText(core.TextSignInTitle)
-		a.submit.SetText("Sign in")
-		a.toggle.SetText("Create an account")
-		a.password.SetPlaceHolder("Password")
-		objs = append(objs, a.emailField, a.passwordField)
-		if a.needCode {
-			objs = append(objs, a.codeField)
+	v := a.snap.Auth(a.st)
+	a.title.SetText(v.Title)
+	a.submit.SetText(v.Submit.Text)
+	setControl(a.submit, nil, v.Submit.Control)
+	a.toggle.SetText(v.Toggle)
+	a.password.SetPlaceHolder(v.PasswordLabel)
+	a.intro.SetText(v.Intro)
+	a.notice.SetText(v.Notice)
+	objs := []fyne.CanvasObject{a.title}
+	add := func(shown bool, o ...fyne.CanvasObject) {
+		if shown {
+			objs = append(objs, o...)
 		}
-		objs = append(objs, a.errLabel, a.submit, a.browser.button, a.browser.useCode, a.browser.box, a.forgot, a.toggle)
 	}
+	add(v.Notice != "", a.notice)
+	add(v.Intro != "", a.intro)
+	add(true, a.emailField)
+	add(v.Name, a.nameField)
+	add(v.Password, a.passwordField)
+	add(v.Confirm, a.confirmField)
+	add(v.Code, a.codeField)
+	add(true, a.errLabel)
+	add(a.st.Mode == core.AuthForgot, a.info)
+	add(true, a.submit)
+	add(v.Browser, a.browser.button, a.browser.useCode, a.browser.box)
+	add(v.Forgot, a.forgot)
+	add(true, a.toggle)
 	a.form.Objects = objs
 	a.form.Refresh()
 }
 
 // reset shows a fresh sign-in form (after signing out or being signed out).
 func (a *authScreen) reset() {
-	a.mode = modeSignIn
 	a.password.SetText("")
 	a.confirm.SetText("")
-	a.code.SetText("")
-	a.needCode = false
 	a.errLabel.SetText("")
-	a.busy = false
-	a.layout()
+	a.setMode(core.AuthSignIn)
 }
 
-func (a *authScreen) render(s core.Snapshot) {
-	a.notice.SetText(s.Notice)
-	a.notice.Hidden = s.Notice == ""
-	if a.busy {
-		a.submit.Disable()
-	} else {
-		a.submit.Enable()
-	}
-}
+func (a *authScreen) render(s core.Snapshot) { a.snap = s; a.layout() }
 
 func (a *authScreen) doSubmit() {
-	if a.busy {
+	if a.st.Busy {
 		return
 	}
-	email, pw, name, confirm, code, mode := a.email.Text, a.password.Text, a.name.Text, a.confirm.Text, a.code.Text, a.mode
-	if msg := core.CheckSignUpConfirmation(pw, confirm); mode == modeSignUp && msg != "" {
+	email, pw, name, confirm, code, mode := a.email.Text, a.password.Text, a.name.Text, a.confirm.Text, a.code.Text, a.st.Mode
+	if msg := core.CheckSignUpConfirmation(pw, confirm); mode == core.AuthSignUp && msg != "" {
 		a.errLabel.SetText(msg)
 		return
 	}
-	a.busy = true
+	a.st.Busy = true
 	a.errLabel.SetText("")
-	a.submit.Disable()
+	a.layout()
 	a.u.async(func() {
 		ctx, cancel := a.u.ctx()
 		defer cancel()
@@ -171,19 +156,18 @@ func (a *authScreen) doSubmit() {
 			info string
 		)
 		switch mode {
-		case modeSignUp:
-			err = a.u.c.SignUp(ctx, email, pw, name)
-		case modeForgot:
-			info, err = a.u.c.ForgotPassword(ctx, email)
+		case core.AuthSignUp:
+			err = a.c.SignUp(ctx, email, pw, name)
+		case core.AuthForgot:
+			info, err = a.c.ForgotPassword(ctx, email)
 		default:
-			err = a.u.c.SignIn(ctx, email, pw, code)
+			err = a.c.SignIn(ctx, email, pw, code)
 		}
 		fyne.Do(func() {
-			a.busy = false
+			a.st.Busy = false
 			switch {
 			case core.NeedsSecondFactor(err):
-				a.needCode = true
-				a.layout()
+				a.st.NeedCode = true
 				a.errLabel.SetText(core.UserMessage(err))
 			case err != nil:
 				a.errLabel.SetText(core.UserMessage(err))

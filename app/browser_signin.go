@@ -38,22 +38,22 @@ type browserSignIn struct {
 func newBrowserSignIn(a *authScreen) *browserSignIn {
 	b := &browserSignIn{a: a}
 	b.button = widget.NewButton(core.TextBrowserSignIn, b.start)
-	b.useCode = widget.NewButton(core.TextCodeSignIn, func() { b.startCode(core.TextBrowserSignInWaiting) })
+	b.useCode = widget.NewButton(core.TextCodeSignIn, func() { b.startCode(core.HandOffCode) })
 	b.useCode.Importance = widget.LowImportance
 	b.code = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
 	b.code.SizeName = theme.SizeNameHeadingText
 	b.addr = widget.NewLabel("")
 	b.addr.Wrapping = fyne.TextWrapBreak
-	b.hint = widget.NewLabel(core.TextNativeSignInWaiting)
+	b.hint = widget.NewLabel("")
 	b.hint.Wrapping = fyne.TextWrapWord
-	b.reopen = widget.NewButton("Open the browser again", func() {
+	b.reopen = widget.NewButton("", func() {
 		if b.link != nil {
 			b.opened(b.a.u.OpenURL(b.link))
 		}
 	})
-	b.stop = widget.NewButton("Cancel", b.end)
+	b.stop = widget.NewButton("", b.end)
 	b.box = container.NewVBox(b.hint, b.addr, b.code, container.NewHBox(b.reopen, b.stop))
-	b.box.Hidden = true
+	b.show(core.HandOff(core.HandOffNone, "", ""))
 	return b
 }
 
@@ -65,7 +65,7 @@ func (b *browserSignIn) start() {
 	u.async(func() {
 		ctx, cancel := u.ctx()
 		defer cancel()
-		n, err := u.c.StartNativeSignIn(ctx)
+		n, err := b.a.c.StartNativeSignIn(ctx)
 		fyne.Do(func() {
 			b.button.Enable()
 			if err != nil {
@@ -81,25 +81,25 @@ func (b *browserSignIn) start() {
 			if err := u.OpenURL(link); err != nil {
 				// No browser here: the code, approved on another device.
 				n.Close()
-				b.startCode(core.TextNoBrowser)
+				b.startCode(core.HandOffNoBrowser)
 				return
 			}
 			b.link = link
-			b.show(core.TextNativeSignInWaiting, "", "")
-			b.waitFor(func(ctx context.Context) error { return u.c.FinishNativeSignIn(ctx, n) }, n.Close)
+			b.show(core.HandOff(core.HandOffBrowser, "", ""))
+			b.waitFor(func(ctx context.Context) error { return b.a.c.FinishNativeSignIn(ctx, n) }, n.Close)
 		})
 	})
 }
 
 // startCode signs in with a code checked and approved in a browser, on
-// this computer or another; hint says which.
-func (b *browserSignIn) startCode(hint string) {
+// this computer or another; step says which.
+func (b *browserSignIn) startCode(step core.HandOffStep) {
 	b.a.errLabel.SetText("")
 	u := b.a.u
 	u.async(func() {
 		ctx, cancel := u.ctx()
 		defer cancel()
-		req, err := u.c.StartBrowserSignIn(ctx)
+		req, err := b.a.c.StartBrowserSignIn(ctx)
 		fyne.Do(func() {
 			if err != nil {
 				b.a.errLabel.SetText(core.UserMessage(err))
@@ -111,29 +111,29 @@ func (b *browserSignIn) startCode(hint string) {
 				return
 			}
 			b.link = link
-			addr := ""
-			if hint == core.TextNoBrowser {
-				addr = req.URL
-			} else {
+			if step != core.HandOffNoBrowser {
 				b.opened(u.OpenURL(link))
 			}
-			b.show(hint, addr, req.Code)
-			b.waitFor(func(ctx context.Context) error { return u.c.FinishBrowserSignIn(ctx, req) }, nil)
+			b.show(core.HandOff(step, req.URL, req.Code))
+			b.waitFor(func(ctx context.Context) error { return b.a.c.FinishBrowserSignIn(ctx, req) }, nil)
 		})
 	})
 }
 
-// show swaps the buttons for the waiting box.
-func (b *browserSignIn) show(hint, addr, code string) {
-	b.hint.SetText(hint)
-	b.addr.SetText(addr)
-	b.addr.Hidden = addr == ""
-	b.code.SetText(code)
-	b.code.Hidden = code == ""
-	b.reopen.Hidden = addr != ""
-	b.box.Show()
-	b.button.Hide()
-	b.useCode.Hide()
+// show lays out the hand-off at its step: the buttons that start it, or
+// the waiting box.
+func (b *browserSignIn) show(v core.HandOffView) {
+	b.hint.SetText(v.Hint)
+	b.addr.SetText(v.Address)
+	b.addr.Hidden = v.Address == ""
+	b.code.SetText(v.Code)
+	b.code.Hidden = v.Code == ""
+	b.reopen.SetText(v.Reopen)
+	b.reopen.Hidden = v.Reopen == ""
+	b.stop.SetText(v.Cancel)
+	setShown(b.box, v.Waiting)
+	setShown(b.button, v.Start != "")
+	setShown(b.useCode, v.UseCode != "")
 }
 
 // opened tells, when the browser could not be opened, where to go instead.
@@ -181,7 +181,5 @@ func (b *browserSignIn) end() {
 		b.cancel()
 		b.cancel = nil
 	}
-	b.box.Hide()
-	b.button.Show()
-	b.useCode.Show()
+	b.show(core.HandOff(core.HandOffNone, "", ""))
 }

@@ -1,8 +1,6 @@
 package app
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -13,6 +11,7 @@ import (
 // dangerScreen is Settings → Account → Danger Zone: delete the account.
 type dangerScreen struct {
 	u        *UI
+	c        DataActions
 	content  fyne.CanvasObject
 	summary  *widget.Label
 	load     *widget.Button
@@ -26,7 +25,7 @@ type dangerScreen struct {
 }
 
 func newDangerScreen(u *UI) *dangerScreen {
-	d := &dangerScreen{u: u, blocked: container.NewVBox(), export: newExportCard(u)}
+	d := &dangerScreen{u: u, c: u.c, blocked: container.NewVBox(), export: newExportCard(u)}
 	d.summary = widget.NewLabel(core.TextDeletionPermanent)
 	d.summary.Wrapping = fyne.TextWrapWord
 	d.load = widget.NewButton(core.TextShowDeletion, d.doPreview)
@@ -46,21 +45,17 @@ func newDangerScreen(u *UI) *dangerScreen {
 
 func (d *dangerScreen) render(s core.Snapshot) {
 	d.export.render(s)
-	d.code.Hidden = !s.View.TwoFactor.Enabled
-	for _, b := range []*widget.Button{d.del, d.load} {
-		if s.Online() {
-			b.Enable()
-		} else {
-			b.Disable()
-		}
-	}
+	v := s.Danger()
+	d.code.Hidden = !v.AskCode
+	setControl(d.del, nil, v.Delete)
+	setControl(d.load, nil, v.Preview)
 }
 
 func (d *dangerScreen) doPreview() {
 	d.u.async(func() {
 		ctx, cancel := d.u.ctx()
 		defer cancel()
-		p, err := d.u.c.DeletionPreview(ctx)
+		p, err := d.c.DeletionPreview(ctx)
 		fyne.Do(func() {
 			if err != nil {
 				d.errText.SetText(core.UserMessage(err))
@@ -78,7 +73,7 @@ func (d *dangerScreen) doDelete() {
 	d.u.async(func() {
 		ctx, cancel := d.u.ctx()
 		defer cancel()
-		err := d.u.c.DeleteAccount(ctx, email, pw, code)
+		err := d.c.DeleteAccount(ctx, email, pw, code)
 		fyne.Do(func() {
 			if be, ok := isBlocked(err); ok {
 				d.errText.SetText(be.Message)
@@ -96,7 +91,7 @@ func (d *dangerScreen) doDelete() {
 func (d *dangerScreen) showBlocked(ws []core.BlockingWorkspace) {
 	rows := []fyne.CanvasObject{}
 	if len(ws) > 0 {
-		rows = append(rows, widget.NewLabel("You own these workspaces with other members. Transfer ownership or delete each first:"))
+		rows = append(rows, widget.NewLabel(core.TextBlockedIntro))
 	}
 	for _, w := range ws {
 		id := w.ID
@@ -107,11 +102,11 @@ func (d *dangerScreen) showBlocked(ws []core.BlockingWorkspace) {
 					d.u.async(func() {
 						ctx, cancel := d.u.ctx()
 						defer cancel()
-						err := d.u.c.DeleteWorkspace(ctx, id)
+						err := d.c.DeleteWorkspace(ctx, id)
 						fyne.Do(func() { d.errText.SetText(core.UserMessage(err)); d.doPreview() })
 					})
 				})),
-			widget.NewLabel(fmt.Sprintf("%s (%d members)", w.Name, w.Members))))
+			widget.NewLabel(core.BlockingText(w))))
 	}
 	d.blocked.Objects = rows
 	d.blocked.Refresh()

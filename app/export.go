@@ -12,22 +12,25 @@ import (
 // server in the background, then saved as a zip.
 type exportCard struct {
 	u        *UI
+	c        DataActions
 	card     *widget.Card
 	password *widget.Entry
 	prepare  *widget.Button
 	download *widget.Button
 	status   *widget.Label
 	errText  *widget.Label
+	// ready is the archive that can be downloaded ("" none).
+	ready string
 }
 
 func newExportCard(u *UI) *exportCard {
-	e := &exportCard{u: u}
+	e := &exportCard{u: u, c: u.c}
 	hint := widget.NewLabel(core.TextExportHint)
 	hint.Wrapping = fyne.TextWrapWord
 	e.password = widget.NewPasswordEntry()
 	e.password.SetPlaceHolder(core.TextExportPassword)
-	e.prepare = widget.NewButton("Prepare my data", e.doPrepare)
-	e.download = widget.NewButton("Download my data", e.doDownload)
+	e.prepare = widget.NewButton(core.TextPrepareExport, e.doPrepare)
+	e.download = widget.NewButton(core.TextDownloadExport, e.doDownload)
 	e.download.Importance = widget.HighImportance
 	e.status = widget.NewLabel("")
 	e.status.Wrapping = fyne.TextWrapWord
@@ -37,13 +40,14 @@ func newExportCard(u *UI) *exportCard {
 }
 
 func (e *exportCard) render(s core.Snapshot) {
-	status, ready := core.ExportStatus(s.View.Export, core.FormatTime)
-	e.status.SetText(status)
-	e.status.Hidden = status == ""
-	e.download.Hidden = !ready
-	e.password.Hidden = e.u.c.StepUpOpen()
-	setEnabled(e.prepare, s.ServerAction().Enabled)
-	setEnabled(e.download, s.ServerAction().Enabled)
+	v := s.Export(core.DesktopDates, e.c.StepUpOpen())
+	e.status.SetText(v.Status)
+	e.status.Hidden = v.Status == ""
+	e.download.Hidden = !v.Ready
+	e.ready = v.ID
+	e.password.Hidden = !v.AskPassword
+	setControl(e.prepare, nil, v.Prepare)
+	setControl(e.download, nil, v.Download)
 }
 
 func (e *exportCard) doPrepare() {
@@ -52,7 +56,7 @@ func (e *exportCard) doPrepare() {
 	e.u.async(func() {
 		ctx, cancel := e.u.ctx()
 		defer cancel()
-		err := e.u.c.RequestExport(ctx, pw)
+		err := e.c.RequestExport(ctx, pw)
 		fyne.Do(func() {
 			e.errText.SetText(core.UserMessage(err))
 			if err == nil {
@@ -65,14 +69,14 @@ func (e *exportCard) doPrepare() {
 
 func (e *exportCard) doDownload() {
 	e.errText.SetText("")
-	x := e.u.c.Snapshot().View.Export
-	if x == nil {
+	id := e.ready
+	if id == "" {
 		return
 	}
 	e.u.async(func() {
 		ctx, cancel := e.u.ctx()
 		defer cancel()
-		data, err := e.u.c.DownloadExport(ctx, x.ID)
+		data, err := e.c.DownloadExport(ctx, id)
 		fyne.Do(func() {
 			if err != nil {
 				e.errText.SetText(core.UserMessage(err))

@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"net/url"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/dialnexa/account/assets"
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
 )
 
 // notificationsScreen is Settings → Account → Notifications: email
@@ -20,6 +18,7 @@ import (
 // Changes queue offline and sync later.
 type notificationsScreen struct {
 	u       *UI
+	c       NotificationActions
 	content fyne.CanvasObject
 	checks  map[string]*widget.Check
 	pending *widget.Label
@@ -28,33 +27,26 @@ type notificationsScreen struct {
 }
 
 func newNotificationsScreen(u *UI) *notificationsScreen {
-	n := &notificationsScreen{u: u, checks: map[string]*widget.Check{}}
+	n := &notificationsScreen{u: u, c: u.c, checks: map[string]*widget.Check{}}
 	n.pending = warnLabel()
 	n.pending.SetText(core.TextWaitingToSync)
 	n.errText = errorLabel()
 	rows := []fyne.CanvasObject{}
-	for _, t := range account.NotificationTypes {
-		label := "Email"
-		if t.Locked {
-			label = "Email (always on)"
-		}
+	for _, t := range (core.Snapshot{}).Notifications().Types {
 		id := t.ID
-		c := widget.NewCheck(label, func(on bool) {
+		c := widget.NewCheck(t.Label, func(on bool) {
 			if n.syncing {
 				return
 			}
-			n.errText.SetText(core.UserMessage(n.u.c.SetEmailNotification(id, on)))
+			n.errText.SetText(core.UserMessage(n.c.SetEmailNotification(id, on)))
 			n.u.render()
 		})
-		if t.Locked {
-			c.Disable()
-		}
 		n.checks[id] = c
 		name := widget.NewLabelWithStyle(t.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		trigger := widget.NewLabel(t.Trigger)
 		rows = append(rows, container.NewBorder(nil, nil, nil, c, container.NewVBox(name, trigger)), widget.NewSeparator())
 	}
-	hint := widget.NewLabel("Every notification also appears in the bell. Email delivery can be turned off per type; security alerts always arrive by email and in-app.")
+	hint := widget.NewLabel(core.TextNotificationsHint)
 	hint.Wrapping = fyne.TextWrapWord
 	n.content = container.NewVScroll(widget.NewCard("Notifications", "", container.NewVBox(append([]fyne.CanvasObject{hint, n.pending, n.errText}, rows...)...)))
 	return n
@@ -63,15 +55,23 @@ func newNotificationsScreen(u *UI) *notificationsScreen {
 func (n *notificationsScreen) render(s core.Snapshot) {
 	n.syncing = true
 	defer func() { n.syncing = false }()
-	for id, c := range n.checks {
-		c.SetChecked(account.EmailEnabled(s.View.EmailPrefs, id))
+	v := s.Notifications()
+	for _, t := range v.Types {
+		c := n.checks[t.ID]
+		c.SetChecked(t.Email)
+		if t.Change.Enabled {
+			c.Enable()
+		} else {
+			c.Disable()
+		}
 	}
-	n.pending.Hidden = !s.PendingPrefs
+	n.pending.Hidden = !v.Pending
 }
 
 // bell is the header's notification button and its list.
 type bell struct {
 	u       *UI
+	c       NotificationActions
 	button  *widget.Button
 	popup   *widget.PopUp
 	list    *fyne.Container
@@ -82,7 +82,7 @@ type bell struct {
 }
 
 func newBell(u *UI) *bell {
-	b := &bell{u: u}
+	b := &bell{u: u, c: u.c}
 	icon := theme.NewThemedResource(fyne.NewStaticResource("bell.svg", assets.Bell))
 	b.button = widget.NewButtonWithIcon("", icon, b.toggle)
 	b.list = container.NewVBox()
@@ -90,7 +90,7 @@ func newBell(u *UI) *bell {
 	b.err.Importance = widget.DangerImportance
 	b.err.Wrapping = fyne.TextWrapWord
 	b.err.Hide()
-	b.markAll = widget.NewButton("Mark all read", func() { b.did(b.u.c.MarkAllNotificationsRead()) })
+	b.markAll = widget.NewButton(core.TextMarkAllRead, func() { b.did(b.c.MarkAllNotificationsRead()) })
 	closeBtn := widget.NewButton("Close", b.toggle)
 	head := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabelWithStyle("Notifications", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), container.NewHBox(b.markAll, closeBtn)), b.err)
 	scroll := container.NewVScroll(b.list)
@@ -122,38 +122,34 @@ func (b *bell) toggle() {
 }
 
 func (b *bell) render(s core.Snapshot) {
-	if s.View.Unread > 0 {
-		b.button.SetText(strconv.Itoa(s.View.Unread) + " unread")
+	v := s.Bell(core.DesktopDates)
+	b.button.SetText(v.Count)
+	if v.Unread > 0 {
 		// Noticeable, not louder than the screen's own actions.
 		b.button.Importance = widget.MediumImportance
 	} else {
-		b.button.SetText("")
 		b.button.Importance = widget.LowImportance
 	}
 	b.button.Refresh()
-	rows := make([]fyne.CanvasObject, 0, len(s.View.Inbox))
-	for _, n := range s.View.Inbox {
+	rows := make([]fyne.CanvasObject, 0, len(v.Items)+1)
+	for _, n := range v.Items {
 		rows = append(rows, b.row(n))
 	}
-	if len(rows) == 0 {
-		rows = append(rows, widget.NewLabel("No notifications yet."))
+	if v.Empty != "" {
+		rows = append(rows, widget.NewLabel(v.Empty))
 	}
 	b.list.Objects = rows
 	b.list.Refresh()
-	if s.View.Unread == 0 {
-		b.markAll.Disable()
-	} else {
-		b.markAll.Enable()
-	}
+	setControl(b.markAll, nil, v.MarkAll)
 }
 
-func (b *bell) row(n account.Notification) fyne.CanvasObject {
+func (b *bell) row(n core.InboxItem) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(n.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: !n.Read})
-	body := widget.NewLabel(fmt.Sprintf("%s — %s", core.FormatTime(n.At), n.Body))
+	body := widget.NewLabel(n.When + " — " + n.Body)
 	body.Wrapping = fyne.TextWrapWord
 	var actions []fyne.CanvasObject
-	if link := core.NotificationLink(n.Link); link != "" {
-		id := n.ID
+	id := n.ID
+	if link := n.Link; link != "" {
 		actions = append(actions, widget.NewButton("Open", func() {
 			u, err := url.Parse(link)
 			if err == nil {
@@ -163,12 +159,11 @@ func (b *bell) row(n account.Notification) fyne.CanvasObject {
 				b.did(fmt.Errorf("the link could not be opened (%w): %s", err, link))
 				return
 			}
-			b.did(b.u.c.MarkNotificationRead(id))
+			b.did(b.c.MarkNotificationRead(id))
 		}))
 	}
 	if !n.Read {
-		id := n.ID
-		actions = append(actions, widget.NewButton("Mark read", func() { b.did(b.u.c.MarkNotificationRead(id)) }))
+		actions = append(actions, widget.NewButton("Mark read", func() { b.did(b.c.MarkNotificationRead(id)) }))
 	}
 	return container.NewBorder(nil, widget.NewSeparator(), nil, container.NewHBox(actions...), container.NewVBox(title, body))
 }

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
 )
 
 // passkeysCard lists the account's passkeys on the Security screen: each
@@ -17,25 +16,26 @@ import (
 // authenticator is).
 type passkeysCard struct {
 	u        *UI
+	c        SecurityActions
 	card     *widget.Card
 	list     *fyne.Container
 	errLabel *widget.Label
 	done     *widget.Label
-	shown    []account.Passkey
+	shown    []core.PasskeyRow
 	// by passkey id, for tests
 	names  map[string]*widget.Entry
 	rename map[string]*widget.Button
 	remove map[string]*widget.Button
+	// removing is the passkey whose removal is being confirmed.
+	removing string
 	// confirmPassword is the open removal dialog's password field.
 	confirmPassword *widget.Entry
 	confirmText     string
 }
 
 func newPasskeysCard(u *UI) *passkeysCard {
-	p := &passkeysCard{u: u, list: container.NewVBox()}
-	p.errLabel = widget.NewLabel("")
-	p.errLabel.Wrapping = fyne.TextWrapWord
-	p.errLabel.Importance = widget.DangerImportance
+	p := &passkeysCard{u: u, c: u.c, list: container.NewVBox()}
+	p.errLabel = errorLabel()
 	p.done = widget.NewLabel("")
 	p.done.Importance = widget.SuccessImportance
 	hint := widget.NewLabel(core.TextPasskeysHint + " " + core.TextAddPasskeyInBrowser)
@@ -44,55 +44,45 @@ func newPasskeysCard(u *UI) *passkeysCard {
 	return p
 }
 
+func (p *passkeysCard) view(s core.Snapshot) core.PasskeysView {
+	return s.Passkeys(core.DesktopDates, p.removing, p.c.StepUpOpen())
+}
+
 func (p *passkeysCard) render(s core.Snapshot) {
-	action := s.ServerAction()
-	if p.names != nil && slices.Equal(p.shown, s.View.Passkeys) {
-		for _, b := range p.rename {
-			setEnabled(b, action.Enabled)
-		}
-		for _, b := range p.remove {
-			setEnabled(b, action.Enabled)
-		}
+	v := p.view(s)
+	if p.names != nil && slices.Equal(p.shown, v.Rows) {
 		return // keep a name being typed
 	}
-	p.shown = slices.Clone(s.View.Passkeys)
+	p.shown = v.Rows
 	p.names, p.rename, p.remove = map[string]*widget.Entry{}, map[string]*widget.Button{}, map[string]*widget.Button{}
-	rows := make([]fyne.CanvasObject, 0, len(s.View.Passkeys)+1)
-	for _, pk := range s.View.Passkeys {
-		rows = append(rows, p.row(pk, action.Enabled))
+	rows := make([]fyne.CanvasObject, 0, len(v.Rows)+1)
+	for _, r := range v.Rows {
+		rows = append(rows, p.row(r))
 	}
-	if len(rows) == 0 {
-		rows = append(rows, widget.NewLabel("No passkeys yet."))
+	if v.Empty != "" {
+		rows = append(rows, widget.NewLabel(v.Empty))
 	}
 	p.list.Objects = rows
 	p.list.Refresh()
 }
 
-func (p *passkeysCard) row(pk account.Passkey, enabled bool) fyne.CanvasObject {
-	id := pk.ID
-	head := widget.NewLabelWithStyle(pk.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	detail := widget.NewLabel(core.PasskeySummary(pk, core.FormatTime))
+func (p *passkeysCard) row(r core.PasskeyRow) fyne.CanvasObject {
+	id := r.ID
+	head := widget.NewLabelWithStyle(r.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	detail := widget.NewLabel(r.Summary)
 	detail.Wrapping = fyne.TextWrapWord
-	if pk.Suspect {
+	if r.Suspect {
 		detail.Importance = widget.DangerImportance
 	}
 	name := widget.NewEntry()
-	name.SetText(pk.Name)
+	name.SetText(r.Name)
 	rename := widget.NewButton("Rename", func() { p.doRename(id, name.Text) })
 	remove := widget.NewButton("Remove", func() { p.confirmRemove(id) })
 	remove.Importance = widget.DangerImportance
-	setEnabled(rename, enabled)
-	setEnabled(remove, enabled)
+	setControl(rename, nil, r.Rename)
+	setControl(remove, nil, r.Remove)
 	p.names[id], p.rename[id], p.remove[id] = name, rename, remove
 	return container.NewVBox(head, detail, container.NewBorder(nil, nil, nil, container.NewHBox(rename, remove), name))
-}
-
-func setEnabled(b *widget.Button, on bool) {
-	if on {
-		b.Enable()
-	} else {
-		b.Disable()
-	}
 }
 
 func (p *passkeysCard) doRename(id, name string) {
@@ -101,11 +91,11 @@ func (p *passkeysCard) doRename(id, name string) {
 	p.u.async(func() {
 		ctx, cancel := p.u.ctx()
 		defer cancel()
-		err := p.u.c.RenamePasskey(ctx, id, name)
+		err := p.c.RenamePasskey(ctx, id, name)
 		fyne.Do(func() {
 			p.errLabel.SetText(core.UserMessage(err))
 			if err == nil {
-				p.done.SetText("Passkey renamed.")
+				p.done.SetText(core.TextPasskeyRenamed)
 			}
 		})
 	})
@@ -116,16 +106,23 @@ func (p *passkeysCard) doRename(id, name string) {
 func (p *passkeysCard) confirmRemove(id string) {
 	p.errLabel.SetText("")
 	p.done.SetText("")
-	p.confirmText = core.RemovePasskeyWarning(p.u.c.Snapshot().View, id)
-	text := widget.NewLabel(p.confirmText)
+	p.removing = id
+	v := p.view(p.u.snapshot)
+	p.removing = ""
+	q := v.Confirm
+	if q == nil {
+		return // removed meanwhile
+	}
+	p.confirmText = q.Text
+	text := widget.NewLabel(q.Text)
 	text.Wrapping = fyne.TextWrapWord
 	items := []fyne.CanvasObject{text}
 	p.confirmPassword = widget.NewPasswordEntry()
-	if !p.u.c.StepUpOpen() {
+	if v.AskPassword {
 		p.confirmPassword.SetPlaceHolder(core.TextYourPassword)
 		items = append(items, p.confirmPassword)
 	}
-	d := dialog.NewCustomConfirm("Remove this passkey?", "Remove passkey", "Keep it", container.NewVBox(items...), func(ok bool) {
+	d := dialog.NewCustomConfirm(q.Title, q.Yes, q.No, container.NewVBox(items...), func(ok bool) {
 		if ok {
 			p.doRemove(id, p.confirmPassword.Text)
 		}
@@ -138,11 +135,11 @@ func (p *passkeysCard) doRemove(id, password string) {
 	p.u.async(func() {
 		ctx, cancel := p.u.ctx()
 		defer cancel()
-		err := p.u.c.RemovePasskey(ctx, id, password)
+		err := p.c.RemovePasskey(ctx, id, password)
 		fyne.Do(func() {
 			p.errLabel.SetText(core.UserMessage(err))
 			if err == nil {
-				p.done.SetText("Passkey removed.")
+				p.done.SetText(core.TextPasskeyRemoved)
 			}
 			p.u.render()
 		})

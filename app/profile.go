@@ -12,6 +12,7 @@ import (
 // name. A name change is queued and shown at once, offline too.
 type profileScreen struct {
 	u        *UI
+	c        ProfileActions
 	content  fyne.CanvasObject
 	email    *widget.Label
 	current  *widget.Label
@@ -19,7 +20,10 @@ type profileScreen struct {
 	name     *widget.Entry
 	save     *widget.Button
 	errLabel *widget.Label
+	saved    *widget.Label // where a saved name is: core.Snapshot.SavedText
 	edited   bool
+	// justSaved: the user saved a name here since last editing it.
+	justSaved bool
 
 	avatar       *avatarView
 	changePic    *widget.Button
@@ -31,11 +35,12 @@ type profileScreen struct {
 	changeEmail  *widget.Button
 	emailErr     *widget.Label
 	emailInfo    *widget.Label
+	emailReason  *widget.Label // why Change Email is off
 	onlineNotice *widget.Label
 }
 
 func newProfileScreen(u *UI) *profileScreen {
-	p := &profileScreen{u: u}
+	p := &profileScreen{u: u, c: u.c}
 	p.email = widget.NewLabel("")
 	p.current = widget.NewLabel("")
 	p.current.Truncation = fyne.TextTruncateEllipsis
@@ -43,49 +48,53 @@ func newProfileScreen(u *UI) *profileScreen {
 	p.pending.Importance = widget.WarningImportance
 	p.pending.Hide()
 	p.name = widget.NewEntry()
-	p.name.SetPlaceHolder("2–50 characters")
-	p.name.OnChanged = func(string) { p.edited = true; p.errLabel.SetText(""); p.errLabel.Hide() }
+	p.name.SetPlaceHolder(core.TextNameField)
+	p.name.OnChanged = func(string) { p.edited, p.justSaved = true, false; p.errLabel.SetText(""); p.errLabel.Hide() }
 	p.name.OnSubmitted = func(string) { p.doSave() }
 	p.save = widget.NewButton("Save", p.doSave)
 	p.save.Importance = widget.HighImportance
 	p.errLabel = widget.NewLabel("")
 	p.errLabel.Wrapping = fyne.TextWrapWord
 	p.errLabel.Importance = widget.DangerImportance
+	p.saved = widget.NewLabel("")
+	p.saved.Importance = widget.SuccessImportance
+	p.saved.Hide()
 	form := widget.NewForm(
 		widget.NewFormItem("Email", p.email),
 		widget.NewFormItem("Display name", container.NewBorder(nil, nil, nil, p.pending, p.current)),
 		widget.NewFormItem("New display name", container.NewBorder(nil, nil, nil, p.save, p.name)),
 	)
-	hint := widget.NewLabel("Your display name is shown in the dashboard, in audit logs and in team member lists. It does not affect callers.")
+	hint := widget.NewLabel(core.TextNameHint)
 	hint.Wrapping = fyne.TextWrapWord
 
 	p.avatar = newAvatarView()
 	p.picErr = errorLabel()
 	p.changePic = widget.NewButton("Change picture…", p.doChangePicture)
 	p.removePic = widget.NewButton("Remove picture", p.doRemovePicture)
-	picHint := widget.NewLabel("JPG, PNG or WebP, up to 2 MB. It is cropped to a circle.")
+	picHint := widget.NewLabel(core.TextPictureHint)
 	p.picReason = widget.NewLabel("")
 	p.picReason.Importance = widget.LowImportance
 	pic := container.NewBorder(nil, nil, p.avatar.content, nil, container.NewVBox(picHint, container.NewHBox(p.changePic, p.removePic), p.picReason, p.picErr))
 
 	p.newEmail = widget.NewEntry()
-	p.newEmail.SetPlaceHolder("New email address")
+	p.newEmail.SetPlaceHolder(core.TextNewEmail)
 	p.emailPw = widget.NewPasswordEntry()
-	p.emailPw.SetPlaceHolder("Current password")
+	p.emailPw.SetPlaceHolder(core.TextCurrentPassword)
 	p.changeEmail = widget.NewButton("Change Email", p.doChangeEmail)
 	p.emailErr = errorLabel()
 	p.emailInfo = widget.NewLabel("")
 	p.emailInfo.Wrapping = fyne.TextWrapWord
 	p.onlineNotice = warnLabel()
-	p.onlineNotice.SetText("You are offline: changing the picture or the email address needs a connection.")
-	emailHint := widget.NewLabel("Used for sign-in, billing notifications and platform alerts. We send a link to the new address; it changes when you open the link (within 24 hours), and from then on only the new address signs in.")
+	p.emailReason = widget.NewLabel("")
+	p.emailReason.Importance = widget.LowImportance
+	emailHint := widget.NewLabel(core.TextEmailHint)
 	emailHint.Wrapping = fyne.TextWrapWord
 
 	p.content = container.NewVScroll(container.NewVBox(
-		widget.NewCard("Profile", "", container.NewVBox(form, p.errLabel, hint)),
+		widget.NewCard("Profile", "", container.NewVBox(form, p.errLabel, p.saved, hint)),
 		p.onlineNotice,
 		widget.NewCard("Profile picture", "", pic),
-		widget.NewCard("Email address", "", container.NewVBox(emailHint, p.newEmail, p.emailPw, p.changeEmail, p.emailErr, p.emailInfo)),
+		widget.NewCard("Email address", "", container.NewVBox(emailHint, p.newEmail, p.emailPw, p.changeEmail, p.emailReason, p.emailErr, p.emailInfo)),
 	))
 	return p
 }
@@ -100,7 +109,7 @@ func (p *profileScreen) doChangePicture() {
 		p.u.async(func() {
 			ctx, cancel := p.u.ctx()
 			defer cancel()
-			err := p.u.c.UploadAvatar(ctx, data)
+			err := p.c.UploadAvatar(ctx, data)
 			fyne.Do(func() { p.picErr.SetText(core.UserMessage(err)); p.u.render() })
 		})
 	})
@@ -111,7 +120,7 @@ func (p *profileScreen) doRemovePicture() {
 	p.u.async(func() {
 		ctx, cancel := p.u.ctx()
 		defer cancel()
-		err := p.u.c.RemoveAvatar(ctx)
+		err := p.c.RemoveAvatar(ctx)
 		fyne.Do(func() { p.picErr.SetText(core.UserMessage(err)); p.u.render() })
 	})
 }
@@ -123,7 +132,7 @@ func (p *profileScreen) doChangeEmail() {
 	p.u.async(func() {
 		ctx, cancel := p.u.ctx()
 		defer cancel()
-		msg, err := p.u.c.ChangeEmail(ctx, email, pw)
+		msg, err := p.c.ChangeEmail(ctx, email, pw)
 		fyne.Do(func() {
 			if err != nil {
 				p.emailErr.SetText(core.UserMessage(err))
@@ -137,57 +146,39 @@ func (p *profileScreen) doChangeEmail() {
 
 func (p *profileScreen) reset() {
 	p.name.SetText("")
-	p.edited = false
+	p.edited, p.justSaved = false, false
 	p.errLabel.SetText("")
 }
 
 func (p *profileScreen) render(s core.Snapshot) {
+	v := s.Profile(p.justSaved)
 	// An empty error line takes no room.
 	p.errLabel.Hidden = p.errLabel.Text == ""
-	p.email.SetText(s.Email)
-	if s.HasView {
-		p.email.SetText(s.View.Profile.Email)
-	}
-	p.current.SetText(s.View.Profile.DisplayName)
-	if !s.HasView {
-		p.current.SetText("Loading…")
-	}
-	if s.PendingName {
-		p.pending.Show()
-	} else {
-		p.pending.Hide()
-	}
+	p.email.SetText(v.Email)
+	p.current.SetText(v.Name)
+	p.pending.Hidden = !v.NamePending
+	p.saved.SetText(v.Saved)
+	p.saved.Hidden = v.Saved == ""
 	if !p.edited {
-		p.name.SetText(s.View.Profile.DisplayName)
+		p.name.SetText(v.NameValue)
 		p.edited = false
 	}
-	p.avatar.show(s.AvatarPNG, s.Initials())
-	online := s.Online()
-	p.onlineNotice.Hidden = online
-	for _, b := range []*widget.Button{p.changePic, p.changeEmail} {
-		if online {
-			b.Enable()
-		} else {
-			b.Disable()
-		}
-	}
-	if rm := s.RemovePicture(); rm.Enabled {
-		p.removePic.Enable()
-		p.picReason.Hidden = true
-	} else {
-		p.removePic.Disable()
-		p.picReason.SetText(rm.Reason)
-		p.picReason.Show()
-	}
+	p.avatar.show(v.Picture, v.Initials)
+	p.onlineNotice.SetText(v.Offline)
+	p.onlineNotice.Hidden = v.Offline == ""
+	// Offline, the notice above says why Change is off.
+	setControl(p.changePic, nil, v.ChangePicture)
+	setControl(p.removePic, p.picReason, v.RemovePicture)
+	setControl(p.changeEmail, p.emailReason, v.ChangeEmail)
 }
 
 func (p *profileScreen) doSave() {
-	if err := p.u.c.SetDisplayName(p.name.Text); err != nil {
+	if err := p.c.SetDisplayName(p.name.Text); err != nil {
 		p.errLabel.SetText(core.UserMessage(err))
 		p.errLabel.Show()
 		return
 	}
 	p.errLabel.SetText("")
-	p.edited = false
+	p.edited, p.justSaved = false, true
 	p.u.render()
 }

@@ -40,3 +40,27 @@ func (u *UI) serverAction(errLabel *widget.Label, fn func(ctx context.Context) e
 		})
 	})
 }
+
+// setControl enables b as c says; reason, when given, shows why it is off
+// (and is hidden when it is on).
+func setControl(b *widget.Button, reason *widget.Label, c core.Control) {
+	if c.Enabled {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+	if reason == nil {
+		return
+	}
+	reason.SetText(c.Reason)
+	reason.Hidden = c.Enabled || c.Reason == ""
+}
+
+// setShown shows or hides o (and lays its container out again).
+func setShown(o fyne.CanvasObject, shown bool) {
+	if shown {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -52,27 +51,27 @@ func newSecurityScreen(u *UI) *securityScreen {
 }
 
 func (s *securityScreen) render(snap core.Snapshot) {
-	s.offline.Hidden = snap.Online()
-	s.keychain.SetText(snap.KeychainNotice)
-	s.keychain.Hidden = snap.KeychainNotice == ""
-	s.password.render(snap)
+	v := snap.Security(core.DesktopDates)
+	s.offline.Hidden = v.Offline == ""
+	s.keychain.SetText(v.Keychain)
+	s.keychain.Hidden = v.Keychain == ""
+	setControl(s.password.save, nil, v.ChangePassword)
 	s.twoF.render(snap)
 	s.passkeys.render(snap)
 	s.u.sessions.render(snap)
 	s.apps.render(snap)
 	var b strings.Builder
-	for _, a := range snap.View.Activity {
-		fmt.Fprintf(&b, "%s — %s\n", core.FormatTime(a.At), a.Detail)
+	for _, a := range v.Activity {
+		b.WriteString(a.When + " — " + a.Detail + "\n")
 	}
-	if b.Len() == 0 {
-		b.WriteString("Nothing yet.")
-	}
+	b.WriteString(v.NoActivity)
 	s.activity.SetText(strings.TrimSpace(b.String()))
 }
 
 // passwordCard is Change Password.
 type passwordCard struct {
 	u                      *UI
+	c                      SecurityActions
 	card                   *widget.Card
 	current, next, confirm *widget.Entry
 	signOutOthers          *widget.Check
@@ -81,29 +80,22 @@ type passwordCard struct {
 }
 
 func newPasswordCard(u *UI) *passwordCard {
-	p := &passwordCard{u: u}
+	p := &passwordCard{u: u, c: u.c}
 	p.current = widget.NewPasswordEntry()
-	p.current.SetPlaceHolder("Current password")
+	p.current.SetPlaceHolder(core.TextCurrentPassword)
 	p.next = widget.NewPasswordEntry()
-	p.next.SetPlaceHolder("New password (8+ characters, a number and a special character)")
+	p.next.SetPlaceHolder(core.TextNewPasswordField)
 	p.confirm = widget.NewPasswordEntry()
-	p.confirm.SetPlaceHolder("Confirm new password")
-	p.signOutOthers = widget.NewCheck("Also sign out my other devices", nil)
+	p.confirm.SetPlaceHolder(core.TextConfirmNewPassword)
+	p.signOutOthers = widget.NewCheck(core.TextSignOutOthers, nil)
 	p.errLabel = errorLabel()
 	p.done = widget.NewLabel("")
+	p.done.Importance = widget.SuccessImportance
 	p.save = widget.NewButton("Change password", p.doSave)
 	p.save.Importance = widget.HighImportance
 	p.card = widget.NewCard("Password", core.TextPasswordHint,
 		container.NewVBox(p.current, p.next, p.confirm, p.signOutOthers, p.errLabel, p.done, p.save))
 	return p
-}
-
-func (p *passwordCard) render(s core.Snapshot) {
-	if s.Online() {
-		p.save.Enable()
-	} else {
-		p.save.Disable()
-	}
 }
 
 func (p *passwordCard) doSave() {
@@ -117,7 +109,7 @@ func (p *passwordCard) doSave() {
 	p.u.async(func() {
 		ctx, cancel := p.u.ctx()
 		defer cancel()
-		err := p.u.c.ChangePassword(ctx, cur, next, others)
+		err := p.c.ChangePassword(ctx, cur, next, others)
 		fyne.Do(func() {
 			if err != nil {
 				p.errLabel.SetText(core.UserMessage(err))
@@ -127,7 +119,7 @@ func (p *passwordCard) doSave() {
 			p.next.SetText("")
 			p.confirm.SetText("")
 			p.signOutOthers.SetChecked(false)
-			p.done.SetText("Your password has been changed.")
+			p.done.SetText(core.TextPasswordChanged)
 		})
 	})
 }

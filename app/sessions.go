@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,6 +14,7 @@ import (
 // sessionsScreen is Settings → Account → Security → Active Sessions.
 type sessionsScreen struct {
 	u        *UI
+	c        SecurityActions
 	content  fyne.CanvasObject
 	list     *fyne.Container
 	errLabel *widget.Label
@@ -25,13 +27,13 @@ type sessionsScreen struct {
 }
 
 func newSessionsScreen(u *UI) *sessionsScreen {
-	ss := &sessionsScreen{u: u, list: container.NewVBox(), revoke: map[string]*widget.Button{}}
+	ss := &sessionsScreen{u: u, c: u.c, list: container.NewVBox(), revoke: map[string]*widget.Button{}}
 	ss.errLabel = widget.NewLabel("")
 	ss.errLabel.Wrapping = fyne.TextWrapWord
 	ss.errLabel.Importance = widget.DangerImportance
-	ss.offline = widget.NewLabel("You are offline: revoking a session needs a connection.")
-	ss.offline.Importance = widget.WarningImportance
-	hint := widget.NewLabel("If you see a session you don't recognize, revoke it and change your password.")
+	ss.offline = warnLabel()
+	ss.offline.SetText(core.TextSessionsOffline)
+	hint := widget.NewLabel(core.TextSessionsHint)
 	hint.Wrapping = fyne.TextWrapWord
 	ss.others = widget.NewButton(core.TextRevokeOthers, ss.doRevokeOthers)
 	ss.others.Importance = widget.DangerImportance
@@ -42,19 +44,12 @@ func newSessionsScreen(u *UI) *sessionsScreen {
 }
 
 func (ss *sessionsScreen) render(s core.Snapshot) {
-	online := s.Online()
-	ss.offline.Hidden = online
-	if c := s.RevokeOthers(); c.Enabled {
-		ss.others.Enable()
-		ss.othersReason.Hidden = true
-	} else {
-		ss.others.Disable()
-		ss.othersReason.SetText(c.Reason)
-		ss.othersReason.Show()
-	}
+	v := s.Sessions(core.DesktopDates)
+	ss.offline.Hidden = v.Offline == ""
+	setControl(ss.others, ss.othersReason, v.RevokeOthers)
 	ss.revoke = map[string]*widget.Button{}
-	rows := make([]fyne.CanvasObject, 0, len(s.View.Sessions))
-	for _, r := range s.SessionRows() {
+	rows := make([]fyne.CanvasObject, 0, len(v.Rows))
+	for _, r := range v.Rows {
 		rows = append(rows, ss.row(r))
 	}
 	ss.list.Objects = rows
@@ -64,26 +59,17 @@ func (ss *sessionsScreen) render(s core.Snapshot) {
 func (ss *sessionsScreen) row(r core.SessionRow) fyne.CanvasObject {
 	title := r.Device
 	if r.ThisDevice {
-		title += " (this device)"
+		title += " (" + strings.ToLower(core.TextThisDevice) + ")"
 	}
 	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: r.ThisDevice})
 	id := r.ID
-	row, btn := actionRow(head, r.Detail(core.FormatTime, core.FormatTime), "Revoke", r.Revoke, func() {
-		ss.u.serverAction(ss.errLabel, func(ctx context.Context) error { return ss.u.c.RevokeSession(ctx, id) })
+	row, btn := actionRow(head, r.Detail, "Revoke", r.Revoke, func() {
+		ss.u.serverAction(ss.errLabel, func(ctx context.Context) error { return ss.c.RevokeSession(ctx, id) })
 	})
 	ss.revoke[id] = btn
 	return row
 }
 
 func (ss *sessionsScreen) doRevokeOthers() {
-	ss.errLabel.SetText("")
-	ss.u.async(func() {
-		ctx, cancel := ss.u.ctx()
-		defer cancel()
-		err := ss.u.c.RevokeOtherSessions(ctx)
-		fyne.Do(func() {
-			ss.errLabel.SetText(core.UserMessage(err))
-			ss.u.render()
-		})
-	})
+	ss.u.serverAction(ss.errLabel, ss.c.RevokeOtherSessions)
 }

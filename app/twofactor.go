@@ -18,6 +18,7 @@ import (
 // last few minutes (core.Client.StepUpOpen).
 type twoFactorCard struct {
 	u      *UI
+	c      SecurityActions
 	card   *widget.Card
 	status *widget.Label
 	warn   *widget.Label
@@ -47,7 +48,7 @@ type twoFactorCard struct {
 }
 
 func newTwoFactorCard(u *UI) *twoFactorCard {
-	t := &twoFactorCard{u: u}
+	t := &twoFactorCard{u: u, c: u.c}
 	t.status = widget.NewLabel("")
 	t.warn = warnLabel()
 	t.errLabel = errorLabel()
@@ -82,7 +83,7 @@ func newTwoFactorCard(u *UI) *twoFactorCard {
 }
 
 func (t *twoFactorCard) render(s core.Snapshot) {
-	v := s.TwoFactor(t.step, t.u.c.StepUpOpen())
+	v := s.TwoFactor(t.step, t.c.StepUpOpen())
 	t.status.SetText(v.Status)
 	t.warn.SetText(v.Warning)
 	t.warn.Hidden = v.Warning == ""
@@ -106,11 +107,7 @@ func (t *twoFactorCard) render(s core.Snapshot) {
 	objs = append(objs, t.errLabel)
 	t.body.Objects = objs
 	for _, b := range []*widget.Button{t.enable, t.confirm, t.disable, t.regenerate} {
-		if v.Actions.Enabled {
-			b.Enable()
-		} else {
-			b.Disable()
-		}
+		setControl(b, nil, v.Actions)
 	}
 	t.body.Refresh()
 }
@@ -131,7 +128,7 @@ func (t *twoFactorCard) doSetup() {
 	t.run(func() error {
 		ctx, cancel := t.u.ctx()
 		defer cancel()
-		su, err := t.u.c.SetUpTwoFactor(ctx, pw)
+		su, err := t.c.SetUpTwoFactor(ctx, pw)
 		if err != nil {
 			return err
 		}
@@ -152,7 +149,7 @@ func (t *twoFactorCard) doEnable() {
 	t.run(func() error {
 		ctx, cancel := t.u.ctx()
 		defer cancel()
-		codes, err := t.u.c.EnableTwoFactor(ctx, pw, code)
+		codes, err := t.c.EnableTwoFactor(ctx, pw, code)
 		if err != nil {
 			return err
 		}
@@ -172,7 +169,7 @@ func (t *twoFactorCard) doDisable() {
 	t.run(func() error {
 		ctx, cancel := t.u.ctx()
 		defer cancel()
-		if err := t.u.c.DisableTwoFactor(ctx, pw, code); err != nil {
+		if err := t.c.DisableTwoFactor(ctx, pw, code); err != nil {
 			return err
 		}
 		fyne.Do(func() { t.password.SetText(""); t.code.SetText(""); t.step = core.TwoFactorIdle })
@@ -185,7 +182,7 @@ func (t *twoFactorCard) doRegenerate() {
 	t.run(func() error {
 		ctx, cancel := t.u.ctx()
 		defer cancel()
-		codes, err := t.u.c.RegenerateBackupCodes(ctx, pw, code)
+		codes, err := t.c.RegenerateBackupCodes(ctx, pw, code)
 		if err != nil {
 			return err
 		}

@@ -16,55 +16,6 @@ import (
 	"github.com/dialnexa/account/core"
 )
 
-// Controller is what the screens need of the account client. *core.Client
-// implements it. Methods may block on the network; the UI calls them off
-// the UI goroutine.
-type Controller interface {
-	Snapshot() core.Snapshot
-	SignIn(ctx context.Context, email, password, code string) error
-	SignUp(ctx context.Context, email, password, displayName string) error
-	ForgotPassword(ctx context.Context, email string) (string, error)
-	SignOut(ctx context.Context)
-	SetDisplayName(name string) error
-	ChangeEmail(ctx context.Context, newEmail, password string) (string, error)
-	UploadAvatar(ctx context.Context, data []byte) error
-	RemoveAvatar(ctx context.Context) error
-	ChangePassword(ctx context.Context, current, next string, signOutOthers bool) error
-	SetUpTwoFactor(ctx context.Context, password string) (core.TwoFactorSetup, error)
-	EnableTwoFactor(ctx context.Context, password, code string) ([]string, error)
-	StepUpOpen() bool
-	DisableTwoFactor(ctx context.Context, password, code string) error
-	RegenerateBackupCodes(ctx context.Context, password, code string) ([]string, error)
-	StartBrowserSignIn(ctx context.Context) (core.BrowserSignIn, error)
-	FinishBrowserSignIn(ctx context.Context, b core.BrowserSignIn) error
-	StartNativeSignIn(ctx context.Context) (*core.NativeSignIn, error)
-	FinishNativeSignIn(ctx context.Context, n *core.NativeSignIn) error
-	RequestExport(ctx context.Context, password string) error
-	DownloadExport(ctx context.Context, id string) ([]byte, error)
-	RenamePasskey(ctx context.Context, id, name string) error
-	RemovePasskey(ctx context.Context, id, password string) error
-	CreateWorkspace(ctx context.Context, name string) error
-	Invite(ctx context.Context, workspaceID, email, role string) (string, error)
-	AcceptInvitation(ctx context.Context, link string) (string, error)
-	TransferOwnership(ctx context.Context, workspaceID, accountID string) error
-	DeleteWorkspace(ctx context.Context, workspaceID string) error
-	RemoveMember(ctx context.Context, workspaceID, accountID string) error
-	WithdrawInvitation(ctx context.Context, workspaceID, invitationID string) error
-	SetRole(ctx context.Context, workspaceID, accountID, role string) error
-	AuditLog(ctx context.Context, workspaceID string, before uint64) (core.AuditPage, error)
-	DeletionPreview(ctx context.Context) (core.DeletionPreview, error)
-	DeleteAccount(ctx context.Context, email, password, code string) error
-	SetEmailNotification(typ string, email bool) error
-	MarkNotificationRead(id uint64) error
-	MarkAllNotificationsRead() error
-	RevokeSession(ctx context.Context, sessionID string) error
-	RemoveApp(ctx context.Context, id string) error
-	RevokeOtherSessions(ctx context.Context) error
-	RevokeFromAlert(ctx context.Context, a core.Alert) error
-	DismissAlert(id uint64) error
-	DismissNotice()
-}
-
 // UI is the desktop app's window content. Create it with New and call
 // Refresh (from any goroutine) whenever the controller reports a change.
 type UI struct {
@@ -95,6 +46,8 @@ type UI struct {
 	trayState *fyne.MenuItem
 
 	signedIn bool
+	// snapshot is the one the screens show.
+	snapshot core.Snapshot
 	root     *fyne.Container
 
 	auth          *authScreen
@@ -208,6 +161,7 @@ func (u *UI) ctx() (context.Context, context.CancelFunc) {
 
 func (u *UI) render() {
 	s := u.c.Snapshot()
+	u.snapshot = s
 	if !s.SignedIn() {
 		if u.signedIn || len(u.root.Objects) == 0 {
 			u.auth.reset()

@@ -1,15 +1,14 @@
 package app
 
 import (
+	"context"
 	"errors"
-	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
 )
 
 // workspacesScreen lists the account's workspaces with their members, and
@@ -17,8 +16,10 @@ import (
 // delete, leave. Everything here is online only.
 type workspacesScreen struct {
 	u       *UI
+	c       WorkspaceActions
 	content fyne.CanvasObject
 	list    *fyne.Container
+	empty   *widget.Label
 	name    *widget.Entry
 	create  *widget.Button
 	accept  *widget.Entry
@@ -28,44 +29,39 @@ type workspacesScreen struct {
 }
 
 func newWorkspacesScreen(u *UI) *workspacesScreen {
-	w := &workspacesScreen{u: u, list: container.NewVBox()}
+	w := &workspacesScreen{u: u, c: u.c, list: container.NewVBox()}
+	w.empty = widget.NewLabel(core.TextNoWorkspaces)
 	w.name = widget.NewEntry()
 	w.name.SetPlaceHolder(core.TextNewWorkspaceName)
 	w.create = widget.NewButton(core.TextCreateWorkspace, func() {
 		name := w.name.Text
-		w.run(func() (string, error) {
-			ctx, cancel := w.u.ctx()
-			defer cancel()
-			return "", w.u.c.CreateWorkspace(ctx, name)
-		}, func() { w.name.SetText("") })
+		w.run(func(ctx context.Context) (string, error) { return "", w.c.CreateWorkspace(ctx, name) }, func() { w.name.SetText("") })
 	})
 	w.accept = widget.NewEntry()
-	w.accept.SetPlaceHolder("Invitation link from the mail")
-	w.join = widget.NewButton("Accept invitation", func() {
+	w.accept.SetPlaceHolder(core.TextInvitationLink)
+	w.join = widget.NewButton(core.TextAcceptInvitation, func() {
 		link := w.accept.Text
-		w.run(func() (string, error) {
-			ctx, cancel := w.u.ctx()
-			defer cancel()
-			return w.u.c.AcceptInvitation(ctx, link)
-		}, func() { w.accept.SetText("") })
+		w.run(func(ctx context.Context) (string, error) { return w.c.AcceptInvitation(ctx, link) }, func() { w.accept.SetText("") })
 	})
 	w.errText = errorLabel()
 	w.info = widget.NewLabel("")
 	w.info.Wrapping = fyne.TextWrapWord
 	w.content = container.NewVScroll(container.NewVBox(
-		w.errText, w.info, w.list,
-		widget.NewCard("New workspace", "", container.NewBorder(nil, nil, nil, w.create, w.name)),
-		widget.NewCard("Join a workspace", "Open the link from the invitation mail, or paste it here.", container.NewBorder(nil, nil, nil, w.join, w.accept)),
+		w.errText, w.info, w.empty, w.list,
+		widget.NewCard(core.TextCreateWorkspace, "", container.NewBorder(nil, nil, nil, w.create, w.name)),
+		widget.NewCard(core.TextAcceptInvitation, core.TextJoinHint, container.NewBorder(nil, nil, nil, w.join, w.accept)),
 	))
 	return w
 }
 
 // run performs a blocking action and shows its result.
-func (w *workspacesScreen) run(action func() (string, error), then func()) {
+func (w *workspacesScreen) run(action func(ctx context.Context) (string, error), then func()) {
 	w.errText.SetText("")
 	w.info.SetText("")
 	w.u.async(func() {
-		msg, err := action()
+		ctx, cancel := w.u.ctx()
+		defer cancel()
+		msg, err := action(ctx)
 		fyne.Do(func() {
 			w.errText.SetText(core.UserMessage(err))
 			w.info.SetText(msg)
@@ -77,148 +73,115 @@ func (w *workspacesScreen) run(action func() (string, error), then func()) {
 	})
 }
 
+// do runs an action that says nothing when it works.
+func (w *workspacesScreen) do(action func(ctx context.Context) error) {
+	w.run(func(ctx context.Context) (string, error) { return "", action(ctx) }, nil)
+}
+
 func (w *workspacesScreen) render(s core.Snapshot) {
+	v := s.Workspaces(core.DesktopDates)
 	w.errText.Hidden = w.errText.Text == ""
 	w.info.Hidden = w.info.Text == ""
-	online := s.Online()
-	for _, b := range []*widget.Button{w.create, w.join} {
-		if online {
-			b.Enable()
-		} else {
-			b.Disable()
-		}
-	}
-	cards := make([]fyne.CanvasObject, 0, len(s.View.Workspaces))
-	for _, ws := range s.View.Workspaces {
-		cards = append(cards, w.card(ws, s))
-	}
-	if len(cards) == 0 {
-		cards = append(cards, widget.NewLabel("You are not in any workspace yet."))
+	setControl(w.create, nil, v.Create)
+	setControl(w.join, nil, v.Accept)
+	w.empty.Hidden = v.Empty == ""
+	cards := make([]fyne.CanvasObject, 0, len(v.Cards))
+	for _, c := range v.Cards {
+		cards = append(cards, w.card(c))
 	}
 	w.list.Objects = cards
 	w.list.Refresh()
 }
 
-func (w *workspacesScreen) card(ws account.Workspace, s core.Snapshot) fyne.CanvasObject {
+func (w *workspacesScreen) card(c core.WorkspaceCard) fyne.CanvasObject {
+	id := c.ID
 	rows := []fyne.CanvasObject{}
-	var others []account.Member
-	for _, m := range ws.Members {
-		me := ""
-		if m.AccountID == s.View.Profile.AccountID {
-			me = " (you)"
-		} else {
-			others = append(others, m)
+	for _, m := range c.Members {
+		line := widget.NewLabel(m.Name + " — " + m.Email + " · " + m.Role)
+		if m.SetRole == nil {
+			rows = append(rows, line)
+			continue
 		}
-		rows = append(rows, widget.NewLabel(fmt.Sprintf("%s%s — %s · %s", m.DisplayName, me, m.Email, m.Role)))
+		who, to := m.AccountID, m.SetRole.To
+		b := widget.NewButton(m.SetRole.Label, func() { w.do(func(ctx context.Context) error { return w.c.SetRole(ctx, id, who, to) }) })
+		setControl(b, nil, m.SetRole.Control)
+		rows = append(rows, container.NewBorder(nil, nil, nil, b, line))
 	}
-	id := ws.ID
-	if core.ManagesWorkspace(ws.Role) {
+	if f := c.Invite; f != nil {
 		email := widget.NewEntry()
-		email.SetPlaceHolder("Email to invite")
-		role := widget.NewSelect([]string{"member", "admin"}, nil)
-		role.SetSelected("member")
-		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewHBox(role, widget.NewButton("Invite", func() {
-			addr, r := email.Text, role.Selected
-			w.run(func() (string, error) {
-				ctx, cancel := w.u.ctx()
-				defer cancel()
-				return w.u.c.Invite(ctx, id, addr, r)
-			}, func() { email.SetText("") })
-		})), email))
+		email.SetPlaceHolder(core.TextInviteEmail)
+		labels := make([]string, len(f.Roles))
+		for i, r := range f.Roles {
+			labels[i] = r.Label
+		}
+		role := widget.NewSelect(labels, nil)
+		role.SetSelectedIndex(0)
+		send := widget.NewButton("Invite", func() {
+			addr, r := email.Text, f.Roles[max(role.SelectedIndex(), 0)].Value
+			w.run(func(ctx context.Context) (string, error) { return w.c.Invite(ctx, id, addr, r) }, func() { email.SetText("") })
+		})
+		setControl(send, nil, f.Send)
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewHBox(role, send), email))
 	}
-	if core.ManagesWorkspace(ws.Role) {
-		rows = append(rows, w.pending(ws)...)
-		rows = append(rows, widget.NewButton("Audit log", func() { w.showAudit(ws) }))
+	rows = append(rows, w.pending(c)...)
+	if c.AuditLog != nil {
+		name := c.Name
+		b := widget.NewButton(core.TextAuditLog, func() { w.showAudit(id, name) })
+		setControl(b, nil, *c.AuditLog)
+		rows = append(rows, b)
 	}
-	if ws.Role == "owner" {
-		rows = append(rows, w.roleActions(ws.ID, others)...)
-		rows = append(rows, w.ownerActions(ws.ID, ws.Name, others)...)
-	} else {
-		self := s.View.Profile.AccountID
-		rows = append(rows, widget.NewButton("Leave workspace", func() {
-			w.run(func() (string, error) {
-				ctx, cancel := w.u.ctx()
-				defer cancel()
-				return "", w.u.c.RemoveMember(ctx, id, self)
-			}, nil)
-		}))
+	if t := c.Transfer; t != nil {
+		labels := make([]string, len(t.Candidates))
+		for i, m := range t.Candidates {
+			labels[i] = m.Label
+		}
+		pick := widget.NewSelect(labels, nil)
+		pick.PlaceHolder = core.TextChooseNewOwner
+		b := widget.NewButton(core.TextTransferOwner, func() {
+			i := pick.SelectedIndex()
+			if i < 0 {
+				w.errText.SetText(core.TextChooseOwnerFirst)
+				w.errText.Show()
+				return
+			}
+			to := t.Candidates[i].Value
+			w.do(func(ctx context.Context) error { return w.c.TransferOwnership(ctx, id, to) })
+		})
+		setControl(b, nil, t.Transfer)
+		rows = append(rows, container.NewBorder(nil, nil, nil, b, pick))
 	}
-	return widget.NewCard(ws.Name, "Your role: "+ws.Role, container.NewVBox(rows...))
+	if d := c.Delete; d != nil {
+		b := widget.NewButton(d.Text, func() { w.do(func(ctx context.Context) error { return w.c.DeleteWorkspace(ctx, id) }) })
+		b.Importance = widget.DangerImportance
+		setControl(b, nil, d.Control)
+		rows = append(rows, b)
+	}
+	if l := c.Leave; l != nil {
+		self := c.Me
+		b := widget.NewButton(l.Text, func() { w.do(func(ctx context.Context) error { return w.c.RemoveMember(ctx, id, self) }) })
+		setControl(b, nil, l.Control)
+		rows = append(rows, b)
+	}
+	return widget.NewCard(c.Name, c.Role, container.NewVBox(rows...))
 }
 
 // pending lists the workspace's pending invitations, each with a
 // Withdraw button.
-func (w *workspacesScreen) pending(ws account.Workspace) []fyne.CanvasObject {
-	if len(ws.Invitations) == 0 {
-		return []fyne.CanvasObject{widget.NewLabel("No pending invitations.")}
+func (w *workspacesScreen) pending(c core.WorkspaceCard) []fyne.CanvasObject {
+	if c.NoInvitations != "" {
+		return []fyne.CanvasObject{widget.NewLabel(c.NoInvitations)}
 	}
-	out := []fyne.CanvasObject{widget.NewLabelWithStyle("Pending invitations", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
-	for _, in := range ws.Invitations {
-		id, inv := ws.ID, in.ID
-		out = append(out, container.NewBorder(nil, nil, nil, widget.NewButton("Withdraw", func() {
-			w.run(func() (string, error) {
-				ctx, cancel := w.u.ctx()
-				defer cancel()
-				return "", w.u.c.WithdrawInvitation(ctx, id, inv)
-			}, nil)
-		}), widget.NewLabel(core.InvitationLine(in))))
+	if len(c.Invitations) == 0 {
+		return nil
 	}
-	return out
-}
-
-// roleActions make members admins and admins members (the owner).
-func (w *workspacesScreen) roleActions(id string, others []account.Member) []fyne.CanvasObject {
-	var out []fyne.CanvasObject
-	for _, m := range others {
-		to, text := "admin", "Make "+m.DisplayName+" an admin"
-		if m.Role == "admin" {
-			to, text = "member", "Make "+m.DisplayName+" a member"
-		}
-		who := m.AccountID
-		out = append(out, widget.NewButton(text, func() {
-			w.run(func() (string, error) {
-				ctx, cancel := w.u.ctx()
-				defer cancel()
-				return "", w.u.c.SetRole(ctx, id, who, to)
-			}, nil)
-		}))
+	out := []fyne.CanvasObject{widget.NewLabelWithStyle(core.TextPendingInvites, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	for _, in := range c.Invitations {
+		id, inv := c.ID, in.ID
+		b := widget.NewButton("Withdraw", func() { w.do(func(ctx context.Context) error { return w.c.WithdrawInvitation(ctx, id, inv) }) })
+		setControl(b, nil, in.Withdraw)
+		out = append(out, container.NewBorder(nil, nil, nil, b, widget.NewLabel(in.Text)))
 	}
 	return out
-}
-
-// ownerActions are transfer (to a chosen member) and delete.
-func (w *workspacesScreen) ownerActions(id, name string, others []account.Member) []fyne.CanvasObject {
-	var out []fyne.CanvasObject
-	if len(others) > 0 {
-		labels := make([]string, len(others))
-		for i, m := range others {
-			labels[i] = m.DisplayName + " <" + m.Email + ">"
-		}
-		pick := widget.NewSelect(labels, nil)
-		pick.PlaceHolder = "Choose the new owner"
-		out = append(out, container.NewBorder(nil, nil, nil, widget.NewButton("Transfer ownership", func() {
-			i := pick.SelectedIndex()
-			if i < 0 {
-				w.errText.SetText("Choose the member who becomes the owner.")
-				return
-			}
-			to := others[i].AccountID
-			w.run(func() (string, error) {
-				ctx, cancel := w.u.ctx()
-				defer cancel()
-				return "", w.u.c.TransferOwnership(ctx, id, to)
-			}, nil)
-		}), pick))
-	}
-	del := widget.NewButton("Delete workspace "+name, func() {
-		w.run(func() (string, error) {
-			ctx, cancel := w.u.ctx()
-			defer cancel()
-			return "", w.u.c.DeleteWorkspace(ctx, id)
-		}, nil)
-	})
-	del.Importance = widget.DangerImportance
-	return append(out, del)
 }
 
 // isBlocked reports whether err is a refusal for owned workspaces.

@@ -41,8 +41,6 @@ const (
 	TextShowDeletion      = "Show what will be deleted"
 	TextTypeEmail         = "Type your email address to confirm"
 	TextDeleteAccount     = "Delete my account"
-	TextNewWorkspaceName  = "New workspace name"
-	TextCreateWorkspace   = "Create workspace"
 )
 
 // FewBackupCodesText warns that few backup codes are left.
@@ -70,10 +68,6 @@ func CheckNewPasswordConfirmation(next, confirm string) string {
 	}
 	return ""
 }
-
-// ManagesWorkspace reports whether a role may invite, change roles and
-// read the audit log.
-func ManagesWorkspace(role string) bool { return role == "owner" || role == "admin" }
 
 // Screen is one of the settings screens: the panel's route and the name
 // both clients show (the panel's nav, the desktop app's tabs).

@@ -163,13 +163,3 @@ func (c *Client) AuditLog(ctx context.Context, workspaceID string, before uint64
 	err := c.call(ctx, "GET", path, c.token(), nil, &out)
 	return out, err
 }
-
-// InvitationLine describes a pending invitation in one line.
-func InvitationLine(in account.Invitation) string {
-	return in.Email + " · " + in.Role + " · invited by " + in.InvitedBy + " · link works until " + FormatTime(in.Expires)
-}
-
-// AuditRetentionText says what the audit log holds and for how long.
-func AuditRetentionText(days int) string {
-	return "Every workspace action, newest first, with who did it (by their current name). Entries are kept for " + strconv.Itoa(days) + " days."
-}
