@@ -86,12 +86,12 @@ func TestSessionRows(t *testing.T) {
 	s := Snapshot{Conn: Offline, SessionID: "b", View: account.View{Sessions: []account.Session{
 		{ID: "a", Device: "Chrome on Windows", DeviceKind: "Browser", Location: "Unknown", Created: at, LastActive: at},
 		{ID: "b", Device: "ada-laptop (DialNexa desktop on Linux)", DeviceKind: "Desktop app", Location: "Berlin", Created: at, LastActive: at}}}}
-	rows := s.SessionRows()
+	f := func(t time.Time) string { return t.Format("2006-01-02") }
+	rows := s.Sessions(Dates{Time: f, Ago: f}).Rows
 	if len(rows) != 2 || rows[0].ThisDevice || !rows[1].ThisDevice || rows[0].Revoke.Enabled || rows[0].Revoke.Reason == "" {
 		t.Fatalf("rows %+v", rows)
 	}
-	f := func(t time.Time) string { return t.Format("2006-01-02") }
-	if got := rows[1].Detail(f, f); got != "Desktop app · Berlin · signed in 2026-11-27 · last active 2026-11-27" {
+	if got := rows[1].Detail; got != "Desktop app · Berlin · signed in 2026-11-27 · last active 2026-11-27" {
 		t.Errorf("detail %q", got)
 	}
 }

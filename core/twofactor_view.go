@@ -1,6 +1,10 @@
 package core
 
-import "github.com/dialnexa/account/core/account"
+import (
+	"fmt"
+
+	"github.com/dialnexa/account/core/account"
+)
 
 // TwoFactorStep is where the user is in the two-factor card: looking at
 // it, setting it up (QR code shown), or reading new backup codes.
@@ -21,6 +25,20 @@ const (
 	PanelManage                       // on: turn off, or new backup codes
 	PanelCodes                        // new backup codes, shown once
 )
+
+func (p TwoFactorPanel) String() string {
+	switch p {
+	case PanelEnable:
+		return "enable"
+	case PanelSetup:
+		return "setup"
+	case PanelManage:
+		return "manage"
+	case PanelCodes:
+		return "codes"
+	}
+	return fmt.Sprintf("TwoFactorPanel(%d)", int(p))
+}
 
 // Instructions on the two-factor card's panels.
 const (

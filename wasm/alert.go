@@ -24,8 +24,8 @@ func newAlertView(p *panel) *alertView {
 	v := &alertView{p: p}
 	v.text = el("p", attrs{"id": "alert-text"})
 	v.err = el("p", attrs{"id": "alert-error", "class": "error"})
-	v.revoke = el("button", attrs{"id": "alert-revoke", "type": "button", "class": "danger"}, txt("No: revoke that session"))
-	me := el("button", attrs{"id": "alert-me", "type": "button", "class": "primary"}, txt("Yes, it was me"))
+	v.revoke = el("button", attrs{"id": "alert-revoke", "type": "button", "class": "danger"}, txt(core.TextAlertRevoke))
+	me := el("button", attrs{"id": "alert-me", "type": "button", "class": "primary"}, txt(core.TextAlertItWasMe))
 	v.me = me
 	on(v.revoke, "click", func() {
 		ctx, cancel := requestContext()
@@ -38,7 +38,7 @@ func newAlertView(p *panel) *alertView {
 		v.p.refresh()
 	})
 	box := el("div", attrs{"class": "dialog", "role": "alertdialog", "aria-modal": "true", "aria-labelledby": "alert-title", "aria-describedby": "alert-text"},
-		el("h2", attrs{"id": "alert-title"}, txt("Security alert")), v.text, v.err, el("div", attrs{"class": "actions"}, me, v.revoke))
+		el("h2", attrs{"id": "alert-title"}, txt(core.TextAlertTitle)), v.text, v.err, el("div", attrs{"class": "actions"}, me, v.revoke))
 	v.box = box
 	v.root = el("div", attrs{"id": "alert", "class": "overlay", "hidden": ""}, box)
 	trapFocus(box, func() {
@@ -50,19 +50,20 @@ func newAlertView(p *panel) *alertView {
 }
 
 func (v *alertView) render(s core.Snapshot) {
-	if len(s.Alerts) == 0 {
+	m := s.SecurityAlert()
+	if !m.Show {
 		show(v.root, false)
 		return
 	}
-	if v.current.ID != s.Alerts[0].ID {
+	if v.current.ID != m.Alert.ID {
 		setText(v.err, "")
 	}
-	v.current = s.Alerts[0]
+	v.current = m.Alert
 	if v.current.ID == v.later {
 		return
 	}
-	setText(v.text, v.current.Text())
-	setEnabled(v.revoke, s.Online(), "Revoking needs a connection to the server.")
+	setText(v.text, m.Text)
+	setEnabled(v.revoke, m.Revoke.Enabled, m.Revoke.Reason)
 	if v.root.Get("hidden").Bool() {
 		show(v.root, true)
 		// The safe choice has the focus: Enter does not revoke.

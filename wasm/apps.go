@@ -21,17 +21,18 @@ func newAppsView(p *panel) *appsView {
 	v := &appsView{p: p}
 	v.list = el("ul", attrs{"id": "apps", "class": "sessions"})
 	v.err = el("p", attrs{"id": "apps-error", "class": "error", "role": "alert"})
-	v.none = el("p", attrs{"id": "apps-none", "class": "hint"}, txt(core.TextNoApps))
+	v.none = el("p", attrs{"id": "apps-none", "class": "hint"})
 	v.root = el("div", attrs{"id": "apps-box"}, el("h3", nil, txt("Apps with access")), v.none, v.err, v.list)
 	return v
 }
 
 func (v *appsView) render(s core.Snapshot) {
-	rows := s.AppRows()
-	show(v.none, len(rows) == 0)
+	m := s.Apps(panelDates)
+	setText(v.none, m.Empty)
+	show(v.none, m.Empty != "")
 	v.rows.reset()
-	items := make([]js.Value, 0, len(rows))
-	for _, r := range rows {
+	items := make([]js.Value, 0, len(m.Rows))
+	for _, r := range m.Rows {
 		items = append(items, v.item(r))
 	}
 	replaceChildren(v.list, items...)
@@ -39,7 +40,7 @@ func (v *appsView) render(s core.Snapshot) {
 
 func (v *appsView) item(r core.AppRow) js.Value {
 	li := el("li", attrs{"data-app-id": r.ID}, el("div", attrs{"class": "device"}, el("strong", nil, txt(r.Name))))
-	li.Call("append", el("div", attrs{"class": "detail"}, txt(r.Detail(fmtTime))))
+	li.Call("append", el("div", attrs{"class": "detail"}, txt(r.Detail)))
 	btn := el("button", attrs{"type": "button", "class": "danger revoke", "aria-label": "Remove access for " + r.Name}, txt("Remove"))
 	setEnabled(btn, r.Remove.Enabled, r.Remove.Reason)
 	id := r.ID

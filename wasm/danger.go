@@ -4,7 +4,6 @@ package main
 
 import (
 	"errors"
-	"strconv"
 	"syscall/js"
 
 	"github.com/dialnexa/account/core"
@@ -36,12 +35,12 @@ func newDangerView(p *panel) *dangerView {
 		el("label", nil, txt(core.TextYourPassword), v.pw), v.codeRow, v.err, v.list, v.del)
 	v.exportPw = el("input", attrs{"id": "export-password", "type": "password", "autocomplete": "current-password"})
 	v.exportPwBox = el("label", nil, txt(core.TextExportPassword), v.exportPw)
-	v.exportBtn = el("button", attrs{"id": "export-request", "type": "button"}, txt("Prepare my data"))
+	v.exportBtn = el("button", attrs{"id": "export-request", "type": "button"}, txt(core.TextPrepareExport))
 	v.exportStatus = el("p", attrs{"id": "export-status", "role": "status"})
-	v.exportLink = el("a", attrs{"id": "export-download", "class": "button", "download": core.ExportFileName}, txt("Download my data"))
+	v.exportLink = el("a", attrs{"id": "export-download", "class": "button", "download": core.ExportFileName}, txt(core.TextDownloadExport))
 	v.exportErr = el("p", attrs{"id": "export-error", "class": "error", "role": "alert"})
 	export := el("div", attrs{"id": "export"},
-		el("h3", nil, txt("Download my data")),
+		el("h3", nil, txt(core.TextDownloadExport)),
 		el("p", attrs{"class": "hint"}, txt(core.TextExportHint)),
 		v.exportPwBox, v.exportBtn, v.exportStatus, v.exportLink, v.exportErr)
 	v.root = el("section", attrs{"id": "danger", "class": "danger-zone", "aria-labelledby": "danger-h"},
@@ -54,18 +53,18 @@ func newDangerView(p *panel) *dangerView {
 }
 
 func (v *dangerView) render(s core.Snapshot) {
-	status, ready := core.ExportStatus(s.View.Export, fmtTime)
-	setText(v.exportStatus, status)
-	show(v.exportLink, ready)
-	if ready {
-		v.exportLink.Set("href", core.ExportPath(s.View.Export.ID))
+	x := s.Export(panelDates, v.p.c.StepUpOpen())
+	setText(v.exportStatus, x.Status)
+	show(v.exportLink, x.Ready)
+	if x.Ready {
+		v.exportLink.Set("href", x.Path)
 	}
-	show(v.exportPwBox, !v.p.c.StepUpOpen())
-	action := s.ServerAction()
-	setEnabled(v.exportBtn, action.Enabled, action.Reason)
-	show(v.codeRow, s.View.TwoFactor.Enabled)
-	setDisabled(v.del, !s.Online())
-	setDisabled(v.previewBtn, !s.Online())
+	show(v.exportPwBox, x.AskPassword)
+	setEnabled(v.exportBtn, x.Prepare.Enabled, x.Prepare.Reason)
+	d := s.Danger()
+	show(v.codeRow, d.AskCode)
+	setEnabled(v.del, d.Delete.Enabled, d.Delete.Reason)
+	setEnabled(v.previewBtn, d.Preview.Enabled, d.Preview.Reason)
 }
 
 func (v *dangerView) doPreview() {
@@ -102,8 +101,8 @@ func (v *dangerView) doDelete() {
 func (v *dangerView) showBlocked(ws []core.BlockingWorkspace) {
 	items := make([]js.Value, 0, len(ws))
 	for _, w := range ws {
-		a := el("a", attrs{"href": "#workspaces"}, txt("Transfer ownership or delete it"))
-		items = append(items, el("li", nil, el("strong", nil, txt(w.Name)), txt(" ("+strconv.Itoa(w.Members)+" members) — "), a))
+		a := el("a", attrs{"href": "#workspaces"}, txt(core.TextTransferOrDelete))
+		items = append(items, el("li", nil, txt(core.BlockingText(w)+" — "), a))
 	}
 	replaceChildren(v.list, items...)
 }

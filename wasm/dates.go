@@ -6,6 +6,8 @@ import (
 	"math"
 	"syscall/js"
 	"time"
+
+	"github.com/dialnexa/account/core"
 )
 
 // Dates in the browser's language and time zone, through Intl: the panel
@@ -50,3 +52,6 @@ func fmtAgo(t time.Time) string {
 	}
 	return fmtTime(t)
 }
+
+// panelDates are how the panel writes times in the view models.
+var panelDates = core.Dates{Time: fmtTime, Ago: fmtAgo}

@@ -7,7 +7,6 @@ import (
 	"syscall/js"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
 )
 
 // notificationsView is Settings → Account → Notifications: email delivery
@@ -24,14 +23,8 @@ func newNotificationsView(p *panel) *notificationsView {
 	v.pending = el("span", attrs{"id": "prefs-pending", "class": "badge pending"}, txt(core.TextWaitingToSync))
 	v.err = el("p", attrs{"id": "prefs-error", "class": "error", "role": "alert"})
 	tbody := el("tbody", nil)
-	for _, t := range account.NotificationTypes {
+	for _, t := range (core.Snapshot{}).Notifications().Types {
 		box := el("input", attrs{"type": "checkbox", "id": "email-" + t.ID, "data-type": t.ID})
-		label := "Email"
-		if t.Locked {
-			box.Set("disabled", true)
-			box.Set("title", "Security alerts are always sent by email and in-app.")
-			label = "Email (always on)"
-		}
 		id := t.ID
 		on(box, "change", func() {
 			setText(v.err, core.UserMessage(v.p.c.SetEmailNotification(id, box.Get("checked").Bool())))
@@ -41,11 +34,11 @@ func newNotificationsView(p *panel) *notificationsView {
 		tbody.Call("append", el("tr", nil,
 			el("th", attrs{"scope": "row"}, txt(t.Name)),
 			el("td", nil, txt(t.Trigger)),
-			el("td", nil, el("label", attrs{"class": "check"}, box, txt(label)))))
+			el("td", nil, el("label", attrs{"class": "check"}, box, txt(t.Label)))))
 	}
 	v.root = el("section", attrs{"id": "notifications", "aria-labelledby": "notifications-h"},
 		el("h2", attrs{"id": "notifications-h"}, txt("Notifications"), txt(" "), v.pending),
-		el("p", attrs{"class": "hint"}, txt("Every notification also appears in the bell. Email delivery can be turned off per type; security alerts always arrive by email and in-app.")),
+		el("p", attrs{"class": "hint"}, txt(core.TextNotificationsHint)),
 		v.err,
 		el("table", attrs{"class": "prefs"},
 			el("thead", nil, el("tr", nil, el("th", nil, txt("Notification")), el("th", nil, txt("What triggers it")), el("th", nil, txt("Delivery")))),
@@ -54,10 +47,13 @@ func newNotificationsView(p *panel) *notificationsView {
 }
 
 func (v *notificationsView) render(s core.Snapshot) {
-	for id, box := range v.checks {
-		box.Set("checked", account.EmailEnabled(s.View.EmailPrefs, id))
+	m := s.Notifications()
+	for _, t := range m.Types {
+		box := v.checks[t.ID]
+		box.Set("checked", t.Email)
+		setEnabled(box, t.Change.Enabled, t.Change.Reason)
 	}
-	show(v.pending, s.PendingPrefs)
+	show(v.pending, m.Pending)
 }
 
 // bellView is the header's bell: the unread count and the list.
@@ -73,7 +69,7 @@ func newBellView(p *panel) *bellView {
 	v.count = el("span", attrs{"id": "bell-count", "class": "count"})
 	v.button = el("button", attrs{"id": "bell", "type": "button", "aria-haspopup": "true", "aria-expanded": "false", "aria-label": "Notifications"}, bellIcon(), v.count)
 	v.list = el("ul", attrs{"id": "inbox", "class": "inbox"})
-	v.markAll = el("button", attrs{"id": "mark-all-read", "type": "button", "class": "link"}, txt("Mark all read"))
+	v.markAll = el("button", attrs{"id": "mark-all-read", "type": "button", "class": "link"}, txt(core.TextMarkAllRead))
 	v.err = el("p", attrs{"id": "bell-error", "class": "error", "role": "alert"})
 	v.panel = el("div", attrs{"id": "bell-panel", "class": "bell-panel", "hidden": ""},
 		el("div", attrs{"class": "bell-head"}, el("strong", nil, txt("Notifications")), v.markAll), v.err, v.list)
@@ -99,32 +95,32 @@ func (v *bellView) did(err error) {
 }
 
 func (v *bellView) render(s core.Snapshot) {
-	n := s.View.Unread
-	setText(v.count, strconv.Itoa(n))
-	show(v.count, n > 0)
-	v.button.Call("setAttribute", "aria-label", "Notifications, "+strconv.Itoa(n)+" unread")
-	setDisabled(v.markAll, n == 0)
+	m := s.Bell(panelDates)
+	setText(v.count, strconv.Itoa(m.Unread))
+	show(v.count, m.Unread > 0)
+	v.button.Call("setAttribute", "aria-label", m.Label)
+	setEnabled(v.markAll, m.MarkAll.Enabled, m.MarkAll.Reason)
 	v.rows.reset()
-	items := make([]js.Value, 0, len(s.View.Inbox))
-	for _, it := range s.View.Inbox {
+	items := make([]js.Value, 0, len(m.Items)+1)
+	for _, it := range m.Items {
 		items = append(items, v.item(it))
 	}
-	if len(items) == 0 {
-		items = append(items, el("li", attrs{"class": "empty"}, txt("No notifications yet.")))
+	if m.Empty != "" {
+		items = append(items, el("li", attrs{"class": "empty"}, txt(m.Empty)))
 	}
 	replaceChildren(v.list, items...)
 }
 
-func (v *bellView) item(n account.Notification) js.Value {
+func (v *bellView) item(n core.InboxItem) js.Value {
 	cls := "read"
 	if !n.Read {
 		cls = "unread"
 	}
 	li := el("li", attrs{"class": cls, "data-id": strconv.FormatUint(n.ID, 10), "data-type": n.Type},
-		el("strong", nil, txt(n.Title)), el("div", attrs{"class": "detail"}, txt(fmtAgo(n.At)+" — "+n.Body)))
+		el("strong", nil, txt(n.Title)), el("div", attrs{"class": "detail"}, txt(n.When+" — "+n.Body)))
 	id := n.ID
-	if link := core.NotificationLink(n.Link); link != "" {
-		a := el("a", attrs{"href": link, "target": "_blank", "rel": "noopener noreferrer"}, txt("Open"))
+	if n.Link != "" {
+		a := el("a", attrs{"href": n.Link, "target": "_blank", "rel": "noopener noreferrer"}, txt("Open"))
 		v.rows.on(a, "click", func() { v.did(v.p.c.MarkNotificationRead(id)) })
 		li.Call("append", a)
 	}

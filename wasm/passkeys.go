@@ -3,6 +3,7 @@
 package main
 
 import (
+	"slices"
 	"strconv"
 	"syscall/js"
 
@@ -13,16 +14,15 @@ import (
 // passkeysView is the Passkeys card of the Security screen: the account's
 // passkeys (rename, remove) and adding one with this browser.
 type passkeysView struct {
-	p                      *panel
-	root, list, name, pw   js.Value
-	pwBox, add, err, done  js.Value
-	confirm, confirmText   js.Value
-	confirmYes, confirmNo  js.Value
-	removing               string // the passkey whose removal is being confirmed
-	rendered               bool   // the list shows renderedFor
-	renderedFor            []account.Passkey
-	renameInputs, renameBt map[string]js.Value
-	rows                   handlers // the list's buttons
+	p                     *panel
+	root, list, name, pw  js.Value
+	pwBox, add, err, done js.Value
+	confirm, confirmText  js.Value
+	confirmYes, confirmNo js.Value
+	removing              string // the passkey whose removal is being confirmed
+	rendered              bool   // the list shows renderedFor
+	renderedFor           []core.PasskeyRow
+	rows                  handlers // the list's buttons
 }
 
 func newPasskeysView(p *panel) *passkeysView {
@@ -42,7 +42,7 @@ func newPasskeysView(p *panel) *passkeysView {
 		el("h3", nil, txt("Passkeys")),
 		el("p", attrs{"class": "hint"}, txt(core.TextPasskeysHint)),
 		v.list, v.confirm,
-		el("label", nil, txt("Name for a new passkey"), v.name),
+		el("label", nil, txt(core.TextPasskeyName), v.name),
 		v.pwBox, v.add, v.err, v.done)
 	on(v.add, "click", v.doAdd)
 	on(v.confirmYes, "click", v.doRemove)
@@ -51,60 +51,47 @@ func newPasskeysView(p *panel) *passkeysView {
 }
 
 func (v *passkeysView) render(s core.Snapshot) {
-	server := s.ServerAction()
-	setEnabled(v.add, server.Enabled, server.Reason)
-	setEnabled(v.confirmYes, server.Enabled, server.Reason)
-	stepUp := v.p.c.StepUpOpen()
-	show(v.pwBox, !stepUp)
-	show(v.confirm, v.removing != "")
-	if v.removing != "" {
-		setText(v.confirmText, core.RemovePasskeyWarning(s.View, v.removing))
+	m := s.Passkeys(panelDates, v.removing, v.p.c.StepUpOpen())
+	setEnabled(v.add, m.Add.Enabled, m.Add.Reason)
+	show(v.pwBox, m.AskPassword)
+	show(v.confirm, m.Confirm != nil)
+	if q := m.Confirm; q != nil {
+		setText(v.confirmText, q.Text)
+		setText(v.confirmYes, q.Yes)
+		setText(v.confirmNo, q.No)
+		setEnabled(v.confirmYes, q.Remove.Enabled, q.Remove.Reason)
+	} else {
+		v.removing = ""
 	}
-	if v.rendered && samePasskeys(v.renderedFor, s.View.Passkeys) {
-		for _, b := range v.renameBt {
-			setEnabled(b, server.Enabled, server.Reason)
-		}
+	if v.rendered && slices.Equal(v.renderedFor, m.Rows) {
 		return // keep what the user is typing in a name
 	}
-	v.rendered, v.renderedFor = true, append([]account.Passkey(nil), s.View.Passkeys...)
-	v.renameInputs, v.renameBt = map[string]js.Value{}, map[string]js.Value{}
+	v.rendered, v.renderedFor = true, m.Rows
 	v.rows.reset()
-	items := make([]js.Value, 0, len(s.View.Passkeys))
-	for i, pk := range s.View.Passkeys {
+	items := make([]js.Value, 0, len(m.Rows)+1)
+	for i, pk := range m.Rows {
 		id := pk.ID
 		input := el("input", attrs{"id": "pk-rename-" + strconv.Itoa(i), "type": "text", "maxlength": "64", "aria-label": "Name of passkey " + pk.Name})
 		input.Set("value", pk.Name)
 		rename := el("button", attrs{"id": "pk-rename-save-" + strconv.Itoa(i), "type": "button"}, txt("Rename"))
 		remove := el("button", attrs{"id": "pk-remove-" + strconv.Itoa(i), "type": "button", "class": "danger"}, txt("Remove"))
-		setEnabled(rename, server.Enabled, server.Reason)
+		setEnabled(rename, pk.Rename.Enabled, pk.Rename.Reason)
+		setEnabled(remove, pk.Remove.Enabled, pk.Remove.Reason)
 		v.rows.on(rename, "click", func() { v.doRename(id, value(input)) })
 		v.rows.on(remove, "click", func() { v.removing = id; setText(v.err, ""); v.p.refresh() })
-		v.renameInputs[id], v.renameBt[id] = input, rename
 		cls := "passkey"
 		if pk.Suspect {
 			cls += " suspect"
 		}
 		items = append(items, el("li", attrs{"class": cls, "data-passkey": pk.Name},
 			el("strong", attrs{"class": "pk-name"}, txt(pk.Name)),
-			el("span", attrs{"class": "pk-summary"}, txt(core.PasskeySummary(pk, fmtTime))),
+			el("span", attrs{"class": "pk-summary"}, txt(pk.Summary)),
 			el("div", attrs{"class": "pk-actions"}, input, rename, txt(" "), remove)))
 	}
-	if len(items) == 0 {
-		items = append(items, el("li", attrs{"id": "pk-none"}, txt("No passkeys yet.")))
+	if m.Empty != "" {
+		items = append(items, el("li", attrs{"id": "pk-none"}, txt(m.Empty)))
 	}
 	replaceChildren(v.list, items...)
-}
-
-func samePasskeys(a, b []account.Passkey) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func (v *passkeysView) doAdd() {
@@ -135,7 +122,7 @@ func (v *passkeysView) doAdd() {
 		return
 	}
 	v.name.Set("value", "")
-	setText(v.done, "Passkey “"+name+"” added. You can now sign in with it.")
+	setText(v.done, core.PasskeyAdded(name))
 }
 
 func (v *passkeysView) doRename(id, name string) {
@@ -147,7 +134,7 @@ func (v *passkeysView) doRename(id, name string) {
 		setText(v.err, core.UserMessage(err))
 		return
 	}
-	setText(v.done, "Passkey renamed.")
+	setText(v.done, core.TextPasskeyRenamed)
 }
 
 func (v *passkeysView) doRemove() {
@@ -161,6 +148,6 @@ func (v *passkeysView) doRemove() {
 	}
 	v.pw.Set("value", "")
 	v.removing = ""
-	setText(v.done, "Passkey removed.")
+	setText(v.done, core.TextPasskeyRemoved)
 	v.p.refresh()
 }

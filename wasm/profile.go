@@ -35,13 +35,13 @@ func newProfileView(p *panel) *profileView {
 	v.err = el("p", attrs{"id": "name-error", "class": "error", "role": "alert"})
 	v.saved = el("p", attrs{"id": "name-saved", "class": "saved"})
 	form := el("form", attrs{"id": "name-form", "novalidate": ""},
-		el("label", nil, txt("New display name (2–50 characters)"), v.input), v.save, v.err, v.saved)
+		el("label", nil, txt(core.TextNameField), v.input), v.save, v.err, v.saved)
 	v.root = el("section", attrs{"id": "profile", "aria-labelledby": "profile-h"},
 		el("h2", attrs{"id": "profile-h"}, txt("Profile")),
 		el("dl", nil, el("dt", nil, txt("Email")), v.email,
 			el("dt", nil, txt("Display name")), el("dd", nil, v.current, txt(" "), v.pending)),
 		form,
-		el("p", attrs{"class": "hint"}, txt("Your display name is shown in the dashboard, in audit logs and in team member lists. It does not affect callers.")))
+		el("p", attrs{"class": "hint"}, txt(core.TextNameHint)))
 	on(v.input, "input", func() { v.edited, v.justSaved = true, false; setText(v.err, ""); setText(v.saved, "") })
 	on(form, "submit", v.doSave)
 
@@ -51,10 +51,10 @@ func newProfileView(p *panel) *profileView {
 	v.removePic = el("button", attrs{"id": "avatar-remove", "type": "button"}, txt("Remove picture"))
 	v.picErr = el("p", attrs{"id": "avatar-error", "class": "error", "role": "alert"})
 	v.picStatus = el("p", attrs{"id": "avatar-status", "class": "saved"})
-	v.offline = el("p", attrs{"id": "profile-offline", "class": "notice"}, txt("You are offline: changing the picture or the email address needs a connection."))
+	v.offline = el("p", attrs{"id": "profile-offline", "class": "notice"})
 	v.drop = el("div", attrs{"id": "avatar-drop", "class": "avatar-row drop"}, v.picImg, v.initials,
 		el("div", nil,
-			el("p", attrs{"class": "hint"}, txt("JPG, PNG or WebP, up to 2 MB, cropped to a circle. Drop a picture here or choose one.")),
+			el("p", attrs{"class": "hint"}, txt(core.TextPictureHint+" "+core.TextPictureDrop)),
 			el("div", attrs{"class": "buttons"},
 				v.file, el("label", attrs{"for": "avatar-file", "class": "button primary", "id": "avatar-choose"}, txt("Choose a picture…")), v.removePic),
 			v.picStatus, v.picErr))
@@ -78,9 +78,9 @@ func newProfileView(p *panel) *profileView {
 	v.emailInfo = el("p", attrs{"id": "email-info", "class": "notice", "role": "status"})
 	emailForm := el("form", attrs{"id": "email-form", "novalidate": ""},
 		el("h3", nil, txt("Email address")),
-		el("p", attrs{"class": "hint"}, txt("Used for sign-in, billing notifications and platform alerts. We send a link to the new address; it changes when you open the link (within 24 hours), and from then on only the new address signs in.")),
-		el("label", nil, txt("New email address"), v.newEmail),
-		el("label", nil, txt("Current password"), v.emailPw),
+		el("p", attrs{"class": "hint"}, txt(core.TextEmailHint)),
+		el("label", nil, txt(core.TextNewEmail), v.newEmail),
+		el("label", nil, txt(core.TextCurrentPassword), v.emailPw),
 		v.emailErr, v.emailInfo, v.emailSave)
 	on(emailForm, "submit", v.doChangeEmail)
 	v.root.Call("append", v.offline, el("h3", nil, txt("Profile picture")), v.pic, emailForm)
@@ -101,7 +101,7 @@ func (v *profileView) upload(f js.Value) {
 		setText(v.picErr, "Could not read the file: "+err.Error())
 		return
 	}
-	setText(v.picStatus, "Uploading…")
+	setText(v.picStatus, core.TextUploading)
 	v.drop.Call("setAttribute", "aria-busy", "true")
 	setDisabled(v.file, true)
 	ctx, cancel := requestContext()
@@ -114,7 +114,7 @@ func (v *profileView) upload(f js.Value) {
 		setText(v.picErr, core.UserMessage(err))
 		return
 	}
-	setText(v.picStatus, "Picture updated.")
+	setText(v.picStatus, core.TextPictureUpdated)
 	v.p.refresh()
 }
 
@@ -146,48 +146,38 @@ func (v *profileView) reset() {
 }
 
 func (v *profileView) render(s core.Snapshot) {
-	email := s.Email
-	if s.HasView {
-		email = s.View.Profile.Email
-	}
-	setText(v.email, email)
-	name := s.View.Profile.DisplayName
-	if !s.HasView {
-		name = "Loading…"
-	}
-	setText(v.current, name)
-	show(v.pending, s.PendingName)
-	if v.justSaved {
-		setText(v.saved, s.SavedText(s.PendingName))
-	}
+	m := s.Profile(v.justSaved)
+	setText(v.email, m.Email)
+	setText(v.current, m.Name)
+	show(v.pending, m.NamePending)
+	setText(v.saved, m.Saved)
 	if !v.edited {
-		v.input.Set("value", s.View.Profile.DisplayName)
+		v.input.Set("value", m.NameValue)
 	}
-	online := s.Online()
-	show(v.offline, !online)
-	server := s.ServerAction()
-	setEnabled(v.file, server.Enabled, server.Reason)
-	v.drop.Get("classList").Call("toggle", "disabled", !server.Enabled)
-	if server.Enabled {
+	setText(v.offline, m.Offline)
+	show(v.offline, m.Offline != "")
+	pic := m.ChangePicture
+	setEnabled(v.file, pic.Enabled, pic.Reason)
+	v.drop.Get("classList").Call("toggle", "disabled", !pic.Enabled)
+	if pic.Enabled {
 		v.drop.Call("querySelector", "#avatar-choose").Call("removeAttribute", "title")
 	} else {
-		v.drop.Call("querySelector", "#avatar-choose").Call("setAttribute", "title", server.Reason)
+		v.drop.Call("querySelector", "#avatar-choose").Call("setAttribute", "title", pic.Reason)
 	}
-	setEnabled(v.emailSave, server.Enabled, server.Reason)
-	rm := s.RemovePicture()
-	setEnabled(v.removePic, rm.Enabled, rm.Reason)
-	setText(v.initials, s.Initials())
-	if s.AvatarPNG == nil {
+	setEnabled(v.emailSave, m.ChangeEmail.Enabled, m.ChangeEmail.Reason)
+	setEnabled(v.removePic, m.RemovePicture.Enabled, m.RemovePicture.Reason)
+	setText(v.initials, m.Initials)
+	if m.Picture == nil {
 		show(v.picImg, false)
 		show(v.initials, true)
 		return
 	}
-	if h := s.View.Profile.Avatar; h != v.picHash {
+	if m.PictureID != v.picHash {
 		if v.picURL != "" {
 			js.Global().Get("URL").Call("revokeObjectURL", v.picURL)
 		}
-		v.picURL = blobURL(s.AvatarPNG, "image/png")
-		v.picHash = h
+		v.picURL = blobURL(m.Picture, "image/png")
+		v.picHash = m.PictureID
 		v.picImg.Set("src", v.picURL)
 	}
 	show(v.picImg, true)

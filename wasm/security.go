@@ -43,10 +43,10 @@ func newSecurityView(p *panel) *securityView {
 	pwForm := el("form", attrs{"id": "pw-form", "novalidate": ""},
 		el("h3", nil, txt("Password")),
 		el("p", attrs{"class": "hint"}, txt(core.TextPasswordHint)),
-		el("label", nil, txt("Current password"), v.cur),
-		el("label", nil, txt("New password (8+ characters, a number and a special character)"), v.next),
-		el("label", nil, txt("Confirm new password"), v.confirm),
-		el("label", attrs{"class": "check"}, v.others, txt("Also sign out my other devices")),
+		el("label", nil, txt(core.TextCurrentPassword), v.cur),
+		el("label", nil, txt(core.TextNewPasswordField), v.next),
+		el("label", nil, txt(core.TextConfirmNewPassword), v.confirm),
+		el("label", attrs{"class": "check"}, v.others, txt(core.TextSignOutOthers)),
 		v.pwErr, v.pwDone, v.pwSave)
 	on(pwForm, "submit", v.doChangePassword)
 
@@ -96,10 +96,9 @@ func newSecurityView(p *panel) *securityView {
 }
 
 func (v *securityView) render(s core.Snapshot) {
-	online := s.Online()
-	show(v.offline, !online)
-	server := s.ServerAction()
-	setEnabled(v.pwSave, server.Enabled, server.Reason)
+	m := s.Security(panelDates)
+	show(v.offline, m.Offline != "")
+	setEnabled(v.pwSave, m.ChangePassword.Enabled, m.ChangePassword.Reason)
 	tf := s.TwoFactor(v.step, v.p.c.StepUpOpen())
 	for _, b := range []js.Value{v.tfEnable, v.tfConfirm, v.tfOff, v.tfRegen} {
 		setEnabled(b, tf.Actions.Enabled, tf.Actions.Reason)
@@ -115,12 +114,12 @@ func (v *securityView) render(s core.Snapshot) {
 	show(v.tfPwBox, tf.AskPassword)
 	v.passkeys.render(s)
 
-	items := make([]js.Value, 0, len(s.View.Activity))
-	for _, a := range s.View.Activity {
+	items := make([]js.Value, 0, len(m.Activity)+1)
+	for _, a := range m.Activity {
 		items = append(items, el("li", attrs{"data-kind": a.Kind}, timeElement(a.At), txt(" "+a.Detail)))
 	}
-	if len(items) == 0 {
-		items = append(items, el("li", nil, txt("Nothing yet.")))
+	if m.NoActivity != "" {
+		items = append(items, el("li", nil, txt(m.NoActivity)))
 	}
 	replaceChildren(v.activity, items...)
 }
@@ -143,7 +142,7 @@ func (v *securityView) doChangePassword() {
 		in.Set("value", "")
 	}
 	v.others.Set("checked", false)
-	setText(v.pwDone, "Your password has been changed.")
+	setText(v.pwDone, core.TextPasswordChanged)
 }
 
 func (v *securityView) doSetup() {

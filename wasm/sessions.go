@@ -20,7 +20,7 @@ func newSessionsView(p *panel) *sessionsView {
 	v := &sessionsView{p: p}
 	v.list = el("ul", attrs{"id": "sessions", "class": "sessions"})
 	v.err = el("p", attrs{"id": "sessions-error", "class": "error", "role": "alert"})
-	v.offln = el("p", attrs{"id": "sessions-offline", "class": "notice"}, txt("You are offline: revoking a session needs a connection."))
+	v.offln = el("p", attrs{"id": "sessions-offline", "class": "notice"}, txt(core.TextSessionsOffline))
 	v.others = el("button", attrs{"id": "revoke-others", "type": "button", "class": "danger"}, txt(core.TextRevokeOthers))
 	on(v.others, "click", func() {
 		setText(v.err, "")
@@ -31,19 +31,18 @@ func newSessionsView(p *panel) *sessionsView {
 	})
 	v.root = el("div", attrs{"id": "sessions-box"},
 		el("h3", nil, txt("Active sessions")),
-		el("p", attrs{"class": "hint"}, txt("If you see a session you don't recognize, revoke it and change your password.")),
+		el("p", attrs{"class": "hint"}, txt(core.TextSessionsHint)),
 		v.offln, v.err, v.list, v.others)
 	return v
 }
 
 func (v *sessionsView) render(s core.Snapshot) {
-	online := s.Online()
-	show(v.offln, !online)
-	others := s.RevokeOthers()
-	setEnabled(v.others, others.Enabled, others.Reason)
+	m := s.Sessions(panelDates)
+	show(v.offln, m.Offline != "")
+	setEnabled(v.others, m.RevokeOthers.Enabled, m.RevokeOthers.Reason)
 	v.rows.reset()
-	items := make([]js.Value, 0, len(s.View.Sessions))
-	for _, r := range s.SessionRows() {
+	items := make([]js.Value, 0, len(m.Rows))
+	for _, r := range m.Rows {
 		items = append(items, v.item(r))
 	}
 	replaceChildren(v.list, items...)
@@ -52,10 +51,10 @@ func (v *sessionsView) render(s core.Snapshot) {
 func (v *sessionsView) item(r core.SessionRow) js.Value {
 	head := el("div", attrs{"class": "device"}, el("strong", nil, txt(r.Device)))
 	if r.ThisDevice {
-		head.Call("append", el("span", attrs{"class": "badge this-device"}, txt("This device")))
+		head.Call("append", el("span", attrs{"class": "badge this-device"}, txt(core.TextThisDevice)))
 	}
 	li := el("li", attrs{"data-session-id": r.ID}, head)
-	li.Call("append", el("div", attrs{"class": "detail"}, txt(r.Detail(fmtTime, fmtAgo))))
+	li.Call("append", el("div", attrs{"class": "detail"}, txt(r.Detail)))
 	btn := el("button", attrs{"type": "button", "class": "danger revoke"}, txt("Revoke"))
 	setEnabled(btn, r.Revoke.Enabled, r.Revoke.Reason)
 	id := r.ID

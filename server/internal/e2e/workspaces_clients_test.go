@@ -28,7 +28,8 @@ func TestDesktopInvitationsRolesAndAuditLog(t *testing.T) {
 	invite := func(email, role string) {
 		t.Helper()
 		test.Type(entry(w, "Email to invite"), email)
-		find(w, func(s *widget.Select) bool { return s.Selected == "member" || s.Selected == "admin" }).SetSelected(role)
+		label := map[string]string{"member": "Member", "admin": "Admin"}[role]
+		find(w, func(s *widget.Select) bool { return s.Selected == "Member" || s.Selected == "Admin" }).SetSelected(label)
 		test.Tap(button(w, "Invite"))
 		if labelWith(w, "Invitation sent to "+email) == nil {
 			t.Fatalf("no confirmation of the invitation to %s; error: %v", email, labelWith(w, "."))
