@@ -49,6 +49,8 @@ func TestImportRules(t *testing.T) {
 			func(d string) bool {
 				return (strings.HasPrefix(d, mod+"/core") && d != mod+"/core/account") || strings.HasPrefix(d, mod+"/app") || strings.HasPrefix(d, "fyne.io/")
 			}},
+		{"the account service speaks the domain: no protocol (sync/*) in it", "linux", []string{"./server/internal/account"},
+			func(d string) bool { return strings.HasPrefix(d, mod+"/sync/") }},
 		{"the UI package does not start a Fyne app", "linux", []string{"./app"},
 			func(d string) bool { return d == "fyne.io/fyne/v2/app" }},
 		{"the panel does not import the UI toolkit", "js", []string{"./wasm"},

@@ -33,7 +33,10 @@ type Hub struct {
 	// slice costs less than a set per key).
 	byAccount map[string][]*Peer
 	bySession map[string][]*Peer
-	log       *slog.Logger
+	// sent holds the last views sent to each account with a peer here
+	// (views.go); an entry goes with the account's last peer.
+	sent map[string][2]sentView
+	log  *slog.Logger
 	// revocations counts the revocations applied; recent remembers the
 	// latest (see recent.go).
 	revocations uint64
@@ -51,7 +54,7 @@ func New(log *slog.Logger) *Hub {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Hub{byAccount: map[string][]*Peer{}, bySession: map[string][]*Peer{}, log: log}
+	return &Hub{byAccount: map[string][]*Peer{}, bySession: map[string][]*Peer{}, sent: map[string][2]sentView{}, log: log}
 }
 
 // frame is one queued message; close marks the revocation notice, after
@@ -171,6 +174,9 @@ func (h *Hub) Leave(p *Peer) {
 	h.mu.Lock()
 	remove(h.byAccount, p.AccountID, p)
 	remove(h.bySession, p.SessionID, p)
+	if len(h.byAccount[p.AccountID]) == 0 {
+		delete(h.sent, p.AccountID)
+	}
 	h.mu.Unlock()
 	p.stop()
 }

@@ -6,18 +6,31 @@ import (
 
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
+
+// EventSecurityAlert is the kind of the event a security alert is sent
+// to the account's clients as; its payload is a SecurityAlert.
+const EventSecurityAlert = "securityAlert"
+
+// SecurityAlert is a security alert event's payload: the sign-in that
+// raised it.
+type SecurityAlert struct {
+	SessionID string `json:"sessionId"`
+	Device    string `json:"device"`
+	Location  string `json:"location"`
+	Address   string `json:"address,omitempty"` // masked: 203.0.113.x
+	At        string `json:"at"`                // RFC 3339
+}
 
 // raiseNewDevice records a sign-in from a device the account has not used
 // before, inside tx: a security-alert event for the account's clients, an
 // activity entry, and a mail. Security alerts cannot be turned off.
 func (s *Service) raiseNewDevice(tx txn, a *store.Account, ss store.Session) (store.Event, error) {
-	payload, err := json.Marshal(wire.SecurityAlert{SessionID: ss.ID, Device: ss.Device, Location: ss.Location, Address: ss.Address, At: ss.Created.UTC().Format("2006-01-02T15:04:05Z07:00")})
+	payload, err := json.Marshal(SecurityAlert{SessionID: ss.ID, Device: ss.Device, Location: ss.Location, Address: ss.Address, At: ss.Created.UTC().Format("2006-01-02T15:04:05Z07:00")})
 	if err != nil {
 		return store.Event{}, err
 	}
-	e, err := tx.AddEvent(a, wire.EventSecurityAlert, payload, ss.Created)
+	e, err := tx.AddEvent(a, EventSecurityAlert, payload, ss.Created)
 	if err != nil {
 		return store.Event{}, err
 	}

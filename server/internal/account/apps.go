@@ -11,7 +11,6 @@ import (
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // AppSignIn is an application's sign-in through the OpenID Connect
@@ -187,7 +186,7 @@ func (s *Service) HandOver(ctx context.Context, o Origin, accountID, sessionID, 
 		return tx.save(&a)
 	})
 	if errors.Is(err, errNoHandOver) {
-		return NewSession{}, refuse(Unauthenticated, wire.CodeUnauthorized, "This sign-in cannot be used here any more: sign in again.")
+		return NewSession{}, refuse(Unauthenticated, NoReason, "This sign-in cannot be used here any more: sign in again.")
 	}
 	if err != nil {
 		return NewSession{}, err

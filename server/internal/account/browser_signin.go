@@ -13,7 +13,6 @@ import (
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // A desktop app signs in through the browser (for passkeys), in the manner
@@ -133,7 +132,7 @@ func (s *Service) StartBrowserSignIn(ctx context.Context, o Origin, deviceID str
 	return BrowserRequest{Secret: secret, Code: code, Expires: expires}, err
 }
 
-var errNoRequest = refuse(NotFound, wire.CodeExpired, "There is no sign-in request with this code, or it has expired. Start again in the DialNexa app.")
+var errNoRequest = refuse(NotFound, Expired, "There is no sign-in request with this code, or it has expired. Start again in the DialNexa app.")
 
 // browserRequest reads the request the code names, inside tx.
 func (s *Service) browserRequest(tx store.Tx, code string) (string, store.Token, browserState, error) {
@@ -172,7 +171,7 @@ const (
 )
 
 var errSlowDown = func() *Error {
-	e := refuse(Throttled, wire.CodeSlowDown, "Polling too often; wait %d seconds longer between polls.", slowDownBy)
+	e := refuse(Throttled, SlowDown, "Polling too often; wait %d seconds longer between polls.", slowDownBy)
 	e.RetryAfter = slowDownBy
 	return e
 }()
@@ -245,12 +244,12 @@ func (s *Service) AnswerBrowserRequest(ctx context.Context, ss store.Session, o 
 }
 
 // Pending is the answer to a poll while the user has not answered.
-var errPending = refuse(Conflict, wire.CodeConflict, "Waiting for you to approve the sign-in in the browser.")
+var errPending = refuse(Conflict, NoReason, "Waiting for you to approve the sign-in in the browser.")
 
 // errApprovalEnded answers a poll whose approval no longer holds: the
 // account was deleted, one of its credentials changed, or the approving
 // session ended before the app collected its session.
-var errApprovalEnded = refuse(NotFound, wire.CodeExpired, "The approval of this sign-in no longer holds: the account's password or sign-in methods changed, or the session that approved it ended. Start again in the DialNexa app.")
+var errApprovalEnded = refuse(NotFound, Expired, "The approval of this sign-in no longer holds: the account's password or sign-in methods changed, or the session that approved it ended. Start again in the DialNexa app.")
 
 // PollBrowserSignIn returns the app's new session once the request is
 // approved (once: the request is then gone), errPending before, and a
@@ -305,7 +304,7 @@ func (s *Service) PollBrowserSignIn(ctx context.Context, o Origin, secret string
 		return NewSession{}, err
 	}
 	if st.Denied {
-		return NewSession{}, refuse(Forbidden, wire.CodeBadCredentials, "The sign-in was denied in the browser.")
+		return NewSession{}, refuse(Forbidden, BadCredentials, "The sign-in was denied in the browser.")
 	}
 	claim := func(tx txn, ss *store.Session) error {
 		t, err := liveToken(tx, h, tokenBrowserRequest, s.now())

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // SessionFacts is what a service's session check answers: who the
@@ -72,9 +71,9 @@ func (s *Service) CheckSession(ctx context.Context, tokenHash, sessionID string)
 	var ended *store.EndedError
 	switch {
 	case errors.As(err, &ended):
-		return out, pos, refuse(Unauthenticated, wire.CodeRevoked, "%s", ended.Reason)
+		return out, pos, refuse(Unauthenticated, SessionEnded, "%s", ended.Reason)
 	case isNotFound(err):
-		return out, pos, refuse(Unauthenticated, wire.CodeUnauthorized, "No such session.")
+		return out, pos, refuse(Unauthenticated, NoReason, "No such session.")
 	}
 	return out, pos, err
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 func TestTwoFactorAndStepUp(t *testing.T) {
@@ -19,7 +18,7 @@ func TestTwoFactorAndStepUp(t *testing.T) {
 
 	// Without the password and no step-up window: refused.
 	_, err := e.svc.SetupTwoFactor(e.ctx, ada, "")
-	refused(t, err, account.Forbidden, wire.CodeStepUp)
+	refused(t, err, account.Forbidden, account.StepUpRequired)
 	setup, err := e.svc.SetupTwoFactor(e.ctx, ada, password)
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +26,7 @@ func TestTwoFactorAndStepUp(t *testing.T) {
 	// The password opened this session's window: it is not asked again.
 	ada = reload(t, e, ada)
 	_, err = e.svc.EnableTwoFactor(e.ctx, ada, "", "000000")
-	refused(t, err, account.Invalid, wire.CodeBadCredentials)
+	refused(t, err, account.Invalid, account.BadCredentials)
 	code, _ := auth.TOTPCode(setup.Secret, e.clock.Now(), 6)
 	backup, err := e.svc.EnableTwoFactor(e.ctx, ada, "", code)
 	if err != nil || len(backup) == 0 {
@@ -39,18 +38,18 @@ func TestTwoFactorAndStepUp(t *testing.T) {
 
 	// Signing in now needs the second factor; a backup code works once.
 	_, err = e.svc.SignIn(e.ctx, origin, account.SignIn{Email: "ada@example.com", Password: password})
-	refused(t, err, account.Unauthenticated, wire.CodeSecondFactor)
+	refused(t, err, account.Unauthenticated, account.SecondFactor)
 	if _, err := e.svc.SignIn(e.ctx, origin, account.SignIn{Email: "ada@example.com", Password: password, Code: backup[0], DeviceID: "device-Ada"}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = e.svc.SignIn(e.ctx, origin, account.SignIn{Email: "ada@example.com", Password: password, Code: backup[0], DeviceID: "device-Ada"})
-	refused(t, err, account.Unauthenticated, wire.CodeBadCredentials)
+	refused(t, err, account.Unauthenticated, account.BadCredentials)
 
 	// After the window, turning it off needs the password again, and a code.
 	e.clock.Advance(model.StepUpWindow + time.Second)
 	ada = reload(t, e, ada)
-	refused(t, e.svc.DisableTwoFactor(e.ctx, ada, "", backup[1]), account.Forbidden, wire.CodeStepUp)
-	refused(t, e.svc.DisableTwoFactor(e.ctx, ada, password, "12345678"), account.Forbidden, wire.CodeBadCredentials)
+	refused(t, e.svc.DisableTwoFactor(e.ctx, ada, "", backup[1]), account.Forbidden, account.StepUpRequired)
+	refused(t, e.svc.DisableTwoFactor(e.ctx, ada, password, "12345678"), account.Forbidden, account.BadCredentials)
 	e.clock.Advance(time.Minute)
 	if err := e.svc.DisableTwoFactor(e.ctx, ada, password, backup[1]); err != nil {
 		t.Fatal(err)
@@ -126,7 +125,7 @@ func TestResetAndEmailLinks(t *testing.T) {
 		t.Fatalf("verify: %q, %v", newEmail, err)
 	}
 	err = e.svc.ResetPassword(e.ctx, origin, account.ResetPassword{Token: reset, New: "Another password 9?"})
-	refused(t, err, account.Invalid, wire.CodeExpired)
+	refused(t, err, account.Invalid, account.Expired)
 
 	// A fresh link resets the password and ends every session.
 	if err := e.svc.ForgotPassword(e.ctx, origin, "ada@lovelace.example"); err != nil {

@@ -8,7 +8,6 @@ import (
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // Resource kinds mirrored from other services; deleting the account
@@ -94,7 +93,7 @@ func (s *Service) DeleteAccount(ctx context.Context, ss store.Session, req Delet
 	}
 	defer release()
 	if a.TwoFactor.Enabled && strings.TrimSpace(req.Code) == "" {
-		return refuse(Unauthenticated, wire.CodeSecondFactor, "Two-factor authentication is on: enter a code from your authenticator app, or a backup code.")
+		return refuse(Unauthenticated, SecondFactor, "Two-factor authentication is on: enter a code from your authenticator app, or a backup code.")
 	}
 	reason := "Your DialNexa account was deleted."
 	now := s.now()
@@ -163,7 +162,7 @@ func (s *Service) DeleteAccount(ctx context.Context, ss store.Session, req Delet
 		s.recordFailure(a.ID)
 		return errCodeRefused
 	case errors.Is(err, errBlocked):
-		e := refuse(Conflict, wire.CodeConflict, "You own workspaces with other members. Transfer their ownership or delete them first.")
+		e := refuse(Conflict, NoReason, "You own workspaces with other members. Transfer their ownership or delete them first.")
 		e.Blocking = blocking
 		return e
 	case err != nil:

@@ -9,7 +9,6 @@ import (
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // verifyLifetime is how long an email-verification link works.
@@ -117,9 +116,9 @@ func (s *Service) VerifyEmail(ctx context.Context, o Origin, token, callerToken 
 	})
 	switch {
 	case isNotFound(err):
-		return "", refuse(Invalid, wire.CodeExpired, "This verification link has expired or was already used. Ask for a new one under Settings → Account → Profile.")
+		return "", refuse(Invalid, Expired, "This verification link has expired or was already used. Ask for a new one under Settings → Account → Profile.")
 	case errors.Is(err, store.ErrEmailTaken):
-		return "", refuse(Conflict, wire.CodeConflict, "This address can no longer be used. Choose another one under Settings → Account → Profile.")
+		return "", refuse(Conflict, NoReason, "This address can no longer be used. Choose another one under Settings → Account → Profile.")
 	case errors.Is(err, errOtherAccount):
 		return "", forbidden("This link belongs to another account. Sign out first, or open it where that account is signed in.")
 	}

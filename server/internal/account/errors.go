@@ -2,10 +2,10 @@ package account
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	model "github.com/dialnexa/account/core/account"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // Kind is what sort of refusal an Error is; adapters map it to a status.
@@ -23,11 +23,28 @@ const (
 	Busy                            // the server has no room for it now
 )
 
-// Error is a refusal a user can act on: its wire error (stable code and
-// message), its kind, and for Throttled and Busy, when to try again.
+// Reason narrows a Kind where the client acts on the difference: a
+// second factor to ask for, a session to sign in again, a link to send
+// again. Adapters map a Kind and its Reason to their protocol's code.
+type Reason int
+
+const (
+	NoReason       Reason = iota
+	BadCredentials        // unknown email, wrong password or code
+	SessionEnded          // the session was revoked or signed out
+	SecondFactor          // the password was right; a second factor is needed
+	StepUpRequired        // the action needs the password entered again
+	Expired               // a link or code that expired or was used
+	SlowDown              // polling faster than asked (RFC 8628)
+	Malformed             // a request that does not fit its shape
+)
+
+// Error is a refusal a user can act on: its kind (and reason), a message
+// the user can act on, and for Throttled and Busy, when to try again.
 type Error struct {
-	Kind Kind
-	Wire *wire.Error
+	Kind    Kind
+	Reason  Reason
+	Message string
 	// RetryAfter, when not zero, is how many seconds to wait.
 	RetryAfter int
 	// Blocking lists the workspaces that keep an account from being
@@ -41,26 +58,26 @@ type Error struct {
 	Codes bool
 }
 
-func (e *Error) Error() string { return e.Wire.Message }
+func (e *Error) Error() string { return e.Message }
 
-func refuse(kind Kind, code wire.Code, format string, a ...any) *Error {
-	return &Error{Kind: kind, Wire: wire.Errorf(code, format, a...)}
+func refuse(kind Kind, reason Reason, format string, a ...any) *Error {
+	return &Error{Kind: kind, Reason: reason, Message: fmt.Sprintf(format, a...)}
 }
 
 func invalid(format string, a ...any) *Error {
-	return refuse(Invalid, wire.CodeInvalidArgument, format, a...)
+	return refuse(Invalid, NoReason, format, a...)
 }
 
 func notFound(format string, a ...any) *Error {
-	return refuse(NotFound, wire.CodeNotFound, format, a...)
+	return refuse(NotFound, NoReason, format, a...)
 }
 
 func forbidden(format string, a ...any) *Error {
-	return refuse(Forbidden, wire.CodeForbidden, format, a...)
+	return refuse(Forbidden, NoReason, format, a...)
 }
 
 func throttled(retryAfter int, format string, a ...any) *Error {
-	e := refuse(Throttled, wire.CodeRateLimited, format, a...)
+	e := refuse(Throttled, NoReason, format, a...)
 	e.RetryAfter = retryAfter
 	return e
 }
@@ -82,9 +99,9 @@ func ruleError(err error) error {
 
 // Sign-in and attempt refusals shared by several commands.
 var (
-	errBadCredentials = refuse(Unauthenticated, wire.CodeBadCredentials, "Email or password is incorrect.")
-	errCodeRefused    = refuse(Unauthenticated, wire.CodeBadCredentials, "That code is not valid or was already used.")
-	errSessionEnded   = refuse(Unauthenticated, wire.CodeRevoked, "This session has ended; sign in again.")
+	errBadCredentials = refuse(Unauthenticated, BadCredentials, "Email or password is incorrect.")
+	errCodeRefused    = refuse(Unauthenticated, BadCredentials, "That code is not valid or was already used.")
+	errSessionEnded   = refuse(Unauthenticated, SessionEnded, "This session has ended; sign in again.")
 )
 
 // attemptBusy refuses an attempt while another for the account is in progress.

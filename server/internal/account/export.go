@@ -13,7 +13,6 @@ import (
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // exportLifetime is how long a prepared archive can be downloaded.
@@ -74,7 +73,7 @@ func (s *Service) RequestExport(ctx context.Context, ss store.Session, password 
 			return err
 		}
 		if e := a.Export; e != nil && e.Ready.IsZero() && now.Sub(e.Requested) < exportStale {
-			return refuse(Conflict, wire.CodeConflict, "Your data is already being prepared; it appears in the bell when it is ready.")
+			return refuse(Conflict, NoReason, "Your data is already being prepared; it appears in the bell when it is ready.")
 		}
 		if e := a.Export; e != nil {
 			if err := tx.DeleteToken(auth.HashToken(e.ID)); err != nil && !isNotFound(err) {

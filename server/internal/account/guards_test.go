@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/dialnexa/account/server/internal/account"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // Two services on one store, as two nodes are: what protects accounts is
@@ -26,11 +25,11 @@ func TestProtectionSharedAcrossNodes(t *testing.T) {
 		for i := range 5 {
 			e.clock.Advance(10 * time.Second)
 			_, err := nodes[i%2].SignIn(e.ctx, origin, account.SignIn{Email: email, Password: "wrong password 1!"})
-			refused(t, err, account.Unauthenticated, wire.CodeBadCredentials)
+			refused(t, err, account.Unauthenticated, account.BadCredentials)
 		}
 		for _, n := range nodes {
 			_, err := n.SignIn(e.ctx, origin, account.SignIn{Email: email, Password: "wrong password 1!"})
-			refused(t, err, account.Throttled, wire.CodeRateLimited)
+			refused(t, err, account.Throttled, account.NoReason)
 		}
 	}
 
@@ -42,7 +41,7 @@ func TestProtectionSharedAcrossNodes(t *testing.T) {
 	}
 	for _, n := range nodes {
 		err := n.ForgotPassword(e.ctx, account.Origin{IP: "203.0.113.10"}, "ada@example.com")
-		if r := refused(t, err, account.Throttled, wire.CodeRateLimited); r.RetryAfter != 3600 {
+		if r := refused(t, err, account.Throttled, account.NoReason); r.RetryAfter != 3600 {
 			t.Errorf("retry after %d s, want 3600", r.RetryAfter)
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // clock is the fake clock the commands read.
@@ -153,15 +152,15 @@ func (e *env) linkToken(to string) string {
 	return tok
 }
 
-// refused checks err is a refusal of the kind and wire code.
-func refused(t testing.TB, err error, kind account.Kind, code wire.Code) *account.Error {
+// refused checks err is a refusal of the kind and reason.
+func refused(t testing.TB, err error, kind account.Kind, reason account.Reason) *account.Error {
 	t.Helper()
 	var e *account.Error
 	if !errors.As(err, &e) {
-		t.Fatalf("got %v, want a refusal of kind %d (code %d)", err, kind, code)
+		t.Fatalf("got %v, want a refusal of kind %d (reason %d)", err, kind, reason)
 	}
-	if e.Kind != kind || e.Wire.Code != code {
-		t.Fatalf("got kind %d code %d (%q), want kind %d code %d", e.Kind, e.Wire.Code, e.Wire.Message, kind, code)
+	if e.Kind != kind || e.Reason != reason {
+		t.Fatalf("got kind %d reason %d (%q), want kind %d reason %d", e.Kind, e.Reason, e.Message, kind, reason)
 	}
 	return e
 }

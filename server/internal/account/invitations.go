@@ -11,7 +11,6 @@ import (
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // withdrawInvitations removes the workspace's pending invitations that
@@ -186,11 +185,11 @@ func (s *Service) AcceptInvitation(ctx context.Context, ss store.Session, token 
 	})
 	switch {
 	case isNotFound(err):
-		return "", refuse(Invalid, wire.CodeExpired, "This invitation has expired, was already used or its workspace is gone. Ask for a new one.")
+		return "", refuse(Invalid, Expired, "This invitation has expired, was already used or its workspace is gone. Ask for a new one.")
 	case errors.Is(err, errOtherAccount):
 		return "", forbidden("This invitation is for another email address. Sign in with the invited address to accept it.")
 	case errors.Is(err, errInviterGone):
-		return "", refuse(Invalid, wire.CodeExpired, "This invitation is no longer valid: the person who sent it can no longer invite people to %s. Ask an owner or admin for a new one.", wsName)
+		return "", refuse(Invalid, Expired, "This invitation is no longer valid: the person who sent it can no longer invite people to %s. Ask an owner or admin for a new one.", wsName)
 	}
 	return wsName, err
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/dialnexa/account/server/internal/account"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // The server holds every label to the shared rule: a workspace name or a
@@ -16,8 +15,8 @@ func TestLabelsFollowTheSharedRule(t *testing.T) {
 	owner := e.signUp("labels@example.com", "Lena")
 	for _, name := range []string{"Sales\r\n\r\nUrgent: call +1 555 0100", "Sales\u202eteam", "\u0000\u0007\u200b"} {
 		_, err := e.svc.CreateWorkspace(e.ctx, owner, name)
-		if re := refused(t, err, account.Invalid, wire.CodeInvalidArgument); !strings.HasPrefix(re.Wire.Message, "Workspace name") {
-			t.Errorf("workspace %q: %q", name, re.Wire.Message)
+		if re := refused(t, err, account.Invalid, account.NoReason); !strings.HasPrefix(re.Message, "Workspace name") {
+			t.Errorf("workspace %q: %q", name, re.Message)
 		}
 	}
 	if len(workspaces(t, e, owner.AccountID)) != 0 {

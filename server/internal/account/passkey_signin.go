@@ -14,7 +14,6 @@ import (
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // PasskeySignIn asks for a session with a passkey alone: the passkey
@@ -27,8 +26,8 @@ type PasskeySignIn struct {
 }
 
 var (
-	errPasskeyRefused = refuse(Unauthenticated, wire.CodeBadCredentials, "This passkey could not sign you in. If it was removed from your account, sign in with your password.")
-	errPasskeySuspect = refuse(Unauthenticated, wire.CodeBadCredentials, "This passkey was refused: its signature counter went back, so a copy of it may exist. Sign in another way, then remove it and add it again.")
+	errPasskeyRefused = refuse(Unauthenticated, BadCredentials, "This passkey could not sign you in. If it was removed from your account, sign in with your password.")
+	errPasskeySuspect = refuse(Unauthenticated, BadCredentials, "This passkey was refused: its signature counter went back, so a copy of it may exist. Sign in another way, then remove it and add it again.")
 )
 
 // PasskeySignInOptions starts a sign-in with a passkey: the options for
@@ -89,13 +88,13 @@ func (s *Service) SignInWithPasskey(ctx context.Context, o Origin, req PasskeySi
 func (s *Service) askSecondFactor(ctx context.Context, a *store.Account) error {
 	switch {
 	case usablePasskeys(a) == 0:
-		return refuse(Unauthenticated, wire.CodeSecondFactor, "Enter the 6-digit code from your authenticator app, or one of your backup codes.")
+		return refuse(Unauthenticated, SecondFactor, "Enter the 6-digit code from your authenticator app, or one of your backup codes.")
 	case s.rp == nil && a.TwoFactor.Enabled:
-		return refuse(Unauthenticated, wire.CodeSecondFactor, "Passkeys are not available at this server's address: enter the 6-digit code from your authenticator app, or one of your backup codes.")
+		return refuse(Unauthenticated, SecondFactor, "Passkeys are not available at this server's address: enter the 6-digit code from your authenticator app, or one of your backup codes.")
 	case s.rp == nil:
 		// The account's only second factor is a passkey, which works only
 		// at the server's domain name: refused, never skipped.
-		return refuse(Unauthenticated, wire.CodeSecondFactor, "This account's second factor is a passkey, and passkeys work only at this server's domain name, not at an IP address: sign in there, or ask your administrator to serve it there.")
+		return refuse(Unauthenticated, SecondFactor, "This account's second factor is a passkey, and passkeys work only at this server's domain name, not at an IP address: sign in there, or ask your administrator to serve it there.")
 	}
 	u, err := userOf(a)
 	if err != nil {
@@ -113,7 +112,7 @@ func (s *Service) askSecondFactor(ctx context.Context, a *store.Account) error {
 	if a.TwoFactor.Enabled {
 		msg = "Confirm with your passkey, or enter the 6-digit code from your authenticator app or one of your backup codes."
 	}
-	e := refuse(Unauthenticated, wire.CodeSecondFactor, "%s", msg)
+	e := refuse(Unauthenticated, SecondFactor, "%s", msg)
 	e.Passkey, e.Codes = &c, a.TwoFactor.Enabled
 	return e
 }
@@ -144,7 +143,7 @@ func (s *Service) secondFactor(ctx context.Context, a *store.Account, passkey *P
 // second factor (not refusing one).
 func isSecondFactorAsked(err error) bool {
 	e, ok := err.(*Error)
-	return ok && e.Wire != nil && e.Wire.Code == wire.CodeSecondFactor
+	return ok && e.Reason == SecondFactor
 }
 
 // passkeySecondFactor checks a passkey's answer as the second factor of a

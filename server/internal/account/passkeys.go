@@ -17,7 +17,6 @@ import (
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // ceremonyLifetime is how long a passkey ceremony (the options handed to
@@ -134,9 +133,9 @@ func (s *Service) saveCeremony(ctx context.Context, kind, accountID string, opti
 	return PasskeyCeremony{ID: id, Options: opts}, err
 }
 
-var errNoPasskeys = refuse(Invalid, wire.CodeInvalidArgument, "Passkeys are not available on this server: it must be reached by a domain name (its public origin), not an IP address.")
+var errNoPasskeys = refuse(Invalid, NoReason, "Passkeys are not available on this server: it must be reached by a domain name (its public origin), not an IP address.")
 
-var errCeremony = refuse(Invalid, wire.CodeExpired, "That passkey request has expired or was already used; start again.")
+var errCeremony = refuse(Invalid, Expired, "That passkey request has expired or was already used; start again.")
 
 // takeCeremony reads and removes (each is used once, whatever comes of
 // it) the live ceremony id of the kind, for accountID when not empty. An
@@ -183,7 +182,7 @@ func (s *Service) PasskeyOptions(ctx context.Context, ss store.Session, password
 	}
 	defer release()
 	if len(a.Passkeys) >= model.MaxPasskeys {
-		return PasskeyCeremony{}, refuse(Conflict, wire.CodeConflict, "An account can have at most %d passkeys: remove one first.", model.MaxPasskeys)
+		return PasskeyCeremony{}, refuse(Conflict, NoReason, "An account can have at most %d passkeys: remove one first.", model.MaxPasskeys)
 	}
 	u, err := userOf(&a)
 	if err != nil {
@@ -233,21 +232,21 @@ func (s *Service) AddPasskey(ctx context.Context, ss store.Session, name string,
 		cred, err := s.rp.CreateCredential(u, sd, parsed)
 		if err != nil {
 			s.log.Info("passkey refused", "account", a.ID, "err", protocolDetail(err))
-			return refuse(Invalid, wire.CodeBadCredentials, "The passkey was not accepted (%s). Try again from this site.", protocolReason(err))
+			return refuse(Invalid, BadCredentials, "The passkey was not accepted (%s). Try again from this site.", protocolReason(err))
 		}
 		id := passkeyID(cred.ID)
 		if passkeyIndex(&a, id) >= 0 {
-			return refuse(Conflict, wire.CodeConflict, "This passkey is already on your account.")
+			return refuse(Conflict, NoReason, "This passkey is already on your account.")
 		}
 		if len(a.Passkeys) >= model.MaxPasskeys {
-			return refuse(Conflict, wire.CodeConflict, "An account can have at most %d passkeys: remove one first.", model.MaxPasskeys)
+			return refuse(Conflict, NoReason, "An account can have at most %d passkeys: remove one first.", model.MaxPasskeys)
 		}
 		// WebAuthn §7.1 step 22: a credential id registered to any other
 		// account is refused (a second registration of one credential is
 		// an attempt to take over its sign-ins, or a broken authenticator).
 		if err := tx.ClaimPasskey(id, a.ID); errors.Is(err, store.ErrPasskeyTaken) {
 			s.log.Warn("passkey refused", "account", a.ID, "reason", "credential id registered to another account")
-			return refuse(Conflict, wire.CodeConflict, "This passkey is already registered to another account. Remove it there first, or create a new passkey for this account.")
+			return refuse(Conflict, NoReason, "This passkey is already registered to another account. Remove it there first, or create a new passkey for this account.")
 		} else if err != nil {
 			return err
 		}

@@ -9,7 +9,6 @@ import (
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // resetLifetime is how long a password-reset link works.
@@ -96,7 +95,7 @@ func (s *Service) ForgotPassword(ctx context.Context, o Origin, address string) 
 	case s.jobs <- func() { s.mailResetLink(email) }:
 		return nil
 	default:
-		return refuse(Busy, wire.CodeRateLimited, "The server is busy; try again in a minute.")
+		return refuse(Busy, NoReason, "The server is busy; try again in a minute.")
 	}
 }
 
@@ -142,7 +141,7 @@ func (s *Service) ResetPassword(ctx context.Context, o Origin, req ResetPassword
 	if err := s.limit(ctx, "reset", o.IP, 1, 20); err != nil {
 		return err
 	}
-	expired := refuse(Invalid, wire.CodeExpired, "This reset link has expired or was already used. Ask for a new one with Forgot password?.")
+	expired := refuse(Invalid, Expired, "This reset link has expired or was already used. Ask for a new one with Forgot password?.")
 	hash := auth.HashToken(strings.TrimSpace(req.Token))
 	now := s.now()
 	var a store.Account

@@ -9,7 +9,6 @@ import (
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // touchEvery is how often a session's last-activity time is written.
@@ -19,16 +18,16 @@ const touchEvery = time.Minute
 // its activity at most once a minute.
 func (s *Service) Authenticate(ctx context.Context, token string) (store.Session, error) {
 	if token == "" {
-		return store.Session{}, refuse(Unauthenticated, wire.CodeUnauthorized, "Sign in to continue.")
+		return store.Session{}, refuse(Unauthenticated, NoReason, "Sign in to continue.")
 	}
 	var ss store.Session
 	err := s.store.View(ctx, func(tx store.Tx) (err error) { ss, err = tx.SessionByToken(auth.HashToken(token)); return })
 	var ended *store.EndedError
 	switch {
 	case errors.As(err, &ended):
-		return store.Session{}, refuse(Unauthenticated, wire.CodeRevoked, "%s", ended.Reason)
+		return store.Session{}, refuse(Unauthenticated, SessionEnded, "%s", ended.Reason)
 	case isNotFound(err):
-		return store.Session{}, refuse(Unauthenticated, wire.CodeUnauthorized, "Your session is not valid; sign in again.")
+		return store.Session{}, refuse(Unauthenticated, NoReason, "Your session is not valid; sign in again.")
 	case err != nil:
 		return store.Session{}, err
 	}

@@ -10,7 +10,6 @@ import (
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 func TestSignUpAndSignIn(t *testing.T) {
@@ -21,17 +20,17 @@ func TestSignUpAndSignIn(t *testing.T) {
 	}
 
 	_, err := e.svc.SignUp(e.ctx, origin, account.SignUp{Email: " ADA@example.com", Password: password, DisplayName: "Other"})
-	refused(t, err, account.Conflict, wire.CodeConflict)
+	refused(t, err, account.Conflict, account.NoReason)
 	_, err = e.svc.SignUp(e.ctx, origin, account.SignUp{Email: "bob@example.com", Password: "short", DisplayName: "Bob"})
-	refused(t, err, account.Invalid, wire.CodeInvalidArgument)
+	refused(t, err, account.Invalid, account.NoReason)
 
 	// A wrong password and an unknown address get the same answer; the
 	// account counts the failure.
 	_, err = e.svc.SignIn(e.ctx, origin, account.SignIn{Email: "ada@example.com", Password: "wrong password 1"})
-	wrong := refused(t, err, account.Unauthenticated, wire.CodeBadCredentials)
+	wrong := refused(t, err, account.Unauthenticated, account.BadCredentials)
 	_, err = e.svc.SignIn(e.ctx, origin, account.SignIn{Email: "nobody@example.com", Password: "wrong password 1"})
-	if unknown := refused(t, err, account.Unauthenticated, wire.CodeBadCredentials); unknown.Wire.Message != wrong.Wire.Message {
-		t.Fatalf("unknown address answered %q, wrong password %q", unknown.Wire.Message, wrong.Wire.Message)
+	if unknown := refused(t, err, account.Unauthenticated, account.BadCredentials); unknown.Message != wrong.Message {
+		t.Fatalf("unknown address answered %q, wrong password %q", unknown.Message, wrong.Message)
 	}
 	if a := e.account(ss.AccountID); a.Failures != 1 {
 		t.Fatalf("failures = %d after one wrong password, want 1", a.Failures)
@@ -44,7 +43,7 @@ func TestSignUpAndSignIn(t *testing.T) {
 	// for the other clients, an open alert, a mail; the count resets.
 	other := e.signIn("ada@example.com", "laptop-2")
 	fxs := e.fx.take()
-	if len(fxs) != 1 || len(fxs[0].Events) != 1 || fxs[0].Events[0].Event.Kind != wire.EventSecurityAlert || !fxs[0].Mail {
+	if len(fxs) != 1 || len(fxs[0].Events) != 1 || fxs[0].Events[0].Event.Kind != account.EventSecurityAlert || !fxs[0].Mail {
 		t.Fatalf("new-device sign-in published %+v, want one security-alert event and mail", fxs)
 	}
 	a := e.account(ss.AccountID)
@@ -70,11 +69,11 @@ func TestThrottledAfterFailures(t *testing.T) {
 	}
 	for range 5 {
 		e.clock.Advance(10 * time.Second) // the per-address limit refills
-		refused(t, try(), account.Unauthenticated, wire.CodeBadCredentials)
+		refused(t, try(), account.Unauthenticated, account.BadCredentials)
 	}
 	// The sixth attempt must wait a second, even with the right password.
 	_, err := e.svc.SignIn(e.ctx, origin, account.SignIn{Email: "ada@example.com", Password: password})
-	if r := refused(t, err, account.Throttled, wire.CodeRateLimited); r.RetryAfter < 1 {
+	if r := refused(t, err, account.Throttled, account.NoReason); r.RetryAfter < 1 {
 		t.Fatalf("throttled without saying when to retry: %+v", r)
 	}
 	e.clock.Advance(2 * time.Second)
@@ -91,7 +90,7 @@ func TestRevokeSession(t *testing.T) {
 	e.fx.take()
 
 	// Another account's session is not found, and nothing happens.
-	refused(t, e.svc.RevokeSession(e.ctx, bob, laptop.ID), account.NotFound, wire.CodeNotFound)
+	refused(t, e.svc.RevokeSession(e.ctx, bob, laptop.ID), account.NotFound, account.NoReason)
 	if fx := e.fx.take(); len(fx) != 0 {
 		t.Fatalf("a refused revocation published %+v", fx)
 	}
@@ -107,7 +106,7 @@ func TestRevokeSession(t *testing.T) {
 	if !errors.As(err, &ended) || ended.Reason != "This session was revoked from another device." {
 		t.Fatalf("the revoked session reads %v", err)
 	}
-	refused(t, e.svc.RevokeSession(e.ctx, ada, laptop.ID), account.NotFound, wire.CodeNotFound)
+	refused(t, e.svc.RevokeSession(e.ctx, ada, laptop.ID), account.NotFound, account.NoReason)
 
 	n, err := e.svc.RevokeOthers(e.ctx, ada)
 	if err != nil || n != 0 {
@@ -125,9 +124,9 @@ func TestChangePassword(t *testing.T) {
 	e.fx.take()
 
 	err := e.svc.ChangePassword(e.ctx, ada, account.ChangePassword{Current: "not my password", New: "A brand new password 7!"})
-	refused(t, err, account.Forbidden, wire.CodeBadCredentials)
+	refused(t, err, account.Forbidden, account.BadCredentials)
 	err = e.svc.ChangePassword(e.ctx, ada, account.ChangePassword{Current: password, New: password})
-	refused(t, err, account.Invalid, wire.CodeInvalidArgument)
+	refused(t, err, account.Invalid, account.NoReason)
 	if fx := e.fx.take(); len(fx) != 0 {
 		t.Fatalf("refused changes published %+v", fx)
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // SignUp asks for a new account and its first session.
@@ -69,7 +68,7 @@ func (s *Service) SignUp(ctx context.Context, o Origin, req SignUp) (NewSession,
 	a := store.Account{ID: id, Email: email, PasswordHash: hash, DisplayName: name, Created: s.now()}
 	if err := s.store.Update(ctx, func(tx store.Tx) error { return tx.CreateAccount(a) }); err != nil {
 		if errors.Is(err, store.ErrEmailTaken) {
-			return NewSession{}, refuse(Conflict, wire.CodeConflict, "An account with this email already exists. Sign in, or use Forgot password.")
+			return NewSession{}, refuse(Conflict, NoReason, "An account with this email already exists. Sign in, or use Forgot password.")
 		}
 		return NewSession{}, err
 	}

@@ -9,8 +9,34 @@ import (
 
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
+
+// Mutation is one client change, as the client queued it: its id in the
+// client's order, the shared rule's name and its arguments.
+type Mutation struct {
+	ID   uint64
+	Name string
+	Args json.RawMessage
+}
+
+// Applied is what a push did: per mutation, applied or refused (why, for
+// the user), where the client's mutations now stand, and the account's
+// version when the push changed it.
+type Applied struct {
+	Results        []MutationResult
+	LastMutationID uint64
+	Version        uint64
+}
+
+// MutationResult is one mutation's fate; Refused is empty when it applied
+// (or was a replay).
+type MutationResult struct {
+	ID      uint64
+	Refused string
+}
+
+// MaxMutations is the most a push may carry.
+const MaxMutations = 100
 
 // ApplyMutations applies a push of one client's mutations to the account
 // of session ss, strictly in order, and returns the ack and the effects,
@@ -18,19 +44,19 @@ import (
 // follows its ack. Pushes from many clients share commits (group commit),
 // each still answered only once its commit is durable. A session that has
 // ended meanwhile gets store.ErrNotFound and changes nothing.
-func (s *Service) ApplyMutations(ctx context.Context, ss store.Session, clientID string, muts []wire.Mutation) (wire.PushAck, *Effects, error) {
-	if len(muts) > wire.MaxMutationsPerPush {
-		return wire.PushAck{}, nil, refuse(TooLarge, wire.CodeTooLarge, "A push carries at most %d changes.", wire.MaxMutationsPerPush)
+func (s *Service) ApplyMutations(ctx context.Context, ss store.Session, clientID string, muts []Mutation) (Applied, *Effects, error) {
+	if len(muts) > MaxMutations {
+		return Applied{}, nil, refuse(TooLarge, NoReason, "A push carries at most %d changes.", MaxMutations)
 	}
 	for i := 1; i < len(muts); i++ {
 		if muts[i].ID <= muts[i-1].ID {
-			return wire.PushAck{}, nil, refuse(Invalid, wire.CodeBadMessage, "Changes must be in increasing id order.")
+			return Applied{}, nil, refuse(Invalid, Malformed, "Changes must be in increasing id order.")
 		}
 	}
-	var ack wire.PushAck
+	var ack Applied
 	var fx Effects
 	err := s.store.Batch(ctx, func(stx store.Tx) error {
-		ack = wire.PushAck{Results: make([]wire.Result, 0, len(muts))}
+		ack = Applied{Results: make([]MutationResult, 0, len(muts))}
 		fx = Effects{}
 		tx := txn{stx, &fx}
 		changed := false
@@ -56,7 +82,7 @@ func (s *Service) ApplyMutations(ctx context.Context, ss store.Session, clientID
 			if mu.ID > last+1 {
 				break
 			}
-			res := wire.Result{ID: mu.ID}
+			res := MutationResult{ID: mu.ID}
 			if mu.ID == last+1 {
 				err := applyMutation(tx, &a, mu)
 				var re *model.RuleError
@@ -64,7 +90,7 @@ func (s *Service) ApplyMutations(ctx context.Context, ss store.Session, clientID
 				case errors.As(err, &re):
 					// A rule violation refuses this one mutation; the
 					// client rolls it back and says why.
-					res.Error = wire.Errorf(wire.CodeInvalidArgument, "%s", re.Msg)
+					res.Refused = re.Msg
 				case err != nil:
 					// A server fault is not a refusal: nothing of the
 					// push is kept and the client retries.
@@ -98,14 +124,14 @@ func (s *Service) ApplyMutations(ctx context.Context, ss store.Session, clientID
 		return s.announceIn(stx, &fx)
 	})
 	if err != nil {
-		return wire.PushAck{}, nil, err
+		return Applied{}, nil, err
 	}
 	return ack, &fx, nil
 }
 
 // applyMutation applies one client mutation to the stored account inside
 // tx, with the shared account rules; a refused mutation changes nothing.
-func applyMutation(tx store.Tx, a *store.Account, m wire.Mutation) error {
+func applyMutation(tx store.Tx, a *store.Account, m Mutation) error {
 	switch m.Name {
 	case model.MutMarkRead, model.MutMarkAllRead:
 		// Checked against the rules on an empty view first (arguments).
@@ -167,16 +193,35 @@ func bumpTeammates(tx txn, accountID string) error {
 	return nil
 }
 
+// Hello is what a connecting client says it holds: its client id, the
+// view version and last event it has (0: nothing cached), and whether it
+// can be told its view is current instead of being sent it again.
+type Hello struct {
+	ClientID              string
+	Version, LastEventSeq uint64
+	KeepsCurrentView      bool
+}
+
+// Welcome is what a connecting client is sent first: the account's
+// version and event position, its session, the last mutation of its
+// client id applied, and the view as JSON (nil when the client's is
+// current).
+type Welcome struct {
+	Version, EventSeq, LastMutationID uint64
+	SessionID                         string
+	View                              json.RawMessage
+}
+
 // Welcome reads what a client connecting with hello is sent first: the
-// welcome (view, versions, last mutation id of its client id) and, to a
-// client with a cache, the events it missed, in one transaction so they
-// agree. A client that speaks patches and holds the current version gets
-// no view (nothing is built). With checkSession the session is read again:
-// one that has ended gets *store.EndedError, one whose account is gone
-// store.ErrNotFound (as does any session whose account is gone).
-func (s *Service) Welcome(ctx context.Context, ss store.Session, hello *wire.Hello, checkSession bool) (wire.Welcome, []store.Event, error) {
+// welcome and, to a client with a cache, the events it missed, in one
+// transaction so they agree. A client that keeps its current view and
+// holds the current version gets no view (nothing is built). With
+// checkSession the session is read again: one that has ended gets
+// *store.EndedError, one whose account is gone store.ErrNotFound (as does
+// any session whose account is gone).
+func (s *Service) Welcome(ctx context.Context, ss store.Session, hello Hello, checkSession bool) (Welcome, []store.Event, error) {
 	var (
-		w      wire.Welcome
+		w      Welcome
 		events []store.Event
 	)
 	err := s.store.View(ctx, func(tx store.Tx) error {
@@ -191,8 +236,10 @@ func (s *Service) Welcome(ctx context.Context, ss store.Session, hello *wire.Hel
 		if err != nil {
 			return err
 		}
-		w = wire.Welcome{Version: a.Version, SessionID: ss.ID, EventSeq: a.EventSeq}
-		if !viewCurrent(hello, a.Version) {
+		w = Welcome{Version: a.Version, SessionID: ss.ID, EventSeq: a.EventSeq}
+		// (A session's last activity is written without a new version: it
+		// reaches a client with the account's next change.)
+		if !hello.KeepsCurrentView || hello.Version == 0 || hello.Version != a.Version {
 			v, err := buildView(tx, a, s.now())
 			if err != nil {
 				return err
@@ -213,12 +260,4 @@ func (s *Service) Welcome(ctx context.Context, ss store.Session, hello *wire.Hel
 		return err
 	})
 	return w, events, err
-}
-
-// viewCurrent reports whether the client saying hello holds the account's
-// view at version and can be told so instead of being sent it. (A
-// session's last activity is written without a new version: it reaches a
-// client with the account's next change, connected or not.)
-func viewCurrent(hello *wire.Hello, version uint64) bool {
-	return hello.ProtocolVersion >= wire.DeltaProtocolVersion && hello.Version > 0 && hello.Version == version
 }

@@ -6,12 +6,11 @@ import (
 
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/account"
-	"github.com/dialnexa/account/sync/wire"
 )
 
-func rename(id uint64, name string) wire.Mutation {
+func rename(id uint64, name string) account.Mutation {
 	args, _ := json.Marshal(model.SetDisplayName{DisplayName: name})
-	return wire.Mutation{ID: id, Name: model.MutSetDisplayName, Args: args}
+	return account.Mutation{ID: id, Name: model.MutSetDisplayName, Args: args}
 }
 
 func TestApplyMutationsInOrder(t *testing.T) {
@@ -19,7 +18,7 @@ func TestApplyMutationsInOrder(t *testing.T) {
 	ada := e.signUp("ada@example.com", "Ada")
 	e.fx.take()
 
-	push := func(muts ...wire.Mutation) (wire.PushAck, *account.Effects) {
+	push := func(muts ...account.Mutation) (account.Applied, *account.Effects) {
 		t.Helper()
 		ack, fx, err := e.svc.ApplyMutations(e.ctx, ada, "client-1", muts)
 		if err != nil {
@@ -50,7 +49,7 @@ func TestApplyMutationsInOrder(t *testing.T) {
 
 	// A rule violation refuses that mutation only; the next one applies.
 	ack, _ = push(rename(3, " "), rename(4, "Countess"))
-	if ack.LastMutationID != 4 || ack.Results[0].Error == nil || ack.Results[0].Error.Code != wire.CodeInvalidArgument || ack.Results[1].Error != nil {
+	if ack.LastMutationID != 4 || ack.Results[0].Refused == "" || ack.Results[1].Refused != "" {
 		t.Fatalf("ack %+v, want 3 refused and 4 applied", ack)
 	}
 	if got := e.account(ada.AccountID).DisplayName; got != "Countess" {
@@ -58,14 +57,14 @@ func TestApplyMutationsInOrder(t *testing.T) {
 	}
 
 	// Out-of-order ids are refused whole.
-	_, _, err := e.svc.ApplyMutations(e.ctx, ada, "client-1", []wire.Mutation{rename(6, "x"), rename(5, "y")})
-	refused(t, err, account.Invalid, wire.CodeBadMessage)
+	_, _, err := e.svc.ApplyMutations(e.ctx, ada, "client-1", []account.Mutation{rename(6, "x"), rename(5, "y")})
+	refused(t, err, account.Invalid, account.Malformed)
 
 	// A revoked session changes nothing.
 	if err := e.svc.SignOut(e.ctx, ada); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := e.svc.ApplyMutations(e.ctx, ada, "client-1", []wire.Mutation{rename(5, "Ghost")}); err == nil {
+	if _, _, err := e.svc.ApplyMutations(e.ctx, ada, "client-1", []account.Mutation{rename(5, "Ghost")}); err == nil {
 		t.Fatal("a signed-out session's push was applied")
 	}
 	if got := e.account(ada.AccountID).DisplayName; got != "Countess" {
@@ -81,7 +80,7 @@ func TestRenameRefreshesTeammates(t *testing.T) {
 	e.fx.take()
 	bobBefore := e.account(bob.AccountID).Version
 
-	_, fx, err := e.svc.ApplyMutations(e.ctx, ada, "c", []wire.Mutation{rename(1, "Ada Lovelace")})
+	_, fx, err := e.svc.ApplyMutations(e.ctx, ada, "c", []account.Mutation{rename(1, "Ada Lovelace")})
 	if err != nil {
 		t.Fatal(err)
 	}

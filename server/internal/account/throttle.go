@@ -10,7 +10,6 @@ import (
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/ratelimit"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // Sign-in throttling, after NIST SP 800-63B 5.2.2: an account accepts at
@@ -212,7 +211,7 @@ func (s *Service) checkOwnPassword(ctx context.Context, accountID, password, wro
 	if !ok {
 		release()
 		s.recordFailure(a.ID)
-		return a, nil, refuse(Forbidden, wire.CodeBadCredentials, "%s", wrong)
+		return a, nil, refuse(Forbidden, BadCredentials, "%s", wrong)
 	}
 	return a, release, nil
 }
@@ -247,7 +246,7 @@ func (s *Service) beginAttempt(ctx context.Context, accountID string) (store.Acc
 func (s *Service) stepUp(ctx context.Context, ss store.Session, password string) (store.Account, func(), error) {
 	if password == "" {
 		if !s.now().Before(ss.SteppedUp.Add(model.StepUpWindow)) {
-			return store.Account{}, nil, refuse(Forbidden, wire.CodeStepUp, "Enter your password to continue.")
+			return store.Account{}, nil, refuse(Forbidden, StepUpRequired, "Enter your password to continue.")
 		}
 		return s.beginAttempt(ctx, ss.AccountID)
 	}

@@ -9,7 +9,6 @@ import (
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // useSecondFactor checks a TOTP code or a backup code for a, inside tx,
@@ -65,7 +64,7 @@ type TOTPSetup struct {
 	QRPNG  []byte
 }
 
-var errTwoFactorOn = refuse(Conflict, wire.CodeConflict, "Two-factor authentication is already on.")
+var errTwoFactorOn = refuse(Conflict, NoReason, "Two-factor authentication is already on.")
 
 // SetupTwoFactor starts turning 2FA on (the password, or an open step-up
 // window): a new secret to scan, pending until EnableTwoFactor.
@@ -122,11 +121,11 @@ func (s *Service) EnableTwoFactor(ctx context.Context, ss store.Session, passwor
 			return errTwoFactorOn
 		}
 		if a.TwoFactor.Pending == "" || now.After(a.TwoFactor.PendingExpires) {
-			return refuse(Invalid, wire.CodeExpired, "Start the setup again: the QR code has expired.")
+			return refuse(Invalid, Expired, "Start the setup again: the QR code has expired.")
 		}
 		step, ok := auth.VerifyTOTP(a.TwoFactor.Pending, code, now, 0)
 		if !ok {
-			return refuse(Invalid, wire.CodeBadCredentials, "That code is not valid. Enter the 6-digit code your authenticator app shows now.")
+			return refuse(Invalid, BadCredentials, "That code is not valid. Enter the 6-digit code your authenticator app shows now.")
 		}
 		a.TwoFactor = store.TwoFactor{Enabled: true, Secret: a.TwoFactor.Pending, LastStep: step, BackupCodes: hashes}
 		if err := tx.AddActivity(&a, model.ActTwoFactorOn, "Two-factor authentication turned on from "+ss.Device+".", now); err != nil {
@@ -153,7 +152,7 @@ func (s *Service) confirmIdentity(ctx context.Context, ss store.Session, passwor
 	}
 	defer release()
 	if !a.TwoFactor.Enabled {
-		return refuse(Conflict, wire.CodeConflict, "Two-factor authentication is off.")
+		return refuse(Conflict, NoReason, "Two-factor authentication is off.")
 	}
 	now := s.now()
 	err = s.change(ctx, func(tx txn) error {
@@ -176,7 +175,7 @@ func (s *Service) confirmIdentity(ctx context.Context, ss store.Session, passwor
 	})
 	if errors.Is(err, errBadCode) {
 		s.recordFailure(a.ID)
-		return refuse(Forbidden, wire.CodeBadCredentials, "That code is not valid or was already used.")
+		return refuse(Forbidden, BadCredentials, "That code is not valid or was already used.")
 	}
 	return err
 }
@@ -235,7 +234,7 @@ func (s *Service) SupportDisableTwoFactor(ctx context.Context, address, note str
 		}
 		id = a.ID
 		if !a.TwoFactor.Enabled {
-			return refuse(Conflict, wire.CodeConflict, "Two-factor authentication is already off for that account.")
+			return refuse(Conflict, NoReason, "Two-factor authentication is already off for that account.")
 		}
 		a.TwoFactor = store.TwoFactor{}
 		// Applications were told the user signed in with two factors

@@ -10,7 +10,6 @@ import (
 
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // View returns what the account's clients show, and its version.
@@ -31,15 +30,15 @@ func (s *Service) View(ctx context.Context, accountID string) (model.View, uint6
 	return v, version, err
 }
 
-// ViewMessage reads the account's current view as a wire message;
+// ViewJSON reads the account's current view, encoded, and its version;
 // store.ErrNotFound when the account is gone.
-func (s *Service) ViewMessage(ctx context.Context, accountID string) (wire.View, error) {
+func (s *Service) ViewJSON(ctx context.Context, accountID string) (json.RawMessage, uint64, error) {
 	v, version, err := s.View(ctx, accountID)
 	if err != nil {
-		return wire.View{}, err
+		return nil, 0, err
 	}
 	b, err := json.Marshal(v)
-	return wire.View{Version: version, View: b}, err
+	return b, version, err
 }
 
 // buildView builds what the account's clients show, inside tx.

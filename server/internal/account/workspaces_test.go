@@ -6,7 +6,6 @@ import (
 	model "github.com/dialnexa/account/core/account"
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/store"
-	"github.com/dialnexa/account/sync/wire"
 )
 
 // join has owner create a workspace (once) and bring member in with role
@@ -52,13 +51,13 @@ func TestInvitationAndRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = e.svc.CreateWorkspace(e.ctx, ada, "x")
-	refused(t, err, account.Invalid, wire.CodeInvalidArgument)
+	refused(t, err, account.Invalid, account.NoReason)
 
 	// An outsider cannot see or touch the workspace.
 	_, err = e.svc.Invite(e.ctx, eve, id, "mallory@example.com", "admin")
-	refused(t, err, account.NotFound, wire.CodeNotFound)
+	refused(t, err, account.NotFound, account.NoReason)
 	_, err = e.svc.Invite(e.ctx, ada, id, "bob@example.com", "owner")
-	refused(t, err, account.Invalid, wire.CodeInvalidArgument)
+	refused(t, err, account.Invalid, account.NoReason)
 	e.fx.take()
 
 	// Invited at a second address first, then at Bob's: one pending each.
@@ -71,7 +70,7 @@ func TestInvitationAndRoles(t *testing.T) {
 	tok := e.linkToken("bob@example.com")
 	// Eve cannot use Bob's invitation.
 	_, err = e.svc.AcceptInvitation(e.ctx, eve, tok)
-	refused(t, err, account.Forbidden, wire.CodeForbidden)
+	refused(t, err, account.Forbidden, account.NoReason)
 	name, err := e.svc.AcceptInvitation(e.ctx, bob, tok)
 	if err != nil || name != "Call Centre" {
 		t.Fatalf("accept: %q, %v", name, err)
@@ -86,13 +85,13 @@ func TestInvitationAndRoles(t *testing.T) {
 	}
 	// The link works once.
 	_, err = e.svc.AcceptInvitation(e.ctx, bob, tok)
-	refused(t, err, account.Invalid, wire.CodeExpired)
+	refused(t, err, account.Invalid, account.Expired)
 
 	// A member may not invite or change roles; the owner may.
 	_, err = e.svc.Invite(e.ctx, bob, id, "carol@example.com", "member")
-	refused(t, err, account.Forbidden, wire.CodeForbidden)
-	refused(t, e.svc.ChangeRole(e.ctx, bob, id, bob.AccountID, "admin"), account.Forbidden, wire.CodeForbidden)
-	refused(t, e.svc.ChangeRole(e.ctx, ada, id, eve.AccountID, "admin"), account.Invalid, wire.CodeInvalidArgument)
+	refused(t, err, account.Forbidden, account.NoReason)
+	refused(t, e.svc.ChangeRole(e.ctx, bob, id, bob.AccountID, "admin"), account.Forbidden, account.NoReason)
+	refused(t, e.svc.ChangeRole(e.ctx, ada, id, eve.AccountID, "admin"), account.Invalid, account.NoReason)
 	if err := e.svc.ChangeRole(e.ctx, ada, id, bob.AccountID, "admin"); err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +108,7 @@ func TestInvitationAndRoles(t *testing.T) {
 	if got := workspaces(t, e, ada.AccountID)[0].Invitations; len(got) != 0 {
 		t.Fatalf("invitations of a removed admin still pending: %+v", got)
 	}
-	refused(t, e.svc.RemoveMember(e.ctx, ada, id, ada.AccountID), account.Forbidden, wire.CodeForbidden)
+	refused(t, e.svc.RemoveMember(e.ctx, ada, id, ada.AccountID), account.Forbidden, account.NoReason)
 
 	// The audit log has it all, newest first, for the owner only.
 	page, err := e.svc.WorkspaceAudit(e.ctx, ada, id, 0)
@@ -130,7 +129,7 @@ func TestInvitationAndRoles(t *testing.T) {
 		}
 	}
 	_, err = e.svc.WorkspaceAudit(e.ctx, bob, id, 0)
-	refused(t, err, account.NotFound, wire.CodeNotFound)
+	refused(t, err, account.NotFound, account.NoReason)
 }
 
 func inbox(t *testing.T, e *env, accountID string) []store.Notification {
@@ -151,15 +150,15 @@ func TestDeleteAccount(t *testing.T) {
 	if err := e.svc.ReportResources(e.ctx, account.Resources{Email: "ada@example.com", Wallet: "12.50 USD", Agents: []store.Resource{{ID: "agent-1"}}}); err != nil {
 		t.Fatal(err)
 	}
-	refused(t, e.svc.ReportResources(e.ctx, account.Resources{Email: "nobody@example.com"}), account.NotFound, wire.CodeNotFound)
-	refused(t, e.svc.ReportResources(e.ctx, account.Resources{AccountID: ada.AccountID, Agents: []store.Resource{{ID: "bad id!"}}}), account.Invalid, wire.CodeInvalidArgument)
+	refused(t, e.svc.ReportResources(e.ctx, account.Resources{Email: "nobody@example.com"}), account.NotFound, account.NoReason)
+	refused(t, e.svc.ReportResources(e.ctx, account.Resources{AccountID: ada.AccountID, Agents: []store.Resource{{ID: "bad id!"}}}), account.Invalid, account.NoReason)
 	e.fx.take()
 
 	confirm := account.DeleteAccount{Email: "ada@example.com", Password: password}
-	refused(t, e.svc.DeleteAccount(e.ctx, ada, account.DeleteAccount{Email: "bob@example.com", Password: password}), account.Invalid, wire.CodeInvalidArgument)
-	refused(t, e.svc.DeleteAccount(e.ctx, ada, account.DeleteAccount{Email: "ada@example.com", Password: "not it at all 1!"}), account.Forbidden, wire.CodeBadCredentials)
+	refused(t, e.svc.DeleteAccount(e.ctx, ada, account.DeleteAccount{Email: "bob@example.com", Password: password}), account.Invalid, account.NoReason)
+	refused(t, e.svc.DeleteAccount(e.ctx, ada, account.DeleteAccount{Email: "ada@example.com", Password: "not it at all 1!"}), account.Forbidden, account.BadCredentials)
 	// Owning a workspace with a member blocks it, with the list.
-	blocked := refused(t, e.svc.DeleteAccount(e.ctx, ada, confirm), account.Conflict, wire.CodeConflict)
+	blocked := refused(t, e.svc.DeleteAccount(e.ctx, ada, confirm), account.Conflict, account.NoReason)
 	if len(blocked.Blocking) != 1 || blocked.Blocking[0].ID != id || blocked.Blocking[0].Members != 2 {
 		t.Fatalf("blocking workspaces %+v", blocked.Blocking)
 	}

@@ -10,6 +10,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/dialnexa/account/server/internal/account"
+	"github.com/dialnexa/account/server/internal/wireerr"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -76,15 +77,16 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, what string, err e
 	if !ok {
 		status = http.StatusBadRequest
 	}
+	we := wireerr.Of(e)
 	if e.Passkey != nil {
-		writeJSON(w, status, map[string]any{"error": e.Wire, "passkey": e.Passkey, "codes": e.Codes})
+		writeJSON(w, status, map[string]any{"error": we, "passkey": e.Passkey, "codes": e.Codes})
 		return
 	}
 	if e.Blocking != nil {
-		writeJSON(w, status, map[string]any{"error": e.Wire, "workspaces": e.Blocking})
+		writeJSON(w, status, map[string]any{"error": we, "workspaces": e.Blocking})
 		return
 	}
-	writeError(w, status, e.Wire)
+	writeError(w, status, we)
 }
 
 // decodeBody reads a JSON request body of at most maxBodyBytes into v.

@@ -96,57 +96,9 @@ func (s *Server) Handler() http.Handler {
 	if s.cfg.Version != nil {
 		mux.HandleFunc("GET /version", s.cfg.Version)
 	}
-	mux.HandleFunc("POST /v1/signup", s.signUp)
-	mux.HandleFunc("POST /v1/signin", s.signIn)
-	mux.HandleFunc("POST /v1/signout", s.authed(s.signOut))
-	mux.HandleFunc("GET /v1/me", s.authed(s.me))
-	mux.HandleFunc("DELETE /v1/sessions/{id}", s.authed(s.revokeSession))
-	mux.HandleFunc("POST /v1/sessions/revoke-others", s.authed(s.revokeOthers))
-	mux.HandleFunc("POST /v1/password", s.authed(s.changePassword))
-	mux.HandleFunc("POST /v1/password/forgot", s.forgotPassword)
-	mux.HandleFunc("POST /v1/password/reset", s.resetPassword)
-	mux.HandleFunc("POST /v1/email", s.authed(s.changeEmail))
-	mux.HandleFunc("PUT /v1/avatar", s.authed(s.putAvatar))
-	mux.HandleFunc("GET /v1/avatar", s.authed(s.getAvatar))
-	mux.HandleFunc("DELETE /v1/avatar", s.authed(s.deleteAvatar))
-	mux.HandleFunc("POST /v1/email/verify", s.verifyEmail)
-	mux.HandleFunc("POST /v1/2fa/setup", s.authed(s.setupTwoFactor))
-	mux.HandleFunc("POST /v1/2fa/enable", s.authed(s.enableTwoFactor))
-	mux.HandleFunc("POST /v1/2fa/disable", s.authed(s.disableTwoFactor))
-	mux.HandleFunc("POST /v1/2fa/backup-codes", s.authed(s.regenerateBackupCodes))
-	mux.HandleFunc("POST /v1/passkeys/options", s.authed(s.passkeyOptions))
-	mux.HandleFunc("POST /v1/passkeys", s.authed(s.addPasskey))
-	mux.HandleFunc("PATCH /v1/passkeys/{id}", s.authed(s.renamePasskey))
-	mux.HandleFunc("POST /v1/passkeys/{id}/remove", s.authed(s.removePasskey))
-	mux.HandleFunc("POST /v1/signin/passkey/options", s.passkeySignInOptions)
-	mux.HandleFunc("POST /v1/signin/passkey", s.passkeySignIn)
-	mux.HandleFunc("POST /v1/signin/browser", s.startBrowserSignIn)
-	mux.HandleFunc("POST /v1/signin/browser/poll", s.pollBrowserSignIn)
-	mux.HandleFunc("GET /v1/signin/browser/{code}", s.authed(s.browserRequest))
-	mux.HandleFunc("POST /v1/signin/browser/{code}/approve", s.authed(s.approveBrowserSignIn))
-	mux.HandleFunc("POST /v1/signin/browser/{code}/deny", s.authed(s.denyBrowserSignIn))
-	mux.HandleFunc("POST /internal/v1/support/disable-2fa", s.internal(s.supportDisableTwoFactor))
-	mux.HandleFunc("POST /internal/v1/events", s.internal(s.serviceEvents))
-	mux.HandleFunc("POST /internal/v1/resources", s.internal(s.serviceResources))
-	mux.HandleFunc("GET /internal/v1/jobs/{id...}", s.internal(s.job))
-	mux.HandleFunc("GET /internal/v1/backup", s.internal(s.backup))
-	mux.HandleFunc("POST /internal/v1/sessions/check", s.internal(s.checkSession))
-	if s.cfg.Revocations != nil {
-		mux.HandleFunc("GET /internal/v1/revocations", s.internal(s.cfg.Revocations))
+	for _, rt := range s.routes() {
+		mux.HandleFunc(rt.pattern, s.guard(rt))
 	}
-	mux.HandleFunc("POST /v1/workspaces", s.authed(s.createWorkspace))
-	mux.HandleFunc("POST /v1/workspaces/{id}/invitations", s.authed(s.invite))
-	mux.HandleFunc("POST /v1/workspaces/{id}/transfer", s.authed(s.transferOwnership))
-	mux.HandleFunc("DELETE /v1/workspaces/{id}", s.authed(s.deleteWorkspace))
-	mux.HandleFunc("DELETE /v1/workspaces/{id}/members/{account}", s.authed(s.removeMember))
-	mux.HandleFunc("PUT /v1/workspaces/{id}/members/{account}/role", s.authed(s.changeRole))
-	mux.HandleFunc("DELETE /v1/workspaces/{id}/invitations/{invitation}", s.authed(s.withdrawInvitation))
-	mux.HandleFunc("GET /v1/workspaces/{id}/audit", s.authed(s.workspaceAudit))
-	mux.HandleFunc("POST /v1/invitations/accept", s.authed(s.acceptInvitation))
-	mux.HandleFunc("GET /v1/account/deletion", s.authed(s.deletionPreview))
-	mux.HandleFunc("POST /v1/account/delete", s.authed(s.deleteAccount))
-	mux.HandleFunc("POST /v1/account/export", s.authed(s.requestExport))
-	mux.HandleFunc("GET /v1/account/export/{id}", s.authed(s.downloadExport))
 	mux.HandleFunc("GET /v1/sync", s.socket)
 	notFound := func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, errNotFound("No such API endpoint: %s %s.", r.Method, r.URL.Path))
@@ -189,6 +141,94 @@ func (s *Server) securityHeaders(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// access is who may call a route.
+type access int
+
+const (
+	public    access = iota // anyone (sign-up, sign-in, links from mails)
+	bySession               // a signed-in session (bearer token or the panel's cookie)
+	byService               // operators and other DialNexa services (the service token)
+)
+
+// route is one endpoint of the API: its pattern, who may call it, and
+// its handler (h, or hs for session routes, which get the session).
+type route struct {
+	pattern string
+	access  access
+	h       http.HandlerFunc
+	hs      func(http.ResponseWriter, *http.Request, store.Session)
+}
+
+// routes is the API's table (the OpenID Connect provider's endpoints and
+// the sync socket are routed on their own).
+func (s *Server) routes() []route {
+	rs := []route{
+		{"POST /v1/signup", public, s.signUp, nil},
+		{"POST /v1/signin", public, s.signIn, nil},
+		{"POST /v1/signout", bySession, nil, s.signOut},
+		{"GET /v1/me", bySession, nil, s.me},
+		{"DELETE /v1/sessions/{id}", bySession, nil, s.revokeSession},
+		{"POST /v1/sessions/revoke-others", bySession, nil, s.revokeOthers},
+		{"POST /v1/password", bySession, nil, s.changePassword},
+		{"POST /v1/password/forgot", public, s.forgotPassword, nil},
+		{"POST /v1/password/reset", public, s.resetPassword, nil},
+		{"POST /v1/email", bySession, nil, s.changeEmail},
+		{"PUT /v1/avatar", bySession, nil, s.putAvatar},
+		{"GET /v1/avatar", bySession, nil, s.getAvatar},
+		{"DELETE /v1/avatar", bySession, nil, s.deleteAvatar},
+		{"POST /v1/email/verify", public, s.verifyEmail, nil},
+		{"POST /v1/2fa/setup", bySession, nil, s.setupTwoFactor},
+		{"POST /v1/2fa/enable", bySession, nil, s.enableTwoFactor},
+		{"POST /v1/2fa/disable", bySession, nil, s.disableTwoFactor},
+		{"POST /v1/2fa/backup-codes", bySession, nil, s.regenerateBackupCodes},
+		{"POST /v1/passkeys/options", bySession, nil, s.passkeyOptions},
+		{"POST /v1/passkeys", bySession, nil, s.addPasskey},
+		{"PATCH /v1/passkeys/{id}", bySession, nil, s.renamePasskey},
+		{"POST /v1/passkeys/{id}/remove", bySession, nil, s.removePasskey},
+		{"POST /v1/signin/passkey/options", public, s.passkeySignInOptions, nil},
+		{"POST /v1/signin/passkey", public, s.passkeySignIn, nil},
+		{"POST /v1/signin/browser", public, s.startBrowserSignIn, nil},
+		{"POST /v1/signin/browser/poll", public, s.pollBrowserSignIn, nil},
+		{"GET /v1/signin/browser/{code}", bySession, nil, s.browserRequest},
+		{"POST /v1/signin/browser/{code}/approve", bySession, nil, s.approveBrowserSignIn},
+		{"POST /v1/signin/browser/{code}/deny", bySession, nil, s.denyBrowserSignIn},
+		{"POST /internal/v1/support/disable-2fa", byService, s.supportDisableTwoFactor, nil},
+		{"POST /internal/v1/events", byService, s.serviceEvents, nil},
+		{"POST /internal/v1/resources", byService, s.serviceResources, nil},
+		{"GET /internal/v1/jobs/{id...}", byService, s.job, nil},
+		{"GET /internal/v1/backup", byService, s.backup, nil},
+		{"POST /internal/v1/sessions/check", byService, s.checkSession, nil},
+		{"POST /v1/workspaces", bySession, nil, s.createWorkspace},
+		{"POST /v1/workspaces/{id}/invitations", bySession, nil, s.invite},
+		{"POST /v1/workspaces/{id}/transfer", bySession, nil, s.transferOwnership},
+		{"DELETE /v1/workspaces/{id}", bySession, nil, s.deleteWorkspace},
+		{"DELETE /v1/workspaces/{id}/members/{account}", bySession, nil, s.removeMember},
+		{"PUT /v1/workspaces/{id}/members/{account}/role", bySession, nil, s.changeRole},
+		{"DELETE /v1/workspaces/{id}/invitations/{invitation}", bySession, nil, s.withdrawInvitation},
+		{"GET /v1/workspaces/{id}/audit", bySession, nil, s.workspaceAudit},
+		{"POST /v1/invitations/accept", bySession, nil, s.acceptInvitation},
+		{"GET /v1/account/deletion", bySession, nil, s.deletionPreview},
+		{"POST /v1/account/delete", bySession, nil, s.deleteAccount},
+		{"POST /v1/account/export", bySession, nil, s.requestExport},
+		{"GET /v1/account/export/{id}", bySession, nil, s.downloadExport},
+	}
+	if s.cfg.Revocations != nil {
+		rs = append(rs, route{"GET /internal/v1/revocations", byService, s.cfg.Revocations, nil})
+	}
+	return rs
+}
+
+// guard is the route's handler behind its access check.
+func (s *Server) guard(rt route) http.HandlerFunc {
+	switch rt.access {
+	case bySession:
+		return s.authed(rt.hs)
+	case byService:
+		return s.internal(rt.h)
+	}
+	return rt.h
 }
 
 // Healthz answers that the process serves, and how many sync sockets it

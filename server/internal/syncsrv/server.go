@@ -68,8 +68,6 @@ type Server struct {
 	// must follow it (see pushView).
 	pushMu  sync.Mutex
 	pushing map[string]int
-	// views are the views this node sent, to patch from.
-	views *sentViews
 	// stacks runs the sockets' work (see stacks.go).
 	stacks *stacks
 
@@ -103,7 +101,7 @@ func New(cfg Config) *Server {
 	if cfg.Clock == nil {
 		cfg.Clock = clockwork.NewRealClock()
 	}
-	s := &Server{cfg: cfg, accounts: cfg.Accounts, hub: hub.New(cfg.Log), log: cfg.Log, pushing: map[string]int{}, views: newSentViews(), stacks: newStacks()}
+	s := &Server{cfg: cfg, accounts: cfg.Accounts, hub: hub.New(cfg.Log), log: cfg.Log, pushing: map[string]int{}, stacks: newStacks()}
 	s.life, s.stopLife = context.WithCancel(context.Background())
 	return s
 }
@@ -205,14 +203,11 @@ func (s *Server) pushLoop(accountID string) {
 	for {
 		if s.hub.Connected(accountID) {
 			start := time.Now()
-			msg, err := s.accounts.ViewMessage(s.life, accountID)
+			msg, err := s.viewMessage(s.life, accountID)
 			if err == nil {
 				f := newViewFor(s, accountID, msg)
 				s.sent(wire.TypeView, s.hub.SendAccountEach(accountID, f.encode, s.since(start, s.cfg.Metrics.Pushed)))
-				s.views.put(accountID, msg.Version, f.held.Hash, msg.View)
-				if !s.hub.Connected(accountID) {
-					s.views.drop(accountID) // its last socket left meanwhile
-				}
+				s.hub.RememberView(accountID, *f.held, msg.View)
 			} else if !errors.Is(err, store.ErrNotFound) {
 				s.log.Error("build view to push", "account", accountID, "err", err)
 			}
@@ -227,4 +222,10 @@ func (s *Server) pushLoop(accountID string) {
 		s.pushMu.Unlock()
 		return
 	}
+}
+
+// viewMessage reads the account's current view as the view message.
+func (s *Server) viewMessage(ctx context.Context, accountID string) (wire.View, error) {
+	b, version, err := s.accounts.ViewJSON(ctx, accountID)
+	return wire.View{Version: version, View: b}, err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/store"
+	"github.com/dialnexa/account/server/internal/wireerr"
 	"github.com/dialnexa/account/sync/hub"
 	"github.com/dialnexa/account/sync/transport"
 	"github.com/dialnexa/account/sync/viewpatch"
@@ -79,14 +80,12 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64
 		return
 	}
 
+	// The socket's life: what it asks for is abandoned when it closes.
+	life, end := context.WithCancel(s.life)
+	defer end()
 	p, verdict, reason := s.hub.JoinSince(conn, ss.AccountID, ss.ID, mark)
 	p.SetPatches(hello.ProtocolVersion >= wire.DeltaProtocolVersion)
-	defer func() {
-		s.hub.Leave(p)
-		if !s.hub.Connected(ss.AccountID) {
-			s.views.drop(ss.AccountID)
-		}
-	}()
+	defer s.hub.Leave(p)
 	if verdict == hub.Revoked {
 		// Revoked since its session was read: closed without reading it
 		// again.
@@ -155,9 +154,9 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64
 			s.sent(wire.TypePong, 1)
 			p.SendRaw(pong)
 		case *wire.Push:
-			s.stacks.run(func() bool { s.push(p, ss, hello.ClientID, m); return true })
+			s.stacks.run(func() bool { s.push(life, p, ss, hello.ClientID, m); return true })
 		case *wire.Resync:
-			s.stacks.run(func() bool { s.resync(p); return true })
+			s.stacks.run(func() bool { s.resync(life, p); return true })
 		default:
 			s.send(p, wire.Errorf(wire.CodeBadMessage, "A client may not send that message."))
 		}
@@ -218,12 +217,20 @@ func retryAfter(lim *rate.Limiter, now time.Time) time.Duration {
 
 // push applies a client's push and answers it; the new view follows the
 // ack.
-func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Push) {
-	ack, fx, err := s.accounts.ApplyMutations(context.Background(), ss, clientID, m.Mutations)
+func (s *Server) push(ctx context.Context, p *hub.Peer, ss store.Session, clientID string, m *wire.Push) {
+	if len(m.Mutations) > wire.MaxMutationsPerPush {
+		s.send(p, wire.Errorf(wire.CodeTooLarge, "A push carries at most %d changes.", wire.MaxMutationsPerPush))
+		return
+	}
+	muts := make([]account.Mutation, len(m.Mutations))
+	for i, mu := range m.Mutations {
+		muts[i] = account.Mutation{ID: mu.ID, Name: mu.Name, Args: mu.Args}
+	}
+	applied, fx, err := s.accounts.ApplyMutations(ctx, ss, clientID, muts)
 	var refused *account.Error
 	switch {
 	case errors.As(err, &refused):
-		s.send(p, refused.Wire)
+		s.send(p, wireerr.Of(refused))
 		return
 	case errors.Is(err, store.ErrNotFound):
 		return // the session ended meanwhile; its revocation is on its way
@@ -232,13 +239,20 @@ func (s *Server) push(p *hub.Peer, ss store.Session, clientID string, m *wire.Pu
 		s.send(p, errInternal())
 		return
 	}
+	ack := wire.PushAck{LastMutationID: applied.LastMutationID, Version: applied.Version, Results: make([]wire.Result, len(applied.Results))}
+	for i, r := range applied.Results {
+		ack.Results[i].ID = r.ID
+		if r.Refused != "" {
+			ack.Results[i].Error = wire.Errorf(wire.CodeInvalidArgument, "%s", r.Refused)
+		}
+	}
 	s.send(p, ack)
 	s.accounts.Publish(fx)
 }
 
 // resync sends p's client the whole view (it could not apply a patch).
-func (s *Server) resync(p *hub.Peer) {
-	msg, err := s.accounts.ViewMessage(context.Background(), p.AccountID)
+func (s *Server) resync(ctx context.Context, p *hub.Peer) {
+	msg, err := s.viewMessage(ctx, p.AccountID)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			s.log.Error("build view to resync", "account", p.AccountID, "err", err)
@@ -271,7 +285,10 @@ func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello, check
 	// applied to the hub before the join, which JoinSince said, or finds
 	// the peer in the hub; only when the hub cannot tell (checkSession) is
 	// the session read again.
-	w, events, err := s.accounts.Welcome(s.life, ss, hello, checkSession)
+	// Protocol negotiation is this adapter's: a client that speaks
+	// patches keeps its current view instead of being sent it again.
+	aw, events, err := s.accounts.Welcome(s.life, ss, account.Hello{ClientID: hello.ClientID, Version: hello.Version,
+		LastEventSeq: hello.LastEventSeq, KeepsCurrentView: hello.ProtocolVersion >= wire.DeltaProtocolVersion}, checkSession)
 	var ended *store.EndedError
 	switch {
 	case errors.As(err, &ended):
@@ -285,18 +302,19 @@ func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello, check
 		s.log.Error("build welcome", "session", ss.ID, "err", err)
 		return false
 	}
+	w := wire.Welcome{Version: aw.Version, SessionID: aw.SessionID, EventSeq: aw.EventSeq, LastMutationID: aw.LastMutationID, View: aw.View}
 	// What the client holds after the welcome: the view sent, or (told
 	// its view is current) the one it said it holds.
 	held := &hub.Held{Version: w.Version, Hash: hello.ViewHash}
 	if w.View != nil {
 		view := w.View
 		held.Hash = wire.ViewHash(view)
-		if b := s.views.get(ss.AccountID, hello.ViewHash); b != nil && p.Patches() && hello.Version < w.Version {
+		if b := s.hub.SentView(ss.AccountID, hello.ViewHash); b != nil && p.Patches() && hello.Version < w.Version {
 			if d := viewpatch.Make(b, view); d != nil {
 				w.View, w.Base, w.Patch, w.ViewHash = nil, hello.Version, d, held.Hash
 			}
 		}
-		s.views.put(ss.AccountID, w.Version, held.Hash, view)
+		s.hub.RememberView(ss.AccountID, *held, view)
 	}
 	s.send(p, w)
 	p.SetView(held)

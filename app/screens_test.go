@@ -1,0 +1,129 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/dialnexa/account/core"
+	"github.com/dialnexa/account/core/account"
+)
+
+// fakeController serves a fixed snapshot and records the workspace
+// actions the screens take; any other action is a test failure (the
+// embedded nil Controller panics).
+type fakeController struct {
+	Controller
+	snap  core.Snapshot
+	calls []string
+}
+
+func (f *fakeController) Snapshot() core.Snapshot { return f.snap }
+func (f *fakeController) StepUpOpen() bool        { return false }
+
+func (f *fakeController) SetRole(_ context.Context, ws, who, role string) error {
+	f.calls = append(f.calls, fmt.Sprintf("SetRole %s %s %s", ws, who, role))
+	return nil
+}
+
+func (f *fakeController) Invite(_ context.Context, ws, email, role string) (string, error) {
+	f.calls = append(f.calls, fmt.Sprintf("Invite %s %s %s", ws, email, role))
+	return "Invitation sent to " + email + ".", nil
+}
+
+func (f *fakeController) RemoveMember(_ context.Context, ws, who string) error {
+	f.calls = append(f.calls, fmt.Sprintf("RemoveMember %s %s", ws, who))
+	return nil
+}
+
+func teamSnapshot(conn core.ConnState) core.Snapshot {
+	at := time.Date(2026, 11, 28, 14, 2, 0, 0, time.UTC)
+	return core.Snapshot{Conn: conn, Email: "ada@example.com", SessionID: "s1", HasView: true, View: account.View{
+		Profile:  account.Profile{AccountID: "acc-ada", Email: "ada@example.com", DisplayName: "Ada Lovelace"},
+		Sessions: []account.Session{{ID: "s1", DeviceKind: "Desktop app", Device: "ada-laptop", Location: "Berlin", Created: at, LastActive: at}},
+		Workspaces: []account.Workspace{
+			{ID: "w-acme", Name: "Acme", Role: "owner", Members: []account.Member{
+				{AccountID: "acc-ada", DisplayName: "Ada Lovelace", Email: "ada@example.com", Role: "owner"},
+				{AccountID: "acc-grace", DisplayName: "Grace Hopper", Email: "grace@example.com", Role: "admin"},
+			}},
+			{ID: "w-gamma", Name: "Gamma", Role: "member", Members: []account.Member{
+				{AccountID: "acc-alan", DisplayName: "Alan Turing", Email: "alan@example.com", Role: "owner"},
+				{AccountID: "acc-ada", DisplayName: "Ada Lovelace", Email: "ada@example.com", Role: "member"},
+			}},
+		},
+	}}
+}
+
+// buttonIn finds the button with text in the workspaces screen.
+func buttonIn(t *testing.T, w *workspacesScreen, text string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	walk(w.content, func(b *widget.Button) {
+		if b.Text == text {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no button %q on the workspaces screen", text)
+	}
+	return found
+}
+
+// The workspaces screen lays out core's workspace cards and calls the
+// actions of the card it is on, run here against a fake.
+func TestWorkspacesScreenAgainstAFake(t *testing.T) {
+	f := &fakeController{snap: teamSnapshot(core.Online)}
+	u := newTestUI(t, f)
+	w := u.workspaces
+
+	test.Tap(buttonIn(t, w, "Make Grace Hopper a member"))
+	var email *widget.Entry
+	var role *widget.Select
+	walk(w.content, func(e *widget.Entry) {
+		if e.PlaceHolder == core.TextInviteEmail {
+			email = e
+		}
+	})
+	walk(w.content, func(s *widget.Select) {
+		if s.Selected == "Member" {
+			role = s
+		}
+	})
+	if email == nil || role == nil {
+		t.Fatal("the owner's card has no invitation form")
+	}
+	test.Type(email, "ken@example.com")
+	role.SetSelected("Admin")
+	test.Tap(buttonIn(t, w, "Invite"))
+	if w.info.Text != "Invitation sent to ken@example.com." {
+		t.Errorf("info %q after inviting", w.info.Text)
+	}
+	test.Tap(buttonIn(t, w, core.TextLeaveWorkspace))
+
+	want := []string{"SetRole w-acme acc-grace member", "Invite w-acme ken@example.com admin", "RemoveMember w-gamma acc-ada"}
+	if fmt.Sprint(f.calls) != fmt.Sprint(want) {
+		t.Errorf("actions taken %q, want %q", f.calls, want)
+	}
+
+	f.snap = teamSnapshot(core.Offline)
+	u.render()
+	for _, text := range []string{"Make Grace Hopper a member", "Invite", core.TextLeaveWorkspace, "Delete workspace Acme", core.TextCreateWorkspace} {
+		if !buttonIn(t, w, text).Disabled() {
+			t.Errorf("%q is on while offline", text)
+		}
+	}
+}
+
+// walk calls fn for every visible object of type T laid out under root.
+func walk[T fyne.CanvasObject](root fyne.CanvasObject, fn func(T)) {
+	for _, o := range test.LaidOutObjects(root) {
+		if v, ok := o.(T); ok && o.Visible() {
+			fn(v)
+		}
+	}
+}
