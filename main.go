@@ -67,8 +67,9 @@ func main() {
 	} else {
 		ui.Tray(a, fyne.NewStaticResource("icon.png", assets.Icon))
 	}
-	// The client's sync and the signal watcher end before the store
-	// closes (defers run last first).
+	// The client's sync, the signal watcher and the UI's work end before
+	// the store closes (defers run last first).
+	defer ui.Close()
 	var bg sync.WaitGroup
 	defer bg.Wait()
 	ctx, cancel := context.WithCancel(context.Background())

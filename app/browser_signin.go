@@ -148,7 +148,7 @@ func (b *browserSignIn) opened(err error) {
 // when the user cancels.
 func (b *browserSignIn) waitFor(finish func(ctx context.Context) error, release func()) {
 	// The server bounds the sign-in too; this side bounds the wait.
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	ctx, cancel := context.WithTimeout(b.a.u.life, 15*time.Minute)
 	b.cancel = func() {
 		cancel()
 		if release != nil {
@@ -156,7 +156,7 @@ func (b *browserSignIn) waitFor(finish func(ctx context.Context) error, release 
 		}
 	}
 	u := b.a.u
-	u.waiting.Go(func() {
+	u.work.Go(func() {
 		defer cancel()
 		err := finish(ctx)
 		fyne.Do(func() {

@@ -21,11 +21,15 @@ import (
 type UI struct {
 	win fyne.Window
 	c   Controller
-	// async runs blocking actions; tests make it synchronous.
+	// async runs blocking actions on goroutines of work; tests make it
+	// synchronous.
 	async func(func())
-	// waiting holds the work that outlives an action (waiting for a
-	// browser sign-in to be approved); Wait waits for it.
-	waiting sync.WaitGroup
+	// work holds every goroutine the UI starts: actions, and what
+	// outlives one (waiting for a browser sign-in to be approved). life
+	// ends them: Close cancels it and waits for work.
+	work sync.WaitGroup
+	life context.Context
+	stop context.CancelFunc
 	// SaveFile offers data to the user as a file (backup codes). By
 	// default it shows the system's save dialog.
 	SaveFile func(name string, data []byte)
@@ -68,7 +72,9 @@ type UI struct {
 
 // New builds the UI in win for controller c.
 func New(win fyne.Window, c Controller) *UI {
-	u := &UI{win: win, c: c, async: func(f func()) { go f() }}
+	u := &UI{win: win, c: c}
+	u.life, u.stop = context.WithCancel(context.Background())
+	u.async = func(f func()) { u.work.Go(f) }
 	u.auth = newAuthScreen(u)
 	u.status = widget.NewLabel("")
 	u.statusIcon = widget.NewIcon(nil)
@@ -150,13 +156,22 @@ func (u *UI) SetForeground(fg bool) {
 // to call from any goroutine.
 func (u *UI) Refresh() { fyne.Do(u.render) }
 
-// ctx bounds one user action.
-// Wait returns once the work the UI started in the background (waiting
-// for a browser sign-in to be approved, denied or cancelled) has ended.
-func (u *UI) Wait() { u.waiting.Wait() }
+// Wait returns once the work the UI started in the background (actions,
+// waiting for a browser sign-in to be approved, denied or cancelled) has
+// ended.
+func (u *UI) Wait() { u.work.Wait() }
 
+// Close ends what the UI started (a sign-in waiting for the browser, an
+// action on its way) and waits for it: the app calls it before its store
+// closes.
+func (u *UI) Close() {
+	u.stop()
+	u.work.Wait()
+}
+
+// ctx bounds one user action, within the UI's life.
 func (u *UI) ctx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), 30*time.Second)
+	return context.WithTimeout(u.life, 30*time.Second)
 }
 
 func (u *UI) render() {

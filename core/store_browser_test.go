@@ -37,6 +37,9 @@ console.log = (...a) => { window.out.push(a.join(" ")); log(...a); };
 // TestIDBStoreInChromium compiles this package's tests for js/wasm and runs
 // the IndexedDB store contract (TestIDBStoreContract) in Debian's chromium.
 func TestIDBStoreInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Chromium, which -short does not (the full test command runs this)")
+	}
 	dir := t.TempDir()
 	build := exec.Command("go", "test", "-c", "-o", filepath.Join(dir, "core.wasm"), ".")
 	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"sync"
 	"syscall/js"
 	"time"
 
@@ -47,6 +48,10 @@ func show(e js.Value, visible bool) { e.Set("hidden", !visible) }
 // listeners from a handlers instead, which releases them with it.
 func on(e js.Value, event string, fn func()) { listen(e, event, fn) }
 
+// events holds the goroutines the panel's event handlers run on; main
+// waits for them.
+var events sync.WaitGroup
+
 // live counts the event listeners held (each a js.Func the Go side keeps
 // until it is released), for the panel's diagnostics.
 var live int
@@ -56,7 +61,9 @@ func listen(e js.Value, event string, fn func()) js.Func {
 		if len(args) > 0 && event == "submit" {
 			args[0].Call("preventDefault")
 		}
-		go fn()
+		// Off the browser's event loop (a handler may wait for the
+		// server), on a goroutine of events.
+		events.Go(fn)
 		return nil
 	})
 	e.Call("addEventListener", event, f)

@@ -43,8 +43,10 @@ func main() {
 		return map[string]any{"renders": p.renders, "listeners": live}
 	}))
 	p.refresh()
-	go client.Run(context.Background())
-	select {}
+	// The panel lives as long as its page: the sync runs on the main
+	// goroutine, which then waits for the handlers of events still running.
+	client.Run(context.Background())
+	events.Wait()
 }
 
 func fatal(root js.Value, err error) {

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -22,6 +23,14 @@ var pgCluster *pgtest.Cluster
 // server, client, proxy and worker must be waited for by whoever started
 // it.
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		// -short is the fast loop: units and adapters, no browser,
+		// database, X server or proxy. This suite runs in the full test
+		// command (scripts/test.sh).
+		fmt.Println("end-to-end suite: not run with -short; scripts/test.sh runs it on bbolt and PostgreSQL")
+		os.Exit(0)
+	}
 	// What libraries log to the default logger (the OpenID Connect
 	// provider's refusals) is searched for secrets like the rest.
 	slog.SetDefault(slog.New(slog.NewJSONHandler(secrets, &slog.HandlerOptions{Level: slog.LevelDebug})))

@@ -3,8 +3,6 @@ package oidc
 import (
 	"context"
 	"crypto/rand"
-	"flag"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -18,13 +16,7 @@ import (
 // cluster is a private PostgreSQL for the run (none with -short).
 var cluster *pgtest.Cluster
 
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if testing.Short() {
-		os.Exit(m.Run())
-	}
-	pgtest.Main(m, &cluster)
-}
+func TestMain(m *testing.M) { pgtest.Main(m, &cluster) }
 
 // stores runs fn on a new bbolt store and, without -short, a new
 // PostgreSQL database.

@@ -8,6 +8,7 @@ package pgtest
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -128,6 +129,9 @@ func (c *Cluster) URL(name string) string {
 // NewDatabase creates an empty database for t and returns its URL.
 func (c *Cluster) NewDatabase(t testing.TB) string {
 	t.Helper()
+	if c == nil {
+		t.Skip("needs PostgreSQL, which -short does not start (the full test command runs this)")
+	}
 	url, err := c.CreateDatabase()
 	if err != nil {
 		t.Fatal(err)
@@ -180,6 +184,12 @@ func freePort() (int, error) {
 // Main is a TestMain for a package whose tests all use one cluster: it
 // starts the cluster into *c, runs the tests, stops it and exits.
 func Main(m *testing.M, c **Cluster) {
+	flag.Parse()
+	if testing.Short() {
+		// The fast loop runs no database: *c stays nil and NewDatabase
+		// skips the tests that need one.
+		os.Exit(m.Run())
+	}
 	var err error
 	if *c, err = Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "start PostgreSQL:", err)
