@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // fakeController serves a fixed snapshot and records the workspace
@@ -43,15 +43,15 @@ func (f *fakeController) RemoveMember(_ context.Context, ws, who string) error {
 
 func teamSnapshot(conn core.ConnState) core.Snapshot {
 	at := time.Date(2026, 11, 28, 14, 2, 0, 0, time.UTC)
-	return core.Snapshot{Conn: conn, Email: "ada@example.com", SessionID: "s1", HasView: true, View: account.View{
-		Profile:  account.Profile{AccountID: "acc-ada", Email: "ada@example.com", DisplayName: "Ada Lovelace"},
-		Sessions: []account.Session{{ID: "s1", DeviceKind: "Desktop app", Device: "ada-laptop", Location: "Berlin", Created: at, LastActive: at}},
-		Workspaces: []account.Workspace{
-			{ID: "w-acme", Name: "Acme", Role: "owner", Members: []account.Member{
+	return core.Snapshot{Conn: conn, Email: "ada@example.com", SessionID: "s1", HasView: true, View: model.View{
+		Profile:  model.Profile{AccountID: "acc-ada", Email: "ada@example.com", DisplayName: "Ada Lovelace"},
+		Sessions: []model.Session{{ID: "s1", DeviceKind: "Desktop app", Device: "ada-laptop", Location: "Berlin", Created: at, LastActive: at}},
+		Workspaces: []model.Workspace{
+			{ID: "w-acme", Name: "Acme", Role: "owner", Members: []model.Member{
 				{AccountID: "acc-ada", DisplayName: "Ada Lovelace", Email: "ada@example.com", Role: "owner"},
 				{AccountID: "acc-grace", DisplayName: "Grace Hopper", Email: "grace@example.com", Role: "admin"},
 			}},
-			{ID: "w-gamma", Name: "Gamma", Role: "member", Members: []account.Member{
+			{ID: "w-gamma", Name: "Gamma", Role: "member", Members: []model.Member{
 				{AccountID: "acc-alan", DisplayName: "Alan Turing", Email: "alan@example.com", Role: "owner"},
 				{AccountID: "acc-ada", DisplayName: "Ada Lovelace", Email: "ada@example.com", Role: "member"},
 			}},

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // offlineClient is a real client whose store holds a signed-in account
@@ -24,9 +24,9 @@ func offlineClient(t *testing.T) (*core.Client, *core.BoltStore) {
 	}
 	t.Cleanup(func() { st.Close() })
 	meta := core.Meta{Schema: core.SchemaVersion, ClientID: "client-1", DeviceID: "device-1", AccountID: "acc-1", SessionID: "sess-1", Email: "ada@example.com", Token: "token"}
-	view := core.Confirmed{Version: 3, View: account.View{
-		Profile:  account.Profile{AccountID: "acc-1", Email: "ada@example.com", DisplayName: "Ada"},
-		Sessions: []account.Session{{ID: "sess-1", DeviceKind: "Desktop app", Device: "DialNexa desktop on Linux", Location: "Unknown", Created: time.Unix(1700000000, 0), LastActive: time.Unix(1700000100, 0)}, {ID: "sess-2", DeviceKind: "Desktop", Device: "Chrome on Windows", Location: "Unknown", Created: time.Unix(1700000200, 0)}},
+	view := core.Confirmed{Version: 3, View: model.View{
+		Profile:  model.Profile{AccountID: "acc-1", Email: "ada@example.com", DisplayName: "Ada"},
+		Sessions: []model.Session{{ID: "sess-1", DeviceKind: "Desktop app", Device: "DialNexa desktop on Linux", Location: "Unknown", Created: time.Unix(1700000000, 0), LastActive: time.Unix(1700000100, 0)}, {ID: "sess-2", DeviceKind: "Desktop", Device: "Chrome on Windows", Location: "Unknown", Created: time.Unix(1700000200, 0)}},
 	}}
 	if err := st.Commit(core.Change{Meta: &meta, Confirmed: &view}); err != nil {
 		t.Fatal(err)

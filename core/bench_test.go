@@ -7,19 +7,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
-func benchView() account.View {
-	v := account.View{Profile: account.Profile{AccountID: "a", Email: "ada@example.com", DisplayName: "Ada"}}
-	for i := range account.InboxLimit {
-		v.Inbox = append(v.Inbox, account.Notification{ID: uint64(i + 1), Title: "Low wallet balance", Body: "Your wallet balance is low.", At: time.Unix(int64(i), 0)})
+func benchView() model.View {
+	v := model.View{Profile: model.Profile{AccountID: "a", Email: "ada@example.com", DisplayName: "Ada"}}
+	for i := range model.InboxLimit {
+		v.Inbox = append(v.Inbox, model.Notification{ID: uint64(i + 1), Title: "Low wallet balance", Body: "Your wallet balance is low.", At: time.Unix(int64(i), 0)})
 	}
-	for i := range account.ActivityLimit {
-		v.Activity = append(v.Activity, account.Activity{Kind: account.ActSignIn, Detail: "Signed in", At: time.Unix(int64(i), 0)})
+	for i := range model.ActivityLimit {
+		v.Activity = append(v.Activity, model.Activity{Kind: model.ActSignIn, Detail: "Signed in", At: time.Unix(int64(i), 0)})
 	}
 	for range 5 {
-		v.Sessions = append(v.Sessions, account.Session{ID: "s", Device: "Chrome on Linux"})
+		v.Sessions = append(v.Sessions, model.Session{ID: "s", Device: "Chrome on Linux"})
 	}
 	return v
 }
@@ -39,7 +39,7 @@ func BenchmarkOpenAndView(b *testing.B) {
 	r.UpdateMeta(func(m *Meta) error { m.SessionID = testSession; return nil })
 	r.Confirm(testSession, 1, benchView(), true)
 	for i := range 10 {
-		r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Ada " + string(rune('A'+i))})
+		r.Mutate(model.MutSetDisplayName, model.SetDisplayName{DisplayName: "Ada " + string(rune('A'+i))})
 	}
 	st.Close()
 	for b.Loop() {
@@ -78,7 +78,7 @@ func benchReplica(b *testing.B) *Replica {
 func BenchmarkRebase(b *testing.B) {
 	r := benchReplica(b)
 	for range 100 {
-		r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Ada L"})
+		r.Mutate(model.MutSetDisplayName, model.SetDisplayName{DisplayName: "Ada L"})
 	}
 	for b.Loop() {
 		r.View()
@@ -89,7 +89,7 @@ func BenchmarkRebase(b *testing.B) {
 func BenchmarkQueueEdit(b *testing.B) {
 	r := benchReplica(b)
 	for b.Loop() {
-		if _, err := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Ada L"}); err != nil {
+		if _, err := r.Mutate(model.MutSetDisplayName, model.SetDisplayName{DisplayName: "Ada L"}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -17,7 +17,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -175,9 +175,9 @@ func (c *Client) Snapshot() Snapshot {
 	}
 	for _, m := range c.replica.Pending(0) {
 		switch m.Name {
-		case account.MutSetDisplayName:
+		case model.MutSetDisplayName:
 			s.PendingName = true
-		case account.MutSetEmailNotification:
+		case model.MutSetEmailNotification:
 			s.PendingPrefs = true
 		}
 	}
@@ -224,7 +224,7 @@ func (c *Client) signal() {
 // it is shown at once and synced when the server is reachable. A name the
 // rules refuse returns the *account.RuleError and queues nothing.
 func (c *Client) SetDisplayName(name string) error {
-	return c.mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: name})
+	return c.mutate(model.MutSetDisplayName, model.SetDisplayName{DisplayName: name})
 }
 
 // SignUp creates an account and signs in to it.
@@ -299,7 +299,7 @@ func (c *Client) adoptSession(ctx context.Context, resp sessionResponse, email s
 			return err
 		}
 	}
-	email, _ = account.NormalizeEmail(email)
+	email, _ = model.NormalizeEmail(email)
 	err := c.replica.UpdateMeta(func(m *Meta) error {
 		if m.AccountID != "" && m.AccountID != resp.AccountID {
 			// Another sign-in finished meanwhile with another account.

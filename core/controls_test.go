@@ -4,11 +4,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 func TestControlsSayWhy(t *testing.T) {
-	on := Snapshot{Conn: Online, View: account.View{Profile: account.Profile{Avatar: "abc"}, Sessions: []account.Session{{ID: "a"}, {ID: "b"}}}}
+	on := Snapshot{Conn: Online, View: model.View{Profile: model.Profile{Avatar: "abc"}, Sessions: []model.Session{{ID: "a"}, {ID: "b"}}}}
 	for name, c := range map[string]Control{"server": on.ServerAction(), "remove picture": on.RemovePicture(), "revoke others": on.RevokeOthers()} {
 		if !c.Enabled || c.Reason != "" {
 			t.Errorf("%s online with a picture and two sessions: %+v", name, c)
@@ -68,7 +68,7 @@ func TestTwoFactorCard(t *testing.T) {
 	if v := off.TwoFactor(TwoFactorSettingUp, true); v.Panel != PanelSetup || v.AskPassword || v.Hint {
 		t.Errorf("setting up within a step-up window: %+v", v)
 	}
-	on := Snapshot{Conn: Offline, View: account.View{TwoFactor: account.TwoFactor{Enabled: true, BackupCodesLeft: 2}}}
+	on := Snapshot{Conn: Offline, View: model.View{TwoFactor: model.TwoFactor{Enabled: true, BackupCodesLeft: 2}}}
 	v := on.TwoFactor(TwoFactorIdle, false)
 	if v.Panel != PanelManage || v.Status != TextTwoFactorOn || v.Warning == "" || v.Actions.Enabled || v.Actions.Reason == "" {
 		t.Errorf("on, offline, 2 codes left: %+v", v)
@@ -81,9 +81,9 @@ func TestTwoFactorCard(t *testing.T) {
 	}
 }
 
-func TestSessionRows(t *testing.T) {
+func TestSessionsCard(t *testing.T) {
 	at := time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)
-	s := Snapshot{Conn: Offline, SessionID: "b", View: account.View{Sessions: []account.Session{
+	s := Snapshot{Conn: Offline, SessionID: "b", View: model.View{Sessions: []model.Session{
 		{ID: "a", Device: "Chrome on Windows", DeviceKind: "Browser", Location: "Unknown", Created: at, LastActive: at},
 		{ID: "b", Device: "ada-laptop (DialNexa desktop on Linux)", DeviceKind: "Desktop app", Location: "Berlin", Created: at, LastActive: at}}}}
 	f := func(t time.Time) string { return t.Format("2006-01-02") }

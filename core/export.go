@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // ExportFileName is the name the clients save "download my data" as.
@@ -39,7 +39,7 @@ func ExportPath(id string) string { return "/v1/account/export/" + url.PathEscap
 // client writes them, and whether the archive can be downloaded. (The
 // server leaves an expired one out of the view; one that expires while
 // the view is not updated answers that it has.)
-func ExportStatus(e *account.Export, date func(time.Time) string) (string, bool) {
+func ExportStatus(e *model.Export, date func(time.Time) string) (string, bool) {
 	switch {
 	case e == nil:
 		return "", false

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/transport"
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -291,7 +291,7 @@ func (l *link) askWhole() error {
 }
 
 func (l *link) applyView(version uint64, raw json.RawMessage, force bool) error {
-	var v account.View
+	var v model.View
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return fmt.Errorf("read account view from server: %w", err)
 	}

@@ -3,7 +3,7 @@ package core
 import (
 	"strings"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // DashboardURL is where notification links point (the DialNexa dashboard).
@@ -13,12 +13,12 @@ const DashboardURL = "https://app.dialnexa.com"
 // off. It is queued (and works offline); security alerts cannot be turned
 // off and return the rule's error.
 func (c *Client) SetEmailNotification(typ string, email bool) error {
-	return c.mutate(account.MutSetEmailNotification, account.SetEmailNotification{Type: typ, Email: email})
+	return c.mutate(model.MutSetEmailNotification, model.SetEmailNotification{Type: typ, Email: email})
 }
 
 // MarkNotificationRead marks one notification of the bell read (queued).
 func (c *Client) MarkNotificationRead(id uint64) error {
-	return c.mutate(account.MutMarkRead, account.MarkRead{ID: id})
+	return c.mutate(model.MutMarkRead, model.MarkRead{ID: id})
 }
 
 // MarkAllNotificationsRead marks every notification shown read (queued).
@@ -27,7 +27,7 @@ func (c *Client) MarkAllNotificationsRead() error {
 	if len(v.Inbox) == 0 {
 		return nil
 	}
-	return c.mutate(account.MutMarkAllRead, account.MarkAllRead{UpTo: v.Inbox[0].ID})
+	return c.mutate(model.MutMarkAllRead, model.MarkAllRead{UpTo: v.Inbox[0].ID})
 }
 
 // NotificationLink is the absolute address of a notification's link.

@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -54,7 +54,7 @@ func (c *Client) PasskeyOptions(ctx context.Context, password string) (PasskeyCe
 // AddPasskey finishes adding a passkey named name with the browser's
 // answer (PublicKeyCredential.toJSON) to the ceremony.
 func (c *Client) AddPasskey(ctx context.Context, name, ceremony string, credential json.RawMessage) error {
-	name, err := account.NormalizePasskeyName(name)
+	name, err := model.NormalizePasskeyName(name)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (c *Client) AddPasskey(ctx context.Context, name, ceremony string, credenti
 
 // RenamePasskey renames one of the account's passkeys.
 func (c *Client) RenamePasskey(ctx context.Context, id, name string) error {
-	name, err := account.NormalizePasskeyName(name)
+	name, err := model.NormalizePasskeyName(name)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (c *Client) SignInWithPasskeyFactor(ctx context.Context, email, password, c
 // RemovePasskeyWarning is what the clients say before removing the
 // passkey id: removing the account's last second factor leaves the
 // password alone to sign in.
-func RemovePasskeyWarning(v account.View, id string) string {
+func RemovePasskeyWarning(v model.View, id string) string {
 	others := 0
 	for _, p := range v.Passkeys {
 		if p.ID != id && !p.Suspect {
@@ -125,7 +125,7 @@ func RemovePasskeyWarning(v account.View, id string) string {
 // PasskeySummary is one line about a passkey for the lists: when it was
 // added and last used (dates as the client formats them), or why it no
 // longer works.
-func PasskeySummary(p account.Passkey, date func(time.Time) string) string {
+func PasskeySummary(p model.Passkey, date func(time.Time) string) string {
 	if p.Suspect {
 		return "Refused: its signature counter went back, so a copy may exist. Remove it and add it again."
 	}

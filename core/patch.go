@@ -7,7 +7,7 @@ import (
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -17,7 +17,7 @@ var errPatch = errors.New("the view patch does not fit the view held")
 
 // patchView applies an RFC 6902 patch to base, the view as the server
 // sent it, and checks the result against the server's digest of it.
-func patchView(base account.View, patch json.RawMessage, hash string) (json.RawMessage, error) {
+func patchView(base model.View, patch json.RawMessage, hash string) (json.RawMessage, error) {
 	base = base.Clone() // normalized, as the server encodes it
 	doc, err := json.Marshal(base)
 	if err != nil {
@@ -33,7 +33,7 @@ func patchView(base account.View, patch json.RawMessage, hash string) (json.RawM
 	}
 	// The digest is of the view as the server encodes it, which is how
 	// this client encodes what it decodes.
-	var v account.View
+	var v model.View
 	if err := json.Unmarshal(out, &v); err != nil {
 		return nil, fmt.Errorf("%w: %v", errPatch, err)
 	}

@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/viewpatch"
 	"github.com/dialnexa/account/sync/wire"
 )
 
 // serverPatch is how the server makes a view patch (syncsrv).
-func serverPatch(t *testing.T, from, to account.View) (json.RawMessage, string) {
+func serverPatch(t *testing.T, from, to model.View) (json.RawMessage, string) {
 	t.Helper()
 	from.Normalize() // as the server builds every view
 	to.Normalize()
@@ -30,38 +30,38 @@ func serverPatch(t *testing.T, from, to account.View) (json.RawMessage, string) 
 var t0 = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
 
 // randomView is a view with some of everything, drawn from r.
-func randomView(r *rand.Rand) account.View {
-	v := account.View{Profile: account.Profile{AccountID: "a1", Email: "ada@example.com", DisplayName: fmt.Sprint("Ada ", r.IntN(5))}}
+func randomView(r *rand.Rand) model.View {
+	v := model.View{Profile: model.Profile{AccountID: "a1", Email: "ada@example.com", DisplayName: fmt.Sprint("Ada ", r.IntN(5))}}
 	if r.IntN(2) == 0 {
 		v.Profile.Avatar = fmt.Sprint("av", r.IntN(3))
 	}
 	for i := range r.IntN(5) {
-		v.Sessions = append(v.Sessions, account.Session{ID: fmt.Sprint("s", i+r.IntN(3)), DeviceKind: "Browser", Device: "Chrome", Location: "Berlin", Created: t0, LastActive: t0.Add(time.Duration(r.IntN(3)) * time.Minute)})
+		v.Sessions = append(v.Sessions, model.Session{ID: fmt.Sprint("s", i+r.IntN(3)), DeviceKind: "Browser", Device: "Chrome", Location: "Berlin", Created: t0, LastActive: t0.Add(time.Duration(r.IntN(3)) * time.Minute)})
 	}
-	v.TwoFactor = account.TwoFactor{Enabled: r.IntN(2) == 0, BackupCodesLeft: r.IntN(10)}
+	v.TwoFactor = model.TwoFactor{Enabled: r.IntN(2) == 0, BackupCodesLeft: r.IntN(10)}
 	for i := range r.IntN(8) {
-		v.Activity = append(v.Activity, account.Activity{Kind: account.ActSignIn, Detail: fmt.Sprint("Chrome ", i+r.IntN(4)), At: t0.Add(time.Duration(i) * time.Hour)})
+		v.Activity = append(v.Activity, model.Activity{Kind: model.ActSignIn, Detail: fmt.Sprint("Chrome ", i+r.IntN(4)), At: t0.Add(time.Duration(i) * time.Hour)})
 	}
 	if r.IntN(2) == 0 {
 		v.EmailPrefs = map[string]bool{"security": r.IntN(2) == 0, "product": false}
 	}
 	for i := range r.IntN(10) {
 		n := uint64(20 - i - r.IntN(3))
-		v.Inbox = append(v.Inbox, account.Notification{ID: n, Type: "call_outcome", Title: fmt.Sprint("Call ", n), Body: "Done.", At: t0, Read: r.IntN(3) == 0})
+		v.Inbox = append(v.Inbox, model.Notification{ID: n, Type: "call_outcome", Title: fmt.Sprint("Call ", n), Body: "Done.", At: t0, Read: r.IntN(3) == 0})
 	}
 	v.Unread = r.IntN(10)
 	for i := range r.IntN(3) {
-		w := account.Workspace{ID: fmt.Sprint("w", i), Name: fmt.Sprint("Team ", r.IntN(3)), Role: "owner"}
+		w := model.Workspace{ID: fmt.Sprint("w", i), Name: fmt.Sprint("Team ", r.IntN(3)), Role: "owner"}
 		for j := range 1 + r.IntN(3) {
-			w.Members = append(w.Members, account.Member{AccountID: fmt.Sprint("m", j), DisplayName: fmt.Sprint("M ", r.IntN(3)), Email: "m@example.com", Role: "member"})
+			w.Members = append(w.Members, model.Member{AccountID: fmt.Sprint("m", j), DisplayName: fmt.Sprint("M ", r.IntN(3)), Email: "m@example.com", Role: "member"})
 		}
 		if r.IntN(2) == 0 {
-			w.Invitations = []account.Invitation{{ID: "i1", Email: "new@example.com", Role: "member", InvitedBy: "Ada", Sent: t0, Expires: t0.Add(72 * time.Hour)}}
+			w.Invitations = []model.Invitation{{ID: "i1", Email: "new@example.com", Role: "member", InvitedBy: "Ada", Sent: t0, Expires: t0.Add(72 * time.Hour)}}
 		}
 		v.Workspaces = append(v.Workspaces, w)
 	}
 	if r.IntN(3) == 0 {
-		v.Alerts = []account.Alert{{ID: 1, SessionID: "s9", Device: "Firefox", Location: "Unknown", Address: "203.0.113.x", At: t0}}
+		v.Alerts = []model.Alert{{ID: 1, SessionID: "s9", Device: "Firefox", Location: "Unknown", Address: "203.0.113.x", At: t0}}
 	}
 	return v
 }
@@ -81,7 +81,7 @@ func TestPatchViewGivesTheServersView(t *testing.T) {
 		if i%3 == 0 {
 			// A small change, as most are: one more notification.
 			to = from.Clone()
-			to.Inbox = append([]account.Notification{{ID: 99, Type: "call_outcome", Title: "New", At: t0}}, to.Inbox...)
+			to.Inbox = append([]model.Notification{{ID: 99, Type: "call_outcome", Title: "New", At: t0}}, to.Inbox...)
 			to.Unread++
 		}
 		p, hash := serverPatch(t, from, to)
@@ -93,7 +93,7 @@ func TestPatchViewGivesTheServersView(t *testing.T) {
 		if err != nil {
 			t.Fatalf("case %d: %v\npatch %s", i, err, p)
 		}
-		var got account.View
+		var got model.View
 		if err := json.Unmarshal(raw, &got); err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +110,7 @@ func TestPatchViewGivesTheServersView(t *testing.T) {
 func TestPatchViewRefusesWhatDoesNotFit(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	from, to := randomView(r), randomView(r)
-	from.Sessions = []account.Session{{ID: "s1", Created: t0, LastActive: t0}}
+	from.Sessions = []model.Session{{ID: "s1", Created: t0, LastActive: t0}}
 	to = from.Clone()
 	to.Sessions[0].LastActive = t0.Add(time.Hour)
 	p, hash := serverPatch(t, from, to)

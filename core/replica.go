@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // Replica is the client's copy of the account: the confirmed view from the
@@ -93,22 +93,22 @@ func (r *Replica) inSession(session string) error {
 
 // View returns the view to show (confirmed plus pending), its confirmed
 // version, the number of pending mutations, and whether any view exists.
-func (r *Replica) View() (v account.View, version uint64, pending int, ok bool) {
+func (r *Replica) View() (v model.View, version uint64, pending int, ok bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.rebased()
 }
 
-func (r *Replica) rebased() (account.View, uint64, int, bool) {
+func (r *Replica) rebased() (model.View, uint64, int, bool) {
 	if r.state.Confirmed == nil {
-		return account.View{}, 0, len(r.state.Pending), false
+		return model.View{}, 0, len(r.state.Pending), false
 	}
 	v := r.state.Confirmed.View.Clone()
 	for _, m := range r.state.Pending {
 		// A mutation the rules now refuse is left out of the view; the
 		// server will refuse it too and say why.
 		w := v.Clone()
-		if account.Apply(&w, m.Name, m.Args) == nil {
+		if model.Apply(&w, m.Name, m.Args) == nil {
 			v = w
 		}
 	}
@@ -129,7 +129,7 @@ func (r *Replica) Mutate(name string, args any) (Mutation, error) {
 		return Mutation{}, errNotSignedIn
 	}
 	v, _, _, _ := r.rebased()
-	if err := account.Apply(&v, name, b); err != nil {
+	if err := model.Apply(&v, name, b); err != nil {
 		return Mutation{}, err
 	}
 	meta := r.state.Meta
@@ -158,7 +158,7 @@ func (r *Replica) Pending(after uint64) []Mutation {
 // one held is ignored unless force is set (the welcome after a reconnect is
 // always authoritative). It reports whether anything changed, and returns
 // errSignedOut if session is no longer the replica's.
-func (r *Replica) Confirm(session string, version uint64, v account.View, force bool) (bool, error) {
+func (r *Replica) Confirm(session string, version uint64, v model.View, force bool) (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.inSession(session); err != nil {
@@ -291,11 +291,11 @@ func (r *Replica) SetAvatar(session string, a Avatar) error {
 
 // Confirmed returns the view last confirmed by the server and its version
 // (ok false when there is none).
-func (r *Replica) Confirmed() (v account.View, version uint64, ok bool) {
+func (r *Replica) Confirmed() (v model.View, version uint64, ok bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.state.Confirmed == nil {
-		return account.View{}, 0, false
+		return model.View{}, 0, false
 	}
 	return r.state.Confirmed.View.Clone(), r.state.Confirmed.Version, true
 }

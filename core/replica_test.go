@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 func newTestReplica(t *testing.T) *Replica {
@@ -35,25 +35,25 @@ const testSession = "s1"
 
 func TestReplicaRebasesPendingOnConfirmed(t *testing.T) {
 	r := newTestReplica(t)
-	if _, err := r.Confirm(testSession, 1, account.View{Profile: account.Profile{DisplayName: "Ada", Email: "a@x.io"}}, false); err != nil {
+	if _, err := r.Confirm(testSession, 1, model.View{Profile: model.Profile{DisplayName: "Ada", Email: "a@x.io"}}, false); err != nil {
 		t.Fatal(err)
 	}
-	m, err := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Ada L"})
+	m, err := r.Mutate(model.MutSetDisplayName, model.SetDisplayName{DisplayName: "Ada L"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A server change to another field arrives: the pending name stays on top.
-	r.Confirm(testSession, 2, account.View{Profile: account.Profile{DisplayName: "Ada", Email: "new@x.io"}}, false)
+	r.Confirm(testSession, 2, model.View{Profile: model.Profile{DisplayName: "Ada", Email: "new@x.io"}}, false)
 	v, version, pending, _ := r.View()
 	if v.Profile.DisplayName != "Ada L" || v.Profile.Email != "new@x.io" || version != 2 || pending != 1 {
 		t.Fatalf("rebased view = %+v v%d pending %d; want Ada L, new@x.io, v2, 1 pending", v.Profile, version, pending)
 	}
 	// An older view is ignored.
-	if changed, _ := r.Confirm(testSession, 1, account.View{}, false); changed {
+	if changed, _ := r.Confirm(testSession, 1, model.View{}, false); changed {
 		t.Error("an older view replaced a newer one")
 	}
 	// The server applies it: the ack empties the queue, the view holds.
-	r.Confirm(testSession, 3, account.View{Profile: account.Profile{DisplayName: "Ada L", Email: "new@x.io"}}, false)
+	r.Confirm(testSession, 3, model.View{Profile: model.Profile{DisplayName: "Ada L", Email: "new@x.io"}}, false)
 	if err := r.Ack(testSession, m.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -65,9 +65,9 @@ func TestReplicaRebasesPendingOnConfirmed(t *testing.T) {
 
 func TestReplicaRefusedMutationQueuesNothing(t *testing.T) {
 	r := newTestReplica(t)
-	r.Confirm(testSession, 1, account.View{Profile: account.Profile{DisplayName: "Ada"}}, false)
-	_, err := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "A"})
-	if !errors.Is(err, account.ErrInvalid) {
+	r.Confirm(testSession, 1, model.View{Profile: model.Profile{DisplayName: "Ada"}}, false)
+	_, err := r.Mutate(model.MutSetDisplayName, model.SetDisplayName{DisplayName: "A"})
+	if !errors.Is(err, model.ErrInvalid) {
 		t.Fatalf("Mutate(too short) = %v, want ErrInvalid", err)
 	}
 	if _, _, pending, _ := r.View(); pending != 0 {
@@ -83,7 +83,7 @@ func TestReplicaAckFromRestoredStoreAdvancesIDs(t *testing.T) {
 	if err := r.Ack(testSession, 41); err != nil {
 		t.Fatal(err)
 	}
-	m, err := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Grace"})
+	m, err := r.Mutate(model.MutSetDisplayName, model.SetDisplayName{DisplayName: "Grace"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestReplicaAckFromRestoredStoreAdvancesIDs(t *testing.T) {
 
 func TestReplicaWritesForAnEndedSessionAreRefused(t *testing.T) {
 	r := newTestReplica(t)
-	if _, err := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Ada L"}); err != nil {
+	if _, err := r.Mutate(model.MutSetDisplayName, model.SetDisplayName{DisplayName: "Ada L"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.Wipe("revoked"); err != nil {
@@ -102,7 +102,7 @@ func TestReplicaWritesForAnEndedSessionAreRefused(t *testing.T) {
 	}
 	// A connection of the old session finishing its work after the wipe
 	// must not bring anything back.
-	if _, err := r.Confirm(testSession, 9, account.View{Profile: account.Profile{Email: "ada@example.com"}}, true); !errors.Is(err, errSignedOut) {
+	if _, err := r.Confirm(testSession, 9, model.View{Profile: model.Profile{Email: "ada@example.com"}}, true); !errors.Is(err, errSignedOut) {
 		t.Errorf("Confirm after wipe = %v, want errSignedOut", err)
 	}
 	if err := r.Ack(testSession, 1); !errors.Is(err, errSignedOut) {
@@ -111,7 +111,7 @@ func TestReplicaWritesForAnEndedSessionAreRefused(t *testing.T) {
 	if err := r.SetAvatar(testSession, Avatar{Hash: "h", PNG: []byte{1}}); !errors.Is(err, errSignedOut) {
 		t.Errorf("SetAvatar after wipe = %v, want errSignedOut", err)
 	}
-	if _, err := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Ada M"}); !errors.Is(err, errNotSignedIn) {
+	if _, err := r.Mutate(model.MutSetDisplayName, model.SetDisplayName{DisplayName: "Ada M"}); !errors.Is(err, errNotSignedIn) {
 		t.Errorf("Mutate after wipe = %v, want errNotSignedIn", err)
 	}
 	if _, _, pending, ok := r.View(); ok || pending != 0 || r.Avatar() != nil {
@@ -164,7 +164,7 @@ func TestReplicaUpdateMetaUnderOneLock(t *testing.T) {
 func TestReplicaRenumbersAQueueTheServerCannotReach(t *testing.T) {
 	r := newTestReplica(t)
 	for range 3 {
-		r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Grace"})
+		r.Mutate(model.MutSetDisplayName, model.SetDisplayName{DisplayName: "Grace"})
 	}
 	// The queue starts right after the server's position: nothing to do.
 	if moved, err := r.Renumber(testSession, 0); err != nil || moved {
@@ -184,7 +184,7 @@ func TestReplicaRenumbersAQueueTheServerCannotReach(t *testing.T) {
 	if len(ids) != 2 || ids[0] != 1 || ids[1] != 2 || r.Meta().LastMutationID != 2 {
 		t.Errorf("queue ids %v, last id %d; want [1 2] and 2", ids, r.Meta().LastMutationID)
 	}
-	m, _ := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Grace H"})
+	m, _ := r.Mutate(model.MutSetDisplayName, model.SetDisplayName{DisplayName: "Grace H"})
 	if m.ID != 3 {
 		t.Errorf("next id %d, want 3", m.ID)
 	}
@@ -196,14 +196,14 @@ func TestReplicaRenumbersAQueueTheServerCannotReach(t *testing.T) {
 func TestReplicaRenumbersAnEmptyQueueAfterARestore(t *testing.T) {
 	r := newTestReplica(t)
 	for range 3 {
-		r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Grace"})
+		r.Mutate(model.MutSetDisplayName, model.SetDisplayName{DisplayName: "Grace"})
 	}
 	r.Ack(testSession, 3) // all applied, then the server is restored to 1
 	moved, err := r.Renumber(testSession, 1)
 	if err != nil || !moved || r.Meta().LastMutationID != 1 {
 		t.Fatalf("Renumber(1) with an empty queue at 3 = %v, %v, last id %d; want moved to 1", moved, err, r.Meta().LastMutationID)
 	}
-	if m, _ := r.Mutate(account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Grace H"}); m.ID != 2 {
+	if m, _ := r.Mutate(model.MutSetDisplayName, model.SetDisplayName{DisplayName: "Grace H"}); m.ID != 2 {
 		t.Errorf("next id %d, want 2", m.ID)
 	}
 	if moved, _ := r.Renumber(testSession, 1); moved {

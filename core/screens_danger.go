@@ -3,7 +3,7 @@ package core
 import (
 	"strconv"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // Words of "Download my data" and the Danger Zone.
@@ -55,6 +55,6 @@ func (s Snapshot) Danger() DangerView {
 }
 
 // BlockingText is a workspace that blocks the deletion: "Acme (3 members)".
-func BlockingText(w account.BlockingWorkspace) string {
+func BlockingText(w model.BlockingWorkspace) string {
 	return w.Name + " (" + strconv.Itoa(w.Members) + " members)"
 }

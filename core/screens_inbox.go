@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // Words of the notification settings, the bell and the alert.
@@ -39,9 +39,9 @@ type NotificationPref struct {
 // Notifications is the notification settings screen.
 func (s Snapshot) Notifications() NotificationsView {
 	v := NotificationsView{Pending: s.PendingPrefs}
-	for _, t := range account.NotificationTypes {
+	for _, t := range model.NotificationTypes {
 		p := NotificationPref{ID: t.ID, Name: t.Name, Trigger: t.Trigger, Label: "Email",
-			Email: account.EmailEnabled(s.View.EmailPrefs, t.ID), Change: Control{Enabled: true}}
+			Email: model.EmailEnabled(s.View.EmailPrefs, t.ID), Change: Control{Enabled: true}}
 		if t.Locked {
 			p.Label = "Email (always on)"
 			p.Change = Control{Reason: "Security alerts are always sent by email and in-app."}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in core/testdata")
@@ -26,45 +26,45 @@ var at = time.Date(2026, 11, 28, 14, 2, 0, 0, time.UTC)
 // fullView is an account with something on every screen: an owner, admin
 // and member of workspaces, two sessions, passkeys (one refused), an app,
 // unread notifications, a ready export and few backup codes left.
-func fullView() account.View {
-	return account.View{
-		Profile: account.Profile{AccountID: "acc-ada", Email: "ada@example.com", DisplayName: "Ada Lovelace", Avatar: "a1b2"},
-		Sessions: []account.Session{
+func fullView() model.View {
+	return model.View{
+		Profile: model.Profile{AccountID: "acc-ada", Email: "ada@example.com", DisplayName: "Ada Lovelace", Avatar: "a1b2"},
+		Sessions: []model.Session{
 			{ID: "s-this", DeviceKind: "Desktop app", Device: "ada-laptop (DialNexa desktop on Linux)", Location: "Berlin", Created: at, LastActive: at},
 			{ID: "s-other", DeviceKind: "Browser", Device: "Chrome on Windows", Location: "Unknown", Created: at.Add(-48 * time.Hour), LastActive: at.Add(-time.Hour)},
 		},
-		TwoFactor: account.TwoFactor{Enabled: true, BackupCodesLeft: 2},
-		Passkeys: []account.Passkey{
+		TwoFactor: model.TwoFactor{Enabled: true, BackupCodesLeft: 2},
+		Passkeys: []model.Passkey{
 			{ID: "pk1", Name: "Work laptop", Created: at.Add(-72 * time.Hour), LastUsed: at},
 			{ID: "pk2", Name: "Old key", Created: at.Add(-96 * time.Hour), Suspect: true},
 		},
-		Activity: []account.Activity{
-			{Kind: account.ActSignIn, Detail: "Signed in on Chrome on Windows", At: at},
-			{Kind: account.ActPasskeyAdded, Detail: "Added the passkey “Work laptop”", At: at.Add(-72 * time.Hour)},
+		Activity: []model.Activity{
+			{Kind: model.ActSignIn, Detail: "Signed in on Chrome on Windows", At: at},
+			{Kind: model.ActPasskeyAdded, Detail: "Added the passkey “Work laptop”", At: at.Add(-72 * time.Hour)},
 		},
-		EmailPrefs: map[string]bool{account.NotifMonthlySummary: false},
-		Inbox: []account.Notification{
-			{ID: 2, Type: account.NotifLowBalance, Title: "Low wallet balance", Body: "Your balance is $4.20.", At: at, Link: "https://dialnexa.example/billing"},
-			{ID: 1, Type: account.NotifTeamMemberJoined, Title: "New team member joined", Body: "Grace joined Acme.", At: at.Add(-time.Hour), Read: true},
+		EmailPrefs: map[string]bool{model.NotifMonthlySummary: false},
+		Inbox: []model.Notification{
+			{ID: 2, Type: model.NotifLowBalance, Title: "Low wallet balance", Body: "Your balance is $4.20.", At: at, Link: "https://dialnexa.example/billing"},
+			{ID: 1, Type: model.NotifTeamMemberJoined, Title: "New team member joined", Body: "Grace joined Acme.", At: at.Add(-time.Hour), Read: true},
 		},
 		Unread: 1,
-		Workspaces: []account.Workspace{
-			{ID: "w-acme", Name: "Acme", Role: "owner", Members: []account.Member{
+		Workspaces: []model.Workspace{
+			{ID: "w-acme", Name: "Acme", Role: "owner", Members: []model.Member{
 				{AccountID: "acc-ada", DisplayName: "Ada Lovelace", Email: "ada@example.com", Role: "owner"},
 				{AccountID: "acc-grace", DisplayName: "Grace Hopper", Email: "grace@example.com", Role: "admin"},
 				{AccountID: "acc-alan", DisplayName: "Alan Turing", Email: "alan@example.com", Role: "member"},
-			}, Invitations: []account.Invitation{{ID: "inv1", Email: "ken@example.com", Role: "member", InvitedBy: "Ada Lovelace", Sent: at, Expires: at.Add(7 * 24 * time.Hour)}}},
-			{ID: "w-beta", Name: "Beta", Role: "admin", Members: []account.Member{
+			}, Invitations: []model.Invitation{{ID: "inv1", Email: "ken@example.com", Role: "member", InvitedBy: "Ada Lovelace", Sent: at, Expires: at.Add(7 * 24 * time.Hour)}}},
+			{ID: "w-beta", Name: "Beta", Role: "admin", Members: []model.Member{
 				{AccountID: "acc-grace", DisplayName: "Grace Hopper", Email: "grace@example.com", Role: "owner"},
 				{AccountID: "acc-ada", DisplayName: "Ada Lovelace", Email: "ada@example.com", Role: "admin"},
 			}},
-			{ID: "w-gamma", Name: "Gamma", Role: "member", Members: []account.Member{
+			{ID: "w-gamma", Name: "Gamma", Role: "member", Members: []model.Member{
 				{AccountID: "acc-alan", DisplayName: "Alan Turing", Email: "alan@example.com", Role: "owner"},
 				{AccountID: "acc-ada", DisplayName: "Ada Lovelace", Email: "ada@example.com", Role: "member"},
 			}},
 		},
-		Export: &account.Export{ID: "x1", Requested: at.Add(-time.Hour), Ready: at, Expires: at.Add(7 * 24 * time.Hour), Size: 48 << 10},
-		Apps:   []account.App{{ID: "dashboard", Name: "DialNexa Dashboard", Sees: []string{"email", "profile"}, Granted: at}},
+		Export: &model.Export{ID: "x1", Requested: at.Add(-time.Hour), Ready: at, Expires: at.Add(7 * 24 * time.Hour), Size: 48 << 10},
+		Apps:   []model.App{{ID: "dashboard", Name: "DialNexa Dashboard", Sees: []string{"email", "profile"}, Granted: at}},
 	}
 }
 
@@ -77,8 +77,8 @@ func snapshots() map[string]Snapshot {
 	offline.Conn = Offline
 	offline.KeychainNotice = "The session token is kept in the app's data file: the OS keychain could not be reached."
 	empty := Snapshot{Conn: Online, Email: "new@example.com", SessionID: "s1", HasView: true,
-		View: account.View{Profile: account.Profile{AccountID: "acc-new", Email: "new@example.com", DisplayName: "New User"},
-			Sessions: []account.Session{{ID: "s1", DeviceKind: "Browser", Device: "Firefox on Linux", Location: "Unknown", Created: at, LastActive: at}}}}
+		View: model.View{Profile: model.Profile{AccountID: "acc-new", Email: "new@example.com", DisplayName: "New User"},
+			Sessions: []model.Session{{ID: "s1", DeviceKind: "Browser", Device: "Firefox on Linux", Location: "Unknown", Created: at, LastActive: at}}}}
 	fresh := Snapshot{Conn: Offline, Email: "ada@example.com", SessionID: "s-this"}
 	return map[string]Snapshot{"online": full, "offline": offline, "empty": empty, "fresh-offline": fresh}
 }
@@ -110,7 +110,7 @@ func TestScreensGolden(t *testing.T) {
 		section("Workspaces", s.Workspaces(goldenDates))
 		log := OpenAuditLog("w-acme", "Acme")
 		section("Audit log, loading", log.View(goldenDates))
-		log.Add(AuditPage{Entries: []account.AuditEntry{{Action: "member.role", At: at, Summary: "Ada Lovelace made Grace Hopper an admin"}}, Next: 9, RetentionDays: 365}, nil)
+		log.Add(AuditPage{Entries: []model.AuditEntry{{Action: "member.role", At: at, Summary: "Ada Lovelace made Grace Hopper an admin"}}, Next: 9, RetentionDays: 365}, nil)
 		section("Audit log, a page", log.View(goldenDates))
 		section("Export", s.Export(goldenDates, false))
 		section("Danger zone", s.Danger())

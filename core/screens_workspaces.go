@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // The roles in a workspace, as the server names them.
@@ -136,7 +136,7 @@ func (s Snapshot) Workspaces(d Dates) WorkspacesView {
 	return v
 }
 
-func (s Snapshot) workspaceCard(ws account.Workspace, d Dates, action Control) WorkspaceCard {
+func (s Snapshot) workspaceCard(ws model.Workspace, d Dates, action Control) WorkspaceCard {
 	me := s.View.Profile.AccountID
 	owner := ws.Role == RoleOwner
 	c := WorkspaceCard{ID: ws.ID, Name: ws.Name, Role: "Your role: " + ws.Role, Me: me}
@@ -216,7 +216,7 @@ type AuditRow struct {
 // Add, and show View.
 type AuditLogPages struct {
 	Workspace, Name string
-	entries         []account.AuditEntry
+	entries         []model.AuditEntry
 	next            uint64
 	loaded          bool
 	retention       int

@@ -3,7 +3,7 @@ package core
 import (
 	"context"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -110,7 +110,7 @@ func (c *Client) RevokeFromAlert(ctx context.Context, a Alert) error {
 // of the account, at once here and when the change syncs elsewhere (it is
 // queued, so it works offline too).
 func (c *Client) DismissAlert(id uint64) error {
-	return c.mutate(account.MutDismissAlert, account.DismissAlert{ID: id})
+	return c.mutate(model.MutDismissAlert, model.DismissAlert{ID: id})
 }
 
 func (c *Client) token() string { return c.replica.Meta().Token }

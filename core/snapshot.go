@@ -6,7 +6,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // ConnState is the client's connection to the sync server.
@@ -54,7 +54,7 @@ type Snapshot struct {
 	SessionID string
 	// HasView is false until the first view arrived (fresh sign-in offline).
 	HasView bool
-	View    account.View
+	View    model.View
 	Version uint64
 	// Pending is how many local changes wait to be synced.
 	Pending int
@@ -104,7 +104,7 @@ func FormatTime(t time.Time) string {
 
 // Alert is a sign-in from a device the account had not used before, until
 // one of the account's devices answers it.
-type Alert account.Alert
+type Alert model.Alert
 
 // Text is the alert as one sentence: "New sign-in: Chrome on Windows, near
 // Berlin, from 203.0.113.x, 28 Nov 14:02. Was this you?"

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -57,7 +57,7 @@ func (c *Client) stepUpCall(ctx context.Context, path, password string, body map
 		changed = !c.stepUp.until.IsZero()
 		c.stepUp = stepUpWindow{}
 	case password != "" && err == nil:
-		c.stepUp = stepUpWindow{session: sid, until: start.Add(account.StepUpWindow - stepUpMargin)}
+		c.stepUp = stepUpWindow{session: sid, until: start.Add(model.StepUpWindow - stepUpMargin)}
 		changed = true
 	}
 	c.mu.Unlock()

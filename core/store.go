@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // SchemaVersion is the version of the local store's format. A store written
@@ -47,8 +47,8 @@ type Meta struct {
 
 // Confirmed is the last account view the server confirmed.
 type Confirmed struct {
-	Version uint64       `json:"version"`
-	View    account.View `json:"view"`
+	Version uint64     `json:"version"`
+	View    model.View `json:"view"`
 }
 
 // Mutation is one pending local change, waiting to be pushed.

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/core/storetest"
 )
 
@@ -88,12 +88,12 @@ func TestBoltWipeLeavesNoTrace(t *testing.T) {
 	}
 	defer func() { s.Close() }()
 	meta := core.Meta{Schema: core.SchemaVersion, ClientID: "client-1", DeviceID: "device-1", SessionID: "s", Email: "wiped@example.com", Token: "secret-token-value"}
-	view := account.View{Profile: account.Profile{Email: "wiped@example.com", DisplayName: "Wiped Person"}, EmailPrefs: map[string]bool{account.NotifCampaignCompleted: true}}
+	view := model.View{Profile: model.Profile{Email: "wiped@example.com", DisplayName: "Wiped Person"}, EmailPrefs: map[string]bool{model.NotifCampaignCompleted: true}}
 	if err := s.Commit(core.Change{Meta: &meta, Confirmed: &core.Confirmed{Version: 3, View: view},
-		Append: []core.Mutation{{ID: 1, Name: account.MutSetDisplayName, Args: []byte(`{"displayName":"Wiped Person"}`)}}}); err != nil {
+		Append: []core.Mutation{{ID: 1, Name: model.MutSetDisplayName, Args: []byte(`{"displayName":"Wiped Person"}`)}}}); err != nil {
 		t.Fatal(err)
 	}
-	secrets := []string{"wiped@example.com", "Wiped Person", "secret-token-value", account.NotifCampaignCompleted}
+	secrets := []string{"wiped@example.com", "Wiped Person", "secret-token-value", model.NotifCampaignCompleted}
 	raw, _ := os.ReadFile(path)
 	for _, sec := range secrets {
 		if !bytes.Contains(raw, []byte(sec)) {

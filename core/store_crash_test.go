@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 const crashChildEnv = "DIALNEXA_CRASH_CHILD_STORE"
@@ -62,7 +62,7 @@ func TestPendingQueueSurvivesSIGKILL(t *testing.T) {
 			t.Fatal(err)
 		}
 		meta := core.Meta{Schema: core.SchemaVersion, ClientID: "c", DeviceID: "d", AccountID: "a", SessionID: "s", Token: "t"}
-		st.Commit(core.Change{Meta: &meta, Confirmed: &core.Confirmed{Version: 1, View: account.View{Profile: account.Profile{DisplayName: "Start"}}}})
+		st.Commit(core.Change{Meta: &meta, Confirmed: &core.Confirmed{Version: 1, View: model.View{Profile: model.Profile{DisplayName: "Start"}}}})
 		st.Close()
 
 		cmd := exec.Command(os.Args[0], "-test.run=^TestPendingQueueSurvivesSIGKILL$")

@@ -3,7 +3,7 @@ package core
 import (
 	"fmt"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // TwoFactorStep is where the user is in the two-factor card: looking at
@@ -69,7 +69,7 @@ func (s Snapshot) TwoFactor(step TwoFactorStep, stepUpOpen bool) TwoFactorView {
 	v := TwoFactorView{Status: TextTwoFactorOff, Actions: s.ServerAction(), Hint: step == TwoFactorIdle}
 	if tf.Enabled {
 		v.Status = TextTwoFactorOn
-		if tf.BackupCodesLeft <= account.FewBackupCodes {
+		if tf.BackupCodesLeft <= model.FewBackupCodes {
 			v.Warning = FewBackupCodesText(tf.BackupCodesLeft)
 		}
 	}

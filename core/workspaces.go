@@ -9,13 +9,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/wire"
 )
 
 // CreateWorkspace creates a workspace owned by this account (online only).
 func (c *Client) CreateWorkspace(ctx context.Context, name string) error {
-	name, err := account.WorkspaceNameLabel.Normalize(name)
+	name, err := model.WorkspaceNameLabel.Normalize(name)
 	if err != nil {
 		return err
 	}
@@ -76,10 +76,10 @@ func (c *Client) RemoveMember(ctx context.Context, workspaceID, accountID string
 }
 
 // BlockingWorkspace is a workspace this account owns with other members.
-type BlockingWorkspace = account.BlockingWorkspace
+type BlockingWorkspace = model.BlockingWorkspace
 
 // DeletionPreview is what deleting the account removes and forfeits.
-type DeletionPreview = account.DeletionPreview
+type DeletionPreview = model.DeletionPreview
 
 // DeletionPreview asks the server what deleting the account would remove.
 func (c *Client) DeletionPreview(ctx context.Context) (DeletionPreview, error) {
@@ -142,7 +142,7 @@ func (c *Client) SetRole(ctx context.Context, workspaceID, accountID, role strin
 
 // AuditPage is one page of a workspace's audit log, newest first.
 type AuditPage struct {
-	Entries []account.AuditEntry `json:"entries"`
+	Entries []model.AuditEntry `json:"entries"`
 	// Next asks for the next (older) page; 0 when this is the last.
 	Next uint64 `json:"next"`
 	// RetentionDays is how long the server keeps entries.

@@ -33,9 +33,9 @@ go test -race -count=1 -timeout 10m ./core ./sync/... ./server/internal/store/..
 # Budgets are counts of inputs, a few seconds' worth each: a time budget
 # races the fuzzing coordinator's own deadline in Go 1.26 and fails with
 # "context deadline exceeded" on a loaded machine (go.dev/issue/75804).
-for target in FuzzDecode:./sync/wire:30000 FuzzNormalizeDisplayName:./core/account:30000 \
-  FuzzNormalizeEmail:./core/account:30000 FuzzCheckNewPassword:./core/account:30000 \
-  FuzzApply:./core/account:30000 FuzzAvatar:./server/internal/avatar:20000; do
+for target in FuzzDecode:./sync/wire:30000 FuzzNormalizeDisplayName:./core/model:30000 \
+  FuzzNormalizeEmail:./core/model:30000 FuzzCheckNewPassword:./core/model:30000 \
+  FuzzApply:./core/model:30000 FuzzAvatar:./server/internal/avatar:20000; do
   IFS=: read -r name pkg count <<<"$target"
   go test -run '^$' -fuzz "^${name}\$" -fuzztime "${count}x" "$pkg"
 done

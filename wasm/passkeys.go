@@ -8,7 +8,7 @@ import (
 	"syscall/js"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // passkeysView is the Passkeys card of the Security screen: the account's
@@ -97,7 +97,7 @@ func (v *passkeysView) render(s core.Snapshot) {
 func (v *passkeysView) doAdd() {
 	setText(v.err, "")
 	setText(v.done, "")
-	name, err := account.NormalizePasskeyName(value(v.name))
+	name, err := model.NormalizePasskeyName(value(v.name))
 	if err != nil {
 		setText(v.err, err.Error())
 		return

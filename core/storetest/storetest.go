@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // Opener returns a function that opens one and the same store each time it
@@ -35,8 +35,8 @@ func Run(t *testing.T, newStore Opener) {
 }
 
 func mut(id uint64) core.Mutation {
-	args, _ := json.Marshal(account.SetDisplayName{DisplayName: fmt.Sprintf("Name %d", id)})
-	return core.Mutation{ID: id, Name: account.MutSetDisplayName, Args: args, Created: time.Unix(int64(id), 0).UTC()}
+	args, _ := json.Marshal(model.SetDisplayName{DisplayName: fmt.Sprintf("Name %d", id)})
+	return core.Mutation{ID: id, Name: model.MutSetDisplayName, Args: args, Created: time.Unix(int64(id), 0).UTC()}
 }
 
 func load(t *testing.T, s core.Store) core.State {
@@ -75,7 +75,7 @@ func newStoreIsEmpty(t *testing.T, open func() core.Store) {
 func commitSurvivesReopen(t *testing.T, open func() core.Store) {
 	s := open()
 	meta := core.Meta{Schema: core.SchemaVersion, ClientID: "c1", DeviceID: "d1", LastMutationID: 2, SessionID: "s1", Token: "tok"}
-	view := core.Confirmed{Version: 5, View: account.View{Profile: account.Profile{DisplayName: "Ada", Email: "ada@example.com"}}}
+	view := core.Confirmed{Version: 5, View: model.View{Profile: model.Profile{DisplayName: "Ada", Email: "ada@example.com"}}}
 	commit(t, s, core.Change{Meta: &meta, Confirmed: &view, Append: []core.Mutation{mut(1), mut(2)}})
 	s.Close()
 
@@ -91,7 +91,7 @@ func commitSurvivesReopen(t *testing.T, open func() core.Store) {
 	if got := ids(st.Pending); len(got) != 2 || got[0] != 1 || got[1] != 2 {
 		t.Fatalf("pending ids = %v, want [1 2]", got)
 	}
-	if string(st.Pending[1].Args) != string(mut(2).Args) || st.Pending[1].Name != account.MutSetDisplayName {
+	if string(st.Pending[1].Args) != string(mut(2).Args) || st.Pending[1].Name != model.MutSetDisplayName {
 		t.Errorf("pending[1] = %+v, want %+v", st.Pending[1], mut(2))
 	}
 }

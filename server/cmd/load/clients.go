@@ -15,7 +15,7 @@ import (
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/transport"
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -226,7 +226,7 @@ func (r *run) connectWelcome(ctx context.Context, d *dev, version uint64) (wire.
 // viewHash is the digest of a held view as the server encodes it (what a
 // real client says it holds), or "" when it cannot be read.
 func viewHash(b []byte) string {
-	var v account.View
+	var v model.View
 	if json.Unmarshal(b, &v) != nil {
 		return ""
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/server/internal/store"
 )
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/auth"
 	"github.com/dialnexa/account/server/internal/store"

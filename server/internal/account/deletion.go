@@ -5,7 +5,7 @@ import (
 	"errors"
 	"strings"
 
-	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/store"
 )

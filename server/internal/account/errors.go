@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // Kind is what sort of refusal an Error is; adapters map it to a status.

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"slices"
 
-	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/server/internal/store"
 )
 
@@ -130,45 +130,27 @@ func (s *Service) ApplyMutations(ctx context.Context, ss store.Session, clientID
 }
 
 // applyMutation applies one client mutation to the stored account inside
-// tx, with the shared account rules; a refused mutation changes nothing.
+// tx, with the shared account rules (decoded and checked once); a refused
+// mutation changes nothing.
 func applyMutation(tx store.Tx, a *store.Account, m Mutation) error {
-	switch m.Name {
-	case model.MutMarkRead, model.MutMarkAllRead:
-		// Checked against the rules on an empty view first (arguments).
-		var v model.View
-		if err := model.Apply(&v, m.Name, m.Args); err != nil {
-			return err
-		}
-		var mr model.MarkRead
-		var all model.MarkAllRead
-		if m.Name == model.MutMarkRead {
-			if err := json.Unmarshal(m.Args, &mr); err != nil {
-				return err
-			}
-			return tx.MarkRead(a, mr.ID, mr.ID)
-		}
-		if err := json.Unmarshal(m.Args, &all); err != nil {
-			return err
-		}
-		return tx.MarkRead(a, 1, all.UpTo)
-	case model.MutDismissAlert:
-		v := model.View{Alerts: make([]model.Alert, len(a.Alerts))}
-		for i, al := range a.Alerts {
-			v.Alerts[i].ID = al.ID
-		}
-		if err := model.Apply(&v, m.Name, m.Args); err != nil {
-			return err
-		}
-		a.Alerts = slices.DeleteFunc(slices.Clone(a.Alerts), func(al store.OpenAlert) bool {
-			return !slices.ContainsFunc(v.Alerts, func(x model.Alert) bool { return x.ID == al.ID })
-		})
-		return nil
-	}
-	v := model.View{Profile: model.Profile{AccountID: a.ID, Email: a.Email, DisplayName: a.DisplayName}, EmailPrefs: a.EmailPrefs}
-	if err := model.Apply(&v, m.Name, m.Args); err != nil {
+	ch, err := model.Decode(m.Name, m.Args)
+	if err != nil {
 		return err
 	}
-	a.DisplayName, a.EmailPrefs = v.Profile.DisplayName, v.EmailPrefs
+	switch c := ch.(type) {
+	case model.SetDisplayName:
+		a.DisplayName = c.DisplayName
+	case model.SetEmailNotification:
+		a.EmailPrefs = c.Prefs(a.EmailPrefs)
+	case model.MarkRead:
+		return tx.MarkRead(a, c.ID, c.ID)
+	case model.MarkAllRead:
+		return tx.MarkRead(a, 1, c.UpTo)
+	case model.DismissAlert:
+		a.Alerts = slices.DeleteFunc(slices.Clone(a.Alerts), func(al store.OpenAlert) bool { return al.ID == c.ID })
+	default:
+		return fmt.Errorf("a change the server does not store: %T", ch)
+	}
 	return nil
 }
 

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/server/internal/account"
 )
 

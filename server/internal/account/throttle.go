@@ -7,7 +7,7 @@ import (
 	"encoding/hex"
 	"time"
 
-	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/server/internal/ratelimit"
 	"github.com/dialnexa/account/server/internal/store"
 )

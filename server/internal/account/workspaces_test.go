@@ -3,7 +3,7 @@ package account_test
 import (
 	"testing"
 
-	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/store"
 )

@@ -9,7 +9,7 @@ import (
 
 	"github.com/mileusna/useragent"
 
-	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // Info is how the desktop app identifies itself at sign-in. Browsers

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -45,7 +45,7 @@ func (tm *team) join(s session, linkToken string) {
 }
 
 // pending returns the workspace's pending invitations as token sees them.
-func (tm *team) pending(token string) []account.Invitation {
+func (tm *team) pending(token string) []model.Invitation {
 	tm.t.Helper()
 	for _, w := range view(tm.t, tm.ts, token).Workspaces {
 		if w.ID == tm.id {
@@ -71,13 +71,13 @@ func (tm *team) audit(token string, before uint64) (core.AuditPage, apiAnswer) {
 }
 
 // wholeAudit reads every page of the audit log.
-func (tm *team) wholeAudit(token string) []account.AuditEntry {
+func (tm *team) wholeAudit(token string) []model.AuditEntry {
 	tm.t.Helper()
-	var all []account.AuditEntry
+	var all []model.AuditEntry
 	var before uint64
 	for range 10 {
 		p, _ := tm.audit(token, before)
-		if len(p.Entries) > account.AuditPage {
+		if len(p.Entries) > model.AuditPage {
 			tm.t.Fatalf("page of %d entries", len(p.Entries))
 		}
 		all = append(all, p.Entries...)
@@ -234,7 +234,7 @@ func TestWorkspaceAuditLog(t *testing.T) {
 		t.Fatalf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	last := page.Entries[len(page.Entries)-1]
-	if last.Actor.AccountID != o.AccountID || last.Action != account.AuditWorkspaceCreated || last.At.IsZero() || page.Next != 0 || page.RetentionDays != 365 {
+	if last.Actor.AccountID != o.AccountID || last.Action != model.AuditWorkspaceCreated || last.At.IsZero() || page.Next != 0 || page.RetentionDays != 365 {
 		t.Errorf("oldest entry %+v, next %d, retention %d", last, page.Next, page.RetentionDays)
 	}
 	if e := page.Entries[3]; e.Target.AccountID != a.AccountID || e.Actor.AccountID != m.AccountID || e.Role != "member" {
@@ -268,7 +268,7 @@ func TestWorkspaceAuditLog(t *testing.T) {
 	}
 
 	// Retention: entries older than a year go (pruned at start and hourly).
-	ts.clock.Advance(account.AuditRetention - 30*24*time.Hour + time.Hour)
+	ts.clock.Advance(model.AuditRetention - 30*24*time.Hour + time.Hour)
 	ts.stop()
 	ts.start()
 	waitFor(t, "old entries pruned", func() bool {

@@ -17,7 +17,7 @@ import (
 
 	"github.com/dialnexa/account/app"
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -137,7 +137,7 @@ func signedInApp(t *testing.T, c *testClient, w fyne.Window, ui *app.UI) {
 		t.Fatalf("the app did not sign in: %q, %+v", msg, c.Snapshot().Conn)
 	}
 	s := c.Snapshot()
-	mine := slices.IndexFunc(s.View.Sessions, func(x account.Session) bool { return x.ID == s.SessionID })
+	mine := slices.IndexFunc(s.View.Sessions, func(x model.Session) bool { return x.ID == s.SessionID })
 	if mine < 0 || s.View.Sessions[mine].DeviceKind != "Desktop app" {
 		t.Fatalf("the app's session %q is not its own desktop entry: %+v", s.SessionID, s.View.Sessions)
 	}

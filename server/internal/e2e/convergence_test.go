@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 var (
@@ -241,7 +241,7 @@ func runSeed(bin string, seed uint64, steps int) (st runStats, err error) {
 			d.run()
 		}
 	}
-	var server account.View
+	var server model.View
 	if err := waitUntil(30*time.Second, func() bool {
 		v, err := srv.view(devs[0].token())
 		if err != nil {
@@ -274,7 +274,7 @@ func runSeed(bin string, seed uint64, steps int) (st runStats, err error) {
 // randomEdit makes one edit on device d as its user would, recording it in
 // the model. It reports false when the rules refused it on the spot (the
 // user saw the reason; nothing was queued).
-func randomEdit(rng *rand.Rand, dev *device, d int, m *model) (bool, error) {
+func randomEdit(rng *rand.Rand, dev *device, d int, m *expected) (bool, error) {
 	view := dev.c.Snapshot().View
 	var err error
 	var rec func()
@@ -283,7 +283,7 @@ func randomEdit(rng *rand.Rand, dev *device, d int, m *model) (bool, error) {
 		name := fmt.Sprintf("Device %d Edit %d", d, m.next())
 		err, rec = dev.c.SetDisplayName(name), func() { m.names[d] = append(m.names[d], name) }
 	case p < 70:
-		typ := account.NotificationTypes[rng.IntN(len(account.NotificationTypes))]
+		typ := model.NotificationTypes[rng.IntN(len(model.NotificationTypes))]
 		on := rng.IntN(2) == 0
 		err, rec = dev.c.SetEmailNotification(typ.ID, on), func() { m.prefs[d][typ.ID] = append(m.prefs[d][typ.ID], on) }
 	case p < 95:
@@ -303,7 +303,7 @@ func randomEdit(rng *rand.Rand, dev *device, d int, m *model) (bool, error) {
 			}
 		}
 	}
-	if errors.Is(err, account.ErrInvalid) {
+	if errors.Is(err, model.ErrInvalid) {
 		return false, nil
 	}
 	if err != nil {
@@ -313,30 +313,30 @@ func randomEdit(rng *rand.Rand, dev *device, d int, m *model) (bool, error) {
 	return true, nil
 }
 
-// model is what last-writer-wins per field allows the server to end with.
-type model struct {
+// expected is what last-writer-wins per field allows the server to end with.
+type expected struct {
 	n     int
 	names [][]string          // per device, in the order made
 	prefs []map[string][]bool // per device and type, in order
 	read  map[uint64]bool     // marked read by any device
 }
 
-func newModel(devices int) *model {
-	m := &model{names: make([][]string, devices), prefs: make([]map[string][]bool, devices), read: map[uint64]bool{}}
+func newModel(devices int) *expected {
+	m := &expected{names: make([][]string, devices), prefs: make([]map[string][]bool, devices), read: map[uint64]bool{}}
 	for i := range m.prefs {
 		m.prefs[i] = map[string][]bool{}
 	}
 	return m
 }
 
-func (m *model) next() int { m.n++; return m.n }
+func (m *expected) next() int { m.n++; return m.n }
 
 // check compares the server's final view with the model: each field holds
 // the last value some device wrote to it (the server applies each device's
 // edits in order, so an earlier value of a device cannot come last), or its
 // initial value when nobody wrote it; every notification marked read by
 // anyone is read, and no other.
-func (m *model) check(v account.View) error {
+func (m *expected) check(v model.View) error {
 	var lasts []string
 	for _, ns := range m.names {
 		if len(ns) > 0 {
@@ -349,7 +349,7 @@ func (m *model) check(v account.View) error {
 	if !slices.Contains(lasts, v.Profile.DisplayName) {
 		return fmt.Errorf("server's name %q is none of the devices' last edits %q: an edit was lost or applied out of order", v.Profile.DisplayName, lasts)
 	}
-	for _, typ := range account.NotificationTypes {
+	for _, typ := range model.NotificationTypes {
 		var allowed []bool
 		for _, p := range m.prefs {
 			if vs := p[typ.ID]; len(vs) > 0 {
@@ -357,9 +357,9 @@ func (m *model) check(v account.View) error {
 			}
 		}
 		if len(allowed) == 0 || typ.Locked {
-			allowed = []bool{account.EmailEnabled(nil, typ.ID)}
+			allowed = []bool{model.EmailEnabled(nil, typ.ID)}
 		}
-		if got := account.EmailEnabled(v.EmailPrefs, typ.ID); !slices.Contains(allowed, got) {
+		if got := model.EmailEnabled(v.EmailPrefs, typ.ID); !slices.Contains(allowed, got) {
 			return fmt.Errorf("server's email setting for %s is %v; the devices' last edits allow only %v", typ.ID, got, allowed)
 		}
 	}
@@ -379,19 +379,19 @@ func (m *model) check(v account.View) error {
 }
 
 // sameFields reports whether two views agree on what the test edits.
-func sameFields(a, b account.View) bool {
+func sameFields(a, b model.View) bool {
 	if a.Profile.DisplayName != b.Profile.DisplayName || a.Unread != b.Unread || len(a.Inbox) != len(b.Inbox) {
 		return false
 	}
-	for _, typ := range account.NotificationTypes {
-		if account.EmailEnabled(a.EmailPrefs, typ.ID) != account.EmailEnabled(b.EmailPrefs, typ.ID) {
+	for _, typ := range model.NotificationTypes {
+		if model.EmailEnabled(a.EmailPrefs, typ.ID) != model.EmailEnabled(b.EmailPrefs, typ.ID) {
 			return false
 		}
 	}
 	return slices.Equal(readIDs(a), readIDs(b))
 }
 
-func readIDs(v account.View) []uint64 {
+func readIDs(v model.View) []uint64 {
 	var ids []uint64
 	for _, n := range v.Inbox {
 		if n.Read {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -49,7 +49,7 @@ func TestWorkspacesInvitationsAndTransfer(t *testing.T) {
 	}
 	// The owner hears of it in-app (email off by default for this type).
 	ov := view(t, ts, o.Token)
-	if ov.Unread != 1 || ov.Inbox[0].Type != account.NotifTeamMemberJoined || !strings.Contains(ov.Inbox[0].Body, "Max Member") {
+	if ov.Unread != 1 || ov.Inbox[0].Type != model.NotifTeamMemberJoined || !strings.Contains(ov.Inbox[0].Body, "Max Member") {
 		t.Fatalf("owner's bell after the join: %+v", ov.Inbox)
 	}
 	// Mail goes out in the order it was caused: once a mail caused after
@@ -69,7 +69,7 @@ func TestWorkspacesInvitationsAndTransfer(t *testing.T) {
 	}
 	// A display-name change shows in the teammates' member lists.
 	ws := dialRaw(t, ts, o.Token, "rename")
-	pushMutation(t, ws, 1, account.MutSetDisplayName, account.SetDisplayName{DisplayName: "Olive O."})
+	pushMutation(t, ws, 1, model.MutSetDisplayName, model.SetDisplayName{DisplayName: "Olive O."})
 	waitFor(t, "teammate sees the new name", func() bool {
 		for _, mem := range view(t, ts, m.Token).Workspaces[0].Members {
 			if mem.DisplayName == "Olive O." {

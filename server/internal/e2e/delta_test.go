@@ -10,7 +10,7 @@ import (
 	"github.com/coder/websocket"
 	jsonpatch "github.com/evanphx/json-patch/v5"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -51,7 +51,7 @@ func applyPatch(t *testing.T, base, patch json.RawMessage, hash string) json.Raw
 	if err != nil {
 		t.Fatalf("apply %s to %s: %v", patch, base, err)
 	}
-	var v account.View
+	var v model.View
 	if err := json.Unmarshal(out, &v); err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func applyPatch(t *testing.T, base, patch json.RawMessage, hash string) json.Raw
 // sameView reports whether two view JSONs hold the same view.
 func sameView(t *testing.T, a, b json.RawMessage) bool {
 	t.Helper()
-	var va, vb account.View
+	var va, vb model.View
 	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
 		t.Fatalf("not views: %s, %s", a, b)
 	}
@@ -188,7 +188,7 @@ func TestClientsStayInStepWithPatches(t *testing.T) {
 		}
 		waitFor(t, "edit "+name+" on the other device", func() bool { return b.Snapshot().View.Profile.DisplayName == name })
 	}
-	if err := a.SetEmailNotification(account.NotifCampaignCompleted, false); err != nil {
+	if err := a.SetEmailNotification(model.NotifCampaignCompleted, false); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "online after the edits", func() bool { return online(a)() && online(b)() })

@@ -13,7 +13,7 @@ import (
 
 	"github.com/dialnexa/account/app"
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 func desktopUI(t *testing.T, c *testClient) (fyne.Window, *app.UI) {
@@ -87,7 +87,7 @@ func TestDesktopTwoFactorAndAlert(t *testing.T) {
 
 	// After the server's window has closed, new backup codes ask for the
 	// password again (the server decides, whatever this client's clock says).
-	ts.clock.Advance(account.StepUpWindow + time.Minute)
+	ts.clock.Advance(model.StepUpWindow + time.Minute)
 	test.Type(entry(w, "6-digit code or a backup code"), oathtool(t, secret.Text, ts.clock.Now()))
 	test.Tap(button(w, "Generate new backup codes"))
 	if labelWith(w, "Enter your password to continue.") == nil || entry(w, "Your password") == nil {

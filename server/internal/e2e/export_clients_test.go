@@ -8,7 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // "Download my data" on the desktop Danger Zone: prepared with the
@@ -31,7 +31,7 @@ func TestDesktopDownloadMyData(t *testing.T) {
 		ui.Refresh()
 		return labelWith(w, "Your data is ready") != nil && button(w, "Download my data") != nil
 	})
-	if in := c.Snapshot().View.Inbox; len(in) == 0 || in[0].Type != account.NotifDataExport {
+	if in := c.Snapshot().View.Inbox; len(in) == 0 || in[0].Type != model.NotifDataExport {
 		t.Errorf("the bell does not announce the export: %+v", in)
 	}
 	writeShot(t, shotDir(t), "desktop-download-my-data.png", w.Canvas().Capture())

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -35,9 +35,9 @@ func archiveFile(t *testing.T, zipped []byte, name string) []byte {
 }
 
 // waitExport waits until the account's export is ready and returns it.
-func waitExport(t *testing.T, ts *testServer, token string) *account.Export {
+func waitExport(t *testing.T, ts *testServer, token string) *model.Export {
 	t.Helper()
-	var e *account.Export
+	var e *model.Export
 	waitFor(t, "the export ready", func() bool {
 		e = view(t, ts, token).Export
 		return e != nil && !e.Ready.IsZero()
@@ -76,7 +76,7 @@ func TestDownloadMyData(t *testing.T) {
 		t.Fatalf("export %+v", e)
 	}
 	v := view(t, ts, owner.Token)
-	if len(v.Inbox) == 0 || v.Inbox[0].Type != account.NotifDataExport || !strings.Contains(v.Inbox[0].Body, "Danger Zone") {
+	if len(v.Inbox) == 0 || v.Inbox[0].Type != model.NotifDataExport || !strings.Contains(v.Inbox[0].Body, "Danger Zone") {
 		t.Fatalf("no bell notification for the export: %+v", v.Inbox)
 	}
 
@@ -86,15 +86,15 @@ func TestDownloadMyData(t *testing.T) {
 	}
 	zipped := []byte(a.body)
 	var got struct {
-		Profile       account.Profile
+		Profile       model.Profile
 		EmailSettings map[string]bool
-		TwoFactor     account.TwoFactor
-		Sessions      []account.Session
-		Activity      []account.Activity `json:"securityActivity"`
+		TwoFactor     model.TwoFactor
+		Sessions      []model.Session
+		Activity      []model.Activity `json:"securityActivity"`
 		Notifications []struct{ Type, Title, Body string }
 		Workspaces    []struct {
 			ID, Name, Role string
-			Members        []account.Member
+			Members        []model.Member
 		}
 		Resources []struct{ Kind, ID, Label string }
 		Wallet    string
@@ -106,19 +106,19 @@ func TestDownloadMyData(t *testing.T) {
 	if got.Profile != v.Profile {
 		t.Errorf("profile %+v, want %+v", got.Profile, v.Profile)
 	}
-	for _, nt := range account.NotificationTypes {
-		if on, ok := got.EmailSettings[nt.ID]; !ok || on != account.EmailEnabled(v.EmailPrefs, nt.ID) {
+	for _, nt := range model.NotificationTypes {
+		if on, ok := got.EmailSettings[nt.ID]; !ok || on != model.EmailEnabled(v.EmailPrefs, nt.ID) {
 			t.Errorf("email setting %s: %v (present %v)", nt.ID, on, ok)
 		}
 	}
-	if len(got.Sessions) != 2 || !slices.ContainsFunc(got.Sessions, func(s account.Session) bool { return s.ID == second.SessionID }) {
+	if len(got.Sessions) != 2 || !slices.ContainsFunc(got.Sessions, func(s model.Session) bool { return s.ID == second.SessionID }) {
 		t.Errorf("sessions %+v", got.Sessions)
 	}
-	if len(got.Activity) == 0 || !slices.ContainsFunc(got.Activity, func(a account.Activity) bool { return a.Kind == account.ActSignIn || a.Kind == account.ActNewDevice }) {
+	if len(got.Activity) == 0 || !slices.ContainsFunc(got.Activity, func(a model.Activity) bool { return a.Kind == model.ActSignIn || a.Kind == model.ActNewDevice }) {
 		t.Errorf("security activity %+v", got.Activity)
 	}
 	if !slices.ContainsFunc(got.Notifications, func(n struct{ Type, Title, Body string }) bool {
-		return n.Type == account.NotifLowBalance && strings.Contains(n.Body, "4.20")
+		return n.Type == model.NotifLowBalance && strings.Contains(n.Body, "4.20")
 	}) {
 		t.Errorf("notifications %+v lack the low-balance one", got.Notifications)
 	}

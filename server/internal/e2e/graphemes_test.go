@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -19,7 +19,7 @@ func TestDisplayNameCountsVisibleCharacters(t *testing.T) {
 	waitFor(t, "online", online(c))
 
 	family := "👨‍👩‍👧‍👦" // one character, seven code points
-	if err := c.SetDisplayName(family); !errors.Is(err, account.ErrInvalid) || !strings.Contains(err.Error(), "at least 2") {
+	if err := c.SetDisplayName(family); !errors.Is(err, model.ErrInvalid) || !strings.Contains(err.Error(), "at least 2") {
 		t.Fatalf("one family emoji: %v, want refused as one character", err)
 	}
 	fifty := strings.Repeat(family, 50)

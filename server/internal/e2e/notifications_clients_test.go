@@ -12,7 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // Desktop: a preference toggled offline shows as waiting and syncs; the
@@ -39,7 +39,7 @@ func TestDesktopNotifications(t *testing.T) {
 	if security == nil || !security.Checked || !security.Disabled() {
 		t.Fatalf("security toggle: %+v, want checked and disabled", security)
 	}
-	if err := c.SetEmailNotification(account.NotifSecurityAlert, false); err == nil || !strings.Contains(err.Error(), "cannot be turned off") {
+	if err := c.SetEmailNotification(model.NotifSecurityAlert, false); err == nil || !strings.Contains(err.Error(), "cannot be turned off") {
 		t.Errorf("turning security emails off through the client: %v", err)
 	}
 
@@ -55,7 +55,7 @@ func TestDesktopNotifications(t *testing.T) {
 	waitFor(t, "the setting synced", func() bool {
 		ui.Refresh()
 		acc, _ := ts.account("desknotif@example.com")
-		return acc.EmailPrefs[account.NotifLowBalance] == false && len(acc.EmailPrefs) == 1 && c.Snapshot().Pending == 0
+		return acc.EmailPrefs[model.NotifLowBalance] == false && len(acc.EmailPrefs) == 1 && c.Snapshot().Pending == 0
 	})
 
 	event(t, ts, map[string]any{"type": "campaign_completed", "email": "desknotif@example.com", "campaignId": "spring", "calls": 12})
@@ -99,7 +99,7 @@ func TestPanelNotifications(t *testing.T) {
 	)
 	ts.start()
 	within(t, ctx, "synced", textIs("status", "Online"), poll(`document.getElementById("prefs-pending").hidden`))
-	if acc, _ := ts.account("panelnotif@example.com"); !acc.EmailPrefs[account.NotifTeamMemberJoined] {
+	if acc, _ := ts.account("panelnotif@example.com"); !acc.EmailPrefs[model.NotifTeamMemberJoined] {
 		t.Errorf("server prefs after sync: %v", acc.EmailPrefs)
 	}
 	event(t, ts, map[string]any{"type": "wallet_low", "email": "panelnotif@example.com", "balance": "3.10", "threshold": "10.00", "currency": "USD"})

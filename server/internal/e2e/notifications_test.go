@@ -14,7 +14,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -25,10 +25,10 @@ func event(t testing.TB, ts *testServer, body map[string]any) apiAnswer {
 }
 
 type meView struct {
-	View account.View
+	View model.View
 }
 
-func view(t *testing.T, ts *testServer, token string) account.View {
+func view(t *testing.T, ts *testServer, token string) model.View {
 	t.Helper()
 	var m meView
 	a := call(t, ts, "GET", "/v1/me", token, nil)
@@ -69,25 +69,25 @@ func TestNotificationsPreferencesAndTriggers(t *testing.T) {
 		t.Errorf("wallet mail:\n%s", m.Body)
 	}
 	v := view(t, ts, s.Token)
-	if v.Unread != 1 || len(v.Inbox) != 1 || v.Inbox[0].Type != account.NotifLowBalance || v.Inbox[0].Link != "/wallet" {
+	if v.Unread != 1 || len(v.Inbox) != 1 || v.Inbox[0].Type != model.NotifLowBalance || v.Inbox[0].Link != "/wallet" {
 		t.Fatalf("inbox after wallet_low: unread %d %+v", v.Unread, v.Inbox)
 	}
 
 	// Turn auto-recharge email off (a queued mutation); security alerts
 	// cannot be turned off.
 	ws := dialRaw(t, ts, s.Token, "prefs")
-	if r := pushMutation(t, ws, 1, account.MutSetEmailNotification, account.SetEmailNotification{Type: account.NotifAutoRecharge, Email: false}); r.Error != nil {
+	if r := pushMutation(t, ws, 1, model.MutSetEmailNotification, model.SetEmailNotification{Type: model.NotifAutoRecharge, Email: false}); r.Error != nil {
 		t.Fatalf("turn off auto-recharge email: %v", r.Error)
 	}
-	r := pushMutation(t, ws, 2, account.MutSetEmailNotification, account.SetEmailNotification{Type: account.NotifSecurityAlert, Email: false})
+	r := pushMutation(t, ws, 2, model.MutSetEmailNotification, model.SetEmailNotification{Type: model.NotifSecurityAlert, Email: false})
 	if r.Error == nil || !strings.Contains(r.Error.Message, "cannot be turned off") {
 		t.Fatalf("turning off security emails: %+v, want refused", r.Error)
 	}
-	if r := pushMutation(t, ws, 3, account.MutSetEmailNotification, account.SetEmailNotification{Type: account.NotifTeamMemberJoined, Email: true}); r.Error != nil {
+	if r := pushMutation(t, ws, 3, model.MutSetEmailNotification, model.SetEmailNotification{Type: model.NotifTeamMemberJoined, Email: true}); r.Error != nil {
 		t.Fatalf("turn on team emails: %v", r.Error)
 	}
 	v = view(t, ts, s.Token)
-	if account.EmailEnabled(v.EmailPrefs, account.NotifAutoRecharge) || !account.EmailEnabled(v.EmailPrefs, account.NotifSecurityAlert) || !account.EmailEnabled(v.EmailPrefs, account.NotifTeamMemberJoined) {
+	if model.EmailEnabled(v.EmailPrefs, model.NotifAutoRecharge) || !model.EmailEnabled(v.EmailPrefs, model.NotifSecurityAlert) || !model.EmailEnabled(v.EmailPrefs, model.NotifTeamMemberJoined) {
 		t.Fatalf("prefs after toggles: %v", v.EmailPrefs)
 	}
 	event(t, ts, map[string]any{"type": "auto_recharge", "email": "notif@example.com", "amount": "50.00", "currency": "USD"})
@@ -111,7 +111,7 @@ func TestNotificationsPreferencesAndTriggers(t *testing.T) {
 	event(t, ts, map[string]any{"type": "call_outcome", "email": "notif@example.com", "agentId": "agent-7", "failed": true})
 	ts.inbox.waitFor(t, "notif@example.com", "Agent error rate alert")
 	event(t, ts, map[string]any{"type": "call_outcome", "email": "notif@example.com", "agentId": "agent-7", "failed": true})
-	if v = view(t, ts, s.Token); v.Unread != 4 || v.Inbox[0].Type != account.NotifAgentErrorRate || v.Inbox[0].Link != "/agents/agent-7" {
+	if v = view(t, ts, s.Token); v.Unread != 4 || v.Inbox[0].Type != model.NotifAgentErrorRate || v.Inbox[0].Link != "/agents/agent-7" {
 		t.Errorf("after the error-rate alert (once an hour): unread %d newest %+v", v.Unread, v.Inbox[0])
 	}
 
@@ -144,13 +144,13 @@ func TestNotificationsPreferencesAndTriggers(t *testing.T) {
 
 	// The bell: mark one, then all, read.
 	v = view(t, ts, s.Token)
-	if r := pushMutation(t, ws, 4, account.MutMarkRead, account.MarkRead{ID: v.Inbox[0].ID}); r.Error != nil {
+	if r := pushMutation(t, ws, 4, model.MutMarkRead, model.MarkRead{ID: v.Inbox[0].ID}); r.Error != nil {
 		t.Fatal(r.Error)
 	}
 	if v = view(t, ts, s.Token); v.Unread != 4 || !v.Inbox[0].Read {
 		t.Errorf("after marking one read: unread %d, newest read %v", v.Unread, v.Inbox[0].Read)
 	}
-	pushMutation(t, ws, 5, account.MutMarkAllRead, account.MarkAllRead{UpTo: v.Inbox[0].ID})
+	pushMutation(t, ws, 5, model.MutMarkAllRead, model.MarkAllRead{UpTo: v.Inbox[0].ID})
 	if v = view(t, ts, s.Token); v.Unread != 0 {
 		t.Errorf("after marking all read: unread %d", v.Unread)
 	}
@@ -164,7 +164,7 @@ func TestNotificationsPreferencesAndTriggers(t *testing.T) {
 		n := 0
 		for _, tok := range []string{s.Token, s2.Token} {
 			for _, in := range view(t, ts, tok).Inbox {
-				if in.Type == account.NotifMonthlySummary {
+				if in.Type == model.NotifMonthlySummary {
 					n++
 				}
 			}
@@ -243,7 +243,7 @@ func TestAgentErrorRateWithFewCalls(t *testing.T) {
 	alerts := func() int {
 		n := 0
 		for _, m := range view(t, ts, s.Token).Inbox {
-			if m.Type == account.NotifAgentErrorRate {
+			if m.Type == model.NotifAgentErrorRate {
 				n++
 			}
 		}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/descope/virtualwebauthn"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/server/internal/node"
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -95,7 +95,7 @@ func (k *softKey) sign(t *testing.T, c ceremony, site virtualwebauthn.RelyingPar
 	return json.RawMessage(virtualwebauthn.CreateAssertionResponse(site, k.auth, k.cred, *opts))
 }
 
-func hasActivity(v account.View, kind string) bool {
+func hasActivity(v model.View, kind string) bool {
 	for _, e := range v.Activity {
 		if e.Kind == kind {
 			return true
@@ -170,7 +170,7 @@ func TestPasskeysThroughTheAPI(t *testing.T) {
 	if len(v.Passkeys) != 1 || v.Passkeys[0].Name != "Work laptop" || v.Passkeys[0].Created.IsZero() || !v.Passkeys[0].LastUsed.IsZero() {
 		t.Fatalf("passkeys in the view: %+v", v.Passkeys)
 	}
-	if !hasActivity(v, account.ActPasskeyAdded) {
+	if !hasActivity(v, model.ActPasskeyAdded) {
 		t.Errorf("no passkey_added in the activity: %+v", v.Activity)
 	}
 	ts.inbox.waitFor(t, "keys@example.com", "A passkey was added")
@@ -225,7 +225,7 @@ func TestPasskeysThroughTheAPI(t *testing.T) {
 		t.Fatalf("a replayed counter: %d %s, want refused as a copy", a.status, a.body)
 	}
 	v = view(t, ts, owner.Token)
-	if !v.Passkeys[0].Suspect || !hasActivity(v, account.ActPasskeySuspect) {
+	if !v.Passkeys[0].Suspect || !hasActivity(v, model.ActPasskeySuspect) {
 		t.Fatalf("after the counter went back: %+v, activity %+v", v.Passkeys, v.Activity)
 	}
 	ts.inbox.waitFor(t, "keys@example.com", "A passkey was refused")
@@ -251,7 +251,7 @@ func TestPasskeysThroughTheAPI(t *testing.T) {
 		t.Fatalf("remove: %d %s", a.status, a.body)
 	}
 	v = view(t, ts, owner.Token)
-	if len(v.Passkeys) != 0 || !hasActivity(v, account.ActPasskeyRemoved) {
+	if len(v.Passkeys) != 0 || !hasActivity(v, model.ActPasskeyRemoved) {
 		t.Fatalf("after removing: %+v", v.Passkeys)
 	}
 	ts.inbox.waitFor(t, "keys@example.com", "A passkey was removed")
@@ -384,7 +384,7 @@ func TestPasskeyOfAnotherAccountIsRefused(t *testing.T) {
 	if a := register(); a.status != http.StatusConflict || !strings.Contains(a.body, "already registered to another account") {
 		t.Fatalf("a credential id of another account: %d %s, want 409 saying so", a.status, a.body)
 	}
-	if v := view(t, ts, taker.Token); len(v.Passkeys) != 0 || hasActivity(v, account.ActPasskeyAdded) {
+	if v := view(t, ts, taker.Token); len(v.Passkeys) != 0 || hasActivity(v, model.ActPasskeyAdded) {
 		t.Fatalf("the refused passkey was stored: %+v", v.Passkeys)
 	}
 	if a := passkeySignIn(t, ts, key, passkeySite, 1); a.status != http.StatusOK {

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 )
 
 // The pieces the convergence, crash and move tests drive: client devices on
@@ -238,18 +238,18 @@ func (s *procServer) post(path, body string) error {
 }
 
 // view reads the account's view from the server.
-func (s *procServer) view(token string) (account.View, error) {
+func (s *procServer) view(token string) (model.View, error) {
 	req, _ := http.NewRequest("GET", "http://"+s.addr+"/v1/me", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return account.View{}, err
+		return model.View{}, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return account.View{}, fmt.Errorf("GET /v1/me: %d", resp.StatusCode)
+		return model.View{}, fmt.Errorf("GET /v1/me: %d", resp.StatusCode)
 	}
-	var m struct{ View account.View }
+	var m struct{ View model.View }
 	err = json.NewDecoder(resp.Body).Decode(&m)
 	return m.View, err
 }

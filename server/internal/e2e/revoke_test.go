@@ -11,7 +11,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/dialnexa/account/core"
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -28,11 +28,11 @@ func TestRevokeClosesSocketWipesStoreAndToken401(t *testing.T) {
 	bTok := tokenOf(t, b)
 	bSession := b.Snapshot().SessionID
 	// B's store holds a preference too, to look for it after the wipe.
-	if err := b.SetEmailNotification(account.NotifCampaignCompleted, true); err != nil {
+	if err := b.SetEmailNotification(model.NotifCampaignCompleted, true); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "B's preference synced", online(b))
-	if raw, _ := os.ReadFile(b.path); !bytes.Contains(raw, []byte(account.NotifCampaignCompleted)) {
+	if raw, _ := os.ReadFile(b.path); !bytes.Contains(raw, []byte(model.NotifCampaignCompleted)) {
 		t.Fatalf("B's store does not hold the preference before the wipe: the check below would prove nothing")
 	}
 
@@ -66,7 +66,7 @@ func TestRevokeClosesSocketWipesStoreAndToken401(t *testing.T) {
 	if st.Meta.DeviceID == "" {
 		t.Error("B's device id was wiped; it identifies the device, not the account")
 	}
-	assertNoTrace(t, b.path, "marie@example.com", "Marie", bTok, account.NotifCampaignCompleted)
+	assertNoTrace(t, b.path, "marie@example.com", "Marie", bTok, model.NotifCampaignCompleted)
 
 	// The revoked token gets 401 on the API and on the websocket.
 	for _, path := range []string{"/v1/me", "/v1/sync"} {
@@ -151,18 +151,18 @@ func TestSignOutLeavesNoTrace(t *testing.T) {
 	tok := tokenOf(t, c)
 	c.run()
 	waitFor(t, "online", online(c))
-	if err := c.SetEmailNotification(account.NotifMonthlySummary, false); err != nil {
+	if err := c.SetEmailNotification(model.NotifMonthlySummary, false); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "preference synced", online(c))
-	if raw, _ := os.ReadFile(c.path); !bytes.Contains(raw, []byte("Leaving Person")) || !bytes.Contains(raw, []byte(account.NotifMonthlySummary)) {
+	if raw, _ := os.ReadFile(c.path); !bytes.Contains(raw, []byte("Leaving Person")) || !bytes.Contains(raw, []byte(model.NotifMonthlySummary)) {
 		t.Fatal("the store does not hold the account before signing out: the check below would prove nothing")
 	}
 	c.SignOut(context.Background())
 	if s := c.Snapshot(); s.Conn != core.SignedOut {
 		t.Fatalf("after sign-out: %s", s.Conn)
 	}
-	assertNoTrace(t, c.path, "leaving@example.com", "Leaving Person", tok, account.NotifMonthlySummary)
+	assertNoTrace(t, c.path, "leaving@example.com", "Leaving Person", tok, model.NotifMonthlySummary)
 }
 
 // SECURITY: signing out while the server cannot be reached still signs

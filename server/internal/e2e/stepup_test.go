@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/sync/wire"
 )
 
@@ -45,7 +45,7 @@ func TestStepUp(t *testing.T) {
 	stepUpNeeded("the other session's disable", call(t, ts, "POST", "/v1/2fa/disable", thief.Token, map[string]string{"code": oathtool(t, su.Secret, ts.clock.Now())}))
 
 	// The window closes after account.StepUpWindow.
-	ts.clock.Advance(account.StepUpWindow)
+	ts.clock.Advance(model.StepUpWindow)
 	stepUpNeeded("new backup codes after the window", call(t, ts, "POST", "/v1/2fa/backup-codes", owner.Token, map[string]string{"code": oathtool(t, su.Secret, ts.clock.Now())}))
 	if a := call(t, ts, "POST", "/v1/2fa/backup-codes", owner.Token, map[string]string{"password": pw, "code": oathtool(t, su.Secret, ts.clock.Now())}); a.status != http.StatusOK {
 		t.Fatalf("new backup codes with the password: %d %s", a.status, a.body)

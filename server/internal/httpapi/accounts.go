@@ -3,7 +3,7 @@ package httpapi
 import (
 	"net/http"
 
-	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/device"
 	"github.com/dialnexa/account/server/internal/store"

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/jobs"
 	"github.com/dialnexa/account/server/internal/store"

@@ -13,7 +13,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	model "github.com/dialnexa/account/core/account"
+	"github.com/dialnexa/account/core/model"
 	"github.com/dialnexa/account/server/internal/account"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/server/internal/syncsrv"

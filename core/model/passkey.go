@@ -1,4 +1,4 @@
-package account
+package model
 
 // MaxPasskeyName is the longest name a passkey may have, in characters.
 const MaxPasskeyName = 64
