@@ -16,7 +16,7 @@ type target struct {
 func targetAccount(a store.Account) target { return target{id: a.ID, name: a.DisplayName} }
 
 // audit records, inside tx, that actor did action in workspace wsID.
-func audit(tx store.Tx, wsID string, actor store.Account, action string, t target, role string, now time.Time) error {
+func audit(tx store.Workspaces, wsID string, actor store.Account, action string, t target, role string, now time.Time) error {
 	_, err := tx.AddAudit(store.AuditEntry{
 		WorkspaceID: wsID, At: now, Action: action,
 		ActorID: actor.ID, ActorName: actor.DisplayName,

@@ -135,7 +135,7 @@ func (s *Service) StartBrowserSignIn(ctx context.Context, o Origin, deviceID str
 var errNoRequest = refuse(NotFound, Expired, "There is no sign-in request with this code, or it has expired. Start again in the DialNexa app.")
 
 // browserRequest reads the request the code names, inside tx.
-func (s *Service) browserRequest(tx store.Tx, code string) (string, store.Token, browserState, error) {
+func (s *Service) browserRequest(tx linkTx, code string) (string, store.Token, browserState, error) {
 	c, err := liveToken(tx, auth.HashToken("code:"+normalizeCode(code)), tokenBrowserCode, s.now())
 	if err != nil {
 		return "", store.Token{}, browserState{}, errNoRequest
@@ -342,7 +342,7 @@ func (s *Service) PollBrowserSignIn(ctx context.Context, o Origin, secret string
 }
 
 // deleteBrowserRequest removes a request and its code.
-func deleteBrowserRequest(tx store.Tx, h, code string) error {
+func deleteBrowserRequest(tx store.Links, h, code string) error {
 	if err := tx.DeleteToken(h); err != nil {
 		return err
 	}

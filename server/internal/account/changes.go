@@ -58,7 +58,7 @@ func accountKey(id string) string {
 
 // refreshFacts stores the digest of the account's session facts and
 // reports whether it changed.
-func refreshFacts(tx store.Tx, id string) (bool, error) {
+func refreshFacts(tx factsTx, id string) (bool, error) {
 	a, err := tx.Account(id)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil

@@ -19,7 +19,10 @@ const (
 	ResTranscript = "transcript"
 )
 
-func preview(tx store.Tx, a store.Account) (model.DeletionPreview, error) {
+func preview(tx interface {
+	store.Services
+	store.Workspaces
+}, a store.Account) (model.DeletionPreview, error) {
 	p := model.DeletionPreview{WalletBalance: a.Wallet, TwoFactor: a.TwoFactor.Enabled, BlockingWorkspaces: []model.BlockingWorkspace{}}
 	rs, err := tx.Resources(a.ID)
 	if err != nil {

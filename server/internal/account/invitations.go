@@ -15,13 +15,13 @@ import (
 
 // withdrawInvitations removes the workspace's pending invitations that
 // match, with their link tokens.
-func withdrawInvitations(tx store.Tx, ws *store.Workspace, match func(store.Invitation) bool) error {
+func withdrawInvitations(tx teamTx, ws *store.Workspace, match func(store.Invitation) bool) error {
 	return dropInvitations(tx, ws, func(in store.Invitation) (bool, bool) { m := match(in); return m, m })
 }
 
 // dropInvitations removes the invitations for which drop says so, and
 // their link tokens where it says so too.
-func dropInvitations(tx store.Tx, ws *store.Workspace, drop func(store.Invitation) (drop, deleteToken bool)) error {
+func dropInvitations(tx teamTx, ws *store.Workspace, drop func(store.Invitation) (drop, deleteToken bool)) error {
 	kept := ws.Invitations[:0:0]
 	for _, in := range ws.Invitations {
 		d, del := drop(in)
@@ -43,7 +43,7 @@ func dropInvitations(tx store.Tx, ws *store.Workspace, drop func(store.Invitatio
 // expired, to a workspace being deleted, or sent by someone who may no
 // longer invite (whose link is kept until it expires, so that accepting
 // it says why it no longer works).
-func dropVoidInvitations(tx store.Tx, ws *store.Workspace, now time.Time) error {
+func dropVoidInvitations(tx teamTx, ws *store.Workspace, now time.Time) error {
 	return dropInvitations(tx, ws, func(in store.Invitation) (bool, bool) {
 		if len(ws.Members) == 0 || !now.Before(in.Expires) {
 			return true, true

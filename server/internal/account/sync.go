@@ -132,7 +132,7 @@ func (s *Service) ApplyMutations(ctx context.Context, ss store.Session, clientID
 // applyMutation applies one client mutation to the stored account inside
 // tx, with the shared account rules (decoded and checked once); a refused
 // mutation changes nothing.
-func applyMutation(tx store.Tx, a *store.Account, m Mutation) error {
+func applyMutation(tx store.Feeds, a *store.Account, m Mutation) error {
 	ch, err := model.Decode(m.Name, m.Args)
 	if err != nil {
 		return err

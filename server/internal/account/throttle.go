@@ -76,7 +76,7 @@ func (s *Service) wait(ctx context.Context, kind, subject string, r float64, bur
 }
 
 // take is wait inside tx: the event counts if tx commits.
-func (s *Service) take(tx store.Tx, kind, subject string, r float64, burst int) (time.Duration, error) {
+func (s *Service) take(tx store.Guards, kind, subject string, r float64, burst int) (time.Duration, error) {
 	key := guardKey(kind, subject)
 	now := s.now()
 	b, err := tx.Bucket(key)

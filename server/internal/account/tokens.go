@@ -23,7 +23,7 @@ const (
 // of it changed since the token was issued or approved; otherwise
 // store.ErrNotFound, the same for unknown, used, expired and superseded
 // tokens.
-func liveToken(tx store.Tx, hash, kind string, now time.Time) (store.Token, error) {
+func liveToken(tx linkTx, hash, kind string, now time.Time) (store.Token, error) {
 	t, err := unexpiredToken(tx, hash, kind, now)
 	if err != nil || !credentialsCurrent(tx, t) {
 		return store.Token{}, store.ErrNotFound
@@ -34,7 +34,7 @@ func liveToken(tx store.Tx, hash, kind string, now time.Time) (store.Token, erro
 // unexpiredToken is the token with the hash if it is of the kind and has
 // not expired; store.ErrNotFound otherwise. liveToken also checks the
 // account's credentials.
-func unexpiredToken(tx store.Tx, hash, kind string, now time.Time) (store.Token, error) {
+func unexpiredToken(tx store.Links, hash, kind string, now time.Time) (store.Token, error) {
 	t, err := tx.Token(hash)
 	if err != nil || t.Kind != kind || now.After(t.Expires) {
 		return store.Token{}, store.ErrNotFound
@@ -45,7 +45,7 @@ func unexpiredToken(tx store.Tx, hash, kind string, now time.Time) (store.Token,
 // credentialsCurrent reports whether a token bound to its account's
 // credentials still is: the account exists and none of its credentials
 // changed since the token was issued or approved. Other tokens always are.
-func credentialsCurrent(tx store.Tx, t store.Token) bool {
+func credentialsCurrent(tx store.Accounts, t store.Token) bool {
 	if !boundToCredentials(t) {
 		return true
 	}

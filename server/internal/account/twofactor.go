@@ -15,7 +15,7 @@ import (
 // and consumes it: a TOTP step is remembered so its code works once, a
 // backup code is removed. It reports whether the code was good; a refused
 // code changes nothing.
-func (s *Service) useSecondFactor(tx store.Tx, a *store.Account, code string, now time.Time) (bool, error) {
+func (s *Service) useSecondFactor(tx factorTx, a *store.Account, code string, now time.Time) (bool, error) {
 	if !a.TwoFactor.Enabled {
 		return false, nil
 	}
@@ -43,7 +43,7 @@ func (s *Service) useSecondFactor(tx store.Tx, a *store.Account, code string, no
 
 // checkSecondFactor consumes code as the second factor of a, inside tx,
 // when 2FA is on; errBadCode when the code is refused.
-func (s *Service) checkSecondFactor(tx store.Tx, a *store.Account, code string, now time.Time) error {
+func (s *Service) checkSecondFactor(tx factorTx, a *store.Account, code string, now time.Time) error {
 	if !a.TwoFactor.Enabled {
 		return nil
 	}

@@ -42,7 +42,7 @@ func (s *Service) ViewJSON(ctx context.Context, accountID string) (json.RawMessa
 }
 
 // buildView builds what the account's clients show, inside tx.
-func buildView(tx store.Tx, a store.Account, now time.Time) (model.View, error) {
+func buildView(tx viewTx, a store.Account, now time.Time) (model.View, error) {
 	sessions, err := tx.Sessions(a.ID)
 	if err != nil {
 		return model.View{}, err
@@ -145,7 +145,7 @@ func (s *Service) SessionLive(ctx context.Context, sessionID string) (bool, erro
 
 // appsView lists the applications the user let in, oldest first; one
 // whose registration was removed shows its client id.
-func appsView(tx store.Tx, a store.Account) ([]model.App, error) {
+func appsView(tx store.Platform, a store.Account) ([]model.App, error) {
 	var out []model.App
 	for id, g := range a.Grants {
 		name := id

@@ -123,7 +123,7 @@ const (
 
 // inviteLimit counts one invitation from the account to the workspace,
 // inside tx, or says when more may be sent.
-func (s *Service) inviteLimit(tx store.Tx, accountID, workspaceID string) error {
+func (s *Service) inviteLimit(tx store.Guards, accountID, workspaceID string) error {
 	mins := func(d time.Duration) int { return int((d + time.Minute - 1) / time.Minute) }
 	secs := func(d time.Duration) int { return int(d.Round(time.Second)/time.Second) + 1 }
 	d, err := s.take(tx, "invite-from", accountID, invitesPerAccountHour/3600.0, invitesPerAccountHour)
