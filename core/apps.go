@@ -7,7 +7,7 @@ import (
 
 // RemoveApp takes an application's access away: it can no longer sign in
 // without asking again, and its sessions end (it is told).
-func (c *Client) RemoveApp(ctx context.Context, id string) error {
+func (c *Actions) RemoveApp(ctx context.Context, id string) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ const browserPollEvery = 2 * time.Second
 
 // StartBrowserSignIn asks the server for a sign-in through the browser:
 // open URL in the system browser and show Code.
-func (c *Client) StartBrowserSignIn(ctx context.Context) (BrowserSignIn, error) {
+func (c *Session) StartBrowserSignIn(ctx context.Context) (BrowserSignIn, error) {
 	req := map[string]any{}
 	c.describeDevice(req)
 	var out BrowserSignIn
@@ -34,7 +34,7 @@ func (c *Client) StartBrowserSignIn(ctx context.Context) (BrowserSignIn, error) 
 // FinishBrowserSignIn waits until the browser approved the sign-in b (or
 // denied it, or it expired, or ctx ends) and then signs this device in
 // with a session of its own.
-func (c *Client) FinishBrowserSignIn(ctx context.Context, b BrowserSignIn) error {
+func (c *Session) FinishBrowserSignIn(ctx context.Context, b BrowserSignIn) error {
 	every := browserPollEvery
 	for {
 		var resp sessionResponse

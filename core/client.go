@@ -65,15 +65,38 @@ type Config struct {
 }
 
 // Client is one signed-in (or signed-out) user of the account on this
-// device. Its methods are safe for concurrent use; Run drives the sync.
+// device, in three parts: its Session (who is signed in here), its Actions
+// (what the account does, through the server or the queue of changes) and
+// the sync state (Snapshot, and Run, which drives the sync). Its methods
+// are safe for concurrent use.
 type Client struct {
+	*base
+	Session
+	Actions
+}
+
+// Session is who is signed in on this device: signing up, signing in
+// (password, passkey, through the browser), signing out, and the
+// step-up window of the session.
+type Session struct{ *base }
+
+// Actions are what the signed-in account does: edits queued offline and
+// synced (the display name, notification settings, read marks) and
+// online-only actions on the server (security, workspaces, data export,
+// deletion).
+type Actions struct{ *base }
+
+// base is what the parts share: the configuration, the server's address
+// and the HTTP client, the replica in the local store, and the state the
+// snapshot shows.
+type base struct {
 	// signing serializes sign-ins and telling the server of a sign-out:
 	// in the browser both go by the session cookie, so a sign-out told
 	// while a sign-in is in flight could end the new session.
 	signing sync.Mutex
 
 	cfg     Config
-	base    *url.URL
+	server  *url.URL
 	http    Doer
 	replica *Replica
 	jitter  *mrand.Rand
@@ -96,8 +119,8 @@ type Client struct {
 
 // NewClient opens the client over cfg.Store.
 func NewClient(cfg Config) (*Client, error) {
-	base, err := url.Parse(strings.TrimRight(cfg.Server, "/"))
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+	u, err := url.Parse(strings.TrimRight(cfg.Server, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("server address %q must look like https://account.example.com", cfg.Server)
 	}
 	if cfg.Now == nil {
@@ -131,7 +154,8 @@ func NewClient(cfg Config) (*Client, error) {
 	if _, err := io.ReadFull(cfg.Rand, seed[:]); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
-	c := &Client{cfg: cfg, base: base, http: cfg.HTTP, jitter: mrand.New(mrand.NewChaCha8(seed)), wake: make(chan struct{}, 1)}
+	b := &base{cfg: cfg, server: u, http: cfg.HTTP, jitter: mrand.New(mrand.NewChaCha8(seed)), wake: make(chan struct{}, 1)}
+	c := &Client{base: b, Session: Session{b}, Actions: Actions{b}}
 	store := cfg.Store
 	if cfg.Keychain != nil {
 		c.keychain = withKeychain(store, cfg.Keychain, cfg.Log)
@@ -148,7 +172,7 @@ func NewClient(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-func (c *Client) newID() string {
+func (c *base) newID() string {
 	b := make([]byte, 16)
 	if _, err := io.ReadFull(c.cfg.Rand, b); err != nil {
 		panic(fmt.Sprintf("core: random source failed: %v", err))
@@ -187,7 +211,7 @@ func (c *Client) Snapshot() Snapshot {
 	return s
 }
 
-func (c *Client) setConn(s ConnState) {
+func (c *base) setConn(s ConnState) {
 	c.mu.Lock()
 	changed := c.conn != s
 	c.conn = s
@@ -197,7 +221,7 @@ func (c *Client) setConn(s ConnState) {
 	}
 }
 
-func (c *Client) setNotice(n string) {
+func (c *base) setNotice(n string) {
 	c.mu.Lock()
 	c.notice = n
 	c.mu.Unlock()
@@ -213,7 +237,7 @@ func (c *Client) DismissNotice() {
 	}
 }
 
-func (c *Client) signal() {
+func (c *base) signal() {
 	select {
 	case c.wake <- struct{}{}:
 	default:
@@ -223,12 +247,12 @@ func (c *Client) signal() {
 // SetDisplayName checks name with the account rules and queues the change;
 // it is shown at once and synced when the server is reachable. A name the
 // rules refuse returns the *account.RuleError and queues nothing.
-func (c *Client) SetDisplayName(name string) error {
+func (c *Actions) SetDisplayName(name string) error {
 	return c.mutate(model.MutSetDisplayName, model.SetDisplayName{DisplayName: name})
 }
 
 // SignUp creates an account and signs in to it.
-func (c *Client) SignUp(ctx context.Context, email, password, displayName string) error {
+func (c *Session) SignUp(ctx context.Context, email, password, displayName string) error {
 	req := map[string]any{"email": email, "password": password, "displayName": displayName}
 	return c.startSession(ctx, "/v1/signup", req)
 }
@@ -237,7 +261,7 @@ func (c *Client) SignUp(ctx context.Context, email, password, displayName string
 // two-factor authentication (a 6-digit code or a backup code). Without a
 // needed code it returns a *wire.Error with CodeSecondFactor; see
 // NeedsSecondFactor.
-func (c *Client) SignIn(ctx context.Context, email, password, code string) error {
+func (c *Session) SignIn(ctx context.Context, email, password, code string) error {
 	req := map[string]any{"email": email, "password": password}
 	if code != "" {
 		req["code"] = code
@@ -257,7 +281,7 @@ type sessionResponse struct {
 	Token     string `json:"token"`
 }
 
-func (c *Client) startSession(ctx context.Context, path string, req map[string]any) error {
+func (c *base) startSession(ctx context.Context, path string, req map[string]any) error {
 	c.signing.Lock()
 	defer c.signing.Unlock()
 	// A sign-out not told yet is told before signing in: in the browser
@@ -274,7 +298,7 @@ func (c *Client) startSession(ctx context.Context, path string, req map[string]a
 
 // describeDevice adds this device's id and, on the desktop, what it is
 // and that the token is wanted in the answer.
-func (c *Client) describeDevice(req map[string]any) {
+func (c *base) describeDevice(req map[string]any) {
 	req["deviceId"] = c.replica.Meta().DeviceID
 	if c.cfg.Desktop {
 		req["bearer"] = true
@@ -289,7 +313,7 @@ func (c *Client) describeDevice(req map[string]any) {
 // cookie is the new session's now (startSession told it before).
 //
 // Call it with c.signing held.
-func (c *Client) adoptSession(ctx context.Context, resp sessionResponse, email string) error {
+func (c *base) adoptSession(ctx context.Context, resp sessionResponse, email string) error {
 	if m := c.replica.Meta(); m.SignOutPending && m.Token != "" {
 		c.tellSignOutLocked(ctx)
 	}
@@ -326,7 +350,7 @@ func (c *Client) adoptSession(ctx context.Context, resp sessionResponse, email s
 // at once, whatever the network does, and the server is told to end the
 // session now or, if it cannot be reached, as soon as it can (Run retries;
 // the session list shows it until then).
-func (c *Client) SignOut(ctx context.Context) {
+func (c *Session) SignOut(ctx context.Context) {
 	c.signOutLocal("You signed out.", true)
 	c.tellSignOut(ctx)
 }
@@ -334,14 +358,14 @@ func (c *Client) SignOut(ctx context.Context) {
 // tellSignOut tells the server of a pending sign-out, if any, and reports
 // whether none is left pending: the server ended the session or already
 // had (any answer but a failure to reach it, a server error or a limit).
-func (c *Client) tellSignOut(ctx context.Context) bool {
+func (c *base) tellSignOut(ctx context.Context) bool {
 	c.signing.Lock()
 	defer c.signing.Unlock()
 	return c.tellSignOutLocked(ctx)
 }
 
 // tellSignOutLocked is tellSignOut with c.signing held.
-func (c *Client) tellSignOutLocked(ctx context.Context) bool {
+func (c *base) tellSignOutLocked(ctx context.Context) bool {
 	m := c.replica.Meta()
 	if !m.SignOutPending {
 		return true
@@ -360,7 +384,7 @@ func (c *Client) tellSignOutLocked(ctx context.Context) bool {
 }
 
 // RevokeSession ends one of the account's sessions (online only).
-func (c *Client) RevokeSession(ctx context.Context, sessionID string) error {
+func (c *Actions) RevokeSession(ctx context.Context, sessionID string) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -369,7 +393,7 @@ func (c *Client) RevokeSession(ctx context.Context, sessionID string) error {
 
 // signOutLocal wipes the account's local data and shows notice at
 // sign-in; byUser keeps the token until the server is told (SignOut).
-func (c *Client) signOutLocal(notice string, byUser bool) {
+func (c *base) signOutLocal(notice string, byUser bool) {
 	wipe := c.replica.Wipe
 	if byUser {
 		wipe = c.replica.WipeSigningOut
@@ -386,7 +410,7 @@ func (c *Client) signOutLocal(notice string, byUser bool) {
 
 // call performs one API request. API errors come back as *wire.Error; an
 // unreachable server as ErrOffline.
-func (c *Client) call(ctx context.Context, method, path, token string, in, out any) error {
+func (c *base) call(ctx context.Context, method, path, token string, in, out any) error {
 	_, data, err := c.do(ctx, method, path, token, in)
 	if err != nil {
 		return err
@@ -408,7 +432,7 @@ type Doer interface {
 
 // do performs one API request and returns the answer's body, also with an
 // API error (whose body may say more).
-func (c *Client) do(ctx context.Context, method, path, token string, in any) (int, []byte, error) {
+func (c *base) do(ctx context.Context, method, path, token string, in any) (int, []byte, error) {
 	var body []byte
 	header := map[string]string{}
 	if in != nil {
@@ -423,11 +447,11 @@ func (c *Client) do(ctx context.Context, method, path, token string, in any) (in
 }
 
 // send performs one request with a raw body.
-func (c *Client) send(ctx context.Context, method, path, token string, header map[string]string, body []byte) (int, []byte, error) {
+func (c *base) send(ctx context.Context, method, path, token string, header map[string]string, body []byte) (int, []byte, error) {
 	if token != "" {
 		header["Authorization"] = "Bearer " + token
 	}
-	status, data, err := c.http.Do(ctx, method, c.base.String()+path, header, body)
+	status, data, err := c.http.Do(ctx, method, c.server.String()+path, header, body)
 	if err != nil {
 		if ctx.Err() != nil {
 			return 0, nil, ctx.Err()

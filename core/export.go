@@ -15,7 +15,7 @@ const ExportFileName = "dialnexa-account-data.zip"
 // RequestExport asks the server to prepare the account's data for download
 // (the password, or empty within the step-up window). It is built in the
 // background; the view's Export says when it is ready, and the bell too.
-func (c *Client) RequestExport(ctx context.Context, password string) error {
+func (c *Actions) RequestExport(ctx context.Context, password string) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -24,7 +24,7 @@ func (c *Client) RequestExport(ctx context.Context, password string) error {
 
 // DownloadExport returns the prepared archive id: a zip of data.json and
 // summary.txt.
-func (c *Client) DownloadExport(ctx context.Context, id string) ([]byte, error) {
+func (c *Actions) DownloadExport(ctx context.Context, id string) ([]byte, error) {
 	if err := c.requireOnline(); err != nil {
 		return nil, err
 	}

@@ -47,7 +47,7 @@ type nativeAnswer struct{ code, err, desc string }
 // StartNativeSignIn discovers the server's OpenID Connect endpoints,
 // listens on a loopback port and returns the sign-in whose URL the app
 // opens in the system browser. Close it when it is not finished.
-func (c *Client) StartNativeSignIn(ctx context.Context) (*NativeSignIn, error) {
+func (c *Session) StartNativeSignIn(ctx context.Context) (*NativeSignIn, error) {
 	var disc struct {
 		Auth  string `json:"authorization_endpoint"`
 		Token string `json:"token_endpoint"`
@@ -121,7 +121,7 @@ func (n *NativeSignIn) Close() {
 // FinishNativeSignIn waits for the browser's answer (or ctx), redeems the
 // code with its PKCE verifier, and makes the session the sign-in started
 // this device's.
-func (c *Client) FinishNativeSignIn(ctx context.Context, n *NativeSignIn) error {
+func (c *Session) FinishNativeSignIn(ctx context.Context, n *NativeSignIn) error {
 	defer n.Close()
 	var a nativeAnswer
 	select {

@@ -12,17 +12,17 @@ const DashboardURL = "https://app.dialnexa.com"
 // SetEmailNotification turns email delivery of a notification type on or
 // off. It is queued (and works offline); security alerts cannot be turned
 // off and return the rule's error.
-func (c *Client) SetEmailNotification(typ string, email bool) error {
+func (c *Actions) SetEmailNotification(typ string, email bool) error {
 	return c.mutate(model.MutSetEmailNotification, model.SetEmailNotification{Type: typ, Email: email})
 }
 
 // MarkNotificationRead marks one notification of the bell read (queued).
-func (c *Client) MarkNotificationRead(id uint64) error {
+func (c *Actions) MarkNotificationRead(id uint64) error {
 	return c.mutate(model.MutMarkRead, model.MarkRead{ID: id})
 }
 
 // MarkAllNotificationsRead marks every notification shown read (queued).
-func (c *Client) MarkAllNotificationsRead() error {
+func (c *Actions) MarkAllNotificationsRead() error {
 	v, _, _, _ := c.replica.View()
 	if len(v.Inbox) == 0 {
 		return nil
@@ -40,7 +40,7 @@ func NotificationLink(link string) string {
 
 // mutate checks a change against the rules and queues it; it shows at
 // once and syncs when the server is reachable.
-func (c *Client) mutate(name string, args any) error {
+func (c *base) mutate(name string, args any) error {
 	if c.replica.Meta().SessionID == "" {
 		return errNotSignedIn
 	}

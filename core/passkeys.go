@@ -42,7 +42,7 @@ func PasskeyChallenge(err error) (*PasskeyRequired, bool) {
 
 // PasskeyOptions starts adding a passkey (the password, or empty within
 // the step-up window): the options for navigator.credentials.create.
-func (c *Client) PasskeyOptions(ctx context.Context, password string) (PasskeyCeremony, error) {
+func (c *Actions) PasskeyOptions(ctx context.Context, password string) (PasskeyCeremony, error) {
 	var out PasskeyCeremony
 	if err := c.requireOnline(); err != nil {
 		return out, err
@@ -53,7 +53,7 @@ func (c *Client) PasskeyOptions(ctx context.Context, password string) (PasskeyCe
 
 // AddPasskey finishes adding a passkey named name with the browser's
 // answer (PublicKeyCredential.toJSON) to the ceremony.
-func (c *Client) AddPasskey(ctx context.Context, name, ceremony string, credential json.RawMessage) error {
+func (c *Actions) AddPasskey(ctx context.Context, name, ceremony string, credential json.RawMessage) error {
 	name, err := model.NormalizePasskeyName(name)
 	if err != nil {
 		return err
@@ -65,7 +65,7 @@ func (c *Client) AddPasskey(ctx context.Context, name, ceremony string, credenti
 }
 
 // RenamePasskey renames one of the account's passkeys.
-func (c *Client) RenamePasskey(ctx context.Context, id, name string) error {
+func (c *Actions) RenamePasskey(ctx context.Context, id, name string) error {
 	name, err := model.NormalizePasskeyName(name)
 	if err != nil {
 		return err
@@ -78,7 +78,7 @@ func (c *Client) RenamePasskey(ctx context.Context, id, name string) error {
 
 // RemovePasskey removes one of the account's passkeys (the password, or
 // empty within the step-up window).
-func (c *Client) RemovePasskey(ctx context.Context, id, password string) error {
+func (c *Actions) RemovePasskey(ctx context.Context, id, password string) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (c *Client) RemovePasskey(ctx context.Context, id, password string) error {
 
 // PasskeySignInOptions starts a sign-in with a passkey (no email): the
 // options for navigator.credentials.get.
-func (c *Client) PasskeySignInOptions(ctx context.Context) (PasskeyCeremony, error) {
+func (c *Session) PasskeySignInOptions(ctx context.Context) (PasskeyCeremony, error) {
 	var out PasskeyCeremony
 	err := c.call(ctx, "POST", "/v1/signin/passkey/options", "", map[string]any{}, &out)
 	return out, err
@@ -95,13 +95,13 @@ func (c *Client) PasskeySignInOptions(ctx context.Context) (PasskeyCeremony, err
 
 // SignInWithPasskey signs in with a passkey's answer to the ceremony
 // PasskeySignInOptions started.
-func (c *Client) SignInWithPasskey(ctx context.Context, ceremony string, credential json.RawMessage) error {
+func (c *Session) SignInWithPasskey(ctx context.Context, ceremony string, credential json.RawMessage) error {
 	return c.startSession(ctx, "/v1/signin/passkey", map[string]any{"ceremony": ceremony, "credential": credential})
 }
 
 // SignInWithPasskeyFactor signs in with the password and, as the second
 // factor, a passkey's answer to the ceremony the server asked for.
-func (c *Client) SignInWithPasskeyFactor(ctx context.Context, email, password, ceremony string, credential json.RawMessage) error {
+func (c *Session) SignInWithPasskeyFactor(ctx context.Context, email, password, ceremony string, credential json.RawMessage) error {
 	return c.startSession(ctx, "/v1/signin", map[string]any{"email": email, "password": password,
 		"passkey": map[string]any{"ceremony": ceremony, "credential": credential}})
 }

@@ -11,7 +11,7 @@ import (
 // ChangeEmail asks for the account's address to change (online only). The
 // server mails a verification link to the new address; nothing changes
 // until it is used. It returns the server's answer for the user.
-func (c *Client) ChangeEmail(ctx context.Context, newEmail, password string) (string, error) {
+func (c *Actions) ChangeEmail(ctx context.Context, newEmail, password string) (string, error) {
 	if err := c.requireOnline(); err != nil {
 		return "", err
 	}
@@ -25,7 +25,7 @@ const AvatarMaxBytes = 2 << 20
 
 // UploadAvatar sends a JPG, PNG or WebP picture (online only). Files over
 // 2 MB are refused here, before anything is sent.
-func (c *Client) UploadAvatar(ctx context.Context, data []byte) error {
+func (c *Actions) UploadAvatar(ctx context.Context, data []byte) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (c *Client) UploadAvatar(ctx context.Context, data []byte) error {
 }
 
 // RemoveAvatar removes the profile picture (online only).
-func (c *Client) RemoveAvatar(ctx context.Context) error {
+func (c *Actions) RemoveAvatar(ctx context.Context) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (l *link) refreshAvatar(hash string) {
 }
 
 // raw sends body as it is and copies a successful answer to out.
-func (c *Client) raw(ctx context.Context, method, path string, body []byte, out io.Writer) error {
+func (c *base) raw(ctx context.Context, method, path string, body []byte, out io.Writer) error {
 	header := map[string]string{}
 	if body != nil {
 		header["Content-Type"] = "application/octet-stream"

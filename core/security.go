@@ -11,11 +11,14 @@ import (
 // The actions in this file are online only: while offline they return
 // ErrOffline at once instead of queueing, and the screens say so.
 
-func (c *Client) requireOnline() error {
+func (c *base) requireOnline() error {
 	if c.replica.Meta().SessionID == "" {
 		return errNotSignedIn
 	}
-	if !c.Snapshot().Online() {
+	c.mu.Lock()
+	conn := c.conn
+	c.mu.Unlock()
+	if !(Snapshot{Conn: conn}).Online() {
 		return ErrOffline
 	}
 	return nil
@@ -23,7 +26,7 @@ func (c *Client) requireOnline() error {
 
 // ChangePassword changes the password. Other sessions stay signed in
 // unless signOutOthers is set.
-func (c *Client) ChangePassword(ctx context.Context, current, next string, signOutOthers bool) error {
+func (c *Actions) ChangePassword(ctx context.Context, current, next string, signOutOthers bool) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -32,7 +35,7 @@ func (c *Client) ChangePassword(ctx context.Context, current, next string, signO
 
 // ForgotPassword asks for a reset link for email and returns the server's
 // answer, which is the same whether or not the address has an account.
-func (c *Client) ForgotPassword(ctx context.Context, email string) (string, error) {
+func (c *Session) ForgotPassword(ctx context.Context, email string) (string, error) {
 	var out struct{ Message string }
 	err := c.call(ctx, "POST", "/v1/password/forgot", "", map[string]string{"email": email}, &out)
 	return out.Message, err
@@ -48,7 +51,7 @@ type TwoFactorSetup struct {
 // SetUpTwoFactor starts 2FA setup: a new secret, as a QR code and as text.
 // It is not on until EnableTwoFactor confirms a code. It needs the
 // password unless StepUpOpen.
-func (c *Client) SetUpTwoFactor(ctx context.Context, password string) (TwoFactorSetup, error) {
+func (c *Actions) SetUpTwoFactor(ctx context.Context, password string) (TwoFactorSetup, error) {
 	var out TwoFactorSetup
 	if err := c.requireOnline(); err != nil {
 		return out, err
@@ -60,7 +63,7 @@ func (c *Client) SetUpTwoFactor(ctx context.Context, password string) (TwoFactor
 // EnableTwoFactor confirms setup with a code from the authenticator app and
 // returns the backup codes, which the server will not show again. It needs
 // the password unless StepUpOpen.
-func (c *Client) EnableTwoFactor(ctx context.Context, password, code string) ([]string, error) {
+func (c *Actions) EnableTwoFactor(ctx context.Context, password, code string) ([]string, error) {
 	if err := c.requireOnline(); err != nil {
 		return nil, err
 	}
@@ -71,7 +74,7 @@ func (c *Client) EnableTwoFactor(ctx context.Context, password, code string) ([]
 
 // DisableTwoFactor turns 2FA off; it needs a code, and the password unless
 // StepUpOpen.
-func (c *Client) DisableTwoFactor(ctx context.Context, password, code string) error {
+func (c *Actions) DisableTwoFactor(ctx context.Context, password, code string) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -80,7 +83,7 @@ func (c *Client) DisableTwoFactor(ctx context.Context, password, code string) er
 
 // RegenerateBackupCodes replaces the backup codes (the old ones stop
 // working); it needs a code, and the password unless StepUpOpen.
-func (c *Client) RegenerateBackupCodes(ctx context.Context, password, code string) ([]string, error) {
+func (c *Actions) RegenerateBackupCodes(ctx context.Context, password, code string) ([]string, error) {
 	if err := c.requireOnline(); err != nil {
 		return nil, err
 	}
@@ -90,7 +93,7 @@ func (c *Client) RegenerateBackupCodes(ctx context.Context, password, code strin
 }
 
 // RevokeOtherSessions signs out every other device.
-func (c *Client) RevokeOtherSessions(ctx context.Context) error {
+func (c *Actions) RevokeOtherSessions(ctx context.Context) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -99,7 +102,7 @@ func (c *Client) RevokeOtherSessions(ctx context.Context) error {
 
 // RevokeFromAlert revokes the session an alert is about; the alert goes
 // from every device.
-func (c *Client) RevokeFromAlert(ctx context.Context, a Alert) error {
+func (c *Actions) RevokeFromAlert(ctx context.Context, a Alert) error {
 	if err := c.RevokeSession(ctx, a.SessionID); err != nil && !isNotFound(err) {
 		return err
 	}
@@ -109,16 +112,16 @@ func (c *Client) RevokeFromAlert(ctx context.Context, a Alert) error {
 // DismissAlert answers an alert "this was me": it goes from every device
 // of the account, at once here and when the change syncs elsewhere (it is
 // queued, so it works offline too).
-func (c *Client) DismissAlert(id uint64) error {
+func (c *Actions) DismissAlert(id uint64) error {
 	return c.mutate(model.MutDismissAlert, model.DismissAlert{ID: id})
 }
 
-func (c *Client) token() string { return c.replica.Meta().Token }
+func (c *base) token() string { return c.replica.Meta().Token }
 
 // handleEvent takes one server event. Security alerts come with the view
 // (answered on one device, they leave all), so an event only moves the
 // stored position, so a restart does not fetch it again.
-func (c *Client) handleEvent(session string, e *wire.Event) error {
+func (c *base) handleEvent(session string, e *wire.Event) error {
 	return c.replica.UpdateMeta(func(m *Meta) error {
 		if m.SessionID != session {
 			return errSignedOut

@@ -24,7 +24,7 @@ type stepUpWindow struct {
 // takeover-grade action within account.StepUpWindow, so the screens need
 // not ask for it again. The server has the last word: an action it refuses
 // for want of the password closes the window here too.
-func (c *Client) StepUpOpen() bool {
+func (c *Session) StepUpOpen() bool {
 	sid := c.replica.Meta().SessionID
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -43,7 +43,7 @@ const stepUpMargin = 10 * time.Second
 
 // stepUpCall posts body, with password when given, to a takeover-grade
 // endpoint and keeps the step-up window up to date with the answer.
-func (c *Client) stepUpCall(ctx context.Context, path, password string, body map[string]string, out any) error {
+func (c *base) stepUpCall(ctx context.Context, path, password string, body map[string]string, out any) error {
 	if password != "" {
 		body["password"] = password
 	}

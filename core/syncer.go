@@ -92,7 +92,7 @@ func (c *Client) backoff(n int) time.Duration {
 }
 
 func (c *Client) syncURL() string {
-	u := *c.base
+	u := *c.server
 	if u.Scheme == "https" {
 		u.Scheme = "wss"
 	} else {

@@ -14,7 +14,7 @@ import (
 )
 
 // CreateWorkspace creates a workspace owned by this account (online only).
-func (c *Client) CreateWorkspace(ctx context.Context, name string) error {
+func (c *Actions) CreateWorkspace(ctx context.Context, name string) error {
 	name, err := model.WorkspaceNameLabel.Normalize(name)
 	if err != nil {
 		return err
@@ -26,7 +26,7 @@ func (c *Client) CreateWorkspace(ctx context.Context, name string) error {
 }
 
 // Invite mails an invitation to join a workspace as "member" or "admin".
-func (c *Client) Invite(ctx context.Context, workspaceID, email, role string) (string, error) {
+func (c *Actions) Invite(ctx context.Context, workspaceID, email, role string) (string, error) {
 	if err := c.requireOnline(); err != nil {
 		return "", err
 	}
@@ -37,7 +37,7 @@ func (c *Client) Invite(ctx context.Context, workspaceID, email, role string) (s
 
 // AcceptInvitation joins a workspace with the invitation link (or just its
 // token) from the mail.
-func (c *Client) AcceptInvitation(ctx context.Context, link string) (string, error) {
+func (c *Actions) AcceptInvitation(ctx context.Context, link string) (string, error) {
 	if err := c.requireOnline(); err != nil {
 		return "", err
 	}
@@ -51,7 +51,7 @@ func (c *Client) AcceptInvitation(ctx context.Context, link string) (string, err
 }
 
 // TransferOwnership makes another member the workspace's owner.
-func (c *Client) TransferOwnership(ctx context.Context, workspaceID, accountID string) error {
+func (c *Actions) TransferOwnership(ctx context.Context, workspaceID, accountID string) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (c *Client) TransferOwnership(ctx context.Context, workspaceID, accountID s
 }
 
 // DeleteWorkspace deletes a workspace this account owns.
-func (c *Client) DeleteWorkspace(ctx context.Context, workspaceID string) error {
+func (c *Actions) DeleteWorkspace(ctx context.Context, workspaceID string) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (c *Client) DeleteWorkspace(ctx context.Context, workspaceID string) error 
 
 // RemoveMember removes a member (owner or admin), or leaves when accountID
 // is this account's.
-func (c *Client) RemoveMember(ctx context.Context, workspaceID, accountID string) error {
+func (c *Actions) RemoveMember(ctx context.Context, workspaceID, accountID string) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ type BlockingWorkspace = model.BlockingWorkspace
 type DeletionPreview = model.DeletionPreview
 
 // DeletionPreview asks the server what deleting the account would remove.
-func (c *Client) DeletionPreview(ctx context.Context) (DeletionPreview, error) {
+func (c *Actions) DeletionPreview(ctx context.Context) (DeletionPreview, error) {
 	var p DeletionPreview
 	if err := c.requireOnline(); err != nil {
 		return p, err
@@ -103,7 +103,7 @@ func (e *BlockedError) Error() string { return e.Message }
 // DeleteAccount deletes the account for good: email typed exactly, the
 // password, and a 2FA code when 2FA is on. On success every device is
 // signed out and this one's local data is wiped.
-func (c *Client) DeleteAccount(ctx context.Context, email, password, code string) error {
+func (c *Actions) DeleteAccount(ctx context.Context, email, password, code string) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (c *Client) DeleteAccount(ctx context.Context, email, password, code string
 
 // WithdrawInvitation withdraws a pending invitation: its link stops
 // working (owners and admins).
-func (c *Client) WithdrawInvitation(ctx context.Context, workspaceID, invitationID string) error {
+func (c *Actions) WithdrawInvitation(ctx context.Context, workspaceID, invitationID string) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (c *Client) WithdrawInvitation(ctx context.Context, workspaceID, invitation
 }
 
 // SetRole makes a member an admin or an admin a member (the owner).
-func (c *Client) SetRole(ctx context.Context, workspaceID, accountID, role string) error {
+func (c *Actions) SetRole(ctx context.Context, workspaceID, accountID, role string) error {
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ type AuditPage struct {
 
 // AuditLog reads a page of a workspace's audit log (owners and admins):
 // before 0 for the newest, then the previous page's Next.
-func (c *Client) AuditLog(ctx context.Context, workspaceID string, before uint64) (AuditPage, error) {
+func (c *Actions) AuditLog(ctx context.Context, workspaceID string, before uint64) (AuditPage, error) {
 	var out AuditPage
 	if err := c.requireOnline(); err != nil {
 		return out, err
