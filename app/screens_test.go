@@ -81,7 +81,7 @@ func TestWorkspacesScreenAgainstAFake(t *testing.T) {
 	u := newTestUI(t, f)
 	w := u.workspaces
 
-	test.Tap(buttonIn(t, w, "Make Grace Hopper a member"))
+	test.Tap(buttonIn(t, w, "Make member"))
 	var email *widget.Entry
 	var role *widget.Select
 	walk(w.content, func(e *widget.Entry) {
@@ -112,7 +112,7 @@ func TestWorkspacesScreenAgainstAFake(t *testing.T) {
 
 	f.snap = teamSnapshot(core.Offline)
 	u.render()
-	for _, text := range []string{"Make Grace Hopper a member", "Invite", core.TextLeaveWorkspace, "Delete workspace Acme", core.TextCreateWorkspace} {
+	for _, text := range []string{"Make member", "Invite", core.TextLeaveWorkspace, "Delete workspace Acme", core.TextCreateWorkspace} {
 		if !buttonIn(t, w, text).Disabled() {
 			t.Errorf("%q is on while offline", text)
 		}

@@ -103,7 +103,7 @@ func (w *workspacesScreen) card(c core.WorkspaceCard) fyne.CanvasObject {
 			continue
 		}
 		who, to := m.AccountID, m.SetRole.To
-		b := widget.NewButton(m.SetRole.Label, func() { w.do(func(ctx context.Context) error { return w.c.SetRole(ctx, id, who, to) }) })
+		b := widget.NewButton(m.SetRole.Text, func() { w.do(func(ctx context.Context) error { return w.c.SetRole(ctx, id, who, to) }) })
 		setControl(b, nil, m.SetRole.Control)
 		rows = append(rows, container.NewBorder(nil, nil, nil, b, line))
 	}

@@ -39,6 +39,7 @@ func alertAbout(c *testClient, session string) (core.Alert, bool) {
 // not show it again; a device offline when it was raised gets it. The
 // alert names the computer, the masked address and the time.
 func TestAlertAnsweredOnOneDeviceLeavesAll(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	a, b, d := newClient(t, ts), newClient(t, ts), newClient(t, ts)
 	signUp(t, a, "watch@example.com", "Wendy Watch")

@@ -15,6 +15,7 @@ import (
 // SECURITY 21: a sign-in from a new device raises a security alert by mail
 // and in-app (live on the other clients); a known device does not.
 func TestNewDeviceAlert(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	s := apiSignUp(t, ts, "alert@example.com", pw, "Alert User", "laptop")
 	ws := dialRaw(t, ts, s.Token, "watcher")
@@ -81,6 +82,7 @@ func TestNewDeviceAlert(t *testing.T) {
 
 // SECURITY 19: "revoke all other sessions" keeps the current one.
 func TestRevokeAllOthers(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	s := apiSignUp(t, ts, "many@example.com", pw, "Many Devices", "d1")
 	var others []session

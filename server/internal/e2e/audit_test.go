@@ -93,6 +93,7 @@ func (tm *team) wholeAudit(token string) []model.AuditEntry {
 // its invitation; an invitation whose sender may no longer invite leaves
 // the list.
 func TestPendingInvitationsListedAndWithdrawn(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	o := apiSignUp(t, ts, "lead@example.com", pw, "Lea Lead", "d1")
 	adm := apiSignUp(t, ts, "adm@example.com", pw, "Adam Admin", "d2")
@@ -286,6 +287,7 @@ func nameOf(t *testing.T, ts *testServer, token string) string {
 // invitation named the account from the move on, and the deletion made it
 // "a deleted account".
 func TestAuditLogForgetsADeletedAccountsEarlierAddress(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	o := apiSignUp(t, ts, "owen@example.com", pw, "Owen", "d1")
 	u := apiSignUp(t, ts, "u62-early@example.com", pw, "Uma", "d2")

@@ -98,6 +98,7 @@ func sizedPNGHeader(w, h uint32, depth byte) []byte {
 
 // SECURITY 24–26 and the seed's avatar rules.
 func TestAvatarUpload(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	s := apiSignUp(t, ts, "pic@example.com", pw, "Pic Ture", "d1")
 

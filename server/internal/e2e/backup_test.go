@@ -103,6 +103,7 @@ func TestBackupAndRestore(t *testing.T) {
 // On PostgreSQL the backup endpoint says to use pg_dump; on bbolt it
 // streams the store. Without the service token it answers nothing.
 func TestBackupEndpoint(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	get := func(token string) (int, string) {
 		req, _ := http.NewRequest("GET", ts.url()+"/internal/v1/backup", nil)

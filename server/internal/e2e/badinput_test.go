@@ -31,6 +31,7 @@ func post(t *testing.T, ts *testServer, path, body string, hdr map[string]string
 }
 
 func TestBadHTTPInputGetsClearErrorAndChangesNothing(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	owner := newClient(t, ts)
 	signUp(t, owner, "owner@example.com", "Owner")
@@ -92,6 +93,7 @@ func TestBadHTTPInputGetsClearErrorAndChangesNothing(t *testing.T) {
 }
 
 func TestCrossOriginAndCookieFlags(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	body := `{"email":"panel@example.com","password":"violet kettle 42?","displayName":"Panel"}`
 	a := post(t, ts, "/v1/signup", body, map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
@@ -149,6 +151,7 @@ func TestCrossOriginAndCookieFlags(t *testing.T) {
 }
 
 func TestBadWebsocketInput(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	a := newClient(t, ts)
 	signUp(t, a, "ws@example.com", "Socket")
@@ -194,6 +197,7 @@ func TestBadWebsocketInput(t *testing.T) {
 // SECURITY 30: a flood of messages is rate limited; the socket stays
 // usable for a well-behaved client afterwards.
 func TestWebsocketFloodIsRateLimited(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	a := newClient(t, ts)
 	signUp(t, a, "flood@example.com", "Flood Test")

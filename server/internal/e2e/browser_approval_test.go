@@ -19,6 +19,7 @@ import (
 // next poll is refused as expired (never 200, never 500) and no session is
 // created.
 func TestApprovedBrowserSignInEndsWithTheApproval(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	approve := func(token string) core.BrowserSignIn {
 		t.Helper()
@@ -115,6 +116,7 @@ func TestApprovedBrowserSignInEndsWithTheApproval(t *testing.T) {
 // answers per account and per address. The clock is the server's fake, so
 // nothing refills while the test runs.
 func TestBrowserSignInIsLimited(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	poll := func(request string) apiAnswer {
 		return call(t, ts, "POST", "/v1/signin/browser/poll", "", map[string]string{"request": request})

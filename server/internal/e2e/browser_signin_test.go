@@ -155,6 +155,7 @@ func signedInApp(t *testing.T, c *testClient, w fyne.Window, ui *app.UI) {
 // The request behind a browser sign-in: single use, bound to the app's
 // secret, refused once denied, and unknown to a wrong code.
 func TestBrowserSignInRequests(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	owner := apiSignUp(t, ts, "requests@example.com", goodPassword, "Requests", "laptop")
 	start := func() core.BrowserSignIn { return startBrowserSignIn(t, ts) }

@@ -88,6 +88,15 @@ func poll(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second))
 }
 
+// clickInList clicks the element a selector finds in a list the panel
+// rebuilds on every change (sessions, apps, passkeys, workspace cards):
+// found, checked enabled and clicked in one step in the page, so a render
+// between finding it and clicking it cannot leave the click on a node that
+// is gone.
+func clickInList(selector string) chromedp.Action[chromedp.Void] {
+	return poll(`(e => !!e && !e.disabled && (e.click(), true))(document.querySelector(` + jsString(selector) + `))`)
+}
+
 func textIs(id, want string) chromedp.Action[chromedp.Void] {
 	return poll(`(document.getElementById(` + jsString(id) + `)||{}).textContent === ` + jsString(want))
 }

@@ -38,6 +38,7 @@ var (
 // refused. Each seed is deterministic in what it does (not in timing); a
 // failure prints the seed and how to run it again.
 func TestConvergence(t *testing.T) {
+	t.Parallel() // its servers listen below the ephemeral range
 	bin := builtServer(t)
 	seeds := make(chan uint64)
 	go func() {

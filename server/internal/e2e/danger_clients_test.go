@@ -81,6 +81,7 @@ func TestDesktopDeleteRefusedThenAfterTransfer(t *testing.T) {
 
 // Panel Danger Zone: the same in chromium.
 func TestPanelDeleteRefusedThenAfterTransfer(t *testing.T) {
+	t.Parallel()
 	ts := startServerWithPanel(t, builtPanel(t))
 	o := apiSignUp(t, ts, "panelowner@example.com", pw, "Panel Owner", "d1")
 	m := apiSignUp(t, ts, "panelmate@example.com", pw, "Panel Mate", "d2")
@@ -111,8 +112,8 @@ func TestPanelDeleteRefusedThenAfterTransfer(t *testing.T) {
 	saveScreenshot(t, ctx, "panel-danger-refused.png")
 	within(t, ctx, "transfer ownership",
 		screen("workspaces"),
-		chromedp.SetValue(`#workspaces select.transfer-to`, m.AccountID),
-		chromedp.Click(`#workspaces button.transfer`),
+		// Chosen and sent in one step: the card is rebuilt on every change.
+		poll(`(s => !!s && (s.value = `+jsString(m.AccountID)+`, s.closest(".workspace").querySelector("button.transfer").click(), true))(document.querySelector("#workspaces select.transfer-to"))`),
 		poll(`document.querySelector("#workspaces .role").textContent.includes("admin")`),
 	)
 	within(t, ctx, "delete",
@@ -128,6 +129,7 @@ func TestPanelDeleteRefusedThenAfterTransfer(t *testing.T) {
 
 // The invitation link opens a page that accepts with the browser's session.
 func TestPanelInvitationPage(t *testing.T) {
+	t.Parallel()
 	ts := startServerWithPanel(t, builtPanel(t))
 	o := apiSignUp(t, ts, "inviter@example.com", pw, "Ivy Inviter", "d1")
 	apiSignUp(t, ts, "invitee@example.com", pw, "Ian Invitee", "d2")

@@ -15,6 +15,7 @@ import (
 )
 
 func TestWorkspacesInvitationsAndTransfer(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	o := apiSignUp(t, ts, "owner@example.com", pw, "Olive Owner", "d1")
 	m := apiSignUp(t, ts, "member@example.com", pw, "Max Member", "d2")
@@ -109,6 +110,7 @@ func TestWorkspacesInvitationsAndTransfer(t *testing.T) {
 // works, every session and socket ends, and nothing of the account is left
 // in the store.
 func TestDeleteAccount(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	o := apiSignUp(t, ts, "leaver@example.com", pw, "Lee Leaver", "d1")
 	m := apiSignUp(t, ts, "stayer@example.com", pw, "Sam Stayer", "d2")

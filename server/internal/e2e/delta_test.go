@@ -81,6 +81,7 @@ func sameView(t *testing.T, a, b json.RawMessage) bool {
 // behind gets a patch, one with a version the node never sent gets the
 // whole view, and resync sends the whole view.
 func TestViewPatches(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	a := newClient(t, ts)
 	signUp(t, a, "delta@example.com", "Delta Tester")
@@ -174,6 +175,7 @@ func TestViewPatches(t *testing.T) {
 // The apps take patches: edits on one device reach another as patches,
 // and the view it builds from them is the server's, byte for byte.
 func TestClientsStayInStepWithPatches(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	a := newClient(t, ts)
 	signUp(t, a, "steps@example.com", "Step One")

@@ -17,6 +17,7 @@ func tokenOfLink(link string) string { return link[strings.Index(link, "token=")
 // answer and takes nothing over; another account's session cannot use the
 // link.
 func TestChangeEmail(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	s := apiSignUp(t, ts, "old@example.com", pw, "Mover", "d1")
 	other := apiSignUp(t, ts, "taken@example.com", pw, "Someone Else", "d9")

@@ -53,6 +53,7 @@ func waitExport(t *testing.T, ts *testServer, token string) *model.Export {
 // the account's own sessions can download it, and it goes with the
 // account.
 func TestDownloadMyData(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	owner := apiSignUp(t, ts, "export@example.com", goodPassword, "Export Owner", "laptop")
 	apiSignUp(t, ts, "teammate@example.com", goodPassword, "Team Mate", "laptop")

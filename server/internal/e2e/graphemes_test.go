@@ -12,6 +12,7 @@ import (
 // Display names count characters as people see them, the same on the
 // client (checked before queuing) and on the server (checked again).
 func TestDisplayNameCountsVisibleCharacters(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	c := newClient(t, ts)
 	signUp(t, c, "family@example.com", "Family Name")

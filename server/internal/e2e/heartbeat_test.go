@@ -18,6 +18,7 @@ import (
 // is closed by the server. The sockets' clock is the test's: it moves 6
 // seconds in three steps, the live socket pinging after each.
 func TestSilentSocketIsClosed(t *testing.T) {
+	t.Parallel()
 	sockets := clockwork.NewFakeClock()
 	ts := startServerTuned(t, "", func(c *node.Config) { c.SocketClock = sockets })
 	a := newClient(t, ts)

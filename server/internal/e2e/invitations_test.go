@@ -13,6 +13,7 @@ import (
 // hold when it is accepted: one sent by an admin removed since makes nobody
 // anything.
 func TestInvitationFromARemovedAdminIsVoid(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	o := apiSignUp(t, ts, "boss@example.com", pw, "Boss Owner", "d1")
 	a := apiSignUp(t, ts, "admin@example.com", pw, "Ada Admin", "d2")
@@ -54,6 +55,7 @@ func TestInvitationFromARemovedAdminIsVoid(t *testing.T) {
 // Invitation mail is limited per inviting account, with a clear error
 // saying when more may be sent.
 func TestInvitationMailIsLimited(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	o := apiSignUp(t, ts, "sender@example.com", pw, "Sam Sender", "d1")
 	var ws struct{ ID string }

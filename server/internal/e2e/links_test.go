@@ -34,6 +34,7 @@ func mustExpire(t *testing.T, a apiAnswer, what string) {
 // email-change link of the account, and using one reset link ends the
 // others.
 func TestLinksDieWithCredentials(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	const newPw = "amber falcon 77#"
 

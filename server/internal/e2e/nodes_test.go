@@ -33,6 +33,7 @@ import (
 // a revocation, a password reset, a deletion) reaches the sockets of the
 // others at once, announced on the database's bus.
 func TestThreeNodes(t *testing.T) {
+	t.Parallel()
 	nodes := startNodes(t, 3)
 	a, b, c := nodes[0], nodes[1], nodes[2]
 	device := func(n *procServer) *testClient {

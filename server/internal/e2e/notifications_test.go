@@ -46,6 +46,7 @@ func pushMutation(t *testing.T, ws *websocket.Conn, id uint64, name string, args
 }
 
 func TestNotificationsPreferencesAndTriggers(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	s := apiSignUp(t, ts, "notif@example.com", pw, "Notif User", "d1")
 	s2 := apiSignUp(t, ts, "other@example.com", pw, "Other User", "d2")
@@ -215,6 +216,7 @@ func builtServer(t *testing.T) string {
 }
 
 func TestAdminEventCommand(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	s := apiSignUp(t, ts, "cli@example.com", pw, "Cli User", "d1")
 	cmd := exec.Command(builtServer(t), "admin", "event", "-server", ts.url(), "-type", "wallet_low", "-email", "cli@example.com",
@@ -232,6 +234,7 @@ func TestAdminEventCommand(t *testing.T) {
 // 10% of an agent's calls in the last hour failed, however few calls; at
 // most one alert per agent per hour.
 func TestAgentErrorRateWithFewCalls(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	s := apiSignUp(t, ts, "agents@example.com", pw, "Agent Owner", "d1")
 	outcome := func(failed bool) {

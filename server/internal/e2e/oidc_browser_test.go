@@ -16,6 +16,7 @@ import (
 // it signed in; prompt=none then signs in without a page, and in a browser
 // with no session answers login_required. A passkey signs in with "hwk".
 func TestOIDCBrowserSignIn(t *testing.T) {
+	t.Parallel()
 	ts, origin := startOIDCServer(t, true)
 	rp := newRelyingParty(t)
 	secret := registerApp(t, ts, map[string]any{"id": "grafana", "name": "Grafana", "redirectUris": []string{rp.redirectURI()},
@@ -75,7 +76,7 @@ func TestOIDCBrowserSignIn(t *testing.T) {
 		chromedp.Navigate(origin+"/#/security"),
 		poll(`document.querySelector('[data-session-id="`+sid+`"] button.revoke') !== null`),
 		poll(`document.querySelector('[data-session-id="`+sid+`"]').textContent.includes("Grafana via")`),
-		chromedp.Click(`[data-session-id="`+sid+`"] button.revoke`),
+		clickInList(`[data-session-id="`+sid+`"] button.revoke`),
 	)
 	if lt := rp.logout(); lt.Session != sid {
 		t.Errorf("revoked in the panel: logout for %s, want %s", lt.Session, sid)
@@ -85,7 +86,7 @@ func TestOIDCBrowserSignIn(t *testing.T) {
 		poll(`(document.querySelector('#apps li[data-app-id="grafana"]')||{}).textContent?.includes("Can see: Who you are")`))
 	saveScreenshot(t, ctx, "panel-apps-with-access.png")
 	within(t, ctx, "remove the app in the panel",
-		chromedp.Click(`#apps li[data-app-id="grafana"] button.revoke`),
+		clickInList(`#apps li[data-app-id="grafana"] button.revoke`),
 		poll(`!document.getElementById("apps-none").hidden`),
 	)
 	if lt := rp.logout(); lt.Session == sid || lt.Subject != s.AccountID {
@@ -118,6 +119,7 @@ func pollAcross(expr string) chromedp.Action[chromedp.Void] {
 // A passkey signs in for a first-party application: no consent screen,
 // and the ID token says "hwk".
 func TestOIDCBrowserPasskey(t *testing.T) {
+	t.Parallel()
 	ts, origin := startOIDCServer(t, true)
 	rp := newRelyingParty(t)
 	registerApp(t, ts, map[string]any{"id": "desk", "name": "DialNexa dashboard", "redirectUris": []string{rp.redirectURI()},
@@ -150,6 +152,7 @@ func TestOIDCBrowserPasskey(t *testing.T) {
 // prompt=login with the panel signed in: the panel signs out and asks
 // for the password again, then the application gets its code.
 func TestOIDCBrowserSignInAgain(t *testing.T) {
+	t.Parallel()
 	ts, origin := startOIDCServer(t, true)
 	rp := newRelyingParty(t)
 	secret := registerApp(t, ts, map[string]any{"id": "dash", "name": "DialNexa dashboard", "redirectUris": []string{rp.redirectURI()}, "firstParty": true})

@@ -24,6 +24,7 @@ func nameMutation(id uint64, name string) wire.Mutation {
 // time; the next push, which starts after the lost one, is not applied
 // past the gap: the ack says where the server stands.
 func TestDroppedPushStopsTheNextAtTheGap(t *testing.T) {
+	t.Parallel()
 	sockets := clockwork.NewFakeClock()
 	ts := startServerTuned(t, "", func(c *node.Config) { c.MessageRate, c.MessageBurst, c.SocketClock = 2, 1, sockets })
 	a := newClient(t, ts)
@@ -61,6 +62,7 @@ func TestDroppedPushStopsTheNextAtTheGap(t *testing.T) {
 // A server fault while applying a push is an internal error, retried by
 // the client, never shown as a refusal.
 func TestServerFaultIsNotARefusal(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	a := newClient(t, ts)
 	signUp(t, a, "fault@example.com", "Fault Tester")
@@ -89,6 +91,7 @@ func readAny(ws *websocket.Conn) (any, error) {
 // A desktop client whose pushes are dropped by a tight rate limit still
 // lands every edit, in order, and shows no refusal.
 func TestClientResendsDroppedPushes(t *testing.T) {
+	t.Parallel()
 	ts := startServerTuned(t, "", func(c *node.Config) { c.MessageRate, c.MessageBurst = 5, 1 })
 	a := newClient(t, ts)
 	signUp(t, a, "burst@example.com", "Burst Tester")
@@ -112,6 +115,7 @@ func TestClientResendsDroppedPushes(t *testing.T) {
 // The server serves every protocol version from the first release and
 // tells an older client, with a stable code, to update.
 func TestProtocolVersions(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	a := newClient(t, ts)
 	signUp(t, a, "proto@example.com", "Proto Tester")
@@ -143,6 +147,7 @@ func TestProtocolVersions(t *testing.T) {
 // When the server no longer serves the app's protocol, the app says it must
 // be updated instead of spinning, and keeps the edits queued.
 func TestOutdatedClientSaysUpdate(t *testing.T) {
+	t.Parallel()
 	ts := startServerTuned(t, "", func(c *node.Config) { c.MinProtocolVersion = wire.ProtocolVersion + 1 })
 	a := newClient(t, ts)
 	signUp(t, a, "old@example.com", "Old Client")

@@ -110,7 +110,7 @@ func TestPanelPasskeys(t *testing.T) {
 	within(t, ctx, "rename it",
 		clearInput("pk-rename-0"),
 		chromedp.SendKeys(`#pk-rename-0`, "Chromium key"),
-		chromedp.Click(`#pk-rename-save-0`),
+		clickInList(`#pk-rename-save-0`),
 		poll(`document.querySelector('#pk-list li[data-passkey="Chromium key"]') !== null`),
 	)
 	saveScreenshot(t, ctx, "panel-security-passkeys.png")
@@ -165,7 +165,7 @@ func TestPanelPasskeys(t *testing.T) {
 		panelSignIn(base, "panel-keys@example.com", newPassword), // a flagged passkey is no second factor
 		screen("security"),
 		poll(`document.querySelector("#pk-list li.suspect") !== null`),
-		chromedp.Click(`#pk-remove-0`),
+		clickInList(`#pk-remove-0`),
 		poll(`document.getElementById("pk-confirm-text").textContent.includes("only second factor")`),
 		chromedp.SendKeys(`#pk-password`, newPassword),
 		chromedp.Click(`#pk-confirm-remove`),

@@ -18,6 +18,7 @@ func visible(id string) chromedp.Action[chromedp.Void] {
 // new session, and the forgotten-password flow through the reset page (which
 // still asks for the second factor).
 func TestPanelTwoFactorAlertAndReset(t *testing.T) {
+	t.Parallel()
 	ts := startServerWithPanel(t, builtPanel(t))
 	ctx := newBrowser(t)
 	within(t, ctx, "create an account in the panel",

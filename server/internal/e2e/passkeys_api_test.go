@@ -143,6 +143,7 @@ func passkeySignIn(t *testing.T, ts *testServer, k *softKey, site virtualwebauth
 // flags the passkey and refuses it; rename, remove; the activity and the
 // mails say what happened.
 func TestPasskeysThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	owner := apiSignUp(t, ts, "keys@example.com", goodPassword, "Key Holder", "laptop")
 	key := newSoftKey(owner.AccountID)
@@ -262,6 +263,7 @@ func TestPasskeysThroughTheAPI(t *testing.T) {
 
 // Deleting the account removes its passkeys: one no longer signs in.
 func TestDeletedAccountsPasskeysStopWorking(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	owner, key := signUpWithPasskey(t, ts, "gone-keys@example.com", "Gone Keys")
 	if a := passkeySignIn(t, ts, key, passkeySite, 1); a.status != http.StatusOK {
@@ -279,6 +281,7 @@ func TestDeletedAccountsPasskeysStopWorking(t *testing.T) {
 // second-factor refusal with a passkey ceremony, and the passkey's answer
 // completes the reset.
 func TestPasswordResetAsksForThePasskey(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	_, key := signUpWithPasskey(t, ts, "reset-keys@example.com", "Reset Keys")
 	token := resetLink(t, ts, "reset-keys@example.com", 1)
@@ -302,6 +305,7 @@ func TestPasswordResetAsksForThePasskey(t *testing.T) {
 // A server reached by an IP address cannot be a WebAuthn relying party: it
 // runs, and says passkeys are not available there.
 func TestNoPasskeysOnAnIPAddress(t *testing.T) {
+	t.Parallel()
 	ts := startServerTuned(t, "", func(c *node.Config) { c.PublicOrigin = "http://127.0.0.1:8080" })
 	owner := apiSignUp(t, ts, "ip-keys@example.com", goodPassword, "Ip Keys", "laptop")
 	for _, path := range []string{"/v1/signin/passkey/options", "/v1/passkeys/options"} {
@@ -351,6 +355,7 @@ func TestPasskeyOnlyAccountOnAnIPAddress(t *testing.T) {
 // token, is refused as a passkey request and leaves that thing alone: the
 // link still works.
 func TestCeremonyIDOfAnotherKindIsLeftAlone(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	_, key := signUpWithPasskey(t, ts, "other-kind@example.com", "Other Kind")
 	token := resetLink(t, ts, "other-kind@example.com", 1)
@@ -371,6 +376,7 @@ func TestCeremonyIDOfAnotherKindIsLeftAlone(t *testing.T) {
 // stored; the holder's passkey keeps signing in; once the holder removes
 // it, the other account may register it.
 func TestPasskeyOfAnotherAccountIsRefused(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	holder, key := signUpWithPasskey(t, ts, "holder@example.com", "Holder")
 	taker := apiSignUp(t, ts, "taker@example.com", goodPassword, "Taker", "laptop")

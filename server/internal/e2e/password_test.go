@@ -16,6 +16,7 @@ const pw = "violet kettle 42?"
 
 // SECURITY 1: lengths counted in characters, long passwords kept whole.
 func TestPasswordLengthsAndNoTruncation(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	for _, tc := range []struct {
 		name, pw string
@@ -48,6 +49,7 @@ func TestPasswordLengthsAndNoTruncation(t *testing.T) {
 // context passwords are refused with a reason; a refused change keeps the
 // old password.
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	s := apiSignUp(t, ts, "rear.admiral@example.com", pw, "Grace Hopper", "d1")
 	other, _ := apiSignIn(t, ts, "rear.admiral@example.com", pw, "", "d1")
@@ -119,6 +121,7 @@ func me(t *testing.T, ts *testServer, token string) string {
 // SECURITY 4, 7 and 10: argon2id parameters, salts, token entropy, and a
 // store that holds only hashes of tokens.
 func TestStoredSecretsAreHashes(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	s1 := apiSignUp(t, ts, "one@example.com", pw, "User One", "")
 	apiSignUp(t, ts, "two@example.com", pw, "User Two", "")
@@ -159,6 +162,7 @@ func TestStoredSecretsAreHashes(t *testing.T) {
 
 // SECURITY 8, 9, 11 and 12: the forgotten-password flow.
 func TestForgotPasswordAndReset(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	s := apiSignUp(t, ts, "ada@example.com", pw, "Ada", "d1")
 	_, s2 := apiSignIn(t, ts, "ada@example.com", pw, "", "d1")

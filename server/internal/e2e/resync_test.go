@@ -20,6 +20,7 @@ import (
 // A resync the rate limit drops is answered, like a dropped push, with
 // rate_limited and when to ask again; asked again then, it gets the view.
 func TestDroppedResyncIsAnswered(t *testing.T) {
+	t.Parallel()
 	sockets := clockwork.NewFakeClock()
 	ts := startServerTuned(t, "", func(c *node.Config) { c.MessageRate, c.MessageBurst, c.SocketClock = 2, 1, sockets })
 	a := newClient(t, ts)
@@ -62,6 +63,7 @@ func TestDroppedResyncIsAnswered(t *testing.T) {
 // (it says which in its hello, by digest), so a patch always fits and no
 // device asks for the whole view.
 func TestPatchesFitAcrossBuildsOfOneVersion(t *testing.T) {
+	t.Parallel()
 	m := metrics.New()
 	ts := startServerTuned(t, "", func(c *node.Config) {
 		c.MessageRate, c.MessageBurst, c.Heartbeat, c.Metrics = 1, 1, time.Minute, m

@@ -17,6 +17,7 @@ import (
 )
 
 func TestRevokeClosesSocketWipesStoreAndToken401(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	a, b := newClient(t, ts), newClient(t, ts)
 	signUp(t, a, "marie@example.com", "Marie")
@@ -89,6 +90,7 @@ func TestRevokeClosesSocketWipesStoreAndToken401(t *testing.T) {
 }
 
 func TestRevokedWhileOfflineLearnsOnNextConnect(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	a, b := newClient(t, ts), newClient(t, ts)
 	signUp(t, a, "alan@example.com", "Alan")
@@ -113,6 +115,7 @@ func TestRevokedWhileOfflineLearnsOnNextConnect(t *testing.T) {
 }
 
 func TestRevokeOtherAccountsSessionIsNotFound(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	a, m := newClient(t, ts), newClient(t, ts)
 	signUp(t, a, "a1@example.com", "Account One")
@@ -145,6 +148,7 @@ func assertNoTrace(t *testing.T, path string, secrets ...string) {
 // Signing out erases the account from the desktop store file, freed pages
 // included.
 func TestSignOutLeavesNoTrace(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	c := newClient(t, ts)
 	signUp(t, c, "leaving@example.com", "Leaving Person")

@@ -35,6 +35,7 @@ func readUntilClose(t *testing.T, ws *websocket.Conn) ([]any, int) {
 // gets no welcome (no account view, no live pushes): it is told why and
 // closed with the revocation code.
 func TestSocketRevokedBeforeHelloGetsNoWelcome(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	owner := apiSignUp(t, ts, "target@example.com", pw, "Target User", "laptop")
 	_, stolen := apiSignIn(t, ts, "target@example.com", pw, "", "attacker-box")
@@ -67,6 +68,7 @@ func TestSocketRevokedBeforeHelloGetsNoWelcome(t *testing.T) {
 // SECURITY: once revoked, a socket's pings are not answered and it does not
 // stay open: it gets the revocation and the revocation close code.
 func TestRevokedSocketAnswersNoPing(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	owner := apiSignUp(t, ts, "pinger@example.com", pw, "Pinger", "laptop")
 	_, stolen := apiSignIn(t, ts, "pinger@example.com", pw, "", "attacker-box")
@@ -97,6 +99,7 @@ func TestRevokedSocketAnswersNoPing(t *testing.T) {
 // SECURITY: a socket upgraded before its account is deleted and saying
 // hello after gets no welcome either: it is told why and closed.
 func TestSocketOfADeletedAccountGetsNoWelcome(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	owner := apiSignUp(t, ts, "gone@example.com", pw, "Gone Soon", "laptop")
 	_, other := apiSignIn(t, ts, "gone@example.com", pw, "", "phone")

@@ -153,7 +153,7 @@ func TestScreenshots(t *testing.T) {
 		within(t, ctx, "open "+sec, screen(sec))
 		shot(sec, "#"+sec)
 	}
-	within(t, ctx, "open the audit log", chromedp.Click(`#workspaces button.show-audit`), poll(`document.querySelectorAll("#audit-entries li").length > 3`))
+	within(t, ctx, "open the audit log", clickInList(`#workspaces button.show-audit`), poll(`document.querySelectorAll("#audit-entries li").length > 3`))
 	shot("audit-log", "#audit-log")
 	within(t, ctx, "close the audit log", chromedp.Click(`#audit-close`))
 	within(t, ctx, "open the bell", chromedp.Click(`#bell`), visible("bell-panel"))

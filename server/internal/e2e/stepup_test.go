@@ -13,6 +13,7 @@ import (
 // password again; after a re-entry the same session is spared a second
 // prompt for account.StepUpWindow, and no other session is.
 func TestStepUp(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	owner := apiSignUp(t, ts, "sudo@example.com", pw, "Sudo Owner", "d1")
 	_, thief := apiSignIn(t, ts, "sudo@example.com", pw, "", "d2")

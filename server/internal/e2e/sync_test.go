@@ -115,6 +115,7 @@ func recvType[T any](t testing.TB, ws *websocket.Conn) (T, bool) {
 }
 
 func TestReplayedMutationAppliesOnce(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	a := newClient(t, ts)
 	signUp(t, a, "linus@example.com", "Linus")

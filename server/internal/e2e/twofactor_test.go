@@ -73,6 +73,7 @@ func enable2FAWith(t *testing.T, ts *testServer, token, password string) (string
 // to an otpauth URI whose codes match oathtool; 2FA is on only after a valid
 // code; each code works once, also from another session; one step of skew.
 func TestTwoFactorIndependentRoundTrip(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	s := apiSignUp(t, ts, "otp@example.com", pw, "Otp User", "d1")
 	a := call(t, ts, "POST", "/v1/2fa/setup", s.Token, map[string]string{"password": pw})
@@ -138,6 +139,7 @@ func TestTwoFactorIndependentRoundTrip(t *testing.T) {
 // SECURITY 18 and 12: backup codes, disabling, and a reset that still asks
 // for the second factor.
 func TestBackupCodesDisableAndReset(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	s := apiSignUp(t, ts, "bk@example.com", pw, "Backup User", "d1")
 	secret, backup := enable2FA(t, ts, s.Token)
@@ -219,6 +221,7 @@ func TestBackupCodesDisableAndReset(t *testing.T) {
 // Support recovery: the operator command turns 2FA off, records it and
 // tells the owner.
 func TestSupportRecoveryCommand(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	s := apiSignUp(t, ts, "lost@example.com", pw, "Lost Phone", "d1")
 	enable2FA(t, ts, s.Token)

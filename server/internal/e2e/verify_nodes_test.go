@@ -164,6 +164,7 @@ func TestVerifyFailsClosed(t *testing.T) {
 // C and a role change through node C reach it; the revoked and deleted
 // sessions are refused without asking the server.
 func TestVerifyAcrossThreeNodes(t *testing.T) {
+	t.Parallel()
 	nodes := startNodes(t, 3)
 	a, b, c := nodes[0], nodes[1], nodes[2]
 	var owner, member, gone, extra session

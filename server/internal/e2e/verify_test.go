@@ -179,6 +179,7 @@ func apiSignInSessionWith(t *testing.T, ts *testServer, email, password string) 
 // pruned is told to drop its cache (reset) and starts from the newest
 // change; one within it gets what it missed.
 func TestRevocationStreamResetsAfterPruning(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	s := apiSignUp(t, ts, "stream@example.com", goodPassword, "Stream", "d")
 	other := apiSignInSession(t, ts, "stream@example.com")
@@ -201,6 +202,7 @@ func TestRevocationStreamResetsAfterPruning(t *testing.T) {
 // A position that is not a number is refused with the project's error
 // JSON, saying what to send.
 func TestRevocationStreamRefusesABadPosition(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	req, _ := http.NewRequest("GET", ts.url()+"/internal/v1/revocations?after=yesterday", nil)
 	req.Header.Set("Authorization", "Bearer "+ts.token)
