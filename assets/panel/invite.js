@@ -16,6 +16,7 @@
     if (resp.ok) {
       history.replaceState(null, "", location.pathname);
       status.textContent = body.message;
+      status.classList.add("success");
     } else if (resp.status === 401) {
       fail("Sign in to DialNexa Account in this browser with the invited address (or create an account with it), then open the link again.");
     } else {

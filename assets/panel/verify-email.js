@@ -18,6 +18,7 @@
     });
     const body = await resp.json();
     status.textContent = resp.ok ? body.message : "";
+    status.classList.toggle("success", resp.ok);
     if (!resp.ok) err.textContent = body.error ? body.error.message : "The server answered " + resp.status + ".";
   } catch (e) {
     status.textContent = "";

@@ -6,6 +6,7 @@ package device
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/mileusna/useragent"
 
@@ -23,8 +24,10 @@ type Info struct {
 }
 
 // Describe returns the device type ("Desktop app", "Desktop", "Mobile",
-// "Tablet") and a short description ("Chrome on Windows") of a client that
-// sent d (the desktop app) or the User-Agent userAgent (a browser).
+// "Tablet", or "Unknown device" for a client that is not a browser: curl,
+// a script) and a short description ("Chrome on Windows"; for a program,
+// the product its User-Agent names: "curl") of a client that sent d (the
+// desktop app) or the User-Agent userAgent.
 func Describe(userAgent string, d Info) (kind, desc string) {
 	if d.Kind == "desktop" {
 		desc = "DialNexa desktop on " + osName(Printable(d.OS, 32))
@@ -34,12 +37,22 @@ func Describe(userAgent string, d Info) (kind, desc string) {
 		return "Desktop app", desc
 	}
 	ua := useragent.Parse(userAgent)
-	kind = "Desktop"
 	switch {
 	case ua.Tablet:
 		kind = "Tablet"
 	case ua.Mobile:
 		kind = "Mobile"
+	case ua.Desktop:
+		kind = "Desktop"
+	default:
+		// Not a browser: what the User-Agent names, as the program
+		// wrote it ("curl/8.5.0" is curl).
+		product, _, _ := strings.Cut(strings.TrimSpace(userAgent), "/")
+		product, _, _ = strings.Cut(product, " ")
+		if product = Printable(product, 32); product == "" {
+			product = "A program that did not name itself"
+		}
+		return "Unknown device", product
 	}
 	name := orUnknown(Printable(ua.Name, 32))
 	if name == "Unknown" {

@@ -45,6 +45,12 @@ func Handler(files fs.FS) http.Handler {
 		case "/index.html":
 			http.Redirect(w, r, "/", http.StatusMovedPermanently)
 			return
+		case "/icon.png":
+			// The app's icon is every page's icon (no /favicon.ico asked).
+			w.Header().Set("Content-Type", "image/png")
+			w.Header().Set("Cache-Control", "public, max-age=86400")
+			w.Write(assets.Icon)
+			return
 		case "/reset", "/verify-email", "/invite", "/link", "/authorize":
 			r = r.Clone(r.Context())
 			r.URL.Path = p + ".html"

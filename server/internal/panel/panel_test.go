@@ -133,3 +133,33 @@ func TestServiceWorkerNamesTheBuild(t *testing.T) {
 		t.Error("a new build gave the same worker: browsers would keep the old one")
 	}
 }
+
+// Every page names the app's icon, which is served (so no page load asks
+// for a /favicon.ico that is not there), and has a title of its own.
+func TestEveryPageHasTheIconAndATitle(t *testing.T) {
+	h := Handler(nil)
+	r := get(t, h, "/icon.png")
+	if b := body(t, r); r.StatusCode != 200 || r.Header.Get("Content-Type") != "image/png" || !strings.HasPrefix(b, "\x89PNG") {
+		t.Fatalf("/icon.png: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
+	}
+	pages, err := fs.Glob(os.DirFS("../../../assets/panel"), "*.html")
+	if err != nil || len(pages) < 6 {
+		t.Fatalf("pages %v, %v", pages, err)
+	}
+	titles := map[string]bool{}
+	for _, p := range pages {
+		b, err := os.ReadFile(filepath.Join("../../../assets/panel", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), `<link rel="icon" href="/icon.png" type="image/png">`) {
+			t.Errorf("%s does not name the icon", p)
+		}
+		m := regexp.MustCompile(`<title>([^<]+)</title>`).FindStringSubmatch(string(b))
+		if m == nil || titles[m[1]] {
+			t.Errorf("%s: title %v (each page its own)", p, m)
+		} else {
+			titles[m[1]] = true
+		}
+	}
+}
