@@ -81,7 +81,6 @@ func TestDesktopDeleteRefusedThenAfterTransfer(t *testing.T) {
 
 // Panel Danger Zone: the same in chromium.
 func TestPanelDeleteRefusedThenAfterTransfer(t *testing.T) {
-	t.Parallel()
 	ts := startServerWithPanel(t, builtPanel(t))
 	o := apiSignUp(t, ts, "panelowner@example.com", pw, "Panel Owner", "d1")
 	m := apiSignUp(t, ts, "panelmate@example.com", pw, "Panel Mate", "d2")
@@ -129,7 +128,6 @@ func TestPanelDeleteRefusedThenAfterTransfer(t *testing.T) {
 
 // The invitation link opens a page that accepts with the browser's session.
 func TestPanelInvitationPage(t *testing.T) {
-	t.Parallel()
 	ts := startServerWithPanel(t, builtPanel(t))
 	o := apiSignUp(t, ts, "inviter@example.com", pw, "Ivy Inviter", "d1")
 	apiSignUp(t, ts, "invitee@example.com", pw, "Ian Invitee", "d2")

@@ -45,7 +45,6 @@ func TestDesktopDownloadMyData(t *testing.T) {
 // "Download my data" on the panel's Danger Zone: prepared with the
 // password, then a link that downloads the zip with the session's cookie.
 func TestPanelDownloadMyData(t *testing.T) {
-	t.Parallel()
 	ts := startServerWithPanel(t, builtPanel(t))
 	apiSignUp(t, ts, "panel-export@example.com", goodPassword, "Panel Export", "laptop")
 	ctx := newBrowser(t)

@@ -16,7 +16,6 @@ import (
 // it signed in; prompt=none then signs in without a page, and in a browser
 // with no session answers login_required. A passkey signs in with "hwk".
 func TestOIDCBrowserSignIn(t *testing.T) {
-	t.Parallel()
 	ts, origin := startOIDCServer(t, true)
 	rp := newRelyingParty(t)
 	secret := registerApp(t, ts, map[string]any{"id": "grafana", "name": "Grafana", "redirectUris": []string{rp.redirectURI()},
@@ -119,7 +118,6 @@ func pollAcross(expr string) chromedp.Action[chromedp.Void] {
 // A passkey signs in for a first-party application: no consent screen,
 // and the ID token says "hwk".
 func TestOIDCBrowserPasskey(t *testing.T) {
-	t.Parallel()
 	ts, origin := startOIDCServer(t, true)
 	rp := newRelyingParty(t)
 	registerApp(t, ts, map[string]any{"id": "desk", "name": "DialNexa dashboard", "redirectUris": []string{rp.redirectURI()},
@@ -152,7 +150,6 @@ func TestOIDCBrowserPasskey(t *testing.T) {
 // prompt=login with the panel signed in: the panel signs out and asks
 // for the password again, then the application gets its code.
 func TestOIDCBrowserSignInAgain(t *testing.T) {
-	t.Parallel()
 	ts, origin := startOIDCServer(t, true)
 	rp := newRelyingParty(t)
 	secret := registerApp(t, ts, map[string]any{"id": "dash", "name": "DialNexa dashboard", "redirectUris": []string{rp.redirectURI()}, "firstParty": true})

@@ -20,7 +20,6 @@ import (
 // verifier and syncs with the session it stands for; the session is the
 // desktop's in Active Sessions, and revoking it signs the app out.
 func TestDesktopSignsInAsANativeClient(t *testing.T) {
-	t.Parallel()
 	ts, origin := startOIDCServer(t, true)
 	s := apiSignUp(t, ts, "native@example.com", goodPassword, "Native App", "dev-native")
 	c := newClient(t, ts)

@@ -73,7 +73,6 @@ func get(t *testing.T, c *http.Client, url string) (*http.Response, string) {
 // metrics that count what happened, pprof, readiness and the version; and
 // JSON logs with one line per request, start and stop.
 func TestServedForOperators(t *testing.T) {
-	t.Parallel()
 	bin := builtServer(t)
 	certFile, keyFile, pool := selfSigned(t)
 	addr, admin := freeAddr(t), freeAddr(t)

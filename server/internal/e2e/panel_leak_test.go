@@ -22,7 +22,6 @@ type panelStats struct {
 // notifications, workspaces, passkeys, and releases the listeners of the
 // rows it replaces).
 func TestPanelHoldsBoundedListenersOverManyRenders(t *testing.T) {
-	t.Parallel()
 	ts := startServerWithPanel(t, builtPanel(t))
 	apiSignUp(t, ts, "long-tab@example.com", goodPassword, "Long Tab", "laptop")
 	ctx := newBrowser(t, chromedp.Flag("js-flags", "--expose-gc"), chromedp.Flag("enable-precise-memory-info", true))

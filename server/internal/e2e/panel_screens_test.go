@@ -15,7 +15,6 @@ import (
 // alert opens on the safe choice (Enter does not revoke), keeps Tab inside
 // it, and Escape puts it aside without answering.
 func TestPanelScreensAndAlertDialog(t *testing.T) {
-	t.Parallel()
 	ts := startServerWithPanel(t, builtPanel(t))
 	apiSignUp(t, ts, "screens@example.com", goodPassword, "Scree Ns", "d1")
 	ctx := newBrowser(t)

@@ -18,7 +18,6 @@ func visible(id string) chromedp.Action[chromedp.Void] {
 // new session, and the forgotten-password flow through the reset page (which
 // still asks for the second factor).
 func TestPanelTwoFactorAlertAndReset(t *testing.T) {
-	t.Parallel()
 	ts := startServerWithPanel(t, builtPanel(t))
 	ctx := newBrowser(t)
 	within(t, ctx, "create an account in the panel",

@@ -12,7 +12,6 @@ import (
 )
 
 func TestPanelSignInEditLiveAndRevoked(t *testing.T) {
-	t.Parallel()
 	ts := startServerWithPanel(t, builtPanel(t))
 	desk := newClient(t, ts)
 	signUp(t, desk, "pat@example.com", "Pat")
@@ -114,7 +113,6 @@ func TestPanelSignInEditLiveAndRevoked(t *testing.T) {
 
 // A panel whose protocol the server no longer serves says so plainly.
 func TestPanelSaysUpdateWhenOutdated(t *testing.T) {
-	t.Parallel()
 	ts := startServerTuned(t, builtPanel(t), func(c *node.Config) { c.MinProtocolVersion = wire.ProtocolVersion + 1 })
 	desk := newClient(t, ts)
 	signUp(t, desk, "old-panel@example.com", "Old Panel")

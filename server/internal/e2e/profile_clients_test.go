@@ -70,7 +70,6 @@ func TestDesktopAvatarAndEmail(t *testing.T) {
 // The panel's profile: upload a picture and see it as a circle; change the
 // email address.
 func TestPanelAvatarAndEmail(t *testing.T) {
-	t.Parallel()
 	ts := startServerWithPanel(t, builtPanel(t))
 	apiSignUp(t, ts, "panelpic@example.com", pw, "Grace Hopper", "d1")
 	pic := filepath.Join(t.TempDir(), "me.png")

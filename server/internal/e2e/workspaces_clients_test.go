@@ -76,7 +76,6 @@ func TestDesktopInvitationsRolesAndAuditLog(t *testing.T) {
 // The panel lists pending invitations and withdraws them, changes a
 // member's role, and pages through the audit log.
 func TestPanelInvitationsRolesAndAuditLog(t *testing.T) {
-	t.Parallel()
 	ts := startServerWithPanel(t, builtPanel(t))
 	o := apiSignUp(t, ts, "panellead@example.com", pw, "Pia Lead", "d1")
 	m := apiSignUp(t, ts, "panelmate2@example.com", pw, "Max Mate", "d2")
