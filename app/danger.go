@@ -21,11 +21,10 @@ type dangerScreen struct {
 	del      *widget.Button
 	errText  *widget.Label
 	blocked  *fyne.Container
-	export   *exportCard
 }
 
 func newDangerScreen(u *UI) *dangerScreen {
-	d := &dangerScreen{u: u, c: u.c, blocked: container.NewVBox(), export: newExportCard(u)}
+	d := &dangerScreen{u: u, c: u.c, blocked: container.NewVBox()}
 	d.summary = widget.NewLabel(core.TextDeletionPermanent)
 	d.summary.Wrapping = fyne.TextWrapWord
 	d.load = widget.NewButton(core.TextShowDeletion, d.doPreview)
@@ -38,13 +37,15 @@ func newDangerScreen(u *UI) *dangerScreen {
 	d.del = widget.NewButton(core.TextDeleteAccount, d.doDelete)
 	d.del.Importance = widget.DangerImportance
 	d.errText = errorLabel()
-	d.content = container.NewVScroll(container.NewVBox(d.export.card, widget.NewCard("Danger Zone", "Delete your DialNexa account",
-		container.NewVBox(d.summary, d.load, d.email, d.password, d.code, d.errText, d.blocked, d.del))))
+	first := widget.NewLabel(core.TextExportFirst + core.TextExportGoThere + ".")
+	first.Wrapping = fyne.TextWrapWord
+	goThere := widget.NewButton("Open "+core.TextYourData, func() { u.showTab("profile") })
+	d.content = container.NewVScroll(container.NewVBox(widget.NewCard("Danger Zone", "Delete your DialNexa account",
+		container.NewVBox(container.NewBorder(nil, nil, nil, goThere, first), d.summary, d.load, d.email, d.password, d.code, d.errText, d.blocked, d.del))))
 	return d
 }
 
 func (d *dangerScreen) render(s core.Snapshot) {
-	d.export.render(s)
 	v := s.Danger()
 	d.code.Hidden = !v.AskCode
 	setControl(d.del, nil, v.Delete)
@@ -97,7 +98,7 @@ func (d *dangerScreen) showBlocked(ws []core.BlockingWorkspace) {
 		id := w.ID
 		rows = append(rows, container.NewBorder(nil, nil, nil,
 			container.NewHBox(
-				widget.NewButton("Transfer…", func() { d.u.showWorkspaces() }),
+				widget.NewButton("Transfer…", func() { d.u.showTab("workspaces") }),
 				widget.NewButton("Delete "+w.Name, func() {
 					d.u.async(func() {
 						ctx, cancel := d.u.ctx()

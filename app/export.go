@@ -3,13 +3,15 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/dialnexa/account/core"
 )
 
-// exportCard is "Download my data" on the Danger Zone: prepared by the
-// server in the background, then saved as a zip.
+// exportCard is "Your data" on the Profile screen: prepared by the server
+// in the background, then saved as a zip. Preparing again while one is
+// ready asks first: it replaces it.
 type exportCard struct {
 	u        *UI
 	c        DataActions
@@ -21,6 +23,8 @@ type exportCard struct {
 	errText  *widget.Label
 	// ready is the archive that can be downloaded ("" none).
 	ready string
+	// view is the card as last rendered.
+	view core.ExportView
 }
 
 func newExportCard(u *UI) *exportCard {
@@ -29,18 +33,19 @@ func newExportCard(u *UI) *exportCard {
 	hint.Wrapping = fyne.TextWrapWord
 	e.password = widget.NewPasswordEntry()
 	e.password.SetPlaceHolder(core.TextExportPassword)
-	e.prepare = widget.NewButton(core.TextPrepareExport, e.doPrepare)
+	e.prepare = widget.NewButton(core.TextPrepareExport, e.askPrepare)
 	e.download = widget.NewButton(core.TextDownloadExport, e.doDownload)
 	e.download.Importance = widget.HighImportance
 	e.status = widget.NewLabel("")
 	e.status.Wrapping = fyne.TextWrapWord
 	e.errText = errorLabel()
-	e.card = widget.NewCard("Download my data", "", container.NewVBox(hint, e.password, e.prepare, e.status, e.download, e.errText))
+	e.card = widget.NewCard(core.TextYourData, "", container.NewVBox(hint, e.status, e.download, e.password, e.prepare, e.errText))
 	return e
 }
 
 func (e *exportCard) render(s core.Snapshot) {
 	v := s.Export(core.DesktopDates, e.c.StepUpOpen())
+	e.view = v
 	e.status.SetText(v.Status)
 	e.status.Hidden = v.Status == ""
 	e.download.Hidden = !v.Ready
@@ -48,6 +53,24 @@ func (e *exportCard) render(s core.Snapshot) {
 	e.password.Hidden = !v.AskPassword
 	setControl(e.prepare, nil, v.Prepare)
 	setControl(e.download, nil, v.Download)
+}
+
+// askPrepare prepares the data, asking first when a ready archive would
+// be replaced.
+func (e *exportCard) askPrepare() {
+	v := e.view
+	if v.Replace == "" {
+		e.doPrepare()
+		return
+	}
+	d := dialog.NewConfirm(core.TextPrepareExport, v.Replace, func(yes bool) {
+		if yes {
+			e.doPrepare()
+		}
+	}, e.u.win)
+	d.SetConfirmText(v.ReplaceYes)
+	d.SetDismissText(v.ReplaceNo)
+	d.Show()
 }
 
 func (e *exportCard) doPrepare() {

@@ -37,6 +37,7 @@ type profileScreen struct {
 	emailInfo    *widget.Label
 	emailReason  *widget.Label // why Change Email is off
 	onlineNotice *widget.Label
+	export       *exportCard
 }
 
 func newProfileScreen(u *UI) *profileScreen {
@@ -67,6 +68,7 @@ func newProfileScreen(u *UI) *profileScreen {
 	hint := widget.NewLabel(core.TextNameHint)
 	hint.Wrapping = fyne.TextWrapWord
 
+	p.export = newExportCard(u)
 	p.avatar = newAvatarView()
 	p.picErr = errorLabel()
 	p.changePic = widget.NewButton("Change picture…", p.doChangePicture)
@@ -95,6 +97,7 @@ func newProfileScreen(u *UI) *profileScreen {
 		p.onlineNotice,
 		widget.NewCard("Profile picture", "", pic),
 		widget.NewCard("Email address", "", container.NewVBox(emailHint, p.newEmail, p.emailPw, p.changeEmail, p.emailReason, p.emailErr, p.emailInfo)),
+		p.export.card,
 	))
 	return p
 }
@@ -151,6 +154,7 @@ func (p *profileScreen) reset() {
 }
 
 func (p *profileScreen) render(s core.Snapshot) {
+	p.export.render(s)
 	v := s.Profile(p.justSaved)
 	// An empty error line takes no room.
 	p.errLabel.Hidden = p.errLabel.Text == ""

@@ -274,10 +274,10 @@ func connectionLook(c core.ConnState) (fyne.Resource, widget.Importance) {
 // goroutine instead of a new one, for headless drivers and tests.
 func (u *UI) RunActionsInline() { u.async = func(f func()) { f() } }
 
-// showWorkspaces switches to the Workspaces tab.
-func (u *UI) showWorkspaces() {
-	for i, it := range u.tabs.Items {
-		if it.Text == "Workspaces" {
+// showTab switches to the screen with the route (core.Screens).
+func (u *UI) showTab(route string) {
+	for i, sc := range core.Screens {
+		if sc.Route == route && i < len(u.tabs.Items) {
 			u.tabs.SelectIndex(i)
 		}
 	}

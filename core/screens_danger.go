@@ -8,6 +8,9 @@ import (
 
 // Words of "Download my data" and the Danger Zone.
 const (
+	TextYourData         = "Your data"
+	TextExportFirst      = "Before you delete your account, you can take your data with you: "
+	TextExportGoThere    = "Profile → Your data"
 	TextPrepareExport    = "Prepare my data"
 	TextDownloadExport   = "Download my data"
 	TextBlockedIntro     = "You own these workspaces with other members. Transfer ownership or delete each first:"
@@ -26,6 +29,10 @@ type ExportView struct {
 	// AskPassword: preparing needs the password (no step-up window open).
 	AskPassword       bool
 	Prepare, Download Control
+	// Replace, when an archive is ready, is the question asked before
+	// preparing another replaces it ("" otherwise), with its answers.
+	Replace               string
+	ReplaceYes, ReplaceNo string
 }
 
 // Export is the "Download my data" card; stepUpOpen is whether this
@@ -36,6 +43,8 @@ func (s Snapshot) Export(d Dates, stepUpOpen bool) ExportView {
 	v.Status, v.Ready = ExportStatus(s.View.Export, d.Time)
 	if v.Ready {
 		v.ID, v.Path = s.View.Export.ID, ExportPath(s.View.Export.ID)
+		v.Replace = "Your data is ready to download. Preparing it again replaces that archive with a new one."
+		v.ReplaceYes, v.ReplaceNo = "Prepare a new one", "Keep the ready one"
 	}
 	return v
 }

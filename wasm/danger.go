@@ -15,8 +15,6 @@ type dangerView struct {
 	p                                      *panel
 	root, summary, previewBtn, email, pw   js.Value
 	codeRow, code, del, err, blocked, list js.Value
-	exportPw, exportPwBox, exportBtn       js.Value
-	exportStatus, exportLink, exportErr    js.Value
 }
 
 func newDangerView(p *panel) *dangerView {
@@ -33,34 +31,17 @@ func newDangerView(p *panel) *dangerView {
 	form := el("form", attrs{"id": "danger-form", "novalidate": ""},
 		el("label", nil, txt(core.TextTypeEmail), v.email),
 		el("label", nil, txt(core.TextYourPassword), v.pw), v.codeRow, v.err, v.list, v.del)
-	v.exportPw = el("input", attrs{"id": "export-password", "type": "password", "autocomplete": "current-password"})
-	v.exportPwBox = el("label", nil, txt(core.TextExportPassword), v.exportPw)
-	v.exportBtn = el("button", attrs{"id": "export-request", "type": "button"}, txt(core.TextPrepareExport))
-	v.exportStatus = el("p", attrs{"id": "export-status", "role": "status"})
-	v.exportLink = el("a", attrs{"id": "export-download", "class": "button", "download": core.ExportFileName}, txt(core.TextDownloadExport))
-	v.exportErr = el("p", attrs{"id": "export-error", "class": "error", "role": "alert"})
-	export := el("div", attrs{"id": "export"},
-		el("h3", nil, txt(core.TextDownloadExport)),
-		el("p", attrs{"class": "hint"}, txt(core.TextExportHint)),
-		v.exportPwBox, v.exportBtn, v.exportStatus, v.exportLink, v.exportErr)
+	first := el("p", attrs{"id": "danger-export", "class": "hint"}, txt(core.TextExportFirst),
+		el("a", attrs{"href": "#/profile", "class": "link"}, txt(core.TextExportGoThere)), txt("."))
 	v.root = el("section", attrs{"id": "danger", "class": "danger-zone", "aria-labelledby": "danger-h"},
-		el("h2", attrs{"id": "danger-h"}, txt("Danger Zone")), export,
-		el("h3", nil, txt(core.TextDeleteAccount)), v.summary, v.previewBtn, form)
+		el("h2", attrs{"id": "danger-h"}, txt("Danger Zone")),
+		el("h3", nil, txt(core.TextDeleteAccount)), first, v.summary, v.previewBtn, form)
 	on(v.previewBtn, "click", v.doPreview)
-	on(v.exportBtn, "click", v.doExport)
 	on(form, "submit", v.doDelete)
 	return v
 }
 
 func (v *dangerView) render(s core.Snapshot) {
-	x := s.Export(panelDates, v.p.c.StepUpOpen())
-	setText(v.exportStatus, x.Status)
-	show(v.exportLink, x.Ready)
-	if x.Ready {
-		v.exportLink.Set("href", x.Path)
-	}
-	show(v.exportPwBox, x.AskPassword)
-	setEnabled(v.exportBtn, x.Prepare.Enabled, x.Prepare.Reason)
 	d := s.Danger()
 	show(v.codeRow, d.AskCode)
 	setEnabled(v.del, d.Delete.Enabled, d.Delete.Reason)
@@ -105,16 +86,4 @@ func (v *dangerView) showBlocked(ws []core.BlockingWorkspace) {
 		items = append(items, el("li", nil, txt(core.BlockingText(w)+" — "), a))
 	}
 	replaceChildren(v.list, items...)
-}
-
-func (v *dangerView) doExport() {
-	setText(v.exportErr, "")
-	ctx, cancel := requestContext()
-	defer cancel()
-	if err := v.p.c.RequestExport(ctx, value(v.exportPw)); err != nil {
-		setText(v.exportErr, core.UserMessage(err))
-		return
-	}
-	v.exportPw.Set("value", "")
-	v.p.refresh()
 }

@@ -26,6 +26,7 @@ type panel struct {
 	notifs   *notificationsView
 	wss      *workspacesView
 	danger   *dangerView
+	export   *exportView
 	bell     *bellView
 	shown    string // "auth" or "settings"
 	// next is the application sign-in page to go back to once signed in
@@ -63,6 +64,8 @@ func newPanel(root js.Value, c *core.Client) *panel {
 	p.notifs = newNotificationsView(p)
 	p.wss = newWorkspacesView(p)
 	p.danger = newDangerView(p)
+	p.export = newExportView(p)
+	p.profile.root.Call("append", p.export.root)
 	p.bell = newBellView(p)
 	header := el("header", nil, el("h1", nil, txt("Settings → Account")), p.status, p.bell.root, signOut)
 	securitySection := el("section", attrs{"id": "security", "aria-labelledby": "security-h"},
@@ -158,6 +161,7 @@ func (p *panel) refresh() {
 	p.notifs.render(s)
 	p.wss.render(s)
 	p.danger.render(s)
+	p.export.render(s)
 	p.bell.render(s)
 	p.alert.render(s)
 }

@@ -11,9 +11,10 @@ import (
 	"github.com/dialnexa/account/core/model"
 )
 
-// "Download my data" on the desktop Danger Zone: prepared with the
-// password, announced in the bell, saved as the zip whose data.json is the
-// account's.
+// "Your data" on the desktop's Profile screen: prepared with the password,
+// announced in the bell, saved as the zip whose data.json is the account's;
+// preparing again while it is ready asks first. The Danger Zone points to
+// it.
 func TestDesktopDownloadMyData(t *testing.T) {
 	ts := startServer(t)
 	c := newClient(t, ts)
@@ -25,6 +26,7 @@ func TestDesktopDownloadMyData(t *testing.T) {
 	ui.SaveFile = func(name string, data []byte) { savedAs, saved = name, data }
 	waitFor(t, "online", func() bool { ui.Refresh(); return labelWith(w, "Online") != nil })
 	selectTab(w, "Danger Zone")
+	test.Tap(button(w, "Open "+core.TextYourData))
 	test.Type(entry(w, core.TextExportPassword), goodPassword)
 	test.Tap(button(w, "Prepare my data"))
 	waitFor(t, "ready", func() bool {
@@ -40,10 +42,20 @@ func TestDesktopDownloadMyData(t *testing.T) {
 	if savedAs != core.ExportFileName || !strings.Contains(string(archiveFile(t, saved, "data.json")), "fyne-export@example.com") {
 		t.Fatalf("saved %q: not the account's archive", savedAs)
 	}
+	id := c.Snapshot().View.Export.ID
+	test.Tap(button(w, "Prepare my data"))
+	if labelWith(w, "replaces that archive") == nil {
+		t.Fatal("preparing again while an archive is ready did not ask first")
+	}
+	test.Tap(button(w, "Keep the ready one"))
+	if x := c.Snapshot().View.Export; x == nil || x.ID != id {
+		t.Errorf("keeping the ready archive replaced it: %+v", x)
+	}
 }
 
-// "Download my data" on the panel's Danger Zone: prepared with the
-// password, then a link that downloads the zip with the session's cookie.
+// "Your data" on the panel's Profile screen: prepared with the password,
+// then a link that downloads the zip with the session's cookie; preparing
+// again while it is ready asks first. The Danger Zone links to it.
 func TestPanelDownloadMyData(t *testing.T) {
 	ts := startServerWithPanel(t, builtPanel(t))
 	apiSignUp(t, ts, "panel-export@example.com", goodPassword, "Panel Export", "laptop")
@@ -51,6 +63,8 @@ func TestPanelDownloadMyData(t *testing.T) {
 	within(t, ctx, "prepare the data",
 		panelSignIn(ts.url(), "panel-export@example.com", goodPassword),
 		screen("danger"),
+		chromedp.Click(`#danger-export a`),
+		visible("export"),
 		chromedp.SendKeys(`#export-password`, goodPassword),
 		chromedp.Click(`#export-request`),
 		visible("export-download"),
@@ -61,4 +75,14 @@ func TestPanelDownloadMyData(t *testing.T) {
 	if err != nil || !strings.HasPrefix(kind, "200 application/zip attachment") {
 		t.Fatalf("the download link gives %q (%v)", kind, err)
 	}
+	href, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("export-download").getAttribute("href")`))
+	within(t, ctx, "preparing again asks first",
+		chromedp.Click(`#export-request`),
+		visible("export-confirm"),
+		poll(`document.getElementById("export-confirm-text").textContent.includes("replaces that archive")`),
+		poll(`document.activeElement.id === "export-confirm-yes"`),
+		chromedp.Click(`#export-confirm-no`),
+		poll(`document.getElementById("export-confirm").hidden`),
+		poll(`document.getElementById("export-download").getAttribute("href") === `+jsString(href)),
+	)
 }
