@@ -33,6 +33,8 @@ type authScreen struct {
 	// The fields with their labels above them.
 	emailField, nameField, passwordField, confirmField, codeField fyne.CanvasObject
 	intro                                                         *widget.Label
+	// step is the second factor's instruction (not an error).
+	step *widget.Label
 }
 
 // labelled puts a field's name above it, so it stays visible once the
@@ -78,6 +80,9 @@ func newAuthScreen(u *UI) *authScreen {
 	a.codeField = labelled(core.TextCodeField, a.code)
 	a.intro = widget.NewLabel("")
 	a.intro.Wrapping = fyne.TextWrapWord
+	a.step = widget.NewLabel("")
+	a.step.Wrapping = fyne.TextWrapWord
+	a.step.Importance = widget.HighImportance
 	a.browser = newBrowserSignIn(a)
 	a.form = container.NewVBox()
 	a.content = container.New(columnLayout{maxWidth: 440}, a.form)
@@ -115,6 +120,8 @@ func (a *authScreen) layout() {
 	add(v.Name, a.nameField)
 	add(v.Password, a.passwordField)
 	add(v.Confirm, a.confirmField)
+	a.step.SetText(v.Step)
+	add(v.Step != "", a.step)
 	add(v.Code, a.codeField)
 	add(true, a.errLabel)
 	add(a.st.Mode == core.AuthForgot, a.info)
@@ -167,8 +174,8 @@ func (a *authScreen) doSubmit() {
 			a.st.Busy = false
 			switch {
 			case core.NeedsSecondFactor(err):
-				a.st.NeedCode = true
-				a.errLabel.SetText(core.UserMessage(err))
+				// What to do next, said as an instruction, not an error.
+				a.st.NeedCode, a.st.Step = true, core.UserMessage(err)
 			case err != nil:
 				a.errLabel.SetText(core.UserMessage(err))
 			default:

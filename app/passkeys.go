@@ -26,8 +26,10 @@ type passkeysCard struct {
 	names  map[string]*widget.Entry
 	rename map[string]*widget.Button
 	remove map[string]*widget.Button
-	// removing is the passkey whose removal is being confirmed.
-	removing string
+	// removing is the passkey whose removal is being confirmed; renaming
+	// the one whose name is being edited, renamed the one just renamed.
+	removing, renaming, renamed string
+	shownRenaming               string
 	// confirmPassword is the open removal dialog's password field.
 	confirmPassword *widget.Entry
 	confirmText     string
@@ -50,10 +52,10 @@ func (p *passkeysCard) view(s core.Snapshot) core.PasskeysView {
 
 func (p *passkeysCard) render(s core.Snapshot) {
 	v := p.view(s)
-	if p.names != nil && slices.Equal(p.shown, v.Rows) {
+	if p.names != nil && slices.Equal(p.shown, v.Rows) && p.shownRenaming == p.renaming {
 		return // keep a name being typed
 	}
-	p.shown = v.Rows
+	p.shown, p.shownRenaming = v.Rows, p.renaming
 	p.names, p.rename, p.remove = map[string]*widget.Entry{}, map[string]*widget.Button{}, map[string]*widget.Button{}
 	rows := make([]fyne.CanvasObject, 0, len(v.Rows)+1)
 	for _, r := range v.Rows {
@@ -66,6 +68,8 @@ func (p *passkeysCard) render(s core.Snapshot) {
 	p.list.Refresh()
 }
 
+// row is one passkey: its name and summary with Rename and Remove, or,
+// while it is renamed, a field with Save name and Cancel.
 func (p *passkeysCard) row(r core.PasskeyRow) fyne.CanvasObject {
 	id := r.ID
 	head := widget.NewLabelWithStyle(r.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -74,15 +78,30 @@ func (p *passkeysCard) row(r core.PasskeyRow) fyne.CanvasObject {
 	if r.Suspect {
 		detail.Importance = widget.DangerImportance
 	}
-	name := widget.NewEntry()
-	name.SetText(r.Name)
-	rename := widget.NewButton("Rename", func() { p.doRename(id, name.Text) })
+	if p.renaming == id {
+		name := widget.NewEntry()
+		name.SetText(r.Name)
+		save := widget.NewButton(core.TextSaveName, func() { p.doRename(id, name.Text) })
+		save.Importance = widget.HighImportance
+		name.OnSubmitted = func(string) { p.doRename(id, name.Text) }
+		cancel := widget.NewButton(core.TextCancel, func() { p.renaming = ""; p.u.render() })
+		setControl(save, nil, r.Rename)
+		p.names[id], p.rename[id] = name, save
+		return container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(save, cancel), name), detail)
+	}
+	rename := widget.NewButton(core.TextRename, func() { p.renaming, p.renamed = id, ""; p.u.render() })
 	remove := widget.NewButton("Remove", func() { p.confirmRemove(id) })
 	remove.Importance = widget.DangerImportance
 	setControl(rename, nil, r.Rename)
 	setControl(remove, nil, r.Remove)
-	p.names[id], p.rename[id], p.remove[id] = name, rename, remove
-	return container.NewVBox(head, detail, container.NewBorder(nil, nil, nil, container.NewHBox(rename, remove), name))
+	p.rename[id], p.remove[id] = rename, remove
+	objs := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, container.NewHBox(rename, remove), head), detail}
+	if p.renamed == id {
+		done := widget.NewLabel(core.TextPasskeyRenamed)
+		done.Importance = widget.SuccessImportance
+		objs = append(objs, done)
+	}
+	return container.NewVBox(objs...)
 }
 
 func (p *passkeysCard) doRename(id, name string) {
@@ -95,8 +114,10 @@ func (p *passkeysCard) doRename(id, name string) {
 		fyne.Do(func() {
 			p.errLabel.SetText(core.UserMessage(err))
 			if err == nil {
-				p.done.SetText(core.TextPasskeyRenamed)
+				// Said in the passkey's row, beside the action.
+				p.renaming, p.renamed, p.names = "", id, nil
 			}
+			p.u.render()
 		})
 	})
 }

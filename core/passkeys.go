@@ -47,7 +47,8 @@ func (c *Actions) PasskeyOptions(ctx context.Context, password string) (PasskeyC
 	if err := c.requireOnline(); err != nil {
 		return out, err
 	}
-	err := c.call(ctx, "POST", "/v1/passkeys/options", c.token(), map[string]string{"password": password}, &out)
+	// Takeover-grade: the step-up window spares the password.
+	err := c.stepUpCall(ctx, "/v1/passkeys/options", password, map[string]string{}, &out)
 	return out, err
 }
 
@@ -82,7 +83,7 @@ func (c *Actions) RemovePasskey(ctx context.Context, id, password string) error 
 	if err := c.requireOnline(); err != nil {
 		return err
 	}
-	return c.call(ctx, "POST", "/v1/passkeys/"+url.PathEscape(id)+"/remove", c.token(), map[string]string{"password": password}, nil)
+	return c.stepUpCall(ctx, "/v1/passkeys/"+url.PathEscape(id)+"/remove", password, map[string]string{}, nil)
 }
 
 // PasskeySignInOptions starts a sign-in with a passkey (no email): the

@@ -30,6 +30,9 @@ type AuthState struct {
 	// PasskeyFactor: the second factor may be a passkey (Codes says
 	// whether a code works too).
 	PasskeyFactor *PasskeyRequired
+	// Step is what the server said to do for the second factor (an
+	// instruction, not an error).
+	Step string
 	// Busy: a request is on its way.
 	Busy bool
 }
@@ -41,6 +44,8 @@ type AuthView struct {
 	// Intro explains the form ("" none).
 	Intro  string
 	Notice string
+	// Step is the second factor's instruction, shown as one ("" none).
+	Step string
 	// The fields shown (the email always is).
 	Name, Password, Confirm, Code bool
 	// NewPassword: the password field takes a new password (autocomplete
@@ -76,6 +81,9 @@ func (s Snapshot) Auth(st AuthState) AuthView {
 		v.Title, v.Submit.Text, v.Toggle = TextSignInTitle, "Sign in", "Create an account"
 		v.Password, v.Forgot = true, true
 		v.Code = st.NeedCode && (st.PasskeyFactor == nil || st.PasskeyFactor.Codes)
+		if st.NeedCode {
+			v.Step = st.Step
+		}
 		v.UsePasskey = st.PasskeyFactor != nil
 		v.Passkey, v.Browser = !st.NeedCode, !st.NeedCode
 	}

@@ -18,6 +18,9 @@ const (
 	TextNoPasskeys         = "No passkeys yet."
 	TextPasskeyName        = "Name for a new passkey"
 	TextPasskeyRenamed     = "Passkey renamed."
+	TextRename             = "Rename"
+	TextSaveName           = "Save name"
+	TextCancel             = "Cancel"
 	TextPasskeyRemoved     = "Passkey removed."
 )
 
@@ -146,6 +149,9 @@ type PasskeyRow struct {
 type PasskeyRemoval struct {
 	ID, Title, Text string
 	Remove          Control
+	// AskPassword: the question asks for the password in a field of its
+	// own (no step-up window is open).
+	AskPassword bool
 	// Yes and No are the dialog's buttons.
 	Yes, No string
 }
@@ -161,7 +167,7 @@ func (s Snapshot) Passkeys(d Dates, removing string, stepUpOpen bool) PasskeysVi
 			Rename: action, Remove: action})
 		if pk.ID == removing {
 			v.Confirm = &PasskeyRemoval{ID: pk.ID, Title: "Remove this passkey?", Text: RemovePasskeyWarning(s.View, pk.ID),
-				Remove: action, Yes: "Remove passkey", No: "Keep it"}
+				Remove: action, AskPassword: !stepUpOpen, Yes: "Remove passkey", No: "Keep it"}
 		}
 	}
 	if len(v.Rows) == 0 {

@@ -101,6 +101,7 @@ func TestScreensGolden(t *testing.T) {
 		section("Two-factor", s.TwoFactor(TwoFactorIdle, false))
 		section("Two-factor, setting up, step-up open", s.TwoFactor(TwoFactorSettingUp, true))
 		section("Passkeys", s.Passkeys(goldenDates, "", false))
+		section("Passkeys, removing pk1", s.Passkeys(goldenDates, "pk1", false))
 		section("Passkeys, removing pk1, step-up open", s.Passkeys(goldenDates, "pk1", true))
 		section("Sessions", s.Sessions(goldenDates))
 		section("Apps with access", s.Apps(goldenDates))
@@ -119,7 +120,7 @@ func TestScreensGolden(t *testing.T) {
 			st   AuthState
 		}{
 			{"sign-in", AuthState{}},
-			{"sign-in, code asked", AuthState{NeedCode: true}},
+			{"sign-in, code asked", AuthState{NeedCode: true, Step: "Enter the 6-digit code from your authenticator app, or one of your backup codes."}},
 			{"sign-in, passkey or code asked", AuthState{NeedCode: true, PasskeyFactor: &PasskeyRequired{Codes: true}}},
 			{"sign-in, busy", AuthState{Busy: true}},
 			{"sign-up", AuthState{Mode: AuthSignUp}},

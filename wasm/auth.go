@@ -18,7 +18,7 @@ type authView struct {
 	name, pwRow, password, confirmRow   js.Value
 	confirm, codeRow, code, err, info   js.Value
 	submit, toggle, forgot, intro       js.Value
-	pwLabel                             js.Value
+	pwLabel, step                       js.Value
 	passkey, factorKey                  js.Value
 	// st is where the form is; st.PasskeyFactor is the passkey ceremony
 	// a password sign-in was asked to complete as its second factor.
@@ -42,6 +42,7 @@ func newAuthView(p *panel) *authView {
 	a.code = el("input", attrs{"id": "code", "type": "text", "inputmode": "numeric", "autocomplete": "one-time-code"})
 	a.codeRow = el("label", nil, txt(core.TextCodeField), a.code)
 	a.err = el("p", attrs{"id": "auth-error", "class": "error", "role": "alert"})
+	a.step = el("p", attrs{"id": "auth-step", "class": "step", "role": "status"})
 	a.info = el("p", attrs{"id": "auth-info", "class": "notice", "role": "status"})
 	a.submit = el("button", attrs{"id": "auth-submit", "type": "submit", "class": "primary"})
 	a.forgot = el("button", attrs{"id": "auth-forgot", "type": "button", "class": "link"}, txt(core.TextForgotPassword))
@@ -51,7 +52,7 @@ func newAuthView(p *panel) *authView {
 	form := el("form", attrs{"id": "auth-form", "novalidate": ""},
 		a.title, a.notice, a.intro,
 		el("label", nil, txt(core.TextEmail), a.email),
-		a.nameRow, a.pwRow, a.confirmRow, a.factorKey, a.codeRow, a.err, a.info, a.submit, a.passkey, a.forgot, a.toggle)
+		a.nameRow, a.pwRow, a.confirmRow, a.step, a.factorKey, a.codeRow, a.err, a.info, a.submit, a.passkey, a.forgot, a.toggle)
 	a.root = el("main", attrs{"class": "auth"}, form)
 	on(form, "submit", a.doSubmit)
 	on(a.toggle, "click", func() {
@@ -94,6 +95,7 @@ func (a *authView) layout() {
 	show(a.pwRow, v.Password)
 	setText(a.pwLabel, v.PasswordLabel)
 	show(a.codeRow, v.Code)
+	setText(a.step, v.Step)
 	show(a.factorKey, v.UsePasskey)
 	show(a.passkey, v.Passkey)
 	show(a.forgot, v.Forgot)
@@ -145,10 +147,12 @@ func (a *authView) doSubmit() {
 	default:
 		err = a.p.c.SignIn(ctx, email, pw, value(a.code))
 		if core.NeedsSecondFactor(err) {
-			a.st.NeedCode = true
+			// What to do next, said as an instruction, not an error.
+			a.st.NeedCode, a.st.Step = true, core.UserMessage(err)
 			if c, ok := core.PasskeyChallenge(err); ok {
 				a.st.PasskeyFactor = c
 			}
+			err = nil
 			a.layout()
 			if a.st.PasskeyFactor != nil {
 				a.factorKey.Call("focus")

@@ -162,6 +162,12 @@ func TestDOMSignInForms(t *testing.T) {
 func TestDOMPasskeysKeepTyping(t *testing.T) {
 	v := newPasskeysView(testPanel(t))
 	v.render(team(core.Online))
+	if !v.list.Call("querySelector", "#pk-rename-0").IsNull() {
+		t.Fatal("a rename field is open before Rename")
+	}
+	query(t, v.list, "#pk-rename-open-0")
+	v.renaming = "pk1" // what Rename does, without the panel around it
+	v.render(team(core.Online))
 	input := query(t, v.list, "#pk-rename-0")
 	input.Set("value", "Work laptop (old)")
 	v.render(team(core.Online))

@@ -31,13 +31,21 @@ func TestDesktopPasskeys(t *testing.T) {
 	}
 	writeShot(t, shotDir(t), "desktop-security-passkeys.png", w.Canvas().Capture())
 
+	// Renamed on demand: the name shows once until Rename opens a field.
+	if find(w, func(e *widget.Entry) bool { return e.Text == "Phone" }) != nil {
+		t.Fatal("the name is shown twice: a field is open before Rename")
+	}
+	test.Tap(button(w, "Rename"))
 	name := find(w, func(e *widget.Entry) bool { return e.Text == "Phone" })
 	if name == nil {
-		t.Fatal("no name field for the passkey")
+		t.Fatal("no name field after Rename")
 	}
 	name.SetText("Old phone")
-	test.Tap(button(w, "Rename"))
-	waitFor(t, "renamed", func() bool { ui.Refresh(); return labelWith(w, "Old phone") != nil })
+	test.Tap(button(w, core.TextSaveName))
+	waitFor(t, "renamed", func() bool {
+		ui.Refresh()
+		return labelWith(w, "Old phone") != nil && labelWith(w, core.TextPasskeyRenamed) != nil
+	})
 
 	test.Tap(button(w, "Remove"))
 	if labelWith(w, "only second factor") == nil {

@@ -104,14 +104,21 @@ func TestPanelPasskeys(t *testing.T) {
 		chromedp.SendKeys(`#pk-password`, goodPassword),
 		chromedp.Click(`#pk-add`),
 		poll(`document.getElementById("pk-done").textContent.includes("added")`),
+		poll(`document.getElementById("pk-done").classList.contains("success")`),
 		poll(`document.querySelector('#pk-list li[data-passkey="This browser"]') !== null`),
 		poll(`document.querySelector("#pk-list .pk-summary").textContent.includes("never used")`),
+		// The password was entered a moment ago: not asked for again.
+		poll(`document.getElementById("pk-password-box").hidden`),
 	)
-	within(t, ctx, "rename it",
+	within(t, ctx, "rename it, on demand",
+		poll(`document.getElementById("pk-rename-0") === null`),
+		clickInList(`#pk-rename-open-0`),
+		visible("pk-rename-0"),
 		clearInput("pk-rename-0"),
 		chromedp.SendKeys(`#pk-rename-0`, "Chromium key"),
 		clickInList(`#pk-rename-save-0`),
 		poll(`document.querySelector('#pk-list li[data-passkey="Chromium key"]') !== null`),
+		poll(`document.querySelector('#pk-list li[data-passkey="Chromium key"] .pk-row-status').textContent === "Passkey renamed."`),
 	)
 	saveScreenshot(t, ctx, "panel-security-passkeys.png")
 
@@ -131,6 +138,8 @@ func TestPanelPasskeys(t *testing.T) {
 		chromedp.Click(`#auth-submit`),
 		visible("auth-factor-passkey"),
 		poll(`document.getElementById("code").closest("[hidden]") !== null`),
+		// What to do is an instruction, not an error.
+		poll(`document.getElementById("auth-step").textContent !== "" && document.getElementById("auth-error").textContent === ""`),
 	)
 	saveScreenshot(t, ctx, "panel-signin-passkey-factor.png")
 	within(t, ctx, "confirm with the passkey",
@@ -167,9 +176,11 @@ func TestPanelPasskeys(t *testing.T) {
 		poll(`document.querySelector("#pk-list li.suspect") !== null`),
 		clickInList(`#pk-remove-0`),
 		poll(`document.getElementById("pk-confirm-text").textContent.includes("only second factor")`),
-		chromedp.SendKeys(`#pk-password`, newPassword),
+		visible("pk-confirm-password-box"), // its own field, in the question
+		chromedp.SendKeys(`#pk-confirm-password`, newPassword),
 		chromedp.Click(`#pk-confirm-remove`),
 		textIs("pk-none", "No passkeys yet."),
+		textIs("pk-list-status", "Passkey removed."),
 		poll(`document.querySelector('#activity li[data-kind="passkey_removed"]') !== null`),
 	)
 
