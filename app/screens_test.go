@@ -127,3 +127,24 @@ func walk[T fyne.CanvasObject](root fyne.CanvasObject, fn func(T)) {
 		}
 	}
 }
+
+// The Security screen's index scrolls to each part.
+func TestSecurityIndexScrollsToItsParts(t *testing.T) {
+	f := &fakeController{snap: teamSnapshot(core.Online)}
+	u := newTestUI(t, f)
+	u.showTab("security")
+	s := u.security
+	if n := len(s.index.Objects); n != len(core.SecurityParts) {
+		t.Fatalf("%d index entries, want %d", n, len(core.SecurityParts))
+	}
+	for i, part := range core.SecurityParts {
+		b := s.index.Objects[i].(*widget.Button)
+		if b.Text != part.Name {
+			t.Errorf("index entry %d: %q, want %q", i, b.Text, part.Name)
+		}
+	}
+	test.Tap(s.index.Objects[3].(*widget.Button)) // Active sessions
+	if got, want := s.scroll.Offset.Y, u.sessions.content.Position().Y; got <= 0 || got > want {
+		t.Errorf("scrolled to %v, the sessions card is at %v", got, want)
+	}
+}

@@ -23,6 +23,9 @@ type securityScreen struct {
 	passkeys *passkeysCard
 	apps     *appsCard
 	activity *widget.Label
+	// index scrolls to the screen's parts (core.SecurityParts).
+	index  *fyne.Container
+	scroll *container.Scroll
 }
 
 func newSecurityScreen(u *UI) *securityScreen {
@@ -37,16 +40,21 @@ func newSecurityScreen(u *UI) *securityScreen {
 	s.apps = newAppsCard(u)
 	s.activity = widget.NewLabel("")
 	s.activity.Wrapping = fyne.TextWrapWord
-	s.content = container.NewVScroll(container.NewVBox(
-		s.offline,
-		s.keychain,
-		s.password.card,
-		s.twoF.card,
-		s.passkeys.card,
-		u.sessions.content,
-		s.apps.card,
-		widget.NewCard("Security activity", core.TextActivityHint, s.activity),
-	))
+	activity := widget.NewCard("Security activity", core.TextActivityHint, s.activity)
+	parts := map[string]fyne.CanvasObject{"password": s.password.card, "two-factor": s.twoF.card, "passkeys": s.passkeys.card,
+		"sessions": u.sessions.content, "apps": s.apps.card, "activity": activity}
+	// The screen is long: an index at its top scrolls to each part.
+	index := container.NewHBox()
+	body := container.NewVBox(s.offline, s.keychain, s.password.card, s.twoF.card, s.passkeys.card, u.sessions.content, s.apps.card, activity)
+	scroll := container.NewVScroll(body)
+	for _, part := range core.SecurityParts {
+		target := parts[part.Route]
+		b := widget.NewButton(part.Name, func() { scroll.ScrollToOffset(fyne.NewPos(0, target.Position().Y)) })
+		b.Importance = widget.LowImportance
+		index.Add(b)
+	}
+	s.index, s.scroll = index, scroll
+	s.content = container.NewBorder(container.NewHScroll(index), nil, nil, nil, scroll)
 	return s
 }
 

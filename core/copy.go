@@ -73,6 +73,13 @@ func CheckNewPasswordConfirmation(next, confirm string) string {
 // both clients show (the panel's nav, the desktop app's tabs).
 type Screen struct{ Route, Name string }
 
+// SecurityParts are the parts of the Security screen in order: the
+// panel's #/security/<route> addresses and the index at its top.
+var SecurityParts = []Screen{
+	{"password", "Password"}, {"two-factor", "Two-factor authentication"}, {"passkeys", "Passkeys"},
+	{"sessions", "Active sessions"}, {"apps", "Apps with access"}, {"activity", "Security activity"},
+}
+
 // Screens are the settings screens in order.
 var Screens = []Screen{
 	{"profile", "Profile"}, {"security", "Security"}, {"notifications", "Notifications"},

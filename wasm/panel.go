@@ -37,7 +37,9 @@ type panel struct {
 	// address's #/route) and their nav links.
 	sections map[string]js.Value
 	links    map[string]js.Value
-	current  string
+	// parts are the Security screen's parts, by their route.
+	parts   map[string]js.Value
+	current string
 	// renders counts the snapshots rendered (diagnostics).
 	renders int
 }
@@ -68,9 +70,17 @@ func newPanel(root js.Value, c *core.Client) *panel {
 	p.profile.root.Call("append", p.export.root)
 	p.bell = newBellView(p)
 	header := el("header", nil, el("h1", nil, txt("Settings → Account")), p.status, p.bell.root, signOut)
+	// The Security screen is long: an index at its top, and an address
+	// for each part (#/security/sessions) that shows the screen at it.
+	index := el("nav", attrs{"class": "index", "aria-label": "On this screen"})
+	for _, part := range core.SecurityParts {
+		index.Call("append", el("a", attrs{"href": "#/security/" + part.Route, "id": "index-" + part.Route}, txt(part.Name)))
+	}
 	securitySection := el("section", attrs{"id": "security", "aria-labelledby": "security-h"},
-		el("h2", attrs{"id": "security-h"}, txt("Security")),
+		el("h2", attrs{"id": "security-h"}, txt("Security")), index,
 		p.security.root, p.sessions.root, p.apps.root, p.security.activityBox)
+	p.parts = map[string]js.Value{"password": p.security.pwForm, "two-factor": p.security.twoFactor, "passkeys": p.security.passkeys.root,
+		"sessions": p.sessions.root, "apps": p.apps.root, "activity": p.security.activityBox}
 	p.sections = map[string]js.Value{"profile": p.profile.root, "security": securitySection,
 		"notifications": p.notifs.root, "workspaces": p.wss.root, "danger": p.danger.root}
 	p.links = map[string]js.Value{}
@@ -93,15 +103,26 @@ func newPanel(root js.Value, c *core.Client) *panel {
 	return p
 }
 
-// route shows the screen the address names (#/security; #security from
-// older links; the profile otherwise), marks its link as the current page
-// and names it in the window title. Back and forward move between screens
-// as between pages. Moved by the user, focus goes to the screen's heading.
+// route shows the screen the address names (#/security, or one of its
+// parts: #/security/sessions; #security from older links; the profile
+// otherwise), marks its link as the current page and names it in the
+// window title. Back and forward move between screens as between pages.
+// Moved by the user, focus goes to the screen's heading, or to the part's.
 func (p *panel) route(moved bool) {
 	hash := js.Global().Get("location").Get("hash").String()
-	r := strings.TrimPrefix(strings.TrimPrefix(hash, "#"), "/")
+	r, part, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(hash, "#"), "/"), "/")
 	if _, ok := p.sections[r]; !ok {
 		r = "profile"
+	}
+	if target, ok := p.parts[part]; ok && r == "security" {
+		defer func() {
+			if h := target.Call("querySelector", "h3"); !h.IsNull() {
+				h.Call("setAttribute", "tabindex", "-1")
+				h.Call("focus")
+			}
+			target.Call("scrollIntoView")
+		}()
+		moved = false // the part's heading takes the focus
 	}
 	for name, sec := range p.sections {
 		show(sec, name == r)

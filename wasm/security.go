@@ -14,6 +14,7 @@ import (
 type securityView struct {
 	p                            *panel
 	root, offline, activity      js.Value
+	pwForm, twoFactor            js.Value
 	activityBox                  js.Value
 	cur, next, confirm, others   js.Value
 	pwSave, pwErr, pwDone        js.Value
@@ -40,7 +41,7 @@ func newSecurityView(p *panel) *securityView {
 	v.pwSave = el("button", attrs{"id": "pw-save", "type": "submit", "class": "primary"}, txt("Change password"))
 	v.pwErr = el("p", attrs{"id": "pw-error", "class": "error", "role": "alert"})
 	v.pwDone = el("p", attrs{"id": "pw-done", "class": "notice", "role": "status"})
-	pwForm := el("form", attrs{"id": "pw-form", "novalidate": ""},
+	v.pwForm = el("form", attrs{"id": "pw-form", "novalidate": ""},
 		el("h3", nil, txt("Password")),
 		el("p", attrs{"class": "hint"}, txt(core.TextPasswordHint)),
 		el("label", nil, txt(core.TextCurrentPassword), v.cur),
@@ -48,7 +49,7 @@ func newSecurityView(p *panel) *securityView {
 		el("label", nil, txt(core.TextConfirmNewPassword), v.confirm),
 		el("label", attrs{"class": "check"}, v.others, txt(core.TextSignOutOthers)),
 		v.pwErr, v.pwDone, v.pwSave)
-	on(pwForm, "submit", v.doChangePassword)
+	on(v.pwForm, "submit", v.doChangePassword)
 
 	v.tfStatus = el("p", attrs{"id": "tf-status"})
 	v.tfWarn = el("p", attrs{"id": "tf-warn", "class": "notice"})
@@ -87,8 +88,8 @@ func newSecurityView(p *panel) *securityView {
 	on(v.tfRegen, "click", v.doRegenerate)
 
 	v.activity = el("ol", attrs{"id": "activity", "class": "activity"})
-	v.root = el("div", nil, v.offline, pwForm,
-		el("div", attrs{"id": "two-factor"}, el("h3", nil, txt("Two-factor authentication")), v.tfBody),
+	v.twoFactor = el("div", attrs{"id": "two-factor"}, el("h3", nil, txt("Two-factor authentication")), v.tfBody)
+	v.root = el("div", nil, v.offline, v.pwForm, v.twoFactor,
 		v.passkeys.root)
 	v.activityBox = el("div", attrs{"id": "activity-box"}, el("h3", nil, txt("Security activity")),
 		el("p", attrs{"class": "hint"}, txt(core.TextActivityHint)), v.activity)

@@ -38,6 +38,15 @@ func TestPanelScreensAndAlertDialog(t *testing.T) {
 		evalAsync(`(history.forward(), true)`),
 		poll(`!document.getElementById("security").hidden`),
 	)
+	within(t, ctx, "a part of security by its address and the index",
+		poll(`document.querySelectorAll("#security nav.index a").length === 6`),
+		chromedp.Click(`#index-sessions`),
+		poll(`location.hash === "#/security/sessions" && !document.getElementById("security").hidden`),
+		poll(`document.activeElement === document.querySelector("#sessions-box h3")`),
+		poll(`document.getElementById("nav-security").getAttribute("aria-current") === "page"`),
+		// Every field of the screen is as wide as the others.
+		poll(`(ws => ws.length > 2 && ws.every(w => w === ws[0]))([...document.querySelectorAll("#pw-form input[type=password], #tf-password")].filter(e => e.offsetParent).map(e => e.getBoundingClientRect().width))`),
+	)
 
 	// A picture dropped on the picture area is uploaded, with progress.
 	within(t, ctx, "drop a picture",
