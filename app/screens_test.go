@@ -148,3 +148,115 @@ func TestSecurityIndexScrollsToItsParts(t *testing.T) {
 		t.Errorf("scrolled to %v, the sessions card is at %v", got, want)
 	}
 }
+
+// Every control of every screen is reached with Tab, in the order the
+// screen lays them out (top to bottom, left to right within a row), and
+// every field says what it is for.
+func TestEveryControlIsReachedByTabInOrder(t *testing.T) {
+	out := &fakeController{snap: core.Snapshot{Conn: core.SignedOut}}
+	u := newTestUI(t, out)
+	tabOrder(t, "Sign in", u.win.Canvas(), u.root)
+	f := &fakeController{snap: teamSnapshot(core.Online)}
+	u = newTestUI(t, f)
+	for _, sc := range core.Screens {
+		u.showTab(sc.Route)
+		tabOrder(t, sc.Name, u.win.Canvas(), u.tabs.Selected().Content)
+	}
+}
+
+// tabOrder checks the controls of content on canvas c: each reached by
+// Tab, in layout order, each field saying what it is for.
+func tabOrder(t *testing.T, name string, c fyne.Canvas, content fyne.CanvasObject) {
+	t.Helper()
+	test.LaidOutObjects(content) // laid out, as on screen
+	var want []fyne.Focusable
+	visibleTree(content, func(o fyne.CanvasObject) {
+		if fo, ok := o.(fyne.Focusable); ok && !isDisabled(o) {
+			want = append(want, fo)
+		}
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "" && !e.Disabled() {
+			t.Errorf("%s: a field with nothing saying what it is for (text %q)", name, e.Text)
+		}
+	})
+	if len(want) == 0 {
+		t.Fatalf("%s: no controls", name)
+	}
+	t.Logf("%s: %d controls", name, len(want))
+	c.Unfocus()
+	reached := map[fyne.Focusable]bool{}
+	var order []fyne.Focusable
+	for range 4 * len(want) {
+		c.FocusNext()
+		fo := c.Focused()
+		if fo == nil || reached[fo] {
+			continue
+		}
+		reached[fo] = true
+		order = append(order, fo)
+	}
+	for _, w := range want {
+		if !reached[w] {
+			t.Errorf("%s: Tab never reaches %T %s", name, w, describe(w))
+		}
+	}
+	d := fyne.CurrentApp().Driver()
+	var last fyne.Position
+	for i, fo := range order {
+		o, ok := fo.(fyne.CanvasObject)
+		if !ok || !inside(content, o) {
+			continue
+		}
+		p := d.AbsolutePositionForObject(o)
+		if i > 0 && (p.Y+1 < last.Y || p.Y < last.Y+1 && p.X+1 < last.X && p.Y+1 > last.Y) {
+			t.Errorf("%s: Tab goes back up to %T %s", name, fo, describe(fo))
+		}
+		last = p
+	}
+}
+
+// visibleTree calls fn for o and what it shows, skipping what is hidden
+// (with all it holds).
+func visibleTree(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			visibleTree(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			visibleTree(c, fn)
+		}
+	}
+}
+
+func isDisabled(o fyne.CanvasObject) bool {
+	d, ok := o.(fyne.Disableable)
+	return ok && d.Disabled()
+}
+
+func inside(root, o fyne.CanvasObject) bool {
+	for _, x := range test.LaidOutObjects(root) {
+		if x == o {
+			return true
+		}
+	}
+	return false
+}
+
+func describe(f fyne.Focusable) string {
+	switch w := f.(type) {
+	case *widget.Button:
+		return "button " + w.Text
+	case *widget.Entry:
+		return "field " + w.PlaceHolder
+	case *widget.Check:
+		return "box " + w.Text
+	case *widget.Select:
+		return "picker " + w.PlaceHolder
+	}
+	return ""
+}

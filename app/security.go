@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/dialnexa/account/core"
@@ -54,7 +55,9 @@ func newSecurityScreen(u *UI) *securityScreen {
 		index.Add(b)
 	}
 	s.index, s.scroll = index, scroll
-	s.content = container.NewBorder(container.NewHScroll(index), nil, nil, nil, scroll)
+	// The index first in the tree, so Tab reaches it before the cards.
+	top := container.NewHScroll(index)
+	s.content = container.New(layout.NewBorderLayout(top, nil, nil, nil), top, scroll)
 	return s
 }
 

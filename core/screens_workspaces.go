@@ -86,8 +86,8 @@ type MemberRow struct {
 // RoleChange is the button that changes a member's role.
 type RoleChange struct {
 	To string
-	// Text is the button's ("Make admin"); Label says whom it is for
-	// ("Make Ada Lovelace an admin").
+	// Text is the button's ("Make admin"); Label, for screen readers,
+	// begins with it and says whom it is for ("Make admin: Ada Lovelace").
 	Text, Label string
 	Control
 }
@@ -148,9 +148,9 @@ func (s Snapshot) workspaceCard(ws model.Workspace, d Dates, action Control) Wor
 		} else {
 			others = append(others, RoleOption{m.AccountID, m.DisplayName + " <" + m.Email + ">"})
 			if owner {
-				row.SetRole = &RoleChange{To: RoleAdmin, Text: "Make admin", Label: "Make " + m.DisplayName + " an admin", Control: action}
+				row.SetRole = &RoleChange{To: RoleAdmin, Text: "Make admin", Label: "Make admin: " + m.DisplayName, Control: action}
 				if m.Role == RoleAdmin {
-					row.SetRole = &RoleChange{To: RoleMember, Text: "Make member", Label: "Make " + m.DisplayName + " a member", Control: action}
+					row.SetRole = &RoleChange{To: RoleMember, Text: "Make member", Label: "Make member: " + m.DisplayName, Control: action}
 				}
 			}
 		}

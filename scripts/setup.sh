@@ -3,7 +3,9 @@
 # desktop build links against, Chromium for the panel's browser tests, Xvfb
 # and X tools for the desktop window test, oathtool and zbar for 2FA checks,
 # PostgreSQL and nginx (which the tests start on loopback ports, never as
-# services), and the Go modules. Only missing packages are installed.
+# services), npm for axe-core (the accessibility checker the panel's tests
+# run, pinned and checked), and the Go modules. Only missing packages are
+# installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +19,8 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm, unless one is installed already (with a Node.js of its own).
+[ "${1:-}" != "--run" ] && ! command -v npm >/dev/null 2>&1 && missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   sudo=""
@@ -34,3 +38,18 @@ if ! command -v go >/dev/null 2>&1; then
   fi
 fi
 go mod download
+
+# axe-core, pinned: the panel's accessibility tests load it into Chromium.
+if [ "${1:-}" != "--run" ]; then
+  axe=build/axe-core-4.14.1/axe.min.js
+  axe_sha256=29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
+  if ! echo "$axe_sha256  $axe" | sha256sum --check --status 2>/dev/null; then
+    echo "setup: fetching axe-core 4.14.1"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack axe-core@4.14.1 --silent >/dev/null && tar -xzf axe-core-4.14.1.tgz package/axe.min.js)
+    mkdir -p "$(dirname "$axe")"
+    mv "$tmp/package/axe.min.js" "$axe"
+    rm -rf "$tmp"
+    echo "$axe_sha256  $axe" | sha256sum --check --status || { echo "setup: axe-core is not the pinned file" >&2; exit 1; }
+  fi
+fi

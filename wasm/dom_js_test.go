@@ -74,7 +74,7 @@ func TestDOMWorkspaceCards(t *testing.T) {
 	v.render(team(core.Online))
 	acme := query(t, v.list, `.workspace[data-id="w-acme"]`)
 	role := query(t, acme, "button.set-role")
-	if role.Get("dataset").Get("role").String() != "member" || role.Call("getAttribute", "aria-label").String() != "Make Grace Hopper a member" || role.Get("textContent").String() != "Make member" {
+	if role.Get("dataset").Get("role").String() != "member" || role.Call("getAttribute", "aria-label").String() != "Make member: Grace Hopper" || role.Get("textContent").String() != "Make member" {
 		t.Errorf("role button %s", role.Get("outerHTML"))
 	}
 	if got := texts(acme, "select.invite-role option"); strings.Join(got, ",") != "Member,Admin" {
