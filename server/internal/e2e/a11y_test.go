@@ -111,7 +111,7 @@ func TestPanelAccessibility(t *testing.T) {
 func tabTo(selector string) chromedp.Action[chromedp.Void] {
 	return func(c context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 		for range 60 {
-			at, err := chromedp.Evaluate[bool](`!!document.activeElement && document.activeElement.matches(` + jsString(selector) + `)`)(c, tg)
+			at, err := chromedp.Evaluate[bool](`!!document.activeElement && document.activeElement.matches(`+jsString(selector)+`)`)(c, tg)
 			if err != nil || at {
 				return chromedp.Void{}, err
 			}
