@@ -260,3 +260,23 @@ func describe(f fyne.Focusable) string {
 	}
 	return ""
 }
+
+// A newer desktop release the server announced is said in the header,
+// with its link, also when this app is too old to sync.
+func TestUpdateIsAnnounced(t *testing.T) {
+	snap := teamSnapshot(core.Outdated)
+	snap.Update = &core.Release{Version: "1.4.2", URL: "https://dialnexa.com/download"}
+	f := &fakeController{snap: snap}
+	u := newTestUI(t, f)
+	if !u.updateRow.Visible() || u.update.Text != "DialNexa Account 1.4.2 is available" || u.updateLink.URL.String() != "https://dialnexa.com/download" {
+		t.Fatalf("update row: visible %v, %q, %v", u.updateRow.Visible(), u.update.Text, u.updateLink.URL)
+	}
+	if u.status.Text != core.OutdatedText {
+		t.Errorf("status %q beside the update", u.status.Text)
+	}
+	f.snap.Update = nil
+	u.render()
+	if u.updateRow.Visible() {
+		t.Error("the update row stays without a newer release")
+	}
+}

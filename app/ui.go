@@ -67,6 +67,10 @@ type UI struct {
 	bell          *bell
 	notice        *widget.Label
 	noticeRow     *fyne.Container
+	// update says a newer desktop app is available, with its link.
+	update     *widget.Label
+	updateLink *widget.Hyperlink
+	updateRow  *fyne.Container
 	tabs          *container.AppTabs
 }
 
@@ -82,6 +86,11 @@ func New(win fyne.Window, c Controller) *UI {
 	u.notice.Wrapping = fyne.TextWrapWord
 	u.notice.Importance = widget.WarningImportance
 	u.noticeRow = container.NewBorder(nil, nil, nil, widget.NewButton("Dismiss", func() { u.c.DismissNotice(); u.render() }), u.notice)
+	u.update = widget.NewLabel("")
+	u.update.Importance = widget.HighImportance
+	u.updateLink = widget.NewHyperlink("", nil)
+	u.updateRow = container.NewHBox(u.update, u.updateLink)
+	u.updateRow.Hide()
 	u.profile = newProfileScreen(u)
 	u.sessions = newSessionsScreen(u)
 	u.security = newSecurityScreen(u)
@@ -203,7 +212,7 @@ func (u *UI) render() {
 		})
 		header := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Settings → Account", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), container.NewHBox(u.bell.button, signOut), container.NewHBox(u.statusIcon, u.status))
 		u.profile.reset()
-		u.root.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(header, u.noticeRow), nil, nil, nil, u.tabs)}
+		u.root.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(header, u.updateRow, u.noticeRow), nil, nil, nil, u.tabs)}
 	}
 	u.status.SetText(s.StatusText())
 	if u.trayState != nil && u.trayState.Label != s.StatusText() {
@@ -214,6 +223,15 @@ func (u *UI) render() {
 	u.statusIcon.SetResource(icon)
 	u.status.Importance = importance
 	u.status.Refresh()
+	up := s.UpdateNotice()
+	u.update.SetText(up.Text)
+	if link, err := url.Parse(up.URL); err == nil && up.Text != "" {
+		u.updateLink.SetText(up.Link)
+		u.updateLink.SetURL(link)
+		u.updateRow.Show()
+	} else {
+		u.updateRow.Hide()
+	}
 	u.notice.SetText(s.Notice)
 	if s.Notice == "" {
 		u.noticeRow.Hide()

@@ -113,6 +113,9 @@ type base struct {
 	// ignored records what of the server's messages was logged as not
 	// understood, so each kind is logged once.
 	ignored map[string]bool
+	// release is the desktop app's current release as the server last
+	// announced it (nil: none).
+	release *Release
 
 	wake chan struct{} // sign-in happened or a mutation was queued
 }
@@ -208,6 +211,11 @@ func (c *Client) Snapshot() Snapshot {
 	if a := c.replica.Avatar(); a != nil && a.Hash == v.Profile.Avatar {
 		s.AvatarPNG = a.PNG
 	}
+	c.mu.Lock()
+	if r := c.release; r != nil && newer(r.Version, c.cfg.AppVersion) {
+		s.Update = r
+	}
+	c.mu.Unlock()
 	return s
 }
 

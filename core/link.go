@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -105,6 +106,7 @@ func (l *link) handle(msg any) error {
 
 func (l *link) welcome(m *wire.Welcome) error {
 	c := l.c
+	c.setRelease(m.Release)
 	if !l.cached {
 		// Nothing cached: start from the account's current events
 		// instead of its history.
@@ -316,4 +318,19 @@ func (l *link) ack(last uint64) error {
 	}
 	l.c.updateConn()
 	return nil
+}
+
+// setRelease records the desktop release the server announced (nil: none).
+func (c *Client) setRelease(r *wire.Release) {
+	var rel *Release
+	if r != nil && r.Version != "" && strings.HasPrefix(r.URL, "https://") {
+		rel = &Release{Version: r.Version, URL: r.URL}
+	}
+	c.mu.Lock()
+	changed := (c.release == nil) != (rel == nil) || rel != nil && *c.release != *rel
+	c.release = rel
+	c.mu.Unlock()
+	if changed {
+		c.cfg.OnChange()
+	}
 }

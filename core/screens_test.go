@@ -72,7 +72,8 @@ func fullView() model.View {
 func snapshots() map[string]Snapshot {
 	alert := Alert{ID: 7, SessionID: "s-other", Device: "Chrome on Windows", Location: "Lisbon", Address: "203.0.113.x", At: at}
 	full := Snapshot{Conn: Online, Email: "ada@example.com", SessionID: "s-this", HasView: true, View: fullView(),
-		PendingName: true, Pending: 1, Alerts: []Alert{alert}, AvatarPNG: []byte{0x89, 'P', 'N', 'G'}}
+		PendingName: true, Pending: 1, Alerts: []Alert{alert}, AvatarPNG: []byte{0x89, 'P', 'N', 'G'},
+		Update: &Release{Version: "1.4.2", URL: "https://dialnexa.com/download"}}
 	offline := full
 	offline.Conn = Offline
 	offline.KeychainNotice = "The session token is kept in the app's data file: the OS keychain could not be reached."
@@ -108,6 +109,7 @@ func TestScreensGolden(t *testing.T) {
 		section("Notifications", s.Notifications())
 		section("Bell", s.Bell(goldenDates))
 		section("Security alert", s.SecurityAlert())
+		section("Update", s.UpdateNotice())
 		section("Workspaces", s.Workspaces(goldenDates))
 		log := OpenAuditLog("w-acme", "Acme")
 		section("Audit log, loading", log.View(goldenDates))

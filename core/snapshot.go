@@ -73,6 +73,9 @@ type Snapshot struct {
 	// AvatarPNG is the cached profile picture (a square PNG), nil when the
 	// account has none or it is not downloaded yet.
 	AvatarPNG []byte
+	// Update is a release of the desktop app newer than this one, as the
+	// server announced it (nil: none, or this is not a release build).
+	Update *Release
 }
 
 // Initials are shown in place of a missing picture: "AL" for "Ada Lovelace".

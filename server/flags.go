@@ -15,9 +15,12 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/mod/semver"
+
 	"github.com/dialnexa/account/server/internal/envflag"
 	"github.com/dialnexa/account/server/internal/httpapi"
 	"github.com/dialnexa/account/server/internal/mail"
+	"github.com/dialnexa/account/sync/wire"
 )
 
 // config is the server's command line, with defaults from DIALNEXA_*
@@ -34,6 +37,8 @@ type config struct {
 	dev, version                        bool
 	msgRate                             float64
 	msgBurst                            int
+	// release and download announce the desktop app's current release.
+	release, download string
 }
 
 func parseFlags(args []string) (*config, error) {
@@ -76,6 +81,8 @@ func serverFlags(c *config) (*flag.FlagSet, error) {
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
 	e.Float(&c.msgRate, "message-rate", "DIALNEXA_MESSAGE_RATE", 20, "messages a second one sync socket may send (bursts of -message-burst); the rest are dropped and the client told when to retry")
 	e.Int(&c.msgBurst, "message-burst", "DIALNEXA_MESSAGE_BURST", 40, "burst of messages one sync socket may send")
+	e.String(&c.release, "desktop-release", "DIALNEXA_DESKTOP_RELEASE", "", "the desktop app's current release (such as 1.4.2), announced to every app that connects: an older one says it is available (with -desktop-download)")
+	e.String(&c.download, "desktop-download", "DIALNEXA_DESKTOP_DOWNLOAD", "", "https address where -desktop-release is downloaded")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n       %s admin COMMAND [flags]   (operator commands: %s admin -h)\n\nFlags, each also read from the environment variable in brackets:\n", fs.Name(), fs.Name(), fs.Name())
 		fs.PrintDefaults()
@@ -106,6 +113,17 @@ func (c *config) parsed(fs *flag.FlagSet) (*config, error) {
 			return nil, errors.New("-trusted-proxies is set, so users reach the server through a proxy, but not where: set -public-origin (DIALNEXA_PUBLIC_ORIGIN) to the address they use, such as https://account.example.com (links in mails and origin checks are built from it)")
 		}
 		c.origin = defaultOrigin(c.addr, c.tlsCert != "")
+	}
+	if (c.release == "") != (c.download == "") {
+		return nil, errors.New("-desktop-release and -desktop-download go together: the version and the https address to download it from")
+	}
+	if c.release != "" {
+		if !semver.IsValid("v" + strings.TrimPrefix(c.release, "v")) {
+			return nil, fmt.Errorf("-desktop-release %q is not a release version; give one such as 1.4.2", c.release)
+		}
+		if u, err := url.Parse(c.download); err != nil || u.Scheme != "https" || u.Host == "" {
+			return nil, fmt.Errorf("-desktop-download %q must be an https address, such as https://dialnexa.com/download", c.download)
+		}
 	}
 	// A trailing slash is no part of an origin.
 	c.origin, c.dashboard = strings.TrimSuffix(c.origin, "/"), strings.TrimSuffix(c.dashboard, "/")
@@ -201,4 +219,12 @@ func (c *config) mailer(log *slog.Logger) (mail.Transport, error) {
 		return nil, err
 	}
 	return &mail.SMTP{Host: host, Port: p, Username: c.smtpUser, Password: os.Getenv("DIALNEXA_SMTP_PASSWORD"), Security: sec, From: c.from}, nil
+}
+
+// desktopRelease is the desktop release the server announces (nil: none).
+func (c *config) desktopRelease() *wire.Release {
+	if c.release == "" {
+		return nil
+	}
+	return &wire.Release{Version: strings.TrimPrefix(c.release, "v"), URL: c.download}
 }

@@ -118,3 +118,32 @@ func TestJSONLogDurationsInMilliseconds(t *testing.T) {
 		t.Errorf("logged %s, want duration_ms 1.5 and took_ms 2000", out.String())
 	}
 }
+
+// The desktop release is announced with its download address, both
+// checked: a version that is not one, or an address that is not https,
+// is refused saying what to give.
+func TestDesktopReleaseFlags(t *testing.T) {
+	c, err := parseFlags([]string{"-desktop-release", "v1.4.2", "-desktop-download", "https://dialnexa.com/download"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.desktopRelease(); r == nil || r.Version != "1.4.2" || r.URL != "https://dialnexa.com/download" {
+		t.Errorf("release %+v", r)
+	}
+	if c, err := parseFlags(nil); err != nil || c.desktopRelease() != nil {
+		t.Errorf("no release: %+v, %v", c, err)
+	}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-desktop-release", "1.4.2"}, "go together"},
+		{[]string{"-desktop-download", "https://dialnexa.com/download"}, "go together"},
+		{[]string{"-desktop-release", "latest", "-desktop-download", "https://dialnexa.com/download"}, "such as 1.4.2"},
+		{[]string{"-desktop-release", "1.4.2", "-desktop-download", "http://dialnexa.com/download"}, "must be an https address"},
+	} {
+		if _, err := parseFlags(bad.args); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%v: %v, want an error saying %q", bad.args, err, bad.want)
+		}
+	}
+}

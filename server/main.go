@@ -107,7 +107,7 @@ func run(args []string) error {
 	m := metrics.New()
 	srv, err := node.New(node.Config{Store: st, Bus: peers, Log: log, Metrics: m, Panel: files,
 		PublicOrigin: c.origin, DashboardOrigin: c.dashboard, Proxies: proxies, Mail: transport, GeoIP: c.geo, ServiceToken: token,
-		MessageRate: c.msgRate, MessageBurst: c.msgBurst})
+		MessageRate: c.msgRate, MessageBurst: c.msgBurst, DesktopRelease: c.desktopRelease()})
 	if err != nil {
 		return err
 	}

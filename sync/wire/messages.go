@@ -84,6 +84,16 @@ type Welcome struct {
 	// EventSeq is the account's latest event; events after the client's
 	// lastEventSeq follow the welcome.
 	EventSeq uint64 `json:"eventSeq"`
+	// Release is the desktop app's current release, when the server's
+	// operators announce one: a desktop app older than it says so.
+	Release *Release `json:"release,omitempty"`
+}
+
+// Release is a release of the desktop app: its version (semantic, such as
+// 1.4.2) and where to download it.
+type Release struct {
+	Version string `json:"version"`
+	URL     string `json:"url"`
 }
 
 // Mutation is one queued change: ID increases per client.

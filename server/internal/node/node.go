@@ -31,6 +31,7 @@ import (
 	"github.com/dialnexa/account/server/internal/revocations"
 	"github.com/dialnexa/account/server/internal/store"
 	"github.com/dialnexa/account/server/internal/syncsrv"
+	"github.com/dialnexa/account/sync/wire"
 )
 
 // Config configures a Server. Store and PublicOrigin are required; the
@@ -97,6 +98,10 @@ type Config struct {
 	// KeyLead is how long a new OpenID Connect signing key is published
 	// before it signs (default oidc.DefaultKeyLead).
 	KeyLead time.Duration
+	// DesktopRelease, when set, is the desktop app's current release: its
+	// version and download address, sent to every app that connects, so
+	// older ones say a newer one is available.
+	DesktopRelease *wire.Release
 }
 
 // Server is one server node. Create it with New; it is safe for
@@ -185,6 +190,7 @@ func New(cfg Config) (*Server, error) {
 		Accounts: n.accounts, Log: cfg.Log, Heartbeat: cfg.Heartbeat,
 		MessageRate: cfg.MessageRate, MessageBurst: cfg.MessageBurst, MinProtocolVersion: cfg.MinProtocolVersion,
 		OriginPatterns: originPatterns(cfg.PublicOrigin), Metrics: cfg.Metrics, Clock: cfg.SocketClock,
+		Release: cfg.DesktopRelease,
 	})
 	cfg.Metrics.GaugeFunc("dialnexa_sync_connections", "Sync sockets connected to this node.", func() float64 { return float64(n.sockets.Count()) })
 	n.http = httpapi.New(httpapi.Config{

@@ -49,6 +49,9 @@ type Config struct {
 	// Metrics records messages and the latencies of the live paths (nil:
 	// none).
 	Metrics *metrics.Metrics
+	// Release is the desktop app's current release, announced in every
+	// welcome (nil: none).
+	Release *wire.Release
 	// Clock times the sockets: heartbeats and message limits (default the
 	// real one). It is not the domain's clock: a test moves days of the
 	// account's time without silencing every socket, and a socket's

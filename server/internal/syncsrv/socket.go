@@ -302,7 +302,7 @@ func (s *Server) welcome(p *hub.Peer, ss store.Session, hello *wire.Hello, check
 		s.log.Error("build welcome", "session", ss.ID, "err", err)
 		return false
 	}
-	w := wire.Welcome{Version: aw.Version, SessionID: aw.SessionID, EventSeq: aw.EventSeq, LastMutationID: aw.LastMutationID, View: aw.View}
+	w := wire.Welcome{Version: aw.Version, SessionID: aw.SessionID, EventSeq: aw.EventSeq, LastMutationID: aw.LastMutationID, View: aw.View, Release: s.cfg.Release}
 	// What the client holds after the welcome: the view sent, or (told
 	// its view is current) the one it said it holds.
 	held := &hub.Held{Version: w.Version, Hash: hello.ViewHash}
