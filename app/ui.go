@@ -71,7 +71,7 @@ type UI struct {
 	update     *widget.Label
 	updateLink *widget.Hyperlink
 	updateRow  *fyne.Container
-	tabs          *container.AppTabs
+	tabs       *container.AppTabs
 }
 
 // New builds the UI in win for controller c.
