@@ -6,7 +6,8 @@
 #       (CGO_ENABLED=0), -trimpath, its version linked in, the browser panel
 #       built in (served from the binary unless -panel overrides)
 #   dialnexa-account-VERSION-linux-amd64.tar.xz  the desktop app for Linux
-#       (fyne package: binary, icon, .desktop file, Makefile to install)
+#       (fyne package: the dialnexa-account binary, its icon, a .desktop
+#       file, a Makefile to install them)
 #   dialnexa-account-VERSION-windows-amd64.exe   the desktop app for
 #       Windows, with its icon
 #   SHA256SUMS
@@ -51,9 +52,13 @@ if want linux || want windows; then
 fi
 if want linux; then
   echo "release: the desktop app $appversion for Linux"
-  $fyne package --target linux --release --app-version "$appversion" --icon assets/icon.png
+  # Built first under its own name (fyne would name it after the module:
+  # "account"), then packaged: the binary, the .desktop file's Exec and
+  # the install Makefile all say dialnexa-account.
+  $fyne build --target linux --release -o dialnexa-account
+  $fyne package --target linux --release --executable dialnexa-account --app-version "$appversion" --icon assets/icon.png
   mv "DialNexa Account.tar.xz" "$out/dialnexa-account-$version-linux-amd64.tar.xz"
-  rm -f account
+  rm -f dialnexa-account
 fi
 if want windows; then
   if ! command -v x86_64-w64-mingw32-gcc >/dev/null; then

@@ -26,6 +26,8 @@ go test -count=1 -timeout 10m -run '^$' -bench . -benchtime 1x ./...
 # The end-to-end suite again with the server on PostgreSQL (a private
 # cluster the suite starts and stops; the store contract ran on both above).
 DIALNEXA_TEST_STORE=postgres go test -count=1 -timeout 20m ./server/internal/e2e
+# The Linux desktop release: the binary, icon and .desktop file it holds.
+bash scripts/check-desktop-release.sh
 # The client core, the sync packages and the store contract again under
 # the race detector.
 go test -race -count=1 -timeout 10m ./core ./sync/... ./server/internal/store/... ./server/verify
