@@ -27,6 +27,7 @@ const (
 	TextAcceptInvitation = "Accept invitation"
 	TextJoinHint         = "Open the link from the invitation mail, or paste it here."
 	TextInviteEmail      = "Email to invite"
+	TextInviteHint       = "name@example.com"
 	TextInviteRole       = "Role"
 	TextNoInvitations    = "No pending invitations."
 	TextPendingInvites   = "Pending invitations"

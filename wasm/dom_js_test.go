@@ -80,6 +80,12 @@ func TestDOMWorkspaceCards(t *testing.T) {
 	if got := texts(acme, "select.invite-role option"); strings.Join(got, ",") != "Member,Admin" {
 		t.Errorf("invitation roles %q", got)
 	}
+	if l := query(t, acme, "input.invite-email").Call("closest", "label"); l.IsNull() || !strings.HasPrefix(l.Get("textContent").String(), core.TextInviteEmail) {
+		t.Error("the invitation's email field has no visible label")
+	}
+	if l := query(t, acme, "select.invite-role").Call("closest", "label"); l.IsNull() || !strings.HasPrefix(l.Get("textContent").String(), core.TextInviteRole) {
+		t.Error("the role picker has no visible label")
+	}
 	if got := query(t, acme, "select.invite-role").Get("value").String(); got != "member" {
 		t.Errorf("invitation role %q by default", got)
 	}

@@ -98,12 +98,16 @@ func (v *workspacesView) card(c core.WorkspaceCard) js.Value {
 	card := el("div", attrs{"class": "workspace", "data-id": c.ID},
 		el("h3", nil, txt(c.Name)), el("p", attrs{"class": "role"}, txt(c.Role)), members)
 	if f := c.Invite; f != nil {
-		email := el("input", attrs{"type": "email", "class": "invite-email", "aria-label": core.TextInviteEmail})
-		role := el("select", attrs{"class": "invite-role", "aria-label": core.TextInviteRole})
+		email := el("input", attrs{"type": "email", "class": "invite-email", "placeholder": core.TextInviteHint, "autocomplete": "off"})
+		role := el("select", attrs{"class": "invite-role"})
 		for _, r := range f.Roles {
 			role.Call("append", el("option", attrs{"value": r.Value}, txt(r.Label)))
 		}
-		form := el("form", attrs{"class": "inline", "novalidate": ""}, email, role, button(attrs{"type": "submit", "class": "invite"}, "Invite", f.Send))
+		// Visible labels: a placeholder alone goes once something is typed.
+		form := el("form", attrs{"class": "inline", "novalidate": ""},
+			el("label", nil, txt(core.TextInviteEmail), email),
+			el("label", attrs{"class": "role-label"}, txt(core.TextInviteRole), role),
+			button(attrs{"type": "submit", "class": "invite"}, "Invite", f.Send))
 		v.cards.on(form, "submit", func() {
 			v.run(func(ctx context.Context) (string, error) { return v.p.c.Invite(ctx, id, value(email), value(role)) })
 		})

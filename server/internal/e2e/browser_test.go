@@ -75,7 +75,9 @@ func newBrowser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Con
 // within runs actions with a hang guard.
 func within(t testing.TB, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, 60*time.Second)
+	// A hang guard, long enough for a busy machine: a first load compiles
+	// the panel's module beside the service worker's copy of it.
+	c, cancel := context.WithTimeout(ctx, 120*time.Second)
 	defer cancel()
 	if err := chromedp.Do(c, steps...); err != nil {
 		page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText.slice(0, 2000)`))
@@ -85,7 +87,7 @@ func within(t testing.TB, ctx context.Context, what string, steps ...chromedp.Ac
 
 // poll waits for a JavaScript expression to become true.
 func poll(expr string) chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second))
+	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(90*time.Second))
 }
 
 // clickInList clicks the element a selector finds in a list the panel
