@@ -37,6 +37,7 @@ func newDangerScreen(u *UI) *dangerScreen {
 	d.del = widget.NewButton(core.TextDeleteAccount, d.doDelete)
 	d.del.Importance = widget.DangerImportance
 	d.errText = errorLabel()
+	d.errText.Hide()
 	first := widget.NewLabel(core.TextExportFirst + core.TextExportGoThere + ".")
 	first.Wrapping = fyne.TextWrapWord
 	goThere := widget.NewButton("Open "+core.TextYourData, func() { u.showTab("profile") })
@@ -59,7 +60,7 @@ func (d *dangerScreen) doPreview() {
 		p, err := d.c.DeletionPreview(ctx)
 		fyne.Do(func() {
 			if err != nil {
-				d.errText.SetText(core.UserMessage(err))
+				d.setError(core.UserMessage(err))
 				return
 			}
 			d.summary.SetText(p.Summary())
@@ -70,17 +71,17 @@ func (d *dangerScreen) doPreview() {
 
 func (d *dangerScreen) doDelete() {
 	email, pw, code := d.email.Text, d.password.Text, d.code.Text
-	d.errText.SetText("")
+	d.setError("")
 	d.u.async(func() {
 		ctx, cancel := d.u.ctx()
 		defer cancel()
 		err := d.c.DeleteAccount(ctx, email, pw, code)
 		fyne.Do(func() {
 			if be, ok := isBlocked(err); ok {
-				d.errText.SetText(be.Message)
+				d.setError(be.Message)
 				d.showBlocked(be.Workspaces)
 			} else {
-				d.errText.SetText(core.UserMessage(err))
+				d.setError(core.UserMessage(err))
 			}
 			d.u.render()
 		})
@@ -104,11 +105,18 @@ func (d *dangerScreen) showBlocked(ws []core.BlockingWorkspace) {
 						ctx, cancel := d.u.ctx()
 						defer cancel()
 						err := d.c.DeleteWorkspace(ctx, id)
-						fyne.Do(func() { d.errText.SetText(core.UserMessage(err)); d.doPreview() })
+						fyne.Do(func() { d.setError(core.UserMessage(err)); d.doPreview() })
 					})
 				})),
 			widget.NewLabel(core.BlockingText(w))))
 	}
 	d.blocked.Objects = rows
 	d.blocked.Refresh()
+}
+
+// setError says why the last action failed ("" clears it: an empty line
+// takes no room).
+func (d *dangerScreen) setError(msg string) {
+	d.errText.SetText(msg)
+	d.errText.Hidden = msg == ""
 }

@@ -106,7 +106,7 @@ func (p *profileScreen) doChangePicture() {
 	p.picErr.SetText("")
 	p.u.OpenFile(func(data []byte, err error) {
 		if err != nil {
-			fyne.Do(func() { p.picErr.SetText("Could not read the file: " + err.Error()) })
+			fyne.Do(func() { p.picErr.SetText("Could not read the file: " + err.Error()); p.u.render() })
 			return
 		}
 		p.u.async(func() {
@@ -137,6 +137,7 @@ func (p *profileScreen) doChangeEmail() {
 		defer cancel()
 		msg, err := p.c.ChangeEmail(ctx, email, pw)
 		fyne.Do(func() {
+			defer p.u.render()
 			if err != nil {
 				p.emailErr.SetText(core.UserMessage(err))
 				return
@@ -156,8 +157,11 @@ func (p *profileScreen) reset() {
 func (p *profileScreen) render(s core.Snapshot) {
 	p.export.render(s)
 	v := s.Profile(p.justSaved)
-	// An empty error line takes no room.
+	// An empty line takes no room.
 	p.errLabel.Hidden = p.errLabel.Text == ""
+	p.emailErr.Hidden = p.emailErr.Text == ""
+	p.emailInfo.Hidden = p.emailInfo.Text == ""
+	p.picErr.Hidden = p.picErr.Text == ""
 	p.email.SetText(v.Email)
 	p.current.SetText(v.Name)
 	p.pending.Hidden = !v.NamePending

@@ -64,3 +64,10 @@ func setShown(o fyne.CanvasObject, shown bool) {
 		o.Hide()
 	}
 }
+
+// setLine sets a status or error line; an empty one takes no room.
+func setLine(l *widget.Label, text string) {
+	l.SetText(text)
+	l.Hidden = text == ""
+	l.Refresh()
+}

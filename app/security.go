@@ -100,7 +100,9 @@ func newPasswordCard(u *UI) *passwordCard {
 	p.confirm.SetPlaceHolder(core.TextConfirmNewPassword)
 	p.signOutOthers = widget.NewCheck(core.TextSignOutOthers, nil)
 	p.errLabel = errorLabel()
+	p.errLabel.Hide()
 	p.done = widget.NewLabel("")
+	p.done.Hide()
 	p.done.Importance = widget.SuccessImportance
 	p.save = widget.NewButton("Change password", p.doSave)
 	p.save.Importance = widget.HighImportance
@@ -111,26 +113,26 @@ func newPasswordCard(u *UI) *passwordCard {
 
 func (p *passwordCard) doSave() {
 	cur, next, others := p.current.Text, p.next.Text, p.signOutOthers.Checked
-	p.done.SetText("")
+	setLine(p.done, "")
 	if msg := core.CheckNewPasswordConfirmation(next, p.confirm.Text); msg != "" {
-		p.errLabel.SetText(msg)
+		setLine(p.errLabel, msg)
 		return
 	}
-	p.errLabel.SetText("")
+	setLine(p.errLabel, "")
 	p.u.async(func() {
 		ctx, cancel := p.u.ctx()
 		defer cancel()
 		err := p.c.ChangePassword(ctx, cur, next, others)
 		fyne.Do(func() {
 			if err != nil {
-				p.errLabel.SetText(core.UserMessage(err))
+				setLine(p.errLabel, core.UserMessage(err))
 				return
 			}
 			p.current.SetText("")
 			p.next.SetText("")
 			p.confirm.SetText("")
 			p.signOutOthers.SetChecked(false)
-			p.done.SetText(core.TextPasswordChanged)
+			setLine(p.done, core.TextPasswordChanged)
 		})
 	})
 }
