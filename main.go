@@ -19,6 +19,8 @@ import (
 
 	"github.com/dialnexa/account/app"
 	"github.com/dialnexa/account/assets"
+	"github.com/thlib/go-timezone-local/tzlocal"
+
 	"github.com/dialnexa/account/core"
 	"github.com/dialnexa/account/core/oskeychain"
 )
@@ -57,7 +59,11 @@ func main() {
 	w := a.NewWindow("DialNexa Account")
 	var ui *app.UI
 	host, _ := os.Hostname() // unnamed if the OS will not say
-	client, err := core.NewClient(core.Config{Server: *server, Store: st, Desktop: true, DeviceName: host, Keychain: oskeychain.Keychain{}, OnChange: func() { ui.Refresh() }})
+	// The computer's IANA time zone (a new account starts in it); unknown
+	// leaves it to the server's default.
+	zone, _ := tzlocal.RuntimeTZ()
+	client, err := core.NewClient(core.Config{Server: *server, Store: st, Desktop: true, DeviceName: host, TimeZone: zone,
+		Keychain: oskeychain.Keychain{}, OnChange: func() { ui.Refresh() }})
 	if err != nil {
 		fail(err)
 	}

@@ -41,6 +41,7 @@ type ProfileActions interface {
 	ChangeEmail(ctx context.Context, newEmail, password string) (string, error)
 	UploadAvatar(ctx context.Context, data []byte) error
 	RemoveAvatar(ctx context.Context) error
+	SetTimeZone(ctx context.Context, name string) error
 }
 
 // StepUp says whether this session entered its password recently, so

@@ -38,6 +38,11 @@ type profileScreen struct {
 	emailReason  *widget.Label // why Change Email is off
 	onlineNotice *widget.Label
 	export       *exportCard
+	zone         *widget.Entry
+	zoneSave     *widget.Button
+	zoneNote     *widget.Label
+	zoneErr      *widget.Label
+	zoneEdited   bool
 }
 
 func newProfileScreen(u *UI) *profileScreen {
@@ -60,10 +65,22 @@ func newProfileScreen(u *UI) *profileScreen {
 	p.saved = widget.NewLabel("")
 	p.saved.Importance = widget.SuccessImportance
 	p.saved.Hide()
+	p.zone = widget.NewEntry()
+	p.zone.SetPlaceHolder("Europe/Berlin")
+	p.zone.OnChanged = func(string) { p.zoneEdited = true }
+	p.zone.OnSubmitted = func(string) { p.doSaveZone() }
+	p.zoneSave = widget.NewButton(core.TextSaveTimeZone, p.doSaveZone)
+	p.zoneNote = widget.NewLabel("")
+	p.zoneNote.Wrapping = fyne.TextWrapWord
+	p.zoneErr = errorLabel()
+	p.zoneErr.Hide()
+	zoneHint := widget.NewLabel(core.TextTimeZoneHint)
+	zoneHint.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(
 		widget.NewFormItem("Email", p.email),
 		widget.NewFormItem("Display name", container.NewBorder(nil, nil, nil, p.pending, p.current)),
 		widget.NewFormItem("New display name", container.NewBorder(nil, nil, nil, p.save, p.name)),
+		widget.NewFormItem(core.TextTimeZone, container.NewBorder(nil, nil, nil, p.zoneSave, p.zone)),
 	)
 	hint := widget.NewLabel(core.TextNameHint)
 	hint.Wrapping = fyne.TextWrapWord
@@ -93,7 +110,7 @@ func newProfileScreen(u *UI) *profileScreen {
 	emailHint.Wrapping = fyne.TextWrapWord
 
 	p.content = container.NewVScroll(container.NewVBox(
-		widget.NewCard("Profile", "", container.NewVBox(form, p.errLabel, p.saved, hint)),
+		widget.NewCard("Profile", "", container.NewVBox(form, p.errLabel, p.saved, hint, zoneHint, p.zoneErr, p.zoneNote)),
 		p.onlineNotice,
 		widget.NewCard("Profile picture", "", pic),
 		widget.NewCard("Email address", "", container.NewVBox(emailHint, p.newEmail, p.emailPw, p.changeEmail, p.emailReason, p.emailErr, p.emailInfo)),
@@ -178,6 +195,29 @@ func (p *profileScreen) render(s core.Snapshot) {
 	setControl(p.changePic, nil, v.ChangePicture)
 	setControl(p.removePic, p.picReason, v.RemovePicture)
 	setControl(p.changeEmail, p.emailReason, v.ChangeEmail)
+	if !p.zoneEdited {
+		p.zone.SetText(v.TimeZone)
+		p.zoneEdited = false
+	}
+	setControl(p.zoneSave, nil, v.SetTimeZone)
+	setLine(p.zoneNote, v.ZoneNote)
+}
+
+func (p *profileScreen) doSaveZone() {
+	name := p.zone.Text
+	setLine(p.zoneErr, "")
+	p.u.async(func() {
+		ctx, cancel := p.u.ctx()
+		defer cancel()
+		err := p.c.SetTimeZone(ctx, name)
+		fyne.Do(func() {
+			setLine(p.zoneErr, core.UserMessage(err))
+			if err == nil {
+				p.zoneEdited = false
+			}
+			p.u.render()
+		})
+	})
 }
 
 func (p *profileScreen) doSave() {

@@ -62,6 +62,10 @@ type Config struct {
 	Keychain Keychain
 	// Log receives what the user need not see (default slog.Default()).
 	Log *slog.Logger
+	// TimeZone is this device's IANA time zone ("Europe/Berlin": the
+	// browser's, the computer's), "" when unknown: a new account starts
+	// in it, and the screens say when the account's is another.
+	TimeZone string
 }
 
 // Client is one signed-in (or signed-out) user of the account on this
@@ -188,7 +192,7 @@ func (c *Client) Snapshot() Snapshot {
 	meta := c.replica.Meta()
 	v, version, pending, ok := c.replica.View()
 	c.mu.Lock()
-	s := Snapshot{Conn: c.conn, Notice: c.notice}
+	s := Snapshot{Conn: c.conn, Notice: c.notice, DeviceTimeZone: c.cfg.TimeZone}
 	c.mu.Unlock()
 	s.Email, s.SessionID = meta.Email, meta.SessionID
 	s.HasView, s.View, s.Version, s.Pending = ok, v, version, pending
@@ -262,6 +266,9 @@ func (c *Actions) SetDisplayName(name string) error {
 // SignUp creates an account and signs in to it.
 func (c *Session) SignUp(ctx context.Context, email, password, displayName string) error {
 	req := map[string]any{"email": email, "password": password, "displayName": displayName}
+	if c.cfg.TimeZone != "" {
+		req["timeZone"] = c.cfg.TimeZone // the account starts in this device's zone
+	}
 	return c.startSession(ctx, "/v1/signup", req)
 }
 

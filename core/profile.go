@@ -96,3 +96,12 @@ func (c *base) raw(ctx context.Context, method, path string, body []byte, out io
 	}
 	return err
 }
+
+// SetTimeZone sets the account's time zone, an IANA name such as
+// Europe/Berlin (online only): mails give times in it.
+func (c *Actions) SetTimeZone(ctx context.Context, name string) error {
+	if err := c.requireOnline(); err != nil {
+		return err
+	}
+	return c.call(ctx, "PUT", "/v1/timezone", c.token(), map[string]string{"timeZone": name}, nil)
+}

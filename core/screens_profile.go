@@ -1,5 +1,7 @@
 package core
 
+import "github.com/dialnexa/account/core/model"
+
 // Words of the Profile screen.
 const (
 	TextNameField       = "New display name (2–50 characters)"
@@ -13,6 +15,9 @@ const (
 	TextPictureUpdated  = "Picture updated."
 	TextPictureRemoved  = "Picture removed."
 	TextUploading       = "Uploading…"
+	TextTimeZone        = "Time zone"
+	TextTimeZoneHint    = "Your account's time zone, an IANA name such as Europe/Berlin; a new account starts in the zone of the device it signed up on."
+	TextSaveTimeZone    = "Save time zone"
 )
 
 // ProfileView is Settings → Account → Profile: the email, the display
@@ -37,6 +42,10 @@ type ProfileView struct {
 	// changes when it does.
 	Picture   []byte
 	PictureID string
+	// TimeZone is the account's; ZoneNote says, when this device's zone
+	// is another, that the screens show the device's ("" otherwise).
+	TimeZone, ZoneNote string
+	SetTimeZone        Control
 }
 
 // Profile is the Profile screen; justSaved is whether the user saved a
@@ -57,5 +66,13 @@ func (s Snapshot) Profile(justSaved bool) ProfileView {
 	if s.AvatarPNG != nil {
 		v.Picture, v.PictureID = s.AvatarPNG, p.Avatar
 	}
+	v.TimeZone = p.TimeZone
+	if v.TimeZone == "" {
+		v.TimeZone = model.DefaultTimeZone
+	}
+	if s.HasView && s.DeviceTimeZone != "" && s.DeviceTimeZone != v.TimeZone {
+		v.ZoneNote = "Times on these screens are in this device's time zone, " + s.DeviceTimeZone + "; your account's is " + v.TimeZone + "."
+	}
+	v.SetTimeZone = s.ServerAction()
 	return v
 }

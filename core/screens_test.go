@@ -28,7 +28,7 @@ var at = time.Date(2026, 11, 28, 14, 2, 0, 0, time.UTC)
 // unread notifications, a ready export and few backup codes left.
 func fullView() model.View {
 	return model.View{
-		Profile: model.Profile{AccountID: "acc-ada", Email: "ada@example.com", DisplayName: "Ada Lovelace", Avatar: "a1b2"},
+		Profile: model.Profile{AccountID: "acc-ada", Email: "ada@example.com", DisplayName: "Ada Lovelace", Avatar: "a1b2", TimeZone: "America/Los_Angeles"},
 		Sessions: []model.Session{
 			{ID: "s-this", DeviceKind: "Desktop app", Device: "ada-laptop (DialNexa desktop on Linux)", Location: "Berlin", Created: at, LastActive: at},
 			{ID: "s-other", DeviceKind: "Browser", Device: "Chrome on Windows", Location: "Unknown", Created: at.Add(-48 * time.Hour), LastActive: at.Add(-time.Hour)},
@@ -73,7 +73,7 @@ func snapshots() map[string]Snapshot {
 	alert := Alert{ID: 7, SessionID: "s-other", Device: "Chrome on Windows", Location: "Lisbon", Address: "203.0.113.x", At: at}
 	full := Snapshot{Conn: Online, Email: "ada@example.com", SessionID: "s-this", HasView: true, View: fullView(),
 		PendingName: true, Pending: 1, Alerts: []Alert{alert}, AvatarPNG: []byte{0x89, 'P', 'N', 'G'},
-		Update: &Release{Version: "1.4.2", URL: "https://dialnexa.com/download"}}
+		Update: &Release{Version: "1.4.2", URL: "https://dialnexa.com/download"}, DeviceTimeZone: "Europe/Berlin"}
 	offline := full
 	offline.Conn = Offline
 	offline.KeychainNotice = "The session token is kept in the app's data file: the OS keychain could not be reached."

@@ -76,6 +76,8 @@ type Snapshot struct {
 	// Update is a release of the desktop app newer than this one, as the
 	// server announced it (nil: none, or this is not a release build).
 	Update *Release
+	// DeviceTimeZone is this device's IANA time zone ("" unknown).
+	DeviceTimeZone string
 }
 
 // Initials are shown in place of a missing picture: "AL" for "Ada Lovelace".

@@ -22,7 +22,9 @@ func main() {
 		return
 	}
 	var p *panel
-	client, err := core.NewClient(core.Config{Server: origin, Store: st, OnChange: func() { p.refresh() }})
+	// The browser's IANA time zone: a new account starts in it.
+	zone := js.Global().Get("Intl").Get("DateTimeFormat").New().Call("resolvedOptions").Get("timeZone").String()
+	client, err := core.NewClient(core.Config{Server: origin, Store: st, TimeZone: zone, OnChange: func() { p.refresh() }})
 	if err != nil {
 		fatal(root, err)
 		return

@@ -23,6 +23,8 @@ type profileView struct {
 	emailInfo, offline                             js.Value
 	picURL                                         string
 	picHash                                        string
+	zone, zoneSave, zoneErr, zoneNote              js.Value
+	zoneEdited                                     bool
 }
 
 func newProfileView(p *panel) *profileView {
@@ -36,12 +38,28 @@ func newProfileView(p *panel) *profileView {
 	v.saved = el("p", attrs{"id": "name-saved", "class": "saved"})
 	form := el("form", attrs{"id": "name-form", "novalidate": ""},
 		el("label", nil, txt(core.TextNameField), v.input), v.save, v.err, v.saved)
+	v.zone = el("input", attrs{"id": "tz-input", "type": "text", "list": "tz-list", "autocomplete": "off", "placeholder": "Europe/Berlin"})
+	zones := el("datalist", attrs{"id": "tz-list"})
+	if f := js.Global().Get("Intl").Get("supportedValuesOf"); f.Type() == js.TypeFunction {
+		list := js.Global().Get("Intl").Call("supportedValuesOf", "timeZone")
+		for i := range list.Length() {
+			zones.Call("append", el("option", attrs{"value": list.Index(i).String()}))
+		}
+	}
+	v.zoneSave = el("button", attrs{"id": "tz-save", "type": "submit"}, txt(core.TextSaveTimeZone))
+	v.zoneErr = el("p", attrs{"id": "tz-error", "class": "error", "role": "alert"})
+	v.zoneNote = el("p", attrs{"id": "tz-note", "class": "hint"})
+	zoneForm := el("form", attrs{"id": "tz-form", "class": "inline", "novalidate": ""},
+		el("label", nil, txt(core.TextTimeZone), v.zone), zones, v.zoneSave)
+	on(v.zone, "input", func() { v.zoneEdited = true; setText(v.zoneErr, "") })
+	on(zoneForm, "submit", v.doSaveZone)
 	v.root = el("section", attrs{"id": "profile", "aria-labelledby": "profile-h"},
 		el("h2", attrs{"id": "profile-h"}, txt("Profile")),
 		el("dl", nil, el("dt", nil, txt("Email")), v.email,
 			el("dt", nil, txt("Display name")), el("dd", nil, v.current, txt(" "), v.pending)),
 		form,
-		el("p", attrs{"class": "hint"}, txt(core.TextNameHint)))
+		el("p", attrs{"class": "hint"}, txt(core.TextNameHint)),
+		zoneForm, el("p", attrs{"class": "hint"}, txt(core.TextTimeZoneHint)), v.zoneErr, v.zoneNote)
 	on(v.input, "input", func() { v.edited, v.justSaved = true, false; setText(v.err, ""); setText(v.saved, "") })
 	on(form, "submit", v.doSave)
 
@@ -165,6 +183,11 @@ func (v *profileView) render(s core.Snapshot) {
 		v.drop.Call("querySelector", "#avatar-choose").Call("setAttribute", "title", pic.Reason)
 	}
 	setEnabled(v.emailSave, m.ChangeEmail.Enabled, m.ChangeEmail.Reason)
+	if !v.zoneEdited {
+		v.zone.Set("value", m.TimeZone)
+	}
+	setEnabled(v.zoneSave, m.SetTimeZone.Enabled, m.SetTimeZone.Reason)
+	setText(v.zoneNote, m.ZoneNote)
 	setEnabled(v.removePic, m.RemovePicture.Enabled, m.RemovePicture.Reason)
 	setText(v.initials, m.Initials)
 	if m.Picture == nil {
@@ -191,5 +214,17 @@ func (v *profileView) doSave() {
 	}
 	setText(v.err, "")
 	v.edited, v.justSaved = false, true
+	v.p.refresh()
+}
+
+func (v *profileView) doSaveZone() {
+	setText(v.zoneErr, "")
+	ctx, cancel := requestContext()
+	defer cancel()
+	if err := v.p.c.SetTimeZone(ctx, value(v.zone)); err != nil {
+		setText(v.zoneErr, core.UserMessage(err))
+		return
+	}
+	v.zoneEdited = false
 	v.p.refresh()
 }

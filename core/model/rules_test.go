@@ -177,3 +177,18 @@ func TestCheckNewPassword(t *testing.T) {
 		})
 	}
 }
+
+func TestNormalizeTimeZone(t *testing.T) {
+	for in, want := range map[string]string{"Europe/Berlin": "Europe/Berlin", " America/Los_Angeles ": "America/Los_Angeles", "UTC": "UTC"} {
+		if got, err := NormalizeTimeZone(in); err != nil || got != want {
+			t.Errorf("NormalizeTimeZone(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "Mars/Olympus", "Local", "../../etc/passwd"} {
+		if got, err := NormalizeTimeZone(bad); err == nil {
+			t.Errorf("NormalizeTimeZone(%q) = %q, want a refusal", bad, got)
+		} else if !strings.Contains(err.Error(), "Europe/Berlin") {
+			t.Errorf("NormalizeTimeZone(%q): %v; want an example of a zone", bad, err)
+		}
+	}
+}

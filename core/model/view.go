@@ -151,6 +151,9 @@ type Profile struct {
 	// Avatar is a short hash of the profile picture (empty: none), so
 	// clients know when their cached copy is stale.
 	Avatar string `json:"avatar,omitempty"`
+	// TimeZone is the account's IANA time zone ("Europe/Berlin"): mails
+	// give times in it. Empty is DefaultTimeZone.
+	TimeZone string `json:"timeZone,omitempty"`
 }
 
 // Session is one signed-in device or browser.

@@ -16,6 +16,9 @@ import (
 // SignUp asks for a new account and its first session.
 type SignUp struct {
 	Email, Password, DisplayName string
+	// TimeZone is the client's (the browser's or the computer's) IANA
+	// zone; one the server does not know leaves the account on UTC.
+	TimeZone string
 	// DeviceID is the client's stable id for this installation; Device
 	// what it says about itself (app, OS, host name).
 	DeviceID string
@@ -66,6 +69,9 @@ func (s *Service) SignUp(ctx context.Context, o Origin, req SignUp) (NewSession,
 		return NewSession{}, err
 	}
 	a := store.Account{ID: id, Email: email, PasswordHash: hash, DisplayName: name, Created: s.now()}
+	if tz, err := model.NormalizeTimeZone(req.TimeZone); err == nil && tz != model.DefaultTimeZone {
+		a.TimeZone = tz
+	}
 	if err := s.store.Update(ctx, func(tx store.Tx) error { return tx.CreateAccount(a) }); err != nil {
 		if errors.Is(err, store.ErrEmailTaken) {
 			return NewSession{}, refuse(Conflict, NoReason, "An account with this email already exists. Sign in, or use Forgot password.")

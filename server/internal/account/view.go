@@ -47,7 +47,7 @@ func buildView(tx viewTx, a store.Account, now time.Time) (model.View, error) {
 	if err != nil {
 		return model.View{}, err
 	}
-	v := model.View{Profile: model.Profile{AccountID: a.ID, Email: a.Email, DisplayName: a.DisplayName, Avatar: a.Avatar}}
+	v := model.View{Profile: model.Profile{AccountID: a.ID, Email: a.Email, DisplayName: a.DisplayName, Avatar: a.Avatar, TimeZone: a.TimeZone}}
 	v.Sessions = make([]model.Session, 0, len(sessions))
 	for _, ss := range sessions {
 		v.Sessions = append(v.Sessions, model.Session{

@@ -13,6 +13,7 @@ type signUpRequest struct {
 	Email       string      `json:"email"`
 	Password    string      `json:"password"`
 	DisplayName string      `json:"displayName"`
+	TimeZone    string      `json:"timeZone"`
 	DeviceID    string      `json:"deviceId"`
 	Device      device.Info `json:"device"`
 	// Bearer asks for the token in the response body (desktop app) instead
@@ -46,7 +47,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ns, err := s.accounts.SignUp(r.Context(), origin(r), account.SignUp{
-		Email: req.Email, Password: req.Password, DisplayName: req.DisplayName, DeviceID: req.DeviceID, Device: req.Device,
+		Email: req.Email, Password: req.Password, DisplayName: req.DisplayName, TimeZone: req.TimeZone, DeviceID: req.DeviceID, Device: req.Device,
 	})
 	s.started(w, r, "sign up", ns, err, req.Bearer, http.StatusCreated)
 }
@@ -124,4 +125,19 @@ func (s *Server) revokeOthers(w http.ResponseWriter, r *http.Request, ss store.S
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]int{"revoked": n})
+}
+
+// setTimeZone is PUT /v1/timezone {"timeZone"}: the account's time zone.
+func (s *Server) setTimeZone(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	var req struct {
+		TimeZone string `json:"timeZone"`
+	}
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	if err := s.accounts.SetTimeZone(r.Context(), ss, req.TimeZone); err != nil {
+		s.fail(w, r, "set the time zone", err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -175,6 +175,7 @@ func (s *Server) routes() []route {
 		{"POST /v1/password/forgot", public, s.forgotPassword, nil},
 		{"POST /v1/password/reset", public, s.resetPassword, nil},
 		{"POST /v1/email", bySession, nil, s.changeEmail},
+		{"PUT /v1/timezone", bySession, nil, s.setTimeZone},
 		{"PUT /v1/avatar", bySession, nil, s.putAvatar},
 		{"GET /v1/avatar", bySession, nil, s.getAvatar},
 		{"DELETE /v1/avatar", bySession, nil, s.deleteAvatar},

@@ -31,10 +31,12 @@ type Account struct {
 	// EmailVerified is set once a link sent to Email was used (a verified
 	// address change, a password reset); an address given at sign-up is
 	// not verified.
-	EmailVerified bool      `json:"emailVerified,omitempty"`
-	PasswordHash  string    `json:"passwordHash"`
-	DisplayName   string    `json:"displayName"`
-	Created       time.Time `json:"created"`
+	EmailVerified bool   `json:"emailVerified,omitempty"`
+	PasswordHash  string `json:"passwordHash"`
+	DisplayName   string `json:"displayName"`
+	// TimeZone is the account's IANA time zone (empty: UTC).
+	TimeZone string    `json:"timeZone,omitempty"`
+	Created  time.Time `json:"created"`
 	// Version increases with every change to what the account's clients see.
 	Version uint64 `json:"version"`
 	// LinkEpoch increases with every credential change (password changed
