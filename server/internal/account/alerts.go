@@ -53,7 +53,7 @@ func (s *Service) raiseNewDevice(tx txn, a *store.Account, ss store.Session) (st
 		return store.Event{}, err
 	}
 	err = s.queueMail(tx, a.Email, "new-device", map[string]any{
-		"Name": a.DisplayName, "Email": a.Email, "Device": ss.Device, "Location": ss.Location, "Address": ss.Address, "When": when(ss.Created),
+		"Name": a.DisplayName, "Email": a.Email, "Device": ss.Device, "Location": ss.Location, "Address": ss.Address, "When": when(a.TimeZone, ss.Created),
 	})
 	return e, err
 }

@@ -154,7 +154,7 @@ func (s *Service) DeleteAccount(ctx context.Context, ss store.Session, req Delet
 			}
 		}
 		tx.revokeAccount(a.ID, reason)
-		if err := s.queueMail(tx, a.Email, "account-deleted", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(now), "Wallet": a.Wallet}); err != nil {
+		if err := s.queueMail(tx, a.Email, "account-deleted", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(a.TimeZone, now), "Wallet": a.Wallet}); err != nil {
 			return err
 		}
 		_, err = tx.DeleteAccount(a, reason, now)

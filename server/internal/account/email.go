@@ -108,7 +108,7 @@ func (s *Service) VerifyEmail(ctx context.Context, o Origin, token, callerToken 
 		if err := tx.AddActivity(&a, model.ActEmailChanged, "Email changed from "+old+" to "+a.Email+".", now); err != nil {
 			return err
 		}
-		if err := s.queueMail(tx, old, "email-changed", map[string]any{"Name": a.DisplayName, "Email": old, "NewEmail": a.Email, "When": when(now)}); err != nil {
+		if err := s.queueMail(tx, old, "email-changed", map[string]any{"Name": a.DisplayName, "Email": old, "NewEmail": a.Email, "When": when(a.TimeZone, now)}); err != nil {
 			return err
 		}
 		endLinks(&a)

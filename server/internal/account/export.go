@@ -140,7 +140,7 @@ func (s *Service) buildExport(accountID, id string) {
 		if err := tx.PutToken(auth.HashToken(id), t); err != nil {
 			return err
 		}
-		body := fmt.Sprintf("Download it from Settings → Account → Danger Zone until %s.", when(a.Export.Expires))
+		body := fmt.Sprintf("Download it from Settings → Account → Profile → Your data until %s.", when(a.TimeZone, a.Export.Expires))
 		if err := s.notifyInApp(tx, &a, model.NotifDataExport, "Your data is ready to download", body, "", now); err != nil {
 			return err
 		}
@@ -229,8 +229,8 @@ func zipArchive(arch Archive) ([]byte, error) {
 // summary is the archive in words, for people.
 func summary(a Archive) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Your DialNexa account data, exported %s\n\n", when(a.Exported))
-	fmt.Fprintf(&b, "Name: %s\nEmail: %s\nAccount created: %s\n", a.Profile.DisplayName, a.Profile.Email, when(a.Created))
+	fmt.Fprintf(&b, "Your DialNexa account data, exported %s\n\n", when(a.Profile.TimeZone, a.Exported))
+	fmt.Fprintf(&b, "Name: %s\nEmail: %s\nAccount created: %s\n", a.Profile.DisplayName, a.Profile.Email, when(a.Profile.TimeZone, a.Created))
 	twoFA := "off"
 	if a.TwoFactor.Enabled {
 		twoFA = "on"
@@ -241,7 +241,7 @@ func summary(a Archive) string {
 	}
 	fmt.Fprintf(&b, "\nSigned-in devices (%d):\n", len(a.Sessions))
 	for _, ss := range a.Sessions {
-		fmt.Fprintf(&b, "  - %s, %s, signed in %s\n", ss.Device, ss.Location, when(ss.Created))
+		fmt.Fprintf(&b, "  - %s, %s, signed in %s\n", ss.Device, ss.Location, when(a.Profile.TimeZone, ss.Created))
 	}
 	fmt.Fprintf(&b, "\nWorkspaces (%d):\n", len(a.Workspaces))
 	for _, w := range a.Workspaces {

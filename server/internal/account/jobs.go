@@ -68,10 +68,13 @@ func (s *Service) Scheduled(now time.Time) []store.Job { return Scheduled(now) }
 
 // Scheduled returns the periodic jobs due at now, each named for its
 // period so that adding one that exists adds nothing: the summaries of
-// the previous month, and retention once an hour.
+// the previous month, and retention once an hour. A month's summaries are
+// due once it has ended in every time zone (12 hours into the next month
+// in UTC: no zone is further behind).
 func Scheduled(now time.Time) []store.Job {
 	now = now.UTC()
-	prev := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0).Format("2006-01")
+	ended := now.Add(-monthEndsEverywhere)
+	prev := time.Date(ended.Year(), ended.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0).Format("2006-01")
 	return []store.Job{
 		{ID: JobSummaries + "/" + prev, Kind: JobSummaries, Args: json.RawMessage(`"` + prev + `"`), Created: now},
 		{ID: JobRetention + "/" + now.Format("2006-01-02T15"), Kind: JobRetention, Created: now},
@@ -161,11 +164,17 @@ func (s *Service) eachAccount(ctx context.Context, j store.Job, fn func(tx txn, 
 	return out, err
 }
 
+// monthEndsEverywhere is how long after a month ends in UTC it has ended
+// in every time zone.
+const monthEndsEverywhere = 12 * time.Hour
+
 // summarize sends the account the summary of the month starting at prev
-// if it existed before that month ended and has not had it.
+// (the account's month, in its time zone) if it existed before that month
+// ended and has not had it.
 func (s *Service) summarize(tx txn, a *store.Account, prev time.Time) (int, error) {
 	key := prev.Format("2006-01")
-	if !a.Created.Before(prev.AddDate(0, 1, 0)) || a.SummarySent >= key {
+	end := time.Date(prev.Year(), prev.Month()+1, 1, 0, 0, 0, 0, zone(a.TimeZone))
+	if !a.Created.Before(end) || a.SummarySent >= key {
 		return 0, nil
 	}
 	u := a.Usage[key]

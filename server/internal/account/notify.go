@@ -168,7 +168,8 @@ func validateEvent(e ServiceEvent) string {
 // and returns how many it raised.
 func (s *Service) applyServiceEvent(tx txn, a *store.Account, e ServiceEvent, now time.Time) (int, error) {
 	cur := func(v string) string { return strings.TrimSpace(v + " " + e.Currency) }
-	month := e.At.UTC().Format("2006-01")
+	// Usage is counted into the account's months, in its time zone.
+	month := e.At.In(zone(a.TimeZone)).Format("2006-01")
 	switch e.Type {
 	case "wallet_low":
 		return 1, s.notify(tx, a, model.NotifLowBalance, "Low wallet balance",

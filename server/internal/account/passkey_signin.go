@@ -213,7 +213,7 @@ func (s *Service) suspectPasskey(ctx context.Context, accountID string, cred *we
 		if err := tx.AddActivity(&a, model.ActPasskeySuspect, detail, now); err != nil {
 			return err
 		}
-		if err := s.queueMail(tx, a.Email, "passkey-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(now), "Suspect": true, "Passkey": name}); err != nil {
+		if err := s.queueMail(tx, a.Email, "passkey-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(a.TimeZone, now), "Suspect": true, "Passkey": name}); err != nil {
 			return err
 		}
 		return tx.save(&a)

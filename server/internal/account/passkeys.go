@@ -259,7 +259,7 @@ func (s *Service) AddPasskey(ctx context.Context, ss store.Session, name string,
 		if err := tx.AddActivity(&a, model.ActPasskeyAdded, fmt.Sprintf("Passkey “%s” added from %s.", name, ss.Device), now); err != nil {
 			return err
 		}
-		if err := s.queueMail(tx, a.Email, "passkey-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(now), "Added": true, "Passkey": name}); err != nil {
+		if err := s.queueMail(tx, a.Email, "passkey-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(a.TimeZone, now), "Added": true, "Passkey": name}); err != nil {
 			return err
 		}
 		return tx.save(&a)
@@ -297,7 +297,7 @@ func (s *Service) RemovePasskey(ctx context.Context, ss store.Session, id, passw
 		if err := tx.AddActivity(a, model.ActPasskeyRemoved, fmt.Sprintf("Passkey “%s” removed from %s.", name, ss.Device), now); err != nil {
 			return err
 		}
-		return s.queueMail(tx, a.Email, "passkey-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(now), "Added": false, "Passkey": name})
+		return s.queueMail(tx, a.Email, "passkey-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(a.TimeZone, now), "Added": false, "Passkey": name})
 	})
 }
 

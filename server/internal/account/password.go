@@ -60,7 +60,7 @@ func (s *Service) ChangePassword(ctx context.Context, ss store.Session, req Chan
 			return err
 		}
 		if err := s.queueMail(tx, a.Email, "password-changed", map[string]any{
-			"Name": a.DisplayName, "Email": a.Email, "When": when(now), "Device": ss.Device, "SignedOutOthers": len(ended) > 0,
+			"Name": a.DisplayName, "Email": a.Email, "When": when(a.TimeZone, now), "Device": ss.Device, "SignedOutOthers": len(ended) > 0,
 		}); err != nil {
 			return err
 		}
@@ -210,7 +210,7 @@ func (s *Service) ResetPassword(ctx context.Context, o Origin, req ResetPassword
 		if err := tx.AddActivity(&a, model.ActPasswordReset, "Password reset with a link sent by mail; every device was signed out.", now); err != nil {
 			return err
 		}
-		if err := s.queueMail(tx, a.Email, "password-was-reset", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(now)}); err != nil {
+		if err := s.queueMail(tx, a.Email, "password-was-reset", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(a.TimeZone, now)}); err != nil {
 			return err
 		}
 		endLinks(&a)

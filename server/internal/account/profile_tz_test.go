@@ -1,7 +1,9 @@
 package account_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/dialnexa/account/server/internal/account"
 )
@@ -37,4 +39,50 @@ func TestTimeZone(t *testing.T) {
 		t.Error("the change did not push the account's view")
 	}
 	refused(t, e.svc.SetTimeZone(e.ctx, ss, "Mars/Olympus"), account.Invalid, account.NoReason)
+}
+
+// Mails give times in the account's time zone with its abbreviation, and
+// usage is counted into the account's months.
+func TestTimesAndMonthsInTheAccountsZone(t *testing.T) {
+	e := newEnv(t) // the clock: 28 Nov 2026, 09:30 UTC
+	ns, err := e.svc.SignUp(e.ctx, origin, account.SignUp{Email: "la@example.com", Password: password, DisplayName: "Lee Angel", DeviceID: "d1", TimeZone: "America/Los_Angeles"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := e.session(ns)
+	if err := e.svc.ChangePassword(e.ctx, ss, account.ChangePassword{Current: password, New: "Another horse battery 77!"}); err != nil {
+		t.Fatal(err)
+	}
+	ms := e.mails("la@example.com")
+	if len(ms) == 0 || !strings.Contains(ms[len(ms)-1].Text, "28 Nov 2026 at 01:30 PST") {
+		t.Fatalf("the mail does not give the time in Los Angeles: %v", ms)
+	}
+	// 1 Dec 03:00 UTC is still 30 November in Los Angeles.
+	at := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
+	if _, err := e.svc.ReportEvent(e.ctx, account.ServiceEvent{Type: "call_outcome", AccountID: ss.AccountID, AgentID: "a1", AgentName: "Agent", At: at}); err != nil {
+		t.Fatal(err)
+	}
+	a := e.account(ss.AccountID)
+	if a.Usage["2026-11"].Calls != 1 || a.Usage["2026-12"].Calls != 0 {
+		t.Errorf("usage %+v: the call belongs to November in Los Angeles", a.Usage)
+	}
+}
+
+// A month's summaries are due once it has ended in every zone: not at
+// midnight UTC, when it is still the afternoon before in the Americas.
+func TestSummariesWaitForTheMonthToEndEverywhere(t *testing.T) {
+	has := func(now time.Time, id string) bool {
+		for _, j := range account.Scheduled(now) {
+			if j.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	if has(time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC), account.JobSummaries+"/2026-11") {
+		t.Error("November's summaries are due while November goes on in Hawaii")
+	}
+	if !has(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC), account.JobSummaries+"/2026-11") {
+		t.Error("November's summaries are not due 12 hours into December")
+	}
 }

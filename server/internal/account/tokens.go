@@ -91,5 +91,19 @@ func (s *Service) queueMail(tx txn, to, kind string, data map[string]any) error 
 	return tx.Enqueue(store.Mail{To: to, Subject: subject, Text: text, Link: link, Created: now, Next: now})
 }
 
-// when formats a time for a mail.
-func when(t time.Time) string { return t.UTC().Format("2 Jan 2006 at 15:04 UTC") }
+// when formats a time for a mail, in the account's time zone tz (an IANA
+// name; empty is UTC) with its abbreviation: "2 Dec 2026 at 17:04 PST".
+func when(tz string, t time.Time) string { return t.In(zone(tz)).Format("2 Jan 2006 at 15:04 MST") }
+
+// zone is the time zone named tz, UTC when it is empty (or, against every
+// check made when it was set, unknown).
+func zone(tz string) *time.Location {
+	if tz == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}

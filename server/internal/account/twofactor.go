@@ -131,7 +131,7 @@ func (s *Service) EnableTwoFactor(ctx context.Context, ss store.Session, passwor
 		if err := tx.AddActivity(&a, model.ActTwoFactorOn, "Two-factor authentication turned on from "+ss.Device+".", now); err != nil {
 			return err
 		}
-		if err := s.queueMail(tx, a.Email, "2fa-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(now), "Enabled": true}); err != nil {
+		if err := s.queueMail(tx, a.Email, "2fa-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(a.TimeZone, now), "Enabled": true}); err != nil {
 			return err
 		}
 		return tx.save(&a)
@@ -189,7 +189,7 @@ func (s *Service) DisableTwoFactor(ctx context.Context, ss store.Session, passwo
 		if err := tx.AddActivity(a, model.ActTwoFactorOff, "Two-factor authentication turned off from "+ss.Device+".", now); err != nil {
 			return err
 		}
-		return s.queueMail(tx, a.Email, "2fa-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(now), "Enabled": false})
+		return s.queueMail(tx, a.Email, "2fa-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(a.TimeZone, now), "Enabled": false})
 	})
 }
 
@@ -248,7 +248,7 @@ func (s *Service) SupportDisableTwoFactor(ctx context.Context, address, note str
 		if err := tx.AddActivity(&a, model.ActTwoFactorOff, "Two-factor authentication turned off by DialNexa support after identity verification ("+note+").", now); err != nil {
 			return err
 		}
-		if err := s.queueMail(tx, a.Email, "2fa-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(now), "Enabled": false, "ByOperator": true, "Note": note}); err != nil {
+		if err := s.queueMail(tx, a.Email, "2fa-changed", map[string]any{"Name": a.DisplayName, "Email": a.Email, "When": when(a.TimeZone, now), "Enabled": false, "ByOperator": true, "Note": note}); err != nil {
 			return err
 		}
 		endLinks(&a)

@@ -77,7 +77,7 @@ func TestDownloadMyData(t *testing.T) {
 		t.Fatalf("export %+v", e)
 	}
 	v := view(t, ts, owner.Token)
-	if len(v.Inbox) == 0 || v.Inbox[0].Type != model.NotifDataExport || !strings.Contains(v.Inbox[0].Body, "Danger Zone") {
+	if len(v.Inbox) == 0 || v.Inbox[0].Type != model.NotifDataExport || !strings.Contains(v.Inbox[0].Body, "Profile → Your data") {
 		t.Fatalf("no bell notification for the export: %+v", v.Inbox)
 	}
 
