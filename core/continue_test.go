@@ -17,6 +17,9 @@ func TestContinueTo(t *testing.T) {
 		{"?next=%2Fauthorize", "", false},
 		{"?next=javascript%3Aalert(1)", "", false},
 		{"?next=%2Fauthorize%3Fid%3Dabc%26next%3Dhttps%3A%2F%2Fevil.example", "/authorize?id=abc", false},
+		{"?next=%2Finvite", "/invite", false},
+		{"?next=%2Finvite%3Ftoken%3Dleak%23x", "/invite", false}, // nothing of it but the page
+		{"?next=%2F%2Fevil.example%2Finvite", "", false},
 	} {
 		next, fresh := ContinueTo(tc.search)
 		if next != tc.next || fresh != tc.fresh {

@@ -69,9 +69,9 @@ func newAuthView(p *panel) *authView {
 	return a
 }
 
-// forApp says the sign-in is for an application's.
-func (a *authView) forApp() {
-	a.title.Call("after", el("p", attrs{"id": "auth-for-app", "class": "hint"}, txt(core.TextContinueToApp)))
+// forNext says what the sign-in is for (an application's, an invitation).
+func (a *authView) forNext(why string) {
+	a.title.Call("after", el("p", attrs{"id": "auth-for-app", "class": "hint"}, txt(why)))
 }
 
 func (a *authView) setMode(m core.AuthMode) {

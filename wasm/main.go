@@ -31,8 +31,8 @@ func main() {
 	}
 	p = newPanel(root, client)
 	p.next, p.fresh = core.ContinueTo(js.Global().Get("location").Get("search").String())
-	if p.next != "" {
-		p.auth.forApp()
+	if why := core.ContinueText(p.next); why != "" {
+		p.auth.forNext(why)
 	}
 	if p.fresh && client.Snapshot().SignedIn() {
 		// The application wants the user to sign in again.

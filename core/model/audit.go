@@ -12,6 +12,7 @@ const (
 	AuditInvitationSent       = "invitation_sent"
 	AuditInvitationWithdrawn  = "invitation_withdrawn"
 	AuditInvitationAccepted   = "invitation_accepted"
+	AuditInvitationDeclined   = "invitation_declined"
 	AuditRoleChanged          = "role_changed"
 	AuditMemberRemoved        = "member_removed"
 	AuditMemberLeft           = "member_left"
@@ -78,6 +79,8 @@ func auditSummary(e AuditEntry) string {
 		return fmt.Sprintf("%s withdrew the invitation of %s.", a, t)
 	case AuditInvitationAccepted:
 		return fmt.Sprintf("%s accepted an invitation from %s and joined as %s.", a, t, e.Role)
+	case AuditInvitationDeclined:
+		return fmt.Sprintf("%s declined an invitation from %s.", a, t)
 	case AuditRoleChanged:
 		return fmt.Sprintf("%s made %s %s.", a, t, article(e.Role))
 	case AuditMemberRemoved:

@@ -126,35 +126,71 @@ func TestPanelDeleteRefusedThenAfterTransfer(t *testing.T) {
 	}
 }
 
-// The invitation link opens a page that accepts with the browser's session.
+// The invitation link opens a page that says what the invitation offers
+// and answers it with the browser's session: signed out, it sends the
+// browser to sign in and comes back; Accept joins, Decline withdraws it;
+// another account is told whose invitation it is.
 func TestPanelInvitationPage(t *testing.T) {
 	ts := startServerWithPanel(t, builtPanel(t))
 	o := apiSignUp(t, ts, "inviter@example.com", pw, "Ivy Inviter", "d1")
 	apiSignUp(t, ts, "invitee@example.com", pw, "Ian Invitee", "d2")
+	apiSignUp(t, ts, "bystander@example.com", pw, "Bea Bystander", "d3")
 	var ws struct{ ID string }
 	call(t, ts, "POST", "/v1/workspaces", o.Token, map[string]string{"name": "Link Team"}).decode(t, &ws)
-	call(t, ts, "POST", "/v1/workspaces/"+ws.ID+"/invitations", o.Token, map[string]string{"email": "invitee@example.com"})
-	link := ts.inbox.waitFor(t, "invitee@example.com", "invited you").link(t)
-	local := ts.url() + strings.TrimPrefix(link, "https://account.dialnexa.test")
+	invite := func(n int) string {
+		call(t, ts, "POST", "/v1/workspaces/"+ws.ID+"/invitations", o.Token, map[string]string{"email": "invitee@example.com"})
+		link := ts.inbox.waitForNth(t, "invitee@example.com", "invited you", n).link(t)
+		return ts.url() + strings.TrimPrefix(link, "https://account.dialnexa.test")
+	}
+	local := invite(1)
 	ctx := newBrowser(t)
-	within(t, ctx, "signed out: told to sign in first",
+	within(t, ctx, "another account is told whose invitation it is",
+		panelSignIn(ts.url(), "bystander@example.com", pw),
 		chromedp.Navigate(local),
-		chromedp.WaitVisible(`#invite-form`),
-		poll(`document.getElementById("invite-error").textContent.includes("Sign in")`),
-	)
-	within(t, ctx, "sign in, open the link again, joined",
+		poll(`document.getElementById("invite-error").textContent.includes("another email address")`),
 		chromedp.Navigate(ts.url()+"/"),
+		chromedp.WaitVisible(`#settings`),
+		chromedp.Click(`#signout`),
 		chromedp.WaitVisible(`#auth-form`),
+	)
+	within(t, ctx, "signed out: sent to sign in, and back",
+		chromedp.Navigate(local),
+		visible("invite-signin"),
+		poll(`location.hash === ""`), // the token left the address
+		chromedp.Click(`#invite-signin-link`),
+		chromedp.WaitVisible(`#auth-form`),
+		poll(`document.getElementById("auth-for-app").textContent.includes("invited address")`),
 		chromedp.SendKeys(`#email`, "invitee@example.com"),
 		chromedp.SendKeys(`#password`, pw),
 		chromedp.Click(`#auth-submit`),
-		textIs("status", "Online"),
-		chromedp.Navigate(local),
 		chromedp.WaitVisible(`#invite-form`),
+		visible("invite-offer"),
+		poll(`document.getElementById("invite-what").textContent === "Ivy Inviter invited you (invitee@example.com) to join Link Team as a member."`),
+		poll(`document.activeElement.id === "invite-accept"`),
+	)
+	saveScreenshot(t, ctx, "panel-invitation.png")
+	within(t, ctx, "accept",
+		chromedp.Click(`#invite-accept`),
 		poll(`document.getElementById("invite-status").textContent === "You joined Link Team."`),
-		chromedp.Navigate(ts.url()+"/"),
+		visible("invite-open"),
+		chromedp.Click(`#invite-open`),
 		chromedp.WaitVisible(`#settings`),
-		textIs("status", "Online"),
 		poll(`[...document.querySelectorAll("#workspaces h3")].some(h => h.textContent === "Link Team")`),
 	)
+	// A second invitation (a new role would come this way), declined.
+	second := invite(2)
+	within(t, ctx, "decline",
+		chromedp.Navigate(second),
+		visible("invite-offer"),
+		chromedp.Click(`#invite-decline`),
+		poll(`document.getElementById("invite-status").textContent === "You declined the invitation."`),
+	)
+	tm := &team{t: t, ts: ts, id: ws.ID}
+	if pending := tm.pending(o.Token); len(pending) != 0 {
+		t.Errorf("a declined invitation is still pending: %+v", pending)
+	}
+	entries := tm.wholeAudit(o.Token)
+	if !strings.Contains(entries[0].Summary, "Ian Invitee declined an invitation from Ivy Inviter.") {
+		t.Errorf("newest audit entry after declining: %+v", entries[0])
+	}
 }

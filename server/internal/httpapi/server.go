@@ -210,6 +210,8 @@ func (s *Server) routes() []route {
 		{"DELETE /v1/workspaces/{id}/invitations/{invitation}", bySession, nil, s.withdrawInvitation},
 		{"GET /v1/workspaces/{id}/audit", bySession, nil, s.workspaceAudit},
 		{"POST /v1/invitations/accept", bySession, nil, s.acceptInvitation},
+		{"POST /v1/invitations/preview", bySession, nil, s.previewInvitation},
+		{"POST /v1/invitations/decline", bySession, nil, s.declineInvitation},
 		{"GET /v1/account/deletion", bySession, nil, s.deletionPreview},
 		{"POST /v1/account/delete", bySession, nil, s.deleteAccount},
 		{"POST /v1/account/export", bySession, nil, s.requestExport},

@@ -106,6 +106,34 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request, ss sto
 	writeJSON(w, http.StatusOK, map[string]string{"message": "You joined " + name + "."})
 }
 
+// previewInvitation is POST /v1/invitations/preview {"token"}: what the
+// invitation link offers the caller, before they answer it.
+func (s *Server) previewInvitation(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	var req acceptRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	p, err := s.accounts.PreviewInvitation(r.Context(), ss, req.Token)
+	if err != nil {
+		s.fail(w, r, "read invitation", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+// declineInvitation is POST /v1/invitations/decline {"token"}.
+func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	var req acceptRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	if err := s.accounts.DeclineInvitation(r.Context(), ss, req.Token); err != nil {
+		s.fail(w, r, "decline invitation", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"message": "You declined the invitation."})
+}
+
 // workspaceAudit is GET /v1/workspaces/{id}/audit?before=N (owner or
 // admin): the workspace's audit log, newest first, a page at a time.
 func (s *Server) workspaceAudit(w http.ResponseWriter, r *http.Request, ss store.Session) {
