@@ -64,11 +64,14 @@ type SecurityActions interface {
 	RemoveApp(ctx context.Context, id string) error
 }
 
-// NotificationActions are the notification settings' and the bell's.
+// NotificationActions are the notification settings' and the bell's (which
+// also answers invitations).
 type NotificationActions interface {
 	SetEmailNotification(typ string, email bool) error
 	MarkNotificationRead(id uint64) error
 	MarkAllNotificationsRead() error
+	AcceptReceived(ctx context.Context, workspaceID, id string) (string, error)
+	DeclineReceived(ctx context.Context, workspaceID, id string) (string, error)
 }
 
 // WorkspaceActions are the Workspaces screen's and its audit log's.
@@ -82,6 +85,8 @@ type WorkspaceActions interface {
 	WithdrawInvitation(ctx context.Context, workspaceID, invitationID string) error
 	SetRole(ctx context.Context, workspaceID, accountID, role string) error
 	AuditLog(ctx context.Context, workspaceID string, before uint64) (core.AuditPage, error)
+	AcceptReceived(ctx context.Context, workspaceID, id string) (string, error)
+	DeclineReceived(ctx context.Context, workspaceID, id string) (string, error)
 }
 
 // DataActions are the Danger Zone's: taking the data out, and deleting

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 
@@ -112,6 +113,17 @@ func (b *bell) did(err error) {
 	b.u.render()
 }
 
+// answer runs an answer to an invitation off the UI's goroutine and shows
+// what it did.
+func (b *bell) answer(action func(ctx context.Context) (string, error)) {
+	b.u.async(func() {
+		ctx, cancel := b.u.ctx()
+		defer cancel()
+		_, err := action(ctx)
+		fyne.Do(func() { b.did(err) })
+	})
+}
+
 func (b *bell) toggle() {
 	if b.shown {
 		b.popup.Hide()
@@ -131,7 +143,12 @@ func (b *bell) render(s core.Snapshot) {
 		b.button.Importance = widget.LowImportance
 	}
 	b.button.Refresh()
-	rows := make([]fyne.CanvasObject, 0, len(v.Items)+1)
+	rows := make([]fyne.CanvasObject, 0, len(v.Items)+len(v.Received)+1)
+	if len(v.Received) > 0 {
+		rows = append(rows, widget.NewLabelWithStyle(core.TextReceived, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		rows = append(rows, receivedRows(v.Received, b.c, b.answer)...)
+		rows = append(rows, widget.NewSeparator())
+	}
 	for _, n := range v.Items {
 		rows = append(rows, b.row(n))
 	}

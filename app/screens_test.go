@@ -280,3 +280,40 @@ func TestUpdateIsAnnounced(t *testing.T) {
 		t.Error("the update row stays without a newer release")
 	}
 }
+
+func (f *fakeController) AcceptReceived(_ context.Context, ws, id string) (string, error) {
+	f.calls = append(f.calls, fmt.Sprintf("AcceptReceived %s %s", ws, id))
+	return "You joined Delta.", nil
+}
+
+func (f *fakeController) DeclineReceived(_ context.Context, ws, id string) (string, error) {
+	f.calls = append(f.calls, fmt.Sprintf("DeclineReceived %s %s", ws, id))
+	return "You declined the invitation.", nil
+}
+
+// An invitation the account received is answered on the Workspaces
+// screen and in the bell.
+func TestReceivedInvitationsAreAnswered(t *testing.T) {
+	snap := teamSnapshot(core.Online)
+	snap.View.Invited = []model.Invited{{ID: "inv9", WorkspaceID: "w-delta", Workspace: "Delta", InvitedBy: "Ken Thompson", Role: "admin", Expires: time.Date(2026, 12, 5, 14, 2, 0, 0, time.UTC)}}
+	f := &fakeController{snap: snap}
+	u := newTestUI(t, f)
+	test.Tap(buttonIn(t, u.workspaces, core.TextAccept))
+	if w := u.workspaces.info.Text; w != "You joined Delta." {
+		t.Errorf("info %q", w)
+	}
+	var decline *widget.Button
+	for _, o := range test.LaidOutObjects(u.bell.list) {
+		if b, ok := o.(*widget.Button); ok && b.Text == core.TextDecline {
+			decline = b
+		}
+	}
+	if decline == nil {
+		t.Fatal("the bell does not offer the invitation")
+	}
+	test.Tap(decline)
+	want := []string{"AcceptReceived w-delta inv9", "DeclineReceived w-delta inv9"}
+	if fmt.Sprint(f.calls) != fmt.Sprint(want) {
+		t.Errorf("calls %q, want %q", f.calls, want)
+	}
+}

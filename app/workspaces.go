@@ -19,17 +19,19 @@ type workspacesScreen struct {
 	c       WorkspaceActions
 	content fyne.CanvasObject
 	list    *fyne.Container
-	empty   *widget.Label
-	name    *widget.Entry
-	create  *widget.Button
-	accept  *widget.Entry
-	join    *widget.Button
-	errText *widget.Label
-	info    *widget.Label
+	// received lists the invitations the account received.
+	received *fyne.Container
+	empty    *widget.Label
+	name     *widget.Entry
+	create   *widget.Button
+	accept   *widget.Entry
+	join     *widget.Button
+	errText  *widget.Label
+	info     *widget.Label
 }
 
 func newWorkspacesScreen(u *UI) *workspacesScreen {
-	w := &workspacesScreen{u: u, c: u.c, list: container.NewVBox()}
+	w := &workspacesScreen{u: u, c: u.c, list: container.NewVBox(), received: container.NewVBox()}
 	w.empty = widget.NewLabel(core.TextNoWorkspaces)
 	w.name = widget.NewEntry()
 	w.name.SetPlaceHolder(core.TextNewWorkspaceName)
@@ -47,7 +49,7 @@ func newWorkspacesScreen(u *UI) *workspacesScreen {
 	w.info = widget.NewLabel("")
 	w.info.Wrapping = fyne.TextWrapWord
 	w.content = container.NewVScroll(container.NewVBox(
-		w.errText, w.info, w.empty, w.list,
+		w.errText, w.info, w.received, w.empty, w.list,
 		widget.NewCard(core.TextCreateWorkspace, "", container.NewBorder(nil, nil, nil, w.create, w.name)),
 		widget.NewCard(core.TextAcceptInvitation, core.TextJoinHint, container.NewBorder(nil, nil, nil, w.join, w.accept)),
 	))
@@ -85,6 +87,12 @@ func (w *workspacesScreen) render(s core.Snapshot) {
 	setControl(w.create, nil, v.Create)
 	setControl(w.join, nil, v.Accept)
 	w.empty.Hidden = v.Empty == ""
+	w.received.Objects = nil
+	if len(v.Received) > 0 {
+		run := func(action func(ctx context.Context) (string, error)) { w.run(action, nil) }
+		w.received.Objects = []fyne.CanvasObject{widget.NewCard(core.TextReceived, "", container.NewVBox(receivedRows(v.Received, w.c, run)...))}
+	}
+	w.received.Refresh()
 	cards := make([]fyne.CanvasObject, 0, len(v.Cards))
 	for _, c := range v.Cards {
 		cards = append(cards, w.card(c))
@@ -188,4 +196,32 @@ func (w *workspacesScreen) pending(c core.WorkspaceCard) []fyne.CanvasObject {
 func isBlocked(err error) (*core.BlockedError, bool) {
 	var be *core.BlockedError
 	return be, errors.As(err, &be)
+}
+
+// receivedAnswers answer the invitations the account received.
+type receivedAnswers interface {
+	AcceptReceived(ctx context.Context, workspaceID, id string) (string, error)
+	DeclineReceived(ctx context.Context, workspaceID, id string) (string, error)
+}
+
+// receivedRows lays out invitations the account received, each with
+// Accept and Decline, answered by c through run.
+func receivedRows(rows []core.ReceivedRow, c receivedAnswers, run func(action func(ctx context.Context) (string, error))) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	for _, r := range rows {
+		ws, id := r.WorkspaceID, r.ID
+		l := widget.NewLabel(r.Text)
+		l.Wrapping = fyne.TextWrapWord
+		accept := widget.NewButton(core.TextAccept, func() {
+			run(func(ctx context.Context) (string, error) { return c.AcceptReceived(ctx, ws, id) })
+		})
+		accept.Importance = widget.HighImportance
+		decline := widget.NewButton(core.TextDecline, func() {
+			run(func(ctx context.Context) (string, error) { return c.DeclineReceived(ctx, ws, id) })
+		})
+		setControl(accept, nil, r.Accept)
+		setControl(decline, nil, r.Decline)
+		out = append(out, container.NewBorder(nil, nil, nil, container.NewHBox(accept, decline), l))
+	}
+	return out
 }

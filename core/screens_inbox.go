@@ -59,6 +59,8 @@ type BellView struct {
 	// Label names the button for screen readers: "Notifications, 2 unread".
 	Label string
 	Items []InboxItem
+	// Received are the invitations to answer, above the notifications.
+	Received []ReceivedRow
 	// Empty is shown when the inbox is ("" otherwise).
 	Empty   string
 	MarkAll Control
@@ -90,7 +92,8 @@ func (s Snapshot) Bell(d Dates) BellView {
 		v.Items = append(v.Items, InboxItem{ID: x.ID, Type: x.Type, Title: x.Title, Body: x.Body, At: x.At, When: d.Ago(x.At),
 			Read: x.Read, Link: NotificationLink(x.Link)})
 	}
-	if len(v.Items) == 0 {
+	v.Received = s.received(d)
+	if len(v.Items) == 0 && len(v.Received) == 0 {
 		v.Empty = TextNoNotifications
 	}
 	return v

@@ -63,8 +63,9 @@ func fullView() model.View {
 				{AccountID: "acc-ada", DisplayName: "Ada Lovelace", Email: "ada@example.com", Role: "member"},
 			}},
 		},
-		Export: &model.Export{ID: "x1", Requested: at.Add(-time.Hour), Ready: at, Expires: at.Add(7 * 24 * time.Hour), Size: 48 << 10},
-		Apps:   []model.App{{ID: "dashboard", Name: "DialNexa Dashboard", Sees: []string{"email", "profile"}, Granted: at}},
+		Invited: []model.Invited{{ID: "inv9", WorkspaceID: "w-delta", Workspace: "Delta", InvitedBy: "Ken Thompson", Role: "admin", Expires: at.Add(7 * 24 * time.Hour)}},
+		Export:  &model.Export{ID: "x1", Requested: at.Add(-time.Hour), Ready: at, Expires: at.Add(7 * 24 * time.Hour), Size: 48 << 10},
+		Apps:    []model.App{{ID: "dashboard", Name: "DialNexa Dashboard", Sees: []string{"email", "profile"}, Granted: at}},
 	}
 }
 

@@ -38,12 +38,42 @@ const (
 	TextTransferOwner    = "Transfer ownership"
 	TextNothingRecorded  = "Nothing recorded yet."
 	TextOlderEntries     = "Load older entries"
+	TextReceived         = "Invitations for you"
+	TextAccept           = "Accept"
+	TextDecline          = "Decline"
 )
 
-// WorkspacesView is the Workspaces screen: a card per workspace, creating
-// one and joining one (everything online only).
+// ReceivedRow is an invitation the account received, to answer.
+type ReceivedRow struct {
+	ID, WorkspaceID string
+	// Text says who invited to which workspace, with which role, until
+	// when.
+	Text            string
+	Accept, Decline Control
+}
+
+// received are the account's invitations to answer.
+func (s Snapshot) received(d Dates) []ReceivedRow {
+	action := s.ServerAction()
+	var out []ReceivedRow
+	for _, in := range s.View.Invited {
+		role := "a member"
+		if in.Role == RoleAdmin {
+			role = "an admin"
+		}
+		out = append(out, ReceivedRow{ID: in.ID, WorkspaceID: in.WorkspaceID, Accept: action, Decline: action,
+			Text: in.InvitedBy + " invited you to join " + in.Workspace + " as " + role + " · until " + d.Time(in.Expires)})
+	}
+	return out
+}
+
+// WorkspacesView is the Workspaces screen: the invitations the account
+// received, a card per workspace, creating one and joining one
+// (everything online only).
 type WorkspacesView struct {
-	Cards []WorkspaceCard
+	// Received are the invitations to answer (TextReceived heads them).
+	Received []ReceivedRow
+	Cards    []WorkspaceCard
 	// Empty is shown when the account is in none ("" otherwise).
 	Empty          string
 	Create, Accept Control
@@ -127,7 +157,7 @@ var inviteRoles = []RoleOption{{RoleMember, "Member"}, {RoleAdmin, "Admin"}}
 // Workspaces is the Workspaces screen.
 func (s Snapshot) Workspaces(d Dates) WorkspacesView {
 	action := s.ServerAction()
-	v := WorkspacesView{Create: action, Accept: action}
+	v := WorkspacesView{Create: action, Accept: action, Received: s.received(d)}
 	for _, ws := range s.View.Workspaces {
 		v.Cards = append(v.Cards, s.workspaceCard(ws, d, action))
 	}

@@ -163,3 +163,23 @@ func (c *Actions) AuditLog(ctx context.Context, workspaceID string, before uint6
 	err := c.call(ctx, "GET", path, c.token(), nil, &out)
 	return out, err
 }
+
+// AcceptReceived accepts invitation id of workspace workspaceID, one this
+// account received (its view lists it): as its link would.
+func (c *Actions) AcceptReceived(ctx context.Context, workspaceID, id string) (string, error) {
+	return c.answerReceived(ctx, workspaceID, id, "accept")
+}
+
+// DeclineReceived declines invitation id of workspace workspaceID.
+func (c *Actions) DeclineReceived(ctx context.Context, workspaceID, id string) (string, error) {
+	return c.answerReceived(ctx, workspaceID, id, "decline")
+}
+
+func (c *Actions) answerReceived(ctx context.Context, workspaceID, id, answer string) (string, error) {
+	if err := c.requireOnline(); err != nil {
+		return "", err
+	}
+	var out struct{ Message string }
+	err := c.call(ctx, "POST", "/v1/workspaces/"+url.PathEscape(workspaceID)+"/invitations/"+url.PathEscape(id)+"/"+answer, c.token(), map[string]string{}, &out)
+	return out.Message, err
+}

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"strconv"
 	"syscall/js"
 
@@ -101,7 +102,16 @@ func (v *bellView) render(s core.Snapshot) {
 	v.button.Call("setAttribute", "aria-label", m.Label)
 	setEnabled(v.markAll, m.MarkAll.Enabled, m.MarkAll.Reason)
 	v.rows.reset()
-	items := make([]js.Value, 0, len(m.Items)+1)
+	items := make([]js.Value, 0, len(m.Items)+2)
+	if len(m.Received) > 0 {
+		items = append(items, el("li", attrs{"class": "received-box"}, el("strong", nil, txt(core.TextReceived)),
+			receivedList(m.Received, v.p, &v.rows, func(answer func(ctx context.Context) (string, error)) {
+				ctx, cancel := requestContext()
+				defer cancel()
+				_, err := answer(ctx)
+				v.did(err)
+			})))
+	}
 	for _, it := range m.Items {
 		items = append(items, v.item(it))
 	}

@@ -14,6 +14,7 @@ import (
 type workspacesView struct {
 	p                                     *panel
 	root, list, err, info, name, acceptIn js.Value
+	received                              js.Value // the invitations the account received
 	createBtn, acceptBtn                  js.Value
 	audit                                 *auditLog
 	cards                                 handlers // the workspace cards' controls
@@ -22,6 +23,7 @@ type workspacesView struct {
 func newWorkspacesView(p *panel) *workspacesView {
 	v := &workspacesView{p: p}
 	v.list = el("div", attrs{"id": "workspace-list"})
+	v.received = el("div", attrs{"id": "received", "aria-labelledby": "received-h", "hidden": ""})
 	v.err = el("p", attrs{"id": "workspaces-error", "class": "error", "role": "alert"})
 	v.info = el("p", attrs{"id": "workspaces-info", "class": "notice", "role": "status"})
 	v.name = el("input", attrs{"id": "workspace-name", "type": "text"})
@@ -39,7 +41,7 @@ func newWorkspacesView(p *panel) *workspacesView {
 	})
 	v.audit = newAuditLog(p)
 	v.root = el("section", attrs{"id": "workspaces", "aria-labelledby": "workspaces-h"},
-		el("h2", attrs{"id": "workspaces-h"}, txt("Workspaces")), v.err, v.info, v.list, v.audit.root, create, accept)
+		el("h2", attrs{"id": "workspaces-h"}, txt("Workspaces")), v.err, v.info, v.received, v.list, v.audit.root, create, accept)
 	return v
 }
 
@@ -59,6 +61,9 @@ func (v *workspacesView) render(s core.Snapshot) {
 	setEnabled(v.createBtn, m.Create.Enabled, m.Create.Reason)
 	setEnabled(v.acceptBtn, m.Accept.Enabled, m.Accept.Reason)
 	v.cards.reset()
+	show(v.received, len(m.Received) > 0)
+	replaceChildren(v.received, el("h3", attrs{"id": "received-h"}, txt(core.TextReceived)),
+		receivedList(m.Received, v.p, &v.cards, func(answer func(ctx context.Context) (string, error)) { v.run(answer) }))
 	cards := make([]js.Value, 0, len(m.Cards)+1)
 	for _, c := range m.Cards {
 		cards = append(cards, v.card(c))
@@ -175,4 +180,23 @@ func (v *workspacesView) pending(c core.WorkspaceCard) js.Value {
 		list.Call("append", el("li", attrs{"class": "invitation", "data-email": in.Email}, txt(in.Text+" "), btn))
 	}
 	return el("div", nil, el("h4", nil, txt(core.TextPendingInvites)), list)
+}
+
+// receivedList lays out the invitations the account received, each with
+// Accept and Decline (their listeners held by hs), answered through run.
+func receivedList(rows []core.ReceivedRow, p *panel, hs *handlers, run func(func(ctx context.Context) (string, error))) js.Value {
+	list := el("ul", attrs{"class": "received"})
+	for _, r := range rows {
+		ws, id := r.WorkspaceID, r.ID
+		accept := button(attrs{"class": "primary accept-invitation"}, core.TextAccept, r.Accept)
+		decline := button(attrs{"class": "decline-invitation"}, core.TextDecline, r.Decline)
+		hs.on(accept, "click", func() {
+			run(func(ctx context.Context) (string, error) { return p.c.AcceptReceived(ctx, ws, id) })
+		})
+		hs.on(decline, "click", func() {
+			run(func(ctx context.Context) (string, error) { return p.c.DeclineReceived(ctx, ws, id) })
+		})
+		list.Call("append", el("li", attrs{"data-invitation": id}, txt(r.Text+" "), accept, txt(" "), decline))
+	}
+	return list
 }

@@ -25,6 +25,9 @@ type View struct {
 	Unread int            `json:"unread"`
 	// Workspaces the account belongs to, with their members.
 	Workspaces []Workspace `json:"workspaces"`
+	// Invited are the pending invitations to the account's address, oldest
+	// first, to accept or decline.
+	Invited []Invited `json:"invited,omitempty"`
 	// Alerts are the security alerts no device has answered yet, oldest
 	// first.
 	Alerts []Alert `json:"alerts,omitempty"`
@@ -65,6 +68,16 @@ type Workspace struct {
 	// Invitations are the pending ones, oldest first; only owners and
 	// admins see them.
 	Invitations []Invitation `json:"invitations,omitempty"`
+}
+
+// Invited is an invitation the account received.
+type Invited struct {
+	ID          string    `json:"id"`
+	WorkspaceID string    `json:"workspaceId"`
+	Workspace   string    `json:"workspace"`
+	InvitedBy   string    `json:"invitedBy"` // the sender's current display name
+	Role        string    `json:"role"`
+	Expires     time.Time `json:"expires"`
 }
 
 // Invitation is a pending invitation to a workspace.
@@ -180,6 +193,7 @@ func (v View) Clone() View {
 	c.Inbox = slices.Clone(v.Inbox)
 	c.Alerts = slices.Clone(v.Alerts)
 	c.Apps = slices.Clone(v.Apps)
+	c.Invited = slices.Clone(v.Invited)
 	c.Workspaces = slices.Clone(v.Workspaces)
 	for i, w := range c.Workspaces {
 		c.Workspaces[i].Members = slices.Clone(w.Members)

@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -94,13 +95,20 @@ func (s *Service) PreviewInvitation(ctx context.Context, ss store.Session, token
 // withdrawn (its link stops working) and the workspace's audit log says
 // who declined.
 func (s *Service) DeclineInvitation(ctx context.Context, ss store.Session, token string) error {
-	hash := auth.HashToken(strings.TrimSpace(token))
+	return s.declineInvitation(ctx, ss, auth.HashToken(strings.TrimSpace(token)))
+}
+
+func (s *Service) declineInvitation(ctx context.Context, ss store.Session, hash string) error {
 	now := s.now()
 	var wsName string
 	err := s.change(ctx, func(tx txn) error {
 		t, ws, role, me, err := openInvitation(tx, ss, hash, now)
 		wsName = ws.Name
 		if err != nil && !errors.Is(err, errInviterGone) { // a void invitation may still be declined
+			return err
+		}
+		forgetReceived(&me, ws, hash)
+		if err := tx.save(&me); err != nil {
 			return err
 		}
 		before := ws
@@ -128,4 +136,131 @@ func (s *Service) DeclineInvitation(ctx context.Context, ss store.Session, token
 		return audit(tx, ws.ID, me, model.AuditInvitationDeclined, targetAccount(inviter), role, now)
 	})
 	return invitationRefusal(err, wsName)
+}
+
+// forgetReceived drops, from the account's received invitations, the one
+// of ws whose link token hashes to hash (and any no longer in ws).
+func forgetReceived(a *store.Account, ws store.Workspace, hash string) {
+	a.Invited = slices.DeleteFunc(slices.Clone(a.Invited), func(r store.InvitationRef) bool {
+		if r.WorkspaceID != ws.ID {
+			return false
+		}
+		i := slices.IndexFunc(ws.Invitations, func(in store.Invitation) bool { return in.ID == r.InvitationID })
+		return i < 0 || ws.Invitations[i].TokenHash == hash
+	})
+}
+
+// received lists an account's pending invitations for its view: those
+// still in their workspace, to its current address, unexpired, from
+// someone who may still invite.
+func received(tx viewTx, a store.Account, now time.Time) ([]model.Invited, error) {
+	var out []model.Invited
+	for _, r := range a.Invited {
+		ws, err := tx.Workspace(r.WorkspaceID)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(ws.Invitations, func(in store.Invitation) bool { return in.ID == r.InvitationID })
+		if i < 0 {
+			continue
+		}
+		in := ws.Invitations[i]
+		if in.Email != a.Email || !now.Before(in.Expires) || ws.Role(in.InvitedBy) != store.RoleOwner && ws.Role(in.InvitedBy) != store.RoleAdmin {
+			continue
+		}
+		inviter, err := tx.Account(in.InvitedBy)
+		if err != nil {
+			if isNotFound(err) {
+				continue
+			}
+			return nil, err
+		}
+		out = append(out, model.Invited{ID: in.ID, WorkspaceID: ws.ID, Workspace: ws.Name, InvitedBy: inviter.DisplayName, Role: in.Role, Expires: in.Expires})
+	}
+	return out, nil
+}
+
+// receiveInvitation records, inside tx, an invitation sent to the address
+// of an existing account (if one holds it), replacing one from the same
+// workspace, so its clients list it.
+func receiveInvitation(tx txn, email string, ws store.Workspace, invitationID string) error {
+	to, err := tx.AccountByEmail(email)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	to.Invited = append(slices.DeleteFunc(slices.Clone(to.Invited), func(r store.InvitationRef) bool { return r.WorkspaceID == ws.ID }),
+		store.InvitationRef{WorkspaceID: ws.ID, InvitationID: invitationID})
+	return tx.save(&to)
+}
+
+// unreceive takes, inside tx, an invitation away from the account holding
+// its address (withdrawn: its clients stop listing it).
+func unreceive(tx txn, in store.Invitation, ws store.Workspace) error {
+	to, err := tx.AccountByEmail(in.Email)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	n := len(to.Invited)
+	to.Invited = slices.DeleteFunc(slices.Clone(to.Invited), func(r store.InvitationRef) bool {
+		return r.WorkspaceID == ws.ID && r.InvitationID == in.ID
+	})
+	if len(to.Invited) == n {
+		return nil
+	}
+	return tx.save(&to)
+}
+
+// invitationHash finds the link token of the caller's received invitation
+// id in workspace wsID (so it is answered as its link would be).
+func (s *Service) invitationHash(ctx context.Context, ss store.Session, wsID, id string) (string, error) {
+	var hash string
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		me, err := tx.Account(ss.AccountID)
+		if err != nil {
+			return err
+		}
+		ws, err := tx.Workspace(wsID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(ws.Invitations, func(in store.Invitation) bool { return in.ID == id })
+		if i < 0 {
+			return store.ErrNotFound
+		}
+		if ws.Invitations[i].Email != me.Email {
+			return errOtherAccount
+		}
+		hash = ws.Invitations[i].TokenHash
+		return nil
+	})
+	return hash, invitationRefusal(err, "")
+}
+
+// AcceptReceived accepts invitation id of workspace wsID, one the caller
+// received (its view lists it), as its link would.
+func (s *Service) AcceptReceived(ctx context.Context, ss store.Session, wsID, id string) (string, error) {
+	hash, err := s.invitationHash(ctx, ss, wsID, id)
+	if err != nil {
+		return "", err
+	}
+	return s.acceptInvitation(ctx, ss, hash)
+}
+
+// DeclineReceived declines invitation id of workspace wsID, one the
+// caller received.
+func (s *Service) DeclineReceived(ctx context.Context, ss store.Session, wsID, id string) error {
+	hash, err := s.invitationHash(ctx, ss, wsID, id)
+	if err != nil {
+		return err
+	}
+	return s.declineInvitation(ctx, ss, hash)
 }

@@ -66,6 +66,9 @@ func (s *Service) WithdrawInvitation(ctx context.Context, ss store.Session, work
 		if err := withdrawInvitations(tx, ws, func(x store.Invitation) bool { return x.ID == invitationID }); err != nil {
 			return err
 		}
+		if err := unreceive(tx, in, *ws); err != nil {
+			return err
+		}
 		return audit(tx, ws.ID, me, model.AuditInvitationWithdrawn, target{email: in.Email}, in.Role, now)
 	})
 }
@@ -102,36 +105,20 @@ var errInviterGone = errors.New("the inviter may no longer invite")
 // (their email must be the invited address) and returns the workspace's
 // name; the owner and admins get "New team member joined".
 func (s *Service) AcceptInvitation(ctx context.Context, ss store.Session, token string) (string, error) {
-	hash := auth.HashToken(strings.TrimSpace(token))
+	return s.acceptInvitation(ctx, ss, auth.HashToken(strings.TrimSpace(token)))
+}
+
+// acceptInvitation accepts the invitation whose link token hashes to hash.
+func (s *Service) acceptInvitation(ctx context.Context, ss store.Session, hash string) (string, error) {
 	now := s.now()
 	var wsName string
 	err := s.change(ctx, func(tx txn) error {
-		t, err := liveToken(tx, hash, tokenInvite, now)
-		if err != nil {
-			return err
-		}
-		parts := strings.SplitN(t.Data, "|", 3)
-		if len(parts) != 3 {
-			return store.ErrNotFound
-		}
-		wsID, role, email := parts[0], parts[1], parts[2]
-		me, err := tx.Account(ss.AccountID)
-		if err != nil {
-			return err
-		}
-		if me.Email != email {
-			return errOtherAccount
-		}
-		ws, err := tx.Workspace(wsID)
-		if err != nil {
-			return err
-		}
+		t, ws, role, me, err := openInvitation(tx, ss, hash, now)
 		wsName = ws.Name
-		// The invitation carries its sender's authority, which must still
-		// hold: an admin removed since cannot bring anyone in.
-		if r := ws.Role(t.AccountID); r != store.RoleOwner && r != store.RoleAdmin {
-			return errInviterGone
+		if err != nil {
+			return err
 		}
+		forgetReceived(&me, ws, hash)
 		// Withdrawing deletes the token, so a live token is not withdrawn.
 		before := ws
 		if err := withdrawInvitations(tx, &ws, func(in store.Invitation) bool { return in.TokenHash == hash }); err != nil {
@@ -149,11 +136,14 @@ func (s *Service) AcceptInvitation(ctx context.Context, ss store.Session, token 
 		}
 		if !joins { // already a member: nobody to tell, but the list changed
 			for _, m := range ws.Members {
+				if m.AccountID == me.ID {
+					continue // saved below
+				}
 				if err := tx.bumpView(m.AccountID); err != nil {
 					return err
 				}
 			}
-			return nil
+			return tx.save(&me)
 		}
 		inviter, err := tx.Account(t.AccountID)
 		if err != nil {
@@ -183,13 +173,8 @@ func (s *Service) AcceptInvitation(ctx context.Context, ss store.Session, token 
 		}
 		return tx.save(&me)
 	})
-	switch {
-	case isNotFound(err):
-		return "", refuse(Invalid, Expired, "This invitation has expired, was already used or its workspace is gone. Ask for a new one.")
-	case errors.Is(err, errOtherAccount):
-		return "", forbidden("This invitation is for another email address. Sign in with the invited address to accept it.")
-	case errors.Is(err, errInviterGone):
-		return "", refuse(Invalid, Expired, "This invitation is no longer valid: the person who sent it can no longer invite people to %s. Ask an owner or admin for a new one.", wsName)
+	if err != nil {
+		return "", invitationRefusal(err, wsName)
 	}
-	return wsName, err
+	return wsName, nil
 }

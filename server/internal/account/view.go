@@ -66,6 +66,9 @@ func buildView(tx viewTx, a store.Account, now time.Time) (model.View, error) {
 	if v.Apps, err = appsView(tx, a); err != nil {
 		return model.View{}, err
 	}
+	if v.Invited, err = received(tx, a, now); err != nil {
+		return model.View{}, err
+	}
 	acts, err := tx.Activity(a.ID, model.ActivityLimit)
 	if err != nil {
 		return model.View{}, err

@@ -183,6 +183,10 @@ func (s *Service) Invite(ctx context.Context, ss store.Session, workspaceID, add
 		if err := audit(tx, ws.ID, inviter, model.AuditInvitationSent, target{email: email}, role, now); err != nil {
 			return err
 		}
+		// An account that holds the address lists it, to answer there.
+		if err := receiveInvitation(tx, email, *ws, id); err != nil {
+			return err
+		}
 		return s.queueMail(tx, email, "invitation", map[string]any{
 			"Inviter": inviter.DisplayName, "Workspace": ws.Name, "Role": role,
 			"Link": s.link("/invite#token=" + tok),

@@ -165,7 +165,8 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 }
 
 // noBody are the routes that read no body.
-var noBody = map[string]bool{"POST /v1/signout": true, "POST /v1/sessions/revoke-others": true, "POST /v1/signin/passkey/options": true}
+var noBody = map[string]bool{"POST /v1/signout": true, "POST /v1/sessions/revoke-others": true, "POST /v1/signin/passkey/options": true,
+	"POST /v1/workspaces/{id}/invitations/{invitation}/accept": true, "POST /v1/workspaces/{id}/invitations/{invitation}/decline": true}
 
 // Every route that reads a JSON body refuses malformed JSON, unknown keys
 // and an oversized body with 400 or 413 and the protocol's error: never a

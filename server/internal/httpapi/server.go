@@ -208,6 +208,8 @@ func (s *Server) routes() []route {
 		{"DELETE /v1/workspaces/{id}/members/{account}", bySession, nil, s.removeMember},
 		{"PUT /v1/workspaces/{id}/members/{account}/role", bySession, nil, s.changeRole},
 		{"DELETE /v1/workspaces/{id}/invitations/{invitation}", bySession, nil, s.withdrawInvitation},
+		{"POST /v1/workspaces/{id}/invitations/{invitation}/accept", bySession, nil, s.acceptReceived},
+		{"POST /v1/workspaces/{id}/invitations/{invitation}/decline", bySession, nil, s.declineReceived},
 		{"GET /v1/workspaces/{id}/audit", bySession, nil, s.workspaceAudit},
 		{"POST /v1/invitations/accept", bySession, nil, s.acceptInvitation},
 		{"POST /v1/invitations/preview", bySession, nil, s.previewInvitation},

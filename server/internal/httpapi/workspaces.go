@@ -121,6 +121,26 @@ func (s *Server) previewInvitation(w http.ResponseWriter, r *http.Request, ss st
 	writeJSON(w, http.StatusOK, p)
 }
 
+// acceptReceived is POST /v1/workspaces/{id}/invitations/{invitation}/accept:
+// the caller accepts an invitation its view lists.
+func (s *Server) acceptReceived(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	name, err := s.accounts.AcceptReceived(r.Context(), ss, r.PathValue("id"), r.PathValue("invitation"))
+	if err != nil {
+		s.fail(w, r, "accept invitation", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"message": "You joined " + name + "."})
+}
+
+// declineReceived is POST /v1/workspaces/{id}/invitations/{invitation}/decline.
+func (s *Server) declineReceived(w http.ResponseWriter, r *http.Request, ss store.Session) {
+	if err := s.accounts.DeclineReceived(r.Context(), ss, r.PathValue("id"), r.PathValue("invitation")); err != nil {
+		s.fail(w, r, "decline invitation", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"message": "You declined the invitation."})
+}
+
 // declineInvitation is POST /v1/invitations/decline {"token"}.
 func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request, ss store.Session) {
 	var req acceptRequest

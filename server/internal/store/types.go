@@ -34,6 +34,10 @@ type Account struct {
 	EmailVerified bool   `json:"emailVerified,omitempty"`
 	PasswordHash  string `json:"passwordHash"`
 	DisplayName   string `json:"displayName"`
+	// Invited are the invitations sent to the account's address while it
+	// had it, newest last: its clients list them to answer (the view shows
+	// those still pending).
+	Invited []InvitationRef `json:"invited,omitempty"`
 	// TimeZone is the account's IANA time zone (empty: UTC).
 	TimeZone string    `json:"timeZone,omitempty"`
 	Created  time.Time `json:"created"`
@@ -128,6 +132,12 @@ type Workspace struct {
 	// Invitations are the pending ones, oldest first; each has a link
 	// token (Token kind "invite") stored under TokenHash.
 	Invitations []Invitation `json:"invitations,omitempty"`
+}
+
+// InvitationRef names an invitation in a workspace.
+type InvitationRef struct {
+	WorkspaceID  string `json:"workspaceId"`
+	InvitationID string `json:"invitationId"`
 }
 
 // Invitation is one pending invitation to a workspace.
