@@ -8,5 +8,5 @@ command -v go >/dev/null 2>&1 || export PATH="$PATH:/usr/local/go/bin"
 bash scripts/setup.sh
 export LANG=en_US.UTF-8
 mkdir -p docs/screenshots
-DIALNEXA_SCREENSHOTS="$PWD/docs/screenshots" go test -count=1 -run '^(TestScreenshots|TestDesktopWindowUnderXvfb|TestPanelPasskeys|TestDesktopPasskeys|TestDesktopDownloadMyData|TestPanelDownloadMyData|TestDesktopSignsInThroughTheBrowser)$' ./server/internal/e2e
+DIALNEXA_SCREENSHOTS="$PWD/docs/screenshots" go test -count=1 -run '^(TestScreenshots|TestDesktopWindowUnderXvfb|TestPanelPasskeys|TestDesktopPasskeys|TestDesktopDownloadMyData|TestPanelDownloadMyData|TestDesktopSignsInThroughTheBrowser|TestPanelInvitationPage|TestPanelReceivedInvitations)$' ./server/internal/e2e
 ls docs/screenshots

@@ -74,6 +74,13 @@ func Handler(files fs.FS) http.Handler {
 			return
 		}
 		if _, err := fs.Stat(shell, strings.TrimPrefix(p, "/")); err == nil || p == "/" {
+			if p == "/" {
+				// Never kept in the back/forward cache: a frozen panel
+				// holds its IndexedDB connection (and any request on it)
+				// and would stall the next panel's start until the
+				// browser evicts it. Leaving the page unloads it instead.
+				w.Header().Set("Cache-Control", "no-store")
+			}
 			embedded.ServeHTTP(w, r)
 			return
 		}

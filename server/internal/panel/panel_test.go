@@ -83,6 +83,11 @@ func TestPanelBuilt(t *testing.T) {
 	if r := get(t, h, "/"); r.StatusCode != http.StatusOK || strings.Contains(body(t, r), "has not been built") {
 		t.Errorf("/ with a build: %d", r.StatusCode)
 	}
+	// The panel page is never kept in the back/forward cache (a frozen
+	// one would hold its IndexedDB connection).
+	if r := get(t, h, "/"); r.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("/ Cache-Control %q, want no-store", r.Header.Get("Cache-Control"))
+	}
 }
 
 // A panel built into the binary (an in-memory file system, as embed's) is
