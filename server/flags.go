@@ -39,6 +39,8 @@ type config struct {
 	msgBurst                            int
 	// release and download announce the desktop app's current release.
 	release, download string
+	// flight keeps an execution trace of the last seconds in memory.
+	flight bool
 }
 
 func parseFlags(args []string) (*config, error) {
@@ -83,6 +85,7 @@ func serverFlags(c *config) (*flag.FlagSet, error) {
 	e.Int(&c.msgBurst, "message-burst", "DIALNEXA_MESSAGE_BURST", 40, "burst of messages one sync socket may send")
 	e.String(&c.release, "desktop-release", "DIALNEXA_DESKTOP_RELEASE", "", "the desktop app's current release (such as 1.4.2), announced to every app that connects: an older one says it is available (with -desktop-download)")
 	e.String(&c.download, "desktop-download", "DIALNEXA_DESKTOP_DOWNLOAD", "", "https address where -desktop-release is downloaded")
+	e.Bool(&c.flight, "flight-recorder", "DIALNEXA_FLIGHT_RECORDER", "keep an execution trace of the last 10 seconds in memory, served on -admin-addr at /debug/flightrecorder (for the tails of latencies; costs a few percent of CPU)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: %s [flags]\n       %s admin COMMAND [flags]   (operator commands: %s admin -h)\n\nFlags, each also read from the environment variable in brackets:\n", fs.Name(), fs.Name(), fs.Name())
 		fs.PrintDefaults()
@@ -113,6 +116,9 @@ func (c *config) parsed(fs *flag.FlagSet) (*config, error) {
 			return nil, errors.New("-trusted-proxies is set, so users reach the server through a proxy, but not where: set -public-origin (DIALNEXA_PUBLIC_ORIGIN) to the address they use, such as https://account.example.com (links in mails and origin checks are built from it)")
 		}
 		c.origin = defaultOrigin(c.addr, c.tlsCert != "")
+	}
+	if c.flight && c.adminAddr == "" {
+		return nil, errors.New("-flight-recorder serves its trace on the operators' listener: set -admin-addr too")
 	}
 	if (c.release == "") != (c.download == "") {
 		return nil, errors.New("-desktop-release and -desktop-download go together: the version and the https address to download it from")

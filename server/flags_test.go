@@ -147,3 +147,12 @@ func TestDesktopReleaseFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestFlightRecorderNeedsTheAdminListener(t *testing.T) {
+	if _, err := parseFlags([]string{"-flight-recorder"}); err == nil || !strings.Contains(err.Error(), "-admin-addr") {
+		t.Errorf("-flight-recorder alone: %v", err)
+	}
+	if _, err := parseFlags([]string{"-flight-recorder", "-admin-addr", "127.0.0.1:9090"}); err != nil {
+		t.Error(err)
+	}
+}

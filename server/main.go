@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/trace"
 	"strings"
 	"sync"
 	"syscall"
@@ -124,13 +125,21 @@ func run(args []string) error {
 	if cert != nil {
 		servers[0].TLSConfig = cert.config()
 	}
+	var fr *trace.FlightRecorder
+	if c.flight && c.adminAddr != "" {
+		fr = trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: 10 * time.Second})
+		if err := fr.Start(); err != nil {
+			return fmt.Errorf("-flight-recorder: %w", err)
+		}
+		defer fr.Stop()
+	}
 	if c.adminAddr != "" {
 		aln, err := net.Listen("tcp", c.adminAddr)
 		if err != nil {
 			ln.Close()
 			return fmt.Errorf("-admin-addr: %w", err)
 		}
-		servers = append(servers, &http.Server{Handler: srv.AdminHandler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute})
+		servers = append(servers, &http.Server{Handler: srv.AdminHandler(fr), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute})
 		listeners = append(listeners, aln)
 		log.Info("operator endpoints ready", "url", "http://"+aln.Addr().String()+"/metrics")
 	}

@@ -2,7 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"math"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/prometheus/common/expfmt"
@@ -83,9 +87,142 @@ func (b buckets) String() string {
 	return fmt.Sprintf("%d recorded; p50 %s, p99 %s; %s", total, under(0.5), under(0.99), strings.Join(shares, ", "))
 }
 
+// traceDir, when set (-traces), is where the servers' flight recorder
+// traces are written after the phases that measure tails.
+var traceDir string
+
+// saveTraces writes each node's flight recorder trace of the last seconds
+// (the phase just measured) into traceDir as PHASE-nodeN.trace.
+func (r *run) saveTraces(phase string) {
+	if traceDir == "" {
+		return
+	}
+	for i, n := range r.nodes {
+		path := filepath.Join(traceDir, fmt.Sprintf("%s-node%d.trace", phase, i+1))
+		if err := fetchTo("http://"+n.admin+"/debug/flightrecorder", path); err != nil {
+			fmt.Printf("  (trace of %s unavailable: %v)\n", phase, err)
+			continue
+		}
+		fmt.Printf("  execution trace of the last seconds: %s (go tool trace %s)\n", path, path)
+	}
+}
+
+func fetchTo(url, path string) error {
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// runtimeView is the runtime's own account of the servers over a phase:
+// how long runnable goroutines waited for a thread, the collector's
+// stop-the-world pauses, and the share of CPU it took.
+type runtimeView struct {
+	sched, pauses   buckets
+	gcCPU, totalCPU float64
+}
+
+func (r *run) runtimeNow() (runtimeView, error) {
+	var v runtimeView
+	var err error
+	if v.sched, err = r.histogram("go_sched_latencies_seconds"); err != nil {
+		return v, err
+	}
+	if v.pauses, err = r.histogram("go_sched_pauses_total_gc_seconds"); err != nil {
+		return v, err
+	}
+	if v.gcCPU, err = r.counter("go_cpu_classes_gc_total_cpu_seconds_total"); err != nil {
+		return v, err
+	}
+	v.totalCPU, err = r.counter("go_cpu_classes_total_cpu_seconds_total")
+	return v, err
+}
+
+func (v runtimeView) since(before runtimeView) string {
+	share := 0.0
+	if d := v.totalCPU - before.totalCPU; d > 0 {
+		share = 100 * (v.gcCPU - before.gcCPU) / d
+	}
+	return fmt.Sprintf("scheduling waits: %s\n  GC pauses: %s\n  GC took %.1f%% of the servers' CPU", v.sched.since(before.sched).brief(), v.pauses.since(before.pauses).brief(), share)
+}
+
+// brief gives the count and the bounds the median, 99th percentile and
+// largest fall under.
+func (b buckets) brief() string {
+	if len(b.counts) == 0 || b.counts[len(b.counts)-1] == 0 {
+		return "none"
+	}
+	total := b.counts[len(b.counts)-1]
+	under := func(q float64) string {
+		for i, c := range b.counts {
+			if float64(c) >= q*float64(total) {
+				if math.IsInf(b.bounds[i], 1) {
+					return "over the last bound"
+				}
+				return fmt.Sprintf("≤ %.3g ms", b.bounds[i]*1000)
+			}
+		}
+		return "over the last bound"
+	}
+	return fmt.Sprintf("%d; p50 %s, p99 %s, max %s", total, under(0.5), under(0.99), under(1))
+}
+
+// counter reads the named counter from every node's admin metrics and sums it.
+func (r *run) counter(name string) (float64, error) {
+	var sum float64
+	for _, n := range r.nodes {
+		resp, err := http.Get("http://" + n.admin + "/metrics")
+		if err != nil {
+			return 0, err
+		}
+		p := expfmt.NewTextParser(model.UTF8Validation)
+		fams, err := p.TextToMetricFamilies(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return 0, err
+		}
+		f, ok := fams[name]
+		if !ok || len(f.GetMetric()) == 0 {
+			return 0, fmt.Errorf("%s: not exported", name)
+		}
+		sum += f.GetMetric()[0].GetCounter().GetValue()
+	}
+	return sum, nil
+}
+
 // serverSide runs measure and prints what the nodes' own histogram name
-// recorded meanwhile: the server's share of the latency the clients saw.
+// recorded meanwhile: the server's share of the latency the clients saw,
+// and the runtime's account of the servers over it.
 func (r *run) serverSide(name, what string, measure func()) {
+	rtBefore, rtErr := r.runtimeNow()
+	defer func() {
+		if rtErr != nil {
+			fmt.Printf("  (the runtime's view of %s unavailable: %v)\n", what, rtErr)
+			return
+		}
+		after, err := r.runtimeNow()
+		if err != nil {
+			fmt.Printf("  (the runtime's view of %s unavailable: %v)\n", what, err)
+			return
+		}
+		fmt.Printf("  the servers' runtime over the %s: %s\n", what, after.since(rtBefore))
+	}()
 	before, err := r.histogram(name)
 	measure()
 	if err != nil {

@@ -40,6 +40,7 @@ func main() {
 	nodes := flag.Int("nodes", 1, "server processes sharing the store (needs -store postgres…); an account's devices are spread over them")
 	avatarUploads := flag.Int("avatars", 0, "instead: upload the largest accepted picture this many times at once and report the server's peak memory")
 	profiles := flag.String("profiles", "", "write the servers' heap and goroutine profiles into this directory once the sockets are held (after -hold)")
+	flag.StringVar(&traceDir, "traces", "", "run the servers with their flight recorder and write its execution trace of the last seconds into this directory after the burst and the revocations (go tool trace reads them)")
 	seedSessions := flag.Bool("seed-sessions", false, "write the accounts and sessions straight into the store instead of signing them in (argon2id, about 27 a second here): for runs that measure the sockets")
 	flag.IntVar(&protocol, "protocol", protocol, "the sync protocol the devices speak (2: whole views, for comparing)")
 	perProcess := flag.Int("per-process", 9000, "sockets per client process: more are held by helper processes (a process may hold at most 20,000 open files here)")
@@ -181,6 +182,7 @@ func main() {
 			len(every)+missed, took.Round(time.Millisecond), missed, every)
 		fmt.Printf("  meanwhile %s\n", r.cpu().since(before))
 	})
+	r.saveTraces("burst")
 	stopProfile()
 
 	thr, n := r.throughput(ctx, *mutations, 1)
@@ -192,6 +194,7 @@ func main() {
 		rev := r.revocations(ctx, *samples)
 		fmt.Printf("\nrevocation (DELETE → revoked notice and socket closed), %d connected: %s\n", r.total, rev)
 	})
+	r.saveTraces("revocations")
 
 	if *seedAccounts > 0 {
 		took, lat := r.timeBroadcast(ctx)
@@ -276,6 +279,9 @@ func startServer(bin, dir string, storeArgs []string) *server {
 func (s *server) start() {
 	s.cmd = exec.Command(s.bin, append([]string{"-addr", s.addr, "-admin-addr", s.admin, "-data", s.dir, "-panel", ""}, s.storeArgs...)...)
 	s.cmd.Env = append(os.Environ(), "DIALNEXA_SERVICE_TOKEN="+s.token)
+	if traceDir != "" {
+		s.cmd.Env = append(s.cmd.Env, "DIALNEXA_FLIGHT_RECORDER=true")
+	}
 	logf, _ := os.Create(filepath.Join(s.dir, "server.log"))
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
 	if err := s.cmd.Start(); err != nil {

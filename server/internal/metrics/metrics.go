@@ -6,6 +6,7 @@ package metrics
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -19,6 +20,14 @@ import (
 
 // latency are the buckets of the latencies users feel, from 0.5 ms to 10 s.
 var latency = []float64{.0005, .001, .002, .003, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
+
+// runtimeTails are the runtime's own histograms and CPU classes that say
+// where a latency's tail went: how long runnable goroutines waited for a
+// thread (/sched/latencies), the collector's stop-the-world pauses, and
+// the CPU the collector took of the whole (go_sched_latencies_seconds,
+// go_sched_pauses_total_gc_seconds, go_cpu_classes_gc_total_cpu_seconds_total,
+// go_cpu_classes_total_cpu_seconds_total).
+var runtimeTails = collectors.GoRuntimeMetricsRule{Matcher: regexp.MustCompile(`^/(sched/latencies|sched/pauses/total/gc|cpu/classes/gc/total|cpu/classes/total):`)}
 
 // Metrics holds one node's collectors.
 type Metrics struct {
@@ -41,7 +50,8 @@ type Metrics struct {
 // runtime's and the process's.
 func New() *Metrics {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewBuildInfoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(runtimeTails)),
+		collectors.NewBuildInfoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := &Metrics{
 		reg: reg,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{

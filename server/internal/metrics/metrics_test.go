@@ -30,7 +30,9 @@ func scrape(t *testing.T, m *metrics.Metrics) string {
 func TestRecordedIsExposed(t *testing.T) {
 	m := metrics.New()
 	before := scrape(t, m)
-	for _, want := range []string{`dialnexa_sync_messages_total{direction="in",type="push"} 0`, `dialnexa_rate_limit_refusals_total{where="socket"} 0`, "go_goroutines"} {
+	for _, want := range []string{`dialnexa_sync_messages_total{direction="in",type="push"} 0`, `dialnexa_rate_limit_refusals_total{where="socket"} 0`, "go_goroutines",
+		// The runtime's own view of a tail: scheduling waits, GC pauses and CPU.
+		"go_sched_latencies_seconds_bucket", "go_sched_pauses_total_gc_seconds_bucket", "go_cpu_classes_gc_total_cpu_seconds_total", "go_cpu_classes_total_cpu_seconds_total"} {
 		if !strings.Contains(before, want) {
 			t.Errorf("a fresh node does not expose %s", want)
 		}

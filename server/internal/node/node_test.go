@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime/trace"
 	"strings"
 	"testing"
 	"time"
@@ -119,4 +120,34 @@ func TestNodeWiresCommandsToSockets(t *testing.T) {
 		}
 	}
 	http.DefaultClient.CloseIdleConnections()
+}
+
+// With a flight recorder, the operators' listener gives the execution
+// trace of the last seconds; without one, there is no such page.
+func TestFlightRecorderOnTheAdminListener(t *testing.T) {
+	st, err := store.OpenBolt(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	n, err := New(Config{Store: st, PublicOrigin: "http://127.0.0.1", HashLimit: 2, MailPoll: time.Hour, JobPoll: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	rec := httptest.NewRecorder()
+	n.AdminHandler(nil).ServeHTTP(rec, httptest.NewRequest("GET", "/debug/flightrecorder", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("without a recorder: %d", rec.Code)
+	}
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Second})
+	if err := fr.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer fr.Stop()
+	rec = httptest.NewRecorder()
+	n.AdminHandler(fr).ServeHTTP(rec, httptest.NewRequest("GET", "/debug/flightrecorder", nil))
+	if rec.Code != http.StatusOK || !bytes.HasPrefix(rec.Body.Bytes(), []byte("go 1.")) {
+		t.Errorf("with a recorder: %d, %q…", rec.Code, rec.Body.Bytes()[:min(16, rec.Body.Len())])
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/pprof"
+	"runtime/trace"
 	"time"
 
 	"github.com/dialnexa/account/server/internal/buildinfo"
@@ -54,9 +55,20 @@ func version(w http.ResponseWriter, r *http.Request) {
 
 // AdminHandler serves what operators watch, on a listener of its own
 // (-admin-addr, not exposed to users): /metrics (Prometheus), /debug/pprof/,
-// /readyz, /healthz and /version.
-func (n *Server) AdminHandler() http.Handler {
+// /readyz, /healthz and /version; with a flight recorder (fr, nil: none),
+// /debug/flightrecorder gives the execution trace of its last seconds (go
+// tool trace reads it).
+func (n *Server) AdminHandler(fr *trace.FlightRecorder) http.Handler {
 	mux := http.NewServeMux()
+	if fr != nil {
+		mux.HandleFunc("GET /debug/flightrecorder", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/octet-stream")
+			w.Header().Set("Content-Disposition", `attachment; filename="flight.trace"`)
+			if _, err := fr.WriteTo(w); err != nil {
+				n.log.Warn("flight recorder", "err", err)
+			}
+		})
+	}
 	if n.metrics != nil {
 		mux.Handle("GET /metrics", n.metrics.Handler())
 	}
