@@ -89,6 +89,20 @@ func TestPanelAccessibility(t *testing.T) {
 			within(t, ctx, theme+": "+sc, screen(sc))
 			accessible(t, ctx, theme+" "+sc)
 		}
+		if theme == "light" {
+			// The inline questions and steps: two-factor set-up, and
+			// replacing a ready archive (asked in both themes below).
+			within(t, ctx, "two-factor set-up", screen("security"),
+				chromedp.SendKeys(`#tf-password`, goodPassword), chromedp.Click(`#tf-enable`), visible("tf-setup"))
+			accessible(t, ctx, "two-factor set-up")
+			// The password was just entered: the step-up window spares it.
+			within(t, ctx, "prepare the data", screen("profile"),
+				poll(`document.getElementById("export-password").closest("label").hidden`),
+				chromedp.Click(`#export-request`), visible("export-download"))
+		}
+		within(t, ctx, theme+": replacing a ready archive asks first", screen("profile"), chromedp.Click(`#export-request`), visible("export-confirm"))
+		accessible(t, ctx, theme+" replacing a ready archive")
+		within(t, ctx, theme+": kept", chromedp.Click(`#export-confirm-no`), poll(`document.getElementById("export-confirm").hidden`))
 		within(t, ctx, theme+": the bell", chromedp.Click(`#bell`), visible("bell-panel"))
 		accessible(t, ctx, theme+" bell")
 		within(t, ctx, theme+": the audit log", chromedp.Click(`#bell`), screen("workspaces"), clickInList(`#workspaces button.show-audit`), visible("audit-log"))
