@@ -2,13 +2,13 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 )
@@ -20,21 +20,39 @@ type buckets struct {
 	counts []uint64
 }
 
-// histogram reads the named histogram from every node's admin metrics and
-// sums it.
-func (r *run) histogram(name string) (buckets, error) {
-	var sum buckets
+// metrics reads every node's admin metrics once.
+func (r *run) metrics() ([]map[string]*dto.MetricFamily, error) {
+	out := make([]map[string]*dto.MetricFamily, 0, len(r.nodes))
 	for _, n := range r.nodes {
 		resp, err := http.Get("http://" + n.admin + "/metrics")
 		if err != nil {
-			return buckets{}, err
+			return nil, err
 		}
 		p := expfmt.NewTextParser(model.UTF8Validation)
 		fams, err := p.TextToMetricFamilies(resp.Body)
 		resp.Body.Close()
 		if err != nil {
-			return buckets{}, err
+			return nil, err
 		}
+		out = append(out, fams)
+	}
+	return out, nil
+}
+
+// histogram reads the named histogram from every node's admin metrics and
+// sums it.
+func (r *run) histogram(name string) (buckets, error) {
+	ms, err := r.metrics()
+	if err != nil {
+		return buckets{}, err
+	}
+	return histogramOf(ms, name)
+}
+
+// histogramOf sums the named histogram over the nodes' metrics.
+func histogramOf(ms []map[string]*dto.MetricFamily, name string) (buckets, error) {
+	var sum buckets
+	for _, fams := range ms {
 		f, ok := fams[name]
 		if !ok || len(f.GetMetric()) == 0 {
 			return buckets{}, fmt.Errorf("%s: not exported", name)
@@ -46,6 +64,19 @@ func (r *run) histogram(name string) (buckets, error) {
 			}
 			sum.counts[i] += b.GetCumulativeCount()
 		}
+	}
+	return sum, nil
+}
+
+// counterOf sums the named counter over the nodes' metrics.
+func counterOf(ms []map[string]*dto.MetricFamily, name string) (float64, error) {
+	var sum float64
+	for _, fams := range ms {
+		f, ok := fams[name]
+		if !ok || len(f.GetMetric()) == 0 {
+			return 0, fmt.Errorf("%s: not exported", name)
+		}
+		sum += f.GetMetric()[0].GetCounter().GetValue()
 	}
 	return sum, nil
 }
@@ -99,35 +130,16 @@ func (r *run) saveTraces(phase string) {
 	}
 	for i, n := range r.nodes {
 		path := filepath.Join(traceDir, fmt.Sprintf("%s-node%d.trace", phase, i+1))
-		if err := fetchTo("http://"+n.admin+"/debug/flightrecorder", path); err != nil {
+		if err := os.MkdirAll(traceDir, 0o755); err != nil {
+			fmt.Printf("  (trace of %s unavailable: %v)\n", phase, err)
+			return
+		}
+		if err := fetch("http://"+n.admin+"/debug/flightrecorder", path); err != nil {
 			fmt.Printf("  (trace of %s unavailable: %v)\n", phase, err)
 			continue
 		}
 		fmt.Printf("  execution trace of the last seconds: %s (go tool trace %s)\n", path, path)
 	}
-}
-
-func fetchTo(url, path string) error {
-	resp, err := http.Get(url)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: %s", url, resp.Status)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(f, resp.Body); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // runtimeView is the runtime's own account of the servers over a phase:
@@ -140,17 +152,20 @@ type runtimeView struct {
 
 func (r *run) runtimeNow() (runtimeView, error) {
 	var v runtimeView
-	var err error
-	if v.sched, err = r.histogram("go_sched_latencies_seconds"); err != nil {
+	ms, err := r.metrics() // one read of each node for all four
+	if err != nil {
 		return v, err
 	}
-	if v.pauses, err = r.histogram("go_sched_pauses_total_gc_seconds"); err != nil {
+	if v.sched, err = histogramOf(ms, "go_sched_latencies_seconds"); err != nil {
 		return v, err
 	}
-	if v.gcCPU, err = r.counter("go_cpu_classes_gc_total_cpu_seconds_total"); err != nil {
+	if v.pauses, err = histogramOf(ms, "go_sched_pauses_total_gc_seconds"); err != nil {
 		return v, err
 	}
-	v.totalCPU, err = r.counter("go_cpu_classes_total_cpu_seconds_total")
+	if v.gcCPU, err = counterOf(ms, "go_cpu_classes_gc_total_cpu_seconds_total"); err != nil {
+		return v, err
+	}
+	v.totalCPU, err = counterOf(ms, "go_cpu_classes_total_cpu_seconds_total")
 	return v, err
 }
 
@@ -181,29 +196,6 @@ func (b buckets) brief() string {
 		return "over the last bound"
 	}
 	return fmt.Sprintf("%d; p50 %s, p99 %s, max %s", total, under(0.5), under(0.99), under(1))
-}
-
-// counter reads the named counter from every node's admin metrics and sums it.
-func (r *run) counter(name string) (float64, error) {
-	var sum float64
-	for _, n := range r.nodes {
-		resp, err := http.Get("http://" + n.admin + "/metrics")
-		if err != nil {
-			return 0, err
-		}
-		p := expfmt.NewTextParser(model.UTF8Validation)
-		fams, err := p.TextToMetricFamilies(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return 0, err
-		}
-		f, ok := fams[name]
-		if !ok || len(f.GetMetric()) == 0 {
-			return 0, fmt.Errorf("%s: not exported", name)
-		}
-		sum += f.GetMetric()[0].GetCounter().GetValue()
-	}
-	return sum, nil
 }
 
 // serverSide runs measure and prints what the nodes' own histogram name
