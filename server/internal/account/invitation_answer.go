@@ -122,6 +122,9 @@ func (s *Service) declineInvitation(ctx context.Context, ss store.Session, hash 
 			return err
 		}
 		for _, m := range ws.Members {
+			if m.AccountID == me.ID {
+				continue // saved above
+			}
 			if err := tx.bumpView(m.AccountID); err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package account
 import (
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dialnexa/account/server/internal/mail"
@@ -95,15 +96,23 @@ func (s *Service) queueMail(tx txn, to, kind string, data map[string]any) error 
 // name; empty is UTC) with its abbreviation: "2 Dec 2026 at 17:04 PST".
 func when(tz string, t time.Time) string { return t.In(zone(tz)).Format("2 Jan 2006 at 15:04 MST") }
 
+// zones holds the time zones loaded so far: LoadLocation reads and parses
+// the zone database on every call.
+var zones sync.Map // name → *time.Location
+
 // zone is the time zone named tz, UTC when it is empty (or, against every
 // check made when it was set, unknown).
 func zone(tz string) *time.Location {
 	if tz == "" {
 		return time.UTC
 	}
+	if loc, ok := zones.Load(tz); ok {
+		return loc.(*time.Location)
+	}
 	loc, err := time.LoadLocation(tz)
 	if err != nil {
 		return time.UTC
 	}
+	zones.Store(tz, loc)
 	return loc
 }
