@@ -26,10 +26,10 @@ type passkeysCard struct {
 	names  map[string]*widget.Entry
 	rename map[string]*widget.Button
 	remove map[string]*widget.Button
-	// removing is the passkey whose removal is being confirmed; renaming
-	// the one whose name is being edited, renamed the one just renamed.
-	removing, renaming, renamed string
-	shownRenaming               string
+	// renaming is the passkey whose name is being edited, renamed the one
+	// just renamed.
+	renaming, renamed string
+	shownRenaming     string
 	// confirmPassword is the open removal dialog's password field.
 	confirmPassword *widget.Entry
 	confirmText     string
@@ -47,7 +47,7 @@ func newPasskeysCard(u *UI) *passkeysCard {
 }
 
 func (p *passkeysCard) view(s core.Snapshot) core.PasskeysView {
-	return s.Passkeys(core.DesktopDates, p.removing, p.c.StepUpOpen())
+	return s.Passkeys(core.DesktopDates, "", p.c.StepUpOpen()) // the removal question is a dialog of its own
 }
 
 func (p *passkeysCard) render(s core.Snapshot) {
@@ -127,9 +127,7 @@ func (p *passkeysCard) doRename(id, name string) {
 func (p *passkeysCard) confirmRemove(id string) {
 	p.errLabel.SetText("")
 	p.done.SetText("")
-	p.removing = id
-	v := p.view(p.u.snapshot)
-	p.removing = ""
+	v := p.u.snapshot.Passkeys(core.DesktopDates, id, p.c.StepUpOpen())
 	q := v.Confirm
 	if q == nil {
 		return // removed meanwhile

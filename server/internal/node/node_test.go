@@ -49,19 +49,27 @@ func TestEnvelopes(t *testing.T) {
 	}
 }
 
-// A node wires the domain to its adapters: a session signed in over HTTP
-// opens a socket, and signing it out over HTTP closes that socket with the
-// revocation status; the node's work ends with its context.
-func TestNodeWiresCommandsToSockets(t *testing.T) {
+// newNode is a node on a real bbolt store in a temp dir; the test closes
+// it (and its store after it).
+func newNode(t *testing.T) *Server {
+	t.Helper()
 	st, err := store.OpenBolt(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	n, err := New(Config{Store: st, PublicOrigin: "http://127.0.0.1", HashLimit: 2, MailPoll: time.Hour, JobPoll: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return n
+}
+
+// A node wires the domain to its adapters: a session signed in over HTTP
+// opens a socket, and signing it out over HTTP closes that socket with the
+// revocation status; the node's work ends with its context.
+func TestNodeWiresCommandsToSockets(t *testing.T) {
+	n := newNode(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { n.Run(ctx); close(done) }()
@@ -125,15 +133,7 @@ func TestNodeWiresCommandsToSockets(t *testing.T) {
 // With a flight recorder, the operators' listener gives the execution
 // trace of the last seconds; without one, there is no such page.
 func TestFlightRecorderOnTheAdminListener(t *testing.T) {
-	st, err := store.OpenBolt(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	n, err := New(Config{Store: st, PublicOrigin: "http://127.0.0.1", HashLimit: 2, MailPoll: time.Hour, JobPoll: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := newNode(t)
 	defer n.Close()
 	rec := httptest.NewRecorder()
 	n.AdminHandler(nil).ServeHTTP(rec, httptest.NewRequest("GET", "/debug/flightrecorder", nil))

@@ -109,6 +109,15 @@ func (r *rig) dial(token string) *transport.Conn {
 	return c
 }
 
+// welcomed dials with token and says hello: a socket past its welcome.
+func (r *rig) welcomed(token string) *transport.Conn {
+	r.t.Helper()
+	conn := r.dial(token)
+	send(r.t, conn, hello())
+	expect[*wire.Welcome](r.t, conn)
+	return conn
+}
+
 func recv(t *testing.T, c *transport.Conn) (any, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -204,9 +213,7 @@ func rename(id uint64, name string) wire.Mutation {
 func TestPushesApplyInOrder(t *testing.T) {
 	r := newRig(t, syncsrv.Config{})
 	_, tok := r.signUp("ada@example.com", "d1")
-	conn := r.dial(tok)
-	send(t, conn, hello())
-	expect[*wire.Welcome](t, conn)
+	conn := r.welcomed(tok)
 
 	send(t, conn, &wire.Push{Mutations: []wire.Mutation{rename(1, "Ada Lovelace"), rename(2, "x"), rename(4, "Gap")}})
 	ack := expect[*wire.PushAck](t, conn)
@@ -240,9 +247,7 @@ func TestPushesApplyInOrder(t *testing.T) {
 func TestRevocationClosesTheSocket(t *testing.T) {
 	r := newRig(t, syncsrv.Config{})
 	ss, tok := r.signUp("ada@example.com", "d1")
-	conn := r.dial(tok)
-	send(t, conn, hello())
-	expect[*wire.Welcome](t, conn)
+	conn := r.welcomed(tok)
 	if err := r.svc.SignOut(context.Background(), ss); err != nil {
 		t.Fatal(err)
 	}
@@ -265,9 +270,7 @@ func TestRevocationClosesTheSocket(t *testing.T) {
 func TestHeartbeats(t *testing.T) {
 	r := newRig(t, syncsrv.Config{})
 	_, tok := r.signUp("ada@example.com", "d1")
-	conn := r.dial(tok)
-	send(t, conn, hello())
-	expect[*wire.Welcome](t, conn)
+	conn := r.welcomed(tok)
 	send(t, conn, &wire.Ping{})
 	expect[*wire.Pong](t, conn)
 
