@@ -30,7 +30,9 @@ func (v *appsView) render(s core.Snapshot) {
 	m := s.Apps(panelDates)
 	setText(v.none, m.Empty)
 	show(v.none, m.Empty != "")
-	v.rows.reset()
+	if !v.rows.rebuild(m.Rows) {
+		return
+	}
 	items := make([]js.Value, 0, len(m.Rows))
 	for _, r := range m.Rows {
 		items = append(items, v.item(r))

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"reflect"
 	"sync"
 	"syscall/js"
 	"time"
@@ -75,7 +76,23 @@ func listen(e js.Value, event string, fn func()) js.Func {
 // on every render (a list's rows): rebuilding the part releases the
 // listeners of the elements it replaces, so a tab left open for days holds
 // the listeners of what it shows, not of everything it ever showed.
-type handlers struct{ funcs []js.Func }
+type handlers struct {
+	funcs []js.Func
+	shown any // the view model the part was built from
+}
+
+// rebuild reports whether the part must be built again for view model m:
+// not when it shows m already, so a render that changes nothing of it
+// keeps its elements (the focus, a row being clicked). When it must, the
+// previous build's listeners are released (see reset).
+func (h *handlers) rebuild(m any) bool {
+	if h.shown != nil && reflect.DeepEqual(h.shown, m) {
+		return false
+	}
+	h.shown = m
+	h.reset()
+	return true
+}
 
 // on is on for an element of this build.
 func (h *handlers) on(e js.Value, event string, fn func()) {

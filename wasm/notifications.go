@@ -101,7 +101,13 @@ func (v *bellView) render(s core.Snapshot) {
 	show(v.count, m.Unread > 0)
 	v.button.Call("setAttribute", "aria-label", m.Label)
 	setEnabled(v.markAll, m.MarkAll.Enabled, m.MarkAll.Reason)
-	v.rows.reset()
+	if !v.rows.rebuild(struct {
+		received []core.ReceivedRow
+		items    []core.InboxItem
+		empty    string
+	}{m.Received, m.Items, m.Empty}) {
+		return
+	}
 	items := make([]js.Value, 0, len(m.Items)+2)
 	if len(m.Received) > 0 {
 		items = append(items, el("li", attrs{"class": "received-box"}, el("strong", nil, txt(core.TextReceived)),

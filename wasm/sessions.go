@@ -40,7 +40,9 @@ func (v *sessionsView) render(s core.Snapshot) {
 	m := s.Sessions(panelDates)
 	show(v.offln, m.Offline != "")
 	setEnabled(v.others, m.RevokeOthers.Enabled, m.RevokeOthers.Reason)
-	v.rows.reset()
+	if !v.rows.rebuild(m.Rows) {
+		return
+	}
 	items := make([]js.Value, 0, len(m.Rows))
 	for _, r := range m.Rows {
 		items = append(items, v.item(r))

@@ -60,18 +60,19 @@ func (v *workspacesView) render(s core.Snapshot) {
 	m := s.Workspaces(panelDates)
 	setEnabled(v.createBtn, m.Create.Enabled, m.Create.Reason)
 	setEnabled(v.acceptBtn, m.Accept.Enabled, m.Accept.Reason)
-	v.cards.reset()
-	show(v.received, len(m.Received) > 0)
-	replaceChildren(v.received, el("h3", attrs{"id": "received-h"}, txt(core.TextReceived)),
-		receivedList(m.Received, v.p, &v.cards, func(answer func(ctx context.Context) (string, error)) { v.run(answer) }))
-	cards := make([]js.Value, 0, len(m.Cards)+1)
-	for _, c := range m.Cards {
-		cards = append(cards, v.card(c))
+	if v.cards.rebuild(m) {
+		show(v.received, len(m.Received) > 0)
+		replaceChildren(v.received, el("h3", attrs{"id": "received-h"}, txt(core.TextReceived)),
+			receivedList(m.Received, v.p, &v.cards, func(answer func(ctx context.Context) (string, error)) { v.run(answer) }))
+		cards := make([]js.Value, 0, len(m.Cards)+1)
+		for _, c := range m.Cards {
+			cards = append(cards, v.card(c))
+		}
+		if m.Empty != "" {
+			cards = append(cards, el("p", attrs{"class": "hint"}, txt(m.Empty)))
+		}
+		replaceChildren(v.list, cards...)
 	}
-	if m.Empty != "" {
-		cards = append(cards, el("p", attrs{"class": "hint"}, txt(m.Empty)))
-	}
-	replaceChildren(v.list, cards...)
 	v.audit.render(s)
 }
 
