@@ -45,7 +45,9 @@ func (c *Client) Run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if errors.Is(err, errSignedOut) {
+		if errors.Is(err, errSignedOut) || c.replica.Meta().SessionID == "" {
+			// Signed out, by the server or on this device while the
+			// connection ended: not offline.
 			continue
 		}
 		if errors.Is(err, errOutdated) {

@@ -31,11 +31,12 @@ const (
 )
 
 // recent is one remembered revocation: of a session, of an account, or
-// (forget) of anything the hub may have missed.
+// (forget) of anything the hub may have missed; or (stopped) a session
+// whose sockets were closed while its end was being committed (Stop).
 type recent struct {
 	session, account string
 	reason           string
-	forget           bool
+	forget, stopped  bool
 }
 
 // Mark returns the hub's position in its revocations, to pass to
@@ -116,13 +117,40 @@ func (h *Hub) JoinSince(conn *transport.Conn, accountID, sessionID string, mark 
 	for seq := mark + 1; seq <= h.revocations; seq++ {
 		r := h.recent[seq%recentLen]
 		switch {
-		case r.forget:
+		case r.forget, r.stopped && r.session == sessionID:
 			if verdict == Clear {
 				verdict = Unknown
 			}
-		case r.session == sessionID || r.account == accountID:
+		case !r.stopped && (r.session == sessionID || r.account == accountID):
 			return p, Revoked, r.reason
 		}
 	}
 	return p, verdict, reason
+}
+
+// Stop closes the sockets here of the account's sessions at once, with
+// status 1012 (the client reconnects), before their end is committed: a
+// revoked session is cut off as soon as the revocation is authorized,
+// not once it is durable. Whether it ended is known only later, so nothing
+// is said of it: a socket of one of them that joins with an older mark is
+// told Unknown and reads its session again, which waits for the outcome
+// (the account service holds readers of an ending session). Once committed,
+// the revocation is applied as usual (RevokeSession); if the commit
+// failed, the clients are back after their reconnect.
+func (h *Hub) Stop(accountID string, sessionIDs []string) {
+	var ps []*Peer
+	h.mu.Lock()
+	for _, id := range sessionIDs {
+		h.remember(recent{session: id, stopped: true})
+		for _, p := range h.bySession[id] {
+			if p.AccountID == accountID {
+				ps = append(ps, p)
+			}
+		}
+	}
+	h.mu.Unlock()
+	for _, p := range ps {
+		p.stop()
+		h.closeWith(p, 1012, "session ending")
+	}
 }

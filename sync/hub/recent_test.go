@@ -116,3 +116,42 @@ func TestForgetHoldsPeersUntilTheirSessionIsChecked(t *testing.T) {
 		t.Fatalf("a disconnected held peer: %v, want close 1012 (not a revocation)", err)
 	}
 }
+
+// Stop cuts a session off before its end is committed: its sockets close
+// with 1012 (the client reconnects; nothing says it ended, since the
+// commit may yet fail), another account's socket of the same session id
+// stays, and a socket that read the session before the stop and joins
+// after it is told to read it again. Once the end is committed and
+// applied, such a socket is told it was revoked.
+func TestStopClosesFirstAndSaysNothingYet(t *testing.T) {
+	r := newRig(t)
+	_, thief := r.dial("acct", "stolen")
+	_, mine := r.dial("acct", "mine")
+	_, foreign := r.dial("other", "stolen")
+	mark := r.hub.Mark()
+
+	r.hub.Stop("acct", []string{"stolen"})
+	if _, err := recv(t, thief); transport.CloseStatus(err) != 1012 {
+		t.Fatalf("the stopped session's socket: %v, want close 1012", err)
+	}
+	if v, _ := joinVerdict(r.hub, "acct", "stolen", mark); v != Unknown {
+		t.Errorf("joining after the stop with a mark before it: %v, want Unknown (read the session again)", v)
+	}
+	if v, _ := joinVerdict(r.hub, "acct", "mine", mark); v != Clear {
+		t.Errorf("another session of the account: %v, want Clear", v)
+	}
+	r.hub.SendAccount("acct", view(1, 1))
+	r.hub.SendAccount("other", view(1, 1))
+	for name, c := range map[string]*transport.Conn{"the account's other session": mine, "another account's": foreign} {
+		if m, err := recv(t, c); err != nil {
+			t.Errorf("%s socket: %v, want it open", name, err)
+		} else if _, ok := m.(*wire.View); !ok {
+			t.Errorf("%s socket got %#v, want the view", name, m)
+		}
+	}
+
+	r.hub.RevokeSession("stolen", "This session was revoked from another device.")
+	if v, reason := joinVerdict(r.hub, "acct", "stolen", mark); v != Revoked || reason != "This session was revoked from another device." {
+		t.Errorf("joining after the committed revocation: %v %q, want Revoked with its reason", v, reason)
+	}
+}

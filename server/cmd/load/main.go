@@ -47,6 +47,7 @@ func main() {
 	helperFile := flag.String("helper", "", "internal: run as a helper process holding the devices in this file")
 	checkers := flag.Int("checkers", 0, "instead: run this many server/verify checker processes, each caching every session (-clients of them, seeded), and time revocation → refused by every checker over -samples revocations")
 	checkerFile := flag.String("checker", "", "internal: run as a checker process with the spec in this file")
+	flag.Var(&serverEnv, "server-env", "an environment variable for the servers only, as NAME=VALUE (repeatable): GOGC=100, GOMEMLIMIT=400MiB; the load clients keep their own")
 	hold := flag.Duration("hold", 0, "after connecting, hold the sockets (heartbeating every 15 s, as the apps do) this long, reporting memory per connection every minute: the steady state")
 	flag.Parse()
 	if *helperFile != "" {
@@ -192,7 +193,9 @@ func main() {
 
 	r.serverSide("dialnexa_sync_revocation_seconds", "revocations", func() {
 		rev := r.revocations(ctx, *samples)
-		fmt.Printf("\nrevocation (DELETE → revoked notice and socket closed), %d connected: %s\n", r.total, rev)
+		fmt.Printf("\nrevocation, %d connected: DELETE → the revoked socket closed (the thief's window): %s\n", r.total, rev.closed)
+		fmt.Printf("  DELETE → answered (committed): %s\n", rev.answered)
+		fmt.Printf("  DELETE → the revoked device, reconnecting at once, refused: %s\n", rev.refused)
 	})
 	r.saveTraces("revocations")
 
@@ -253,6 +256,22 @@ func buildServer() string {
 	return out
 }
 
+// serverEnv holds -server-env: variables set for the server processes
+// only, so a GOGC under test does not also tune the load clients.
+var serverEnv envList
+
+type envList []string
+
+func (e *envList) String() string { return strings.Join(*e, " ") }
+
+func (e *envList) Set(v string) error {
+	if name, _, ok := strings.Cut(v, "="); !ok || name == "" {
+		return fmt.Errorf("want NAME=VALUE, got %q", v)
+	}
+	*e = append(*e, v)
+	return nil
+}
+
 // server is the server process under test.
 type server struct {
 	bin, dir, addr, token string
@@ -279,6 +298,7 @@ func startServer(bin, dir string, storeArgs []string) *server {
 func (s *server) start() {
 	s.cmd = exec.Command(s.bin, append([]string{"-addr", s.addr, "-admin-addr", s.admin, "-data", s.dir, "-panel", ""}, s.storeArgs...)...)
 	s.cmd.Env = append(os.Environ(), "DIALNEXA_SERVICE_TOKEN="+s.token)
+	s.cmd.Env = append(s.cmd.Env, serverEnv...)
 	if traceDir != "" {
 		s.cmd.Env = append(s.cmd.Env, "DIALNEXA_FLIGHT_RECORDER=true")
 	}

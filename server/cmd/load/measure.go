@@ -9,6 +9,9 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/dialnexa/account/sync/transport"
+	"github.com/dialnexa/account/sync/wire"
 )
 
 // devicesOf returns the account's live devices.
@@ -172,12 +175,21 @@ func (r *run) throughput(ctx context.Context, n, batch int) (float64, int) {
 	return float64(total) / elapsed.Seconds(), total
 }
 
+// revocationTimes are a revocation's moments as its parties see them,
+// from the request: the revoked socket closed (the thief's window: until
+// then whoever holds the session hears the account's changes and may
+// push), the request answered (committed), and a thief's immediate
+// reconnect refused with the session's end.
+type revocationTimes struct{ closed, answered, refused latencies }
+
 // revocations revokes devices (not the first of each account) one at a
-// time from the account's first device, timing request → notice + close.
-func (r *run) revocations(ctx context.Context, samples int) latencies {
-	var out latencies
+// time from the account's first device. The revoked device, once its
+// socket closes, reconnects at once (a thief does not back off) until it
+// is refused.
+func (r *run) revocations(ctx context.Context, samples int) revocationTimes {
+	var out revocationTimes
 	for _, d := range r.devs {
-		if len(out) >= samples {
+		if len(out.closed) >= samples {
 			break
 		}
 		if d.gone.Load() || d.clientID[len(d.clientID)-2:] == "-0" {
@@ -185,27 +197,80 @@ func (r *run) revocations(ctx context.Context, samples int) latencies {
 		}
 		first := r.devicesOf(d.account)[0]
 		start := time.Now()
-		// From the first device's node: with several nodes, usually not
-		// the one serving the revoked socket.
-		if err := r.postFrom(ctx, first.index, http.MethodDelete, "/v1/sessions/"+d.session, first.token, nil, nil); err != nil {
-			fmt.Println("  revoke:", err)
-			continue
+		type answer struct {
+			err error
+			at  time.Time
 		}
-		var notice, closed time.Time
-		select {
-		case notice = <-d.revoked:
-		case <-time.After(10 * time.Second):
-		}
+		answered := make(chan answer, 1)
+		go func() {
+			// From the first device's node: with several nodes, usually
+			// not the one serving the revoked socket.
+			err := r.postFrom(ctx, first.index, http.MethodDelete, "/v1/sessions/"+d.session, first.token, nil, nil)
+			answered <- answer{err, time.Now()}
+		}()
+		var closed time.Time
 		select {
 		case closed = <-d.closed:
 		case <-time.After(10 * time.Second):
 		}
 		d.gone.Store(true)
-		if !notice.IsZero() && !closed.IsZero() {
-			out = append(out, maxTime(notice, closed).Sub(start))
+		refused, err := r.refusedAt(ctx, d)
+		if err != nil {
+			fmt.Println("  revoked device reconnecting:", err)
+		}
+		ans := <-answered
+		if ans.err != nil {
+			fmt.Println("  revoke:", ans.err)
+			continue
+		}
+		if !closed.IsZero() && !refused.IsZero() {
+			out.closed = append(out.closed, closed.Sub(start))
+			out.answered = append(out.answered, ans.at.Sub(start))
+			out.refused = append(out.refused, refused.Sub(start))
 		}
 	}
 	return out
+}
+
+// refusedAt reconnects the revoked device at once, again while its
+// session's end is being committed (the server holds the upgrade until
+// then, or closes the socket again), and returns when it was refused: a
+// 401 at the upgrade, or the revocation's close.
+func (r *run) refusedAt(ctx context.Context, d *dev) (time.Time, error) {
+	for range 20 {
+		dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		conn, resp, err := transport.Dial(dctx, "ws://"+r.nodeOf(d.index).addr+"/v1/sync", http.Header{"Authorization": {"Bearer " + d.token}}, r.client(d.index))
+		cancel()
+		if err != nil {
+			if resp != nil && resp.StatusCode == http.StatusUnauthorized {
+				return time.Now(), nil
+			}
+			return time.Time{}, err
+		}
+		// Upgraded before its end was committed: said hello, the socket
+		// must be closed with the revocation, never welcomed.
+		hctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		conn.Send(hctx, wire.Hello{ProtocolVersion: protocol, AppVersion: "load", ClientID: d.clientID, SchemaVersion: wire.SchemaVersion})
+		for {
+			b, err := conn.RecvRaw(hctx)
+			if err != nil {
+				cancel()
+				conn.CloseNow()
+				if transport.CloseStatus(err) == wire.CloseRevoked {
+					return time.Now(), nil
+				}
+				break // closed otherwise: again
+			}
+			if m, _, _ := wire.DecodeLenient(b); m != nil {
+				if _, ok := m.(*wire.Welcome); ok {
+					cancel()
+					conn.CloseNow()
+					return time.Time{}, fmt.Errorf("%s was welcomed after its revocation", d.clientID)
+				}
+			}
+		}
+	}
+	return time.Time{}, fmt.Errorf("%s: not refused after 20 reconnects", d.clientID)
 }
 
 // reconnectStorm restarts the server while every client has one change

@@ -36,9 +36,26 @@ type WorkspaceRole struct {
 func (s *Service) CheckSession(ctx context.Context, tokenHash, sessionID string) (SessionFacts, uint64, error) {
 	var out SessionFacts
 	var pos uint64
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.settled(ctx, func() (string, error) {
+		out = SessionFacts{}
+		err := s.checkSession(ctx, tokenHash, sessionID, &out, &pos)
+		return out.SessionID, err
+	})
+	var ended *store.EndedError
+	switch {
+	case errors.As(err, &ended):
+		return out, pos, refuse(Unauthenticated, SessionEnded, "%s", ended.Reason)
+	case isNotFound(err):
+		return out, pos, refuse(Unauthenticated, NoReason, "No such session.")
+	}
+	return out, pos, err
+}
+
+// checkSession reads what CheckSession answers into out and pos.
+func (s *Service) checkSession(ctx context.Context, tokenHash, sessionID string, out *SessionFacts, pos *uint64) error {
+	return s.store.View(ctx, func(tx store.Tx) error {
 		var err error
-		if _, pos, err = tx.ChangeBounds(); err != nil {
+		if _, *pos, err = tx.ChangeBounds(); err != nil {
 			return err
 		}
 		var ss store.Session
@@ -61,19 +78,11 @@ func (s *Service) CheckSession(ctx context.Context, tokenHash, sessionID string)
 		if err != nil {
 			return err
 		}
-		out = SessionFacts{AccountID: a.ID, SessionID: ss.ID, Email: a.Email, EmailVerified: a.EmailVerified, DisplayName: a.DisplayName,
+		*out = SessionFacts{AccountID: a.ID, SessionID: ss.ID, Email: a.Email, EmailVerified: a.EmailVerified, DisplayName: a.DisplayName,
 			TwoFactor: a.TwoFactor.Enabled, AuthTime: ss.Authenticated(), AMR: ss.AMR, AppID: ss.AppID, Workspaces: make([]WorkspaceRole, 0, len(wss))}
 		for _, w := range wss {
 			out.Workspaces = append(out.Workspaces, WorkspaceRole{ID: w.ID, Name: w.Name, Role: w.Role(a.ID)})
 		}
 		return nil
 	})
-	var ended *store.EndedError
-	switch {
-	case errors.As(err, &ended):
-		return out, pos, refuse(Unauthenticated, SessionEnded, "%s", ended.Reason)
-	case isNotFound(err):
-		return out, pos, refuse(Unauthenticated, NoReason, "No such session.")
-	}
-	return out, pos, err
 }

@@ -58,7 +58,8 @@ type env struct {
 	fx    *published
 }
 
-func newEnv(t testing.TB) *env {
+// newEnv returns a fresh env; opts may change the service's Config.
+func newEnv(t testing.TB, opts ...func(*account.Config)) *env {
 	t.Helper()
 	st, err := store.OpenBolt(t.TempDir())
 	if err != nil {
@@ -66,7 +67,11 @@ func newEnv(t testing.TB) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	e := &env{t: t, ctx: context.Background(), st: st, clock: &clock{t: time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)}, fx: &published{}}
-	e.svc, err = account.New(account.Config{Store: st, Effects: e.fx, Now: e.clock.Now, Log: slog.New(slog.NewTextHandler(t.Output(), nil)), HashLimit: 2, PublicOrigin: "https://account.dialnexa.test"})
+	cfg := account.Config{Store: st, Effects: e.fx, Now: e.clock.Now, Log: slog.New(slog.NewTextHandler(t.Output(), nil)), HashLimit: 2, PublicOrigin: "https://account.dialnexa.test"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	e.svc, err = account.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,6 +39,13 @@ func (s *Service) ChangePassword(ctx context.Context, ss store.Session, req Chan
 	if err != nil {
 		return err
 	}
+	if req.SignOutOthers {
+		others, err := s.otherSessions(ctx, ss.AccountID, ss.ID)
+		if err != nil {
+			return err
+		}
+		defer s.endFirst(ss.AccountID, others)()
+	}
 	now := s.now()
 	return s.change(ctx, func(tx txn) error {
 		a, err := tx.Account(ss.AccountID)

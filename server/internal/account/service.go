@@ -29,6 +29,10 @@ type Config struct {
 	// transaction, before the commit: for telling the other nodes on the
 	// same store, who hear of the change if and only if it commits.
 	Announce func(tx store.Tx, fx *Effects) error
+	// Stop, when set, closes this node's sockets of the account's
+	// sessions at once: called for a revocation once it is authorized,
+	// before it is committed (see first.go).
+	Stop func(accountID string, sessionIDs []string)
 	// Now is the clock (injected in tests).
 	Now func() time.Time
 	// Rand is the source of tokens, ids and salts (crypto/rand by default).
@@ -61,11 +65,15 @@ type Service struct {
 	store    store.Store
 	fx       Applier
 	announce func(tx store.Tx, fx *Effects) error
-	now      func() time.Time
-	rand     io.Reader
-	log      *slog.Logger
-	hasher   *auth.Hasher
-	origin   string
+	// stop closes sessions' sockets first; ending holds readers of those
+	// sessions until the revocation has its outcome (first.go).
+	stop   func(accountID string, sessionIDs []string)
+	ending endings
+	now    func() time.Time
+	rand   io.Reader
+	log    *slog.Logger
+	hasher *auth.Hasher
+	origin string
 	// rp is the WebAuthn relying party of the public origin.
 	rp *webauthn.WebAuthn
 	// dashboard is the DialNexa dashboard's origin.
@@ -106,10 +114,14 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Effects == nil {
 		cfg.Effects = ApplierFunc(func(*Effects) {})
 	}
+	if cfg.Stop == nil {
+		cfg.Stop = func(string, []string) {}
+	}
 	s := &Service{
 		store:     cfg.Store,
 		fx:        cfg.Effects,
 		announce:  cfg.Announce,
+		stop:      cfg.Stop,
 		now:       cfg.Now,
 		rand:      cfg.Rand,
 		log:       cfg.Log,

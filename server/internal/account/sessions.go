@@ -21,7 +21,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (store.Session
 		return store.Session{}, refuse(Unauthenticated, NoReason, "Sign in to continue.")
 	}
 	var ss store.Session
-	err := s.store.View(ctx, func(tx store.Tx) (err error) { ss, err = tx.SessionByToken(auth.HashToken(token)); return })
+	err := s.settled(ctx, func() (string, error) {
+		err := s.store.View(ctx, func(tx store.Tx) (err error) { ss, err = tx.SessionByToken(auth.HashToken(token)); return })
+		return ss.ID, err
+	})
 	var ended *store.EndedError
 	switch {
 	case errors.As(err, &ended):
@@ -105,7 +108,14 @@ func (s *Service) RevokeSession(ctx context.Context, ss store.Session, target st
 // endSession ends one of the account's sessions. A session of another
 // account is reported as not found.
 func (s *Service) endSession(ctx context.Context, accountID, sessionID, reason, activity string) error {
-	err := s.change(ctx, func(tx txn) error {
+	own, err := s.ownSession(ctx, accountID, sessionID)
+	if err != nil {
+		return err
+	}
+	if own {
+		defer s.endFirst(accountID, []string{sessionID})()
+	}
+	err = s.change(ctx, func(tx txn) error {
 		target, err := tx.Session(sessionID)
 		if err != nil {
 			return err
@@ -137,9 +147,14 @@ func (s *Service) endSession(ctx context.Context, accountID, sessionID, reason, 
 // and returns how many ended.
 func (s *Service) RevokeOthers(ctx context.Context, ss store.Session) (int, error) {
 	reason := "This session was revoked from another device."
+	others, err := s.otherSessions(ctx, ss.AccountID, ss.ID)
+	if err != nil {
+		return 0, err
+	}
+	defer s.endFirst(ss.AccountID, others)()
 	now := s.now()
 	var ended []string
-	err := s.change(ctx, func(tx txn) error {
+	err = s.change(ctx, func(tx txn) error {
 		a, err := tx.Account(ss.AccountID)
 		if err != nil {
 			return err

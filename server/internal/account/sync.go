@@ -206,6 +206,11 @@ func (s *Service) Welcome(ctx context.Context, ss store.Session, hello Hello, ch
 		w      Welcome
 		events []store.Event
 	)
+	if checkSession {
+		if _, err := s.ending.wait(ctx, ss.ID); err != nil {
+			return w, nil, err
+		}
+	}
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		// The session may have ended since the socket was upgraded (while
 		// it waited for hello), unless the caller knows it has not.

@@ -164,7 +164,8 @@ func New(cfg Config) (*Server, error) {
 		n.mail.Poll = cfg.MailPoll
 	}
 	n.accounts, err = account.New(account.Config{
-		Store: cfg.Store, Effects: account.ApplierFunc(n.apply), Announce: n.announce, Now: cfg.Now, Rand: cfg.Rand, Log: cfg.Log,
+		Store: cfg.Store, Effects: account.ApplierFunc(n.apply), Announce: n.announce,
+		Stop: func(accountID string, sessionIDs []string) { n.sockets.Stop(accountID, sessionIDs) }, Now: cfg.Now, Rand: cfg.Rand, Log: cfg.Log,
 		HashLimit: cfg.HashLimit, HashWaited: cfg.Metrics.HashWaited, PublicOrigin: cfg.PublicOrigin, DashboardOrigin: cfg.DashboardOrigin, Geo: n.geo,
 	})
 	if err != nil {

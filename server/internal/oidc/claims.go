@@ -98,6 +98,9 @@ func (s storage) liveToken(ctx context.Context, tokenID, subject string) (string
 	if !ok {
 		return "", nil, errors.New("not an access token of this provider")
 	}
+	if err := s.p.accounts.AwaitEnding(ctx, sid); err != nil {
+		return "", nil, err
+	}
 	err := s.p.st.View(ctx, func(tx store.Tx) error {
 		if _, err := tx.Token(key(kindRevoked, tokenID)); err == nil {
 			return errors.New("the access token was revoked")

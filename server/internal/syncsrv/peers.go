@@ -23,6 +23,11 @@ func (s *Server) RevokeSession(sessionID, reason string) {
 	s.sent(wire.TypeRevoked, s.hub.RevokeSessionThen(sessionID, reason, s.since(time.Now(), s.cfg.Metrics.Revoked)))
 }
 
+// Stop closes the sockets here of the account's sessions whose end is
+// about to be committed (the account service's Config.Stop): the
+// revocation reaches them before it is durable; see hub.Stop.
+func (s *Server) Stop(accountID string, sessionIDs []string) { s.hub.Stop(accountID, sessionIDs) }
+
 // RevokeAccount closes every socket of the account here with reason.
 func (s *Server) RevokeAccount(accountID, reason string) {
 	s.sent(wire.TypeRevoked, s.hub.RevokeAccountThen(accountID, reason, s.since(time.Now(), s.cfg.Metrics.Revoked)))

@@ -120,6 +120,13 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64
 			s.awaitClose(p)
 			return
 		}
+		select {
+		case <-p.Done():
+			// Disconnected or stopped (its session is ending): the hub is
+			// closing the socket, and nothing more is acted on.
+			return
+		default:
+		}
 		if err != nil {
 			var we *wire.Error
 			if errors.As(err, &we) {
