@@ -395,7 +395,9 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 		d := live[i]
 		w, err := r.connectWelcome(ctx, d, d.version)
 		if err != nil || w.LastMutationID < pending[i] || pending[i] == 0 {
-			missing.Add(1)
+			if missing.Add(1) <= 10 {
+				fmt.Printf("  not recorded: %s's change %d (welcome says its last is %d; %v)\n", d.clientID, pending[i], w.LastMutationID, err)
+			}
 		}
 		if d.conn != nil {
 			d.conn.CloseNow()
