@@ -124,22 +124,24 @@ var traceDir string
 
 // saveTraces writes each node's flight recorder trace of the last seconds
 // (the phase just measured) into traceDir as PHASE-nodeN.trace.
-func (r *run) saveTraces(phase string) {
+func (r *run) saveTraces(phase string) (paths []string) {
 	if traceDir == "" {
-		return
+		return nil
 	}
 	for i, n := range r.nodes {
 		path := filepath.Join(traceDir, fmt.Sprintf("%s-node%d.trace", phase, i+1))
 		if err := os.MkdirAll(traceDir, 0o755); err != nil {
 			fmt.Printf("  (trace of %s unavailable: %v)\n", phase, err)
-			return
+			return paths
 		}
 		if err := fetch("http://"+n.admin+"/debug/flightrecorder", path); err != nil {
 			fmt.Printf("  (trace of %s unavailable: %v)\n", phase, err)
 			continue
 		}
 		fmt.Printf("  execution trace of the last seconds: %s (go tool trace %s)\n", path, path)
+		paths = append(paths, path)
 	}
+	return paths
 }
 
 // runtimeView is the runtime's own account of the servers over a phase:

@@ -191,13 +191,16 @@ func main() {
 	thr, n = r.throughput(ctx, *mutations*5, 100)
 	fmt.Printf("durable mutations, queued and flushed (up to 100 per push): %d applied and acknowledged at %.0f per second\n", n, thr)
 
+	var rev revocationTimes
 	r.serverSide("dialnexa_sync_revocation_seconds", "revocations", func() {
-		rev := r.revocations(ctx, *samples)
+		rev = r.revocations(ctx, *samples)
 		fmt.Printf("\nrevocation, %d connected: DELETE → the revoked socket closed (the thief's window): %s\n", r.total, rev.closed)
 		fmt.Printf("  DELETE → answered (committed): %s\n", rev.answered)
 		fmt.Printf("  DELETE → the revoked device, reconnecting at once, refused: %s\n", rev.refused)
 	})
-	r.saveTraces("revocations")
+	for _, path := range r.saveTraces("revocations") {
+		printAttribution(path, rev.windows)
+	}
 
 	if *seedAccounts > 0 {
 		took, lat := r.timeBroadcast(ctx)

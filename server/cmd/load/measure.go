@@ -180,14 +180,18 @@ func (r *run) throughput(ctx context.Context, n, batch int) (float64, int) {
 // then whoever holds the session hears the account's changes and may
 // push), the request answered (committed), and a thief's immediate
 // reconnect refused with the session's end.
-type revocationTimes struct{ closed, answered, refused latencies }
+type revocationTimes struct {
+	closed, answered, refused latencies
+	// windows are the thief's windows (closed) by revoked session.
+	windows map[string]time.Duration
+}
 
 // revocations revokes devices (not the first of each account) one at a
 // time from the account's first device. The revoked device, once its
 // socket closes, reconnects at once (a thief does not back off) until it
 // is refused.
 func (r *run) revocations(ctx context.Context, samples int) revocationTimes {
-	var out revocationTimes
+	out := revocationTimes{windows: map[string]time.Duration{}}
 	for _, d := range r.devs {
 		if len(out.closed) >= samples {
 			break
@@ -225,6 +229,7 @@ func (r *run) revocations(ctx context.Context, samples int) revocationTimes {
 		}
 		if !closed.IsZero() && !refused.IsZero() {
 			out.closed = append(out.closed, closed.Sub(start))
+			out.windows[d.session] = closed.Sub(start)
 			out.answered = append(out.answered, ans.at.Sub(start))
 			out.refused = append(out.refused, refused.Sub(start))
 		}

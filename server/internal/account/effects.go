@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"runtime/trace"
 	"time"
 
 	"github.com/dialnexa/account/server/internal/store"
@@ -116,15 +117,18 @@ func bump(a *store.Account) { a.Version++ }
 // the Applier after the commit.
 func (s *Service) change(ctx context.Context, fn func(t txn) error) error {
 	var fx Effects
-	err := s.store.Update(ctx, func(tx store.Tx) error {
-		fx = Effects{} // a retried transaction starts again
-		if err := fn(txn{tx, &fx}); err != nil {
-			return err
-		}
-		return s.announceIn(tx, &fx)
+	var err error
+	trace.WithRegion(ctx, "commit", func() {
+		err = s.store.Update(ctx, func(tx store.Tx) error {
+			fx = Effects{} // a retried transaction starts again
+			if err := fn(txn{tx, &fx}); err != nil {
+				return err
+			}
+			return s.announceIn(tx, &fx)
+		})
 	})
 	if err == nil {
-		s.Publish(&fx)
+		trace.WithRegion(ctx, "apply", func() { s.Publish(&fx) })
 	}
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/trace"
 	"time"
 
 	"github.com/dialnexa/account/core/model"
@@ -108,12 +109,16 @@ func (s *Service) RevokeSession(ctx context.Context, ss store.Session, target st
 // endSession ends one of the account's sessions. A session of another
 // account is reported as not found.
 func (s *Service) endSession(ctx context.Context, accountID, sessionID, reason, activity string) error {
-	own, err := s.ownSession(ctx, accountID, sessionID)
+	var own bool
+	var err error
+	trace.WithRegion(ctx, "authorize", func() { own, err = s.ownSession(ctx, accountID, sessionID) })
 	if err != nil {
 		return err
 	}
 	if own {
-		defer s.endFirst(accountID, []string{sessionID})()
+		var settle func()
+		trace.WithRegion(ctx, "cut off", func() { settle = s.endFirst(accountID, []string{sessionID}) })
+		defer settle()
 	}
 	err = s.change(ctx, func(tx txn) error {
 		target, err := tx.Session(sessionID)
