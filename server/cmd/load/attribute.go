@@ -19,47 +19,41 @@ import (
 // it ends) with regions for its steps (authorize, cut off, commit,
 // apply). From a node's trace this reads, for each revocation, where its
 // time went on the server: from the moment the request's goroutine was
-// woken by the network (the request arrived) to the moment the goroutine
-// closing the revoked socket had written its close frame (the thief's
-// window as the server sees it), split by step and by what the goroutine
-// was doing (running, waiting for a thread, blocked, in a system call),
-// with the collector's share over the same time.
+// woken by the network (the request arrived) to the end of its "cut off"
+// step, when the revoked session's connections here were closed (the
+// thief's window as the server sees it), split by step and by what the
+// goroutine was doing (running, waiting for a thread, blocked, in a system
+// call), with the collector's share over the same time.
 
 // revocationTrace is one revocation as the trace tells it.
 type revocationTrace struct {
 	session string
 	g       trace.GoID
 	// noticed: the request's goroutine woken by the network; begin, end:
-	// the task; closeCreated, closeRan, closeWritten: the goroutine that
-	// closes the revoked socket made, first running, first blocked (its
-	// close frame written; it then waits for the client's reply).
-	noticed, begin, end                  trace.Time
-	closeCreated, closeRan, closeWritten trace.Time
-	closer                               trace.GoID
-	steps                                map[string]map[string]time.Duration // step → state → time
-	gcMark, stw                          time.Duration
-	hasClose                             bool
-	beforeTask                           map[string]time.Duration
+	// the task; cutOff: the end of its "cut off" step (the connections
+	// closed).
+	noticed, begin, end, cutOff trace.Time
+	steps                       map[string]map[string]time.Duration // step → state → time
+	gcMark, stw                 time.Duration
 }
 
 // window is the server's part of the thief's window: request noticed →
-// close frame written.
+// connections closed.
 func (r *revocationTrace) window() time.Duration {
-	if !r.hasClose || r.closeWritten == 0 {
+	if r.cutOff == 0 {
 		return 0
 	}
-	return time.Duration(r.closeWritten - r.noticed)
+	return time.Duration(r.cutOff - r.noticed)
 }
 
 // goState is what the analysis keeps of each goroutine.
 type goState struct {
-	state     trace.GoState
-	reason    string
-	since     trace.Time
-	runnable  trace.Time // when it last became runnable from waiting
-	regions   []string
-	rec       *revocationTrace
-	closerFor *revocationTrace
+	state    trace.GoState
+	reason   string
+	since    trace.Time
+	runnable trace.Time // when it last became runnable from waiting
+	regions  []string
+	rec      *revocationTrace
 }
 
 // attributeRevocations reads the trace at path and returns its
@@ -110,25 +104,8 @@ func attributeRevocations(path string) (map[string]*revocationTrace, error) {
 			if s.rec != nil {
 				s.rec.add(s.step(), stateName(s.state, s.reason), time.Duration(now-s.since))
 			}
-			if from == trace.GoNotExist && to == trace.GoRunnable {
-				// A goroutine made by a revocation's "cut off" step closes
-				// the revoked socket.
-				if c := gs[ev.Goroutine()]; c != nil && c.rec != nil && c.step() == "cut off" && !c.rec.hasClose {
-					c.rec.hasClose, c.rec.closer, c.rec.closeCreated = true, id, now
-					s.closerFor = c.rec
-				}
-			}
 			if to == trace.GoRunnable && from == trace.GoWaiting {
 				s.runnable = now
-			}
-			if r := s.closerFor; r != nil {
-				switch {
-				case to == trace.GoRunning && r.closeRan == 0:
-					r.closeRan = now
-				case from == trace.GoRunning && to != trace.GoRunnable && r.closeWritten == 0:
-					r.closeWritten = now
-					s.closerFor = nil
-				}
 			}
 			s.state, s.reason, s.since = to, st.Reason, now
 		case trace.EventTaskBegin:
@@ -170,6 +147,9 @@ func attributeRevocations(path string) (map[string]*revocationTrace, error) {
 			if ev.Kind() == trace.EventRegionBegin {
 				s.regions = append(s.regions, ev.Region().Type)
 			} else if len(s.regions) > 0 {
+				if s.rec != nil && s.step() == "cut off" {
+					s.rec.cutOff = now
+				}
 				s.regions = s.regions[:len(s.regions)-1]
 			}
 		case trace.EventRangeBegin, trace.EventRangeEnd:
@@ -200,7 +180,7 @@ func attributeRevocations(path string) (map[string]*revocationTrace, error) {
 		if r.noticed == 0 || r.noticed > r.begin {
 			r.noticed = r.begin
 		}
-		to := max(r.end, r.closeWritten)
+		to := max(r.cutOff, r.noticed)
 		r.gcMark, r.stw = overlap(marks, r.noticed, to), overlap(stws, r.noticed, to)
 	}
 	return out, nil
@@ -256,7 +236,7 @@ func printAttribution(path string, windows map[string]time.Duration) {
 	}
 	var ss []sample
 	for id, w := range windows {
-		if r := recs[id]; r != nil && r.hasClose && r.closeWritten != 0 {
+		if r := recs[id]; r != nil && r.cutOff != 0 {
 			ss = append(ss, sample{w, r})
 		}
 	}
@@ -265,39 +245,34 @@ func printAttribution(path string, windows map[string]time.Duration) {
 		return
 	}
 	slices.SortFunc(ss, func(a, b sample) int { return cmp.Compare(b.client, a.client) })
-	fmt.Printf("  taken apart from the trace (%d of the samples in it), in ms: the thief's window as the clients saw it; on the server, from the request's arrival to the close frame written: the request read and authenticated, authorized, cut off, the closing goroutine waiting for a thread and writing; then the commit; the collector's mark phase and stop-the-world pauses over the window\n", len(ss))
-	line := func(label string, s sample) {
-		r := s.r
-		fmt.Printf("    %s client %s | server %s = request %s + authorize %s + cut off %s + closer waiting %s + writing %s | commit %s (%s) | GC marking %s, stopped %s\n",
-			label, ms(s.client), ms(r.window()), ms(time.Duration(r.begin-r.noticed)), ms(sum(r.steps["authorize"])), ms(sum(r.steps["cut off"])),
-			ms(time.Duration(r.closeRan-r.closeCreated)), ms(time.Duration(r.closeWritten-r.closeRan)),
-			ms(sum(r.steps["commit"])), states(r.steps["commit"]), ms(r.gcMark), ms(r.stw))
+	fmt.Printf("  taken apart from the trace (%d of the samples in it), in ms: the thief's window as the clients saw it; on the server, from the request's arrival until its connections here were closed: the request read and authenticated, authorized, cut off (each: running / waiting for a thread / blocked); then the commit; the collector's mark phase and stop-the-world pauses over the window\n", len(ss))
+	line := func(label string, client time.Duration, r *revocationTrace, k time.Duration) {
+		fmt.Printf("    %s client %s | server %s = request %s + authorize %s (%s) + cut off %s (%s) | then commit %s (%s) | GC marking %s, stopped %s\n",
+			label, ms(client/k), ms(r.window()/k), ms(time.Duration(r.begin-r.noticed)/k),
+			ms(sum(r.steps["authorize"])/k), statesDiv(r.steps["authorize"], k), ms(sum(r.steps["cut off"])/k), statesDiv(r.steps["cut off"], k),
+			ms(sum(r.steps["commit"])/k), statesDiv(r.steps["commit"], k), ms(r.gcMark/k), ms(r.stw/k))
 	}
 	n := max(1, len(ss)/100)
 	for i := range min(n+2, len(ss)) {
-		line(fmt.Sprintf("#%d", i+1), ss[i])
+		line(fmt.Sprintf("#%d", i+1), ss[i].client, ss[i].r, 1)
 	}
-	var mean revocationTrace
-	mean.steps = map[string]map[string]time.Duration{}
-	var client, window, request, closerWait, closerWrite time.Duration
+	// The mean: sums over every sample, divided by their number.
+	total := revocationTrace{steps: map[string]map[string]time.Duration{}}
+	var client time.Duration
 	for _, s := range ss {
 		client += s.client
-		window += s.r.window()
-		request += time.Duration(s.r.begin - s.r.noticed)
-		closerWait += time.Duration(s.r.closeRan - s.r.closeCreated)
-		closerWrite += time.Duration(s.r.closeWritten - s.r.closeRan)
+		total.noticed += s.r.noticed
+		total.begin += s.r.begin
+		total.cutOff += s.r.cutOff
 		for step, m := range s.r.steps {
 			for st, d := range m {
-				mean.add(step, st, d)
+				total.add(step, st, d)
 			}
 		}
-		mean.gcMark += s.r.gcMark
-		mean.stw += s.r.stw
+		total.gcMark += s.r.gcMark
+		total.stw += s.r.stw
 	}
-	k := time.Duration(len(ss))
-	fmt.Printf("    mean client %s | server %s = request %s + authorize %s + cut off %s + closer waiting %s + writing %s | commit %s (%s) | GC marking %s, stopped %s\n",
-		ms(client/k), ms(window/k), ms(request/k), ms(sum(mean.steps["authorize"])/k), ms(sum(mean.steps["cut off"])/k),
-		ms(closerWait/k), ms(closerWrite/k), ms(sum(mean.steps["commit"])/k), statesDiv(mean.steps["commit"], k), ms(mean.gcMark/k), ms(mean.stw/k))
+	line("mean", client, &total, time.Duration(len(ss)))
 }
 
 func sum(m map[string]time.Duration) time.Duration {
@@ -307,8 +282,6 @@ func sum(m map[string]time.Duration) time.Duration {
 	}
 	return d
 }
-
-func states(m map[string]time.Duration) string { return statesDiv(m, 1) }
 
 func statesDiv(m map[string]time.Duration, k time.Duration) string {
 	keys := slices.Sorted(maps.Keys(m))
