@@ -52,8 +52,10 @@ type goState struct {
 	reason   string
 	since    trace.Time
 	runnable trace.Time // when it last became runnable from waiting
-	regions  []string
-	rec      *revocationTrace
+	// woken is what it did since (state → time), until a task begins.
+	woken   map[string]time.Duration
+	regions []string
+	rec     *revocationTrace
 }
 
 // attributeRevocations reads the trace at path and returns its
@@ -103,9 +105,12 @@ func attributeRevocations(path string) (map[string]*revocationTrace, error) {
 			s := g(id)
 			if s.rec != nil {
 				s.rec.add(s.step(), stateName(s.state, s.reason), time.Duration(now-s.since))
+			} else if s.woken != nil && s.since >= s.runnable {
+				s.woken[stateName(s.state, s.reason)] += time.Duration(now - s.since)
 			}
 			if to == trace.GoRunnable && from == trace.GoWaiting {
 				s.runnable = now
+				s.woken = map[string]time.Duration{}
 			}
 			s.state, s.reason, s.since = to, st.Reason, now
 		case trace.EventTaskBegin:
@@ -116,8 +121,13 @@ func attributeRevocations(path string) (map[string]*revocationTrace, error) {
 			s := g(ev.Goroutine())
 			r := &revocationTrace{g: ev.Goroutine(), noticed: s.runnable, begin: now, steps: map[string]map[string]time.Duration{}}
 			// Before the task: the request read and its session
-			// authenticated, since the network woke the goroutine
-			// (not split by state: the trace keeps no history here).
+			// authenticated, since the network woke the goroutine.
+			if s.woken != nil {
+				s.woken[stateName(s.state, s.reason)] += time.Duration(now - s.since)
+				r.steps["request"] = s.woken
+				s.woken = nil
+			}
+			s.since = now
 			byTask[t.ID] = r
 			s.rec = r
 			s.regions = nil
@@ -247,8 +257,8 @@ func printAttribution(path string, windows map[string]time.Duration) {
 	slices.SortFunc(ss, func(a, b sample) int { return cmp.Compare(b.client, a.client) })
 	fmt.Printf("  taken apart from the trace (%d of the samples in it), in ms: the thief's window as the clients saw it; on the server, from the request's arrival until its connections here were closed: the request read and authenticated, authorized, cut off (each: running / waiting for a thread / blocked); then the commit; the collector's mark phase and stop-the-world pauses over the window\n", len(ss))
 	line := func(label string, client time.Duration, r *revocationTrace, k time.Duration) {
-		fmt.Printf("    %s client %s | server %s = request %s + authorize %s (%s) + cut off %s (%s) | then commit %s (%s) | GC marking %s, stopped %s\n",
-			label, ms(client/k), ms(r.window()/k), ms(time.Duration(r.begin-r.noticed)/k),
+		fmt.Printf("    %s client %s | server %s = request %s (%s) + authorize %s (%s) + cut off %s (%s) | then commit %s (%s) | GC marking %s, stopped %s\n",
+			label, ms(client/k), ms(r.window()/k), ms(time.Duration(r.begin-r.noticed)/k), statesDiv(r.steps["request"], k),
 			ms(sum(r.steps["authorize"])/k), statesDiv(r.steps["authorize"], k), ms(sum(r.steps["cut off"])/k), statesDiv(r.steps["cut off"], k),
 			ms(sum(r.steps["commit"])/k), statesDiv(r.steps["commit"], k), ms(r.gcMark/k), ms(r.stw/k))
 	}

@@ -175,6 +175,11 @@ func main() {
 	})
 	stopProfile()
 
+	r.serverSide("dialnexa_sync_push_seconds", "view pushes", func() {
+		ev := r.serviceEvents(ctx, *samples)
+		fmt.Printf("\nservice event (POST /internal/v1/events → the view with its notification on all the account's devices): %s\n", ev)
+	})
+
 	stopProfile = r.profileCPU("everyone", 3*time.Second)
 	r.serverSide("dialnexa_sync_push_seconds", "view pushes", func() {
 		before := r.cpu()

@@ -60,6 +60,49 @@ func (r *run) fanOut(ctx context.Context, samples int) latencies {
 	return out
 }
 
+// serviceEvents measures from a service's event (POST /internal/v1/events
+// naming the account) to the view with its notification on every device
+// of the account.
+func (r *run) serviceEvents(ctx context.Context, samples int) latencies {
+	accounts := r.devs[len(r.devs)-1].account + 1
+	var out latencies
+	for i := range samples {
+		a := (i * 7) % accounts
+		ds := r.devicesOf(a)
+		for _, d := range ds {
+			drain(d.views)
+		}
+		title := fmt.Sprintf("Status %d", i)
+		start := time.Now()
+		err := r.postFrom(ctx, ds[0].index, http.MethodPost, "/internal/v1/events", r.srv.token,
+			map[string]string{"type": "platform_status", "email": fmt.Sprintf("load%06d@load.example.com", a), "title": title, "message": "One account's event."}, nil)
+		if err != nil {
+			fmt.Println("  event:", err)
+			continue
+		}
+		if last, ok := arrivedAny(ds); ok {
+			out = append(out, last.Sub(start))
+		}
+	}
+	return out
+}
+
+// arrivedAny waits until every device in ds has a new view and returns
+// when the last one had it; false if one did not within 10 s.
+func arrivedAny(ds []*dev) (time.Time, bool) {
+	var last time.Time
+	timeout := time.After(10 * time.Second)
+	for _, d := range ds {
+		select {
+		case v := <-d.views:
+			last = maxTime(last, v.at)
+		case <-timeout:
+			return last, false
+		}
+	}
+	return last, true
+}
+
 // arrived waits until every device in ds has a view with the display name
 // name and returns when the last one had it; false if one did not within
 // 10 s.
