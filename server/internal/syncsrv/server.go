@@ -195,7 +195,10 @@ func (s *Server) pushView(accountID string) {
 		s.pushing[accountID] = 2 // run again after the current one
 	}
 	s.pushMu.Unlock()
-	if state == 0 && !s.spawn(func() { s.pushLoop(accountID) }) {
+	// The view is built and encoded on a worker's grown stack (stacks): a
+	// goroutine of its own would grow a fresh stack through the view's
+	// building for every account pushed to.
+	if state == 0 && !s.spawn(func() { s.stacks.run(func() bool { s.pushLoop(accountID); return true }) }) {
 		s.pushMu.Lock()
 		delete(s.pushing, accountID) // closing: nobody is left to push to
 		s.pushMu.Unlock()
