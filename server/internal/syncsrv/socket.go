@@ -28,24 +28,61 @@ func (s *Server) ServeSocket(w http.ResponseWriter, r *http.Request, ss store.Se
 		s.log.Info("websocket refused", "err", err)
 		return
 	}
-	// The upgraded connection outlives this handler. It is served by a
-	// goroutine of its own, which starts with a small stack instead of
-	// keeping net/http's deep one for the connection's whole life.
+	// The upgraded connection outlives this handler. It is served by
+	// goroutines of its own (see serveSocket) instead of keeping
+	// net/http's deep stack for the connection's whole life.
 	if !s.spawn(func() { s.serveSocket(conn, ss, mark) }) {
 		conn.Close(1012, "server restarting")
 	}
 }
 
-// serveSocket reads hello, answers welcome, then serves pushes and
-// heartbeats until the socket closes or the session is revoked. The work
-// for each message runs on another goroutine (stacks), so this
-// long-lived one stays small.
+// serveSocket reads hello and answers welcome, then hands the socket to
+// a goroutine of its own (socket.read) that serves pushes and heartbeats
+// until it closes or the session is revoked. That goroutine lives as long
+// as the socket and mostly waits on a read: started fresh, with none of
+// the handshake's frames below it, its stack stays at its smallest (the
+// work for each message runs on a worker's stack, see stacks).
 func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64) {
-	defer conn.CloseNow()
+	sk := s.handshake(conn, ss, mark)
+	if sk != nil && !s.spawn(sk.read) {
+		sk.close()
+	}
+}
+
+// socket is a welcomed socket, served by read.
+type socket struct {
+	s        *Server
+	conn     *transport.Conn
+	p        *hub.Peer
+	ss       store.Session
+	clientID string
+	// life: what the socket asks for is abandoned when it closes (end).
+	life context.Context
+	end  context.CancelFunc
+	// unwatch stops closing the socket when the server closes.
+	unwatch func() bool
+}
+
+// close lets go of everything the socket holds.
+func (sk *socket) close() {
+	sk.s.hub.Leave(sk.p)
+	sk.end()
+	sk.unwatch()
+	sk.conn.CloseNow()
+}
+
+// handshake reads hello and answers welcome; it returns nil (having
+// closed the socket) when the socket is not to be served.
+func (s *Server) handshake(conn *transport.Conn, ss store.Session, mark uint64) *socket {
 	// Closing the server closes the socket, even before its hello. (Reads
 	// use contexts of their own: derived from the server's, every read
 	// would register with it under one lock.)
-	defer context.AfterFunc(s.life, func() { conn.CloseNow() })()
+	unwatch := context.AfterFunc(s.life, func() { conn.CloseNow() })
+	refuse := func() *socket {
+		unwatch()
+		conn.CloseNow()
+		return nil
+	}
 	ctx := context.Background()
 
 	hctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -58,46 +95,54 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64
 	if err != nil || !ok {
 		conn.Send(ctx, wire.Errorf(wire.CodeBadMessage, "The first message must be hello."))
 		conn.Close(1002, "expected hello")
-		return
+		return refuse()
 	}
 	if v := max(hello.ProtocolVersion, 1); v < s.cfg.MinProtocolVersion {
 		conn.Send(ctx, wire.Errorf(wire.CodeUpdateRequired, "This version of DialNexa is too old to sync: update it."))
 		conn.Close(1008, "protocol too old")
-		return
+		return refuse()
 	} else if v > wire.ProtocolVersion {
 		conn.Send(ctx, wire.Errorf(wire.CodeBadMessage, "This server speaks sync protocol %d to %d, not %d.", wire.MinProtocolVersion, wire.ProtocolVersion, v))
 		conn.Close(1002, "unknown protocol version")
-		return
+		return refuse()
 	}
 	if hello.SchemaVersion != wire.SchemaVersion {
 		conn.Send(ctx, wire.Errorf(wire.CodeSchemaMismatch, "This app is out of date; update it to sync."))
 		conn.Close(1008, "schema mismatch")
-		return
+		return refuse()
 	}
 	if len(hello.ClientID) == 0 || len(hello.ClientID) > 64 {
 		conn.Send(ctx, wire.Errorf(wire.CodeBadMessage, "hello needs a client id of 1 to 64 characters."))
 		conn.Close(1002, "bad client id")
-		return
+		return refuse()
 	}
 
-	// The socket's life: what it asks for is abandoned when it closes.
 	life, end := context.WithCancel(s.life)
-	defer end()
 	p, verdict, reason := s.hub.JoinSince(conn, ss.AccountID, ss.ID, mark)
 	p.SetPatches(hello.ProtocolVersion >= wire.DeltaProtocolVersion)
-	defer s.hub.Leave(p)
+	sk := &socket{s: s, conn: conn, p: p, ss: ss, clientID: hello.ClientID, life: life, end: end, unwatch: unwatch}
 	if verdict == hub.Revoked {
 		// Revoked since its session was read: closed without reading it
 		// again.
 		s.hub.RevokeSession(ss.ID, reason)
 		s.awaitClose(p)
-		return
+		sk.close()
+		return nil
 	}
 	if !s.stacks.run(func() bool { return s.welcome(p, ss, hello, verdict == hub.Unknown) }) {
 		s.awaitClose(p)
-		return
+		sk.close()
+		return nil
 	}
+	return sk
+}
 
+// read serves the welcomed socket's messages until it closes or its
+// session is revoked, then lets go of it.
+func (sk *socket) read() {
+	s, conn, p := sk.s, sk.conn, sk.p
+	defer sk.close()
+	ctx := context.Background()
 	lim := rate.NewLimiter(rate.Limit(s.cfg.MessageRate), s.cfg.MessageBurst)
 	var warned time.Time
 	dropped := 0
@@ -161,9 +206,9 @@ func (s *Server) serveSocket(conn *transport.Conn, ss store.Session, mark uint64
 			s.sent(wire.TypePong, 1)
 			p.SendRaw(pong)
 		case *wire.Push:
-			s.stacks.run(func() bool { s.push(life, p, ss, hello.ClientID, m); return true })
+			s.stacks.run(func() bool { s.push(sk.life, p, sk.ss, sk.clientID, m); return true })
 		case *wire.Resync:
-			s.stacks.run(func() bool { s.resync(life, p); return true })
+			s.stacks.run(func() bool { s.resync(sk.life, p); return true })
 		default:
 			s.send(p, wire.Errorf(wire.CodeBadMessage, "A client may not send that message."))
 		}
