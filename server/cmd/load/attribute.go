@@ -14,21 +14,26 @@ import (
 	"golang.org/x/exp/trace"
 )
 
-// Taking slow revocations apart. The server runs each revocation request
-// as a task of its execution trace ("revocation", logged with the session
-// it ends) with regions for its steps (authorize, cut off, commit,
-// apply). From a node's trace this reads, for each revocation, where its
-// time went on the server: from the moment the request's goroutine was
-// woken by the network (the request arrived) to the end of its "cut off"
-// step, when the revoked session's connections here were closed (the
-// thief's window as the server sees it), split by step and by what the
-// goroutine was doing (running, waiting for a thread, blocked, in a system
-// call), with the collector's share over the same time.
+// Taking slow requests apart. The server runs each revocation request as
+// a task of its execution trace ("revocation", logged with the session it
+// ends) with regions for its steps (authorize, cut off, commit, apply),
+// and each service event as an "event" task (logged with the account;
+// commit, apply). From a node's trace this reads, for each such task,
+// where its time went on the server: from the moment the request's
+// goroutine was woken by the network (the request arrived) to the end of
+// the revocation's "cut off" step, when the revoked session's connections
+// here were closed (the thief's window as the server sees it), or to the
+// end of an event's task (its view queued to the account's sockets), split
+// by step and by what the goroutine was doing (running, waiting for a
+// thread, blocked, in a system call), with the collector's share over the
+// same time.
 
-// revocationTrace is one revocation as the trace tells it.
+// revocationTrace is one traced request (a revocation or an event) as
+// the trace tells it.
 type revocationTrace struct {
-	session string
-	g       trace.GoID
+	typ string
+	key string // the session revoked, the account of the event
+	g   trace.GoID
 	// noticed: the request's goroutine woken by the network; begin, end:
 	// the task; cutOff: the end of its "cut off" step (the connections
 	// closed).
@@ -37,13 +42,16 @@ type revocationTrace struct {
 	gcMark, stw                 time.Duration
 }
 
-// window is the server's part of the thief's window: request noticed →
-// connections closed.
+// window is the server's part: request noticed → a revocation's
+// connections closed, or an event's task done.
 func (r *revocationTrace) window() time.Duration {
-	if r.cutOff == 0 {
-		return 0
+	switch {
+	case r.typ == "revocation" && r.cutOff != 0:
+		return time.Duration(r.cutOff - r.noticed)
+	case r.typ != "revocation" && r.end != 0:
+		return time.Duration(r.end - r.noticed)
 	}
-	return time.Duration(r.cutOff - r.noticed)
+	return 0
 }
 
 // goState is what the analysis keeps of each goroutine.
@@ -58,9 +66,9 @@ type goState struct {
 	rec     *revocationTrace
 }
 
-// attributeRevocations reads the trace at path and returns its
-// revocations by session.
-func attributeRevocations(path string) (map[string]*revocationTrace, error) {
+// attributeTasks reads the trace at path and returns its tasks of type
+// typ by key.
+func attributeTasks(path, typ string) (map[string]*revocationTrace, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -108,18 +116,20 @@ func attributeRevocations(path string) (map[string]*revocationTrace, error) {
 			} else if s.woken != nil && s.since >= s.runnable {
 				s.woken[stateName(s.state, s.reason)] += time.Duration(now - s.since)
 			}
-			if to == trace.GoRunnable && from == trace.GoWaiting {
+			if to == trace.GoRunnable && (from == trace.GoWaiting || from == trace.GoNotExist) {
+				// Woken by the network, or made (a new connection's
+				// goroutine).
 				s.runnable = now
 				s.woken = map[string]time.Duration{}
 			}
 			s.state, s.reason, s.since = to, st.Reason, now
 		case trace.EventTaskBegin:
 			t := ev.Task()
-			if t.Type != "revocation" {
+			if t.Type != typ {
 				continue
 			}
 			s := g(ev.Goroutine())
-			r := &revocationTrace{g: ev.Goroutine(), noticed: s.runnable, begin: now, steps: map[string]map[string]time.Duration{}}
+			r := &revocationTrace{typ: typ, g: ev.Goroutine(), noticed: s.runnable, begin: now, steps: map[string]map[string]time.Duration{}}
 			// Before the task: the request read and its session
 			// authenticated, since the network woke the goroutine.
 			if s.woken != nil {
@@ -142,9 +152,9 @@ func attributeRevocations(path string) (map[string]*revocationTrace, error) {
 				}
 			}
 		case trace.EventLog:
-			if l := ev.Log(); l.Category == "session" {
+			if l := ev.Log(); l.Category == "session" || l.Category == "account" {
 				if r := byTask[l.Task]; r != nil {
-					r.session = l.Message
+					r.key = l.Message
 					out[l.Message] = r
 				}
 			}
@@ -190,7 +200,7 @@ func attributeRevocations(path string) (map[string]*revocationTrace, error) {
 		if r.noticed == 0 || r.noticed > r.begin {
 			r.noticed = r.begin
 		}
-		to := max(r.cutOff, r.noticed)
+		to := r.noticed + trace.Time(r.window())
 		r.gcMark, r.stw = overlap(marks, r.noticed, to), overlap(stws, r.noticed, to)
 	}
 	return out, nil
@@ -231,11 +241,11 @@ func stateName(s trace.GoState, reason string) string {
 // ms writes a duration in milliseconds.
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
 
-// printAttribution prints, for the revocations whose thief's window the
-// clients measured (by session), the slowest share taken apart, and the
-// mean of every revocation for comparison.
-func printAttribution(path string, windows map[string]time.Duration) {
-	recs, err := attributeRevocations(path)
+// printAttribution prints, for the tasks of type typ whose latency the
+// clients measured (by key), the slowest share taken apart, and the mean
+// of every one for comparison.
+func printAttribution(path, typ string, windows map[string]time.Duration) {
+	recs, err := attributeTasks(path, typ)
 	if err != nil {
 		fmt.Printf("  (trace %s unreadable: %v)\n", path, err)
 		return
@@ -246,34 +256,47 @@ func printAttribution(path string, windows map[string]time.Duration) {
 	}
 	var ss []sample
 	for id, w := range windows {
-		if r := recs[id]; r != nil && r.cutOff != 0 {
+		if r := recs[id]; r != nil && r.window() > 0 {
 			ss = append(ss, sample{w, r})
 		}
 	}
 	if len(ss) == 0 {
-		fmt.Printf("  (no revocation of the samples in %s)\n", path)
+		fmt.Printf("  (none of the samples in %s)\n", path)
 		return
 	}
 	slices.SortFunc(ss, func(a, b sample) int { return cmp.Compare(b.client, a.client) })
-	fmt.Printf("  taken apart from the trace (%d of the samples in it), in ms: the thief's window as the clients saw it; on the server, from the request's arrival until its connections here were closed: the request read and authenticated, authorized, cut off (each: running / waiting for a thread / blocked); then the commit; the collector's mark phase and stop-the-world pauses over the window\n", len(ss))
+	steps := []string{"authorize", "cut off"}
+	if typ == "revocation" {
+		fmt.Printf("  taken apart from the trace (%d of the samples in it), in ms: the thief's window as the clients saw it; on the server, from the request's arrival until its connections here were closed: the request read and authenticated, authorized, cut off (each: running / waiting for a thread / blocked); then the commit; the collector's mark phase and stop-the-world pauses over the window\n", len(ss))
+	} else {
+		steps = []string{"commit", "apply"}
+		fmt.Printf("  taken apart from the trace (%d of the samples in it), in ms: as the clients saw it; on the server, from the request's arrival until its view was queued to the sockets: the request read, the commit, the view built and queued (each: running / waiting for a thread / blocked / in a system call); the collector's mark phase and stop-the-world pauses over it\n", len(ss))
+	}
 	line := func(label string, client time.Duration, r *revocationTrace, k time.Duration) {
-		fmt.Printf("    %s client %s | server %s = request %s (%s) + authorize %s (%s) + cut off %s (%s) | then commit %s (%s) | GC marking %s, stopped %s\n",
-			label, ms(client/k), ms(r.window()/k), ms(time.Duration(r.begin-r.noticed)/k), statesDiv(r.steps["request"], k),
-			ms(sum(r.steps["authorize"])/k), statesDiv(r.steps["authorize"], k), ms(sum(r.steps["cut off"])/k), statesDiv(r.steps["cut off"], k),
-			ms(sum(r.steps["commit"])/k), statesDiv(r.steps["commit"], k), ms(r.gcMark/k), ms(r.stw/k))
+		var b strings.Builder
+		fmt.Fprintf(&b, "    %s client %s | server %s = request %s (%s)", label, ms(client/k), ms(r.window()/k), ms(time.Duration(r.begin-r.noticed)/k), statesDiv(r.steps["request"], k))
+		for _, step := range steps {
+			fmt.Fprintf(&b, " + %s %s (%s)", step, ms(sum(r.steps[step])/k), statesDiv(r.steps[step], k))
+		}
+		if typ == "revocation" {
+			fmt.Fprintf(&b, " | then commit %s (%s)", ms(sum(r.steps["commit"])/k), statesDiv(r.steps["commit"], k))
+		}
+		fmt.Fprintf(&b, " | GC marking %s, stopped %s", ms(r.gcMark/k), ms(r.stw/k))
+		fmt.Println(b.String())
 	}
 	n := max(1, len(ss)/100)
 	for i := range min(n+2, len(ss)) {
 		line(fmt.Sprintf("#%d", i+1), ss[i].client, ss[i].r, 1)
 	}
 	// The mean: sums over every sample, divided by their number.
-	total := revocationTrace{steps: map[string]map[string]time.Duration{}}
+	total := revocationTrace{typ: typ, steps: map[string]map[string]time.Duration{}}
 	var client time.Duration
 	for _, s := range ss {
 		client += s.client
 		total.noticed += s.r.noticed
 		total.begin += s.r.begin
 		total.cutOff += s.r.cutOff
+		total.end += s.r.end
 		for step, m := range s.r.steps {
 			for st, d := range m {
 				total.add(step, st, d)

@@ -53,7 +53,7 @@ func TestAttributeRevocations(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	recs, err := attributeRevocations(path)
+	recs, err := attributeTasks(path, "revocation")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestAttributeRevocations(t *testing.T) {
 	if r.noticed == 0 || r.noticed > r.begin || r.cutOff < r.begin || r.end < r.cutOff {
 		t.Errorf("noticed %d, task %d–%d, cut off at %d", r.noticed, r.begin, r.end, r.cutOff)
 	}
-	for _, step := range []string{"cut off", "commit"} {
+	for _, step := range []string{"request", "cut off", "commit"} {
 		if sum(r.steps[step]) <= 0 {
 			t.Errorf("step %q has no time: %v", step, r.steps)
 		}

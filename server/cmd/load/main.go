@@ -175,10 +175,15 @@ func main() {
 	})
 	stopProfile()
 
+	var ev map[string]time.Duration
 	r.serverSide("dialnexa_sync_push_seconds", "view pushes", func() {
-		ev := r.serviceEvents(ctx, *samples)
-		fmt.Printf("\nservice event (POST /internal/v1/events → the view with its notification on all the account's devices): %s\n", ev)
+		var l latencies
+		l, ev = r.serviceEvents(ctx, *samples)
+		fmt.Printf("\nservice event (POST /internal/v1/events → the view with its notification on all the account's devices): %s\n", l)
 	})
+	for _, path := range r.saveTraces("events") {
+		printAttribution(path, "event", ev)
+	}
 
 	stopProfile = r.profileCPU("everyone", 3*time.Second)
 	r.serverSide("dialnexa_sync_push_seconds", "view pushes", func() {
@@ -204,7 +209,7 @@ func main() {
 		fmt.Printf("  DELETE → the revoked device, reconnecting at once, refused: %s\n", rev.refused)
 	})
 	for _, path := range r.saveTraces("revocations") {
-		printAttribution(path, rev.windows)
+		printAttribution(path, "revocation", rev.windows)
 	}
 
 	if *seedAccounts > 0 {

@@ -63,9 +63,10 @@ func (r *run) fanOut(ctx context.Context, samples int) latencies {
 // serviceEvents measures from a service's event (POST /internal/v1/events
 // naming the account) to the view with its notification on every device
 // of the account.
-func (r *run) serviceEvents(ctx context.Context, samples int) latencies {
+func (r *run) serviceEvents(ctx context.Context, samples int) (latencies, map[string]time.Duration) {
 	accounts := r.devs[len(r.devs)-1].account + 1
 	var out latencies
+	byAccount := map[string]time.Duration{} // the latest sample of each account (by its address)
 	for i := range samples {
 		a := (i * 7) % accounts
 		ds := r.devicesOf(a)
@@ -73,18 +74,20 @@ func (r *run) serviceEvents(ctx context.Context, samples int) latencies {
 			drain(d.views)
 		}
 		title := fmt.Sprintf("Status %d", i)
+		email := fmt.Sprintf("load%06d@load.example.com", a)
 		start := time.Now()
 		err := r.postFrom(ctx, ds[0].index, http.MethodPost, "/internal/v1/events", r.srv.token,
-			map[string]string{"type": "platform_status", "email": fmt.Sprintf("load%06d@load.example.com", a), "title": title, "message": "One account's event."}, nil)
+			map[string]string{"type": "platform_status", "email": email, "title": title, "message": "One account's event."}, nil)
 		if err != nil {
 			fmt.Println("  event:", err)
 			continue
 		}
 		if last, ok := arrivedAny(ds); ok {
 			out = append(out, last.Sub(start))
+			byAccount[email] = last.Sub(start)
 		}
 	}
-	return out
+	return out, byAccount
 }
 
 // arrivedAny waits until every device in ds has a new view and returns

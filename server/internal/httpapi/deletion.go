@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"cmp"
 	"net/http"
+	"runtime/trace"
 	"time"
 
 	"github.com/dialnexa/account/server/internal/account"
@@ -71,7 +73,12 @@ func (s *Server) serviceEvents(w http.ResponseWriter, r *http.Request) {
 		}{jobView(j), "Sending to every account in the background: job " + j.ID + "; GET /internal/v1/jobs/" + j.ID + " shows how far it is."})
 		return
 	}
-	n, err := s.accounts.ReportEvent(r.Context(), e)
+	// A task in the execution trace, named by the account, so a slow
+	// event can be taken apart (the load tool's -traces).
+	ctx, task := trace.NewTask(r.Context(), "event")
+	defer task.End()
+	trace.Log(ctx, "account", cmp.Or(e.Email, e.AccountID))
+	n, err := s.accounts.ReportEvent(ctx, e)
 	if err != nil {
 		s.fail(w, r, "service event", err)
 		return
