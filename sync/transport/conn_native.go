@@ -4,6 +4,7 @@ package transport
 
 import (
 	"context"
+	"net"
 
 	"github.com/coder/websocket"
 
@@ -16,6 +17,7 @@ import (
 // messages leniently, so a newer server may add fields and message types.
 type Conn struct {
 	ws      *websocket.Conn
+	raw     net.Conn // the connection under an accepted socket (Drop)
 	lenient bool
 	ignored func(what string)
 }
@@ -91,6 +93,19 @@ func (c *Conn) Close(code int, reason string) error {
 
 // CloseNow closes the connection without the closing handshake.
 func (c *Conn) CloseNow() error { return c.ws.CloseNow() }
+
+// Drop closes an accepted socket's connection at once and returns: unlike
+// CloseNow, which then waits for the goroutine reading the socket to let
+// go of it, so a caller that must cut a client off now is not held up
+// by that goroutine's turn for a thread. The reader fails and closes the
+// socket as usual. A dialled socket is closed with CloseNow.
+func (c *Conn) Drop() {
+	if c.raw == nil {
+		c.ws.CloseNow()
+		return
+	}
+	c.raw.Close()
+}
 
 // CloseStatus returns the websocket close status carried by err, or -1 if
 // err is not a close.

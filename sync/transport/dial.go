@@ -23,11 +23,14 @@ func Dial(ctx context.Context, url string, header http.Header, client *http.Clie
 // Accept upgrades an HTTP request to a websocket. Only the request's own
 // host is an allowed Origin unless originPatterns adds others.
 func Accept(w http.ResponseWriter, r *http.Request, originPatterns []string) (*Conn, error) {
-	ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{OriginPatterns: originPatterns})
+	sb := &smallBuffers{ResponseWriter: w}
+	ws, err := websocket.Accept(sb, r, &websocket.AcceptOptions{OriginPatterns: originPatterns})
 	if err != nil {
 		return nil, err
 	}
-	return newConn(ws, false), nil
+	c := newConn(ws, false)
+	c.raw = sb.conn
+	return c, nil
 }
 
 // DialSync opens the client's sync socket, authenticated with a bearer

@@ -186,6 +186,9 @@ func (c *Conn) CloseNow() error {
 	return nil
 }
 
+// Drop is CloseNow.
+func (c *Conn) Drop() { c.CloseNow() }
+
 // CloseStatus returns the websocket close status carried by err, or -1 if
 // err is not a close.
 func CloseStatus(err error) int {
