@@ -5,7 +5,6 @@
 package hub
 
 import (
-	"context"
 	"log/slog"
 	"slices"
 	"sync"
@@ -353,12 +352,10 @@ func (p *Peer) write() {
 		if !ok {
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 		var err error
 		if f.b != nil {
-			err = p.conn.SendRaw(ctx, f.b)
+			err = p.conn.SendRawWithin(writeTimeout, f.b)
 		}
-		cancel()
 		if f.close {
 			p.conn.Close(wire.CloseRevoked, "session revoked")
 			p.stop()

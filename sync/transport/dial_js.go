@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"syscall/js"
+	"time"
 
 	"github.com/dialnexa/account/sync/wire"
 )
@@ -120,6 +121,11 @@ func (c *Conn) SendRaw(ctx context.Context, b []byte) error {
 	}
 	c.ws.Call("send", string(b))
 	return nil
+}
+
+// SendRawWithin is SendRaw (the browser queues what it sends).
+func (c *Conn) SendRawWithin(d time.Duration, b []byte) error {
+	return c.SendRaw(context.Background(), b)
 }
 
 func (c *Conn) status() int {

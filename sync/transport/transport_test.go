@@ -186,3 +186,38 @@ func TestMessagesOfEverySize(t *testing.T) {
 		}
 	}
 }
+
+// A write to a client that reads nothing fails once its bound has passed
+// (the deadline set on the accepted connection), instead of blocking its
+// writer forever.
+func TestSendRawWithinBoundsAStuckWrite(t *testing.T) {
+	server, client := pair(t)
+	_ = client // reads nothing
+	if err := server.SendRawWithin(time.Second, []byte(`{"type":"pong"}`)); err != nil {
+		t.Fatalf("a write to a reading-capable client: %v", err)
+	}
+	big := []byte(`{"type":"pong","pad":"` + strings.Repeat("x", 60<<10) + `"}`)
+	for i := range 10000 { // the socket buffers fill within a few hundred
+		if err := server.SendRawWithin(20*time.Millisecond, big); err != nil {
+			return
+		}
+		if i == 9999 {
+			t.Fatal("10,000 writes of 60 KiB to a client that reads nothing all went through")
+		}
+	}
+}
+
+// Drop closes an accepted socket's connection without waiting for its
+// reader: the reader then fails, and so does the client's next read.
+func TestDropClosesTheConnection(t *testing.T) {
+	server, client := pair(t)
+	read := make(chan error, 1)
+	go func() { _, err := server.RecvRaw(context.Background()); read <- err }()
+	server.Drop()
+	if err := <-read; err == nil {
+		t.Fatal("the server's reader went on after Drop")
+	}
+	if _, err := recv(t, client); err == nil || transport.CloseStatus(err) != -1 {
+		t.Fatalf("the client after Drop: %v, want the connection gone without a close status", err)
+	}
+}

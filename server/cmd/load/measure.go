@@ -405,7 +405,7 @@ func (r *run) reconnectStorm(ctx context.Context) (time.Duration, int) {
 	for _, n := range r.nodes {
 		n.start()
 	}
-	listening := time.Since(up) // (to within the 50 ms start polls)
+	listening := time.Since(up)                      // (to within the 50 ms start polls)
 	profiled := r.profileCPU("storm", 5*time.Second) // what the first node spends the storm on
 	cpuAtStart := r.cpu()
 	cpuAtStart.nodes = 0 // the new processes' time counts from their start
