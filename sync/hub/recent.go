@@ -141,8 +141,9 @@ func (h *Hub) JoinSince(conn *transport.Conn, accountID, sessionID string, mark 
 // told Unknown and reads its session again, which waits for the outcome
 // (the account service holds readers of an ending session). Once committed,
 // the revocation is applied as usual (RevokeSession); if the commit
-// failed, the clients are back after their reconnect.
-func (h *Hub) Stop(accountID string, sessionIDs []string) {
+// failed, the clients are back after their reconnect. It returns how many
+// sockets it closed.
+func (h *Hub) Stop(accountID string, sessionIDs []string) int {
 	var ps []*Peer
 	h.mu.Lock()
 	for _, id := range sessionIDs {
@@ -159,4 +160,5 @@ func (h *Hub) Stop(accountID string, sessionIDs []string) {
 		p.conn.Drop()
 		p.finish()
 	}
+	return len(ps)
 }

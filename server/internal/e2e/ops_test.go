@@ -158,8 +158,8 @@ func TestServedForOperators(t *testing.T) {
 		resp.Body.Close()
 	}
 
-	// The socket's session revoked: the socket is told and closed, and the
-	// revocation is timed.
+	// The socket's session revoked: the socket is cut off before the
+	// commit, and counted.
 	del, _ := http.NewRequest("DELETE", base+"/v1/sessions/"+in.SessionID, nil)
 	del.Header.Set("Authorization", "Bearer "+in.Token)
 	if resp, err := h2.Do(del); err != nil || resp.StatusCode != http.StatusNoContent {
@@ -190,7 +190,7 @@ func TestServedForOperators(t *testing.T) {
 		`dialnexa_store_transaction_seconds_count{kind="update",outcome="ok"}`,
 		`dialnexa_password_hash_wait_seconds_count`,
 		`dialnexa_outbox_mails`, `dialnexa_outbox_oldest_age_seconds`,
-		`dialnexa_sync_revocation_seconds_count 1`, `dialnexa_sync_messages_total{direction="out",type="revoked"} 1`,
+		`dialnexa_sync_cut_off_total 1`, `dialnexa_sync_revocation_seconds_count 0`,
 		`dialnexa_mail_failures_total 0`,
 		// Series alerts are written on exist from the start, at zero.
 		`dialnexa_sync_messages_total{direction="in",type="resync"} 0`,

@@ -39,6 +39,7 @@ type Metrics struct {
 	push           prometheus.Histogram
 	fanout         prometheus.Histogram
 	revocation     prometheus.Histogram
+	cutOff         prometheus.Counter
 	storeTx        *prometheus.HistogramVec
 	mailSent       prometheus.Counter
 	mailFailures   prometheus.Counter
@@ -72,6 +73,9 @@ func New() *Metrics {
 		revocation: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "dialnexa_sync_revocation_seconds", Help: "From a committed revocation to the revoked sockets on this node closed.", Buckets: latency,
 		}),
+		cutOff: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "dialnexa_sync_cut_off_total", Help: "Sockets on this node closed by a revocation it took, at once, before the revocation was committed (sockets on other nodes close after: dialnexa_sync_revocation_seconds).",
+		}),
 		storeTx: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "dialnexa_store_transaction_seconds", Help: "Store transactions, by kind (update, batch, view) and outcome (ok, error).", Buckets: latency,
 		}, []string{"kind", "outcome"}),
@@ -88,7 +92,7 @@ func New() *Metrics {
 			Name: "dialnexa_rate_limit_refusals_total", Help: "Requests and sync messages refused as too many, by where (http, socket).",
 		}, []string{"where"}),
 	}
-	reg.MustRegister(m.requests, m.requestSeconds, m.messages, m.push, m.fanout, m.revocation, m.storeTx, m.mailSent, m.mailFailures, m.hashWait, m.refusals)
+	reg.MustRegister(m.requests, m.requestSeconds, m.messages, m.push, m.fanout, m.revocation, m.cutOff, m.storeTx, m.mailSent, m.mailFailures, m.hashWait, m.refusals)
 	// The series alerts are written on exist from the start, at zero (an
 	// alert on a rate sees no series until the first message otherwise).
 	for _, t := range []string{wire.TypeHello, wire.TypePush, wire.TypePing, wire.TypeResync} {
@@ -163,6 +167,13 @@ func (m *Metrics) Pushed(d time.Duration) {
 func (m *Metrics) FannedOut(d time.Duration) {
 	if m != nil {
 		m.fanout.Observe(d.Seconds())
+	}
+}
+
+// CutOff counts sockets closed by a revocation before its commit.
+func (m *Metrics) CutOff(n int) {
+	if m != nil {
+		m.cutOff.Add(float64(n))
 	}
 }
 

@@ -26,7 +26,9 @@ func (s *Server) RevokeSession(sessionID, reason string) {
 // Stop closes the sockets here of the account's sessions whose end is
 // about to be committed (the account service's Config.Stop): the
 // revocation reaches them before it is durable; see hub.Stop.
-func (s *Server) Stop(accountID string, sessionIDs []string) { s.hub.Stop(accountID, sessionIDs) }
+func (s *Server) Stop(accountID string, sessionIDs []string) {
+	s.cfg.Metrics.CutOff(s.hub.Stop(accountID, sessionIDs))
+}
 
 // RevokeAccount closes every socket of the account here with reason.
 func (s *Server) RevokeAccount(accountID, reason string) {
