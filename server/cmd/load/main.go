@@ -48,6 +48,7 @@ func main() {
 	checkers := flag.Int("checkers", 0, "instead: run this many server/verify checker processes, each caching every session (-clients of them, seeded), and time revocation → refused by every checker over -samples revocations")
 	checkerFile := flag.String("checker", "", "internal: run as a checker process with the spec in this file")
 	flag.Var(&serverEnv, "server-env", "an environment variable for the servers only, as NAME=VALUE (repeatable): GOGC=100, GOMEMLIMIT=400MiB; the load clients keep their own")
+	flag.BoolVar(&eventMail, "event-mail", true, "with -seed-sessions: the accounts keep their default of a mail for each platform-status event (false: in-app only, so the events phase commits no outbox work)")
 	hold := flag.Duration("hold", 0, "after connecting, hold the sockets (heartbeating every 15 s, as the apps do) this long, reporting memory per connection every minute: the steady state")
 	flag.Parse()
 	if *helperFile != "" {
@@ -268,6 +269,9 @@ func buildServer() string {
 	}
 	return out
 }
+
+// eventMail is -event-mail.
+var eventMail = true
 
 // serverEnv holds -server-env: variables set for the server processes
 // only, so a GOGC under test does not also tune the load clients.

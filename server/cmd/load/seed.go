@@ -144,6 +144,9 @@ func (r *run) seedSessions(storeArgs []string, boltDir string, accounts, devices
 				id := fmt.Sprintf("load%08d", a)
 				acc := store.Account{ID: id, Email: fmt.Sprintf("load%06d@load.example.com", a), PasswordHash: hash,
 					DisplayName: fmt.Sprintf("Load %d", a), Created: now, Version: 1}
+				if !eventMail {
+					acc.EmailPrefs = map[string]bool{model.NotifPlatformStatus: false}
+				}
 				if err := tx.CreateAccount(acc); err != nil {
 					return err
 				}
