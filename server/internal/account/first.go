@@ -105,9 +105,9 @@ const maxRereads = 3
 // when none was found), again each time it found a session being ended,
 // once that end has its outcome.
 func (s *Service) settled(ctx context.Context, read func() (sessionID string, err error)) error {
-	for range maxRereads {
+	for i := 0; ; i++ {
 		id, err := read()
-		if err != nil || id == "" {
+		if err != nil || id == "" || i == maxRereads {
 			return err
 		}
 		waited, err := s.ending.wait(ctx, id)
@@ -115,7 +115,6 @@ func (s *Service) settled(ctx context.Context, read func() (sessionID string, er
 			return err
 		}
 	}
-	return nil
 }
 
 // endFirst cuts the account's sessions off before their end is committed:
