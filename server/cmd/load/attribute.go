@@ -17,8 +17,9 @@ import (
 // Taking slow requests apart. The server runs each revocation request as
 // a task of its execution trace ("revocation", logged with the session it
 // ends) with regions for its steps (authorize, cut off, commit, apply),
-// and each service event as an "event" task (logged with the account;
-// commit, apply). From a node's trace this reads, for each such task,
+// each service event as an "event" task (logged with the account; commit,
+// apply), and each socket's push as a "push" task (logged with the
+// client; commit, apply), when the trace is on. From a node's trace this reads, for each such task,
 // where its time went on the server: from the moment the request's
 // goroutine was woken by the network (the request arrived) to the end of
 // the revocation's "cut off" step, when the revoked session's connections
@@ -152,7 +153,7 @@ func attributeTasks(path, typ string) (map[string]*revocationTrace, error) {
 				}
 			}
 		case trace.EventLog:
-			if l := ev.Log(); l.Category == "session" || l.Category == "account" {
+			if l := ev.Log(); l.Category == "session" || l.Category == "account" || l.Category == "client" {
 				if r := byTask[l.Task]; r != nil {
 					r.key = l.Message
 					out[l.Message] = r
@@ -268,6 +269,9 @@ func printAttribution(path, typ string, windows map[string]time.Duration) {
 	steps := []string{"authorize", "cut off"}
 	if typ == "revocation" {
 		fmt.Printf("  taken apart from the trace (%d of the samples in it), in ms: the thief's window as the clients saw it; on the server, from the request's arrival until its connections here were closed: the request read and authenticated, authorized, cut off (each: running / waiting for a thread / blocked); then the commit; the collector's mark phase and stop-the-world pauses over the window\n", len(ss))
+	} else if typ == "push" {
+		steps = []string{"commit", "apply"}
+		fmt.Printf("  taken apart from the trace (%d of the samples in it), in ms: as the clients saw it; on the server, from the push handed to a worker until its ack was queued and its view's push begun (the view is built and written after, on other goroutines): waiting for the worker, the commit, the ack and the push begun (each: running / waiting for a thread / blocked / in a system call); the collector's mark phase and stop-the-world pauses over it\n", len(ss))
 	} else {
 		steps = []string{"commit", "apply"}
 		fmt.Printf("  taken apart from the trace (%d of the samples in it), in ms: as the clients saw it; on the server, from the request's arrival until its view was queued to the sockets: the request read, the commit, the view built and queued (each: running / waiting for a thread / blocked / in a system call); the collector's mark phase and stop-the-world pauses over it\n", len(ss))

@@ -169,12 +169,17 @@ func main() {
 	fmt.Printf("received while connecting: %s\n", &received)
 	received.reset()
 	stopProfile := r.profileCPU("fanout", 5*time.Second)
+	var pushes map[string]time.Duration
 	r.serverSide("dialnexa_sync_push_seconds", "view pushes", func() {
-		fan := r.fanOut(ctx, *samples)
+		var fan latencies
+		fan, pushes = r.fanOut(ctx, *samples)
 		fmt.Printf("\nfan-out (change on one device → all its account's other devices): %s\n", fan)
 		fmt.Printf("received during the fan-out samples: %s\n", &received)
 	})
 	stopProfile()
+	for _, path := range r.saveTraces("fanout") {
+		printAttribution(path, "push", pushes)
+	}
 
 	var ev map[string]time.Duration
 	r.serverSide("dialnexa_sync_push_seconds", "view pushes", func() {

@@ -37,9 +37,10 @@ func drain(c chan stamped) {
 
 // fanOut measures from a change pushed on one device to its arrival on all
 // the account's other devices.
-func (r *run) fanOut(ctx context.Context, samples int) latencies {
+func (r *run) fanOut(ctx context.Context, samples int) (latencies, map[string]time.Duration) {
 	accounts := r.devs[len(r.devs)-1].account + 1
 	var out latencies
+	byClient := map[string]time.Duration{} // the latest sample of each pushing client
 	for i := range samples {
 		ds := r.devicesOf(i % accounts)
 		for _, d := range ds {
@@ -55,9 +56,10 @@ func (r *run) fanOut(ctx context.Context, samples int) latencies {
 		ds[0].waitAck(ctx, id)
 		if ok {
 			out = append(out, last.Sub(start))
+			byClient[ds[0].clientID] = last.Sub(start)
 		}
 	}
-	return out
+	return out, byClient
 }
 
 // serviceEvents measures from a service's event (POST /internal/v1/events

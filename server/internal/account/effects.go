@@ -117,18 +117,18 @@ func bump(a *store.Account) { a.Version++ }
 // the Applier after the commit.
 func (s *Service) change(ctx context.Context, fn func(t txn) error) error {
 	var fx Effects
-	var err error
-	trace.WithRegion(ctx, "commit", func() {
-		err = s.store.Update(ctx, func(tx store.Tx) error {
-			fx = Effects{} // a retried transaction starts again
-			if err := fn(txn{tx, &fx}); err != nil {
-				return err
-			}
-			return s.announceIn(tx, &fx)
-		})
+	region := trace.StartRegion(ctx, "commit")
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		fx = Effects{} // a retried transaction starts again
+		if err := fn(txn{tx, &fx}); err != nil {
+			return err
+		}
+		return s.announceIn(tx, &fx)
 	})
+	region.End()
 	if err == nil {
-		trace.WithRegion(ctx, "apply", func() { s.Publish(&fx) })
+		defer trace.StartRegion(ctx, "apply").End()
+		s.Publish(&fx)
 	}
 	return err
 }

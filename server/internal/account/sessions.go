@@ -109,15 +109,16 @@ func (s *Service) RevokeSession(ctx context.Context, ss store.Session, target st
 // endSession ends one of the account's sessions. A session of another
 // account is reported as not found.
 func (s *Service) endSession(ctx context.Context, accountID, sessionID, reason, activity string) error {
-	var own bool
-	var err error
-	trace.WithRegion(ctx, "authorize", func() { own, err = s.ownSession(ctx, accountID, sessionID) })
+	region := trace.StartRegion(ctx, "authorize")
+	own, err := s.ownSession(ctx, accountID, sessionID)
+	region.End()
 	if err != nil {
 		return err
 	}
 	if own {
-		var settle func()
-		trace.WithRegion(ctx, "cut off", func() { settle = s.endFirst(accountID, []string{sessionID}) })
+		region := trace.StartRegion(ctx, "cut off")
+		settle := s.endFirst(accountID, []string{sessionID})
+		region.End()
 		defer settle()
 	}
 	err = s.change(ctx, func(tx txn) error {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"runtime/trace"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -270,6 +271,14 @@ func retryAfter(lim *rate.Limiter, now time.Time) time.Duration {
 // push applies a client's push and answers it; the new view follows the
 // ack.
 func (s *Server) push(ctx context.Context, p *hub.Peer, ss store.Session, clientID string, m *wire.Push) {
+	if trace.IsEnabled() {
+		// A task in the execution trace, named by the client, so a slow
+		// push can be taken apart (the load tool's -traces).
+		var task *trace.Task
+		ctx, task = trace.NewTask(ctx, "push")
+		defer task.End()
+		trace.Log(ctx, "client", clientID)
+	}
 	if len(m.Mutations) > wire.MaxMutationsPerPush {
 		s.send(p, wire.Errorf(wire.CodeTooLarge, "A push carries at most %d changes.", wire.MaxMutationsPerPush))
 		return
@@ -278,7 +287,9 @@ func (s *Server) push(ctx context.Context, p *hub.Peer, ss store.Session, client
 	for i, mu := range m.Mutations {
 		muts[i] = account.Mutation{ID: mu.ID, Name: mu.Name, Args: mu.Args}
 	}
+	region := trace.StartRegion(ctx, "commit")
 	applied, fx, err := s.accounts.ApplyMutations(ctx, ss, clientID, muts)
+	region.End()
 	var refused *account.Error
 	switch {
 	case errors.As(err, &refused):
@@ -298,6 +309,7 @@ func (s *Server) push(ctx context.Context, p *hub.Peer, ss store.Session, client
 			ack.Results[i].Error = wire.Errorf(wire.CodeInvalidArgument, "%s", r.Refused)
 		}
 	}
+	defer trace.StartRegion(ctx, "apply").End()
 	s.send(p, ack)
 	s.accounts.Publish(fx)
 }
