@@ -20,8 +20,15 @@ import (
 // with the same keys), and a revocation through the third sends the
 // application exactly one logout token.
 func TestOIDCAcrossThreeNodes(t *testing.T) {
-	lbAddr := freeAddr(t)
-	_, port, _ := net.SplitHostPort(lbAddr)
+	// The balancer's listener is opened first and kept: a port picked and
+	// let go could be taken (by a node's connection to the database)
+	// before the balancer listened on it.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	issuer := "http://localhost:" + port
 	bin := builtServer(t)
 	dbURL := clusterFor(t).NewDatabase(t)
@@ -41,10 +48,6 @@ func TestOIDCAcrossThreeNodes(t *testing.T) {
 		pr.SetURL(&url.URL{Scheme: "http", Host: lb.pick(false).addr})
 		pr.Out.Host = pr.In.Host
 	}})
-	ln, err := net.Listen("tcp", lbAddr)
-	if err != nil {
-		t.Fatal(err)
-	}
 	srv.Listener = ln
 	srv.Start()
 	t.Cleanup(srv.Close)
