@@ -29,9 +29,9 @@ import (
 // thread, blocked, in a system call), with the collector's share over the
 // same time.
 
-// revocationTrace is one traced request (a revocation or an event) as
+// taskTrace is one traced request (a revocation or an event) as
 // the trace tells it.
-type revocationTrace struct {
+type taskTrace struct {
 	typ string
 	key string // the session revoked, the account of the event
 	g   trace.GoID
@@ -45,7 +45,7 @@ type revocationTrace struct {
 
 // window is the server's part: request noticed → a revocation's
 // connections closed, or an event's task done.
-func (r *revocationTrace) window() time.Duration {
+func (r *taskTrace) window() time.Duration {
 	switch {
 	case r.typ == "revocation" && r.cutOff != 0:
 		return time.Duration(r.cutOff - r.noticed)
@@ -64,12 +64,12 @@ type goState struct {
 	// woken is what it did since (state → time), until a task begins.
 	woken   map[string]time.Duration
 	regions []string
-	rec     *revocationTrace
+	rec     *taskTrace
 }
 
 // attributeTasks reads the trace at path and returns its tasks of type
 // typ by key.
-func attributeTasks(path, typ string) (map[string]*revocationTrace, error) {
+func attributeTasks(path, typ string) (map[string]*taskTrace, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -88,9 +88,9 @@ func attributeTasks(path, typ string) (map[string]*revocationTrace, error) {
 		}
 		return s
 	}
-	byTask := map[trace.TaskID]*revocationTrace{}
-	out := map[string]*revocationTrace{}
-	var all []*revocationTrace
+	byTask := map[trace.TaskID]*taskTrace{}
+	out := map[string]*taskTrace{}
+	var all []*taskTrace
 	type span struct{ from, to trace.Time }
 	var marks, stws []span
 	var markFrom, stwFrom trace.Time
@@ -130,7 +130,7 @@ func attributeTasks(path, typ string) (map[string]*revocationTrace, error) {
 				continue
 			}
 			s := g(ev.Goroutine())
-			r := &revocationTrace{typ: typ, g: ev.Goroutine(), noticed: s.runnable, begin: now, steps: map[string]map[string]time.Duration{}}
+			r := &taskTrace{typ: typ, g: ev.Goroutine(), noticed: s.runnable, begin: now, steps: map[string]map[string]time.Duration{}}
 			// Before the task: the request read and its session
 			// authenticated, since the network woke the goroutine.
 			if s.woken != nil {
@@ -215,7 +215,7 @@ func (s *goState) step() string {
 	return s.regions[len(s.regions)-1]
 }
 
-func (r *revocationTrace) add(step, state string, d time.Duration) {
+func (r *taskTrace) add(step, state string, d time.Duration) {
 	if d <= 0 {
 		return
 	}
@@ -242,6 +242,13 @@ func stateName(s trace.GoState, reason string) string {
 // ms writes a duration in milliseconds.
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
 
+// spans says what the server's part of each task type runs over.
+var spans = map[string]string{
+	"revocation": "from the request's arrival until its connections here were closed (the thief's window): the request read and authenticated, authorized, cut off; then the commit",
+	"event":      "from the request's arrival until its view was queued to the sockets: the request read, the commit, the view built and queued",
+	"push":       "from the push handed to a worker until its ack was queued and its view's push begun (the view is built and written after, on other goroutines): waiting for the worker, the commit, the ack and the push begun",
+}
+
 // printAttribution prints, for the tasks of type typ whose latency the
 // clients measured (by key), the slowest share taken apart, and the mean
 // of every one for comparison.
@@ -253,7 +260,7 @@ func printAttribution(path, typ string, windows map[string]time.Duration) {
 	}
 	type sample struct {
 		client time.Duration
-		r      *revocationTrace
+		r      *taskTrace
 	}
 	var ss []sample
 	for id, w := range windows {
@@ -266,17 +273,12 @@ func printAttribution(path, typ string, windows map[string]time.Duration) {
 		return
 	}
 	slices.SortFunc(ss, func(a, b sample) int { return cmp.Compare(b.client, a.client) })
-	steps := []string{"authorize", "cut off"}
+	steps := []string{"commit", "apply"}
 	if typ == "revocation" {
-		fmt.Printf("  taken apart from the trace (%d of the samples in it), in ms: the thief's window as the clients saw it; on the server, from the request's arrival until its connections here were closed: the request read and authenticated, authorized, cut off (each: running / waiting for a thread / blocked); then the commit; the collector's mark phase and stop-the-world pauses over the window\n", len(ss))
-	} else if typ == "push" {
-		steps = []string{"commit", "apply"}
-		fmt.Printf("  taken apart from the trace (%d of the samples in it), in ms: as the clients saw it; on the server, from the push handed to a worker until its ack was queued and its view's push begun (the view is built and written after, on other goroutines): waiting for the worker, the commit, the ack and the push begun (each: running / waiting for a thread / blocked / in a system call); the collector's mark phase and stop-the-world pauses over it\n", len(ss))
-	} else {
-		steps = []string{"commit", "apply"}
-		fmt.Printf("  taken apart from the trace (%d of the samples in it), in ms: as the clients saw it; on the server, from the request's arrival until its view was queued to the sockets: the request read, the commit, the view built and queued (each: running / waiting for a thread / blocked / in a system call); the collector's mark phase and stop-the-world pauses over it\n", len(ss))
+		steps = []string{"authorize", "cut off"}
 	}
-	line := func(label string, client time.Duration, r *revocationTrace, k time.Duration) {
+	fmt.Printf("  taken apart from the trace (%d of the samples in it), in ms: as the clients saw it; on the server, %s (each: running / waiting for a thread / blocked / in a system call); the collector's mark phase and stop-the-world pauses over it\n", len(ss), spans[typ])
+	line := func(label string, client time.Duration, r *taskTrace, k time.Duration) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "    %s client %s | server %s = request %s (%s)", label, ms(client/k), ms(r.window()/k), ms(time.Duration(r.begin-r.noticed)/k), statesDiv(r.steps["request"], k))
 		for _, step := range steps {
@@ -293,7 +295,7 @@ func printAttribution(path, typ string, windows map[string]time.Duration) {
 		line(fmt.Sprintf("#%d", i+1), ss[i].client, ss[i].r, 1)
 	}
 	// The mean: sums over every sample, divided by their number.
-	total := revocationTrace{typ: typ, steps: map[string]map[string]time.Duration{}}
+	total := taskTrace{typ: typ, steps: map[string]map[string]time.Duration{}}
 	var client time.Duration
 	for _, s := range ss {
 		client += s.client

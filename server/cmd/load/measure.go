@@ -92,33 +92,29 @@ func (r *run) serviceEvents(ctx context.Context, samples int) (latencies, map[st
 	return out, byAccount
 }
 
-// arrivedAny waits until every device in ds has a new view and returns
-// when the last one had it; false if one did not within 10 s.
-func arrivedAny(ds []*dev) (time.Time, bool) {
-	var last time.Time
-	timeout := time.After(10 * time.Second)
-	for _, d := range ds {
-		select {
-		case v := <-d.views:
-			last = maxTime(last, v.at)
-		case <-timeout:
-			return last, false
-		}
-	}
-	return last, true
-}
-
 // arrived waits until every device in ds has a view with the display name
 // name and returns when the last one had it; false if one did not within
 // 10 s.
 func arrived(ds []*dev, name string) (time.Time, bool) {
+	return arrivedWhere(ds, func(v stamped) bool { return v.name == name })
+}
+
+// arrivedAny waits until every device in ds has a new view, as arrived.
+func arrivedAny(ds []*dev) (time.Time, bool) {
+	return arrivedWhere(ds, func(stamped) bool { return true })
+}
+
+// arrivedWhere waits until every device in ds has a view for which ok
+// holds and returns when the last one had it; false if one did not
+// within 10 s.
+func arrivedWhere(ds []*dev, ok func(stamped) bool) (time.Time, bool) {
 	var last time.Time
 	timeout := time.After(10 * time.Second)
 	for _, d := range ds {
 		for got := false; !got; {
 			select {
 			case v := <-d.views:
-				if v.name == name {
+				if ok(v) {
 					got, last = true, maxTime(last, v.at)
 				}
 			case <-timeout:

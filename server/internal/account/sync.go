@@ -207,7 +207,7 @@ func (s *Service) Welcome(ctx context.Context, ss store.Session, hello Hello, ch
 		events []store.Event
 	)
 	if checkSession {
-		if _, err := s.ending.wait(ctx, ss.ID); err != nil {
+		if err := s.AwaitEnding(ctx, ss.ID); err != nil {
 			return w, nil, err
 		}
 	}

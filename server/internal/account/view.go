@@ -139,7 +139,7 @@ func (s *Service) Event(ctx context.Context, accountID string, seq uint64) (stor
 
 // SessionLive reports whether the session is still signed in.
 func (s *Service) SessionLive(ctx context.Context, sessionID string) (bool, error) {
-	if _, err := s.ending.wait(ctx, sessionID); err != nil {
+	if err := s.AwaitEnding(ctx, sessionID); err != nil {
 		return false, err
 	}
 	err := s.store.View(ctx, func(tx store.Tx) error { _, err := tx.Session(sessionID); return err })
